@@ -1,0 +1,195 @@
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { UsageError } from './errors.js';
+import { TOOLS, isSeverity, type Severity, type Tool } from './findings.js';
+import { globFiles, hasGlob } from './glob.js';
+import { INPUTS, type InputName, type RawInputs } from './inputs.js';
+import { parseImageTarget, type ImageTarget } from './targets.js';
+
+export type FailOn = Severity | 'none';
+export type CommentMode = 'always' | 'on-failure' | 'never';
+export type ScannerErrorMode = 'fail' | 'warn';
+
+export interface Config {
+  /** Directory that repo-relative paths are relative to (GITHUB_WORKSPACE or the CLI's cwd). */
+  workspace: string;
+  images: readonly ImageTarget[];
+  /** Repo-relative, '/'-separated. */
+  dockerfiles: readonly string[];
+  scanners: readonly Tool[];
+  /** True when the user chose the scanners; the default set may skip what this version cannot run. */
+  scannersExplicit: boolean;
+  failOn: FailOn;
+  ignoreUnfixed: boolean;
+  policyFile?: string;
+  sarifFile: string;
+  reportFile: string;
+  markdownFile?: string;
+  trivyReports: readonly string[];
+  hadolintReports: readonly string[];
+  uploadSarif: boolean;
+  comment: CommentMode;
+  annotations: boolean;
+  category: string;
+  githubToken?: string;
+  trivyVersion?: string;
+  hadolintVersion?: string;
+  timeoutMs: number;
+  scannerError: ScannerErrorMode;
+}
+
+export interface ConfigContext {
+  workspace: string;
+  /** Extra, CLI-only settings that have no action input. */
+  markdownFile?: string;
+}
+
+const DEFAULTS = Object.fromEntries(INPUTS.map((input) => [input.name, input.default])) as Record<InputName, string>;
+
+/** Reads one input: trims, splits lists on new lines (and commas where a list allows it). */
+function valueOf(raw: RawInputs, name: InputName): string {
+  const value = raw[name];
+  if (value === undefined) return DEFAULTS[name];
+  return (typeof value === 'string' ? value : value.join('\n')).trim();
+}
+
+function listOf(raw: RawInputs, name: InputName, commas: boolean): string[] {
+  const value = valueOf(raw, name);
+  return value
+    .split(commas ? /[\n,]/ : /\n/)
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0 && !item.startsWith('#'));
+}
+
+function booleanOf(raw: RawInputs, name: InputName): boolean {
+  const value = valueOf(raw, name).toLowerCase();
+  if (['true', 'yes', '1', 'on'].includes(value)) return true;
+  if (['false', 'no', '0', 'off', ''].includes(value)) return false;
+  throw new UsageError(`${name} is "${valueOf(raw, name)}"; set it to true or false.`);
+}
+
+function oneOf<T extends string>(raw: RawInputs, name: InputName, allowed: readonly T[]): T {
+  const value = valueOf(raw, name).toLowerCase();
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${name} is "${valueOf(raw, name)}"; set it to one of: ${allowed.join(', ')}.`);
+}
+
+export function parseDuration(text: string, name: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(text.trim());
+  const value = match ? Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'] : NaN;
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new UsageError(`${name} is "${text}"; write a duration such as 90s, 10m or 1h.`);
+  }
+  return value;
+}
+
+/** A file the user named must exist and be a regular file. */
+function requireFile(workspace: string, path: string, name: InputName): string {
+  const full = resolve(workspace, path);
+  if (!existsSync(full)) throw new UsageError(`${name}: ${path} does not exist; check the path (it is relative to ${workspace}).`);
+  if (!statSync(full).isFile()) throw new UsageError(`${name}: ${path} is a directory; give the path of a file.`);
+  return full;
+}
+
+function repoRelative(workspace: string, full: string): string {
+  const rel = relative(workspace, full);
+  return (rel.startsWith('..') || isAbsolute(rel) ? full : rel).split(sep).join('/');
+}
+
+function resolveDockerfiles(raw: RawInputs, workspace: string): string[] {
+  const patterns = listOf(raw, 'dockerfile', false);
+  if (patterns.length === 0) {
+    const full = resolve(workspace, 'Dockerfile');
+    return existsSync(full) && statSync(full).isFile() ? ['Dockerfile'] : [];
+  }
+  const files = new Set<string>();
+  for (const pattern of patterns) {
+    if (hasGlob(pattern)) {
+      const matches = globFiles(workspace, pattern);
+      if (matches.length === 0) throw new UsageError(`dockerfile: the pattern ${pattern} matches no file under ${workspace}; fix the pattern or remove it.`);
+      matches.forEach((m) => files.add(m));
+    } else {
+      files.add(repoRelative(workspace, requireFile(workspace, pattern, 'dockerfile')));
+    }
+  }
+  return [...files];
+}
+
+function resolveScanners(raw: RawInputs): Tool[] {
+  const names = listOf(raw, 'scanners', true).map((s) => s.toLowerCase());
+  const unknown = names.filter((name) => !(TOOLS as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    throw new UsageError(`scanners names ${unknown.map((u) => `"${u}"`).join(', ')}; the scanners are ${TOOLS.join(', ')}.`);
+  }
+  if (names.length === 0) throw new UsageError(`scanners is empty; name at least one of ${TOOLS.join(', ')}.`);
+  return [...new Set(names as Tool[])];
+}
+
+function resolvePolicy(raw: RawInputs, workspace: string): string | undefined {
+  const given = valueOf(raw, 'policy');
+  if (given) return requireFile(workspace, given, 'policy');
+  const fallback = resolve(workspace, '.bulkhead.yml');
+  return existsSync(fallback) ? fallback : undefined;
+}
+
+/** Inputs whose feature a later version brings: accepted at their defaults, refused otherwise. */
+function refuseUnavailable(raw: RawInputs): void {
+  for (const name of ['trivy-version', 'hadolint-version'] as const) {
+    if (valueOf(raw, name) !== DEFAULTS[name]) {
+      throw new UsageError(`${name} is not available yet in this version of bulkhead; remove it to use the pinned version.`);
+    }
+  }
+}
+
+/** Validates every input once, up front; the first problem is reported as one sentence. */
+export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
+  const workspace = resolve(context.workspace);
+  if (!existsSync(workspace) || !statSync(workspace).isDirectory()) {
+    throw new UsageError(`the workspace ${workspace} is not a directory.`);
+  }
+  refuseUnavailable(raw);
+  const failOnText = valueOf(raw, 'fail-on').toLowerCase();
+  if (failOnText !== 'none' && !isSeverity(failOnText)) {
+    throw new UsageError(`fail-on is "${valueOf(raw, 'fail-on')}"; set it to critical, high, medium, low or none.`);
+  }
+  if (failOnText === 'info') {
+    throw new UsageError('fail-on cannot be info; the lowest gate is low (use none to report without gating).');
+  }
+  const images = listOf(raw, 'image', false).map(parseImageTarget);
+  for (const image of images) {
+    if (image.source !== 'daemon' && image.source !== 'registry') {
+      const full = resolve(workspace, image.location);
+      if (!existsSync(full)) throw new UsageError(`image: ${image.location} does not exist; check the path in "${image.input}".`);
+    }
+  }
+  const trivyReports = listOf(raw, 'trivy-report', false).map((p) => requireFile(workspace, p, 'trivy-report'));
+  const hadolintReports = listOf(raw, 'hadolint-report', false).map((p) => requireFile(workspace, p, 'hadolint-report'));
+  const token = valueOf(raw, 'github-token');
+  const trivyVersion = valueOf(raw, 'trivy-version');
+  const hadolintVersion = valueOf(raw, 'hadolint-version');
+  const policyFile = resolvePolicy(raw, workspace);
+  return {
+    workspace,
+    images,
+    dockerfiles: resolveDockerfiles(raw, workspace),
+    scanners: resolveScanners(raw),
+    scannersExplicit: raw.scanners !== undefined && valueOf(raw, 'scanners') !== DEFAULTS.scanners,
+    failOn: failOnText as FailOn,
+    ignoreUnfixed: booleanOf(raw, 'ignore-unfixed'),
+    ...(policyFile ? { policyFile } : {}),
+    sarifFile: resolve(workspace, valueOf(raw, 'sarif-file') || DEFAULTS['sarif-file']),
+    reportFile: resolve(workspace, valueOf(raw, 'report-file') || DEFAULTS['report-file']),
+    ...(context.markdownFile ? { markdownFile: resolve(workspace, context.markdownFile) } : {}),
+    trivyReports,
+    hadolintReports,
+    uploadSarif: booleanOf(raw, 'upload-sarif'),
+    comment: oneOf(raw, 'comment', ['always', 'on-failure', 'never'] as const),
+    annotations: booleanOf(raw, 'annotations'),
+    category: valueOf(raw, 'category') || 'bulkhead',
+    ...(token && !token.startsWith('${{') ? { githubToken: token } : {}),
+    ...(trivyVersion ? { trivyVersion } : {}),
+    ...(hadolintVersion ? { hadolintVersion } : {}),
+    timeoutMs: parseDuration(valueOf(raw, 'timeout'), 'timeout'),
+    scannerError: oneOf(raw, 'scanner-error', ['fail', 'warn'] as const),
+  };
+}

@@ -1,0 +1,66 @@
+import * as core from '@actions/core';
+import { parseConfig, type Config } from './config.js';
+import { errorMessage, UsageError } from './errors.js';
+import { rawInputsFromEnv, type OutputName } from './inputs.js';
+import { writeReportFiles } from './outputs.js';
+import { Redactor } from './redact.js';
+import { selectAnnotations } from './report/annotations.js';
+import { runScan, type ScanOutcome } from './run.js';
+
+function setOutputs(outcome: ScanOutcome, config: Config): void {
+  const outputs: Record<OutputName, string> = {
+    verdict: outcome.gate.verdict,
+    findings: String(outcome.counts.findings),
+    critical: String(outcome.counts.critical),
+    high: String(outcome.counts.high),
+    medium: String(outcome.counts.medium),
+    low: String(outcome.counts.low),
+    suppressed: String(outcome.counts.suppressed),
+    'sarif-file': config.sarifFile,
+    'report-file': config.reportFile,
+  };
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+}
+
+async function main(): Promise<number> {
+  const redactor = new Redactor();
+  const raw = rawInputsFromEnv(process.env);
+  const token = typeof raw['github-token'] === 'string' ? raw['github-token'] : undefined;
+  if (token) {
+    core.setSecret(token);
+    redactor.add(token);
+  }
+  const config = parseConfig(raw, { workspace: process.env.GITHUB_WORKSPACE ?? process.cwd() });
+  const outcome = await runScan(config, { info: (m) => core.info(redactor.apply(m)), warning: (m) => core.warning(redactor.apply(m)) });
+  await writeReportFiles(outcome, redactor);
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    await core.summary.addRaw(redactor.apply(outcome.summaryMarkdown)).write();
+  }
+  if (config.annotations) {
+    for (const a of selectAnnotations(outcome.decisions, new Set(config.dockerfiles))) {
+      const properties = { title: redactor.apply(a.title), file: a.file, startLine: a.line };
+      if (a.level === 'error') core.error(redactor.apply(a.message), properties);
+      else core.warning(redactor.apply(a.message), properties);
+    }
+  }
+  for (const note of outcome.notes) core.notice(redactor.apply(note));
+  if (config.uploadSarif) core.info(`Code-scanning upload is not available in this version; upload ${config.sarifFile} with github/codeql-action/upload-sarif.`);
+  setOutputs(outcome, config);
+  if (outcome.gate.verdict === 'fail') {
+    core.setFailed(redactor.apply(`bulkhead: ${outcome.gate.reasons.join('; ')}`));
+  } else {
+    core.info(`bulkhead: pass (no finding at or above ${config.failOn})`);
+  }
+  return outcome.gate.exitCode;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    // A user mistake is one sentence; anything else still never shows a stack trace.
+    core.setFailed(error instanceof UsageError ? `bulkhead: ${error.message}` : `bulkhead failed: ${errorMessage(error)}`);
+    process.exitCode = error instanceof UsageError ? 2 : 3;
+  },
+);

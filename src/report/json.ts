@@ -1,0 +1,51 @@
+import type { Config } from '../config.js';
+import type { Decision } from '../findings.js';
+import type { GateOutcome } from '../policy/gate.js';
+import type { ScanResult } from '../scanners/types.js';
+import type { SummaryCounts } from './counts.js';
+import type { Omitted } from './sarif.js';
+
+export const REPORT_FORMAT = 'bulkhead-report/v1';
+
+/** report-file: every finding with its decision and reason, and how each scanner fared. */
+export function buildJsonReport(input: {
+  version: string;
+  config: Config;
+  gate: GateOutcome;
+  counts: SummaryCounts;
+  results: readonly ScanResult[];
+  decisions: readonly Decision[];
+  omitted: Omitted;
+  notes: readonly string[];
+  createdAt: Date;
+}): unknown {
+  return {
+    format: REPORT_FORMAT,
+    bulkhead: { version: input.version },
+    createdAt: input.createdAt.toISOString(),
+    verdict: input.gate.verdict,
+    exitCode: input.gate.exitCode,
+    reasons: input.gate.reasons,
+    policy: {
+      failOn: input.config.failOn,
+      ignoreUnfixed: input.config.ignoreUnfixed,
+      scannerError: input.config.scannerError,
+    },
+    counts: input.counts,
+    scanners: input.results.map((r) => ({
+      tool: r.tool,
+      key: r.key,
+      target: r.target,
+      origin: r.origin,
+      version: r.version ?? null,
+      status: r.status,
+      error: r.error ?? null,
+      durationMs: Math.round(r.durationMs),
+      findings: r.findings.length,
+      warnings: r.warnings,
+    })),
+    sarifOmitted: input.omitted,
+    notes: input.notes,
+    decisions: input.decisions.map((d) => ({ verdict: d.verdict, reason: d.reason, finding: d.finding })),
+  };
+}

@@ -1,0 +1,170 @@
+import { compareFindings, SEVERITIES, TOOLS, type Decision, type Severity, type Tool } from '../findings.js';
+import type { GateOutcome } from '../policy/gate.js';
+import type { ScanResult } from '../scanners/types.js';
+import { codeSpan, escapeMarkdown } from './escape.js';
+import type { Omitted } from './sarif.js';
+import type { SummaryCounts } from './counts.js';
+
+/** GitHub's limit for one step's summary. */
+export const SUMMARY_LIMIT_BYTES = 1024 * 1024;
+
+export interface SummaryInput {
+  gate: GateOutcome;
+  decisions: readonly Decision[];
+  results: readonly ScanResult[];
+  counts: SummaryCounts;
+  failOn: string;
+  omitted: Omitted;
+  notes: readonly string[];
+  sarifFile: string;
+  reportFile: string;
+  limitBytes?: number;
+}
+
+const TOOL_NAMES: Record<Tool, string> = { trivy: 'Trivy', hadolint: 'hadolint', bulkhead: 'bulkhead' };
+const SEVERITY_BADGE: Record<Severity, string> = {
+  critical: '🟥 critical',
+  high: '🟧 high',
+  medium: '🟨 medium',
+  low: '🟦 low',
+  info: '⬜ info',
+};
+
+function where(decision: Decision): string {
+  const f = decision.finding;
+  const parts: string[] = [];
+  if (f.file) parts.push(codeSpan(`${f.file}:${f.line ?? 1}`));
+  if (f.image) parts.push(codeSpan(f.image));
+  if (f.path && f.kind !== 'vulnerability') parts.push(codeSpan(f.path));
+  return parts.join(' ') || '—';
+}
+
+function packageCell(decision: Decision): string {
+  const pkg = decision.finding.pkg;
+  return pkg ? codeSpan(`${pkg.name} ${pkg.installed}`.trim()) : '—';
+}
+
+function fixedCell(decision: Decision): string {
+  const f = decision.finding;
+  if (f.kind !== 'vulnerability') return '—';
+  return f.pkg?.fixed ? codeSpan(f.pkg.fixed) : 'no fix';
+}
+
+function ruleCell(decision: Decision): string {
+  const f = decision.finding;
+  const id = escapeMarkdown(f.ruleId);
+  // Links are only those the finding came with, and only http(s).
+  return f.helpUri && /^https?:\/\/[^\s()<>]+$/.test(f.helpUri) ? `[${id}](${f.helpUri})` : id;
+}
+
+function findingsTable(decisions: readonly Decision[], withReason: boolean): string[] {
+  const header = withReason
+    ? ['| Severity | Rule | Where | Package | Fixed in | Finding | Why |', '|---|---|---|---|---|---|---|']
+    : ['| Severity | Rule | Where | Package | Fixed in | Finding |', '|---|---|---|---|---|---|'];
+  return [
+    ...header,
+    ...decisions.map((d) => {
+      const cells = [SEVERITY_BADGE[d.finding.severity], ruleCell(d), where(d), packageCell(d), fixedCell(d), escapeMarkdown(d.finding.title)];
+      if (withReason) cells.push(escapeMarkdown(d.reason));
+      return `| ${cells.join(' | ')} |`;
+    }),
+  ];
+}
+
+function sorted(decisions: readonly Decision[]): Decision[] {
+  return [...decisions].sort((a, b) => compareFindings(a.finding, b.finding));
+}
+
+function countsTable(decisions: readonly Decision[], results: readonly ScanResult[]): string[] {
+  const tools = TOOLS.filter((t) => results.some((r) => r.tool === t));
+  const lines = [`| Severity | ${tools.map((t) => TOOL_NAMES[t]).join(' | ')} | Total | Fail the gate |`, `|---|${tools.map(() => '--:|').join('')}--:|--:|`];
+  for (const severity of SEVERITIES) {
+    const active = decisions.filter((d) => d.finding.severity === severity && d.verdict !== 'suppressed');
+    if (active.length === 0 && (severity === 'info')) continue;
+    const perTool = tools.map((t) => String(active.filter((d) => d.finding.tool === t).length));
+    const failing = active.filter((d) => d.verdict === 'fails-gate').length;
+    lines.push(`| ${SEVERITY_BADGE[severity]} | ${perTool.join(' | ')} | ${active.length} | ${failing} |`);
+  }
+  const suppressed = decisions.filter((d) => d.verdict === 'suppressed');
+  if (suppressed.length > 0) {
+    lines.push(`| suppressed | ${tools.map((t) => String(suppressed.filter((d) => d.finding.tool === t).length)).join(' | ')} | ${suppressed.length} | 0 |`);
+  }
+  return lines;
+}
+
+function scannersTable(results: readonly ScanResult[]): string[] {
+  return [
+    '| Scanner | Target | Version | Source | Status | Findings | Time |',
+    '|---|---|---|---|---|--:|--:|',
+    ...results.map((r) =>
+      [
+        '',
+        TOOL_NAMES[r.tool],
+        codeSpan(r.target),
+        r.version ? codeSpan(r.version) : '—',
+        r.origin === 'report' ? 'report file' : 'run',
+        r.status === 'ok' ? '✅ ok' : `❌ ${escapeMarkdown(r.error ?? 'failed')}`,
+        String(r.findings.length),
+        `${(r.durationMs / 1000).toFixed(1)} s`,
+        '',
+      ].join(' | ').trim(),
+    ),
+  ];
+}
+
+function render(input: SummaryInput, maxRows: number): { text: string; cut: number } {
+  const { gate, decisions } = input;
+  const failing = sorted(decisions.filter((d) => d.verdict === 'fails-gate'));
+  const below = sorted(decisions.filter((d) => d.verdict === 'below-threshold'));
+  const suppressed = sorted(decisions.filter((d) => d.verdict === 'suppressed'));
+  const out: string[] = [];
+  const heading =
+    gate.verdict === 'pass'
+      ? `## ✅ bulkhead: pass`
+      : `## ❌ bulkhead: fail`;
+  out.push(heading, '');
+  if (gate.verdict === 'pass') {
+    out.push(`No finding at or above **${input.failOn}** remains${input.failOn === 'none' ? ' (fail-on is none: the gate reports only)' : ''}. ${decisions.length} finding${decisions.length === 1 ? '' : 's'} reported in all.`);
+  } else {
+    out.push('The gate failed because of:', '', ...gate.reasons.map((r) => `- ${escapeMarkdown(r)}`));
+  }
+  out.push('', ...countsTable(decisions, input.results), '');
+  let cut = 0;
+  const take = (list: Decision[]): Decision[] => {
+    const kept = list.slice(0, Math.max(0, maxRows));
+    cut += list.length - kept.length;
+    return kept;
+  };
+  if (failing.length > 0) {
+    out.push(`### Fails the gate (${failing.length})`, '', ...findingsTable(take(failing), false), '');
+  }
+  if (below.length > 0) {
+    out.push('<details><summary>' + `Below the gate (${below.length})` + '</summary>', '', ...findingsTable(take(below), true), '', '</details>', '');
+  }
+  if (suppressed.length > 0) {
+    out.push('<details><summary>' + `Suppressed by policy (${suppressed.length})` + '</summary>', '', ...findingsTable(take(suppressed), true), '', '</details>', '');
+  }
+  if (cut > 0) out.push(`> ${cut} more finding${cut === 1 ? ' is' : 's are'} not listed here to keep this summary under GitHub's size limit; all are in ${codeSpan(input.reportFile)}.`, '');
+  if (input.omitted.results > 0 || input.omitted.runs.length > 0) {
+    const bySeverity = SEVERITIES.filter((s) => input.omitted.bySeverity[s]).map((s) => `${input.omitted.bySeverity[s]} ${s}`).join(', ');
+    out.push(`> The SARIF log leaves out ${input.omitted.results} of the least severe results (${bySeverity}) to stay within GitHub's code-scanning limits${input.omitted.runs.length > 0 ? `, including ${input.omitted.runs.length} whole run(s)` : ''}. ${codeSpan(input.reportFile)} has them all.`, '');
+  }
+  out.push('### Scanners', '', ...scannersTable(input.results), '');
+  if (input.notes.length > 0) {
+    out.push('### Notes', '', ...input.notes.map((n) => `- ${escapeMarkdown(n)}`), '');
+  }
+  out.push(`SARIF: ${codeSpan(input.sarifFile)} · full report: ${codeSpan(input.reportFile)}`, '');
+  return { text: out.join('\n'), cut };
+}
+
+/** The job summary: verdict first, counts, the failing findings, the rest folded. At most 1 MiB. */
+export function renderSummary(input: SummaryInput): string {
+  const limit = input.limitBytes ?? SUMMARY_LIMIT_BYTES;
+  let maxRows = input.decisions.length;
+  for (;;) {
+    const { text } = render(input, maxRows);
+    const size = Buffer.byteLength(text, 'utf8');
+    if (size <= limit || maxRows === 0) return text;
+    maxRows = Math.floor(maxRows * Math.min(0.9, limit / size));
+  }
+}

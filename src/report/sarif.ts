@@ -1,0 +1,268 @@
+import { gzipSync } from 'node:zlib';
+import { compareFindings, severityRank, SEVERITIES, type Decision, type Severity, type Tool } from '../findings.js';
+import type { ScanResult } from '../scanners/types.js';
+import { securitySeverity } from '../severity.js';
+import { escapeMarkdown } from './escape.js';
+
+/** GitHub code scanning's upload limits. */
+export const SARIF_LIMITS = { runs: 20, resultsPerRun: 25_000, gzippedBytes: 10 * 1024 * 1024 } as const;
+
+export interface SarifInput {
+  results: readonly ScanResult[];
+  /** Every finding's decision, keyed by fingerprint + tool + key of the result it belongs to. */
+  decisions: readonly Decision[];
+  category: string;
+  bulkheadVersion: string;
+  limits?: { runs: number; resultsPerRun: number; gzippedBytes: number };
+}
+
+export interface Omitted {
+  runs: { tool: Tool; key: string; results: number }[];
+  results: number;
+  bySeverity: Partial<Record<Severity, number>>;
+}
+
+export interface SarifOutput {
+  log: SarifLog;
+  omitted: Omitted;
+}
+
+/* Only the part of SARIF 2.1.0 that bulkhead writes. */
+export interface SarifLog {
+  $schema: string;
+  version: '2.1.0';
+  runs: SarifRun[];
+}
+interface SarifRule {
+  id: string;
+  name: string;
+  shortDescription: { text: string };
+  fullDescription: { text: string };
+  helpUri?: string;
+  help: { text: string; markdown: string };
+  defaultConfiguration: { level: SarifLevel };
+  properties: { 'security-severity': string; tags: string[]; precision: string };
+}
+interface SarifResult {
+  ruleId: string;
+  ruleIndex: number;
+  level: SarifLevel;
+  message: { text: string };
+  locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
+  partialFingerprints: Record<string, string>;
+  suppressions?: { kind: 'external'; status: 'accepted'; justification: string }[];
+  properties: Record<string, unknown>;
+}
+export interface SarifRun {
+  tool: { driver: { name: string; version?: string; semanticVersion?: string; informationUri: string; rules: SarifRule[] } };
+  automationDetails: { id: string };
+  invocations: { executionSuccessful: boolean; toolExecutionNotifications?: { level: 'error'; message: { text: string } }[] }[];
+  results: SarifResult[];
+  properties: Record<string, unknown>;
+}
+type SarifLevel = 'error' | 'warning' | 'note';
+
+const SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+
+const DRIVERS: Record<Tool, { name: string; informationUri: string }> = {
+  trivy: { name: 'Trivy', informationUri: 'https://github.com/aquasecurity/trivy' },
+  hadolint: { name: 'hadolint', informationUri: 'https://github.com/hadolint/hadolint' },
+  bulkhead: { name: 'bulkhead', informationUri: 'https://github.com/bulkhead-security/bulkhead' },
+};
+
+function levelOf(severity: Severity): SarifLevel {
+  return severity === 'critical' || severity === 'high' ? 'error' : severity === 'medium' ? 'warning' : 'note';
+}
+
+/** `<category>/<tool>/<key>/`: stable per image repository or Dockerfile, never per tag. */
+export function automationId(category: string, tool: Tool, key: string): string {
+  const safeKey = key.replace(/[^A-Za-z0-9._/-]+/g, '-').replace(/\/+/g, '/').replace(/^\/|\/$/g, '') || 'default';
+  return `${category}/${tool}/${safeKey}/`;
+}
+
+/** A repo-relative path as a URI reference: each segment percent-encoded, no leading slash. */
+export function toUri(path: string): string {
+  return path
+    .replace(/\\/g, '/')
+    .replace(/^\.?\/+/, '')
+    .split('/')
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
+}
+
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+function buildRule(decisions: readonly Decision[]): SarifRule {
+  const first = decisions[0] as Decision;
+  const finding = first.finding;
+  const worst = decisions.reduce((w, d) => (severityRank(d.finding.severity) < severityRank(w.finding.severity) ? d : w), first);
+  const cvss = decisions.reduce<number | undefined>((best, d) => (d.finding.cvss !== undefined && (best === undefined || d.finding.cvss > best) ? d.finding.cvss : best), undefined);
+  const title = finding.title || finding.ruleId;
+  const description = finding.description ?? title;
+  const fix =
+    finding.kind === 'vulnerability'
+      ? 'Upgrade the affected package to a fixed version, or rebuild on a base image that has one.'
+      : finding.kind === 'secret'
+        ? 'Remove the secret from the image and from every layer that held it, then rotate it.'
+        : finding.kind === 'lint'
+          ? 'Change the Dockerfile instruction as the rule describes.'
+          : 'Change the image or Dockerfile as the rule describes.';
+  const more = finding.helpUri ? ` More: ${finding.helpUri}` : '';
+  return {
+    id: finding.ruleId,
+    name: finding.ruleId.replace(/[^A-Za-z0-9]+/g, '_'),
+    shortDescription: { text: sentence(title.length > 1000 ? `${title.slice(0, 997)}...` : title) },
+    fullDescription: { text: sentence(description.length > 4000 ? `${description.slice(0, 3997)}...` : description) },
+    ...(finding.helpUri ? { helpUri: finding.helpUri } : {}),
+    help: {
+      text: `${sentence(description)} ${fix}${more}`,
+      markdown:
+        `**${escapeMarkdown(title)}**\n\n${escapeMarkdown(description)}\n\n${fix}` +
+        (finding.helpUri ? `\n\n[${escapeMarkdown(finding.ruleId)}](${encodeURI(finding.helpUri)})` : ''),
+    },
+    defaultConfiguration: { level: levelOf(worst.finding.severity) },
+    properties: {
+      'security-severity': securitySeverity(worst.finding.severity, cvss !== undefined && cvss > 0 ? cvss : undefined),
+      tags: ['security', finding.kind, finding.tool, worst.finding.severity],
+      precision: finding.kind === 'lint' ? 'medium' : 'high',
+    },
+  };
+}
+
+function buildResult(decision: Decision, ruleIndex: number, fallbackUri: string): SarifResult {
+  const { finding } = decision;
+  const uri = toUri(finding.file ?? fallbackUri);
+  const properties: Record<string, unknown> = {
+    severity: finding.severity,
+    verdict: decision.verdict,
+    reason: decision.reason,
+    kind: finding.kind,
+  };
+  for (const key of ['image', 'layer', 'path', 'pkg', 'cvss', 'fixStatus'] as const) {
+    if (finding[key] !== undefined) properties[key] = finding[key];
+  }
+  return {
+    ruleId: finding.ruleId,
+    ruleIndex,
+    level: levelOf(finding.severity),
+    message: { text: sentence(finding.message) },
+    locations: [{ physicalLocation: { artifactLocation: { uri }, region: { startLine: Math.max(1, finding.line ?? 1) } } }],
+    partialFingerprints: { 'bulkhead/v1': finding.fingerprint, primaryLocationLineHash: `${finding.fingerprint}:1` },
+    ...(decision.verdict === 'suppressed'
+      ? { suppressions: [{ kind: 'external' as const, status: 'accepted' as const, justification: decision.reason }] }
+      : {}),
+    properties,
+  };
+}
+
+function worstRank(decisions: readonly Decision[]): number {
+  return decisions.reduce<number>((w, d) => Math.min(w, severityRank(d.finding.severity)), SEVERITIES.length);
+}
+
+interface PlannedRun {
+  result: ScanResult;
+  decisions: Decision[];
+}
+
+function buildRun(plan: PlannedRun, input: SarifInput, maxResults: number): { run: SarifRun; omitted: Decision[] } {
+  const { result } = plan;
+  const sorted = [...plan.decisions].sort((a, b) => compareFindings(a.finding, b.finding));
+  const kept = sorted.slice(0, maxResults);
+  const omitted = sorted.slice(maxResults);
+  const rules: SarifRule[] = [];
+  const ruleIndex = new Map<string, number>();
+  const byRule = new Map<string, Decision[]>();
+  for (const decision of kept) {
+    const list = byRule.get(decision.finding.ruleId) ?? [];
+    list.push(decision);
+    byRule.set(decision.finding.ruleId, list);
+  }
+  for (const [id, list] of byRule) {
+    ruleIndex.set(id, rules.length);
+    rules.push(buildRule(list));
+  }
+  const seen = new Set<string>();
+  const results: SarifResult[] = [];
+  for (const decision of kept) {
+    // Two findings with one fingerprint would be one alert; keep the first (most severe).
+    if (seen.has(decision.finding.fingerprint)) continue;
+    seen.add(decision.finding.fingerprint);
+    results.push(buildResult(decision, ruleIndex.get(decision.finding.ruleId) as number, result.key));
+  }
+  const driver = DRIVERS[result.tool];
+  const version = result.tool === 'bulkhead' ? input.bulkheadVersion : result.version;
+  const properties: Record<string, unknown> = { target: result.target, origin: result.origin };
+  if (omitted.length > 0) properties.omitted = summarizeOmitted(omitted);
+  return {
+    run: {
+      tool: {
+        driver: {
+          name: driver.name,
+          ...(version ? { version } : {}),
+          ...(version && /^\d+\.\d+\.\d+/.test(version) ? { semanticVersion: version.replace(/^v/, '') } : {}),
+          informationUri: driver.informationUri,
+          rules,
+        },
+      },
+      automationDetails: { id: automationId(input.category, result.tool, result.key) },
+      invocations: [
+        result.status === 'ok'
+          ? { executionSuccessful: true }
+          : { executionSuccessful: false, toolExecutionNotifications: [{ level: 'error', message: { text: sentence(result.error ?? `${result.tool} failed`) } }] },
+      ],
+      results,
+      properties,
+    },
+    omitted,
+  };
+}
+
+function summarizeOmitted(decisions: readonly Decision[]): { results: number; bySeverity: Partial<Record<Severity, number>> } {
+  const bySeverity: Partial<Record<Severity, number>> = {};
+  for (const d of decisions) bySeverity[d.finding.severity] = (bySeverity[d.finding.severity] ?? 0) + 1;
+  return { results: decisions.length, bySeverity };
+}
+
+/**
+ * One run per scan result. Within GitHub's limits the most severe results are kept; what was
+ * cut is counted in the runs' properties and returned so the summary can say it too.
+ */
+export function buildSarif(input: SarifInput): SarifOutput {
+  const limits = input.limits ?? SARIF_LIMITS;
+  const byResult = new Map<ScanResult, Decision[]>();
+  for (const result of input.results) byResult.set(result, []);
+  // Decisions belong to the result whose findings array holds the finding.
+  const owner = new Map<object, ScanResult>();
+  for (const result of input.results) for (const finding of result.findings) owner.set(finding, result);
+  for (const decision of input.decisions) {
+    const result = owner.get(decision.finding);
+    if (!result) continue;
+    byResult.get(result)?.push(decision);
+  }
+  let plans: PlannedRun[] = [...byResult].map(([result, decisions]) => ({ result, decisions }));
+  let dropped: PlannedRun[] = [];
+  if (plans.length > limits.runs) {
+    plans.sort((a, b) => worstRank(a.decisions) - worstRank(b.decisions) || b.decisions.length - a.decisions.length);
+    dropped = plans.slice(limits.runs);
+    plans = plans.slice(0, limits.runs);
+  }
+  const omittedRuns = dropped.map((plan) => ({ tool: plan.result.tool, key: plan.result.key, results: plan.decisions.length }));
+  let maxResults: number = limits.resultsPerRun;
+  for (;;) {
+    const built = plans.map((plan) => buildRun(plan, input, maxResults));
+    const log: SarifLog = { $schema: SCHEMA, version: '2.1.0', runs: built.map((b) => b.run) };
+    const omittedDecisions = built.flatMap((b) => b.omitted);
+    const size = gzipSync(JSON.stringify(log)).length;
+    if (size <= limits.gzippedBytes || maxResults === 0) {
+      const counted = summarizeOmitted([...omittedDecisions, ...dropped.flatMap((plan) => plan.decisions)]);
+      const omitted: Omitted = { runs: omittedRuns, results: counted.results, bySeverity: counted.bySeverity };
+      if (omittedRuns.length > 0 && log.runs[0]) log.runs[0].properties.omittedRuns = omittedRuns;
+      return { log, omitted };
+    }
+    const largest = Math.max(...plans.map((p) => Math.min(p.decisions.length, maxResults)));
+    maxResults = Math.floor(largest * Math.min(0.9, limits.gzippedBytes / size));
+  }
+}

@@ -1,0 +1,141 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import type { Config } from './config.js';
+import { finalFromLine } from './dockerfile.js';
+import { UsageError } from './errors.js';
+import type { Decision, Finding, Tool } from './findings.js';
+import { decide } from './policy/decide.js';
+import { gate, type GateOutcome } from './policy/gate.js';
+import { countDecisions, type SummaryCounts } from './report/counts.js';
+import { buildJsonReport } from './report/json.js';
+import { renderSummary } from './report/markdown.js';
+import { buildSarif, type Omitted, type SarifLog } from './report/sarif.js';
+import { hadolintFromReport } from './scanners/hadolint/fromReport.js';
+import { trivyFromReport } from './scanners/trivy/fromReport.js';
+import type { ScanResult } from './scanners/types.js';
+import { BULKHEAD_VERSION } from './version.js';
+
+export interface Logger {
+  info(message: string): void;
+  warning(message: string): void;
+}
+
+export interface ScanOutcome {
+  config: Config;
+  results: ScanResult[];
+  decisions: Decision[];
+  gate: GateOutcome;
+  counts: SummaryCounts;
+  sarif: SarifLog;
+  omitted: Omitted;
+  summaryMarkdown: string;
+  report: unknown;
+  /** Things the user should know that are not findings: skipped scanners, report warnings. */
+  notes: string[];
+}
+
+function displayPath(config: Config, full: string): string {
+  const rel = relative(config.workspace, full);
+  return rel.startsWith('..') || isAbsolute(rel) ? full : rel.split(sep).join('/');
+}
+
+/** hadolint names files as it was given them ("-" for stdin, Windows paths): map to the repo's Dockerfiles. */
+function hadolintFileResolver(config: Config): (file: string) => string {
+  return (file) => {
+    const single = config.dockerfiles.length === 1 ? config.dockerfiles[0] : undefined;
+    if (file === '-' && single) return single;
+    const normalized = file.replace(/\\/g, '/').replace(/^\.\//, '');
+    const known = config.dockerfiles.find((d) => d === normalized || normalized.endsWith(`/${d}`));
+    if (known) return known;
+    return isAbsolute(normalized) ? displayPath(config, normalized) : normalized;
+  };
+}
+
+function unavailable(tool: Tool, key: string, target: string, error: string): ScanResult {
+  return { tool, key, target, origin: 'run', status: 'error', durationMs: 0, findings: [], error, warnings: [] };
+}
+
+async function collectResults(config: Config, notes: string[]): Promise<ScanResult[]> {
+  const results: ScanResult[] = [];
+  for (const tool of config.scanners) {
+    if (tool === 'trivy') {
+      if (config.trivyReports.length > 0) {
+        for (const file of config.trivyReports) results.push((await trivyFromReport(file, displayPath(config, file))).result);
+      } else if (config.images.length > 0) {
+        for (const image of config.images) {
+          results.push(unavailable('trivy', image.key, image.input, 'this version of bulkhead reads Trivy reports but cannot run Trivy yet; give trivy-report, or leave trivy out of scanners'));
+        }
+      } else notes.push('Trivy had nothing to scan: no image and no trivy-report.');
+    } else if (tool === 'hadolint') {
+      if (config.hadolintReports.length > 0) {
+        for (const file of config.hadolintReports) results.push(...(await hadolintFromReport(file, displayPath(config, file), hadolintFileResolver(config))));
+      } else if (config.dockerfiles.length > 0) {
+        for (const dockerfile of config.dockerfiles) {
+          results.push(unavailable('hadolint', dockerfile, dockerfile, 'this version of bulkhead reads hadolint reports but cannot run hadolint yet; give hadolint-report, or leave hadolint out of scanners'));
+        }
+      } else notes.push('hadolint had nothing to lint: no Dockerfile and no hadolint-report.');
+    } else if (config.images.length > 0 || config.dockerfiles.length > 0) {
+      if (config.scannersExplicit) {
+        results.push(unavailable('bulkhead', 'builtin', 'built-in checks', 'the built-in image checks are not available in this version of bulkhead; leave bulkhead out of scanners'));
+      } else {
+        notes.push('The built-in image checks (bulkhead) are not available in this version and did not run.');
+      }
+    }
+  }
+  return results;
+}
+
+/**
+ * Until attribution knows the instruction, an image finding sits on the FROM line of the final
+ * stage of the Dockerfile that built the image: the Dockerfile given at the same position as the
+ * image, or the only Dockerfile given.
+ */
+async function locateImageFindings(config: Config, results: ScanResult[]): Promise<ScanResult[]> {
+  const fromLines = new Map<string, number>();
+  for (const dockerfile of config.dockerfiles) {
+    const text = await readFile(resolve(config.workspace, dockerfile), 'utf8');
+    fromLines.set(dockerfile, finalFromLine(text) ?? 1);
+  }
+  const dockerfileFor = (imageKey: string): string | undefined => {
+    if (config.dockerfiles.length === 1) return config.dockerfiles[0];
+    const index = config.images.findIndex((i) => i.key === imageKey);
+    return index >= 0 && config.images.length === config.dockerfiles.length ? config.dockerfiles[index] : undefined;
+  };
+  return results.map((result) => {
+    if (result.tool === 'hadolint') return result;
+    const dockerfile = dockerfileFor(result.key);
+    if (!dockerfile) return result;
+    const place = (finding: Finding): Finding =>
+      finding.file !== undefined ? finding : { ...finding, file: dockerfile, line: fromLines.get(dockerfile) ?? 1 };
+    return { ...result, findings: result.findings.map(place) };
+  });
+}
+
+export async function runScan(config: Config, logger: Logger, now: () => Date = () => new Date()): Promise<ScanOutcome> {
+  if (config.policyFile) {
+    throw new UsageError(`policy: ${displayPath(config, config.policyFile)} cannot be applied by this version of bulkhead yet; remove the file or the policy input, or use fail-on and ignore-unfixed.`);
+  }
+  if (config.images.length === 0 && config.dockerfiles.length === 0 && config.trivyReports.length === 0 && config.hadolintReports.length === 0) {
+    throw new UsageError('there is nothing to scan; set image, dockerfile, trivy-report or hadolint-report (no Dockerfile was found in the workspace).');
+  }
+  const notes: string[] = [];
+  const collected = await collectResults(config, notes);
+  if (collected.length === 0) {
+    throw new UsageError(`none of the scanners (${config.scanners.join(', ')}) has anything to scan; check scanners against image, dockerfile and the report inputs.`);
+  }
+  for (const result of collected) {
+    for (const warning of result.warnings) notes.push(`${result.tool} (${result.target}): ${warning}`);
+    logger.info(`${result.tool} ${result.target}: ${result.status === 'ok' ? `${result.findings.length} findings` : `failed: ${result.error}`}`);
+  }
+  const results = await locateImageFindings(config, collected);
+  const decisions = decide(results.flatMap((r) => r.findings), { failOn: config.failOn, ignoreUnfixed: config.ignoreUnfixed });
+  const outcome = gate(decisions, results, config.scannerError);
+  const counts = countDecisions(decisions);
+  const { log: sarif, omitted } = buildSarif({ results, decisions, category: config.category, bulkheadVersion: BULKHEAD_VERSION });
+  const sarifFile = displayPath(config, config.sarifFile);
+  const reportFile = displayPath(config, config.reportFile);
+  const summaryMarkdown = renderSummary({ gate: outcome, decisions, results, counts, failOn: config.failOn, omitted, notes, sarifFile, reportFile });
+  const report = buildJsonReport({ version: BULKHEAD_VERSION, config, gate: outcome, counts, results, decisions, omitted, notes, createdAt: now() });
+  return { config, results, decisions, gate: outcome, counts, sarif, omitted, summaryMarkdown, report, notes };
+}
+

@@ -1,0 +1,22 @@
+import type { Finding, Tool } from '../findings.js';
+
+export type ScanStatus = 'ok' | 'error';
+
+/** What one scanner produced for one target (an image, a Dockerfile, or a report standing in for them). */
+export interface ScanResult {
+  tool: Tool;
+  /** Stable key of what was scanned: image repository or Dockerfile path. Names the SARIF run's category. */
+  key: string;
+  /** Human label: image reference, Dockerfile path, or report file. */
+  target: string;
+  /** `report` when read from an existing report file, `run` when bulkhead ran the scanner. */
+  origin: 'report' | 'run';
+  version?: string;
+  status: ScanStatus;
+  durationMs: number;
+  findings: Finding[];
+  /** Set when status is `error`: which tool, what happened. */
+  error?: string;
+  /** Things the scanner's output held that could not be used. */
+  warnings: string[];
+}
