@@ -53,8 +53,14 @@ interface SarifResult {
   suppressions?: { kind: 'external'; status: 'accepted'; justification: string }[];
   properties: Record<string, unknown>;
 }
+interface SarifToolComponent {
+  name: string;
+  version?: string;
+  semanticVersion?: string;
+  informationUri: string;
+}
 export interface SarifRun {
-  tool: { driver: { name: string; version?: string; semanticVersion?: string; informationUri: string; rules: SarifRule[] } };
+  tool: { driver: SarifToolComponent & { rules: SarifRule[] }; extensions?: SarifToolComponent[] };
   automationDetails: { id: string };
   invocations: { executionSuccessful: boolean; toolExecutionNotifications?: { level: 'error'; message: { text: string } }[] }[];
   results: SarifResult[];
@@ -64,11 +70,27 @@ type SarifLevel = 'error' | 'warning' | 'note';
 
 const SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
-const DRIVERS: Record<Tool, { name: string; informationUri: string }> = {
+const SCANNERS: Record<Exclude<Tool, 'bulkhead'>, { name: string; informationUri: string }> = {
   trivy: { name: 'Trivy', informationUri: 'https://github.com/aquasecurity/trivy' },
   hadolint: { name: 'hadolint', informationUri: 'https://github.com/hadolint/hadolint' },
-  bulkhead: { name: 'bulkhead', informationUri: 'https://github.com/bulkhead-security/bulkhead' },
 };
+const BULKHEAD_URI = 'https://github.com/bulkhead-security/bulkhead';
+
+/**
+ * A SARIF-friendly rule name: Pascal case from the title ("Last USER should not be root" →
+ * LastUserShouldNotBeRoot); it must differ from the id.
+ */
+export function ruleName(id: string, title: string): string {
+  const words = title.replace(/[^A-Za-z0-9]+/g, ' ').trim().split(' ').filter(Boolean).slice(0, 8);
+  const name = words.map((w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()).join('');
+  const candidate = /^[A-Za-z]/.test(name) ? name : `Rule${name}`;
+  return candidate.length > 1 && candidate !== id ? candidate : `Rule${id.replace(/[^A-Za-z0-9]+/g, '')}`;
+}
+
+function numericVersion(version: string | undefined): string | undefined {
+  const v = version?.replace(/^v/, '');
+  return v && /^\d+(\.\d+)*([-+][0-9A-Za-z.-]+)?$/.test(v) ? v : undefined;
+}
 
 function levelOf(severity: Severity): SarifLevel {
   return severity === 'critical' || severity === 'high' ? 'error' : severity === 'medium' ? 'warning' : 'note';
@@ -113,7 +135,7 @@ function buildRule(decisions: readonly Decision[]): SarifRule {
   const more = finding.helpUri ? ` More: ${finding.helpUri}` : '';
   return {
     id: finding.ruleId,
-    name: finding.ruleId.replace(/[^A-Za-z0-9]+/g, '_'),
+    name: ruleName(finding.ruleId, title),
     shortDescription: { text: sentence(title.length > 1000 ? `${title.slice(0, 997)}...` : title) },
     fullDescription: { text: sentence(description.length > 4000 ? `${description.slice(0, 3997)}...` : description) },
     ...(finding.helpUri ? { helpUri: finding.helpUri } : {}),
@@ -192,20 +214,18 @@ function buildRun(plan: PlannedRun, input: SarifInput, maxResults: number): { ru
     seen.add(decision.finding.fingerprint);
     results.push(buildResult(decision, ruleIndex.get(decision.finding.ruleId) as number, result.key));
   }
-  const driver = DRIVERS[result.tool];
-  const version = result.tool === 'bulkhead' ? input.bulkheadVersion : result.version;
-  const properties: Record<string, unknown> = { target: result.target, origin: result.origin };
+  // The driver is bulkhead, which mapped severities and placed every result; the scanner that
+  // found them is an extension, with its version when known (report files often lack it).
+  const scanner = result.tool === 'bulkhead' ? undefined : SCANNERS[result.tool];
+  const scannerVersion = numericVersion(result.version);
+  const properties: Record<string, unknown> = { scanner: result.tool, target: result.target, origin: result.origin };
+  if (result.version) properties.scannerVersion = result.version;
   if (omitted.length > 0) properties.omitted = summarizeOmitted(omitted);
   return {
     run: {
       tool: {
-        driver: {
-          name: driver.name,
-          ...(version ? { version } : {}),
-          ...(version && /^\d+\.\d+\.\d+/.test(version) ? { semanticVersion: version.replace(/^v/, '') } : {}),
-          informationUri: driver.informationUri,
-          rules,
-        },
+        driver: { name: 'bulkhead', version: input.bulkheadVersion, semanticVersion: input.bulkheadVersion, informationUri: BULKHEAD_URI, rules },
+        ...(scanner ? { extensions: [{ ...scanner, ...(scannerVersion ? { version: scannerVersion } : {}) }] } : {}),
       },
       automationDetails: { id: automationId(input.category, result.tool, result.key) },
       invocations: [

@@ -1,0 +1,2 @@
+#!/bin/sh
+exec echo "shop-api up"

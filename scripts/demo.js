@@ -1,0 +1,22 @@
+// Runs the real CLI on the example in examples/shop-api, with its bundled scanner reports.
+import { spawnSync } from 'node:child_process';
+
+const args = [
+  'bin/bulkhead.js', 'scan',
+  '--dockerfile', 'examples/shop-api/Dockerfile',
+  '--trivy-report', 'examples/shop-api/trivy.json',
+  '--hadolint-report', 'examples/shop-api/hadolint.json',
+  '--scanners', 'trivy,hadolint',
+  '--sarif', 'out/demo/bulkhead.sarif',
+  '--report', 'out/demo/bulkhead-report.json',
+  '--markdown', 'out/demo/summary.md',
+];
+console.log(`$ bulkhead ${args.slice(1).join(' ')}\n`);
+const run = spawnSync(process.execPath, args, { stdio: 'inherit' });
+console.log(`\nbulkhead exited with ${run.status}.`);
+if (run.status === 1) {
+  console.log('That is the gate failing as it should: the example image has a critical CVE with a fix available.');
+  console.log('Written: out/demo/bulkhead.sarif, out/demo/bulkhead-report.json, out/demo/summary.md');
+  process.exit(0);
+}
+process.exit(run.status ?? 1);
