@@ -129,7 +129,7 @@ export async function runScan(config: Config, logger: Logger, now: () => Date = 
   }
   const results = await locateImageFindings(config, collected);
   const decisions = decide(results.flatMap((r) => r.findings), { failOn: config.failOn, ignoreUnfixed: config.ignoreUnfixed });
-  const outcome = gate(decisions, results, config.scannerError);
+  const outcome = gate(decisions, results, { failOn: config.failOn, scannerError: config.scannerError });
   const counts = countDecisions(decisions);
   const { log: sarif, omitted } = buildSarif({ results, decisions, category: config.category, bulkheadVersion: BULKHEAD_VERSION });
   const sarifFile = displayPath(config, config.sarifFile);

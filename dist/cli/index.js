@@ -630,12 +630,13 @@ function decide(findings, policy) {
 
 ;// CONCATENATED MODULE: ./src/policy/gate.ts
 /** The verdict comes from the decisions and scanner statuses, and from nothing else. */
-function gate(decisions, results, scannerError) {
+function gate(decisions, results, options) {
+    const { scannerError } = options;
     const failingFindings = decisions.filter((d) => d.verdict === 'fails-gate').length;
     const failedScanners = results.filter((r) => r.status === 'error');
     const reasons = [];
     if (failingFindings > 0) {
-        reasons.push(`${failingFindings} finding${failingFindings === 1 ? '' : 's'} at or above the fail-on severity`);
+        reasons.push(`${failingFindings} finding${failingFindings === 1 ? '' : 's'} at or above ${options.failOn}`);
     }
     for (const result of failedScanners) {
         reasons.push(scannerError === 'fail'
@@ -713,11 +714,13 @@ function escapeMarkdown(text) {
         .replace(/[\\`*_{}[\]()#+\-!|~]/g, '\\$&')
         .replace(/@/g, '@\u200b')
         .replace(/:\/\//g, ':\u200b//')
+        .replace(/www\./gi, (m) => `${m.slice(0, 3)}\u200b.`)
         .replace(/\r?\n/g, ' ');
 }
 /** For text inside a code span: only backticks and line breaks need care; mentions cannot fire there. */
 function codeSpan(text) {
-    const clean = text.replace(/\r?\n/g, ' ').replace(/`/g, "'");
+    // GFM splits table cells on | even inside code spans unless it is escaped.
+    const clean = text.replace(/\r?\n/g, ' ').replace(/`/g, "'").replace(/\|/g, '\\|');
     return `\`${clean}\``;
 }
 
@@ -945,11 +948,25 @@ function securitySeverity(severity, cvss) {
 /** GitHub code scanning's upload limits. */
 const SARIF_LIMITS = { runs: 20, resultsPerRun: 25_000, gzippedBytes: 10 * 1024 * 1024 };
 const SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
-const DRIVERS = {
+const SCANNERS = {
     trivy: { name: 'Trivy', informationUri: 'https://github.com/aquasecurity/trivy' },
     hadolint: { name: 'hadolint', informationUri: 'https://github.com/hadolint/hadolint' },
-    bulkhead: { name: 'bulkhead', informationUri: 'https://github.com/bulkhead-security/bulkhead' },
 };
+const BULKHEAD_URI = 'https://github.com/bulkhead-security/bulkhead';
+/**
+ * A SARIF-friendly rule name: Pascal case from the title ("Last USER should not be root" →
+ * LastUserShouldNotBeRoot); it must differ from the id.
+ */
+function ruleName(id, title) {
+    const words = title.replace(/[^A-Za-z0-9]+/g, ' ').trim().split(' ').filter(Boolean).slice(0, 8);
+    const name = words.map((w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()).join('');
+    const candidate = /^[A-Za-z]/.test(name) ? name : `Rule${name}`;
+    return candidate.length > 1 && candidate !== id ? candidate : `Rule${id.replace(/[^A-Za-z0-9]+/g, '')}`;
+}
+function numericVersion(version) {
+    const v = version?.replace(/^v/, '');
+    return v && /^\d+(\.\d+)*([-+][0-9A-Za-z.-]+)?$/.test(v) ? v : undefined;
+}
 function levelOf(severity) {
     return severity === 'critical' || severity === 'high' ? 'error' : severity === 'medium' ? 'warning' : 'note';
 }
@@ -988,7 +1005,7 @@ function buildRule(decisions) {
     const more = finding.helpUri ? ` More: ${finding.helpUri}` : '';
     return {
         id: finding.ruleId,
-        name: finding.ruleId.replace(/[^A-Za-z0-9]+/g, '_'),
+        name: ruleName(finding.ruleId, title),
         shortDescription: { text: sentence(title.length > 1000 ? `${title.slice(0, 997)}...` : title) },
         fullDescription: { text: sentence(description.length > 4000 ? `${description.slice(0, 3997)}...` : description) },
         ...(finding.helpUri ? { helpUri: finding.helpUri } : {}),
@@ -1060,21 +1077,20 @@ function buildRun(plan, input, maxResults) {
         seen.add(decision.finding.fingerprint);
         results.push(buildResult(decision, ruleIndex.get(decision.finding.ruleId), result.key));
     }
-    const driver = DRIVERS[result.tool];
-    const version = result.tool === 'bulkhead' ? input.bulkheadVersion : result.version;
-    const properties = { target: result.target, origin: result.origin };
+    // The driver is bulkhead, which mapped severities and placed every result; the scanner that
+    // found them is an extension, with its version when known (report files often lack it).
+    const scanner = result.tool === 'bulkhead' ? undefined : SCANNERS[result.tool];
+    const scannerVersion = numericVersion(result.version);
+    const properties = { scanner: result.tool, target: result.target, origin: result.origin };
+    if (result.version)
+        properties.scannerVersion = result.version;
     if (omitted.length > 0)
         properties.omitted = summarizeOmitted(omitted);
     return {
         run: {
             tool: {
-                driver: {
-                    name: driver.name,
-                    ...(version ? { version } : {}),
-                    ...(version && /^\d+\.\d+\.\d+/.test(version) ? { semanticVersion: version.replace(/^v/, '') } : {}),
-                    informationUri: driver.informationUri,
-                    rules,
-                },
+                driver: { name: 'bulkhead', version: input.bulkheadVersion, semanticVersion: input.bulkheadVersion, informationUri: BULKHEAD_URI, rules },
+                ...(scanner ? { extensions: [{ ...scanner, ...(scannerVersion ? { version: scannerVersion } : {}) }] } : {}),
             },
             automationDetails: { id: automationId(input.category, result.tool, result.key) },
             invocations: [
@@ -1736,7 +1752,7 @@ async function runScan(config, logger, now = () => new Date()) {
     }
     const results = await locateImageFindings(config, collected);
     const decisions = decide(results.flatMap((r) => r.findings), { failOn: config.failOn, ignoreUnfixed: config.ignoreUnfixed });
-    const outcome = gate(decisions, results, config.scannerError);
+    const outcome = gate(decisions, results, { failOn: config.failOn, scannerError: config.scannerError });
     const counts = countDecisions(decisions);
     const { log: sarif, omitted } = buildSarif({ results, decisions, category: config.category, bulkheadVersion: BULKHEAD_VERSION });
     const sarifFile = displayPath(config, config.sarifFile);

@@ -1,4 +1,4 @@
-import type { ScannerErrorMode } from '../config.js';
+import type { FailOn, ScannerErrorMode } from '../config.js';
 import type { Decision } from '../findings.js';
 import type { ScanResult } from '../scanners/types.js';
 
@@ -15,12 +15,13 @@ export interface GateOutcome {
 }
 
 /** The verdict comes from the decisions and scanner statuses, and from nothing else. */
-export function gate(decisions: readonly Decision[], results: readonly ScanResult[], scannerError: ScannerErrorMode): GateOutcome {
+export function gate(decisions: readonly Decision[], results: readonly ScanResult[], options: { failOn: FailOn; scannerError: ScannerErrorMode }): GateOutcome {
+  const { scannerError } = options;
   const failingFindings = decisions.filter((d) => d.verdict === 'fails-gate').length;
   const failedScanners = results.filter((r) => r.status === 'error');
   const reasons: string[] = [];
   if (failingFindings > 0) {
-    reasons.push(`${failingFindings} finding${failingFindings === 1 ? '' : 's'} at or above the fail-on severity`);
+    reasons.push(`${failingFindings} finding${failingFindings === 1 ? '' : 's'} at or above ${options.failOn}`);
   }
   for (const result of failedScanners) {
     reasons.push(

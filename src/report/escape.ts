@@ -12,11 +12,13 @@ export function escapeMarkdown(text: string): string {
     .replace(/[\\`*_{}[\]()#+\-!|~]/g, '\\$&')
     .replace(/@/g, '@\u200b')
     .replace(/:\/\//g, ':\u200b//')
+    .replace(/www\./gi, (m) => `${m.slice(0, 3)}\u200b.`)
     .replace(/\r?\n/g, ' ');
 }
 
 /** For text inside a code span: only backticks and line breaks need care; mentions cannot fire there. */
 export function codeSpan(text: string): string {
-  const clean = text.replace(/\r?\n/g, ' ').replace(/`/g, "'");
+  // GFM splits table cells on | even inside code spans unless it is escaped.
+  const clean = text.replace(/\r?\n/g, ' ').replace(/`/g, "'").replace(/\|/g, '\\|');
   return `\`${clean}\``;
 }

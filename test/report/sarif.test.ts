@@ -28,7 +28,7 @@ function fixtureLogs(): Record<string, SarifLog> {
     const findings = report.findings.map((f) => (f.file ? f : { ...f, file: 'Dockerfile', line: 1 }));
     logs[`trivy-${(row.filename as string).replace(/[^A-Za-z0-9.-]+/g, '_')}`] = sarifFor([result('trivy', report.artifactName ?? 'x', findings, report.trivyVersion)]).log;
   }
-  for (const row of readManifest(fixture('hadolint', 'MANIFEST.tsv')).filter((r) => r.format.startsWith('json'))) {
+  for (const row of readManifest(fixture('hadolint', 'MANIFEST.tsv')).filter((r) => (r.format ?? '').startsWith('json'))) {
     const report = parseHadolintReport(parseJsonSequence(readFileSync(fixture('hadolint', row.filename as string), 'utf8')), (f) => f.replace(/\\/g, '/'));
     logs[`hadolint-${(row.filename as string).replace(/[^A-Za-z0-9.-]+/g, '_')}`] = sarifFor([result('hadolint', 'Dockerfile', report.findings)]).log;
   }

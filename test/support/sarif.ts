@@ -1,11 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv04 from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
+import ajvDraft04 from 'ajv-draft-04';
+import ajvFormats from 'ajv-formats';
 import { REPO_ROOT, fixture, tempDir } from '../helpers.js';
 
 const schema = JSON.parse(readFileSync(fixture('sarif-schema-2.1.0.json'), 'utf8'));
+// CommonJS packages: their default export sits on .default under Node's ESM interop.
+const Ajv04 = (ajvDraft04 as unknown as { default?: typeof ajvDraft04.default }).default ?? (ajvDraft04 as unknown as typeof ajvDraft04.default);
+const addFormats = (ajvFormats as unknown as { default?: typeof ajvFormats.default }).default ?? (ajvFormats as unknown as typeof ajvFormats.default);
 const ajv = new Ajv04({ allErrors: true, strict: false });
 addFormats(ajv);
 const validateSchema = ajv.compile(schema);
@@ -13,7 +16,7 @@ const validateSchema = ajv.compile(schema);
 /** Schema errors of a SARIF log against the official SARIF 2.1.0 schema (empty when valid). */
 export function schemaErrors(log: unknown): string[] {
   if (validateSchema(log)) return [];
-  return (validateSchema.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`);
+  return (validateSchema.errors ?? []).map((e: { instancePath: string; message?: string }) => `${e.instancePath} ${e.message ?? ''}`);
 }
 
 const MULTITOOL = join(REPO_ROOT, 'node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool');

@@ -1,0 +1,165 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, createWriteStream, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli.js';
+import { fixture, REPO_ROOT, tempDir } from './helpers.js';
+import { schemaErrors } from './support/sarif.js';
+
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function cli(args: string[], cwd: string): Promise<Ran> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, env: {} });
+  return { code, stdout, stderr };
+}
+
+/** A workspace holding the shop-api example, as a user's repository would. */
+function exampleWorkspace(): string {
+  const dir = tempDir('bulkhead-cli-');
+  mkdirSync(join(dir, 'examples/shop-api'), { recursive: true });
+  for (const name of ['Dockerfile', 'trivy.json', 'hadolint.json']) {
+    copyFileSync(join(REPO_ROOT, 'examples/shop-api', name), join(dir, 'examples/shop-api', name));
+  }
+  return dir;
+}
+
+const EXAMPLE = ['scan', '--dockerfile', 'examples/shop-api/Dockerfile', '--trivy-report', 'examples/shop-api/trivy.json', '--hadolint-report', 'examples/shop-api/hadolint.json', '--scanners', 'trivy,hadolint'];
+
+describe('bulkhead scan', () => {
+  it('fails the gate on the example (critical CVE with a fix), writes SARIF, report and markdown', async () => {
+    const dir = exampleWorkspace();
+    const ran = await cli([...EXAMPLE, '--markdown', 'summary.md'], dir);
+    expect(ran.code).toBe(1);
+    expect(ran.stdout).toMatch(/CRITICAL CVE-2019-18224 libidn2-0 2\.0\.5-1 -> 2\.0\.5-1\+deb10u1 {2}examples\/shop-api\/Dockerfile:2/);
+    expect(ran.stdout.trim().split('\n').at(-1)).toBe('FAIL: 1 finding at or above high');
+    const sarif = JSON.parse(readFileSync(join(dir, 'bulkhead.sarif'), 'utf8'));
+    expect(schemaErrors(sarif)).toEqual([]);
+    expect(sarif.runs.map((r: { automationDetails: { id: string } }) => r.automationDetails.id)).toEqual([
+      'bulkhead/trivy/ghcr.io/acme/shop-api/',
+      'bulkhead/hadolint/examples/shop-api/Dockerfile/',
+    ]);
+    const report = JSON.parse(readFileSync(join(dir, 'bulkhead-report.json'), 'utf8'));
+    expect(report.verdict).toBe('fail');
+    expect(report.decisions).toHaveLength(7);
+    expect(report.decisions.every((d: { reason: string }) => d.reason.length > 0)).toBe(true);
+    const markdown = readFileSync(join(dir, 'summary.md'), 'utf8');
+    expect(markdown.split('\n')[0]).toBe('## ❌ bulkhead: fail');
+    expect(markdown).toContain('### Fails the gate (1)');
+  });
+
+  it('passes with fail-on critical when only lower findings remain, and with ignore-unfixed keeps bash below', async () => {
+    const dir = exampleWorkspace();
+    expect((await cli([...EXAMPLE, '--fail-on', 'low'], dir)).code).toBe(1);
+    const unfixed = await cli([...EXAMPLE, '--fail-on', 'low', '--ignore-unfixed', '--format', 'json'], dir);
+    const report = JSON.parse(unfixed.stdout);
+    const bash = report.decisions.find((d: { finding: { pkg?: { name: string } } }) => d.finding.pkg?.name === 'bash');
+    expect(bash.verdict).toBe('below-threshold');
+    expect(bash.reason).toMatch(/ignore-unfixed/);
+    const none = await cli([...EXAMPLE, '--fail-on', 'none'], dir);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toMatch(/^PASS: no finding at or above none/m);
+  });
+
+  it('fails closed with exit 3 when a chosen scanner cannot run, and lets warn pass on the rest', async () => {
+    const dir = exampleWorkspace();
+    const closed = await cli(['scan', '--dockerfile', 'examples/shop-api/Dockerfile', '--scanners', 'hadolint', '--fail-on', 'critical'], dir);
+    expect(closed.code).toBe(3);
+    expect(closed.stdout).toMatch(/Scanner failed: hadolint on examples\/shop-api\/Dockerfile: .*cannot run hadolint yet/);
+    const warned = await cli(['scan', '--dockerfile', 'examples/shop-api/Dockerfile', '--trivy-report', 'examples/shop-api/trivy.json', '--scanners', 'trivy,hadolint', '--fail-on', 'critical', '--scanner-error', 'warn'], dir);
+    expect(warned.code).toBe(1);
+  });
+
+  it('answers usage mistakes with one sentence and exit 2, no stack trace', async () => {
+    const dir = exampleWorkspace();
+    const cases: [string[], RegExp][] = [
+      [['scan', '--fail-on', 'severe'], /^bulkhead: fail-on is "severe"; set it to critical, high, medium, low or none\.\n$/],
+      [['scan', '--bogus'], /^bulkhead: Unknown option '--bogus'.*see bulkhead --help\.\n$/],
+      [['lint'], /^bulkhead: unknown command "lint"/],
+      [['scan', '--fail-on', 'high', '--fail-on', 'low'], /--fail-on was given 2 times; give it once\./],
+      [['scan'], /^bulkhead: there is nothing to scan; set image, dockerfile, trivy-report or hadolint-report/],
+      [['scan', '--image', 'x; rm -rf /', '--scanners', 'trivy'], /is not a valid image reference/],
+    ];
+    for (const [args, pattern] of cases) {
+      const ran = await cli(args, dir);
+      expect({ args, code: ran.code }).toEqual({ args, code: 2 });
+      expect(ran.stderr).toMatch(pattern);
+      expect(ran.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('reads bad reports as clear errors: truncated, not JSON, unknown schema, a directory, too large', async () => {
+    const dir = exampleWorkspace();
+    const full = readFileSync(fixture('trivy', 'alpine-310.json'), 'utf8');
+    writeFileSync(join(dir, 'truncated.json'), full.slice(0, full.length / 2));
+    writeFileSync(join(dir, 'html.json'), '<html>rate limited</html>');
+    writeFileSync(join(dir, 'future.json'), JSON.stringify({ SchemaVersion: 3, Results: [] }));
+    writeFileSync(join(dir, 'empty.json'), '');
+    mkdirSync(join(dir, 'adir'));
+    writeFileSync(join(dir, 'huge.json'), '');
+    truncateSync(join(dir, 'huge.json'), 300 * 1024 * 1024);
+    copyFileSync(fixture('trivy', 'alpine-310.sarif'), join(dir, 'trivy.sarif'));
+    const cases: [string, RegExp][] = [
+      ['truncated.json', /^bulkhead: .*truncated\.json: is not valid JSON \(.*\); it may be truncated or not a JSON report\.\n$/],
+      ['html.json', /html\.json: is not valid JSON/],
+      ['future.json', /future\.json: has SchemaVersion 3; bulkhead reads Trivy JSON with SchemaVersion 2/],
+      ['empty.json', /empty\.json: is empty; the scanner wrote no report/],
+      ['adir', /^bulkhead: trivy-report: adir is a directory; give the path of a file\.\n$/],
+      ['huge.json', /huge\.json: is 300 MiB, larger than the 256 MiB bulkhead reads/],
+      ['trivy.sarif', /trivy\.sarif: is a SARIF log; bulkhead reads Trivy's own JSON/],
+    ];
+    for (const [file, pattern] of cases) {
+      const ran = await cli(['scan', '--trivy-report', file, '--scanners', 'trivy'], dir);
+      expect({ file, code: ran.code }).toEqual({ file, code: 2 });
+      expect(ran.stderr).toMatch(pattern);
+    }
+  });
+
+  it('prints help and version', async () => {
+    const help = await cli(['--help'], REPO_ROOT);
+    expect(help.code).toBe(0);
+    for (const flag of ['--image', '--ignore-unfixed', '--trivy-version', '--scanner-error', '--markdown', '--format']) expect(help.stdout).toContain(flag);
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
+    expect((await cli(['--version'], REPO_ROOT)).stdout.trim()).toBe(pkg.version);
+  });
+});
+
+describe('the bulkhead executable', () => {
+  it('runs from bin/ as a user would, with the same exit code and output', () => {
+    const dir = exampleWorkspace();
+    const ran = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/bulkhead.js'), ...EXAMPLE], { cwd: dir, encoding: 'utf8' });
+    expect(ran.status).toBe(1);
+    expect(ran.stdout).toContain('FAIL: 1 finding at or above high');
+  });
+
+  it('reads a 200 MB Trivy report without crashing', async () => {
+    const dir = tempDir('bulkhead-big-');
+    const document = JSON.parse(readFileSync(fixture('trivy', 'alpine-310.json'), 'utf8'));
+    const vulnerability = document.Results[0].Vulnerabilities[0];
+    const file = join(dir, 'big.json');
+    const out = createWriteStream(file);
+    const head = JSON.stringify({ ...document, Results: [] }).replace(/"Results":\[\]\}$/, '"Results":[{"Target":"big","Class":"os-pkgs","Type":"alpine","Vulnerabilities":[');
+    out.write(head);
+    let size = head.length;
+    for (let i = 0; size < 200 * 1024 * 1024; i++) {
+      const entry = (i ? ',' : '') + JSON.stringify({ ...vulnerability, VulnerabilityID: `CVE-2099-${i}`, PkgName: `pkg${i % 5000}` });
+      if (!out.write(entry)) await once(out, 'drain');
+      size += entry.length;
+    }
+    out.end(']}]}');
+    await once(out, 'finish');
+    const ran = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/bulkhead.js'), 'scan', '--trivy-report', file, '--scanners', 'trivy', '--fail-on', 'critical'], { cwd: dir, encoding: 'utf8' });
+    expect(ran.stderr).not.toMatch(/\n\s+at /);
+    expect(ran.status).toBe(0);
+    expect(ran.stdout).toMatch(/PASS: no finding at or above critical \(\d{5,} reported\)/);
+    const sarif = JSON.parse(readFileSync(join(dir, 'bulkhead.sarif'), 'utf8'));
+    expect(sarif.runs[0].results.length).toBeLessThanOrEqual(25_000);
+    expect(sarif.runs[0].properties.omitted.results).toBeGreaterThan(0);
+  });
+});
