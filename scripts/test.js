@@ -17,7 +17,9 @@ let skipped = 0;
 try {
   const results = JSON.parse(readFileSync(jsonFile, 'utf8'));
   passed = results.numPassedTests;
-  failed = results.numFailedTests + (results.numFailedTestSuites ?? 0);
+  // A test file that failed to load has no tests of its own: count it as one failure.
+  const brokenFiles = (results.testResults ?? []).filter((file) => file.status === 'failed' && (file.assertionResults ?? []).length === 0).length;
+  failed = results.numFailedTests + brokenFiles;
   skipped = results.numPendingTests + results.numTodoTests;
 } catch {
   failed = Math.max(1, failed);

@@ -83,8 +83,10 @@ const BULKHEAD_URI = 'https://github.com/bulkhead-security/bulkhead';
 export function ruleName(id: string, title: string): string {
   const words = title.replace(/[^A-Za-z0-9]+/g, ' ').trim().split(' ').filter(Boolean).slice(0, 8);
   const name = words.map((w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()).join('');
+  const fallback = `Rule${id.replace(/[^A-Za-z0-9]+/g, '')}`;
+  if (name.length === 0) return fallback;
   const candidate = /^[A-Za-z]/.test(name) ? name : `Rule${name}`;
-  return candidate.length > 1 && candidate !== id ? candidate : `Rule${id.replace(/[^A-Za-z0-9]+/g, '')}`;
+  return candidate !== id ? candidate : fallback;
 }
 
 function numericVersion(version: string | undefined): string | undefined {
