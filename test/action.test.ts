@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { INPUTS, OUTPUTS } from '../src/inputs.js';
 import { renderActionYml, withReadmeTables } from '../scripts/docs-render.js';
 import { REPO_ROOT, tempDir } from './helpers.js';
-import { schemaErrors } from './support/sarif.js';
+import { multitoolProblems, schemaErrors } from './support/sarif.js';
 
 /** Reads the file that @actions/core writes outputs to (name<<DELIMITER … DELIMITER). */
 function readOutputs(file: string): Record<string, string> {
@@ -69,6 +69,7 @@ describe('the action, run as a runner runs it', () => {
     expect(run.summary.startsWith('## ❌ bulkhead: fail')).toBe(true);
     const sarif = JSON.parse(readFileSync(join(run.workspace, 'bulkhead.sarif'), 'utf8'));
     expect(schemaErrors(sarif)).toEqual([]);
+    expect(multitoolProblems({ action: sarif })).toEqual([]);
     expect(existsSync(join(run.workspace, 'bulkhead-report.json'))).toBe(true);
     // An error annotation on the Dockerfile's FROM line for the failing CVE; warnings for the rest.
     expect(run.stdout).toMatch(/^::error title=CRITICAL CVE-2019-18224 in libidn2-0,file=examples\/shop-api\/Dockerfile,line=2::/m);

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli.js';
 import { fixture, REPO_ROOT, tempDir } from './helpers.js';
-import { schemaErrors } from './support/sarif.js';
+import { multitoolProblems, schemaErrors } from './support/sarif.js';
 
 interface Ran {
   code: number;
@@ -41,6 +41,7 @@ describe('bulkhead scan', () => {
     expect(ran.stdout.trim().split('\n').at(-1)).toBe('FAIL: 1 finding at or above high');
     const sarif = JSON.parse(readFileSync(join(dir, 'bulkhead.sarif'), 'utf8'));
     expect(schemaErrors(sarif)).toEqual([]);
+    expect(multitoolProblems({ example: sarif })).toEqual([]);
     expect(sarif.runs.map((r: { automationDetails: { id: string } }) => r.automationDetails.id)).toEqual([
       'bulkhead/trivy/ghcr.io/acme/shop-api/',
       'bulkhead/hadolint/examples/shop-api/Dockerfile/',
@@ -138,7 +139,7 @@ describe('the bulkhead executable', () => {
     expect(ran.stdout).toContain('FAIL: 1 finding at or above high');
   });
 
-  it('reads a 200 MB Trivy report without crashing', async () => {
+  it('reads a 200 MB Trivy report without crashing, and keeps its SARIF within the limits', { timeout: 600_000 }, async () => {
     const dir = tempDir('bulkhead-big-');
     const document = JSON.parse(readFileSync(fixture('trivy', 'alpine-310.json'), 'utf8'));
     const vulnerability = document.Results[0].Vulnerabilities[0];
@@ -161,5 +162,8 @@ describe('the bulkhead executable', () => {
     const sarif = JSON.parse(readFileSync(join(dir, 'bulkhead.sarif'), 'utf8'));
     expect(sarif.runs[0].results.length).toBeLessThanOrEqual(25_000);
     expect(sarif.runs[0].properties.omitted.results).toBeGreaterThan(0);
+    expect(schemaErrors(sarif)).toEqual([]);
+    // 25,000 results: the validator needs about a minute and a half for this one.
+    expect(multitoolProblems({ large: sarif })).toEqual([]);
   });
 });

@@ -40,7 +40,7 @@ export function multitoolProblems(logs: Record<string, unknown>): MultitoolProbl
   for (const [name, log] of Object.entries(logs)) writeFileSync(join(inputs, `${name}.sarif`), JSON.stringify(log, null, 2));
   const output = join(dir, 'validation.sarif');
   try {
-    execFileSync(MULTITOOL, ['validate', '--rule-kind', 'Sarif;Ghas', '-o', output, inputs], {
+    execFileSync(MULTITOOL, ['validate', '--rule-kind', 'Sarif;Ghas', '--max-file-size-in-kb', '1048576', '-o', output, inputs], {
       env: { ...process.env, HTTP_PROXY: 'http://127.0.0.1:9', HTTPS_PROXY: 'http://127.0.0.1:9', DOTNET_CLI_TELEMETRY_OPTOUT: '1' },
       stdio: 'pipe',
     });
@@ -49,7 +49,7 @@ export function multitoolProblems(logs: Record<string, unknown>): MultitoolProbl
     if (!readdirSync(dir).includes('validation.sarif')) throw error;
   }
   const validation = JSON.parse(readFileSync(output, 'utf8')) as {
-    runs: { results?: { ruleId: string; level?: string; message: { text?: string; arguments?: string[] }; locations?: { physicalLocation?: { artifactLocation?: { uri?: string } } }[] }[]; invocations?: { toolExecutionNotifications?: { level?: string; message: { text?: string } }[] }[] }[];
+    runs: { results?: { ruleId: string; level?: string; message: { text?: string; arguments?: string[] }; locations?: { physicalLocation?: { artifactLocation?: { uri?: string } } }[] }[]; invocations?: { executionSuccessful?: boolean; toolExecutionNotifications?: { level?: string; message: { text?: string } }[] }[] }[];
   };
   const problems: MultitoolProblem[] = [];
   for (const run of validation.runs) {
@@ -64,8 +64,10 @@ export function multitoolProblems(logs: Record<string, unknown>): MultitoolProbl
       });
     }
     for (const invocation of run.invocations ?? []) {
+      // A file it skipped (too large, unreadable) was not validated: that is a failure too.
+      if (invocation.executionSuccessful === false) problems.push({ file: '', ruleId: 'execution', level: 'error', message: 'the validator did not complete' });
       for (const n of invocation.toolExecutionNotifications ?? []) {
-        if (n.level === 'error') problems.push({ file: '', ruleId: 'execution', level: 'error', message: n.message.text ?? '' });
+        if (n.level !== 'note') problems.push({ file: '', ruleId: 'execution', level: n.level ?? 'warning', message: n.message.text ?? '' });
       }
     }
   }
