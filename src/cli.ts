@@ -121,7 +121,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     await writeReportFiles(outcome, redactor, config.markdownFile);
     for (const note of outcome.notes) io.stderr(`note: ${redactor.apply(note)}\n`);
     if (args.format === 'json') io.stdout(`${redactor.apply(JSON.stringify(outcome.report, null, 2))}\n`);
-    else io.stdout(`${redactor.apply(renderTable({ gate: outcome.gate, decisions: outcome.decisions, results: outcome.results, failOn: config.failOn }))}\n`);
+    else io.stdout(`${redactor.apply(renderTable({ gate: outcome.gate, decisions: outcome.decisions, results: outcome.results, failOn: outcome.policy.settings.failOn.value }))}\n`);
     return outcome.gate.exitCode;
   } catch (error) {
     if (error instanceof UsageError) {

@@ -19,8 +19,12 @@ export interface Config {
   scanners: readonly Tool[];
   /** True when the user chose the scanners; the default set may skip what this version cannot run. */
   scannersExplicit: boolean;
-  failOn: FailOn;
-  ignoreUnfixed: boolean;
+  /** Undefined when the user did not set it: the policy file or the default decides. */
+  failOn?: FailOn;
+  ignoreUnfixed?: boolean;
+  onlyNew?: boolean;
+  baselineFile?: string;
+  vexFiles: readonly string[];
   policyFile?: string;
   sarifFile: string;
   reportFile: string;
@@ -59,6 +63,10 @@ function listOf(raw: RawInputs, name: InputName, commas: boolean): string[] {
     .split(commas ? /[\n,]/ : /\n/)
     .map((item) => item.trim())
     .filter((item) => item.length > 0 && !item.startsWith('#'));
+}
+
+function optionalBoolean(raw: RawInputs, name: InputName): boolean | undefined {
+  return valueOf(raw, name) === '' ? undefined : booleanOf(raw, name);
 }
 
 function booleanOf(raw: RawInputs, name: InputName): boolean {
@@ -149,7 +157,7 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
   }
   refuseUnavailable(raw);
   const failOnText = valueOf(raw, 'fail-on').toLowerCase();
-  if (failOnText !== 'none' && !isSeverity(failOnText)) {
+  if (failOnText !== '' && failOnText !== 'none' && !isSeverity(failOnText)) {
     throw new UsageError(`fail-on is "${valueOf(raw, 'fail-on')}"; set it to critical, high, medium, low or none.`);
   }
   if (failOnText === 'info') {
@@ -168,14 +176,20 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
   const trivyVersion = valueOf(raw, 'trivy-version');
   const hadolintVersion = valueOf(raw, 'hadolint-version');
   const policyFile = resolvePolicy(raw, workspace);
+  const baseline = valueOf(raw, 'baseline');
+  const ignoreUnfixed = optionalBoolean(raw, 'ignore-unfixed');
+  const onlyNew = optionalBoolean(raw, 'only-new');
   return {
     workspace,
     images,
     dockerfiles: resolveDockerfiles(raw, workspace),
     scanners: resolveScanners(raw),
     scannersExplicit: raw.scanners !== undefined && valueOf(raw, 'scanners') !== DEFAULTS.scanners,
-    failOn: failOnText as FailOn,
-    ignoreUnfixed: booleanOf(raw, 'ignore-unfixed'),
+    ...(failOnText ? { failOn: failOnText as FailOn } : {}),
+    ...(ignoreUnfixed !== undefined ? { ignoreUnfixed } : {}),
+    ...(onlyNew !== undefined ? { onlyNew } : {}),
+    ...(baseline ? { baselineFile: requireFile(workspace, baseline, 'baseline') } : {}),
+    vexFiles: listOf(raw, 'vex', false).map((p) => requireFile(workspace, p, 'vex')),
     ...(policyFile ? { policyFile } : {}),
     sarifFile: resolve(workspace, valueOf(raw, 'sarif-file') || DEFAULTS['sarif-file']),
     reportFile: resolve(workspace, valueOf(raw, 'report-file') || DEFAULTS['report-file']),

@@ -40,21 +40,42 @@ export const INPUTS = [
   {
     name: 'fail-on',
     kind: 'string',
-    default: 'high',
+    default: '',
     description:
-      'Lowest severity that fails the gate, inclusive: `critical`, `high`, `medium`, `low`, or `none` (report only). Everything is reported whatever this is.',
+      'Lowest severity that fails the gate, inclusive: `critical`, `high`, `medium`, `low`, or `none` (report only). Everything is reported whatever this is. Default: the policy file\'s `fail-on`, else `high`.',
   },
   {
     name: 'ignore-unfixed',
     kind: 'boolean',
-    default: 'false',
-    description: 'When `true`, vulnerabilities without a fixed version are reported but do not fail the gate.',
+    default: '',
+    description:
+      'When `true`, vulnerabilities without a fixed version are reported but do not fail the gate. Default: the policy file\'s `ignore-unfixed`, else `false`.',
+  },
+  {
+    name: 'only-new',
+    kind: 'boolean',
+    default: '',
+    description:
+      'When `true`, only findings that are not in the baseline fail the gate (all are still reported). Default: the policy file\'s `only-new`, else `false`.',
+  },
+  {
+    name: 'baseline',
+    kind: 'string',
+    default: '',
+    description: 'A report-file from an earlier run (e.g. of the base branch) whose findings count as known for `only-new`.',
   },
   {
     name: 'policy',
     kind: 'string',
     default: '',
-    description: 'Policy file (exceptions with reasons and expiry, overrides). Default: `.bulkhead.yml` when it exists.',
+    description:
+      'Policy file: fail-on, ignore-unfixed, only-new, severity overrides, and exceptions with a reason, an owner and an expiry date. Default: `.bulkhead.yml` when it exists.',
+  },
+  {
+    name: 'vex',
+    kind: 'list',
+    default: '',
+    description: 'OpenVEX documents, one per line; `not_affected` and `fixed` statements suppress the findings they cover, with their justification as the reason.',
   },
   {
     name: 'sarif-file',

@@ -49,7 +49,7 @@ async function main(): Promise<number> {
   if (outcome.gate.verdict === 'fail') {
     core.setFailed(redactor.apply(`bulkhead: ${outcome.gate.reasons.join('; ')}`));
   } else {
-    core.info(`bulkhead: pass (no finding at or above ${config.failOn})`);
+    core.info(`bulkhead: pass (no finding at or above ${outcome.policy.settings.failOn.value})`);
   }
   return outcome.gate.exitCode;
 }

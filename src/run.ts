@@ -4,7 +4,8 @@ import type { Config } from './config.js';
 import { finalFromLine } from './dockerfile.js';
 import { UsageError } from './errors.js';
 import type { Decision, Finding, Tool } from './findings.js';
-import { decide } from './policy/decide.js';
+import { applyPolicy, todayUtc, type PolicyOutcome } from './policy/decide.js';
+import { loadPolicy, type BaselineSource, type ResolvedPolicy } from './policy/load.js';
 import { gate, type GateOutcome } from './policy/gate.js';
 import { countDecisions, type SummaryCounts } from './report/counts.js';
 import { buildJsonReport } from './report/json.js';
@@ -30,6 +31,8 @@ export interface ScanOutcome {
   omitted: Omitted;
   summaryMarkdown: string;
   report: unknown;
+  policy: ResolvedPolicy;
+  policyOutcome: PolicyOutcome;
   /** Things the user should know that are not findings: skipped scanners, report warnings. */
   notes: string[];
 }
@@ -111,14 +114,19 @@ async function locateImageFindings(config: Config, results: ScanResult[]): Promi
   });
 }
 
-export async function runScan(config: Config, logger: Logger, now: () => Date = () => new Date()): Promise<ScanOutcome> {
-  if (config.policyFile) {
-    throw new UsageError(`policy: ${displayPath(config, config.policyFile)} cannot be applied by this version of bulkhead yet; remove the file or the policy input, or use fail-on and ignore-unfixed.`);
-  }
+export interface RunOptions {
+  now?: () => Date;
+  /** Where `only-new` finds a baseline when no `baseline` input names one. */
+  baselineSource?: BaselineSource;
+}
+
+export async function runScan(config: Config, logger: Logger, options: RunOptions = {}): Promise<ScanOutcome> {
+  const now = options.now ?? (() => new Date());
   if (config.images.length === 0 && config.dockerfiles.length === 0 && config.trivyReports.length === 0 && config.hadolintReports.length === 0) {
     throw new UsageError('there is nothing to scan; set image, dockerfile, trivy-report or hadolint-report (no Dockerfile was found in the workspace).');
   }
-  const notes: string[] = [];
+  const policy = await loadPolicy(config, options.baselineSource);
+  const notes: string[] = [...policy.notes];
   const collected = await collectResults(config, notes);
   if (collected.length === 0) {
     throw new UsageError(`none of the scanners (${config.scanners.join(', ')}) has anything to scan; check scanners against image, dockerfile and the report inputs.`);
@@ -128,14 +136,24 @@ export async function runScan(config: Config, logger: Logger, now: () => Date = 
     logger.info(`${result.tool} ${result.target}: ${result.status === 'ok' ? `${result.findings.length} findings` : `failed: ${result.error}`}`);
   }
   const results = await locateImageFindings(config, collected);
-  const decisions = decide(results.flatMap((r) => r.findings), { failOn: config.failOn, ignoreUnfixed: config.ignoreUnfixed });
-  const outcome = gate(decisions, results, { failOn: config.failOn, scannerError: config.scannerError });
+  // Policy may change a finding's severity (an override): results carry the findings as decided.
+  const policyOutcome = applyPolicy(results.flatMap((r) => r.findings), { ...policy.gate, today: todayUtc(now()) });
+  const decided = new Map(results.flatMap((r) => r.findings).map((finding, i) => [finding, policyOutcome.decisions[i]?.finding ?? finding]));
+  const finalResults = results.map((r) => ({ ...r, findings: r.findings.map((f) => decided.get(f) ?? f) }));
+  const decisions = policyOutcome.decisions;
+  for (const use of policyOutcome.exceptions) {
+    if (use.state === 'expired') notes.push(`Exception ${use.exception.source} expired on ${use.exception.expires} and no longer applies${use.matched ? ` (${use.matched} finding${use.matched === 1 ? '' : 's'} it covered now count)` : ''}.`);
+    else if (use.state === 'expiring') notes.push(`Exception ${use.exception.source} expires on ${use.exception.expires}${use.exception.owner ? ` (owner ${use.exception.owner})` : ''}: renew it or fix the finding.`);
+    if (use.state !== 'expired' && use.matched === 0) notes.push(`Exception ${use.exception.source} matched no finding: it is stale and can be removed.`);
+  }
+  const failOn = policy.settings.failOn.value;
+  const outcome = gate(decisions, finalResults, { failOn, scannerError: config.scannerError });
   const counts = countDecisions(decisions);
-  const { log: sarif, omitted } = buildSarif({ results, decisions, category: config.category, bulkheadVersion: BULKHEAD_VERSION });
+  const { log: sarif, omitted } = buildSarif({ results: finalResults, decisions, category: config.category, bulkheadVersion: BULKHEAD_VERSION });
   const sarifFile = displayPath(config, config.sarifFile);
   const reportFile = displayPath(config, config.reportFile);
-  const summaryMarkdown = renderSummary({ gate: outcome, decisions, results, counts, failOn: config.failOn, omitted, notes, sarifFile, reportFile });
-  const report = buildJsonReport({ version: BULKHEAD_VERSION, config, gate: outcome, counts, results, decisions, omitted, notes, createdAt: now() });
-  return { config, results, decisions, gate: outcome, counts, sarif, omitted, summaryMarkdown, report, notes };
+  const summaryMarkdown = renderSummary({ gate: outcome, decisions, results: finalResults, counts, failOn, omitted, notes, sarifFile, reportFile, policy, policyOutcome });
+  const report = buildJsonReport({ version: BULKHEAD_VERSION, config, gate: outcome, counts, results: finalResults, decisions, omitted, notes, createdAt: now(), policy, policyOutcome });
+  return { config, results: finalResults, decisions, gate: outcome, counts, sarif, omitted, summaryMarkdown, report, notes, policy, policyOutcome };
 }
 

@@ -30,7 +30,8 @@ describe('configuration', () => {
   it('has defaults a first run can use: Dockerfile when present, fail-on high, all scanners', () => {
     const config = parseConfig({}, { workspace: workspace({ Dockerfile: 'FROM scratch\n' }) });
     expect(config.dockerfiles).toEqual(['Dockerfile']);
-    expect(config.failOn).toBe('high');
+    expect(config.failOn).toBeUndefined();
+    expect(config.ignoreUnfixed).toBeUndefined();
     expect(config.scanners).toEqual(['trivy', 'hadolint', 'bulkhead']);
     expect(config.scannersExplicit).toBe(false);
     expect(config.scannerError).toBe('fail');

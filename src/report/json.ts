@@ -4,6 +4,8 @@ import type { GateOutcome } from '../policy/gate.js';
 import type { ScanResult } from '../scanners/types.js';
 import type { SummaryCounts } from './counts.js';
 import type { Omitted } from './sarif.js';
+import type { PolicyOutcome } from '../policy/decide.js';
+import type { ResolvedPolicy } from '../policy/load.js';
 
 export const REPORT_FORMAT = 'bulkhead-report/v1';
 
@@ -18,7 +20,10 @@ export function buildJsonReport(input: {
   omitted: Omitted;
   notes: readonly string[];
   createdAt: Date;
+  policy: ResolvedPolicy;
+  policyOutcome: PolicyOutcome;
 }): unknown {
+  const { policy, policyOutcome } = input;
   return {
     format: REPORT_FORMAT,
     bulkhead: { version: input.version },
@@ -27,9 +32,14 @@ export function buildJsonReport(input: {
     exitCode: input.gate.exitCode,
     reasons: input.gate.reasons,
     policy: {
-      failOn: input.config.failOn,
-      ignoreUnfixed: input.config.ignoreUnfixed,
+      settings: policy.settings,
       scannerError: input.config.scannerError,
+      files: policy.files,
+      exceptions: policyOutcome.exceptions.map((use) => ({ ...use.exception, state: use.state, matched: use.matched })),
+      overrides: policy.gate.overrides ?? [],
+      vexStatements: policy.gate.vex?.length ?? 0,
+      baseline: policyOutcome.baseline ?? null,
+      hadolintIgnores: policy.hadolintIgnores,
     },
     counts: input.counts,
     scanners: input.results.map((r) => ({

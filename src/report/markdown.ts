@@ -4,6 +4,8 @@ import type { ScanResult } from '../scanners/types.js';
 import { codeSpan, escapeMarkdown } from './escape.js';
 import type { Omitted } from './sarif.js';
 import type { SummaryCounts } from './counts.js';
+import type { PolicyOutcome } from '../policy/decide.js';
+import type { ResolvedPolicy } from '../policy/load.js';
 
 /** GitHub's limit for one step's summary. */
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024;
@@ -18,7 +20,29 @@ export interface SummaryInput {
   notes: readonly string[];
   sarifFile: string;
   reportFile: string;
+  policy?: ResolvedPolicy;
+  policyOutcome?: PolicyOutcome;
   limitBytes?: number;
+}
+
+function policySection(policy: ResolvedPolicy, outcome: PolicyOutcome | undefined): string[] {
+  const { failOn, ignoreUnfixed, onlyNew } = policy.settings;
+  const out = [
+    '### Policy',
+    '',
+    `fail-on **${failOn.value}** (${failOn.source}) · ignore-unfixed **${ignoreUnfixed.value}** (${ignoreUnfixed.source}) · only-new **${onlyNew.value}** (${onlyNew.source})`,
+    '',
+  ];
+  if (policy.files.length > 0) out.push(`Rules read from ${policy.files.map(codeSpan).join(', ')}.`, '');
+  const baseline = outcome?.baseline;
+  if (baseline) {
+    out.push(`Compared with the baseline ${codeSpan(baseline.source)}: **${baseline.new} new**, ${baseline.unchanged} unchanged, ${baseline.fixed.length} fixed.`, '');
+    if (baseline.fixed.length > 0) {
+      out.push('<details><summary>' + `Fixed since the baseline (${baseline.fixed.length})` + '</summary>', '', ...baseline.fixed.slice(0, 100).map((f) => `- ${SEVERITY_BADGE[f.severity]} ${escapeMarkdown(f.ruleId)}: ${escapeMarkdown(f.title)}`), '', '</details>', '');
+    }
+  }
+  if (policy.hadolintIgnores.length > 0) out.push(`hadolint skips these rules itself: ${policy.hadolintIgnores.map(escapeMarkdown).join(', ')}.`, '');
+  return out;
 }
 
 const TOOL_NAMES: Record<Tool, string> = { trivy: 'Trivy', hadolint: 'hadolint', bulkhead: 'bulkhead' };
@@ -149,6 +173,7 @@ function render(input: SummaryInput, maxRows: number): { text: string; cut: numb
     const bySeverity = SEVERITIES.filter((s) => input.omitted.bySeverity[s]).map((s) => `${input.omitted.bySeverity[s]} ${s}`).join(', ');
     out.push(`> The SARIF log leaves out ${input.omitted.results} of the least severe results (${bySeverity}) to stay within GitHub's code-scanning limits${input.omitted.runs.length > 0 ? `, including ${input.omitted.runs.length} whole run(s)` : ''}. ${codeSpan(input.reportFile)} has them all.`, '');
   }
+  if (input.policy) out.push(...policySection(input.policy, input.policyOutcome));
   out.push('### Scanners', '', ...scannersTable(input.results), '');
   if (input.notes.length > 0) {
     out.push('### Notes', '', ...input.notes.map((n) => `- ${escapeMarkdown(n)}`), '');
