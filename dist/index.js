@@ -41579,7 +41579,8 @@ function countDecisions(decisions) {
 /**
  * Makes scanner- and image-provided text inert in GitHub-flavoured markdown: no HTML, no links
  * or images, no emphasis or headings that change the page, no @mentions or #references that
- * notify anyone, no table breakage.
+ * notify anyone, no table breakage. The text is always placed inline, never at the start of a
+ * line, so list and heading markers (`-`, `+`, `1.`) need no escape there.
  */
 function escapeMarkdown(text) {
     return text
@@ -41587,7 +41588,7 @@ function escapeMarkdown(text) {
         .replace(/&/g, '&amp;')
         .replace(/</g, '&lt;')
         .replace(/>/g, '&gt;')
-        .replace(/[\\`*_{}[\]()#+\-!|~]/g, '\\$&')
+        .replace(/[\\`*_[\]#|~]/g, '\\$&')
         .replace(/@/g, '@\u200b')
         .replace(/:\/\//g, ':\u200b//')
         .replace(/www\./gi, (m) => `${m.slice(0, 3)}\u200b.`)

@@ -96,7 +96,7 @@ describe('the action, run as a runner runs it', () => {
     const run = runAction({ dockerfile: 'examples/shop-api/Dockerfile', scanners: 'hadolint' });
     expect(run.status).toBe(3);
     expect(run.outputs.verdict).toBe('fail');
-    expect(run.summary).toMatch(/hadolint failed on examples\/shop\\-api\/Dockerfile/);
+    expect(run.summary).toMatch(/hadolint failed on examples\/shop-api\/Dockerfile/);
   });
 
   it('turns a bad input into one clear failure line and exit 2', () => {

@@ -1,7 +1,8 @@
 /**
  * Makes scanner- and image-provided text inert in GitHub-flavoured markdown: no HTML, no links
  * or images, no emphasis or headings that change the page, no @mentions or #references that
- * notify anyone, no table breakage.
+ * notify anyone, no table breakage. The text is always placed inline, never at the start of a
+ * line, so list and heading markers (`-`, `+`, `1.`) need no escape there.
  */
 export function escapeMarkdown(text: string): string {
   return text
@@ -9,7 +10,7 @@ export function escapeMarkdown(text: string): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/[\\`*_{}[\]()#+\-!|~]/g, '\\$&')
+    .replace(/[\\`*_[\]#|~]/g, '\\$&')
     .replace(/@/g, '@\u200b')
     .replace(/:\/\//g, ':\u200b//')
     .replace(/www\./gi, (m) => `${m.slice(0, 3)}\u200b.`)

@@ -52,7 +52,7 @@ describe('job summary', () => {
     const folded = text.indexOf('<details><summary>Below the gate (1)</summary>');
     expect(failing).toBeGreaterThan(0);
     expect(folded).toBeGreaterThan(failing);
-    expect(text.indexOf('CVE\\-2024\\-1003')).toBeLessThan(text.indexOf('CVE\\-2024\\-1002'));
+    expect(text.indexOf('CVE-2024-1003')).toBeLessThan(text.indexOf('CVE-2024-1002'));
     expect(text).toContain('`1.1`');
   });
 
@@ -71,10 +71,10 @@ describe('job summary', () => {
     const text = summaryOf([hostile]);
     expect(text).not.toMatch(/<img/);
     expect(text).not.toContain('@octocat');
-    expect(text).not.toContain('](javascript:');
+    expect(text).not.toMatch(/(?<!\\)\]\(javascript:/);
     expect(text).not.toContain('https://evil.test');
     expect(text).not.toContain('www.evil.test');
-    expect(text).toContain('&lt;img src=x onerror=alert\\(1\\)&gt;');
+    expect(text).toContain('&lt;img src=x onerror=alert(1)&gt;');
     // The pipe in the package name does not split the table row.
     const row = text.split('\n').find((l) => l.includes('problem') || l.includes('octocat'));
     expect(row).toBeDefined();
