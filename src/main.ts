@@ -5,7 +5,9 @@ import { rawInputsFromEnv, type OutputName } from './inputs.js';
 import { writeReportFiles } from './outputs.js';
 import { Redactor } from './redact.js';
 import { selectAnnotations } from './report/annotations.js';
-import { runScan, type ScanOutcome } from './run.js';
+import { runScan, type Logger, type ScanOutcome } from './run.js';
+import { BaselineCache } from './action/baselineCache.js';
+import { isDefaultBranchPush, isPullRequest, readRunnerContext } from './action/context.js';
 
 function setOutputs(outcome: ScanOutcome, config: Config): void {
   const outputs: Record<OutputName, string> = {
@@ -31,8 +33,12 @@ async function main(): Promise<number> {
     redactor.add(token);
   }
   const config = parseConfig(raw, { workspace: process.env.GITHUB_WORKSPACE ?? process.cwd() });
-  const outcome = await runScan(config, { info: (m) => core.info(redactor.apply(m)), warning: (m) => core.warning(redactor.apply(m)) });
+  const logger: Logger = { info: (m) => core.info(redactor.apply(m)), warning: (m) => core.warning(redactor.apply(m)) };
+  const context = readRunnerContext(process.env);
+  const baselineCache = new BaselineCache(config, context, logger);
+  const outcome = await runScan(config, logger, isPullRequest(context) ? { baselineSource: baselineCache } : {});
   await writeReportFiles(outcome, redactor);
+  if (isDefaultBranchPush(context) && outcome.gate.failedScanners.length === 0) await baselineCache.save(config.reportFile);
   if (process.env.GITHUB_STEP_SUMMARY) {
     await core.summary.addRaw(redactor.apply(outcome.summaryMarkdown)).write();
   }

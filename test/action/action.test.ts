@@ -1,57 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { INPUTS, OUTPUTS } from '../src/inputs.js';
-import { renderActionYml, withReadmeTables } from '../scripts/docs-render.js';
-import { REPO_ROOT, tempDir } from './helpers.js';
-import { multitoolProblems, schemaErrors } from './support/sarif.js';
-
-/** Reads the file that @actions/core writes outputs to (name<<DELIMITER … DELIMITER). */
-function readOutputs(file: string): Record<string, string> {
-  const text = readFileSync(file, 'utf8');
-  const outputs: Record<string, string> = {};
-  const pattern = /^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
-  for (const match of text.matchAll(pattern)) outputs[match[1] as string] = match[3] as string;
-  return outputs;
-}
-
-interface ActionRun {
-  status: number | null;
-  stdout: string;
-  outputs: Record<string, string>;
-  summary: string;
-  workspace: string;
-}
-
-function runAction(inputs: Record<string, string>, extraEnv: Record<string, string> = {}): ActionRun {
-  const workspace = tempDir('bulkhead-action-');
-  mkdirSync(join(workspace, 'examples/shop-api'), { recursive: true });
-  for (const name of ['Dockerfile', 'trivy.json', 'hadolint.json']) copyFileSync(join(REPO_ROOT, 'examples/shop-api', name), join(workspace, 'examples/shop-api', name));
-  const runnerDir = tempDir('bulkhead-runner-');
-  const outputFile = join(runnerDir, 'output');
-  const summaryFile = join(runnerDir, 'summary.md');
-  const eventFile = join(runnerDir, 'event.json');
-  writeFileSync(outputFile, '');
-  writeFileSync(summaryFile, '');
-  writeFileSync(eventFile, JSON.stringify({ pull_request: { number: 42, head: { sha: 'a'.repeat(40) } }, repository: { full_name: 'acme/shop' } }));
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_EVENT_NAME: 'pull_request',
-    GITHUB_EVENT_PATH: eventFile,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    GITHUB_REPOSITORY: 'acme/shop',
-    RUNNER_TEMP: runnerDir,
-    ...extraEnv,
-  };
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  const ran = spawnSync(process.execPath, [join(REPO_ROOT, 'dist/index.js')], { cwd: workspace, env, encoding: 'utf8' });
-  return { status: ran.status, stdout: ran.stdout, outputs: readOutputs(outputFile), summary: readFileSync(summaryFile, 'utf8'), workspace };
-}
+import { INPUTS, OUTPUTS } from '../../src/inputs.js';
+import { renderActionYml, withReadmeTables } from '../../scripts/docs-render.js';
+import { REPO_ROOT, tempDir } from '../helpers.js';
+import { multitoolProblems, schemaErrors } from '../support/sarif.js';
+import { runAction } from '../support/action.js';
 
 const EXAMPLE_INPUTS = {
   dockerfile: 'examples/shop-api/Dockerfile',
@@ -61,8 +17,8 @@ const EXAMPLE_INPUTS = {
 };
 
 describe('the action, run as a runner runs it', () => {
-  it('fails the step when the gate fails, and writes outputs, summary, SARIF and annotations', () => {
-    const run = runAction({ ...EXAMPLE_INPUTS, 'github-token': 'ghs_exampletoken1234567890' });
+  it('fails the step when the gate fails, and writes outputs, summary, SARIF and annotations', async () => {
+    const run = await runAction({ ...EXAMPLE_INPUTS, 'github-token': 'ghs_exampletoken1234567890' });
     expect(run.status).toBe(1);
     expect(run.outputs).toMatchObject({ verdict: 'fail', findings: '7', critical: '1', high: '0', medium: '3', low: '3', suppressed: '0' });
     expect(run.outputs['sarif-file']).toBe(join(run.workspace, 'bulkhead.sarif'));
@@ -81,26 +37,26 @@ describe('the action, run as a runner runs it', () => {
     expect(run.summary).not.toContain('ghs_exampletoken');
   });
 
-  it('passes the step when nothing reaches fail-on, and says so in the outputs', () => {
-    const run = runAction({ ...EXAMPLE_INPUTS, 'fail-on': 'critical', 'ignore-unfixed': 'true', annotations: 'false' });
+  it('passes the step when nothing reaches fail-on, and says so in the outputs', async () => {
+    const run = await runAction({ ...EXAMPLE_INPUTS, 'fail-on': 'critical', 'ignore-unfixed': 'true', annotations: 'false' });
     // The critical CVE has a fix, so ignore-unfixed does not hide it.
     expect(run.status).toBe(1);
-    const none = runAction({ ...EXAMPLE_INPUTS, 'fail-on': 'none', annotations: 'false' });
+    const none = await runAction({ ...EXAMPLE_INPUTS, 'fail-on': 'none', annotations: 'false' });
     expect(none.status).toBe(0);
     expect(none.outputs.verdict).toBe('pass');
     expect(none.summary.startsWith('## ✅ bulkhead: pass')).toBe(true);
     expect(none.stdout).not.toMatch(/^::(error|warning) /m);
   });
 
-  it('fails closed, with the reason, when a scanner it must run is not available', () => {
-    const run = runAction({ dockerfile: 'examples/shop-api/Dockerfile', scanners: 'hadolint' });
+  it('fails closed, with the reason, when a scanner it must run is not available', async () => {
+    const run = await runAction({ dockerfile: 'examples/shop-api/Dockerfile', scanners: 'hadolint' });
     expect(run.status).toBe(3);
     expect(run.outputs.verdict).toBe('fail');
     expect(run.summary).toMatch(/hadolint failed on examples\/shop-api\/Dockerfile/);
   });
 
-  it('turns a bad input into one clear failure line and exit 2', () => {
-    const run = runAction({ ...EXAMPLE_INPUTS, 'fail-on': 'severe' });
+  it('turns a bad input into one clear failure line and exit 2', async () => {
+    const run = await runAction({ ...EXAMPLE_INPUTS, 'fail-on': 'severe' });
     expect(run.status).toBe(2);
     expect(run.stdout.trim()).toBe('::error::bulkhead: fail-on is "severe"; set it to critical, high, medium, low or none.');
   });
@@ -133,7 +89,7 @@ describe('the committed files are up to date', () => {
   });
 
   it('src/version.ts matches package.json', async () => {
-    const { BULKHEAD_VERSION } = await import('../src/version.js');
+    const { BULKHEAD_VERSION } = await import('../../src/version.js');
     expect(BULKHEAD_VERSION).toBe(JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version);
   });
 });
