@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { parsePolicyFile } from '../../src/policy/file.js';
+import { REPO_ROOT } from '../helpers.js';
 import { parseTrivyIgnore, parseTrivyIgnoreYaml } from '../../src/policy/trivyignore.js';
 
 const GOOD = `# team policy
@@ -116,5 +119,21 @@ secrets:
       [{ id: 'AVD-DS-0002' }, 'listed in .trivyignore.yaml', undefined, '.trivyignore.yaml:11'],
       [{ id: 'aws-secret-access-key' }, 'listed in .trivyignore.yaml', undefined, '.trivyignore.yaml:13'],
     ]);
+  });
+});
+
+describe('the README example', () => {
+  it('is a policy file that parses as documented', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const example = /```yaml\n(fail-on:[\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    const policy = parsePolicyFile(example as string, '.bulkhead.yml');
+    expect(policy).toMatchObject({ failOn: 'high', ignoreUnfixed: true, onlyNew: true });
+    expect(policy.overrides).toEqual([expect.objectContaining({ tool: 'hadolint', id: 'DL3008', severity: 'low' })]);
+    expect(policy.exceptions.map((e) => e.match)).toEqual([
+      { id: 'CVE-2024-6119', package: 'openssl', image: 'ghcr.io/acme/*' },
+      { tool: 'trivy', path: 'usr/share/doc/**' },
+    ]);
+    expect(policy.exceptions[0]).toMatchObject({ owner: 'platform-team', expires: '2027-01-31' });
   });
 });
