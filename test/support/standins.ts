@@ -1,0 +1,130 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Stand-in executables that behave like Trivy and hadolint as bulkhead drives them: they answer
+ * `--version`, write recorded real outputs (from ../shared/fixtures) where the real tool would,
+ * log to stderr, sleep, exit with the tools' codes, or hang with a child process. Each run
+ * appends its argv (as JSON) to a log so tests can assert the exact argument arrays.
+ *
+ * Behaviour comes from a plan file named by STANDIN_PLAN, keyed by the image reference or
+ * Dockerfile path the tool was given ("*" for any other).
+ */
+export interface StandinBehaviour {
+  /** A recorded report: Trivy writes it to --output, hadolint prints it. */
+  fixture?: string;
+  sleepMs?: number;
+  exitCode?: number;
+  stderr?: string;
+  /** Write this instead of a report. */
+  garbage?: string;
+  /** Start a child that sleeps, then never finish. */
+  hang?: boolean;
+  /** Write the pid of the hanging child here. */
+  childPidFile?: string;
+}
+
+export interface StandinPlan {
+  argvLog: string;
+  trivyVersion?: string;
+  hadolintVersion?: string;
+  trivy?: Record<string, StandinBehaviour>;
+  hadolint?: Record<string, StandinBehaviour>;
+  /** Behaviour of `trivy image --download-db-only`. */
+  trivyDb?: StandinBehaviour & { updatedAt?: string };
+}
+
+const COMMON = String.raw`
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+const plan = JSON.parse(fs.readFileSync(process.env.STANDIN_PLAN, 'utf8'));
+const argv = process.argv.slice(2);
+fs.appendFileSync(plan.argvLog, JSON.stringify({ tool: TOOL, argv, cwd: process.cwd() }) + '\n');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function behave(b, write) {
+  if (b.stderr) process.stderr.write(b.stderr);
+  if (b.hang) {
+    const child = spawn('sleep', ['600'], { stdio: 'ignore' });
+    if (b.childPidFile) fs.writeFileSync(b.childPidFile, String(child.pid));
+    await sleep(10 * 60 * 1000);
+  }
+  if (b.sleepMs) await sleep(b.sleepMs);
+  if (b.garbage !== undefined) write(b.garbage);
+  else if (b.fixture) write(fs.readFileSync(b.fixture, 'utf8'));
+  process.exit(b.exitCode ?? 0);
+}
+function valueAfter(flag) {
+  const i = argv.indexOf(flag);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+function target() {
+  const dash = argv.indexOf('--');
+  return dash >= 0 ? argv[dash + 1] : valueAfter('--input') ?? argv[argv.length - 1];
+}
+`;
+
+const TRIVY = String.raw`
+const TOOL = 'trivy';
+${COMMON}
+(async () => {
+  if (argv[0] === '--version') { process.stdout.write('Version: ' + (plan.trivyVersion ?? '0.69.3') + '\n'); return; }
+  const cacheDir = valueAfter('--cache-dir');
+  if (argv[0] === 'version') {
+    const metaFile = cacheDir && path.join(cacheDir, 'db', 'metadata.json');
+    const db = metaFile && fs.existsSync(metaFile) ? JSON.parse(fs.readFileSync(metaFile, 'utf8')) : undefined;
+    process.stdout.write(JSON.stringify({ Version: plan.trivyVersion ?? '0.69.3', ...(db ? { VulnerabilityDB: db } : {}) }));
+    return;
+  }
+  if (argv.includes('--download-db-only')) {
+    const b = plan.trivyDb ?? {};
+    fs.mkdirSync(path.join(cacheDir, 'db'), { recursive: true });
+    const updatedAt = b.updatedAt ?? new Date(Date.now() - 3 * 3600 * 1000).toISOString();
+    fs.writeFileSync(path.join(cacheDir, 'db', 'metadata.json'), JSON.stringify({ Version: 2, NextUpdate: updatedAt, UpdatedAt: updatedAt, DownloadedAt: new Date().toISOString() }));
+    fs.writeFileSync(path.join(cacheDir, 'db', 'trivy.db'), 'standin database');
+    process.stderr.write('INFO [vulndb] Downloading vulnerability DB...\n');
+    return behave(b, () => {});
+  }
+  const b = (plan.trivy ?? {})[target()] ?? (plan.trivy ?? {})['*'] ?? {};
+  const output = valueAfter('--output');
+  process.stderr.write('INFO [vuln] Vulnerability scanning is enabled\n');
+  return behave(b, (text) => fs.writeFileSync(output, text));
+})();
+`;
+
+const HADOLINT = String.raw`
+const TOOL = 'hadolint';
+${COMMON}
+(async () => {
+  if (argv[0] === '--version') { process.stdout.write('Haskell Dockerfile Linter ' + (plan.hadolintVersion ?? '2.12.0') + '\n'); return; }
+  const file = target();
+  const b = (plan.hadolint ?? {})[file] ?? (plan.hadolint ?? {})['*'] ?? {};
+  return behave(b, (text) => {
+    // hadolint names the file as it was given.
+    let out = text;
+    try { out = JSON.stringify(JSON.parse(text).map((f) => ({ ...f, file }))); } catch {}
+    process.stdout.write(out);
+  });
+})();
+`;
+
+/** Writes `trivy` and `hadolint` stand-ins into dir, and the plan; returns the env they need. */
+export function writeStandins(dir: string, plan: StandinPlan): { binDir: string; planFile: string; env: Record<string, string> } {
+  const binDir = join(dir, 'bin');
+  mkdirSync(binDir, { recursive: true });
+  for (const [name, body] of [
+    ['trivy', TRIVY],
+    ['hadolint', HADOLINT],
+  ] as const) {
+    const file = join(binDir, name);
+    writeFileSync(file, `#!/usr/bin/env node\n${body}`);
+    chmodSync(file, 0o755);
+  }
+  const planFile = join(dir, 'plan.json');
+  writeFileSync(planFile, JSON.stringify(plan));
+  return { binDir, planFile, env: { STANDIN_PLAN: planFile } };
+}
+
+export function updatePlan(planFile: string, plan: StandinPlan): void {
+  writeFileSync(planFile, JSON.stringify(plan));
+}
