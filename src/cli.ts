@@ -6,6 +6,8 @@ import { writeReportFiles } from './outputs.js';
 import { Redactor } from './redact.js';
 import { renderTable } from './report/table.js';
 import { runScan } from './run.js';
+import { localScannerHost } from './scanners/host.js';
+import { runLocalScanners, type ScannerLogger } from './scanners/local.js';
 import { BULKHEAD_VERSION } from './version.js';
 
 export const HELP = `bulkhead ${BULKHEAD_VERSION} — gate CI/CD on container security
@@ -117,7 +119,18 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     const token = typeof args.raw['github-token'] === 'string' ? args.raw['github-token'] : undefined;
     redactor.add(token);
     const config = parseConfig(args.raw, { workspace: io.cwd, ...(args.markdownFile ? { markdownFile: args.markdownFile } : {}) });
-    const outcome = await runScan(config, { info: () => {}, warning: (m) => io.stderr(`warning: ${redactor.apply(m)}\n`) });
+    const scannerLogger: ScannerLogger = {
+      // Which scanner binary ran, and from where, is worth a line; tool output is not.
+      info: (m) => io.stderr(`${redactor.apply(m)}\n`),
+      warning: (m) => io.stderr(`warning: ${redactor.apply(m)}\n`),
+      group: () => {},
+    };
+    const host = localScannerHost({ ...io.env }, scannerLogger);
+    const outcome = await runScan(
+      config,
+      { info: () => {}, warning: (m) => io.stderr(`warning: ${redactor.apply(m)}\n`) },
+      { runScanners: (c) => runLocalScanners(c, host) },
+    );
     await writeReportFiles(outcome, redactor, config.markdownFile);
     for (const note of outcome.notes) io.stderr(`note: ${redactor.apply(note)}\n`);
     if (args.format === 'json') io.stdout(`${redactor.apply(JSON.stringify(outcome.report, null, 2))}\n`);

@@ -4,6 +4,8 @@ import { UsageError } from './errors.js';
 import { TOOLS, isSeverity, type Severity, type Tool } from './findings.js';
 import { globFiles, hasGlob } from './glob.js';
 import { INPUTS, type InputName, type RawInputs } from './inputs.js';
+import { normalizeVersion, resolveWanted } from './install/choose.js';
+import { CATALOGS, type ScannerTool } from './install/releases.js';
 import { parseImageTarget, type ImageTarget } from './targets.js';
 
 export type FailOn = Severity | 'none';
@@ -38,6 +40,12 @@ export interface Config {
   githubToken?: string;
   trivyVersion?: string;
   hadolintVersion?: string;
+  trivySha256?: string;
+  hadolintSha256?: string;
+  trivyPath?: string;
+  hadolintPath?: string;
+  releaseMirror: string;
+  trivyDbRepositories: readonly string[];
   timeoutMs: number;
   scannerError: ScannerErrorMode;
 }
@@ -140,13 +148,40 @@ function resolvePolicy(raw: RawInputs, workspace: string): string | undefined {
   return existsSync(fallback) ? fallback : undefined;
 }
 
-/** Inputs whose feature a later version brings: accepted at their defaults, refused otherwise. */
-function refuseUnavailable(raw: RawInputs): void {
-  for (const name of ['trivy-version', 'hadolint-version'] as const) {
-    if (valueOf(raw, name) !== DEFAULTS[name]) {
-      throw new UsageError(`${name} is not available yet in this version of bulkhead; remove it to use the pinned version.`);
-    }
+/** A version choice that can never install is refused here, before anything runs. */
+function scannerChoice(raw: RawInputs, workspace: string, tool: ScannerTool): { version?: string; sha256?: string; path?: string } {
+  const versionText = valueOf(raw, `${tool}-version`);
+  const sha256 = valueOf(raw, `${tool}-sha256`).toLowerCase();
+  const pathText = valueOf(raw, `${tool}-path`);
+  if (versionText && !/^v?\d+\.\d+\.\d+$/.test(versionText)) {
+    throw new UsageError(`${tool}-version is "${versionText}"; write a release version such as ${CATALOGS[tool].pinned}.`);
   }
+  if (sha256 && !/^[0-9a-f]{64}$/.test(sha256)) throw new UsageError(`${tool}-sha256 must be 64 hexadecimal characters (a sha256 digest).`);
+  if (pathText && (versionText || sha256)) {
+    throw new UsageError(`${tool}-path runs the given executable as it is; remove ${tool}-version and ${tool}-sha256, or remove ${tool}-path.`);
+  }
+  const version = versionText ? normalizeVersion(versionText) : undefined;
+  if (version || sha256) {
+    // Refusals and unknown versions do not depend on the platform: check them with any.
+    resolveWanted({ tool, platform: 'linux-x64', ...(version ? { version } : {}), ...(sha256 ? { sha256 } : {}) });
+  }
+  return {
+    ...(version ? { version } : {}),
+    ...(sha256 ? { sha256 } : {}),
+    ...(pathText ? { path: requireFile(workspace, pathText, `${tool}-path`) } : {}),
+  };
+}
+
+function releaseMirror(raw: RawInputs): string {
+  const text = valueOf(raw, 'release-mirror') || DEFAULTS['release-mirror'];
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`release-mirror is "${text}"; write a URL such as https://github.com.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`release-mirror must be an http or https URL, not ${url.protocol}.`);
+  return text.replace(/\/+$/, '');
 }
 
 /** Validates every input once, up front; the first problem is reported as one sentence. */
@@ -155,7 +190,6 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
   if (!existsSync(workspace) || !statSync(workspace).isDirectory()) {
     throw new UsageError(`the workspace ${workspace} is not a directory.`);
   }
-  refuseUnavailable(raw);
   const failOnText = valueOf(raw, 'fail-on').toLowerCase();
   if (failOnText !== '' && failOnText !== 'none' && !isSeverity(failOnText)) {
     throw new UsageError(`fail-on is "${valueOf(raw, 'fail-on')}"; set it to critical, high, medium, low or none.`);
@@ -173,8 +207,14 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
   const trivyReports = listOf(raw, 'trivy-report', false).map((p) => requireFile(workspace, p, 'trivy-report'));
   const hadolintReports = listOf(raw, 'hadolint-report', false).map((p) => requireFile(workspace, p, 'hadolint-report'));
   const token = valueOf(raw, 'github-token');
-  const trivyVersion = valueOf(raw, 'trivy-version');
-  const hadolintVersion = valueOf(raw, 'hadolint-version');
+  const trivy = scannerChoice(raw, workspace, 'trivy');
+  const hadolint = scannerChoice(raw, workspace, 'hadolint');
+  const dbRepositories = listOf(raw, 'trivy-db-repository', true);
+  for (const repository of dbRepositories) {
+    if (!/^[a-z0-9][a-z0-9.:/_-]*[a-z0-9](:[\w.-]+)?$/i.test(repository) || repository.startsWith('-')) {
+      throw new UsageError(`trivy-db-repository "${repository}" is not an OCI repository; write one such as mirror.gcr.io/aquasec/trivy-db:2.`);
+    }
+  }
   const policyFile = resolvePolicy(raw, workspace);
   const baseline = valueOf(raw, 'baseline');
   const ignoreUnfixed = optionalBoolean(raw, 'ignore-unfixed');
@@ -201,8 +241,14 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
     annotations: booleanOf(raw, 'annotations'),
     category: valueOf(raw, 'category') || 'bulkhead',
     ...(token && !token.startsWith('${{') ? { githubToken: token } : {}),
-    ...(trivyVersion ? { trivyVersion } : {}),
-    ...(hadolintVersion ? { hadolintVersion } : {}),
+    ...(trivy.version ? { trivyVersion: trivy.version } : {}),
+    ...(hadolint.version ? { hadolintVersion: hadolint.version } : {}),
+    ...(trivy.sha256 ? { trivySha256: trivy.sha256 } : {}),
+    ...(hadolint.sha256 ? { hadolintSha256: hadolint.sha256 } : {}),
+    ...(trivy.path ? { trivyPath: trivy.path } : {}),
+    ...(hadolint.path ? { hadolintPath: hadolint.path } : {}),
+    releaseMirror: releaseMirror(raw),
+    trivyDbRepositories: dbRepositories,
     timeoutMs: parseDuration(valueOf(raw, 'timeout'), 'timeout'),
     scannerError: oneOf(raw, 'scanner-error', ['fail', 'warn'] as const),
   };

@@ -147,6 +147,44 @@ export const INPUTS = [
     description: 'hadolint version to install. Default: the version pinned, with its checksum, in this release of bulkhead.',
   },
   {
+    name: 'trivy-sha256',
+    kind: 'string',
+    default: '',
+    description:
+      'sha256 of the Trivy release archive for this runner, required when `trivy-version` is a version bulkhead does not know. Take it from a source you trust, not only the same release page.',
+  },
+  {
+    name: 'hadolint-sha256',
+    kind: 'string',
+    default: '',
+    description: 'sha256 of the hadolint release binary for this runner, required when `hadolint-version` is a version bulkhead does not know.',
+  },
+  {
+    name: 'trivy-path',
+    kind: 'string',
+    default: '',
+    description: 'A Trivy executable to run as it is (preinstalled, air-gapped runners). Its version and sha256 are logged and recorded.',
+  },
+  {
+    name: 'hadolint-path',
+    kind: 'string',
+    default: '',
+    description: 'A hadolint executable to run as it is. Its version and sha256 are logged and recorded.',
+  },
+  {
+    name: 'release-mirror',
+    kind: 'string',
+    default: 'https://github.com',
+    description:
+      'Where scanner releases are downloaded from: a URL that serves `<owner>/<repo>/releases/download/<tag>/<asset>` like github.com (an internal mirror, GHES). Checksums still come from bulkhead.',
+  },
+  {
+    name: 'trivy-db-repository',
+    kind: 'list',
+    default: '',
+    description: "OCI repositories for Trivy's vulnerability database, in order (Trivy's `--db-repository`). Default: Trivy's own.",
+  },
+  {
     name: 'timeout',
     kind: 'string',
     default: '10m',

@@ -8,6 +8,11 @@ import { selectAnnotations } from './report/annotations.js';
 import { runScan, type Logger, type ScanOutcome } from './run.js';
 import { BaselineCache } from './action/baselineCache.js';
 import { isDefaultBranchPush, isPullRequest, readRunnerContext } from './action/context.js';
+import { ActionsTrivyDbCache } from './action/trivyDbCache.js';
+import { platformKey } from './install/installer.js';
+import { localScannerHost } from './scanners/host.js';
+import { runLocalScanners, type ScannerLogger } from './scanners/local.js';
+import { isFeatureAvailable as isActionsCacheAvailable } from '@actions/cache';
 
 function setOutputs(outcome: ScanOutcome, config: Config): void {
   const outputs: Record<OutputName, string> = {
@@ -36,7 +41,21 @@ async function main(): Promise<number> {
   const logger: Logger = { info: (m) => core.info(redactor.apply(m)), warning: (m) => core.warning(redactor.apply(m)) };
   const context = readRunnerContext(process.env);
   const baselineCache = new BaselineCache(config, context, logger);
-  const outcome = await runScan(config, logger, isPullRequest(context) ? { baselineSource: baselineCache } : {});
+  const scannerLogger: ScannerLogger = {
+    ...logger,
+    group: (title, body) => {
+      core.startGroup(redactor.apply(title));
+      if (body.trim()) core.info(redactor.apply(body.trimEnd()));
+      core.endGroup();
+    },
+  };
+  const platform = platformKey();
+  const dbCache = platform && isActionsCacheAvailable() ? new ActionsTrivyDbCache(platform, new Date(), scannerLogger) : undefined;
+  const host = localScannerHost(process.env, scannerLogger, dbCache);
+  const outcome = await runScan(config, logger, {
+    ...(isPullRequest(context) ? { baselineSource: baselineCache } : {}),
+    runScanners: (c) => runLocalScanners(c, host),
+  });
   await writeReportFiles(outcome, redactor);
   if (isDefaultBranchPush(context) && outcome.gate.failedScanners.length === 0) await baselineCache.save(config.reportFile);
   if (process.env.GITHUB_STEP_SUMMARY) {

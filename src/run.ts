@@ -13,6 +13,7 @@ import { renderSummary } from './report/markdown.js';
 import { buildSarif, type Omitted, type SarifLog } from './report/sarif.js';
 import { hadolintFromReport } from './scanners/hadolint/fromReport.js';
 import { trivyFromReport } from './scanners/trivy/fromReport.js';
+import { scannersToRun } from './scanners/plan.js';
 import type { ScanResult } from './scanners/types.js';
 import { BULKHEAD_VERSION } from './version.js';
 
@@ -58,24 +59,22 @@ function unavailable(tool: Tool, key: string, target: string, error: string): Sc
   return { tool, key, target, origin: 'run', status: 'error', durationMs: 0, findings: [], error, warnings: [] };
 }
 
-async function collectResults(config: Config, notes: string[]): Promise<ScanResult[]> {
+async function collectResults(config: Config, notes: string[], runScanners: RunOptions['runScanners']): Promise<ScanResult[]> {
   const results: ScanResult[] = [];
+  const mustRun = scannersToRun(config);
+  const ran = mustRun.trivy || mustRun.hadolint ? await (runScanners ?? noScannerRunner)(config) : [];
   for (const tool of config.scanners) {
     if (tool === 'trivy') {
       if (config.trivyReports.length > 0) {
         for (const file of config.trivyReports) results.push((await trivyFromReport(file, displayPath(config, file))).result);
-      } else if (config.images.length > 0) {
-        for (const image of config.images) {
-          results.push(unavailable('trivy', image.key, image.input, 'this version of bulkhead reads Trivy reports but cannot run Trivy yet; give trivy-report, or leave trivy out of scanners'));
-        }
+      } else if (mustRun.trivy) {
+        results.push(...ran.filter((r) => r.tool === 'trivy'));
       } else notes.push('Trivy had nothing to scan: no image and no trivy-report.');
     } else if (tool === 'hadolint') {
       if (config.hadolintReports.length > 0) {
         for (const file of config.hadolintReports) results.push(...(await hadolintFromReport(file, displayPath(config, file), hadolintFileResolver(config))));
-      } else if (config.dockerfiles.length > 0) {
-        for (const dockerfile of config.dockerfiles) {
-          results.push(unavailable('hadolint', dockerfile, dockerfile, 'this version of bulkhead reads hadolint reports but cannot run hadolint yet; give hadolint-report, or leave hadolint out of scanners'));
-        }
+      } else if (mustRun.hadolint) {
+        results.push(...ran.filter((r) => r.tool === 'hadolint'));
       } else notes.push('hadolint had nothing to lint: no Dockerfile and no hadolint-report.');
     } else if (config.images.length > 0 || config.dockerfiles.length > 0) {
       if (config.scannersExplicit) {
@@ -86,6 +85,16 @@ async function collectResults(config: Config, notes: string[]): Promise<ScanResu
     }
   }
   return results;
+}
+
+/** Where no way to run scanners was given (a library caller): every run is an error, never a pass. */
+async function noScannerRunner(config: Config): Promise<ScanResult[]> {
+  const mustRun = scannersToRun(config);
+  const why = 'no scanner runner was configured for this scan';
+  return [
+    ...(mustRun.trivy ? config.images.map((i) => unavailable('trivy', i.key, i.input, why)) : []),
+    ...(mustRun.hadolint ? config.dockerfiles.map((d) => unavailable('hadolint', d, d, why)) : []),
+  ];
 }
 
 /**
@@ -118,6 +127,8 @@ export interface RunOptions {
   now?: () => Date;
   /** Where `only-new` finds a baseline when no `baseline` input names one. */
   baselineSource?: BaselineSource;
+  /** Installs and runs the scanners that have no report given (see scanners/local.ts). */
+  runScanners?: (config: Config) => Promise<ScanResult[]>;
 }
 
 export async function runScan(config: Config, logger: Logger, options: RunOptions = {}): Promise<ScanOutcome> {
@@ -127,7 +138,7 @@ export async function runScan(config: Config, logger: Logger, options: RunOption
   }
   const policy = await loadPolicy(config, options.baselineSource);
   const notes: string[] = [...policy.notes];
-  const collected = await collectResults(config, notes);
+  const collected = await collectResults(config, notes, options.runScanners);
   if (collected.length === 0) {
     throw new UsageError(`none of the scanners (${config.scanners.join(', ')}) has anything to scan; check scanners against image, dockerfile and the report inputs.`);
   }

@@ -16,7 +16,9 @@ interface Ran {
 async function cli(args: string[], cwd: string): Promise<Ran> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, env: {} });
+  // Scanner installs stay inside the test's own directories.
+  const env = { RUNNER_TOOL_CACHE: join(cwd, '.tools'), RUNNER_TEMP: join(cwd, '.tmp') };
+  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, env });
   return { code, stdout, stderr };
 }
 
@@ -70,9 +72,12 @@ describe('bulkhead scan', () => {
 
   it('fails closed with exit 3 when a chosen scanner cannot run, and lets warn pass on the rest', async () => {
     const dir = exampleWorkspace();
-    const closed = await cli(['scan', '--dockerfile', 'examples/shop-api/Dockerfile', '--scanners', 'hadolint', '--fail-on', 'critical'], dir);
+    // Nothing listens on port 2: the install fails, and with it the gate.
+    const closed = await cli(['scan', '--dockerfile', 'examples/shop-api/Dockerfile', '--scanners', 'hadolint', '--fail-on', 'critical', '--release-mirror', 'http://127.0.0.1:2'], dir);
     expect(closed.code).toBe(3);
-    expect(closed.stdout).toMatch(/Scanner failed: hadolint on examples\/shop-api\/Dockerfile: .*cannot run hadolint yet/);
+    expect(closed.stdout).toMatch(
+      /hadolint failed on examples\/shop-api\/Dockerfile: hadolint could not be installed: download of http:\/\/127\.0\.0\.1:2\/hadolint\/hadolint\/releases\/download\/v2\.12\.0\/hadolint-Linux-x86_64 failed: .*ECONNREFUSED/,
+    );
     const warned = await cli(['scan', '--dockerfile', 'examples/shop-api/Dockerfile', '--trivy-report', 'examples/shop-api/trivy.json', '--scanners', 'trivy,hadolint', '--fail-on', 'critical', '--scanner-error', 'warn'], dir);
     expect(warned.code).toBe(1);
   });

@@ -50,7 +50,16 @@ describe('configuration', () => {
     expect(configError({ 'scanner-error': 'ignore' })).toMatch(/^scanner-error is "ignore"; set it to one of: fail, warn\.$/);
     expect(configError({ dockerfile: 'docker/*.Dockerfile' })).toMatch(/^dockerfile: the pattern docker\/\*.Dockerfile matches no file/);
     expect(configError({ 'fail-on': 'info' })).toMatch(/^fail-on cannot be info/);
-    expect(configError({ 'trivy-version': '0.58.0' })).toMatch(/^trivy-version is not available yet/);
+    expect(configError({ 'trivy-version': '0.58.0' })).toBe(
+      'trivy-version 0.58.0 is not a version bulkhead knows (it knows 0.69.3); give trivy-sha256 with the sha256 of trivy_0.58.0_Linux-64bit.tar.gz from a source you trust, or remove trivy-version.',
+    );
+    expect(configError({ 'trivy-version': 'v0.69.4', 'trivy-sha256': 'a'.repeat(64) })).toMatch(/^trivy-version 0\.69\.4 is refused: .*GHSA-69fq-xp46-6x23/);
+    expect(configError({ 'trivy-version': 'latest' })).toBe('trivy-version is "latest"; write a release version such as 0.69.3.');
+    expect(configError({ 'hadolint-sha256': 'abc' })).toBe('hadolint-sha256 must be 64 hexadecimal characters (a sha256 digest).');
+    expect(configError({ 'trivy-path': 'Dockerfile', 'trivy-version': '0.69.3' })).toMatch(/^trivy-path runs the given executable as it is; remove trivy-version/);
+    expect(configError({ 'trivy-path': 'no-such-trivy' })).toMatch(/^trivy-path: no-such-trivy does not exist/);
+    expect(configError({ 'release-mirror': 'ftp://mirror.example' })).toBe('release-mirror must be an http or https URL, not ftp:.');
+    expect(configError({ 'trivy-db-repository': '--insecure' })).toMatch(/^trivy-db-repository "--insecure" is not an OCI repository/);
   });
 
   it('refuses hostile or malformed image references instead of passing them on', () => {

@@ -6,7 +6,8 @@ import * as toolCache from '@actions/tool-cache';
 import { ToolError, UsageError, errorMessage } from '../errors.js';
 import { runProcess } from '../process/runProcess.js';
 import { downloadFile } from './download.js';
-import { CATALOGS, type PlatformKey, type ReleaseAsset, type ScannerTool } from './releases.js';
+import { resolveWanted, type Wanted } from './choose.js';
+import { CATALOGS, type PlatformKey, type ScannerTool } from './releases.js';
 
 export interface InstallRequest {
   tool: ScannerTool;
@@ -48,10 +49,6 @@ export function platformKey(platform: NodeJS.Platform = process.platform, arch: 
   return (['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64', 'win32-x64'] as const).find((k) => k === key);
 }
 
-export function normalizeVersion(text: string): string {
-  return text.trim().replace(/^v/i, '');
-}
-
 async function sha256Of(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
@@ -84,39 +81,6 @@ async function findOnPath(name: string, searchPath: string | undefined): Promise
     if (await isExecutable(candidate)) return candidate;
   }
   return undefined;
-}
-
-interface Wanted {
-  version: string;
-  asset: ReleaseAsset;
-}
-
-/** Decides what to download, refusing what must not run, before anything touches the network. */
-export function resolveWanted(request: Pick<InstallRequest, 'tool' | 'version' | 'sha256' | 'platform'>): Wanted {
-  const catalog = CATALOGS[request.tool];
-  const input = `${request.tool}-version`;
-  const version = normalizeVersion(request.version ?? catalog.pinned);
-  const refusal = catalog.refused[version];
-  if (refusal) throw new UsageError(`${input} ${version} is refused: it is ${refusal}.`);
-  const known = catalog.releases[version];
-  if (known) {
-    const asset = known.assets[request.platform];
-    if (!asset) {
-      throw new UsageError(`${request.tool} ${version} publishes no build for ${request.platform}; install it yourself and give ${request.tool}-path, or run on another runner.`);
-    }
-    if (request.sha256 && request.sha256.toLowerCase() !== asset.sha256) {
-      throw new UsageError(`${request.tool}-sha256 does not match the checksum bulkhead ships for ${asset.name}; remove ${request.tool}-sha256 for a version bulkhead knows.`);
-    }
-    return { version, asset };
-  }
-  const name = catalog.assetName(version, request.platform);
-  if (!name) throw new UsageError(`${request.tool} publishes no build for ${request.platform}; install it yourself and give ${request.tool}-path.`);
-  if (!request.sha256) {
-    throw new UsageError(
-      `${input} ${version} is not a version bulkhead knows (it knows ${Object.keys(catalog.releases).join(', ')}); give ${request.tool}-sha256 with the sha256 of ${name} from a source you trust, or remove ${input}.`,
-    );
-  }
-  return { version, asset: { name, kind: catalog.assetKind(request.platform), sha256: request.sha256.toLowerCase() } };
 }
 
 async function findExecutable(dir: string, name: string): Promise<string | undefined> {

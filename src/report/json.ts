@@ -53,6 +53,8 @@ export function buildJsonReport(input: {
       durationMs: Math.round(r.durationMs),
       findings: r.findings.length,
       warnings: r.warnings,
+      executable: r.scanner ?? null,
+      database: r.database ?? null,
     })),
     sarifOmitted: input.omitted,
     notes: input.notes,

@@ -19,4 +19,24 @@ export interface ScanResult {
   error?: string;
   /** Things the scanner's output held that could not be used. */
   warnings: string[];
+  /** The executable that ran, when bulkhead ran it. */
+  scanner?: ScannerRecord;
+  /** Trivy's vulnerability database as the scan used it. */
+  database?: DatabaseRecord;
+}
+
+export interface ScannerRecord {
+  path: string;
+  version: string;
+  sha256: string;
+  source: 'given' | 'path' | 'tool-cache' | 'download';
+}
+
+export interface DatabaseRecord {
+  version?: number;
+  updatedAt?: string;
+  /** Hours between the database's build and the scan. */
+  ageHours?: number;
+  /** What the Actions cache did for it: restored today's, an older one, nothing, or not used. */
+  cache: 'hit' | 'restored-older' | 'miss' | 'not-used' | 'failed';
 }

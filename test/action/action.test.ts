@@ -49,10 +49,10 @@ describe('the action, run as a runner runs it', () => {
   });
 
   it('fails closed, with the reason, when a scanner it must run is not available', async () => {
-    const run = await runAction({ dockerfile: 'examples/shop-api/Dockerfile', scanners: 'hadolint' });
+    const run = await runAction({ dockerfile: 'examples/shop-api/Dockerfile', scanners: 'hadolint', 'release-mirror': 'http://127.0.0.1:2' });
     expect(run.status).toBe(3);
     expect(run.outputs.verdict).toBe('fail');
-    expect(run.summary).toMatch(/hadolint failed on examples\/shop-api\/Dockerfile/);
+    expect(run.summary).toMatch(/hadolint failed on examples\/shop-api\/Dockerfile: hadolint could not be installed: download of http:\u200B?\/\/127\.0\.0\.1:2\/.* failed: connect ECONNREFUSED/);
   });
 
   it('turns a bad input into one clear failure line and exit 2', async () => {

@@ -57,7 +57,7 @@ describe('only-new with the baseline kept in the Actions cache', () => {
 
   it('does not save a baseline from a run whose scanner failed', async () => {
     const before = server.entries.length;
-    const run = await runAction({ dockerfile: 'examples/shop-api/Dockerfile', scanners: 'hadolint' }, { eventName: 'push', event: PUSH_EVENT, env });
+    const run = await runAction({ dockerfile: 'examples/shop-api/Dockerfile', scanners: 'hadolint', 'release-mirror': 'http://127.0.0.1:2' }, { eventName: 'push', event: PUSH_EVENT, env });
     expect(run.status).toBe(3);
     expect(server.entries.length).toBe(before);
   });

@@ -62,6 +62,8 @@ export async function runAction(inputs: Record<string, string>, options: ActionO
     GITHUB_STEP_SUMMARY: summaryFile,
     GITHUB_REPOSITORY: 'acme/shop',
     RUNNER_TEMP: runnerDir,
+    RUNNER_TOOL_CACHE: join(runnerDir, 'toolcache'),
+    HOME: join(runnerDir, 'home'),
     ...options.env,
   };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;

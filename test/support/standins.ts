@@ -22,6 +22,9 @@ export interface StandinBehaviour {
   hang?: boolean;
   /** Write the pid of the hanging child here. */
   childPidFile?: string;
+  /** The first run (marked by this file) writes failOnceStderr and exits 1. */
+  failOnceMarker?: string;
+  failOnceStderr?: string;
 }
 
 export interface StandinPlan {
@@ -43,6 +46,11 @@ const argv = process.argv.slice(2);
 fs.appendFileSync(plan.argvLog, JSON.stringify({ tool: TOOL, argv, cwd: process.cwd() }) + '\n');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function behave(b, write) {
+  if (b.failOnceMarker && !fs.existsSync(b.failOnceMarker)) {
+    fs.writeFileSync(b.failOnceMarker, '');
+    process.stderr.write(b.failOnceStderr ?? 'failed once\n');
+    process.exit(1);
+  }
   if (b.stderr) process.stderr.write(b.stderr);
   if (b.hang) {
     const child = spawn('sleep', ['600'], { stdio: 'ignore' });

@@ -1,0 +1,42 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { errorMessage } from '../../errors.js';
+import { parseJsonSequence } from '../../json.js';
+import { describeExit, runProcess, stderrTail } from '../../process/runProcess.js';
+import type { ScanResult, ScannerRecord } from '../types.js';
+import { parseHadolintReport } from './parse.js';
+
+export interface HadolintSettings {
+  executable: string;
+  timeoutMs: number;
+  workspace: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** The repository's hadolint configuration, as hadolint itself would find it from the workspace. */
+export function hadolintConfigFile(workspace: string): string | undefined {
+  return ['.hadolint.yaml', '.hadolint.yml'].map((name) => resolve(workspace, name)).find((file) => existsSync(file));
+}
+
+/** hadolint's arguments for one Dockerfile; the path comes last after `--`. */
+export function hadolintArgs(dockerfile: string, settings: Pick<HadolintSettings, 'workspace'>): string[] {
+  const config = hadolintConfigFile(settings.workspace);
+  return ['--format', 'json', '--no-fail', ...(config ? ['--config', config] : []), '--', resolve(settings.workspace, dockerfile)];
+}
+
+/** Runs hadolint on one Dockerfile (repo-relative path). Exit 0 or 1 with a JSON report is a result. */
+export async function runHadolint(dockerfile: string, settings: HadolintSettings, scanner: ScannerRecord): Promise<ScanResult> {
+  const ran = await runProcess(settings.executable, hadolintArgs(dockerfile, settings), { cwd: settings.workspace, env: settings.env, timeoutMs: settings.timeoutMs });
+  const base = { tool: 'hadolint' as const, key: dockerfile, target: dockerfile, origin: 'run' as const, version: scanner.version, scanner, durationMs: ran.durationMs, warnings: [] as string[] };
+  const failed = (why: string): ScanResult => ({ ...base, status: 'error', findings: [], error: `hadolint ${why}${stderrTail(ran.stderr) ? `: ${stderrTail(ran.stderr, 3)}` : ''}` });
+  if (ran.spawnError || ran.timedOut || ran.signal || (ran.exitCode !== 0 && ran.exitCode !== 1)) return failed(describeExit(ran, settings.timeoutMs));
+  if (ran.stdoutTruncated) return failed('wrote more output than bulkhead reads');
+  try {
+    const text = ran.stdout.trim();
+    if (text === '') return failed(`${describeExit(ran, settings.timeoutMs)} and wrote no report`);
+    const report = parseHadolintReport(parseJsonSequence(text), () => dockerfile);
+    return { ...base, status: 'ok', findings: report.findings, warnings: report.warnings };
+  } catch (error) {
+    return failed(`${describeExit(ran, settings.timeoutMs)} and wrote output bulkhead cannot read (${errorMessage(error)})`);
+  }
+}

@@ -1,0 +1,128 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { errorMessage } from '../../errors.js';
+import { isObject, num, str } from '../../json.js';
+import { readJsonReport } from '../../reportFile.js';
+import { describeExit, runProcess, stderrTail, type ProcessResult } from '../../process/runProcess.js';
+import type { ImageTarget } from '../../targets.js';
+import type { ScanResult, ScannerRecord } from '../types.js';
+import { parseTrivyReport } from './parse.js';
+
+export interface TrivySettings {
+  executable: string;
+  /** Trivy's --cache-dir: where its vulnerability database lives, outside the workspace. */
+  cacheDir: string;
+  dbRepositories: readonly string[];
+  timeoutMs: number;
+  workspace: string;
+  tempDir: string;
+  env: NodeJS.ProcessEnv;
+}
+
+const goDuration = (ms: number): string => `${Math.max(1, Math.ceil(ms / 1000))}s`;
+
+function dbRepositoryArgs(settings: Pick<TrivySettings, 'dbRepositories'>): string[] {
+  return settings.dbRepositories.length > 0 ? ['--db-repository', settings.dbRepositories.join(',')] : [];
+}
+
+/**
+ * Trivy's arguments for one image. The image comes last after `--`, so no reference can be read
+ * as a flag; the database is prepared once beforehand, and the layer cache lives in memory so
+ * that concurrent scans do not contend for Trivy's cache lock.
+ */
+export function trivyImageArgs(image: ImageTarget, outputFile: string, settings: Pick<TrivySettings, 'cacheDir' | 'timeoutMs' | 'workspace'>): string[] {
+  const common = [
+    'image',
+    '--format', 'json',
+    '--output', outputFile,
+    '--scanners', 'vuln,secret',
+    '--cache-dir', settings.cacheDir,
+    '--cache-backend', 'memory',
+    '--skip-db-update',
+    '--skip-version-check',
+    '--no-progress',
+    '--exit-code', '0',
+    '--timeout', goDuration(settings.timeoutMs),
+  ];
+  switch (image.source) {
+    case 'daemon':
+      return [...common, '--image-src', 'docker', '--', image.location];
+    case 'registry':
+      return [...common, '--image-src', 'remote', '--', image.location];
+    default:
+      return [...common, '--input', resolve(settings.workspace, image.location)];
+  }
+}
+
+export function trivyDbArgs(settings: Pick<TrivySettings, 'cacheDir' | 'timeoutMs' | 'dbRepositories'>): string[] {
+  return ['image', '--download-db-only', '--cache-dir', settings.cacheDir, '--skip-version-check', '--no-progress', '--timeout', goDuration(settings.timeoutMs), ...dbRepositoryArgs(settings)];
+}
+
+export interface TrivyRun {
+  result: ScanResult;
+  process: ProcessResult;
+  /** The failure looks like Trivy's database or cache lock: worth one retry alone. */
+  lockContention: boolean;
+}
+
+/** Runs Trivy on one image; Trivy's exit code never decides the gate, its report does. */
+export async function runTrivyImage(image: ImageTarget, settings: TrivySettings, scanner: ScannerRecord): Promise<TrivyRun> {
+  // A fresh working directory: a repository's trivy.yaml or .trivyignore must not steer the scan
+  // (bulkhead applies .trivyignore itself, and reports what it suppressed).
+  const work = await mkdtemp(join(settings.tempDir, 'bulkhead-trivy-'));
+  const outputFile = join(work, 'report.json');
+  const base = { tool: 'trivy' as const, key: image.key, target: image.input, origin: 'run' as const, version: scanner.version, scanner, warnings: [] as string[] };
+  try {
+    const ran = await runProcess(settings.executable, trivyImageArgs(image, outputFile, settings), { cwd: work, env: settings.env, timeoutMs: settings.timeoutMs });
+    const failed = (why: string): TrivyRun => ({
+      result: { ...base, status: 'error', durationMs: ran.durationMs, findings: [], error: `Trivy ${why}${stderrTail(ran.stderr) ? `: ${stderrTail(ran.stderr, 3)}` : ''}` },
+      process: ran,
+      lockContention: /cache may be in use by another process|database lock|acquire cache/i.test(ran.stderr),
+    });
+    if (ran.spawnError || ran.timedOut || ran.signal || ran.exitCode !== 0) return failed(describeExit(ran, settings.timeoutMs));
+    let documents: unknown[];
+    try {
+      documents = await readJsonReport(outputFile);
+    } catch (error) {
+      return failed(`exited 0 but its report could not be read (${errorMessage(error)})`);
+    }
+    try {
+      const report = parseTrivyReport(documents.length === 1 ? documents[0] : documents);
+      return {
+        result: { ...base, status: 'ok', durationMs: ran.durationMs, findings: report.findings, warnings: report.warnings },
+        process: ran,
+        lockContention: false,
+      };
+    } catch (error) {
+      return failed(`wrote a report bulkhead cannot read (${errorMessage(error)})`);
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+export interface TrivyDatabase {
+  version?: number;
+  updatedAt?: string;
+}
+
+/** Reads the database's metadata the way Trivy reports it (`trivy version --format json`). */
+export async function readTrivyDatabase(settings: TrivySettings): Promise<TrivyDatabase | undefined> {
+  const ran = await runProcess(settings.executable, ['version', '--format', 'json', '--cache-dir', settings.cacheDir], {
+    cwd: settings.tempDir,
+    env: settings.env,
+    timeoutMs: 30_000,
+    maxStdoutBytes: 1024 * 1024,
+  });
+  if (ran.exitCode !== 0) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(ran.stdout);
+    const db = isObject(parsed) && isObject(parsed.VulnerabilityDB) ? parsed.VulnerabilityDB : undefined;
+    if (!db) return undefined;
+    const version = num(db.Version);
+    const updatedAt = str(db.UpdatedAt);
+    return { ...(version !== undefined ? { version } : {}), ...(updatedAt ? { updatedAt } : {}) };
+  } catch {
+    return undefined;
+  }
+}
