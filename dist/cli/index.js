@@ -41643,6 +41643,8 @@ function buildJsonReport(input) {
             durationMs: Math.round(r.durationMs),
             findings: r.findings.length,
             warnings: r.warnings,
+            executable: r.scanner ?? null,
+            database: r.database ?? null,
         })),
         sarifOmitted: input.omitted,
         notes: input.notes,
@@ -47045,8 +47047,8 @@ async function sha256Of(file) {
     return hash.digest('hex');
 }
 /** Asks a scanner binary for its version (`trivy --version`, `hadolint --version`). */
-async function versionOf(executable, tool) {
-    const ran = await runProcess(executable, ['--version'], { cwd: process.cwd(), timeoutMs: 30_000, maxStdoutBytes: 64 * 1024 });
+async function versionOf(executable, tool, env) {
+    const ran = await runProcess(executable, ['--version'], { cwd: process.cwd(), timeoutMs: 30_000, maxStdoutBytes: 64 * 1024, ...(env ? { env } : {}) });
     if (ran.spawnError || ran.exitCode !== 0)
         return undefined;
     const match = (tool === 'trivy' ? /Version:\s*v?(\d+\.\d+\.\d+\S*)/ : /(\d+\.\d+\.\d+)/).exec(ran.stdout) ?? /(\d+\.\d+\.\d+)/.exec(ran.stdout);
@@ -47154,7 +47156,7 @@ async function installScanner(request) {
         if (!(await isExecutable(request.executablePath))) {
             throw new UsageError(`${request.tool}-path ${request.executablePath} is not an executable file; give the path of the ${request.tool} binary.`);
         }
-        const version = (await versionOf(request.executablePath, request.tool)) ?? 'unknown';
+        const version = (await versionOf(request.executablePath, request.tool, request.env)) ?? 'unknown';
         const sha256 = await sha256Of(request.executablePath);
         log.push(`Using ${request.tool} ${version} as given: ${request.executablePath} (sha256 ${sha256}).`);
         return { tool: request.tool, path: request.executablePath, version, sha256, source: 'given', log };
@@ -47163,7 +47165,7 @@ async function installScanner(request) {
     const arch = request.platform.split('-')[1] ?? process.arch;
     const onPath = await findOnPath(CATALOGS[request.tool].executable(request.platform), request.searchPath);
     if (onPath) {
-        const version = await versionOf(onPath, request.tool);
+        const version = await versionOf(onPath, request.tool, request.env);
         if (version === wanted.version) {
             const sha256 = await sha256Of(onPath);
             log.push(`Using ${request.tool} ${version} found on PATH: ${onPath} (sha256 ${sha256}).`);
@@ -47375,6 +47377,7 @@ async function install(tool, config, host) {
         toolCacheDir: host.toolCacheDir,
         tempDir: host.tempDir,
         searchPath: host.env.PATH ?? '',
+        env: host.env,
         downloadTimeoutMs: host.downloadTimeoutMs ?? Math.min(config.timeoutMs, 10 * 60_000),
         stallTimeoutMs: host.stallTimeoutMs ?? 60_000,
     });

@@ -24,6 +24,8 @@ export interface InstallRequest {
   tempDir: string;
   /** Where to look for an installed scanner; PATH of the environment. */
   searchPath?: string;
+  /** Environment for asking a scanner its version. */
+  env?: NodeJS.ProcessEnv;
   downloadTimeoutMs: number;
   stallTimeoutMs: number;
 }
@@ -56,8 +58,8 @@ async function sha256Of(file: string): Promise<string> {
 }
 
 /** Asks a scanner binary for its version (`trivy --version`, `hadolint --version`). */
-export async function versionOf(executable: string, tool: ScannerTool): Promise<string | undefined> {
-  const ran = await runProcess(executable, ['--version'], { cwd: process.cwd(), timeoutMs: 30_000, maxStdoutBytes: 64 * 1024 });
+export async function versionOf(executable: string, tool: ScannerTool, env?: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const ran = await runProcess(executable, ['--version'], { cwd: process.cwd(), timeoutMs: 30_000, maxStdoutBytes: 64 * 1024, ...(env ? { env } : {}) });
   if (ran.spawnError || ran.exitCode !== 0) return undefined;
   const match = (tool === 'trivy' ? /Version:\s*v?(\d+\.\d+\.\d+\S*)/ : /(\d+\.\d+\.\d+)/).exec(ran.stdout) ?? /(\d+\.\d+\.\d+)/.exec(ran.stdout);
   return match?.[1];
@@ -162,7 +164,7 @@ export async function installScanner(request: InstallRequest): Promise<Installed
     if (!(await isExecutable(request.executablePath))) {
       throw new UsageError(`${request.tool}-path ${request.executablePath} is not an executable file; give the path of the ${request.tool} binary.`);
     }
-    const version = (await versionOf(request.executablePath, request.tool)) ?? 'unknown';
+    const version = (await versionOf(request.executablePath, request.tool, request.env)) ?? 'unknown';
     const sha256 = await sha256Of(request.executablePath);
     log.push(`Using ${request.tool} ${version} as given: ${request.executablePath} (sha256 ${sha256}).`);
     return { tool: request.tool, path: request.executablePath, version, sha256, source: 'given', log };
@@ -171,7 +173,7 @@ export async function installScanner(request: InstallRequest): Promise<Installed
   const arch = request.platform.split('-')[1] ?? process.arch;
   const onPath = await findOnPath(CATALOGS[request.tool].executable(request.platform), request.searchPath);
   if (onPath) {
-    const version = await versionOf(onPath, request.tool);
+    const version = await versionOf(onPath, request.tool, request.env);
     if (version === wanted.version) {
       const sha256 = await sha256Of(onPath);
       log.push(`Using ${request.tool} ${version} found on PATH: ${onPath} (sha256 ${sha256}).`);

@@ -63,6 +63,7 @@ async function install(tool: ScannerTool, config: Config, host: ScannerHost): Pr
     toolCacheDir: host.toolCacheDir,
     tempDir: host.tempDir,
     searchPath: host.env.PATH ?? '',
+    env: host.env,
     downloadTimeoutMs: host.downloadTimeoutMs ?? Math.min(config.timeoutMs, 10 * 60_000),
     stallTimeoutMs: host.stallTimeoutMs ?? 60_000,
   });
