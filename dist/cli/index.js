@@ -42186,6 +42186,15 @@ function countsTable(decisions, results) {
     }
     return lines;
 }
+const SOURCE_NAMES = { given: 'given path', path: 'found on PATH', 'tool-cache': 'tool cache', download: 'verified download' };
+/** One line on Trivy's database: how old the data behind the verdict is. */
+function databaseLine(results) {
+    const db = results.find((r) => r.database?.updatedAt)?.database;
+    if (!db?.updatedAt)
+        return [];
+    const cache = { hit: 'restored from the Actions cache', 'restored-older': 'an older copy restored from the Actions cache, then refreshed', miss: 'downloaded (cache miss)', 'not-used': 'local', failed: 'downloaded (the cache failed)' }[db.cache];
+    return ['', `Trivy vulnerability database${db.version !== undefined ? ` v${db.version}` : ''}, built ${db.updatedAt}${db.ageHours !== undefined ? ` (${db.ageHours} h old)` : ''}; ${cache}.`];
+}
 function scannersTable(results) {
     return [
         '| Scanner | Target | Version | Source | Status | Findings | Time |',
@@ -42195,7 +42204,7 @@ function scannersTable(results) {
             TOOL_NAMES[r.tool],
             codeSpan(r.target),
             r.version ? codeSpan(r.version) : '—',
-            r.origin === 'report' ? 'report file' : 'run',
+            r.origin === 'report' ? 'report file' : r.scanner ? `run (${SOURCE_NAMES[r.scanner.source]})` : 'run',
             r.status === 'ok' ? '✅ ok' : `❌ ${escapeMarkdown(r.error ?? 'failed')}`,
             String(r.findings.length),
             `${(r.durationMs / 1000).toFixed(1)} s`,
@@ -42243,7 +42252,7 @@ function render(input, maxRows) {
     }
     if (input.policy)
         out.push(...policySection(input.policy, input.policyOutcome));
-    out.push('### Scanners', '', ...scannersTable(input.results), '');
+    out.push('### Scanners', '', ...scannersTable(input.results), ...databaseLine(input.results), '');
     if (input.notes.length > 0) {
         out.push('### Notes', '', ...input.notes.map((n) => `- ${escapeMarkdown(n)}`), '');
     }
@@ -47267,6 +47276,7 @@ function trivyImageArgs(image, outputFile, settings) {
         '--cache-backend', 'memory',
         '--skip-db-update',
         '--skip-version-check',
+        '--disable-telemetry',
         '--no-progress',
         '--exit-code', '0',
         '--timeout', goDuration(settings.timeoutMs),
@@ -47281,7 +47291,7 @@ function trivyImageArgs(image, outputFile, settings) {
     }
 }
 function trivyDbArgs(settings) {
-    return ['image', '--download-db-only', '--cache-dir', settings.cacheDir, '--skip-version-check', '--no-progress', '--timeout', goDuration(settings.timeoutMs), ...dbRepositoryArgs(settings)];
+    return ['image', '--download-db-only', '--cache-dir', settings.cacheDir, '--skip-version-check', '--disable-telemetry', '--no-progress', '--timeout', goDuration(settings.timeoutMs), ...dbRepositoryArgs(settings)];
 }
 /** Runs Trivy on one image; Trivy's exit code never decides the gate, its report does. */
 async function runTrivyImage(image, settings, scanner) {

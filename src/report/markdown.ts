@@ -116,6 +116,16 @@ function countsTable(decisions: readonly Decision[], results: readonly ScanResul
   return lines;
 }
 
+const SOURCE_NAMES = { given: 'given path', path: 'found on PATH', 'tool-cache': 'tool cache', download: 'verified download' } as const;
+
+/** One line on Trivy's database: how old the data behind the verdict is. */
+function databaseLine(results: readonly ScanResult[]): string[] {
+  const db = results.find((r) => r.database?.updatedAt)?.database;
+  if (!db?.updatedAt) return [];
+  const cache = { hit: 'restored from the Actions cache', 'restored-older': 'an older copy restored from the Actions cache, then refreshed', miss: 'downloaded (cache miss)', 'not-used': 'local', failed: 'downloaded (the cache failed)' }[db.cache];
+  return ['', `Trivy vulnerability database${db.version !== undefined ? ` v${db.version}` : ''}, built ${db.updatedAt}${db.ageHours !== undefined ? ` (${db.ageHours} h old)` : ''}; ${cache}.`];
+}
+
 function scannersTable(results: readonly ScanResult[]): string[] {
   return [
     '| Scanner | Target | Version | Source | Status | Findings | Time |',
@@ -126,7 +136,7 @@ function scannersTable(results: readonly ScanResult[]): string[] {
         TOOL_NAMES[r.tool],
         codeSpan(r.target),
         r.version ? codeSpan(r.version) : '—',
-        r.origin === 'report' ? 'report file' : 'run',
+        r.origin === 'report' ? 'report file' : r.scanner ? `run (${SOURCE_NAMES[r.scanner.source]})` : 'run',
         r.status === 'ok' ? '✅ ok' : `❌ ${escapeMarkdown(r.error ?? 'failed')}`,
         String(r.findings.length),
         `${(r.durationMs / 1000).toFixed(1)} s`,
@@ -174,7 +184,7 @@ function render(input: SummaryInput, maxRows: number): { text: string; cut: numb
     out.push(`> The SARIF log leaves out ${input.omitted.results} of the least severe results (${bySeverity}) to stay within GitHub's code-scanning limits${input.omitted.runs.length > 0 ? `, including ${input.omitted.runs.length} whole run(s)` : ''}. ${codeSpan(input.reportFile)} has them all.`, '');
   }
   if (input.policy) out.push(...policySection(input.policy, input.policyOutcome));
-  out.push('### Scanners', '', ...scannersTable(input.results), '');
+  out.push('### Scanners', '', ...scannersTable(input.results), ...databaseLine(input.results), '');
   if (input.notes.length > 0) {
     out.push('### Notes', '', ...input.notes.map((n) => `- ${escapeMarkdown(n)}`), '');
   }

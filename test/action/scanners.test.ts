@@ -46,6 +46,8 @@ describe('the action runs Trivy and hadolint itself', () => {
       ['hadolint', 'run', 'ok'],
     ]);
     expect(first.outputs.findings).toBe(String(6 + 1));
+    expect(first.summary).toMatch(/\| Trivy \| `ghcr\.io\/acme\/shop-api:pr-42` \| `0\.69\.3` \| run \(found on PATH\) \| ✅ ok \| 6 \|/);
+    expect(first.summary).toMatch(/Trivy vulnerability database v2, built \S+ \(3 h old\); downloaded \(cache miss\)\./);
     // Only the two files the user asked for were added to the checkout; the database lives in $HOME.
     expect(readdirSync(workspace, { recursive: true }).sort()).toEqual([...before, 'bulkhead-report.json', 'bulkhead.sarif'].sort());
     expect(server.entries.filter((e) => e.committed).map((e) => e.key)).toEqual([expect.stringMatching(/^bulkhead-trivy-db-v1-linux-x64-/)]);

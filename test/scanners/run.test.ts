@@ -77,7 +77,7 @@ describe('running Trivy and hadolint', () => {
     const trivyRuns = s.argv().filter((e) => e.tool === 'trivy' && e.argv[0] === 'image' && !e.argv.includes('--download-db-only'));
     const common = (output: string) => [
       'image', '--format', 'json', '--output', output, '--scanners', 'vuln,secret', '--cache-dir', s.host.trivyCacheDir, '--cache-backend', 'memory',
-      '--skip-db-update', '--skip-version-check', '--no-progress', '--exit-code', '0', '--timeout', '600s',
+      '--skip-db-update', '--skip-version-check', '--disable-telemetry', '--no-progress', '--exit-code', '0', '--timeout', '600s',
     ];
     const byTarget = new Map(trivyRuns.map((e) => [e.argv[e.argv.length - 1], e]));
     const daemon = byTarget.get('ghcr.io/acme/app:pr-1');
@@ -91,7 +91,7 @@ describe('running Trivy and hadolint', () => {
     const hadolint = s.argv().find((e) => e.tool === 'hadolint' && e.argv[0] !== '--version');
     expect(hadolint?.argv).toEqual(['--format', 'json', '--no-fail', '--config', join(s.workspace, '.hadolint.yaml'), '--', join(s.workspace, 'Dockerfile')]);
     const db = s.argv().find((e) => e.argv.includes('--download-db-only'));
-    expect(db?.argv).toEqual(['image', '--download-db-only', '--cache-dir', s.host.trivyCacheDir, '--skip-version-check', '--no-progress', '--timeout', '600s']);
+    expect(db?.argv).toEqual(['image', '--download-db-only', '--cache-dir', s.host.trivyCacheDir, '--skip-version-check', '--disable-telemetry', '--no-progress', '--timeout', '600s']);
     // The database is prepared before any image scan starts.
     const order = s.argv().map((e) => (e.argv.includes('--download-db-only') ? 'db' : e.tool === 'trivy' && e.argv[0] === 'image' ? 'scan' : 'other'));
     expect(order.indexOf('db')).toBeLessThan(order.indexOf('scan'));

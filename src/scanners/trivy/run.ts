@@ -40,6 +40,7 @@ export function trivyImageArgs(image: ImageTarget, outputFile: string, settings:
     '--cache-backend', 'memory',
     '--skip-db-update',
     '--skip-version-check',
+    '--disable-telemetry',
     '--no-progress',
     '--exit-code', '0',
     '--timeout', goDuration(settings.timeoutMs),
@@ -55,7 +56,7 @@ export function trivyImageArgs(image: ImageTarget, outputFile: string, settings:
 }
 
 export function trivyDbArgs(settings: Pick<TrivySettings, 'cacheDir' | 'timeoutMs' | 'dbRepositories'>): string[] {
-  return ['image', '--download-db-only', '--cache-dir', settings.cacheDir, '--skip-version-check', '--no-progress', '--timeout', goDuration(settings.timeoutMs), ...dbRepositoryArgs(settings)];
+  return ['image', '--download-db-only', '--cache-dir', settings.cacheDir, '--skip-version-check', '--disable-telemetry', '--no-progress', '--timeout', goDuration(settings.timeoutMs), ...dbRepositoryArgs(settings)];
 }
 
 export interface TrivyRun {
