@@ -144,6 +144,17 @@ describe('the bulkhead executable', () => {
     expect(ran.stdout).toContain('FAIL: 1 finding at or above high');
   });
 
+  it('keeps standard output to the report: --format json stays JSON while scanners are installed', () => {
+    const dir = exampleWorkspace();
+    const env = { ...process.env, RUNNER_TOOL_CACHE: join(dir, '.tools'), RUNNER_TEMP: join(dir, '.tmp'), PATH: '/usr/bin:/bin' };
+    const args = ['scan', '--dockerfile', 'examples/shop-api/Dockerfile', '--scanners', 'hadolint', '--release-mirror', 'http://127.0.0.1:2', '--format', 'json'];
+    const ran = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/bulkhead.js'), ...args], { cwd: dir, encoding: 'utf8', env });
+    expect(ran.status).toBe(3);
+    expect(JSON.parse(ran.stdout)).toMatchObject({ verdict: 'fail', exitCode: 3 });
+    expect(ran.stdout).not.toContain('::debug::');
+    expect(ran.stderr).not.toContain('::debug::');
+  });
+
   it('reads a 200 MB Trivy report without crashing, and keeps its SARIF within the limits', { timeout: 600_000 }, async () => {
     const dir = tempDir('bulkhead-big-');
     const document = JSON.parse(readFileSync(fixture('trivy', 'alpine-310.json'), 'utf8'));

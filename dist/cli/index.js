@@ -47632,8 +47632,24 @@ async function runCli(argv, io) {
 
 ;// CONCATENATED MODULE: ./src/cliMain.ts
 
+// Standard output belongs to the report (--format json must stay parseable). The toolkit
+// libraries the installer uses write workflow commands and tool echoes there; on a terminal
+// their debug lines are dropped and the rest goes to standard error.
+const writeReport = process.stdout.write.bind(process.stdout);
+process.stdout.write = ((chunk, ...rest) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    const kept = text
+        .split(/(?<=\n)/)
+        .filter((line) => !line.startsWith('::debug::'))
+        .join('');
+    const callback = rest.find((r) => typeof r === 'function');
+    if (kept)
+        return process.stderr.write(kept, callback);
+    callback?.();
+    return true;
+});
 runCli(process.argv.slice(2), {
-    stdout: (text) => process.stdout.write(text),
+    stdout: (text) => writeReport(text),
     stderr: (text) => process.stderr.write(text),
     cwd: process.cwd(),
     env: process.env,
