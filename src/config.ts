@@ -35,6 +35,7 @@ export interface Config {
   hadolintReports: readonly string[];
   uploadSarif: boolean;
   comment: CommentMode;
+  resolvedComment: 'update' | 'delete';
   annotations: boolean;
   category: string;
   githubToken?: string;
@@ -238,6 +239,7 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
     hadolintReports,
     uploadSarif: booleanOf(raw, 'upload-sarif'),
     comment: oneOf(raw, 'comment', ['always', 'on-failure', 'never'] as const),
+    resolvedComment: oneOf(raw, 'resolved-comment', ['update', 'delete'] as const),
     annotations: booleanOf(raw, 'annotations'),
     category: valueOf(raw, 'category') || 'bulkhead',
     ...(token && !token.startsWith('${{') ? { githubToken: token } : {}),

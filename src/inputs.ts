@@ -116,6 +116,12 @@ export const INPUTS = [
     description: 'When to post or update the sticky pull-request comment: `always`, `on-failure`, or `never`.',
   },
   {
+    name: 'resolved-comment',
+    kind: 'string',
+    default: 'update',
+    description: 'What happens to the sticky comment once nothing fails the gate: `update` (edit it to say so) or `delete`.',
+  },
+  {
     name: 'annotations',
     kind: 'boolean',
     default: 'true',
@@ -214,6 +220,7 @@ export const OUTPUTS = [
   { name: 'suppressed', description: 'Number of findings suppressed by policy.' },
   { name: 'sarif-file', description: 'Path of the SARIF log written.' },
   { name: 'report-file', description: 'Path of the JSON report written.' },
+  { name: 'sarif-id', description: 'The id code scanning gave the uploaded SARIF log (empty when it was not uploaded).' },
 ] as const;
 
 export type OutputName = (typeof OUTPUTS)[number]['name'];

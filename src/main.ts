@@ -10,12 +10,13 @@ import { BaselineCache } from './action/baselineCache.js';
 import { isDefaultBranchPush, isPullRequest, readRunnerContext } from './action/context.js';
 import { ActionsTrivyDbCache } from './action/trivyDbCache.js';
 import { platformKey } from './install/installer.js';
+import { publishToGitHub } from './github/publish.js';
 import { localScannerHost } from './scanners/host.js';
 import { runLocalScanners, type ScannerLogger } from './scanners/local.js';
 import { isFeatureAvailable as isActionsCacheAvailable } from '@actions/cache';
 
 function setOutputs(outcome: ScanOutcome, config: Config): void {
-  const outputs: Record<OutputName, string> = {
+  const outputs: Record<Exclude<OutputName, 'sarif-id'>, string> = {
     verdict: outcome.gate.verdict,
     findings: String(outcome.counts.findings),
     critical: String(outcome.counts.critical),
@@ -69,7 +70,16 @@ async function main(): Promise<number> {
     }
   }
   for (const note of outcome.notes) core.notice(redactor.apply(note));
-  if (config.uploadSarif) core.info(`Code-scanning upload is not available in this version; upload ${config.sarifFile} with github/codeql-action/upload-sarif.`);
+  core.setOutput('sarif-id', '');
+  await publishToGitHub({
+    outcome,
+    config,
+    context,
+    ...(config.githubToken ? { token: config.githubToken } : {}),
+    logger,
+    setOutput: (name, value) => core.setOutput(name, value),
+    redact: (text) => redactor.apply(text),
+  });
   setOutputs(outcome, config);
   if (outcome.gate.verdict === 'fail') {
     core.setFailed(redactor.apply(`bulkhead: ${outcome.gate.reasons.join('; ')}`));

@@ -40661,6 +40661,12 @@ const INPUTS = [
         description: 'When to post or update the sticky pull-request comment: `always`, `on-failure`, or `never`.',
     },
     {
+        name: 'resolved-comment',
+        kind: 'string',
+        default: 'update',
+        description: 'What happens to the sticky comment once nothing fails the gate: `update` (edit it to say so) or `delete`.',
+    },
+    {
         name: 'annotations',
         kind: 'boolean',
         default: 'true',
@@ -40749,6 +40755,7 @@ const OUTPUTS = [
     { name: 'suppressed', description: 'Number of findings suppressed by policy.' },
     { name: 'sarif-file', description: 'Path of the SARIF log written.' },
     { name: 'report-file', description: 'Path of the JSON report written.' },
+    { name: 'sarif-id', description: 'The id code scanning gave the uploaded SARIF log (empty when it was not uploaded).' },
 ];
 /** Inputs as the runner passes them (INPUT_<NAME>); an absent variable means the default. */
 function rawInputsFromEnv(env) {
@@ -41109,6 +41116,7 @@ function parseConfig(raw, context) {
         hadolintReports,
         uploadSarif: booleanOf(raw, 'upload-sarif'),
         comment: oneOf(raw, 'comment', ['always', 'on-failure', 'never']),
+        resolvedComment: oneOf(raw, 'resolved-comment', ['update', 'delete']),
         annotations: booleanOf(raw, 'annotations'),
         category: config_valueOf(raw, 'category') || 'bulkhead',
         ...(token && !token.startsWith('${{') ? { githubToken: token } : {}),

@@ -46,7 +46,7 @@ function policySection(policy: ResolvedPolicy, outcome: PolicyOutcome | undefine
 }
 
 const TOOL_NAMES: Record<Tool, string> = { trivy: 'Trivy', hadolint: 'hadolint', bulkhead: 'bulkhead' };
-const SEVERITY_BADGE: Record<Severity, string> = {
+export const SEVERITY_BADGE: Record<Severity, string> = {
   critical: '🟥 critical',
   high: '🟧 high',
   medium: '🟨 medium',
@@ -63,18 +63,18 @@ function where(decision: Decision): string {
   return parts.join(' ') || '—';
 }
 
-function packageCell(decision: Decision): string {
+export function packageCell(decision: Decision): string {
   const pkg = decision.finding.pkg;
   return pkg ? codeSpan(`${pkg.name} ${pkg.installed}`.trim()) : '—';
 }
 
-function fixedCell(decision: Decision): string {
+export function fixedCell(decision: Decision): string {
   const f = decision.finding;
   if (f.kind !== 'vulnerability') return '—';
   return f.pkg?.fixed ? codeSpan(f.pkg.fixed) : 'no fix';
 }
 
-function ruleCell(decision: Decision): string {
+export function ruleCell(decision: Decision): string {
   const f = decision.finding;
   const id = escapeMarkdown(f.ruleId);
   // Links are only those the finding came with, and only http(s).
@@ -95,7 +95,7 @@ function findingsTable(decisions: readonly Decision[], withReason: boolean): str
   ];
 }
 
-function sorted(decisions: readonly Decision[]): Decision[] {
+export function sorted(decisions: readonly Decision[]): Decision[] {
   return [...decisions].sort((a, b) => compareFindings(a.finding, b.finding));
 }
 

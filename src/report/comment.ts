@@ -1,0 +1,99 @@
+import type { Decision, Severity } from '../findings.js';
+import type { FailOn } from '../config.js';
+import type { BaselineComparison } from '../policy/decide.js';
+import type { GateOutcome } from '../policy/gate.js';
+import { codeSpan, escapeMarkdown } from './escape.js';
+import { fixedCell, packageCell, ruleCell, SEVERITY_BADGE, sorted } from './markdown.js';
+
+/** GitHub refuses comment bodies over 65,536 characters. */
+export const COMMENT_LIMIT_CHARS = 65_536;
+
+export interface CommentLinks {
+  /** https://github.com/OWNER/REPO (GITHUB_SERVER_URL and the repository). */
+  repositoryUrl: string;
+  /** The commit the Dockerfile links point into (the pull request's head). */
+  commitSha?: string;
+  /** The workflow run, whose job summary holds everything. */
+  runUrl?: string;
+}
+
+export interface CommentInput {
+  marker: string;
+  gate: GateOutcome;
+  decisions: readonly Decision[];
+  failOn: FailOn;
+  baseline?: BaselineComparison;
+  links: CommentLinks;
+  version: string;
+}
+
+const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+function lineLink(decision: Decision, links: CommentLinks): string {
+  const f = decision.finding;
+  if (!f.file) return f.image ? codeSpan(f.image) : '—';
+  const label = codeSpan(`${f.file}:${f.line ?? 1}`);
+  if (!links.commitSha || !/^[0-9a-f]{40,64}$/.test(links.commitSha)) return label;
+  const path = f.file.split('/').map(encodeURIComponent).join('/');
+  return `[${label}](${links.repositoryUrl}/blob/${links.commitSha}/${path}#L${f.line ?? 1})`;
+}
+
+function render(input: CommentInput, maxRows: number): string {
+  const { gate, decisions, links } = input;
+  const failing = sorted(decisions.filter((d) => d.verdict === 'fails-gate'));
+  const open = decisions.filter((d) => d.verdict !== 'suppressed');
+  const lines: string[] = [input.marker];
+  lines.push(
+    gate.verdict === 'pass'
+      ? `### ✅ bulkhead: pass`
+      : `### ❌ bulkhead: fail`,
+    '',
+  );
+  for (const reason of gate.reasons) lines.push(`- ${escapeMarkdown(reason)}`);
+  if (gate.reasons.length > 0) lines.push('');
+  const counts = ORDER.filter((s) => s !== 'info').map((s) => `${SEVERITY_BADGE[s]}: **${open.filter((d) => d.finding.severity === s).length}**`);
+  const suppressed = decisions.length - open.length;
+  lines.push(`${counts.join(' · ')}${suppressed ? ` · suppressed: ${suppressed}` : ''} — the gate fails on ${input.failOn === 'none' ? 'nothing (fail-on: none)' : `${input.failOn} and above`}.`, '');
+  if (input.baseline) {
+    lines.push(`Compared with the baseline: **${input.baseline.new} new**, ${input.baseline.unchanged} unchanged, ${input.baseline.fixed.length} fixed.`, '');
+  }
+  if (failing.length > 0) {
+    const shown = failing.slice(0, maxRows);
+    lines.push('| Severity | Rule | Where | Package | Fixed in | Finding |', '|---|---|---|---|---|---|');
+    for (const d of shown) {
+      lines.push(`| ${[SEVERITY_BADGE[d.finding.severity], ruleCell(d), lineLink(d, links), packageCell(d), fixedCell(d), escapeMarkdown(d.finding.title)].join(' | ')} |`);
+    }
+    if (shown.length < failing.length) {
+      const left = failing.slice(shown.length);
+      const bySeverity = ORDER.map((s) => [s, left.filter((d) => d.finding.severity === s).length] as const).filter(([, n]) => n > 0);
+      lines.push('', `${left.length} more finding${left.length === 1 ? '' : 's'} that fail the gate (${bySeverity.map(([s, n]) => `${n} ${s}`).join(', ')}) did not fit here; the run summary lists them all.`);
+    }
+    lines.push('');
+  }
+  const footer = [links.runUrl ? `[Full summary of this run](${links.runUrl})` : undefined, `bulkhead ${escapeMarkdown(input.version)}`].filter(Boolean);
+  lines.push(`<sub>${footer.join(' · ')}</sub>`);
+  return lines.join('\n');
+}
+
+/** The sticky pull-request comment: verdict and counts first, then what fails the gate, most severe first. */
+export function renderComment(input: CommentInput): string {
+  const failing = input.decisions.filter((d) => d.verdict === 'fails-gate').length;
+  let text = render(input, failing);
+  if (text.length <= COMMENT_LIMIT_CHARS) return text;
+  // Cut rows, least severe first, until it fits.
+  let low = 0;
+  let high = failing;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (render(input, mid).length <= COMMENT_LIMIT_CHARS) low = mid;
+    else high = mid - 1;
+  }
+  text = render(input, low);
+  return text;
+}
+
+/** What the comment says once nothing fails the gate any more (resolved: update). */
+export function renderResolvedComment(marker: string, links: CommentLinks, version: string): string {
+  const footer = [links.runUrl ? `[Full summary of this run](${links.runUrl})` : undefined, `bulkhead ${escapeMarkdown(version)}`].filter(Boolean);
+  return [marker, '### ✅ bulkhead: pass', '', 'Nothing fails the gate any more.', '', `<sub>${footer.join(' · ')}</sub>`].join('\n');
+}

@@ -1,0 +1,196 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { exampleWorkspace, runAction, type ActionRun } from '../support/action.js';
+import { GitHubApiServer, type ApiRequest } from '../support/githubServer.js';
+
+const HEAD_SHA = 'c0ffee'.padEnd(40, '0');
+const MERGE_SHA = 'beef'.padEnd(40, '1');
+const PULL_REQUEST_EVENT = {
+  action: 'synchronize',
+  number: 42,
+  pull_request: { number: 42, head: { sha: HEAD_SHA, ref: 'feature', repo: { full_name: 'acme/shop' } }, base: { ref: 'main', repo: { full_name: 'acme/shop' } } },
+  repository: { full_name: 'acme/shop', default_branch: 'main' },
+};
+const INPUTS = {
+  dockerfile: 'examples/shop-api/Dockerfile',
+  'trivy-report': 'examples/shop-api/trivy.json',
+  'hadolint-report': 'examples/shop-api/hadolint.json',
+  scanners: 'trivy,hadolint',
+  annotations: 'false',
+  'github-token': 'ghs_0123456789abcdefghijklmnopqrstuvwxyz',
+};
+
+interface Comment {
+  id: number;
+  body: string;
+  user: { login: string; type: string };
+}
+
+/** The state of one pull request on the fake GitHub, with the routes bulkhead uses. */
+class FakeRepository {
+  comments: Comment[] = [];
+  sarifs: Array<{ id: string; body: Record<string, unknown> }> = [];
+  uploadFailures: number[] = [];
+  commentFailure?: number;
+  private nextId = 1000;
+
+  constructor(readonly server: GitHubApiServer) {
+    const bot = { login: 'github-actions[bot]', type: 'Bot' };
+    const asComment = (c: Comment) => ({ ...server.example('issues/create-comment', '201'), id: c.id, body: c.body, user: { ...(server.example('issues/create-comment', '201').user as object), ...c.user } });
+    server
+      .on('users/get-authenticated', () => ({ status: 403, body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' } }))
+      .on('issues/list-comments', (r) => {
+        const perPage = Number(r.query.get('per_page') ?? 30);
+        const page = Number(r.query.get('page') ?? 1);
+        const slice = this.comments.slice((page - 1) * perPage, page * perPage);
+        const last = Math.max(1, Math.ceil(this.comments.length / perPage));
+        const link = page < last ? { link: `<${server.url}${r.path}?per_page=${perPage}&page=${page + 1}>; rel="next", <${server.url}${r.path}?per_page=${perPage}&page=${last}>; rel="last"` } : undefined;
+        return { status: 200, body: slice.map(asComment), ...(link ? { headers: link } : {}) };
+      })
+      .on('issues/create-comment', (r) => {
+        // A fork's read-only token can read the conversation but not write to it.
+        if (this.commentFailure) return { status: this.commentFailure, body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' } };
+        const comment = { id: this.nextId++, body: (r.body as { body: string }).body, user: bot };
+        this.comments.push(comment);
+        return { status: 201, body: asComment(comment) };
+      })
+      .on('issues/update-comment', (r) => {
+        const comment = this.comments.find((c) => c.id === Number(r.params.comment_id));
+        if (!comment) return { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } };
+        comment.body = (r.body as { body: string }).body;
+        return { status: 200, body: asComment(comment) };
+      })
+      .on('issues/delete-comment', (r) => {
+        this.comments = this.comments.filter((c) => c.id !== Number(r.params.comment_id));
+        return { status: 204 };
+      })
+      .on('code-scanning/upload-sarif', (r) => {
+        const failure = this.uploadFailures.shift();
+        if (failure === 403) return { status: 403, body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' } };
+        if (failure) return { status: failure, body: { message: 'Server Error' } };
+        const id = `sarif-${this.sarifs.length + 1}`;
+        this.sarifs.push({ id, body: r.body as Record<string, unknown> });
+        return { status: 202, body: { id, url: `${server.url}/repos/acme/shop/code-scanning/sarifs/${id}` } };
+      })
+      .on('code-scanning/get-sarif', () => ({ status: 200, body: { processing_status: 'complete', analyses_url: `${server.url}/repos/acme/shop/code-scanning/analyses`, errors: [] } }));
+  }
+
+  calls(operationId: string): ApiRequest[] {
+    return this.server.requests.filter((r) => r.operationId === operationId);
+  }
+}
+
+describe('the GitHub edge, against an API held to GitHub\'s OpenAPI description', () => {
+  let server: GitHubApiServer;
+  let repo: FakeRepository;
+  beforeEach(async () => {
+    server = await new GitHubApiServer().start();
+    repo = new FakeRepository(server);
+  });
+  afterEach(async () => {
+    expect(server.violations).toEqual([]);
+    await server.stop();
+  });
+
+  const run = (inputs: Record<string, string>, workspace?: string): Promise<ActionRun> =>
+    runAction(inputs, {
+      ...(workspace ? { workspace } : {}),
+      event: PULL_REQUEST_EVENT,
+      env: {
+        GITHUB_API_URL: server.url,
+        GITHUB_SERVER_URL: 'https://github.com',
+        GITHUB_SHA: MERGE_SHA,
+        GITHUB_RUN_ID: '777',
+        GITHUB_WORKFLOW: 'container security',
+        GITHUB_JOB: 'image',
+      },
+    });
+
+  it('uploads the SARIF log and keeps one comment: created once, then edited in place', async () => {
+    const workspace = exampleWorkspace();
+    const first = await run(INPUTS, workspace);
+    expect(first.status).toBe(1);
+    const upload = repo.sarifs[0]?.body as { commit_sha: string; ref: string; sarif: string };
+    expect(upload.commit_sha).toBe(MERGE_SHA);
+    expect(upload.ref).toBe('refs/pull/42/merge');
+    expect(JSON.parse(gunzipSync(Buffer.from(upload.sarif, 'base64')).toString('utf8'))).toEqual(JSON.parse(readFileSync(join(workspace, 'bulkhead.sarif'), 'utf8')));
+    expect(first.outputs['sarif-id']).toBe('sarif-1');
+    expect(first.stdout).toContain('Code scanning processed the SARIF log.');
+    expect(repo.comments).toHaveLength(1);
+    const comment = repo.comments[0] as Comment;
+    expect(comment.body).toMatch(/^<!-- bulkhead:comment [0-9a-f]{16} -->\n### ❌ bulkhead: fail/);
+    expect(comment.body).toContain(`(https://github.com/acme/shop/blob/${HEAD_SHA}/examples/shop-api/Dockerfile#L`);
+    expect(comment.body).toContain('[Full summary of this run](https://github.com/acme/shop/actions/runs/777)');
+    expect(first.stdout.split('\n').filter((l) => l.includes('ghs_0123456789abcdefghijklmnopqrstuvwxyz'))).toEqual(['::add-mask::ghs_0123456789abcdefghijklmnopqrstuvwxyz']);
+
+    const unchanged = await run(INPUTS, workspace);
+    expect(unchanged.stdout).toContain('The pull-request comment on #42 is already up to date.');
+    expect(repo.calls('issues/update-comment')).toHaveLength(0);
+
+    const none = await run({ ...INPUTS, 'fail-on': 'none' }, workspace);
+    expect(none.status).toBe(0);
+    expect(repo.comments).toHaveLength(1);
+    expect(repo.calls('issues/update-comment')).toHaveLength(1);
+    expect(repo.comments[0]?.id).toBe(comment.id);
+    expect(repo.comments[0]?.body).toContain('### ✅ bulkhead: pass');
+  });
+
+  it('finds its comment on page 2 of a 150-comment conversation, and ignores a marker a person pasted', async () => {
+    const workspace = exampleWorkspace();
+    await run(INPUTS, workspace);
+    const ours = repo.comments[0] as Comment;
+    const marker = ours.body.split('\n')[0] as string;
+    const others = Array.from({ length: 149 }, (_, i) => ({ id: i + 1, body: i === 3 ? `quoting ${marker}` : `comment ${i}`, user: { login: `dev${i}`, type: 'User' } }));
+    repo.comments = [...others.slice(0, 120), { ...ours, body: `${marker}\nan older verdict` }, ...others.slice(120)];
+    await run(INPUTS, workspace);
+    expect(repo.calls('issues/list-comments').slice(-2).map((r) => r.query.get('page') ?? '1')).toEqual(['1', '2']);
+    expect(repo.calls('issues/create-comment')).toHaveLength(1);
+    expect(repo.comments.find((c) => c.id === ours.id)?.body).toBe(ours.body);
+    expect(repo.comments).toHaveLength(150);
+  });
+
+  it('turns 403s on upload and comment into warnings, and the gate still decides', async () => {
+    repo.uploadFailures = [403];
+    repo.commentFailure = 403;
+    const result = await run(INPUTS);
+    expect(result.status).toBe(1);
+    expect(result.outputs.verdict).toBe('fail');
+    expect(result.stdout).toMatch(/^::warning::Could not upload the SARIF log: GitHub answered 403 \(Resource not accessible by integration\); on pull requests from forks .*`security-events: write`/m);
+    expect(result.stdout).toMatch(/^::warning::Could not comment on pull request #42: GitHub answered 403 .*`pull-requests: write`/m);
+    expect(result.outputs['sarif-id']).toBe('');
+  });
+
+  it('retries a 500 and succeeds', async () => {
+    repo.uploadFailures = [500];
+    const result = await run({ ...INPUTS, comment: 'never' });
+    expect(repo.calls('code-scanning/upload-sarif')).toHaveLength(2);
+    expect(result.outputs['sarif-id']).toBe('sarif-1');
+  });
+
+  it('cuts a huge comment under GitHub\'s limit, most severe first, and keeps hostile text inert', async () => {
+    const workspace = exampleWorkspace();
+    const trivyPath = join(workspace, 'examples/shop-api/trivy.json');
+    const document = JSON.parse(readFileSync(trivyPath, 'utf8'));
+    const template = document.Results[0].Vulnerabilities[0];
+    const hostile = '@octocat <img src=x onerror=alert(1)> [x](javascript:alert(1))';
+    document.Results[0].Vulnerabilities = Array.from({ length: 400 }, (_, i) => ({
+      ...template,
+      VulnerabilityID: `CVE-2026-${10000 + i}`,
+      PkgName: `pkg${i}`,
+      Severity: i === 0 ? 'CRITICAL' : 'HIGH',
+      Title: i === 0 ? hostile : `a long title ${'x'.repeat(200)}`,
+    }));
+    writeFileSync(trivyPath, JSON.stringify(document));
+    await run(INPUTS, workspace);
+    const body = repo.comments[0]?.body as string;
+    expect(body.length).toBeLessThanOrEqual(65_536);
+    expect(body).toMatch(/\d+ more findings that fail the gate \(\d+ high\) did not fit here; the run summary lists them all\./);
+    expect(body.indexOf('CVE-2026-10000')).toBeGreaterThan(0);
+    expect(body).not.toContain('<img');
+    expect(body).not.toMatch(/(^|[^\\])\[x\]\(javascript:/);
+    expect(body).not.toMatch(/@octocat/);
+    expect(body).toContain('@\u200boctocat');
+  });
+});
