@@ -15,6 +15,7 @@ export type ScannerErrorMode = 'fail' | 'warn';
 export interface Config {
   /** Directory that repo-relative paths are relative to (GITHUB_WORKSPACE or the CLI's cwd). */
   workspace: string;
+  mode: 'scan' | 'publish';
   images: readonly ImageTarget[];
   /** Repo-relative, '/'-separated. */
   dockerfiles: readonly string[];
@@ -222,6 +223,7 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
   const onlyNew = optionalBoolean(raw, 'only-new');
   return {
     workspace,
+    mode: oneOf(raw, 'mode', ['scan', 'publish'] as const),
     images,
     dockerfiles: resolveDockerfiles(raw, workspace),
     scanners: resolveScanners(raw),

@@ -18,6 +18,13 @@ export interface InputSpec {
 
 export const INPUTS = [
   {
+    name: 'mode',
+    kind: 'string',
+    default: 'scan',
+    description:
+      '`scan` (default): scan and gate. `publish`: in a `workflow_run` workflow, upload the SARIF log and post the comment that a scan job on a fork pull request left as an artifact (`report-file`, `sarif-file`), without running any of its code.',
+  },
+  {
     name: 'image',
     kind: 'list',
     default: '',

@@ -10,7 +10,9 @@ import { BaselineCache } from './action/baselineCache.js';
 import { isDefaultBranchPush, isPullRequest, readRunnerContext } from './action/context.js';
 import { ActionsTrivyDbCache } from './action/trivyDbCache.js';
 import { platformKey } from './install/installer.js';
-import { publishToGitHub } from './github/publish.js';
+import { commentMarker, publishToGitHub } from './github/publish.js';
+import { runPublish } from './github/publishMode.js';
+import { readFile } from 'node:fs/promises';
 import { localScannerHost } from './scanners/host.js';
 import { runLocalScanners, type ScannerLogger } from './scanners/local.js';
 import { isFeatureAvailable as isActionsCacheAvailable } from '@actions/cache';
@@ -41,6 +43,15 @@ async function main(): Promise<number> {
   const config = parseConfig(raw, { workspace: process.env.GITHUB_WORKSPACE ?? process.cwd() });
   const logger: Logger = { info: (m) => core.info(redactor.apply(m)), warning: (m) => core.warning(redactor.apply(m)) };
   const context = readRunnerContext(process.env);
+  if (config.mode === 'publish') {
+    const payload: unknown = process.env.GITHUB_EVENT_PATH ? JSON.parse(await readFile(process.env.GITHUB_EVENT_PATH, 'utf8')) : undefined;
+    return runPublish(config, context, payload, {
+      ...(config.githubToken ? { token: config.githubToken } : {}),
+      logger,
+      setOutput: (name, value) => core.setOutput(name, value),
+      redact: (text) => redactor.apply(text),
+    });
+  }
   const baselineCache = new BaselineCache(config, context, logger);
   const scannerLogger: ScannerLogger = {
     ...logger,
@@ -56,6 +67,14 @@ async function main(): Promise<number> {
   const outcome = await runScan(config, logger, {
     ...(isPullRequest(context) ? { baselineSource: baselineCache } : {}),
     runScanners: (c) => runLocalScanners(c, host),
+    // What a publish job needs to find this scan's comment again (mode: publish, fork pull requests).
+    githubContext: {
+      repository: context.repository,
+      sha: context.sha,
+      ref: context.ref,
+      ...(context.pullRequest ? { pullRequest: context.pullRequest.number, headSha: context.pullRequest.headSha ?? null } : {}),
+      commentMarker: commentMarker(config, context),
+    },
   });
   await writeReportFiles(outcome, redactor);
   if (isDefaultBranchPush(context) && outcome.gate.failedScanners.length === 0) await baselineCache.save(config.reportFile);

@@ -129,6 +129,8 @@ export interface RunOptions {
   baselineSource?: BaselineSource;
   /** Installs and runs the scanners that have no report given (see scanners/local.ts). */
   runScanners?: (config: Config) => Promise<ScanResult[]>;
+  /** Recorded in report-file for a later publish job. */
+  githubContext?: Record<string, unknown>;
 }
 
 export async function runScan(config: Config, logger: Logger, options: RunOptions = {}): Promise<ScanOutcome> {
@@ -164,7 +166,7 @@ export async function runScan(config: Config, logger: Logger, options: RunOption
   const sarifFile = displayPath(config, config.sarifFile);
   const reportFile = displayPath(config, config.reportFile);
   const summaryMarkdown = renderSummary({ gate: outcome, decisions, results: finalResults, counts, failOn, omitted, notes, sarifFile, reportFile, policy, policyOutcome });
-  const report = buildJsonReport({ version: BULKHEAD_VERSION, config, gate: outcome, counts, results: finalResults, decisions, omitted, notes, createdAt: now(), policy, policyOutcome });
+  const report = buildJsonReport({ version: BULKHEAD_VERSION, config, gate: outcome, counts, results: finalResults, decisions, omitted, notes, createdAt: now(), policy, policyOutcome, ...(options.githubContext ? { github: options.githubContext } : {}) });
   return { config, results: finalResults, decisions, gate: outcome, counts, sarif, omitted, summaryMarkdown, report, notes, policy, policyOutcome };
 }
 

@@ -40569,6 +40569,12 @@ function globFiles(root, pattern) {
  */
 const INPUTS = [
     {
+        name: 'mode',
+        kind: 'string',
+        default: 'scan',
+        description: '`scan` (default): scan and gate. `publish`: in a `workflow_run` workflow, upload the SARIF log and post the comment that a scan job on a fork pull request left as an artifact (`report-file`, `sarif-file`), without running any of its code.',
+    },
+    {
         name: 'image',
         kind: 'list',
         default: '',
@@ -41099,6 +41105,7 @@ function parseConfig(raw, context) {
     const onlyNew = optionalBoolean(raw, 'only-new');
     return {
         workspace,
+        mode: oneOf(raw, 'mode', ['scan', 'publish']),
         images,
         dockerfiles: resolveDockerfiles(raw, workspace),
         scanners: resolveScanners(raw),
@@ -41657,6 +41664,7 @@ function buildJsonReport(input) {
         sarifOmitted: input.omitted,
         notes: input.notes,
         decisions: input.decisions.map((d) => ({ verdict: d.verdict, reason: d.reason, finding: d.finding })),
+        ...(input.github ? { github: input.github } : {}),
     };
 }
 
@@ -43097,7 +43105,7 @@ async function runScan(config, logger, options = {}) {
     const sarifFile = displayPath(config, config.sarifFile);
     const reportFile = displayPath(config, config.reportFile);
     const summaryMarkdown = renderSummary({ gate: outcome, decisions, results: finalResults, counts, failOn, omitted, notes, sarifFile, reportFile, policy, policyOutcome });
-    const report = buildJsonReport({ version: BULKHEAD_VERSION, config, gate: outcome, counts, results: finalResults, decisions, omitted, notes, createdAt: now(), policy, policyOutcome });
+    const report = buildJsonReport({ version: BULKHEAD_VERSION, config, gate: outcome, counts, results: finalResults, decisions, omitted, notes, createdAt: now(), policy, policyOutcome, ...(options.githubContext ? { github: options.githubContext } : {}) });
     return { config, results: finalResults, decisions, gate: outcome, counts, sarif, omitted, summaryMarkdown, report, notes, policy, policyOutcome };
 }
 

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { RunnerContext } from '../action/context.js';
 import type { Config } from '../config.js';
-import { renderComment, renderResolvedComment, type CommentLinks } from '../report/comment.js';
+import { renderComment, renderResolvedComment, type CommentInput, type CommentLinks } from '../report/comment.js';
 import type { ScanOutcome } from '../run.js';
 import { BULKHEAD_VERSION } from '../version.js';
 import { createGitHubClient, describeGitHubError, type ClientLogger, type GitHubClient } from './client.js';
 import { uploadSarif, waitForProcessing, type Repository } from './codeScanning.js';
-import { upsertComment } from './comment.js';
+import { upsertComment, type CommentPlan } from './comment.js';
 
 export interface PublishInput {
   outcome: ScanOutcome;
@@ -31,62 +31,79 @@ export function commentMarker(config: Config, context: RunnerContext): string {
   return `<!-- bulkhead:comment ${createHash('sha256').update(key).digest('hex').slice(0, 16)} -->`;
 }
 
-function refusal(what: string, error: unknown): string {
+export function refusal(what: string, error: unknown): string {
   const { status, message } = describeGitHubError(error);
   return status === 403 || status === 404 ? `${what}: ${message}; ${FORK_HINT} (the token needs ${what.includes('SARIF') ? '`security-events: write`' : '`pull-requests: write`'}).` : `${what}: ${message}.`;
 }
 
-async function publishSarif(client: GitHubClient, repository: Repository, input: PublishInput): Promise<void> {
-  const { context, outcome } = input;
+export interface SarifTarget {
+  commitSha: string;
+  ref: string;
+  sarif: string;
+}
+
+/** Uploads and waits for processing; every failure is a warning. */
+export async function publishSarifLog(
+  client: GitHubClient,
+  repository: Repository,
+  target: SarifTarget,
+  io: { logger: ClientLogger; setOutput(name: 'sarif-id', value: string): void; processingTimeoutMs?: number },
+): Promise<void> {
   try {
-    const id = await uploadSarif(client, repository, { commitSha: context.sha, ref: context.ref, sarif: input.redact(JSON.stringify(outcome.sarif)) });
-    input.setOutput('sarif-id', id);
-    input.logger.info(`Uploaded the SARIF log to code scanning (id ${id}).`);
-    const processed = await waitForProcessing(client, repository, id, { timeoutMs: input.processingTimeoutMs ?? 120_000, firstWaitMs: 2000 });
-    if (processed.status === 'complete') input.logger.info('Code scanning processed the SARIF log.');
-    else if (processed.status === 'failed') input.logger.warning(`Code scanning could not process the SARIF log: ${processed.errors.join('; ') || 'no reason given'}.`);
-    else input.logger.info('Code scanning is still processing the SARIF log; its alerts appear when it is done.');
+    const id = await uploadSarif(client, repository, target);
+    io.setOutput('sarif-id', id);
+    io.logger.info(`Uploaded the SARIF log to code scanning (id ${id}).`);
+    const processed = await waitForProcessing(client, repository, id, { timeoutMs: io.processingTimeoutMs ?? 120_000, firstWaitMs: 2000 });
+    if (processed.status === 'complete') io.logger.info('Code scanning processed the SARIF log.');
+    else if (processed.status === 'failed') io.logger.warning(`Code scanning could not process the SARIF log: ${processed.errors.join('; ') || 'no reason given'}.`);
+    else io.logger.info('Code scanning is still processing the SARIF log; its alerts appear when it is done.');
   } catch (error) {
-    input.logger.warning(refusal('Could not upload the SARIF log', error));
+    io.logger.warning(refusal('Could not upload the SARIF log', error));
   }
 }
 
-async function publishComment(client: GitHubClient, repository: Repository, input: PublishInput, pullRequest: NonNullable<RunnerContext['pullRequest']>): Promise<void> {
-  const { config, context, outcome } = input;
-  const links: CommentLinks = {
-    repositoryUrl: `${context.serverUrl}/${context.repository}`,
-    ...(pullRequest.headSha ? { commitSha: pullRequest.headSha } : {}),
-    ...(process.env.GITHUB_RUN_ID ? { runUrl: `${context.serverUrl}/${context.repository}/actions/runs/${process.env.GITHUB_RUN_ID}` } : {}),
-  };
-  const marker = commentMarker(config, context);
-  const show = config.comment === 'always' || outcome.gate.verdict === 'fail';
-  const body = show
-    ? input.redact(
-        renderComment({
-          marker,
-          gate: outcome.gate,
-          decisions: outcome.decisions,
-          failOn: outcome.policy.settings.failOn.value,
-          ...(outcome.policyOutcome.baseline ? { baseline: outcome.policyOutcome.baseline } : {}),
-          links,
-          version: BULKHEAD_VERSION,
-        }),
-      )
-    : undefined;
+/** Creates, edits, leaves or removes the sticky comment; every failure is a warning. */
+export async function publishPullRequestComment(client: GitHubClient, repository: Repository, pullRequest: number, plan: CommentPlan, logger: ClientLogger): Promise<void> {
   try {
-    const action = await upsertComment(client, repository, pullRequest.number, { marker, body, resolvedBody: renderResolvedComment(marker, links, BULKHEAD_VERSION), resolved: config.resolvedComment });
-    input.logger.info(
+    const action = await upsertComment(client, repository, pullRequest, plan);
+    logger.info(
       {
-        created: `Posted the pull-request comment on #${pullRequest.number}.`,
-        updated: `Updated the pull-request comment on #${pullRequest.number}.`,
-        unchanged: `The pull-request comment on #${pullRequest.number} is already up to date.`,
-        deleted: `Deleted the pull-request comment on #${pullRequest.number}: nothing fails the gate.`,
+        created: `Posted the pull-request comment on #${pullRequest}.`,
+        updated: `Updated the pull-request comment on #${pullRequest}.`,
+        unchanged: `The pull-request comment on #${pullRequest} is already up to date.`,
+        deleted: `Deleted the pull-request comment on #${pullRequest}: nothing fails the gate.`,
         skipped: 'No pull-request comment: nothing fails the gate.',
       }[action],
     );
   } catch (error) {
-    input.logger.warning(refusal(`Could not comment on pull request #${pullRequest.number}`, error));
+    logger.warning(refusal(`Could not comment on pull request #${pullRequest}`, error));
   }
+}
+
+/** The comment's links: Dockerfile lines at the pull request's head, and this run's summary. */
+export function commentLinks(context: RunnerContext, headSha: string | undefined, runId: string | undefined): CommentLinks {
+  return {
+    repositoryUrl: `${context.serverUrl}/${context.repository}`,
+    ...(headSha ? { commitSha: headSha } : {}),
+    ...(runId ? { runUrl: `${context.serverUrl}/${context.repository}/actions/runs/${runId}` } : {}),
+  };
+}
+
+/** The comment plan for a verdict: shown always, or only on failure (then resolved otherwise). */
+export function commentPlan(
+  config: Pick<Config, 'comment' | 'resolvedComment'>,
+  marker: string,
+  links: CommentLinks,
+  content: Omit<CommentInput, 'marker' | 'links' | 'version'>,
+  redact: (text: string) => string,
+): CommentPlan {
+  const show = config.comment === 'always' || content.gate.verdict === 'fail';
+  return {
+    marker,
+    body: show ? redact(renderComment({ ...content, marker, links, version: BULKHEAD_VERSION })) : undefined,
+    resolvedBody: renderResolvedComment(marker, links, BULKHEAD_VERSION),
+    resolved: config.resolvedComment,
+  };
 }
 
 /**
@@ -108,8 +125,31 @@ export async function publishToGitHub(input: PublishInput): Promise<void> {
   }
   const client = createGitHubClient(input.token, input.logger, input.retryBaseMs !== undefined ? { retryBaseMs: input.retryBaseMs } : {});
   const repository = { owner, repo };
+  const { outcome } = input;
+  const pullRequest = context.pullRequest;
   await Promise.all([
-    config.uploadSarif ? publishSarif(client, repository, input) : Promise.resolve(),
-    wantsComment && context.pullRequest ? publishComment(client, repository, input, context.pullRequest) : Promise.resolve(),
+    config.uploadSarif
+      ? publishSarifLog(client, repository, { commitSha: context.sha, ref: context.ref, sarif: input.redact(JSON.stringify(outcome.sarif)) }, input)
+      : Promise.resolve(),
+    wantsComment && pullRequest
+      ? publishPullRequestComment(
+          client,
+          repository,
+          pullRequest.number,
+          commentPlan(
+            config,
+            commentMarker(config, context),
+            commentLinks(context, pullRequest.headSha, process.env.GITHUB_RUN_ID),
+            {
+              gate: outcome.gate,
+              decisions: outcome.decisions,
+              failOn: outcome.policy.settings.failOn.value,
+              ...(outcome.policyOutcome.baseline ? { baseline: outcome.policyOutcome.baseline } : {}),
+            },
+            input.redact,
+          ),
+          input.logger,
+        )
+      : Promise.resolve(),
   ]);
 }

@@ -19,7 +19,7 @@ export interface CommentLinks {
 
 export interface CommentInput {
   marker: string;
-  gate: GateOutcome;
+  gate: Pick<GateOutcome, 'verdict' | 'reasons'>;
   decisions: readonly Decision[];
   failOn: FailOn;
   baseline?: BaselineComparison;

@@ -22,6 +22,8 @@ export function buildJsonReport(input: {
   createdAt: Date;
   policy: ResolvedPolicy;
   policyOutcome: PolicyOutcome;
+  /** Where the scan ran on GitHub, for a later publish job (mode: publish). */
+  github?: Record<string, unknown>;
 }): unknown {
   const { policy, policyOutcome } = input;
   return {
@@ -59,5 +61,6 @@ export function buildJsonReport(input: {
     sarifOmitted: input.omitted,
     notes: input.notes,
     decisions: input.decisions.map((d) => ({ verdict: d.verdict, reason: d.reason, finding: d.finding })),
+    ...(input.github ? { github: input.github } : {}),
   };
 }

@@ -74,6 +74,13 @@ class FakeRepository {
         this.sarifs.push({ id, body: r.body as Record<string, unknown> });
         return { status: 202, body: { id, url: `${server.url}/repos/acme/shop/code-scanning/sarifs/${id}` } };
       })
+      .on('pulls/list', (r) => {
+        const example = server.example('pulls/list', '200') as unknown as Array<Record<string, unknown>>;
+        const base = example[0] as Record<string, unknown>;
+        const head = { ...(base.head as Record<string, unknown>), sha: HEAD_SHA, ref: 'feature', label: 'forker:feature' };
+        // GitHub's own example lists a team without its required type: leave teams out.
+        return { status: 200, body: r.query.get('head') === 'forker:feature' ? [{ ...base, requested_teams: [], number: 42, head }] : [] };
+      })
       .on('code-scanning/get-sarif', () => ({ status: 200, body: { processing_status: 'complete', analyses_url: `${server.url}/repos/acme/shop/code-scanning/analyses`, errors: [] } }));
   }
 
@@ -192,5 +199,56 @@ describe('the GitHub edge, against an API held to GitHub\'s OpenAPI description'
     expect(body).not.toMatch(/(^|[^\\])\[x\]\(javascript:/);
     expect(body).not.toMatch(/@octocat/);
     expect(body).toContain('@\u200boctocat');
+  });
+
+  it('publishes a fork\'s scan from a workflow_run job, finding the pull request by the scanned commit', async () => {
+    // The scan job on the fork: its read-only token cannot comment or upload.
+    repo.uploadFailures = [403];
+    repo.commentFailure = 403;
+    const forkEvent = { ...PULL_REQUEST_EVENT, pull_request: { ...PULL_REQUEST_EVENT.pull_request, head: { ...PULL_REQUEST_EVENT.pull_request.head, repo: { full_name: 'forker/shop' } } } };
+    const scanWorkspace = exampleWorkspace();
+    const scan = await runAction(INPUTS, {
+      workspace: scanWorkspace,
+      event: forkEvent,
+      env: { GITHUB_API_URL: server.url, GITHUB_SHA: MERGE_SHA, GITHUB_RUN_ID: '777', GITHUB_WORKFLOW: 'container security', GITHUB_JOB: 'image' },
+    });
+    expect(scan.status).toBe(1);
+    expect(repo.comments).toHaveLength(0);
+    repo.commentFailure = undefined;
+
+    // The publish job: the artifact downloaded into a fresh workspace, no checkout of the pull request.
+    const publishWorkspace = exampleWorkspace();
+    writeFileSync(join(publishWorkspace, 'scan-report.json'), readFileSync(join(scanWorkspace, 'bulkhead-report.json')));
+    writeFileSync(join(publishWorkspace, 'scan.sarif'), readFileSync(join(scanWorkspace, 'bulkhead.sarif')));
+    const workflowRun = {
+      action: 'completed',
+      workflow_run: { id: 777, head_sha: HEAD_SHA, head_branch: 'feature', event: 'pull_request', conclusion: 'failure', pull_requests: [], head_repository: { full_name: 'forker/shop', owner: { login: 'forker' } } },
+      repository: { full_name: 'acme/shop', default_branch: 'main' },
+    };
+    const publish = await runAction(
+      { mode: 'publish', 'report-file': 'scan-report.json', 'sarif-file': 'scan.sarif', 'github-token': INPUTS['github-token'] },
+      { workspace: publishWorkspace, eventName: 'workflow_run', event: workflowRun, env: { GITHUB_API_URL: server.url, GITHUB_SHA: 'f'.repeat(40), GITHUB_WORKFLOW: 'publish', GITHUB_JOB: 'publish' } },
+    );
+    expect(publish.status).toBe(0);
+    expect(publish.outputs.verdict).toBe('fail');
+    expect(repo.calls('pulls/list')[0]?.query.get('head')).toBe('forker:feature');
+    expect(publish.stdout).toContain(`Publishing the scan of ${HEAD_SHA} for pull request #42.`);
+    const upload = repo.sarifs[0]?.body as { commit_sha: string; ref: string };
+    expect(upload).toMatchObject({ commit_sha: HEAD_SHA, ref: 'refs/pull/42/head' });
+    expect(repo.comments).toHaveLength(1);
+    const scanMarker = (JSON.parse(readFileSync(join(scanWorkspace, 'bulkhead-report.json'), 'utf8')) as { github: { commentMarker: string } }).github.commentMarker;
+    expect(repo.comments[0]?.body.startsWith(`${scanMarker}\n### ❌ bulkhead: fail`)).toBe(true);
+    expect(repo.comments[0]?.body).toContain('[Full summary of this run](https://github.com/acme/shop/actions/runs/777)');
+  });
+
+  it('refuses to publish a file that is not a bulkhead report', async () => {
+    const workspace = exampleWorkspace();
+    const run = await runAction(
+      { mode: 'publish', 'report-file': 'examples/shop-api/trivy.json', 'github-token': INPUTS['github-token'] },
+      { workspace, eventName: 'workflow_run', event: { workflow_run: { head_sha: HEAD_SHA, head_branch: 'feature', pull_requests: [{ number: 42, head: { sha: HEAD_SHA } }] }, repository: { full_name: 'acme/shop' } }, env: { GITHUB_API_URL: server.url } },
+    );
+    expect(run.status).toBe(2);
+    expect(run.stdout).toMatch(/^::error::bulkhead: .*trivy\.json: is not a bulkhead report \(format bulkhead-report\/v1\); give the report-file the scan job wrote\.$/m);
+    expect(repo.comments).toHaveLength(0);
   });
 });
