@@ -119,6 +119,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     const token = typeof args.raw['github-token'] === 'string' ? args.raw['github-token'] : undefined;
     redactor.add(token);
     const config = parseConfig(args.raw, { workspace: io.cwd, ...(args.markdownFile ? { markdownFile: args.markdownFile } : {}) });
+    if (config.mode === 'publish') {
+      throw new UsageError('--mode publish runs only in the GitHub Action (a workflow_run workflow); the CLI scans.');
+    }
     const scannerLogger: ScannerLogger = {
       // Which scanner binary ran, and from where, is worth a line; tool output is not.
       info: (m) => io.stderr(`${redactor.apply(m)}\n`),

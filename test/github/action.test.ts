@@ -144,6 +144,18 @@ describe('the GitHub edge, against an API held to GitHub\'s OpenAPI description'
     expect(repo.comments[0]?.body).toContain('### ✅ bulkhead: pass');
   });
 
+  it('deletes its comment once nothing fails the gate, when asked to, and then posts nothing on a pass', async () => {
+    const workspace = exampleWorkspace();
+    await run({ ...INPUTS, comment: 'on-failure', 'resolved-comment': 'delete' }, workspace);
+    expect(repo.comments).toHaveLength(1);
+    const pass = await run({ ...INPUTS, comment: 'on-failure', 'resolved-comment': 'delete', 'fail-on': 'none' }, workspace);
+    expect(pass.stdout).toContain('Deleted the pull-request comment on #42: nothing fails the gate.');
+    expect(repo.comments).toHaveLength(0);
+    const again = await run({ ...INPUTS, comment: 'on-failure', 'resolved-comment': 'delete', 'fail-on': 'none' }, workspace);
+    expect(again.stdout).toContain('No pull-request comment: nothing fails the gate.');
+    expect(repo.calls('issues/create-comment')).toHaveLength(1);
+  });
+
   it('finds its comment on page 2 of a 150-comment conversation, and ignores a marker a person pasted', async () => {
     const workspace = exampleWorkspace();
     await run(INPUTS, workspace);
