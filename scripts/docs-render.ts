@@ -1,6 +1,7 @@
 // Renders action.yml and the README's input/output tables from src/inputs.ts, the one source.
 import { stringify } from 'yaml';
 import { INPUTS, OUTPUTS } from '../src/inputs.ts';
+import { BUILTIN_RULES, renderRulePage } from '../src/scanners/builtin/catalog.ts';
 
 export function renderActionYml(): string {
   const inputs: Record<string, { description: string; required: boolean; default: string }> = {};
@@ -42,4 +43,24 @@ export function withReadmeTables(readme: string): string {
   const end = readme.indexOf(README_END);
   if (start < 0 || end < start) throw new Error(`README.md has no ${README_START} … ${README_END} section`);
   return `${readme.slice(0, start + README_START.length)}\n${renderReadmeTables()}\n${readme.slice(end)}`;
+}
+
+/** docs/rules/BHxxx.md for every built-in rule, plus an index: path → text. */
+export function renderRulePages(): Map<string, string> {
+  const pages = new Map<string, string>();
+  for (const rule of BUILTIN_RULES) pages.set(`docs/rules/${rule.id}.md`, renderRulePage(rule));
+  pages.set(
+    'docs/rules/README.md',
+    [
+      '# Built-in rules',
+      '',
+      'Generated from `src/scanners/builtin/catalog.ts` by `npm run docs`.',
+      '',
+      '| Rule | Severity | Title | Covers |',
+      '|---|---|---|---|',
+      ...BUILTIN_RULES.map((r) => `| [${r.id}](${r.id}.md) | ${r.severity} | ${cell(r.title)} | ${cell(r.references.join(', '))} |`),
+      '',
+    ].join('\n'),
+  );
+  return pages;
 }

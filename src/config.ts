@@ -47,6 +47,8 @@ export interface Config {
   trivyPath?: string;
   hadolintPath?: string;
   releaseMirror: string;
+  /** os/arch[/variant] to read from multi-platform layouts. */
+  platform: string;
   trivyDbRepositories: readonly string[];
   timeoutMs: number;
   scannerError: ScannerErrorMode;
@@ -186,6 +188,14 @@ function releaseMirror(raw: RawInputs): string {
   return text.replace(/\/+$/, '');
 }
 
+function platformOf(raw: RawInputs): string {
+  const text = (valueOf(raw, 'platform') || DEFAULTS.platform).toLowerCase();
+  if (!/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(text)) {
+    throw new UsageError(`platform is "${valueOf(raw, 'platform')}"; write it as os/arch or os/arch/variant, e.g. linux/amd64 or linux/arm64/v8.`);
+  }
+  return text;
+}
+
 /** Validates every input once, up front; the first problem is reported as one sentence. */
 export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
   const workspace = resolve(context.workspace);
@@ -252,6 +262,7 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
     ...(trivy.path ? { trivyPath: trivy.path } : {}),
     ...(hadolint.path ? { hadolintPath: hadolint.path } : {}),
     releaseMirror: releaseMirror(raw),
+    platform: platformOf(raw),
     trivyDbRepositories: dbRepositories,
     timeoutMs: parseDuration(valueOf(raw, 'timeout'), 'timeout'),
     scannerError: oneOf(raw, 'scanner-error', ['fail', 'warn'] as const),

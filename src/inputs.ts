@@ -39,6 +39,12 @@ export const INPUTS = [
       'Dockerfiles to lint and to attribute image findings to, one path or glob per line, relative to the workspace. Default: `Dockerfile` when it exists.',
   },
   {
+    name: 'platform',
+    kind: 'string',
+    default: 'linux/amd64',
+    description: 'Which image to read from an OCI layout or archive that holds several platforms (`os/arch[/variant]`). The summary says which one was read.',
+  },
+  {
     name: 'scanners',
     kind: 'list',
     default: 'trivy,hadolint,bulkhead',

@@ -13,6 +13,7 @@ import { renderSummary } from './report/markdown.js';
 import { buildSarif, type Omitted, type SarifLog } from './report/sarif.js';
 import { hadolintFromReport } from './scanners/hadolint/fromReport.js';
 import { trivyFromReport } from './scanners/trivy/fromReport.js';
+import { runBuiltin } from './scanners/builtin/index.js';
 import { scannersToRun } from './scanners/plan.js';
 import type { ScanResult } from './scanners/types.js';
 import { BULKHEAD_VERSION } from './version.js';
@@ -62,6 +63,9 @@ function unavailable(tool: Tool, key: string, target: string, error: string): Sc
 async function collectResults(config: Config, notes: string[], runScanners: RunOptions['runScanners']): Promise<ScanResult[]> {
   const results: ScanResult[] = [];
   const mustRun = scannersToRun(config);
+  // The built-in checks read images while Trivy and hadolint run.
+  const wantsBuiltin = config.scanners.includes('bulkhead') && (config.images.length > 0 || config.dockerfiles.length > 0);
+  const builtin = wantsBuiltin ? runBuiltin(config) : Promise.resolve([]);
   const ran = mustRun.trivy || mustRun.hadolint ? await (runScanners ?? noScannerRunner)(config) : [];
   for (const tool of config.scanners) {
     if (tool === 'trivy') {
@@ -76,12 +80,8 @@ async function collectResults(config: Config, notes: string[], runScanners: RunO
       } else if (mustRun.hadolint) {
         results.push(...ran.filter((r) => r.tool === 'hadolint'));
       } else notes.push('hadolint had nothing to lint: no Dockerfile and no hadolint-report.');
-    } else if (config.images.length > 0 || config.dockerfiles.length > 0) {
-      if (config.scannersExplicit) {
-        results.push(unavailable('bulkhead', 'builtin', 'built-in checks', 'the built-in image checks are not available in this version of bulkhead; leave bulkhead out of scanners'));
-      } else {
-        notes.push('The built-in image checks (bulkhead) are not available in this version and did not run.');
-      }
+    } else if (wantsBuiltin) {
+      results.push(...(await builtin));
     }
   }
   return results;

@@ -1,3 +1,4 @@
+import { findBuiltinRule } from '../scanners/builtin/catalog.js';
 import { gzipSync } from 'node:zlib';
 import { compareFindings, severityRank, SEVERITIES, type Decision, type Severity, type Tool } from '../findings.js';
 import type { ScanResult } from '../scanners/types.js';
@@ -125,9 +126,11 @@ function buildRule(decisions: readonly Decision[]): SarifRule {
   const worst = decisions.reduce((w, d) => (severityRank(d.finding.severity) < severityRank(w.finding.severity) ? d : w), first);
   const cvss = decisions.reduce<number | undefined>((best, d) => (d.finding.cvss !== undefined && (best === undefined || d.finding.cvss > best) ? d.finding.cvss : best), undefined);
   const title = finding.title || finding.ruleId;
-  const description = finding.description ?? title;
-  const fix =
-    finding.kind === 'vulnerability'
+  const builtin = finding.tool === 'bulkhead' ? findBuiltinRule(finding.ruleId) : undefined;
+  const description = builtin ? `${builtin.what} ${builtin.why}` : (finding.description ?? title);
+  const fix = builtin
+    ? builtin.fix
+    : finding.kind === 'vulnerability'
       ? 'Upgrade the affected package to a fixed version, or rebuild on a base image that has one.'
       : finding.kind === 'secret'
         ? 'Remove the secret from the image and from every layer that held it, then rotate it.'

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { INPUTS, OUTPUTS } from '../../src/inputs.js';
-import { renderActionYml, withReadmeTables } from '../../scripts/docs-render.js';
+import { renderActionYml, renderRulePages, withReadmeTables } from '../../scripts/docs-render.js';
 import { REPO_ROOT, tempDir } from '../helpers.js';
 import { multitoolProblems, schemaErrors } from '../support/sarif.js';
 import { runAction } from '../support/action.js';
@@ -75,6 +75,12 @@ describe('the committed files are up to date', () => {
       const committed = readFileSync(join(REPO_ROOT, 'dist', file), 'utf8');
       expect(committed === fresh, `dist/${file} is stale: run npm run build and commit dist/`).toBe(true);
     }
+  });
+
+  it('docs/rules holds one page per built-in rule, as the catalog renders it', () => {
+    const pages = renderRulePages();
+    expect(pages.size).toBeGreaterThan(20);
+    for (const [file, text] of pages) expect(readFileSync(join(REPO_ROOT, file), 'utf8'), `${file} is stale: run npm run docs`).toBe(text);
   });
 
   it('action.yml and the README tables are generated from src/inputs.ts', () => {

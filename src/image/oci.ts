@@ -1,0 +1,132 @@
+import { ImageReadError } from './errors.js';
+import { printable } from './paths.js';
+
+/** OCI image index / manifest resolution, shared by layout directories and archives. */
+
+export interface Descriptor {
+  mediaType: string;
+  digest: string;
+  size?: number;
+  platform?: { os?: string; architecture?: string; variant?: string };
+  annotations?: Record<string, string>;
+}
+
+export interface ResolvedManifest {
+  configDigest: string;
+  layerDigests: string[];
+  /** os/arch[/variant] of the chosen manifest, when the index said. */
+  platform?: string;
+  /** Said to the user: which of several platforms was picked. */
+  note?: string;
+}
+
+export type ReadBlobJson = (digest: string) => Promise<unknown>;
+
+const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+
+export function blobPath(digest: string, where: string): string {
+  if (!DIGEST.test(digest)) throw new ImageReadError(`${where}: "${printable(digest, 80)}" is not a valid content digest; the layout is corrupt or hostile.`);
+  const [algorithm, hex] = digest.split(':') as [string, string];
+  return `blobs/${algorithm}/${hex}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function descriptors(value: unknown, where: string): Descriptor[] {
+  if (!Array.isArray(value)) throw new ImageReadError(`${where}: the index has no manifests list.`);
+  return value.filter(isRecord).map((d) => {
+    if (typeof d.digest !== 'string') throw new ImageReadError(`${where}: a manifest descriptor has no digest.`);
+    const platform = isRecord(d.platform) ? d.platform : undefined;
+    const annotations: Record<string, string> = {};
+    if (isRecord(d.annotations)) for (const [k, v] of Object.entries(d.annotations)) if (typeof v === 'string') annotations[k] = v;
+    return {
+      mediaType: typeof d.mediaType === 'string' ? d.mediaType : '',
+      digest: d.digest,
+      ...(typeof d.size === 'number' ? { size: d.size } : {}),
+      ...(platform
+        ? {
+            platform: {
+              ...(typeof platform.os === 'string' ? { os: platform.os } : {}),
+              ...(typeof platform.architecture === 'string' ? { architecture: platform.architecture } : {}),
+              ...(typeof platform.variant === 'string' ? { variant: platform.variant } : {}),
+            },
+          }
+        : {}),
+      annotations,
+    };
+  });
+}
+
+export function platformName(p: Descriptor['platform']): string | undefined {
+  if (!p?.os || !p.architecture) return undefined;
+  return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+}
+
+function isIndex(mediaType: string, json: Record<string, unknown>): boolean {
+  return /image\.index|manifest\.list/.test(mediaType) || (Array.isArray(json.manifests) && !Array.isArray(json.layers));
+}
+
+function matchesPlatform(d: Descriptor, wanted: string): boolean {
+  const name = platformName(d.platform);
+  if (!name) return false;
+  if (name === wanted) return true;
+  // linux/arm64 matches linux/arm64/v8 and the other way round.
+  const [os, arch, variant] = wanted.split('/');
+  return d.platform?.os === os && d.platform?.architecture === arch && (!variant || !d.platform?.variant || variant === d.platform.variant);
+}
+
+const isAttestation = (d: Descriptor): boolean =>
+  d.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' || platformName(d.platform) === 'unknown/unknown';
+
+/**
+ * From an index.json (or nested index), the manifest to read: the one tagged `reference` when
+ * given, else the one for `platform` (default linux/amd64), else the only one.
+ */
+export async function resolveOciIndex(index: unknown, readJson: ReadBlobJson, where: string, reference: string | undefined, platform: string): Promise<ResolvedManifest> {
+  if (!isRecord(index)) throw new ImageReadError(`${where}: index.json is not a JSON object.`);
+  let candidates = descriptors(index.manifests, `${where} index.json`);
+  if (reference) {
+    const tagged = candidates.filter((d) => {
+      const name = d.annotations?.['org.opencontainers.image.ref.name'];
+      const full = d.annotations?.['io.containerd.image.name'];
+      return name === reference || full === reference || (full !== undefined && full.endsWith(`:${reference}`));
+    });
+    if (tagged.length === 0) {
+      const names = candidates.map((d) => d.annotations?.['org.opencontainers.image.ref.name']).filter(Boolean);
+      throw new ImageReadError(`${where}: no image is tagged "${printable(reference, 100)}"${names.length ? `; tags here: ${names.join(', ')}` : '; the layout has no tags'}.`);
+    }
+    candidates = tagged;
+  }
+  for (let depth = 0; depth < 4; depth++) {
+    const usable = candidates.filter((d) => !isAttestation(d));
+    let chosen: Descriptor | undefined;
+    let note: string | undefined;
+    if (usable.length === 1) chosen = usable[0];
+    else {
+      chosen = usable.find((d) => matchesPlatform(d, platform));
+      const offered = usable.map((d) => platformName(d.platform) ?? d.digest.slice(0, 19)).join(', ');
+      if (!chosen) throw new ImageReadError(`${where}: holds ${usable.length} images (${offered}) and none for ${platform}; set platform to one of them.`);
+      note = `${where} holds images for ${offered}; read ${platformName(chosen.platform)}.`;
+    }
+    if (!chosen) throw new ImageReadError(`${where}: the index lists no image.`);
+    const json = await readJson(chosen.digest);
+    if (!isRecord(json)) throw new ImageReadError(`${where}: manifest ${chosen.digest} is not a JSON object.`);
+    if (isIndex(chosen.mediaType, json)) {
+      candidates = descriptors(json.manifests, `${where} ${chosen.digest}`);
+      continue;
+    }
+    const config = isRecord(json.config) ? json.config : undefined;
+    if (typeof config?.digest !== 'string' || !Array.isArray(json.layers)) {
+      throw new ImageReadError(`${where}: manifest ${chosen.digest} has no config or layers; it is not an image manifest.`);
+    }
+    const layerDigests = json.layers.filter(isRecord).map((l) => {
+      if (typeof l.digest !== 'string') throw new ImageReadError(`${where}: a layer in ${chosen.digest} has no digest.`);
+      return l.digest;
+    });
+    const name = platformName(chosen.platform);
+    return { configDigest: config.digest, layerDigests, ...(name ? { platform: name } : {}), ...(note ? { note } : {}) };
+  }
+  throw new ImageReadError(`${where}: indexes nest too deeply; the layout is corrupt or hostile.`);
+}

@@ -1,0 +1,280 @@
+import { ImageReadError } from './errors.js';
+import { printable } from './paths.js';
+
+/**
+ * A streaming tar reader: headers are parsed as they arrive and file bodies are handed to a sink
+ * in the slices they came in, so memory never depends on file sizes. Reads ustar, GNU long
+ * names (L/K) and PAX extended headers (path, linkpath, size, uid, gid, SCHILY.xattr.*).
+ */
+
+export type TarEntryType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo' | 'other';
+
+export interface TarHeader {
+  /** The member name exactly as stored (after PAX/GNU long-name overrides), not yet normalized. */
+  name: string;
+  type: TarEntryType;
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  linkname: string;
+  /** Extended attributes from PAX `SCHILY.xattr.*` records (e.g. security.capability). */
+  xattrs?: Map<string, Buffer>;
+}
+
+export interface TarEntrySink {
+  write(chunk: Buffer): void | Promise<void>;
+  end(): void | Promise<void>;
+}
+
+export interface TarLimits {
+  /** Largest size an entry may claim; anything larger is treated as hostile. */
+  maxEntrySize: number;
+  /** Largest PAX or GNU long-name header body. */
+  maxMetaSize: number;
+  /** Most entries one archive may hold. */
+  maxEntries: number;
+}
+
+export const DEFAULT_TAR_LIMITS: TarLimits = {
+  maxEntrySize: 64 * 1024 ** 3,
+  maxMetaSize: 1024 * 1024,
+  maxEntries: 5_000_000,
+};
+
+const BLOCK = 512;
+
+const TYPES: Record<string, TarEntryType> = {
+  '0': 'file',
+  '\u0000': 'file',
+  '7': 'file',
+  '1': 'hardlink',
+  '2': 'symlink',
+  '3': 'char',
+  '4': 'block',
+  '5': 'dir',
+  '6': 'fifo',
+};
+
+function cString(buf: Buffer, offset: number, length: number): string {
+  const end = buf.indexOf(0, offset);
+  return buf.toString('utf8', offset, end >= 0 && end < offset + length ? end : offset + length);
+}
+
+/** Octal (NUL/space terminated) or GNU base-256 numbers. NaN when the field is garbage. */
+function tarNumber(buf: Buffer, offset: number, length: number): number {
+  const first = buf[offset] as number;
+  if (first & 0x80) {
+    if (first === 0xff) return Number.NaN; // negative base-256: never valid here
+    let value = first & 0x7f;
+    for (let i = 1; i < length; i++) {
+      value = value * 256 + (buf[offset + i] as number);
+      if (value > Number.MAX_SAFE_INTEGER) return Number.POSITIVE_INFINITY;
+    }
+    return value;
+  }
+  const text = buf.toString('latin1', offset, offset + length).replace(/[\u0000 ]+$/g, '').replace(/^[ \u0000]+/, '');
+  if (text === '') return 0;
+  if (!/^[0-7]+$/.test(text)) return Number.NaN;
+  return parseInt(text, 8);
+}
+
+function checksumOk(header: Buffer): boolean {
+  const stored = tarNumber(header, 148, 8);
+  let unsigned = 0;
+  let signed = 0;
+  for (let i = 0; i < BLOCK; i++) {
+    const byte = i >= 148 && i < 156 ? 0x20 : (header[i] as number);
+    unsigned += byte;
+    signed += byte > 127 ? byte - 256 : byte;
+  }
+  return stored === unsigned || stored === signed;
+}
+
+function isZeroBlock(header: Buffer): boolean {
+  for (let i = 0; i < BLOCK; i++) if (header[i] !== 0) return false;
+  return true;
+}
+
+interface PaxRecords {
+  path?: string;
+  linkpath?: string;
+  size?: number;
+  uid?: number;
+  gid?: number;
+  xattrs?: Map<string, Buffer>;
+}
+
+function parsePax(body: Buffer, where: string): PaxRecords {
+  const records: PaxRecords = {};
+  let pos = 0;
+  while (pos < body.length) {
+    const space = body.indexOf(0x20, pos);
+    if (space < 0) break;
+    const length = parseInt(body.toString('latin1', pos, space), 10);
+    if (!Number.isFinite(length) || length <= space - pos || pos + length > body.length) {
+      throw new ImageReadError(`${where}: a PAX header record is malformed; the archive is corrupt.`);
+    }
+    const record = body.subarray(space + 1, pos + length - 1); // drop the trailing newline
+    const eq = record.indexOf(0x3d);
+    if (eq > 0) {
+      const key = record.toString('utf8', 0, eq);
+      const value = record.subarray(eq + 1);
+      if (key === 'path') records.path = value.toString('utf8');
+      else if (key === 'linkpath') records.linkpath = value.toString('utf8');
+      else if (key === 'size' || key === 'uid' || key === 'gid') {
+        const text = value.toString('latin1');
+        const number = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
+        if (!Number.isSafeInteger(number)) throw new ImageReadError(`${where}: PAX ${key} "${printable(text, 40)}" is not a number; the archive is corrupt.`);
+        records[key] = number;
+      } else if (key.startsWith('SCHILY.xattr.')) {
+        (records.xattrs ??= new Map()).set(key.slice('SCHILY.xattr.'.length), Buffer.from(value));
+      } else if (key.startsWith('LIBARCHIVE.xattr.')) {
+        (records.xattrs ??= new Map()).set(decodeURIComponent(key.slice('LIBARCHIVE.xattr.'.length)), Buffer.from(value.toString('latin1'), 'base64'));
+      }
+    }
+    pos += length;
+  }
+  return records;
+}
+
+type Phase = 'header' | 'meta' | 'data' | 'padding' | 'end';
+
+/**
+ * Reads a tar stream to its end. `onEntry` sees each member's header and may return a sink for its
+ * body; bodies without a sink are skipped. Throws ImageReadError on corrupt, truncated or hostile
+ * input; `where` names the archive in messages.
+ */
+export async function readTar(
+  source: AsyncIterable<Buffer>,
+  onEntry: (header: TarHeader) => TarEntrySink | undefined | Promise<TarEntrySink | undefined>,
+  where: string,
+  limits: TarLimits = DEFAULT_TAR_LIMITS,
+): Promise<{ entries: number }> {
+  const header = Buffer.alloc(BLOCK);
+  let headerFill = 0;
+  let phase = 'header' as Phase;
+  let remaining = 0;
+  let padding = 0;
+  let entries = 0;
+  let sink: TarEntrySink | undefined;
+  let metaKind = '';
+  let metaChunks: Buffer[] = [];
+  let pendingPax: PaxRecords = {};
+  let pendingLongName: string | undefined;
+  let pendingLongLink: string | undefined;
+  let lastName = '';
+
+  const startHeader = async (): Promise<void> => {
+    if (isZeroBlock(header)) {
+      phase = 'end';
+      return;
+    }
+    if (!checksumOk(header)) {
+      throw new ImageReadError(`${where}: a tar header${lastName ? ` after "${printable(lastName)}"` : ''} has a bad checksum; the archive is corrupt or not a tar.`);
+    }
+    const typeflag = String.fromCharCode(header[156] as number);
+    let size = tarNumber(header, 124, 12);
+    if (Number.isNaN(size)) throw new ImageReadError(`${where}: a tar header holds an unreadable size; the archive is corrupt.`);
+    const padTo = (n: number): number => (BLOCK - (n % BLOCK)) % BLOCK;
+    if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
+      if (size > limits.maxMetaSize) {
+        throw new ImageReadError(`${where}: an extended header claims ${size} bytes (limit ${limits.maxMetaSize}); the archive is hostile or corrupt.`);
+      }
+      metaKind = typeflag;
+      metaChunks = [];
+      remaining = size;
+      padding = padTo(size);
+      phase = remaining > 0 ? 'meta' : padding > 0 ? 'padding' : 'header';
+      if (remaining === 0) await finishMeta();
+      return;
+    }
+    const magic = header.toString('latin1', 257, 263);
+    const prefix = magic === 'ustar\u0000' ? cString(header, 345, 155) : '';
+    let name = pendingPax.path ?? pendingLongName ?? (prefix ? `${prefix}/${cString(header, 0, 100)}` : cString(header, 0, 100));
+    const linkname = pendingPax.linkpath ?? pendingLongLink ?? cString(header, 157, 100);
+    if (pendingPax.size !== undefined) size = pendingPax.size;
+    const uid = pendingPax.uid ?? tarNumber(header, 108, 8);
+    const gid = pendingPax.gid ?? tarNumber(header, 116, 8);
+    const mode = tarNumber(header, 100, 8);
+    const xattrs = pendingPax.xattrs;
+    pendingPax = {};
+    pendingLongName = undefined;
+    pendingLongLink = undefined;
+    if (size > limits.maxEntrySize) {
+      throw new ImageReadError(`${where}: entry "${printable(name)}" claims ${size} bytes (limit ${limits.maxEntrySize}); the archive is hostile or corrupt.`);
+    }
+    if ([uid, gid, mode].some((n) => !Number.isFinite(n))) {
+      throw new ImageReadError(`${where}: entry "${printable(name)}" has an unreadable mode, uid or gid; the archive is corrupt.`);
+    }
+    entries += 1;
+    if (entries > limits.maxEntries) throw new ImageReadError(`${where}: more than ${limits.maxEntries} entries; the archive is hostile.`);
+    let type = TYPES[typeflag] ?? 'other';
+    // Old tars mark directories only by a trailing slash.
+    if (type === 'file' && name.endsWith('/')) type = 'dir';
+    // Links, devices and directories have no body whatever the size field says (GNU writes 0 anyway).
+    if (type === 'hardlink' || type === 'symlink' || type === 'dir' || type === 'char' || type === 'block' || type === 'fifo') size = 0;
+    if (name === '') name = '.';
+    lastName = name;
+    sink = (await onEntry({ name, type, mode: mode & 0o7777, uid, gid, size, linkname, ...(xattrs ? { xattrs } : {}) })) ?? undefined;
+    remaining = size;
+    padding = padTo(size);
+    if (remaining > 0) phase = 'data';
+    else {
+      if (sink) await sink.end();
+      sink = undefined;
+      phase = padding > 0 ? 'padding' : 'header';
+    }
+  };
+
+  const finishMeta = async (): Promise<void> => {
+    const body = Buffer.concat(metaChunks);
+    metaChunks = [];
+    if (metaKind === 'x') pendingPax = parsePax(body, where);
+    else if (metaKind === 'L') pendingLongName = cString(body, 0, body.length);
+    else if (metaKind === 'K') pendingLongLink = cString(body, 0, body.length);
+    // 'g' (global) records set defaults nobody relies on for layers: read and ignored.
+  };
+
+  for await (const input of source) {
+    const chunk = Buffer.isBuffer(input) ? input : Buffer.from(input as Uint8Array);
+    let pos = 0;
+    while (pos < chunk.length && phase !== 'end') {
+      if (phase === 'header') {
+        const take = Math.min(BLOCK - headerFill, chunk.length - pos);
+        chunk.copy(header, headerFill, pos, pos + take);
+        headerFill += take;
+        pos += take;
+        if (headerFill === BLOCK) {
+          headerFill = 0;
+          await startHeader();
+        }
+      } else if (phase === 'meta' || phase === 'data') {
+        const take = Math.min(remaining, chunk.length - pos);
+        const slice = chunk.subarray(pos, pos + take);
+        pos += take;
+        remaining -= take;
+        if (phase === 'meta') metaChunks.push(slice);
+        else if (sink) await sink.write(slice);
+        if (remaining === 0) {
+          if (phase === 'meta') await finishMeta();
+          else if (sink) {
+            await sink.end();
+            sink = undefined;
+          }
+          phase = padding > 0 ? 'padding' : 'header';
+        }
+      } else if (phase === 'padding') {
+        const take = Math.min(padding, chunk.length - pos);
+        pos += take;
+        padding -= take;
+        if (padding === 0) phase = 'header';
+      }
+    }
+    // Bytes after the end-of-archive blocks are padding to the record size: not read.
+  }
+  if (phase === 'data' || phase === 'meta' || (phase === 'header' && headerFill > 0)) {
+    throw new ImageReadError(`${where}: the archive ends in the middle of ${lastName ? `"${printable(lastName)}"` : 'a header'}; it is truncated.`);
+  }
+  return { entries };
+}

@@ -1,0 +1,70 @@
+import { fingerprintOf, type Finding } from '../../findings.js';
+import type { ImageModel } from '../../image/read.js';
+import { layerHistory } from '../../image/config.js';
+import { builtinRule, ruleDocUrl } from './catalog.js';
+
+/** What a check knows about the image it is looking at. */
+export interface ImageSubject {
+  /** The image as the user gave it. */
+  input: string;
+  /** Repository or archive path: fingerprints use it so they survive rebuilds. */
+  key: string;
+  model: ImageModel;
+}
+
+export interface FindingDetail {
+  message: string;
+  path?: string;
+  /** 0-based layer index. */
+  layer?: number;
+  /** What the finding is about when it is not a path (an env name, a port): keeps fingerprints apart. */
+  subject?: string;
+  file?: string;
+  line?: number;
+}
+
+export function builtinFinding(ruleId: string, image: Pick<ImageSubject, 'input' | 'key'> & { model?: ImageModel }, detail: FindingDetail): Finding {
+  const rule = builtinRule(ruleId);
+  const diffId = detail.layer !== undefined ? image.model?.layers[detail.layer]?.diffId : undefined;
+  return {
+    tool: 'bulkhead',
+    ruleId,
+    kind: rule.kind,
+    severity: rule.severity,
+    title: rule.title,
+    message: detail.message,
+    description: `${rule.what} ${rule.why}`,
+    helpUri: ruleDocUrl(ruleId),
+    image: image.input,
+    ...(diffId ? { layer: diffId } : {}),
+    ...(detail.path !== undefined ? { path: `/${detail.path}` } : {}),
+    ...(detail.file !== undefined ? { file: detail.file } : {}),
+    ...(detail.line !== undefined ? { line: detail.line } : {}),
+    fingerprint: fingerprintOf(['bulkhead', ruleId, image.key, detail.subject ?? detail.path ?? '']),
+  };
+}
+
+/** "layer 3 (RUN apt-get install …)": how messages name a layer. */
+export function layerLabel(model: ImageModel, layer: number): string {
+  const entry = layerHistory(model.config)[layer];
+  const command = entry ? shortCommand(entry.createdBy) : '';
+  return `layer ${layer + 1} of ${model.layers.length}${command ? ` (${command})` : ''}`;
+}
+
+/** A history `created_by` as the Dockerfile instruction it came from, shortened for messages. */
+export function shortCommand(createdBy: string, max = 80): string {
+  let text = createdBy
+    .replace(/^\/bin\/sh -c #\(nop\)\s*/, '')
+    .replace(/^\|\d+ (?:\S+=\S* )*/, '')
+    .replace(/^\/bin\/sh -c /, 'RUN ')
+    .replace(/ # buildkit$/, '')
+    .trim();
+  text = text.replace(/\s+/g, ' ');
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Lists in messages: the first few, then how many more. */
+export function listSome(items: readonly string[], max = 10): string {
+  const shown = items.slice(0, max).map((i) => (i.startsWith('/') ? i : `/${i}`));
+  return items.length > max ? `${shown.join(', ')} and ${items.length - max} more` : shown.join(', ');
+}

@@ -1,0 +1,83 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Config } from '../../config.js';
+import type { Finding } from '../../findings.js';
+import { ImageReadError } from '../../image/errors.js';
+import { readImage, type ImageModel } from '../../image/read.js';
+import type { ImageTarget } from '../../targets.js';
+import { BULKHEAD_VERSION } from '../../version.js';
+import type { ScanResult } from '../types.js';
+import { accountContentWanted, checkAccounts } from './accounts.js';
+import { checkDockerfile } from './dockerfile.js';
+import { checkFilesystem } from './filesystem.js';
+import type { ImageSubject } from './finding.js';
+import { checkHistory } from './history.js';
+import { checkEnvironment, checkHealthcheck, checkPorts, checkUser, checkVolumes } from './imageConfig.js';
+import { checkSecretFiles, secretContentWanted } from './secretFiles.js';
+
+/** bulkhead's own checks: one ScanResult per image (BH1xx config/history, BH2xx filesystem) and per Dockerfile (BH109). */
+
+const SUDOERS_CAP = 256 * 1024;
+
+/** The union of what every check needs to read; everything else streams past unread. */
+export function contentWanted(path: string, size: number): number {
+  return Math.max(
+    secretContentWanted(path, size),
+    accountContentWanted(path, size),
+    path === 'etc/sudoers' || path.startsWith('etc/sudoers.d/') ? Math.min(size, SUDOERS_CAP) : 0,
+  );
+}
+
+/** Every image check, on an image already read. */
+export async function checkImage(subject: ImageSubject): Promise<Finding[]> {
+  return [
+    ...checkUser(subject),
+    ...checkHealthcheck(subject),
+    ...(await checkEnvironment(subject)),
+    ...checkPorts(subject),
+    ...checkVolumes(subject),
+    ...(await checkHistory(subject)),
+    ...checkFilesystem(subject),
+    ...(await checkSecretFiles(subject)),
+    ...checkAccounts(subject),
+  ];
+}
+
+export interface BuiltinImageResult {
+  result: ScanResult;
+  model?: ImageModel;
+}
+
+export async function scanImage(target: ImageTarget, config: Pick<Config, 'workspace' | 'platform'>): Promise<BuiltinImageResult> {
+  const started = Date.now();
+  const located = target.source === 'daemon' || target.source === 'registry' ? target : { ...target, location: resolve(config.workspace, target.location) };
+  const base = { tool: 'bulkhead' as const, key: target.key, target: target.input, origin: 'run' as const, version: BULKHEAD_VERSION };
+  try {
+    const model = await readImage(located, { wanted: contentWanted, platform: config.platform });
+    const findings = await checkImage({ input: target.input, key: target.key, model });
+    const warnings = [...model.notes];
+    return { result: { ...base, status: 'ok', durationMs: Date.now() - started, findings, warnings }, model };
+  } catch (error) {
+    const message = error instanceof ImageReadError ? error.message : `reading ${target.input} failed: ${error instanceof Error ? error.message : String(error)}`;
+    return { result: { ...base, status: 'error', durationMs: Date.now() - started, findings: [], error: message, warnings: [] } };
+  }
+}
+
+export async function scanDockerfile(dockerfile: string, workspace: string): Promise<ScanResult> {
+  const started = Date.now();
+  const base = { tool: 'bulkhead' as const, key: dockerfile, target: dockerfile, origin: 'run' as const, version: BULKHEAD_VERSION };
+  try {
+    const text = await readFile(resolve(workspace, dockerfile), 'utf8');
+    const findings = checkDockerfile(dockerfile, text).map(({ image: _image, ...finding }) => finding);
+    return { ...base, status: 'ok', durationMs: Date.now() - started, findings, warnings: [] };
+  } catch (error) {
+    return { ...base, status: 'error', durationMs: Date.now() - started, findings: [], error: `reading ${dockerfile} failed: ${error instanceof Error ? error.message : String(error)}`, warnings: [] };
+  }
+}
+
+/** All built-in checks of a scan, images concurrently with each other. */
+export async function runBuiltin(config: Config): Promise<ScanResult[]> {
+  const images = await Promise.all(config.images.map((image) => scanImage(image, config)));
+  const dockerfiles = await Promise.all(config.dockerfiles.map((d) => scanDockerfile(d, config.workspace)));
+  return [...images.map((i) => i.result), ...dockerfiles];
+}
