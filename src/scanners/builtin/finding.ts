@@ -54,10 +54,10 @@ export function layerLabel(model: ImageModel, layer: number): string {
 /** A history `created_by` as the Dockerfile instruction it came from, shortened for messages. */
 export function shortCommand(createdBy: string, max = 80): string {
   let text = createdBy
-    .replace(/^\/bin\/sh -c #\(nop\)\s*/, '')
-    .replace(/^\|\d+ (?:\S+=\S* )*/, '')
-    .replace(/^\/bin\/sh -c /, 'RUN ')
     .replace(/ # buildkit$/, '')
+    .replace(/^\/bin\/sh -c #\(nop\)\s*/, '')
+    .replace(/^(RUN )?\|\d+ (?:\S+=\S* )*/, '$1')
+    .replace(/^(RUN )?\/bin\/sh -c /, 'RUN ')
     .trim();
   text = text.replace(/\s+/g, ' ');
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
