@@ -51960,13 +51960,14 @@ async function readTar(source, onEntry, where, limits = DEFAULT_TAR_LIMITS) {
 const KEY_SNIFF_LIMIT = 256 * 1024;
 const KEY_MARKERS = [Buffer.from('PRIVATE KEY'), Buffer.from('PuTTY-User-Key-File-')];
 const MARKER_OVERLAP = 24;
-const PEM_PRIVATE = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----\r?\n(?:[A-Za-z-]+:[^\n]*\r?\n)*\r?\n?((?:[A-Za-z0-9+/=]{16,}\r?\n){2,})/;
+// A header, optional PEM headers (Proc-Type …), then a base64 body long enough to be a key (an Ed25519 PKCS#8 key is one 64-character line).
+const PEM_PRIVATE = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----\r?\n(?:[A-Za-z-]+:[^\n]*\r?\n)*\r?\n?((?:[A-Za-z0-9+/=]{16,}\r?\n)+)-----END /;
 const PUTTY_PRIVATE = /^PuTTY-User-Key-File-\d+: (\S+)[\s\S]*?Private-Lines: \d+/m;
 /** The kind of private key a text holds, judged by structure (a header, then a body), or undefined. */
 function privateKeyKind(content) {
     const text = content.toString('latin1');
     const pem = PEM_PRIVATE.exec(text);
-    if (pem) {
+    if (pem && (pem[2] ?? '').replace(/\s/g, '').length >= 60) {
         const label = (pem[1] ?? '').trim();
         return label === '' ? 'PKCS#8 private key' : label === 'ENCRYPTED' ? 'encrypted PKCS#8 private key' : `${label} private key`;
     }

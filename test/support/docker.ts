@@ -1,0 +1,37 @@
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../helpers.js';
+
+/**
+ * The real Docker engine the image tests build with: started (once, shared by every test file)
+ * by scripts/test-docker.sh, with a Debian minbase image imported as bulkhead-test/bookworm:minbase.
+ */
+export interface TestDocker {
+  host?: string;
+  /** Why Docker is unavailable, said loudly by the tests that skip. */
+  unavailable?: string;
+}
+
+let cached: TestDocker | undefined;
+
+export function testDocker(): TestDocker {
+  if (cached) return cached;
+  const setup = spawnSync('bash', [join(REPO_ROOT, 'scripts/test-docker.sh')], { encoding: 'utf8', timeout: 15 * 60_000 });
+  if (setup.status === 0) cached = { host: setup.stdout.trim().split('\n').pop() as string };
+  else cached = { unavailable: `the test Docker engine could not start (${(setup.stderr || setup.error?.message || `exit ${setup.status}`).trim().split('\n').slice(-3).join(' ')})` };
+  if (cached.unavailable) console.warn(`\n!!! SKIPPING real-Docker tests: ${cached.unavailable}\n`);
+  return cached;
+}
+
+export function docker(host: string, args: string[], options: { cwd?: string; input?: string } = {}): SpawnSyncReturns<string> {
+  const run = spawnSync('docker', args, {
+    encoding: 'utf8',
+    cwd: options.cwd,
+    input: options.input,
+    env: { ...process.env, DOCKER_HOST: host, DOCKER_BUILDKIT: '0' },
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 10 * 60_000,
+  });
+  if (run.status !== 0) throw new Error(`docker ${args.join(' ')} failed: ${run.stderr}`);
+  return run;
+}
