@@ -29,7 +29,8 @@ export function renderTable(input: {
     lines.push('Fails the gate:');
     for (const d of failing.slice(0, maxListed)) {
       const f = d.finding;
-      const pkg = f.pkg ? ` ${f.pkg.name} ${f.pkg.installed}${f.pkg.fixed ? ` -> ${f.pkg.fixed}` : ' (no fix)'}` : '';
+      // Without a package, the rule's title and the path in the image say what it is about.
+      const pkg = f.pkg ? ` ${f.pkg.name} ${f.pkg.installed}${f.pkg.fixed ? ` -> ${f.pkg.fixed}` : ' (no fix)'}` : f.tool === 'bulkhead' ? ` ${f.title}${f.path ? ` (${f.path})` : ''}` : '';
       const at = f.file ? `  ${f.file}:${f.line ?? 1}` : f.image ? `  ${f.image}` : '';
       lines.push(`  ${f.severity.toUpperCase().padEnd(8)} ${f.ruleId}${pkg}${at}`);
     }
