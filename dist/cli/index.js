@@ -51571,7 +51571,59 @@ class ImageReadError extends Error {
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+;// CONCATENATED MODULE: external "node:vm"
+const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+;// CONCATENATED MODULE: ./src/image/memory.ts
+
+
+/**
+ * Decompressed layer bytes are short-lived Buffers whose memory lives outside the JavaScript
+ * heap; V8 collects them only after about 64 MB of them pile up, which alone would double the
+ * reader's footprint. Asking for a collection every `every` bytes keeps peak memory flat. The
+ * collector is reached through a flag set at run time because the action cannot pass node flags.
+ */
+function garbageCollector() {
+    try {
+        (0,external_node_v8_namespaceObject.setFlagsFromString)('--expose-gc');
+        const gc = (0,external_node_vm_namespaceObject.runInNewContext)('gc');
+        if (typeof gc !== 'function')
+            return undefined;
+        // A minor collection is enough: the Buffers are young, and it costs far less than a full one.
+        return () => gc({ type: 'minor' });
+    }
+    catch {
+        return undefined;
+    }
+}
+class MemoryPacer {
+    collect;
+    every;
+    pending = 0;
+    constructor(collect, every = 8 * 1024 * 1024) {
+        this.collect = collect;
+        this.every = every;
+    }
+    /** Call with each chunk's size as the chunk is done with. */
+    consumed(bytes) {
+        if (!this.collect)
+            return;
+        this.pending += bytes;
+        if (this.pending >= this.every) {
+            this.pending = 0;
+            this.collect();
+        }
+    }
+}
+let shared;
+function memoryPacer() {
+    shared ??= new MemoryPacer(garbageCollector());
+    return shared;
+}
+
 ;// CONCATENATED MODULE: ./src/image/decompress.ts
+
 
 
 
@@ -51629,8 +51681,12 @@ async function* decompress(source, where, onCompression, limits = DEFAULT_DECOMP
             yield next.value;
         }
     }
+    const pacer = memoryPacer();
     if (compression === 'none') {
-        yield* rest();
+        for await (const chunk of rest()) {
+            yield chunk;
+            pacer.consumed(chunk.length);
+        }
         return;
     }
     const inflater = compression === 'gzip' ? external_node_zlib_.createGunzip({ chunkSize: 256 * 1024 }) : zstdDecompressor(where);
@@ -51648,6 +51704,7 @@ async function* decompress(source, where, onCompression, limits = DEFAULT_DECOMP
                 throw new ImageReadError(`${where}: expands more than ${limits.maxRatio}:1 (${outputBytes} bytes from ${inputBytes}); treated as a decompression bomb and not read further.`);
             }
             yield chunk;
+            pacer.consumed(chunk.length);
         }
     }
     catch (error) {

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { ImageReadError } from './errors.js';
+import { memoryPacer } from './memory.js';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 
@@ -71,8 +72,12 @@ export async function* decompress(
       yield next.value;
     }
   }
+  const pacer = memoryPacer();
   if (compression === 'none') {
-    yield* rest();
+    for await (const chunk of rest()) {
+      yield chunk;
+      pacer.consumed(chunk.length);
+    }
     return;
   }
   const inflater = compression === 'gzip' ? zlib.createGunzip({ chunkSize: 256 * 1024 }) : zstdDecompressor(where);
@@ -90,6 +95,7 @@ export async function* decompress(
         throw new ImageReadError(`${where}: expands more than ${limits.maxRatio}:1 (${outputBytes} bytes from ${inputBytes}); treated as a decompression bomb and not read further.`);
       }
       yield chunk;
+      pacer.consumed(chunk.length);
     }
   } catch (error) {
     if (error instanceof ImageReadError) throw error;
