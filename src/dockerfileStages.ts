@@ -1,4 +1,4 @@
-import { DockerfileParser } from 'dockerfile-ast';
+import { Add, DockerfileParser } from 'dockerfile-ast';
 
 /** A Dockerfile's build stages, as far as the image checks and attribution need them. */
 export interface Stage {
@@ -12,6 +12,8 @@ export interface Stage {
   baseStage?: number;
   /** COPY --from sources: a stage index, or an image reference. */
   copiesFrom: { line: number; stage?: number; image?: string }[];
+  /** ADD instructions: their sources (URLs, paths) and whether `--checksum` pins them. */
+  adds: { line: number; sources: string[]; checksum: boolean }[];
 }
 
 /** `${VAR}`, `$VAR`, `${VAR:-default}` with the ARGs declared before the first FROM. */
@@ -51,6 +53,7 @@ export function parseStages(text: string): Stage[] {
       fromLine: from.getRange().start.line + 1,
       ...(baseStage !== undefined ? { baseStage } : {}),
       copiesFrom: [],
+      adds: [],
     };
     stages.push(stage);
     if (name) byName.set(name.toLowerCase(), stage.index);
@@ -65,6 +68,15 @@ export function parseStages(text: string): Stage[] {
     const substituted = substitute(source, args);
     const stage = stageRef(substituted);
     owner.copiesFrom.push(stage !== undefined && stage < owner.index ? { line, stage } : { line, image: substituted });
+  }
+  for (const instruction of document.getInstructions()) {
+    if (!(instruction instanceof Add)) continue;
+    const line = instruction.getRange().start.line + 1;
+    const owner = [...stages].reverse().find((s) => s.fromLine <= line);
+    if (!owner) continue;
+    const values = instruction.getArguments().map((a) => a.getValue().replace(/^\[|\]$|,$/g, '').replace(/^"(.*)"$/, '$1'));
+    const checksum = instruction.getFlags().some((f) => f.getName() === 'checksum');
+    owner.adds.push({ line, sources: values.slice(0, -1).map((v) => substitute(v, args)), checksum });
   }
   return stages;
 }

@@ -50690,7 +50690,7 @@ const BUILTIN_RULES = [
         severity: 'low',
         kind: 'hardening',
         title: 'ADD from a remote URL',
-        what: 'The image history shows an `ADD https://…` instruction: a file fetched at build time without a checksum check.',
+        what: 'An `ADD https://…` without `--checksum`: a file fetched at build time and never verified. Found in the Dockerfile (on the ADD line), and in the image history where BuildKit records the URL (the classic builder records only a content hash there).',
         why: 'Whatever the server returns on the day of the build goes into the image, unverified. A compromised or changed download changes your image silently.',
         fix: 'Download with `curl -fsSLO` and verify a pinned checksum in the same RUN, or use `ADD --checksum=sha256:… URL` (Dockerfile 1.6+).',
         references: ['CIS Docker Benchmark 4.9', 'Dockle CIS-DI-0009'],
@@ -52903,6 +52903,7 @@ function parseStages(text) {
             fromLine: from.getRange().start.line + 1,
             ...(baseStage !== undefined ? { baseStage } : {}),
             copiesFrom: [],
+            adds: [],
         };
         stages.push(stage);
         if (name)
@@ -52920,6 +52921,17 @@ function parseStages(text) {
         const substituted = substitute(source, args);
         const stage = stageRef(substituted);
         owner.copiesFrom.push(stage !== undefined && stage < owner.index ? { line, stage } : { line, image: substituted });
+    }
+    for (const instruction of document.getInstructions()) {
+        if (!(instruction instanceof main.Add))
+            continue;
+        const line = instruction.getRange().start.line + 1;
+        const owner = [...stages].reverse().find((s) => s.fromLine <= line);
+        if (!owner)
+            continue;
+        const values = instruction.getArguments().map((a) => a.getValue().replace(/^\[|\]$|,$/g, '').replace(/^"(.*)"$/, '$1'));
+        const checksum = instruction.getFlags().some((f) => f.getName() === 'checksum');
+        owner.adds.push({ line, sources: values.slice(0, -1).map((v) => substitute(v, args)), checksum });
     }
     return stages;
 }
@@ -52948,7 +52960,7 @@ function stagesInImage(stages) {
 ;// CONCATENATED MODULE: ./src/scanners/builtin/dockerfile.ts
 
 
-/** BH109: base images of the stages that end in the image, pinned by digest or not. */
+/** BH109: base images of the stages that end in the image, pinned by digest or not. BH106: ADD from a URL without a checksum. */
 const dockerfile_DIGEST = /@[a-z0-9]+(?:[+._-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/;
 function tagOf(reference) {
     const lastSlash = reference.lastIndexOf('/');
@@ -52977,6 +52989,23 @@ function checkDockerfile(dockerfile, text) {
                     file: dockerfile,
                     line: stage.fromLine,
                 }));
+            }
+        }
+        for (const add of stage.adds) {
+            if (add.checksum)
+                continue;
+            for (const source of add.sources) {
+                if (!/^https?:\/\//i.test(source))
+                    continue;
+                let shown = source;
+                try {
+                    const url = new URL(source);
+                    shown = `${url.protocol}//${url.host}${url.pathname}`;
+                }
+                catch {
+                    // An unparsable URL is shown as written, minus nothing: it holds no query to hide.
+                }
+                findings.push(builtinFinding('BH106', subject, { message: `ADD ${shown} fetches a file without a checksum: download and verify it, or use ADD --checksum=sha256:….`, subject: `add:${shown}`, file: dockerfile, line: add.line }));
             }
         }
         for (const copy of stage.copiesFrom) {

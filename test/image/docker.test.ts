@@ -2,13 +2,15 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readImage } from '../../src/image/read.js';
 import { checkImage, contentWanted, scanDockerfile } from '../../src/scanners/builtin/index.js';
 import { parseImageTarget } from '../../src/targets.js';
 import { runCli } from '../../src/cli.js';
 import { tempDir } from '../helpers.js';
-import { docker, testDocker } from '../support/docker.js';
+import { docker, dockerAsync, testDocker } from '../support/docker.js';
 import { multitoolProblems, schemaErrors } from '../support/sarif.js';
 import { tar } from '../support/tarWriter.js';
 
@@ -25,7 +27,7 @@ const NPM_TOKEN = `npm_${'a1B2c3D4e5'.repeat(3)}Zy9X8w`;
 const DB_PASSWORD = 's3cr3t-Hunter2-prod';
 const AWS_SECRET = 'q8Jr3Lk2Vn7Tz1Wp4Xs6Yd9Fb0Hc5Gm2Nq7Re3Ut';
 
-const RISKY = `FROM bulkhead-test/bookworm:minbase
+const risky = (port: number) => `FROM bulkhead-test/bookworm:minbase
 ARG NPM_TOKEN
 ENV DB_PASSWORD=${DB_PASSWORD}
 RUN echo "token of \${#NPM_TOKEN} characters" >/dev/null
@@ -42,6 +44,7 @@ RUN mkdir -p /srv/app/uploads && chmod 0777 /srv/app/uploads \\
  && mkdir -p /etc/sudoers.d && echo 'dev ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/dev \\
  && mkdir -p /var/lib/apt/lists && echo cached > /var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_InRelease
 ADD caps.tar /
+ADD http://127.0.0.1:${port}/tool.sh /opt/tool.sh
 VOLUME /var/run/docker.sock
 `;
 
@@ -77,8 +80,13 @@ describe.skipIf(!env.host)('real images from a real Docker engine', () => {
   const host = env.host as string;
   const out = tempDir('bulkhead-images-');
   let riskyContext = '';
+  let RISKY = '';
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    // ADD from a URL: the daemon fetches it (builds have no network, the engine has loopback).
+    const server = createServer((_request, response) => response.end('#!/bin/sh\necho tool\n'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    RISKY = risky((server.address() as AddressInfo).port);
     riskyContext = buildContext(RISKY, {
       id_ecdsa: pem('ec'),
       ssh_host_ed25519_key: pem('ed25519'),
@@ -88,7 +96,11 @@ describe.skipIf(!env.host)('real images from a real Docker engine', () => {
       'repo-git/config': '[core]\n\tbare = false\n',
       'caps.tar': tar([{ name: 'usr/local/bin/pinger', body: '#!/bin/sh\n', mode: 0o755, pax: { 'SCHILY.xattr.security.capability': Buffer.from('0100000200200000000000000000000000000000', 'hex') } }]),
     });
-    docker(host, ['build', '--network=none', '-q', '--build-arg', `NPM_TOKEN=${NPM_TOKEN}`, '-t', 'bulkhead-test/risky:1', riskyContext]);
+    try {
+      await dockerAsync(host, ['build', '--network=none', '-q', '--build-arg', `NPM_TOKEN=${NPM_TOKEN}`, '-t', 'bulkhead-test/risky:1', riskyContext]);
+    } finally {
+      server.close();
+    }
     docker(host, ['build', '--network=none', '-q', '-t', 'bulkhead-test/hardened:1', buildContext(HARDENED, { 'app.sh': '#!/bin/sh\necho ok\n' })]);
     for (const name of ['risky', 'hardened']) {
       docker(host, ['save', '-o', join(out, `${name}.tar`), `bulkhead-test/${name}:1`]);
@@ -145,7 +157,10 @@ describe.skipIf(!env.host)('real images from a real Docker engine', () => {
       const text = readFileSync(join(workspace, file), 'utf8');
       for (const secret of [NPM_TOKEN, DB_PASSWORD, AWS_SECRET]) expect(text, `${file} leaks a secret`).not.toContain(secret);
     }
-    expect((await scanDockerfile('Dockerfile', workspace)).findings.map((f) => f.ruleId)).toEqual(['BH109']);
+    expect((await scanDockerfile('Dockerfile', workspace)).findings.map((f) => [f.ruleId, f.line])).toEqual([
+      ['BH109', 1],
+      ['BH106', RISKY.split('\n').findIndex((l) => l.startsWith('ADD http')) + 1],
+    ]);
   });
 
   it('a missing daemon image is a scanner error that names docker save', async () => {

@@ -89,6 +89,9 @@ describe('BH109 on Dockerfiles', () => {
     ]);
     expect(findings.every((f) => f.file === 'Dockerfile' && f.ruleId === 'BH109')).toBe(true);
     expect(checkDockerfile('Dockerfile', 'FROM scratch\nCOPY a /a\n')).toEqual([]);
+    const adds = checkDockerfile('Dockerfile', 'FROM scratch\nADD https://example.com/t.tgz?sig=abc /opt/\nADD --checksum=sha256:' + 'b'.repeat(64) + ' https://example.com/ok.tgz /opt/\nADD local.tgz /opt/\n');
+    expect(adds.map((f) => [f.ruleId, f.line])).toEqual([['BH106', 2]]);
+    expect(adds[0]?.message).not.toContain('sig=abc');
     expect(checkDockerfile('Dockerfile', 'FROM alpine\n')[0]?.message).toContain('no tag (so latest)');
   });
 });

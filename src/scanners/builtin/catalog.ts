@@ -74,7 +74,7 @@ export const BUILTIN_RULES: readonly BuiltinRule[] = [
     severity: 'low',
     kind: 'hardening',
     title: 'ADD from a remote URL',
-    what: 'The image history shows an `ADD https://…` instruction: a file fetched at build time without a checksum check.',
+    what: 'An `ADD https://…` without `--checksum`: a file fetched at build time and never verified. Found in the Dockerfile (on the ADD line), and in the image history where BuildKit records the URL (the classic builder records only a content hash there).',
     why: 'Whatever the server returns on the day of the build goes into the image, unverified. A compromised or changed download changes your image silently.',
     fix: 'Download with `curl -fsSLO` and verify a pinned checksum in the same RUN, or use `ADD --checksum=sha256:… URL` (Dockerfile 1.6+).',
     references: ['CIS Docker Benchmark 4.9', 'Dockle CIS-DI-0009'],

@@ -2,7 +2,7 @@ import { parseStages, stagesInImage } from '../../dockerfileStages.js';
 import type { Finding } from '../../findings.js';
 import { builtinFinding } from './finding.js';
 
-/** BH109: base images of the stages that end in the image, pinned by digest or not. */
+/** BH109: base images of the stages that end in the image, pinned by digest or not. BH106: ADD from a URL without a checksum. */
 
 const DIGEST = /@[a-z0-9]+(?:[+._-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/;
 
@@ -35,6 +35,20 @@ export function checkDockerfile(dockerfile: string, text: string): Finding[] {
             line: stage.fromLine,
           }),
         );
+      }
+    }
+    for (const add of stage.adds) {
+      if (add.checksum) continue;
+      for (const source of add.sources) {
+        if (!/^https?:\/\//i.test(source)) continue;
+        let shown = source;
+        try {
+          const url = new URL(source);
+          shown = `${url.protocol}//${url.host}${url.pathname}`;
+        } catch {
+          // An unparsable URL is shown as written, minus nothing: it holds no query to hide.
+        }
+        findings.push(builtinFinding('BH106', subject, { message: `ADD ${shown} fetches a file without a checksum: download and verify it, or use ADD --checksum=sha256:….`, subject: `add:${shown}`, file: dockerfile, line: add.line }));
       }
     }
     for (const copy of stage.copiesFrom) {
