@@ -1,4 +1,4 @@
-import { Add, DockerfileParser } from 'dockerfile-ast';
+import { Add, Copy, DockerfileParser, Run, type Heredoc } from 'dockerfile-ast';
 
 /** A Dockerfile's build stages, as far as the image checks and attribution need them. */
 export interface Stage {
@@ -14,7 +14,33 @@ export interface Stage {
   copiesFrom: { line: number; stage?: number; image?: string }[];
   /** ADD instructions: their sources (URLs, paths) and whether `--checksum` pins them. */
   adds: { line: number; sources: string[]; checksum: boolean }[];
+  /** Every instruction after FROM, in order: what image history records, one entry each. */
+  instructions: StageInstruction[];
 }
+
+export interface StageInstruction {
+  /** Upper-case keyword: RUN, COPY … */
+  kind: string;
+  /** 1-based first and last line (continuations and heredocs included). */
+  line: number;
+  endLine: number;
+  /** Arguments with continuations joined and whitespace collapsed (flags included). */
+  text: string;
+  /** Heredoc bodies, collapsed: BuildKit records them inside the RUN. */
+  heredocs: string[];
+  /** COPY --from=<stage or image>. */
+  from?: string;
+  /** The instruction as a reader sees it, on one line. */
+  display: string;
+}
+
+function heredocBody(heredoc: Heredoc, lines: readonly string[]): string {
+  const range = heredoc.getContentRange();
+  if (!range) return '';
+  return collapseText(lines.slice(range.start.line, range.end.line + 1).join('\n'));
+}
+
+const collapseText = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
 /** `${VAR}`, `$VAR`, `${VAR:-default}` with the ARGs declared before the first FROM. */
 function substitute(text: string, args: Map<string, string>): string {
@@ -28,6 +54,7 @@ function substitute(text: string, args: Map<string, string>): string {
 
 export function parseStages(text: string): Stage[] {
   const document = DockerfileParser.parse(text);
+  const lines = text.split(/\r?\n/);
   const args = new Map<string, string>();
   for (const arg of document.getInitialARGs()) {
     const property = arg.getProperty();
@@ -54,6 +81,7 @@ export function parseStages(text: string): Stage[] {
       ...(baseStage !== undefined ? { baseStage } : {}),
       copiesFrom: [],
       adds: [],
+      instructions: [],
     };
     stages.push(stage);
     if (name) byName.set(name.toLowerCase(), stage.index);
@@ -68,6 +96,18 @@ export function parseStages(text: string): Stage[] {
     const substituted = substitute(source, args);
     const stage = stageRef(substituted);
     owner.copiesFrom.push(stage !== undefined && stage < owner.index ? { line, stage } : { line, image: substituted });
+  }
+  for (const instruction of document.getInstructions()) {
+    const keyword = instruction.getKeyword().toUpperCase();
+    if (keyword === 'FROM') continue;
+    const range = instruction.getRange();
+    const owner = [...stages].reverse().find((s) => s.fromLine <= range.start.line + 1);
+    if (!owner) continue;
+    const text = collapseText(instruction.getArgumentsContent() ?? '');
+    const heredocs = instruction instanceof Run || instruction instanceof Copy ? instruction.getHeredocs().map((h) => heredocBody(h, lines)) : [];
+    const from = instruction instanceof Copy ? instruction.getFromFlag()?.getValue() : undefined;
+    const display = collapseText(`${keyword} ${text}`);
+    owner.instructions.push({ kind: keyword, line: range.start.line + 1, endLine: range.end.line + 1, text, heredocs, ...(from ? { from } : {}), display: display.length > 100 ? `${display.slice(0, 99)}…` : display });
   }
   for (const instruction of document.getInstructions()) {
     if (!(instruction instanceof Add)) continue;

@@ -47,6 +47,22 @@ export interface Finding {
   fixStatus?: string;
   cvss?: number;
   fingerprint: string;
+  /** What in the build brought this finding in, once attribution knows (see src/attribution). */
+  introducedBy?: Introduction;
+  /** Other layers that matter to the finding (e.g. the one that deleted a secret), by diffID. */
+  relatedLayers?: { layer: string; role: string }[];
+  /** Other Dockerfile lines that matter to the finding, after attribution. */
+  relatedLines?: { file: string; line: number; role: string }[];
+}
+
+export interface Introduction {
+  /** `instruction`: a Dockerfile line; `base`: the base image; `history`: only the history entry is known. */
+  kind: 'instruction' | 'base' | 'history';
+  /** The instruction as written, or the history entry as an instruction. */
+  instruction: string;
+  stage?: string;
+  copiedFrom?: string;
+  baseImage?: string;
 }
 
 export type Verdict = 'fails-gate' | 'below-threshold' | 'suppressed';

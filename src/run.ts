@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Config } from './config.js';
+import { placeImageFindings } from './attribution/apply.js';
 import { finalFromLine } from './dockerfile.js';
 import { UsageError } from './errors.js';
-import type { Decision, Finding, Tool } from './findings.js';
+import type { Decision, Tool } from './findings.js';
 import { applyPolicy, todayUtc, type PolicyOutcome } from './policy/decide.js';
 import { loadPolicy, type BaselineSource, type ResolvedPolicy } from './policy/load.js';
 import { gate, type GateOutcome } from './policy/gate.js';
@@ -98,29 +99,23 @@ async function noScannerRunner(config: Config): Promise<ScanResult[]> {
 }
 
 /**
- * Until attribution knows the instruction, an image finding sits on the FROM line of the final
- * stage of the Dockerfile that built the image: the Dockerfile given at the same position as the
- * image, or the only Dockerfile given.
+ * Image findings go on the Dockerfile line that brought them in (src/attribution). The
+ * Dockerfile of an image is the one given at the same position as the image, or the only one.
  */
-async function locateImageFindings(config: Config, results: ScanResult[]): Promise<ScanResult[]> {
-  const fromLines = new Map<string, number>();
+async function locateImageFindings(config: Config, results: ScanResult[], notes: string[]): Promise<ScanResult[]> {
+  const sources = new Map<string, { path: string; text: string; fromLine: number }>();
   for (const dockerfile of config.dockerfiles) {
     const text = await readFile(resolve(config.workspace, dockerfile), 'utf8');
-    fromLines.set(dockerfile, finalFromLine(text) ?? 1);
+    sources.set(dockerfile, { path: dockerfile, text, fromLine: finalFromLine(text) ?? 1 });
   }
-  const dockerfileFor = (imageKey: string): string | undefined => {
-    if (config.dockerfiles.length === 1) return config.dockerfiles[0];
+  const dockerfileFor = (imageKey: string) => {
+    if (config.dockerfiles.length === 1) return sources.get(config.dockerfiles[0] as string);
     const index = config.images.findIndex((i) => i.key === imageKey);
-    return index >= 0 && config.images.length === config.dockerfiles.length ? config.dockerfiles[index] : undefined;
+    return index >= 0 && config.images.length === config.dockerfiles.length ? sources.get(config.dockerfiles[index] as string) : undefined;
   };
-  return results.map((result) => {
-    if (result.tool === 'hadolint') return result;
-    const dockerfile = dockerfileFor(result.key);
-    if (!dockerfile) return result;
-    const place = (finding: Finding): Finding =>
-      finding.file !== undefined ? finding : { ...finding, file: dockerfile, line: fromLines.get(dockerfile) ?? 1 };
-    return { ...result, findings: result.findings.map(place) };
-  });
+  const placed = placeImageFindings(results, dockerfileFor);
+  notes.push(...placed.notes);
+  return placed.results;
 }
 
 export interface RunOptions {
@@ -148,7 +143,7 @@ export async function runScan(config: Config, logger: Logger, options: RunOption
     for (const warning of result.warnings) notes.push(`${result.tool} (${result.target}): ${warning}`);
     logger.info(`${result.tool} ${result.target}: ${result.status === 'ok' ? `${result.findings.length} findings` : `failed: ${result.error}`}`);
   }
-  const results = await locateImageFindings(config, collected);
+  const results = await locateImageFindings(config, collected, notes);
   // Policy may change a finding's severity (an override): results carry the findings as decided.
   const policyOutcome = applyPolicy(results.flatMap((r) => r.findings), { ...policy.gate, today: todayUtc(now()) });
   const decided = new Map(results.flatMap((r) => r.findings).map((finding, i) => [finding, policyOutcome.decisions[i]?.finding ?? finding]));

@@ -49570,6 +49570,386 @@ function renderTable(input) {
     return lines.join('\n');
 }
 
+// EXTERNAL MODULE: ./node_modules/dockerfile-ast/lib/main.js
+var main = __nccwpck_require__(8390);
+;// CONCATENATED MODULE: ./src/dockerfileStages.ts
+
+function heredocBody(heredoc, lines) {
+    const range = heredoc.getContentRange();
+    if (!range)
+        return '';
+    return collapseText(lines.slice(range.start.line, range.end.line + 1).join('\n'));
+}
+const collapseText = (text) => text.replace(/\s+/g, ' ').trim();
+/** `${VAR}`, `$VAR`, `${VAR:-default}` with the ARGs declared before the first FROM. */
+function substitute(text, args) {
+    return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced, fallback, bare) => {
+        const name = braced ?? bare ?? '';
+        const value = args.get(name);
+        if (value !== undefined && value !== '')
+            return value;
+        return fallback ?? whole;
+    });
+}
+function parseStages(text) {
+    const document = main.DockerfileParser.parse(text);
+    const lines = text.split(/\r?\n/);
+    const args = new Map();
+    for (const arg of document.getInitialARGs()) {
+        const property = arg.getProperty();
+        const name = property?.getName();
+        if (name)
+            args.set(name, property?.getValue() ?? '');
+    }
+    const stages = [];
+    const byName = new Map();
+    const stageRef = (ref) => {
+        const lower = ref.toLowerCase();
+        if (byName.has(lower))
+            return byName.get(lower);
+        if (/^\d+$/.test(ref) && Number(ref) < stages.length)
+            return Number(ref);
+        return undefined;
+    };
+    for (const from of document.getFROMs()) {
+        const name = from.getBuildStage() ?? undefined;
+        const base = substitute(from.getImage() ?? '', args);
+        const baseStage = stageRef(base);
+        const stage = {
+            index: stages.length,
+            ...(name ? { name } : {}),
+            base,
+            fromLine: from.getRange().start.line + 1,
+            ...(baseStage !== undefined ? { baseStage } : {}),
+            copiesFrom: [],
+            adds: [],
+            instructions: [],
+        };
+        stages.push(stage);
+        if (name)
+            byName.set(name.toLowerCase(), stage.index);
+    }
+    // COPY --from belongs to the stage whose FROM precedes it.
+    for (const copy of document.getCOPYs()) {
+        const source = copy.getFromFlag()?.getValue();
+        if (!source)
+            continue;
+        const line = copy.getRange().start.line + 1;
+        const owner = [...stages].reverse().find((s) => s.fromLine <= line);
+        if (!owner)
+            continue;
+        const substituted = substitute(source, args);
+        const stage = stageRef(substituted);
+        owner.copiesFrom.push(stage !== undefined && stage < owner.index ? { line, stage } : { line, image: substituted });
+    }
+    for (const instruction of document.getInstructions()) {
+        const keyword = instruction.getKeyword().toUpperCase();
+        if (keyword === 'FROM')
+            continue;
+        const range = instruction.getRange();
+        const owner = [...stages].reverse().find((s) => s.fromLine <= range.start.line + 1);
+        if (!owner)
+            continue;
+        const text = collapseText(instruction.getArgumentsContent() ?? '');
+        const heredocs = instruction instanceof main.Run || instruction instanceof main.Copy ? instruction.getHeredocs().map((h) => heredocBody(h, lines)) : [];
+        const from = instruction instanceof main.Copy ? instruction.getFromFlag()?.getValue() : undefined;
+        const display = collapseText(`${keyword} ${text}`);
+        owner.instructions.push({ kind: keyword, line: range.start.line + 1, endLine: range.end.line + 1, text, heredocs, ...(from ? { from } : {}), display: display.length > 100 ? `${display.slice(0, 99)}…` : display });
+    }
+    for (const instruction of document.getInstructions()) {
+        if (!(instruction instanceof main.Add))
+            continue;
+        const line = instruction.getRange().start.line + 1;
+        const owner = [...stages].reverse().find((s) => s.fromLine <= line);
+        if (!owner)
+            continue;
+        const values = instruction.getArguments().map((a) => a.getValue().replace(/^\[|\]$|,$/g, '').replace(/^"(.*)"$/, '$1'));
+        const checksum = instruction.getFlags().some((f) => f.getName() === 'checksum');
+        owner.adds.push({ line, sources: values.slice(0, -1).map((v) => substitute(v, args)), checksum });
+    }
+    return stages;
+}
+/** Stages whose content ends up in the final image: the last stage, its FROM chain, and what they COPY --from. */
+function stagesInImage(stages) {
+    const last = stages[stages.length - 1];
+    if (!last)
+        return [];
+    const seen = new Set();
+    const queue = [last.index];
+    while (queue.length > 0) {
+        const index = queue.pop();
+        if (seen.has(index))
+            continue;
+        seen.add(index);
+        const stage = stages[index];
+        if (stage.baseStage !== undefined)
+            queue.push(stage.baseStage);
+        for (const copy of stage.copiesFrom)
+            if (copy.stage !== undefined)
+                queue.push(copy.stage);
+    }
+    return stages.filter((s) => seen.has(s.index));
+}
+
+;// CONCATENATED MODULE: ./src/attribution/history.ts
+/**
+ * Image history entries (`created_by`) as the Dockerfile instructions they record, for both
+ * builders:
+ *   classic   `/bin/sh -c #(nop)  ENV A=b`, `/bin/sh -c #(nop) COPY file:<hash> in /app`,
+ *             `|1 TOKEN=x /bin/sh -c make` (RUN with build args), `/bin/sh -c make` (RUN)
+ *   BuildKit  `RUN /bin/sh -c make # buildkit`, `RUN |2 A=1 B=2 /bin/sh -c make # buildkit`,
+ *             `COPY --from=build /out /app # buildkit`, `ENV A=b`, `WORKDIR /app` …
+ */
+const INSTRUCTIONS = new Set(['RUN', 'COPY', 'ADD', 'ENV', 'ARG', 'WORKDIR', 'USER', 'EXPOSE', 'CMD', 'ENTRYPOINT', 'LABEL', 'VOLUME', 'HEALTHCHECK', 'SHELL', 'STOPSIGNAL', 'ONBUILD', 'MAINTAINER']);
+const collapse = (text) => text.replace(/\s+/g, ' ').trim();
+/** `|2 A=1 B=two words? …` : build args that the builder put before the shell. */
+function stripBuildArgs(text) {
+    const match = /^\|(\d+)\s+/.exec(text);
+    if (!match)
+        return text;
+    let rest = text.slice(match[0].length);
+    const count = Number(match[1]);
+    for (let i = 0; i < count; i++) {
+        const arg = /^[A-Za-z_][A-Za-z0-9_]*=(?:"[^"]*"|'[^']*'|\S*)\s*/.exec(rest);
+        if (!arg)
+            break;
+        rest = rest.slice(arg[0].length);
+    }
+    return rest;
+}
+function shellCommand(text) {
+    const shell = /^(?:\/bin\/sh|\/bin\/bash|sh|bash|cmd \/S \/C|powershell -command)\s+-c\s+/i.exec(text);
+    return shell ? text.slice(shell[0].length) : undefined;
+}
+function classifyHistory(createdBy) {
+    let text = createdBy.trim();
+    const buildkit = / # buildkit$/.test(text);
+    if (buildkit)
+        text = text.replace(/ # buildkit$/, '');
+    const nop = /^\/bin\/sh -c #\(nop\)\s+/.exec(text);
+    if (nop) {
+        const rest = text.slice(nop[0].length);
+        const word = /^(\S+)\s*/.exec(rest);
+        const kind = word?.[1]?.toUpperCase() ?? 'UNKNOWN';
+        return { kind: INSTRUCTIONS.has(kind) ? kind : 'UNKNOWN', text: collapse(rest.slice(word?.[0].length ?? 0)), builder: 'classic' };
+    }
+    const word = /^([A-Z]+)\s+/.exec(text);
+    if (word && INSTRUCTIONS.has(word[1])) {
+        const kind = word[1];
+        let rest = text.slice(word[0].length);
+        if (kind === 'RUN') {
+            rest = stripBuildArgs(rest);
+            rest = shellCommand(rest) ?? rest;
+        }
+        return { kind, text: collapse(rest), builder: buildkit ? 'buildkit' : 'unknown' };
+    }
+    const command = shellCommand(stripBuildArgs(text));
+    if (command !== undefined)
+        return { kind: 'RUN', text: collapse(command), builder: buildkit ? 'buildkit' : 'classic' };
+    return { kind: 'UNKNOWN', text: collapse(text), builder: 'unknown' };
+}
+/** How a history step reads in a message: "RUN apt-get install -y curl", cut to `max`. */
+function describeStep(step, max = 80) {
+    const text = step.kind === 'UNKNOWN' ? step.text : `${step.kind} ${step.text}`;
+    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+;// CONCATENATED MODULE: ./src/attribution/align.ts
+
+
+/** The final stage and the stages it is built FROM, root first: their instructions are the image's own history. */
+function chainOf(stages) {
+    const chain = [];
+    let current = stages[stages.length - 1];
+    const seen = new Set();
+    while (current && !seen.has(current.index)) {
+        seen.add(current.index);
+        chain.unshift(current);
+        current = current.baseStage !== undefined ? stages[current.baseStage] : undefined;
+    }
+    return chain;
+}
+function runText(text) {
+    let rest = text;
+    // RUN --mount=… --network=… flags are not recorded in history.
+    for (;;) {
+        const flag = /^--[a-z-]+(?:=\S*)?\s+/.exec(rest);
+        if (!flag)
+            break;
+        rest = rest.slice(flag[0].length);
+    }
+    if (rest.startsWith('[')) {
+        try {
+            const parts = JSON.parse(rest);
+            if (Array.isArray(parts))
+                return collapse(parts.map(String).join(' '));
+        }
+        catch {
+            // Not JSON after all: compare as written.
+        }
+    }
+    return collapse(rest);
+}
+function stepMatches(step, instruction) {
+    if (step.kind !== instruction.kind)
+        return false;
+    if (step.kind !== 'RUN')
+        return true;
+    const written = runText(instruction.text);
+    if (step.text === written)
+        return true;
+    const exec = /^\[.*\]$/.exec(step.text) ? runText(step.text) : undefined;
+    if (exec === written)
+        return true;
+    // A heredoc RUN: BuildKit records the script inside the command.
+    return instruction.heredocs.length > 0 && instruction.heredocs.every((body) => body === '' || step.text.includes(body));
+}
+/**
+ * Aligns the image history with the Dockerfile from the last instruction backwards: every
+ * instruction of the final stage's chain must meet a history entry of its kind (and, for RUN,
+ * its command) in order; what is left before them is the base image. Anything else means the
+ * Dockerfile is not the one that built the image, and nothing is attributed.
+ */
+function attribute(image, dockerfile) {
+    const steps = image.history.map((h) => classifyHistory(h.createdBy));
+    const withLayers = image.history.flatMap((h, i) => (h.emptyLayer ? [] : [i]));
+    if (!dockerfile) {
+        const layers = new Map();
+        if (withLayers.length === image.diffIds.length)
+            withLayers.forEach((entry, n) => layers.set(image.diffIds[n], describeStep(steps[entry])));
+        return { kind: 'history-only', layers };
+    }
+    const stages = parseStages(dockerfile.text);
+    const final = stages[stages.length - 1];
+    if (!final)
+        return { kind: 'mismatch', dockerfile: dockerfile.path, reason: 'it has no FROM instruction', finalFromLine: 1 };
+    const mismatch = (reason) => ({ kind: 'mismatch', dockerfile: dockerfile.path, reason, finalFromLine: final.fromLine });
+    if (withLayers.length !== image.diffIds.length)
+        return mismatch(`the image's history names ${withLayers.length} layers but it has ${image.diffIds.length}`);
+    const chain = chainOf(stages);
+    const root = chain[0];
+    const instructions = chain.flatMap((stage) => stage.instructions.map((i) => ({ ...i, ...(stage.name ? { stageName: stage.name } : {}), final: stage === final })));
+    const assigned = new Map();
+    let h = steps.length - 1;
+    for (let j = instructions.length - 1; j >= 0; j--) {
+        const instruction = instructions[j];
+        const step = steps[h];
+        if (step && stepMatches(step, instruction)) {
+            assigned.set(h, instruction);
+            h -= 1;
+            continue;
+        }
+        // Builders differ on whether ARG leaves an entry; a missing one is no evidence either way.
+        if (instruction.kind === 'ARG')
+            continue;
+        const found = step ? describeStep(step, 60) : 'nothing';
+        return mismatch(`line ${instruction.line} (${instruction.display.slice(0, 60)}) meets ${found} in the image's history`);
+    }
+    const baseImage = root.base;
+    const layers = new Map();
+    withLayers.forEach((entry, n) => {
+        const diffId = image.diffIds[n];
+        const instruction = assigned.get(entry);
+        if (instruction) {
+            layers.set(diffId, {
+                kind: 'instruction',
+                line: instruction.line,
+                instruction: instruction.display,
+                ...(instruction.stageName && !instruction.final ? { stage: instruction.stageName } : {}),
+                ...(instruction.from ? { copiedFrom: instruction.from } : {}),
+            });
+        }
+        else {
+            layers.set(diffId, { kind: 'base', line: root.fromLine, instruction: `FROM ${baseImage}`, baseImage });
+        }
+    });
+    return { kind: 'matched', dockerfile: dockerfile.path, layers, finalFromLine: final.fromLine, baseImage, baseFromLine: root.fromLine };
+}
+
+;// CONCATENATED MODULE: ./src/attribution/apply.ts
+
+function sentence(text) {
+    const trimmed = text.trim();
+    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+function introduction(origin) {
+    return origin.kind === 'base'
+        ? { kind: 'base', instruction: origin.instruction, ...(origin.baseImage ? { baseImage: origin.baseImage } : {}) }
+        : { kind: 'instruction', instruction: origin.instruction, ...(origin.stage ? { stage: origin.stage } : {}), ...(origin.copiedFrom ? { copiedFrom: origin.copiedFrom } : {}) };
+}
+function describeOrigin(origin, dockerfile) {
+    if (origin.kind === 'base')
+        return `From the base image ${origin.baseImage ?? ''} (${dockerfile}:${origin.line}).`;
+    const stage = origin.stage ? ` in stage ${origin.stage}` : '';
+    const copied = origin.copiedFrom ? `, copied from stage ${origin.copiedFrom}` : '';
+    return `Came in with \`${origin.instruction}\` at ${dockerfile}:${origin.line}${stage}${copied}.`;
+}
+/** One finding placed by an attribution: file, line, what introduced it, and a sentence saying so. */
+function placeFinding(finding, attribution, fallback) {
+    if (finding.file !== undefined)
+        return finding;
+    if (attribution?.kind === 'matched') {
+        const origin = finding.layer ? attribution.layers.get(finding.layer) : undefined;
+        const related = (finding.relatedLayers ?? []).flatMap((r) => {
+            const other = attribution.layers.get(r.layer);
+            return other ? [{ file: attribution.dockerfile, line: other.line, role: r.role, instruction: other.instruction }] : [];
+        });
+        const relatedText = related.map((r) => ` ${r.role[0]?.toUpperCase()}${r.role.slice(1)} by \`${r.instruction}\` at ${r.file}:${r.line}.`).join('');
+        if (origin) {
+            return {
+                ...finding,
+                file: attribution.dockerfile,
+                line: origin.line,
+                introducedBy: introduction(origin),
+                message: `${sentence(finding.message)} ${describeOrigin(origin, attribution.dockerfile)}${relatedText}`,
+                ...(related.length > 0 ? { relatedLines: related.map(({ file, line, role }) => ({ file, line, role })) } : {}),
+            };
+        }
+        return { ...finding, file: attribution.dockerfile, line: attribution.finalFromLine };
+    }
+    if (attribution?.kind === 'history-only' && finding.layer) {
+        const step = attribution.layers.get(finding.layer);
+        if (step) {
+            const placed = { ...finding, introducedBy: { kind: 'history', instruction: step }, message: `${sentence(finding.message)} Created by: \`${step}\`.` };
+            return fallback ? { ...placed, file: fallback.path, line: fallback.fromLine } : placed;
+        }
+    }
+    return fallback ? { ...finding, file: fallback.path, line: fallback.fromLine } : finding;
+}
+/**
+ * Puts every image finding on the Dockerfile line that brought it in. `dockerfileFor` names the
+ * Dockerfile given for an image key (if any); `fromLine` is the final FROM line used when the
+ * Dockerfile does not match the image.
+ */
+function placeImageFindings(results, dockerfileFor) {
+    const notes = [];
+    const histories = new Map();
+    for (const result of results)
+        if (result.imageHistory && !histories.has(result.key))
+            histories.set(result.key, result.imageHistory);
+    const attributions = new Map();
+    const attributionFor = (key) => {
+        if (attributions.has(key))
+            return attributions.get(key);
+        const history = histories.get(key);
+        const dockerfile = dockerfileFor(key);
+        const attribution = history ? attribute(history, dockerfile) : undefined;
+        if (attribution?.kind === 'mismatch') {
+            notes.push(`${attribution.dockerfile} does not match the image ${key} (${attribution.reason}): edited since the build, or another Dockerfile. Its image findings sit on the FROM line (line ${attribution.finalFromLine}).`);
+        }
+        attributions.set(key, attribution);
+        return attribution;
+    };
+    const placed = results.map((result) => {
+        if (result.tool === 'hadolint' || result.findings.every((f) => f.file !== undefined))
+            return result;
+        const attribution = attributionFor(result.key);
+        const fallback = dockerfileFor(result.key);
+        return { ...result, findings: result.findings.map((f) => placeFinding(f, attribution, fallback)) };
+    });
+    return { results: placed, notes };
+}
+
 ;// CONCATENATED MODULE: ./src/dockerfile.ts
 /**
  * Line of the final stage's FROM instruction (1-based), or undefined when the text has none.
@@ -51009,7 +51389,7 @@ function toUri(path) {
         .map((segment) => encodeURIComponent(segment))
         .join('/');
 }
-function sentence(text) {
+function sarif_sentence(text) {
     const trimmed = text.trim();
     return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
@@ -51034,11 +51414,11 @@ function buildRule(decisions) {
     return {
         id: finding.ruleId,
         name: ruleName(finding.ruleId, title),
-        shortDescription: { text: sentence(title.length > 1000 ? `${title.slice(0, 997)}...` : title) },
-        fullDescription: { text: sentence(description.length > 4000 ? `${description.slice(0, 3997)}...` : description) },
+        shortDescription: { text: sarif_sentence(title.length > 1000 ? `${title.slice(0, 997)}...` : title) },
+        fullDescription: { text: sarif_sentence(description.length > 4000 ? `${description.slice(0, 3997)}...` : description) },
         ...(finding.helpUri ? { helpUri: finding.helpUri } : {}),
         help: {
-            text: `${sentence(description)} ${fix}${more}`,
+            text: `${sarif_sentence(description)} ${fix}${more}`,
             markdown: `**${escapeMarkdown(title)}**\n\n${escapeMarkdown(description)}\n\n${fix}` +
                 (finding.helpUri ? `\n\n[${escapeMarkdown(finding.ruleId)}](${encodeURI(finding.helpUri)})` : ''),
         },
@@ -51059,7 +51439,7 @@ function buildResult(decision, ruleIndex, fallbackUri) {
         reason: decision.reason,
         kind: finding.kind,
     };
-    for (const key of ['image', 'layer', 'path', 'pkg', 'cvss', 'fixStatus']) {
+    for (const key of ['image', 'layer', 'path', 'pkg', 'cvss', 'fixStatus', 'introducedBy']) {
         if (finding[key] !== undefined)
             properties[key] = finding[key];
     }
@@ -51067,9 +51447,18 @@ function buildResult(decision, ruleIndex, fallbackUri) {
         ruleId: finding.ruleId,
         ruleIndex,
         level: levelOf(finding.severity),
-        message: { text: sentence(finding.message) },
+        message: { text: sarif_sentence(finding.message) },
         locations: [{ physicalLocation: { artifactLocation: { uri }, region: { startLine: Math.max(1, finding.line ?? 1) } } }],
         partialFingerprints: { 'bulkhead/v1': finding.fingerprint, primaryLocationLineHash: `${finding.fingerprint}:1` },
+        ...(finding.relatedLines && finding.relatedLines.length > 0
+            ? {
+                relatedLocations: finding.relatedLines.map((r, i) => ({
+                    id: i + 1,
+                    message: { text: `${r.role[0]?.toUpperCase() ?? ''}${r.role.slice(1)} here.` },
+                    physicalLocation: { artifactLocation: { uri: toUri(r.file) }, region: { startLine: Math.max(1, r.line) } },
+                })),
+            }
+            : {}),
         ...(decision.verdict === 'suppressed'
             ? { suppressions: [{ kind: 'external', status: 'accepted', justification: decision.reason }] }
             : {}),
@@ -51124,7 +51513,7 @@ function buildRun(plan, input, maxResults) {
             invocations: [
                 result.status === 'ok'
                     ? { executionSuccessful: true }
-                    : { executionSuccessful: false, toolExecutionNotifications: [{ level: 'error', message: { text: sentence(result.error ?? `${result.tool} failed`) } }] },
+                    : { executionSuccessful: false, toolExecutionNotifications: [{ level: 'error', message: { text: sarif_sentence(result.error ?? `${result.tool} failed`) } }] },
             ],
             results,
             properties,
@@ -51551,6 +51940,7 @@ async function trivyFromReport(file, displayName) {
             durationMs: performance.now() - started,
             findings: report.findings,
             warnings: report.warnings,
+            ...(report.diffIds.length > 0 ? { imageHistory: { diffIds: report.diffIds, history: report.history } } : {}),
         },
     };
 }
@@ -52751,6 +53141,10 @@ const BULKHEAD_VERSION = '0.1.0';
 function builtinFinding(ruleId, image, detail) {
     const rule = builtinRule(ruleId);
     const diffId = detail.layer !== undefined ? image.model?.layers[detail.layer]?.diffId : undefined;
+    const related = (detail.related ?? []).flatMap((r) => {
+        const layer = image.model?.layers[r.layer]?.diffId;
+        return layer ? [{ layer, role: r.role }] : [];
+    });
     return {
         tool: 'bulkhead',
         ruleId,
@@ -52766,6 +53160,7 @@ function builtinFinding(ruleId, image, detail) {
         ...(detail.file !== undefined ? { file: detail.file } : {}),
         ...(detail.line !== undefined ? { line: detail.line } : {}),
         fingerprint: fingerprintOf(['bulkhead', ruleId, image.key, detail.subject ?? detail.path ?? '']),
+        ...(related.length > 0 ? { relatedLayers: related } : {}),
     };
 }
 /** "layer 3 (RUN apt-get install …)": how messages name a layer. */
@@ -52857,104 +53252,6 @@ function checkAccounts(image) {
     duplicates(users, 'UID', 'etc/passwd', passwd?.layer);
     duplicates(rows(group?.text), 'GID', 'etc/group', group?.layer);
     return findings;
-}
-
-// EXTERNAL MODULE: ./node_modules/dockerfile-ast/lib/main.js
-var main = __nccwpck_require__(8390);
-;// CONCATENATED MODULE: ./src/dockerfileStages.ts
-
-/** `${VAR}`, `$VAR`, `${VAR:-default}` with the ARGs declared before the first FROM. */
-function substitute(text, args) {
-    return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced, fallback, bare) => {
-        const name = braced ?? bare ?? '';
-        const value = args.get(name);
-        if (value !== undefined && value !== '')
-            return value;
-        return fallback ?? whole;
-    });
-}
-function parseStages(text) {
-    const document = main.DockerfileParser.parse(text);
-    const args = new Map();
-    for (const arg of document.getInitialARGs()) {
-        const property = arg.getProperty();
-        const name = property?.getName();
-        if (name)
-            args.set(name, property?.getValue() ?? '');
-    }
-    const stages = [];
-    const byName = new Map();
-    const stageRef = (ref) => {
-        const lower = ref.toLowerCase();
-        if (byName.has(lower))
-            return byName.get(lower);
-        if (/^\d+$/.test(ref) && Number(ref) < stages.length)
-            return Number(ref);
-        return undefined;
-    };
-    for (const from of document.getFROMs()) {
-        const name = from.getBuildStage() ?? undefined;
-        const base = substitute(from.getImage() ?? '', args);
-        const baseStage = stageRef(base);
-        const stage = {
-            index: stages.length,
-            ...(name ? { name } : {}),
-            base,
-            fromLine: from.getRange().start.line + 1,
-            ...(baseStage !== undefined ? { baseStage } : {}),
-            copiesFrom: [],
-            adds: [],
-        };
-        stages.push(stage);
-        if (name)
-            byName.set(name.toLowerCase(), stage.index);
-    }
-    // COPY --from belongs to the stage whose FROM precedes it.
-    for (const copy of document.getCOPYs()) {
-        const source = copy.getFromFlag()?.getValue();
-        if (!source)
-            continue;
-        const line = copy.getRange().start.line + 1;
-        const owner = [...stages].reverse().find((s) => s.fromLine <= line);
-        if (!owner)
-            continue;
-        const substituted = substitute(source, args);
-        const stage = stageRef(substituted);
-        owner.copiesFrom.push(stage !== undefined && stage < owner.index ? { line, stage } : { line, image: substituted });
-    }
-    for (const instruction of document.getInstructions()) {
-        if (!(instruction instanceof main.Add))
-            continue;
-        const line = instruction.getRange().start.line + 1;
-        const owner = [...stages].reverse().find((s) => s.fromLine <= line);
-        if (!owner)
-            continue;
-        const values = instruction.getArguments().map((a) => a.getValue().replace(/^\[|\]$|,$/g, '').replace(/^"(.*)"$/, '$1'));
-        const checksum = instruction.getFlags().some((f) => f.getName() === 'checksum');
-        owner.adds.push({ line, sources: values.slice(0, -1).map((v) => substitute(v, args)), checksum });
-    }
-    return stages;
-}
-/** Stages whose content ends up in the final image: the last stage, its FROM chain, and what they COPY --from. */
-function stagesInImage(stages) {
-    const last = stages[stages.length - 1];
-    if (!last)
-        return [];
-    const seen = new Set();
-    const queue = [last.index];
-    while (queue.length > 0) {
-        const index = queue.pop();
-        if (seen.has(index))
-            continue;
-        seen.add(index);
-        const stage = stages[index];
-        if (stage.baseStage !== undefined)
-            queue.push(stage.baseStage);
-        for (const copy of stage.copiesFrom)
-            if (copy.stage !== undefined)
-                queue.push(copy.stage);
-    }
-    return stages.filter((s) => seen.has(s.index));
 }
 
 ;// CONCATENATED MODULE: ./src/scanners/builtin/dockerfile.ts
@@ -61706,6 +62003,7 @@ async function checkSecretFiles(image) {
             path: hidden.file.path,
             layer: hidden.layer,
             subject: `${hidden.file.path}@${hidden.file.contentHash ?? ''}`,
+            related: [{ layer: hidden.hiddenBy, role: hidden.how }],
         }));
     }
     return findings;
@@ -61751,7 +62049,8 @@ async function scanImage(target, config) {
         const model = await readImage(located, { wanted: contentWanted, platform: config.platform });
         const findings = await checkImage({ input: target.input, key: target.key, model });
         const warnings = [...model.notes];
-        return { result: { ...base, status: 'ok', durationMs: Date.now() - started, findings, warnings }, model };
+        const imageHistory = { diffIds: model.config.diffIds, history: model.config.history.map((h) => ({ createdBy: h.createdBy, emptyLayer: h.emptyLayer })) };
+        return { result: { ...base, status: 'ok', durationMs: Date.now() - started, findings, warnings, imageHistory }, model };
     }
     catch (error) {
         const message = error instanceof ImageReadError ? error.message : `reading ${target.input} failed: ${error instanceof Error ? error.message : String(error)}`;
@@ -61787,6 +62086,7 @@ function scannersToRun(config) {
 }
 
 ;// CONCATENATED MODULE: ./src/run.ts
+
 
 
 
@@ -61869,31 +62169,24 @@ async function noScannerRunner(config) {
     ];
 }
 /**
- * Until attribution knows the instruction, an image finding sits on the FROM line of the final
- * stage of the Dockerfile that built the image: the Dockerfile given at the same position as the
- * image, or the only Dockerfile given.
+ * Image findings go on the Dockerfile line that brought them in (src/attribution). The
+ * Dockerfile of an image is the one given at the same position as the image, or the only one.
  */
-async function locateImageFindings(config, results) {
-    const fromLines = new Map();
+async function locateImageFindings(config, results, notes) {
+    const sources = new Map();
     for (const dockerfile of config.dockerfiles) {
         const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_.resolve)(config.workspace, dockerfile), 'utf8');
-        fromLines.set(dockerfile, finalFromLine(text) ?? 1);
+        sources.set(dockerfile, { path: dockerfile, text, fromLine: finalFromLine(text) ?? 1 });
     }
     const dockerfileFor = (imageKey) => {
         if (config.dockerfiles.length === 1)
-            return config.dockerfiles[0];
+            return sources.get(config.dockerfiles[0]);
         const index = config.images.findIndex((i) => i.key === imageKey);
-        return index >= 0 && config.images.length === config.dockerfiles.length ? config.dockerfiles[index] : undefined;
+        return index >= 0 && config.images.length === config.dockerfiles.length ? sources.get(config.dockerfiles[index]) : undefined;
     };
-    return results.map((result) => {
-        if (result.tool === 'hadolint')
-            return result;
-        const dockerfile = dockerfileFor(result.key);
-        if (!dockerfile)
-            return result;
-        const place = (finding) => finding.file !== undefined ? finding : { ...finding, file: dockerfile, line: fromLines.get(dockerfile) ?? 1 };
-        return { ...result, findings: result.findings.map(place) };
-    });
+    const placed = placeImageFindings(results, dockerfileFor);
+    notes.push(...placed.notes);
+    return placed.results;
 }
 async function runScan(config, logger, options = {}) {
     const now = options.now ?? (() => new Date());
@@ -61911,7 +62204,7 @@ async function runScan(config, logger, options = {}) {
             notes.push(`${result.tool} (${result.target}): ${warning}`);
         logger.info(`${result.tool} ${result.target}: ${result.status === 'ok' ? `${result.findings.length} findings` : `failed: ${result.error}`}`);
     }
-    const results = await locateImageFindings(config, collected);
+    const results = await locateImageFindings(config, collected, notes);
     // Policy may change a finding's severity (an override): results carry the findings as decided.
     const policyOutcome = applyPolicy(results.flatMap((r) => r.findings), { ...policy.gate, today: todayUtc(now()) });
     const decided = new Map(results.flatMap((r) => r.findings).map((finding, i) => [finding, policyOutcome.decisions[i]?.finding ?? finding]));
@@ -66158,7 +66451,14 @@ async function runTrivyImage(image, settings, scanner) {
         try {
             const report = parseTrivyReport(documents.length === 1 ? documents[0] : documents);
             return {
-                result: { ...base, status: 'ok', durationMs: ran.durationMs, findings: report.findings, warnings: report.warnings },
+                result: {
+                    ...base,
+                    status: 'ok',
+                    durationMs: ran.durationMs,
+                    findings: report.findings,
+                    warnings: report.warnings,
+                    ...(report.diffIds.length > 0 ? { imageHistory: { diffIds: report.diffIds, history: report.history } } : {}),
+                },
                 process: ran,
                 lockContention: false,
             };

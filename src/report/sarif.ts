@@ -52,6 +52,7 @@ interface SarifResult {
   locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
   partialFingerprints: Record<string, string>;
   suppressions?: { kind: 'external'; status: 'accepted'; justification: string }[];
+  relatedLocations?: { id: number; message: { text: string }; physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
   properties: Record<string, unknown>;
 }
 interface SarifToolComponent {
@@ -168,7 +169,7 @@ function buildResult(decision: Decision, ruleIndex: number, fallbackUri: string)
     reason: decision.reason,
     kind: finding.kind,
   };
-  for (const key of ['image', 'layer', 'path', 'pkg', 'cvss', 'fixStatus'] as const) {
+  for (const key of ['image', 'layer', 'path', 'pkg', 'cvss', 'fixStatus', 'introducedBy'] as const) {
     if (finding[key] !== undefined) properties[key] = finding[key];
   }
   return {
@@ -178,6 +179,15 @@ function buildResult(decision: Decision, ruleIndex: number, fallbackUri: string)
     message: { text: sentence(finding.message) },
     locations: [{ physicalLocation: { artifactLocation: { uri }, region: { startLine: Math.max(1, finding.line ?? 1) } } }],
     partialFingerprints: { 'bulkhead/v1': finding.fingerprint, primaryLocationLineHash: `${finding.fingerprint}:1` },
+    ...(finding.relatedLines && finding.relatedLines.length > 0
+      ? {
+          relatedLocations: finding.relatedLines.map((r, i) => ({
+            id: i + 1,
+            message: { text: `${r.role[0]?.toUpperCase() ?? ''}${r.role.slice(1)} here.` },
+            physicalLocation: { artifactLocation: { uri: toUri(r.file) }, region: { startLine: Math.max(1, r.line) } },
+          })),
+        }
+      : {}),
     ...(decision.verdict === 'suppressed'
       ? { suppressions: [{ kind: 'external' as const, status: 'accepted' as const, justification: decision.reason }] }
       : {}),

@@ -23,6 +23,13 @@ export interface ScanResult {
   scanner?: ScannerRecord;
   /** Trivy's vulnerability database as the scan used it. */
   database?: DatabaseRecord;
+  /** The scanned image's history and layers, for attribution to Dockerfile lines. */
+  imageHistory?: ImageHistory;
+}
+
+export interface ImageHistory {
+  diffIds: readonly string[];
+  history: readonly { createdBy: string; emptyLayer: boolean }[];
 }
 
 export interface ScannerRecord {

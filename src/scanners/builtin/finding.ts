@@ -21,11 +21,17 @@ export interface FindingDetail {
   subject?: string;
   file?: string;
   line?: number;
+  /** Other layers (0-based) that matter, e.g. the one that deleted a secret. */
+  related?: { layer: number; role: string }[];
 }
 
 export function builtinFinding(ruleId: string, image: Pick<ImageSubject, 'input' | 'key'> & { model?: ImageModel }, detail: FindingDetail): Finding {
   const rule = builtinRule(ruleId);
   const diffId = detail.layer !== undefined ? image.model?.layers[detail.layer]?.diffId : undefined;
+  const related = (detail.related ?? []).flatMap((r) => {
+    const layer = image.model?.layers[r.layer]?.diffId;
+    return layer ? [{ layer, role: r.role }] : [];
+  });
   return {
     tool: 'bulkhead',
     ruleId,
@@ -41,6 +47,7 @@ export function builtinFinding(ruleId: string, image: Pick<ImageSubject, 'input'
     ...(detail.file !== undefined ? { file: detail.file } : {}),
     ...(detail.line !== undefined ? { line: detail.line } : {}),
     fingerprint: fingerprintOf(['bulkhead', ruleId, image.key, detail.subject ?? detail.path ?? '']),
+    ...(related.length > 0 ? { relatedLayers: related } : {}),
   };
 }
 

@@ -56,7 +56,8 @@ export async function scanImage(target: ImageTarget, config: Pick<Config, 'works
     const model = await readImage(located, { wanted: contentWanted, platform: config.platform });
     const findings = await checkImage({ input: target.input, key: target.key, model });
     const warnings = [...model.notes];
-    return { result: { ...base, status: 'ok', durationMs: Date.now() - started, findings, warnings }, model };
+    const imageHistory = { diffIds: model.config.diffIds, history: model.config.history.map((h) => ({ createdBy: h.createdBy, emptyLayer: h.emptyLayer })) };
+    return { result: { ...base, status: 'ok', durationMs: Date.now() - started, findings, warnings, imageHistory }, model };
   } catch (error) {
     const message = error instanceof ImageReadError ? error.message : `reading ${target.input} failed: ${error instanceof Error ? error.message : String(error)}`;
     return { result: { ...base, status: 'error', durationMs: Date.now() - started, findings: [], error: message, warnings: [] } };

@@ -145,6 +145,7 @@ export async function checkSecretFiles(image: ImageSubject): Promise<Finding[]> 
         path: hidden.file.path,
         layer: hidden.layer,
         subject: `${hidden.file.path}@${hidden.file.contentHash ?? ''}`,
+        related: [{ layer: hidden.hiddenBy, role: hidden.how }],
       }),
     );
   }

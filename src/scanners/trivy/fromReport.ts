@@ -37,6 +37,7 @@ export async function trivyFromReport(file: string, displayName: string): Promis
       durationMs: performance.now() - started,
       findings: report.findings,
       warnings: report.warnings,
+      ...(report.diffIds.length > 0 ? { imageHistory: { diffIds: report.diffIds, history: report.history } } : {}),
     },
   };
 }

@@ -90,7 +90,14 @@ export async function runTrivyImage(image: ImageTarget, settings: TrivySettings,
     try {
       const report = parseTrivyReport(documents.length === 1 ? documents[0] : documents);
       return {
-        result: { ...base, status: 'ok', durationMs: ran.durationMs, findings: report.findings, warnings: report.warnings },
+        result: {
+          ...base,
+          status: 'ok',
+          durationMs: ran.durationMs,
+          findings: report.findings,
+          warnings: report.warnings,
+          ...(report.diffIds.length > 0 ? { imageHistory: { diffIds: report.diffIds, history: report.history } } : {}),
+        },
         process: ran,
         lockContention: false,
       };

@@ -1,0 +1,94 @@
+import type { Finding, Introduction } from '../findings.js';
+import type { ScanResult } from '../scanners/types.js';
+import { attribute, type Attribution, type LayerOrigin } from './align.js';
+
+/** The Dockerfile that built an image, as far as the inputs say. */
+export interface DockerfileSource {
+  path: string;
+  text: string;
+}
+
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+function introduction(origin: LayerOrigin): Introduction {
+  return origin.kind === 'base'
+    ? { kind: 'base', instruction: origin.instruction, ...(origin.baseImage ? { baseImage: origin.baseImage } : {}) }
+    : { kind: 'instruction', instruction: origin.instruction, ...(origin.stage ? { stage: origin.stage } : {}), ...(origin.copiedFrom ? { copiedFrom: origin.copiedFrom } : {}) };
+}
+
+export function describeOrigin(origin: LayerOrigin, dockerfile: string): string {
+  if (origin.kind === 'base') return `From the base image ${origin.baseImage ?? ''} (${dockerfile}:${origin.line}).`;
+  const stage = origin.stage ? ` in stage ${origin.stage}` : '';
+  const copied = origin.copiedFrom ? `, copied from stage ${origin.copiedFrom}` : '';
+  return `Came in with \`${origin.instruction}\` at ${dockerfile}:${origin.line}${stage}${copied}.`;
+}
+
+/** One finding placed by an attribution: file, line, what introduced it, and a sentence saying so. */
+export function placeFinding(finding: Finding, attribution: Attribution | undefined, fallback: DockerfileSource & { fromLine: number } | undefined): Finding {
+  if (finding.file !== undefined) return finding;
+  if (attribution?.kind === 'matched') {
+    const origin = finding.layer ? attribution.layers.get(finding.layer) : undefined;
+    const related = (finding.relatedLayers ?? []).flatMap((r) => {
+      const other = attribution.layers.get(r.layer);
+      return other ? [{ file: attribution.dockerfile, line: other.line, role: r.role, instruction: other.instruction }] : [];
+    });
+    const relatedText = related.map((r) => ` ${r.role[0]?.toUpperCase()}${r.role.slice(1)} by \`${r.instruction}\` at ${r.file}:${r.line}.`).join('');
+    if (origin) {
+      return {
+        ...finding,
+        file: attribution.dockerfile,
+        line: origin.line,
+        introducedBy: introduction(origin),
+        message: `${sentence(finding.message)} ${describeOrigin(origin, attribution.dockerfile)}${relatedText}`,
+        ...(related.length > 0 ? { relatedLines: related.map(({ file, line, role }) => ({ file, line, role })) } : {}),
+      };
+    }
+    return { ...finding, file: attribution.dockerfile, line: attribution.finalFromLine };
+  }
+  if (attribution?.kind === 'history-only' && finding.layer) {
+    const step = attribution.layers.get(finding.layer);
+    if (step) {
+      const placed: Finding = { ...finding, introducedBy: { kind: 'history', instruction: step }, message: `${sentence(finding.message)} Created by: \`${step}\`.` };
+      return fallback ? { ...placed, file: fallback.path, line: fallback.fromLine } : placed;
+    }
+  }
+  return fallback ? { ...finding, file: fallback.path, line: fallback.fromLine } : finding;
+}
+
+export interface PlacedResults {
+  results: ScanResult[];
+  notes: string[];
+}
+
+/**
+ * Puts every image finding on the Dockerfile line that brought it in. `dockerfileFor` names the
+ * Dockerfile given for an image key (if any); `fromLine` is the final FROM line used when the
+ * Dockerfile does not match the image.
+ */
+export function placeImageFindings(results: readonly ScanResult[], dockerfileFor: (imageKey: string) => (DockerfileSource & { fromLine: number }) | undefined): PlacedResults {
+  const notes: string[] = [];
+  const histories = new Map<string, ScanResult['imageHistory']>();
+  for (const result of results) if (result.imageHistory && !histories.has(result.key)) histories.set(result.key, result.imageHistory);
+  const attributions = new Map<string, Attribution | undefined>();
+  const attributionFor = (key: string): Attribution | undefined => {
+    if (attributions.has(key)) return attributions.get(key);
+    const history = histories.get(key);
+    const dockerfile = dockerfileFor(key);
+    const attribution = history ? attribute(history, dockerfile) : undefined;
+    if (attribution?.kind === 'mismatch') {
+      notes.push(`${attribution.dockerfile} does not match the image ${key} (${attribution.reason}): edited since the build, or another Dockerfile. Its image findings sit on the FROM line (line ${attribution.finalFromLine}).`);
+    }
+    attributions.set(key, attribution);
+    return attribution;
+  };
+  const placed = results.map((result) => {
+    if (result.tool === 'hadolint' || result.findings.every((f) => f.file !== undefined)) return result;
+    const attribution = attributionFor(result.key);
+    const fallback = dockerfileFor(result.key);
+    return { ...result, findings: result.findings.map((f) => placeFinding(f, attribution, fallback)) };
+  });
+  return { results: placed, notes };
+}
