@@ -2,6 +2,7 @@ import type { Decision, Severity } from '../findings.js';
 import type { FailOn } from '../config.js';
 import type { BaselineComparison } from '../policy/decide.js';
 import type { GateOutcome } from '../policy/gate.js';
+import { renderByLine } from './byLine.js';
 import { codeSpan, escapeMarkdown } from './escape.js';
 import { fixedCell, packageCell, ruleCell, SEVERITY_BADGE, sorted } from './markdown.js';
 
@@ -29,13 +30,17 @@ export interface CommentInput {
 
 const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
+function fileLineLink(file: string, line: number, links: CommentLinks): string {
+  const label = codeSpan(`${file}:${line}`);
+  if (!links.commitSha || !/^[0-9a-f]{40,64}$/.test(links.commitSha)) return label;
+  const path = file.split('/').map(encodeURIComponent).join('/');
+  return `[${label}](${links.repositoryUrl}/blob/${links.commitSha}/${path}#L${line})`;
+}
+
 function lineLink(decision: Decision, links: CommentLinks): string {
   const f = decision.finding;
   if (!f.file) return f.image ? codeSpan(f.image) : '—';
-  const label = codeSpan(`${f.file}:${f.line ?? 1}`);
-  if (!links.commitSha || !/^[0-9a-f]{40,64}$/.test(links.commitSha)) return label;
-  const path = f.file.split('/').map(encodeURIComponent).join('/');
-  return `[${label}](${links.repositoryUrl}/blob/${links.commitSha}/${path}#L${f.line ?? 1})`;
+  return fileLineLink(f.file, f.line ?? 1, links);
 }
 
 function render(input: CommentInput, maxRows: number): string {
@@ -70,6 +75,7 @@ function render(input: CommentInput, maxRows: number): string {
     }
     lines.push('');
   }
+  lines.push(...renderByLine(decisions, (file, line) => fileLineLink(file, line, links), maxRows > 0 ? 10 : 3));
   const footer = [links.runUrl ? `[Full summary of this run](${links.runUrl})` : undefined, `bulkhead ${escapeMarkdown(input.version)}`].filter(Boolean);
   lines.push(`<sub>${footer.join(' · ')}</sub>`);
   return lines.join('\n');

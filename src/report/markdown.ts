@@ -1,3 +1,4 @@
+import { renderByLine } from './byLine.js';
 import { compareFindings, SEVERITIES, TOOLS, type Decision, type Severity, type Tool } from '../findings.js';
 import type { GateOutcome } from '../policy/gate.js';
 import type { ScanResult } from '../scanners/types.js';
@@ -172,6 +173,7 @@ function render(input: SummaryInput, maxRows: number): { text: string; cut: numb
   if (failing.length > 0) {
     out.push(`### Fails the gate (${failing.length})`, '', ...findingsTable(take(failing), false), '');
   }
+  out.push(...renderByLine(decisions, (file, line) => codeSpan(`${file}:${line}`)));
   if (below.length > 0) {
     out.push('<details><summary>' + `Below the gate (${below.length})` + '</summary>', '', ...findingsTable(take(below), true), '', '</details>', '');
   }
