@@ -7,7 +7,7 @@ import { readImage } from '../../src/image/read.js';
 import { contentWanted } from '../../src/scanners/builtin/index.js';
 import { parseImageTarget } from '../../src/targets.js';
 import { tempDir } from '../helpers.js';
-import { docker, testDocker } from '../support/docker.js';
+import { buildkitBuild, docker, testDocker } from '../support/docker.js';
 import { multitoolProblems, schemaErrors } from '../support/sarif.js';
 
 /**
@@ -49,12 +49,15 @@ interface Built {
   config: unknown;
 }
 
-async function build(host: string, name: string, dockerfile: string, files: Record<string, string> = {}): Promise<Built & { context: string }> {
+async function build(host: string, name: string, dockerfile: string, files: Record<string, string> = {}, buildkit = false): Promise<Built & { context: string }> {
   const context = tempDir('bulkhead-attr-');
   writeFileSync(join(context, 'Dockerfile'), dockerfile);
   for (const [file, body] of Object.entries(files)) writeFileSync(join(context, file), body);
   const ref = `bulkhead-test/${name}:1`;
-  docker(host, ['build', '--network=none', '-q', '-t', ref, context]);
+  if (buildkit) {
+    const built = buildkitBuild(host, ['--network=none', '-q', '-t', ref, context]);
+    if (!built.ok) throw new Error(`BuildKit build failed: ${built.why}`);
+  } else docker(host, ['build', '--network=none', '-q', '-t', ref, context]);
   const inspected = JSON.parse(docker(host, ['image', 'inspect', ref]).stdout)[0] as { RootFS: { Layers: string[] } };
   process.env.DOCKER_HOST = host;
   const model = await readImage(parseImageTarget(ref), { wanted: contentWanted, platform: 'linux/amd64' });
@@ -156,6 +159,23 @@ describe.skipIf(!env.host)('findings land on the Dockerfile line that caused the
     expect([lineOf(results, 'CVE-2024-0010'), lineOf(results, 'CVE-2024-0011'), lineOf(results, 'CVE-2024-0012')]).toEqual([5, 6, 7]);
     expect(results.find((r) => r.ruleId === 'CVE-2024-0011')?.message.text).toContain('in stage runtime, copied from stage build');
     expect(results.find((r) => r.ruleId === 'CVE-2024-0010')?.message.text).toContain('From the base image bulkhead-test/bookworm:minbase');
+  });
+
+  it('BuildKit (the engine\'s own, driven by Debian\'s 20.10 client): the same multi-stage Dockerfile lands on the same lines', async () => {
+    const probe = buildkitBuild(host, ['--network=none', '-q', '-t', 'bulkhead-test/bk-probe:1', single.context]);
+    if (!probe.ok) {
+      console.warn(`\n!!! SKIPPING the BuildKit attribution case: ${probe.why}\n`);
+      return;
+    }
+    const bk = await build(host, 'attr-multi-bk', MULTI, {}, true);
+    const workspace = tempDir('bulkhead-ws-');
+    writeFileSync(join(workspace, 'Dockerfile'), MULTI);
+    writeFileSync(join(workspace, 'trivy.json'), trivyReport(bk, bk.diffIds.map((_, i) => ({ id: `CVE-2024-01${i}0`, layer: i, pkg: `p${i}`, fixed: '9' }))));
+    const { results } = await scan(workspace, ['--image', bk.ref, '--dockerfile', 'Dockerfile', '--trivy-report', 'trivy.json', '--scanners', 'trivy']);
+    const history = (bk.config as { history: { created_by: string }[] }).history.map((h) => h.created_by);
+    expect(history.some((h) => h.endsWith('# buildkit'))).toBe(true);
+    // Layers: the base, COPY --from=build (line 6), RUN echo runtime (line 7).
+    expect(bk.diffIds.map((_, i) => lineOf(results, `CVE-2024-01${i}0`))).toEqual([5, 6, 7]);
   });
 
   it('a Dockerfile edited after the build is detected: said once, and findings fall back to the FROM line', async () => {

@@ -50,3 +50,17 @@ export async function dockerAsync(host: string, args: string[]): Promise<string>
   if (code !== 0) throw new Error(`docker ${args.join(' ')} failed: ${stderr}`);
   return stdout;
 }
+
+/**
+ * Builds with BuildKit when this machine can: Debian's docker.io client (20.10) drives the
+ * engine's built-in BuildKit without the buildx plugin that newer clients need.
+ */
+export function buildkitBuild(host: string, args: string[]): { ok: true } | { ok: false; why: string } {
+  const run = spawnSync('/usr/bin/docker', ['build', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, DOCKER_HOST: host, DOCKER_BUILDKIT: '1' },
+    timeout: 10 * 60_000,
+  });
+  if (run.status === 0) return { ok: true };
+  return { ok: false, why: (run.stderr || run.error?.message || `exit ${run.status}`).trim().split('\n').slice(-2).join(' ') };
+}
