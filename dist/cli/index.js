@@ -53146,6 +53146,13 @@ async function fromDaemon(reference, where, options) {
     });
     let contents;
     let readError;
+    let timedOut = false;
+    const timer = options.timeoutMs
+        ? setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGKILL');
+        }, options.timeoutMs)
+        : undefined;
     try {
         contents = await readImageArchive(child.stdout, where, options.wanted);
     }
@@ -53154,6 +53161,10 @@ async function fromDaemon(reference, where, options) {
         child.kill('SIGKILL');
     }
     const { code, error } = await exited;
+    if (timer)
+        clearTimeout(timer);
+    if (timedOut)
+        throw new ImageReadError(`${where}: docker save did not finish within ${Math.round((options.timeoutMs ?? 0) / 1000)} s (the timeout input); it was stopped.`);
     if (error) {
         const missing = error.code === 'ENOENT';
         throw new ImageReadError(missing ? `${where}: the docker CLI is not installed or not on PATH; install it, or pass the image as docker-archive:PATH.` : `${where}: docker save could not start (${error.message}).`);
@@ -62115,7 +62126,7 @@ async function scanImage(target, config) {
     const located = target.source === 'daemon' || target.source === 'registry' ? target : { ...target, location: (0,external_node_path_.resolve)(config.workspace, target.location) };
     const base = { tool: 'bulkhead', key: target.key, target: target.input, origin: 'run', version: BULKHEAD_VERSION };
     try {
-        const model = await readImage(located, { wanted: contentWanted, platform: config.platform });
+        const model = await readImage(located, { wanted: contentWanted, platform: config.platform, ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}) });
         const findings = await checkImage({ input: target.input, key: target.key, model });
         const warnings = [...model.notes];
         const imageHistory = { diffIds: model.config.diffIds, history: model.config.history.map((h) => ({ createdBy: h.createdBy, emptyLayer: h.emptyLayer })) };

@@ -32,6 +32,8 @@ export interface ReadImageOptions {
   platform: string;
   /** The docker CLI, for daemon images. */
   docker?: string;
+  /** How long `docker save` may take before it is stopped. */
+  timeoutMs?: number;
 }
 
 function parseJson(buffer: Buffer | undefined, what: string): unknown {
@@ -147,6 +149,13 @@ async function fromDaemon(reference: string, where: string, options: ReadImageOp
   });
   let contents: ArchiveContents | undefined;
   let readError: unknown;
+  let timedOut = false;
+  const timer = options.timeoutMs
+    ? setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGKILL');
+      }, options.timeoutMs)
+    : undefined;
   try {
     contents = await readImageArchive(child.stdout, where, options.wanted);
   } catch (error) {
@@ -154,6 +163,8 @@ async function fromDaemon(reference: string, where: string, options: ReadImageOp
     child.kill('SIGKILL');
   }
   const { code, error } = await exited;
+  if (timer) clearTimeout(timer);
+  if (timedOut) throw new ImageReadError(`${where}: docker save did not finish within ${Math.round((options.timeoutMs ?? 0) / 1000)} s (the timeout input); it was stopped.`);
   if (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
     throw new ImageReadError(missing ? `${where}: the docker CLI is not installed or not on PATH; install it, or pass the image as docker-archive:PATH.` : `${where}: docker save could not start (${error.message}).`);

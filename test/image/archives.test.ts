@@ -178,6 +178,16 @@ describe('hostile and broken archives are reported, not obeyed', () => {
     expect(full.length).toBeGreaterThan(0);
   });
 
+  it('a docker save that hangs is stopped at the time limit, and a missing docker CLI is said plainly', async () => {
+    const dir = tempDir('bulkhead-fake-docker-');
+    const fake = join(dir, 'docker');
+    writeFileSync(fake, '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 });
+    const started = Date.now();
+    await expect(readImage(parseImageTarget('app:1'), { wanted: contentWanted, platform: 'linux/amd64', docker: fake, timeoutMs: 500 })).rejects.toThrow(/docker save did not finish within 1 s \(the timeout input\)/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await expect(readImage(parseImageTarget('app:1'), { wanted: contentWanted, platform: 'linux/amd64', docker: join(dir, 'missing') })).rejects.toThrow(/the docker CLI is not installed or not on PATH/);
+  });
+
   it('every hostile case is an ImageReadError, which the scan turns into a scanner error', async () => {
     const error = await readLayerBytes(tar([{ name: '../x', body: 'x' }])).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImageReadError);

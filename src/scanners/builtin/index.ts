@@ -48,12 +48,12 @@ export interface BuiltinImageResult {
   model?: ImageModel;
 }
 
-export async function scanImage(target: ImageTarget, config: Pick<Config, 'workspace' | 'platform'>): Promise<BuiltinImageResult> {
+export async function scanImage(target: ImageTarget, config: Pick<Config, 'workspace' | 'platform'> & Partial<Pick<Config, 'timeoutMs'>>): Promise<BuiltinImageResult> {
   const started = Date.now();
   const located = target.source === 'daemon' || target.source === 'registry' ? target : { ...target, location: resolve(config.workspace, target.location) };
   const base = { tool: 'bulkhead' as const, key: target.key, target: target.input, origin: 'run' as const, version: BULKHEAD_VERSION };
   try {
-    const model = await readImage(located, { wanted: contentWanted, platform: config.platform });
+    const model = await readImage(located, { wanted: contentWanted, platform: config.platform, ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}) });
     const findings = await checkImage({ input: target.input, key: target.key, model });
     const warnings = [...model.notes];
     const imageHistory = { diffIds: model.config.diffIds, history: model.config.history.map((h) => ({ createdBy: h.createdBy, emptyLayer: h.emptyLayer })) };
