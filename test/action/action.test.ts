@@ -37,6 +37,21 @@ describe('the action, run as a runner runs it', () => {
     expect(run.summary).not.toContain('ghs_exampletoken');
   });
 
+  it('reads the example image with the built-in checks: findings in the outputs, the summary and annotations, no secret anywhere', async () => {
+    const run = await runAction({ image: 'docker-archive:examples/shop-api/image.tar', scanners: 'bulkhead', dockerfile: 'examples/shop-api/Dockerfile' });
+    expect(run.status).toBe(1);
+    expect(run.outputs.verdict).toBe('fail');
+    expect(Number(run.outputs.high)).toBeGreaterThanOrEqual(4);
+    for (const rule of ['BH101', 'BH103', 'BH105', 'BH205', 'BH211']) expect(run.summary, rule).toContain(rule);
+    expect(run.stdout).toMatch(/^::error title=HIGH BH205[^,]*,file=examples\/shop-api\/Dockerfile,line=\d+::/m);
+    for (const text of [run.stdout, run.summary, readFileSync(join(run.workspace, 'bulkhead.sarif'), 'utf8'), readFileSync(join(run.workspace, 'bulkhead-report.json'), 'utf8')]) {
+      expect(text).not.toContain('example-only-not-a-real-password');
+      expect(text).not.toContain('example-only-token-value');
+    }
+    const sarif = JSON.parse(readFileSync(join(run.workspace, 'bulkhead.sarif'), 'utf8'));
+    expect(schemaErrors(sarif)).toEqual([]);
+  });
+
   it('passes the step when nothing reaches fail-on, and says so in the outputs', async () => {
     const run = await runAction({ ...EXAMPLE_INPUTS, 'fail-on': 'critical', 'ignore-unfixed': 'true', annotations: 'false' });
     // The critical CVE has a fix, so ignore-unfixed does not hide it.

@@ -25,7 +25,7 @@ export interface ActionRun {
 export function exampleWorkspace(): string {
   const workspace = tempDir('bulkhead-action-');
   mkdirSync(join(workspace, 'examples/shop-api'), { recursive: true });
-  for (const name of ['Dockerfile', 'trivy.json', 'hadolint.json']) copyFileSync(join(REPO_ROOT, 'examples/shop-api', name), join(workspace, 'examples/shop-api', name));
+  for (const name of ['Dockerfile', 'trivy.json', 'hadolint.json', 'image.tar']) copyFileSync(join(REPO_ROOT, 'examples/shop-api', name), join(workspace, 'examples/shop-api', name));
   return workspace;
 }
 
