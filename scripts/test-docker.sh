@@ -11,14 +11,15 @@ sock="$run/docker.sock"
 export DOCKER_HOST="unix://$sock"
 mkdir -p "$state" "$run" "$cache"
 # Test files run in parallel workers: one of them starts the engine, the others wait for it.
+# (The engine must not inherit the lock's descriptor, or it would hold the lock forever.)
 exec 9>"$run/setup.lock"
-flock 9
+flock -w 900 9 || { echo "waited 15 minutes for another test run to set up the engine" >&2; exit 3; }
 
 if ! docker version >/dev/null 2>&1; then
   command -v dockerd >/dev/null || { echo "dockerd is not installed (apt-get install docker.io)" >&2; exit 3; }
   nohup dockerd --storage-driver=vfs --iptables=false --ip6tables=false --bridge=none \
     --data-root "$state/data" --exec-root "$run/exec" --pidfile "$run/docker.pid" \
-    -H "$DOCKER_HOST" >"$state/dockerd.log" 2>&1 &
+    -H "$DOCKER_HOST" >"$state/dockerd.log" 2>&1 9>&- &
   for _ in $(seq 1 60); do docker version >/dev/null 2>&1 && break; sleep 0.5; done
   docker version >/dev/null 2>&1 || { echo "dockerd did not start; its log:" >&2; tail -20 "$state/dockerd.log" >&2; exit 3; }
 fi
