@@ -61763,7 +61763,7 @@ function isLiteralSecretValue(value) {
 
 /** BH104 BH106 BH107: what the image history (`created_by`) shows about the build. */
 /** The layer index a history entry made, if it made one. */
-function history_layerOf(history, entry, layers) {
+function history_layerOf(entry, layers) {
     if (entry.emptyLayer)
         return undefined;
     const index = layers.indexOf(entry);
@@ -61821,7 +61821,7 @@ async function checkHistory(image) {
     const history = image.model.config.history;
     const layers = layerHistory(image.model.config);
     for (const [position, entry] of history.entries()) {
-        const layer = history_layerOf(history, entry, layers);
+        const layer = history_layerOf(entry, layers);
         const at = layer !== undefined ? { layer } : {};
         const step = `history step ${position + 1} (${shortCommand(redactLine(entry.createdBy), 60)})`;
         const secrets = await historySecrets(entry.createdBy);

@@ -20,10 +20,6 @@ function exception(match: PolicyException['match'], extra: Partial<PolicyExcepti
   return { match, reason: 'accepted', source: '.bulkhead.yml:3', ...extra };
 }
 
-function verdicts(policy: GatePolicy) {
-  return applyPolicy(findings, policy).decisions.map((d) => `${d.finding.ruleId}/${d.finding.pkg?.name ?? d.finding.file}:${d.verdict}`);
-}
-
 describe('exception matching', () => {
   const table: [string, PolicyException['match'], string[]][] = [
     ['an id', { id: 'CVE-2019-14697' }, ['CVE-2019-14697/musl', 'CVE-2019-14697/musl-utils']],

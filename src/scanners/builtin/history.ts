@@ -6,7 +6,7 @@ import { dedupe, detectSecrets, isCredentialName, isLiteralSecretValue, secretHa
 /** BH104 BH106 BH107: what the image history (`created_by`) shows about the build. */
 
 /** The layer index a history entry made, if it made one. */
-function layerOf(history: readonly HistoryEntry[], entry: HistoryEntry, layers: readonly (HistoryEntry | undefined)[]): number | undefined {
+function layerOf(entry: HistoryEntry, layers: readonly (HistoryEntry | undefined)[]): number | undefined {
   if (entry.emptyLayer) return undefined;
   const index = layers.indexOf(entry);
   return index >= 0 ? index : undefined;
@@ -63,7 +63,7 @@ export async function checkHistory(image: ImageSubject): Promise<Finding[]> {
   const history = image.model.config.history;
   const layers = layerHistory(image.model.config);
   for (const [position, entry] of history.entries()) {
-    const layer = layerOf(history, entry, layers);
+    const layer = layerOf(entry, layers);
     const at = layer !== undefined ? { layer } : {};
     const step = `history step ${position + 1} (${shortCommand(redactLine(entry.createdBy), 60)})`;
     const secrets = await historySecrets(entry.createdBy);
