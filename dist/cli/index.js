@@ -49718,7 +49718,8 @@ function stripBuildArgs(text) {
     return rest;
 }
 function shellCommand(text) {
-    const shell = /^(?:\/bin\/sh|\/bin\/bash|sh|bash|cmd \/S \/C|powershell -command)\s+-c\s+/i.exec(text);
+    // The shells builders wrap RUN in: /bin/sh -c on Linux (or a SHELL), cmd /S /C on Windows.
+    const shell = /^(?:(?:\/bin\/sh|\/bin\/bash|\/bin\/ash|sh|bash)\s+-c|cmd \/S \/C|powershell(?:\.exe)? -command)\s+/i.exec(text);
     return shell ? text.slice(shell[0].length) : undefined;
 }
 function classifyHistory(createdBy) {

@@ -84,6 +84,14 @@ describe('aligning the history with the Dockerfile', () => {
     expect(result.layers.get(layerId(3))).toMatchObject({ kind: 'instruction', line: 10, copiedFrom: 'build' });
   });
 
+  it('honours the escape directive for continuation lines', () => {
+    const text = ['# escape=`', 'FROM mcr.microsoft.com/windows/servercore:ltsc2022', 'RUN powershell -Command `', '    Install-Thing -Name x', ''].join('\n');
+    const img = image([['', true], ['cmd /S /C powershell -Command     Install-Thing -Name x', true]]);
+    const result = attribute(img, { path: 'Dockerfile', text });
+    expect(result.kind).toBe('matched');
+    if (result.kind === 'matched') expect(result.layers.get(layerId(2))).toMatchObject({ kind: 'instruction', line: 3 });
+  });
+
   it('a Dockerfile edited after the build is detected, and nothing is attributed', () => {
     const img = image([...BASE, ['/bin/sh -c apt-get update && apt-get install -y openssl', true]]);
     const edited = 'FROM debian:bookworm\nRUN apt-get update && apt-get install -y openssl curl\n';
