@@ -66,7 +66,7 @@ async function collectResults(config: Config, notes: string[], runScanners: RunO
   const mustRun = scannersToRun(config);
   // The built-in checks read images while Trivy and hadolint run.
   const wantsBuiltin = config.scanners.includes('bulkhead') && (config.images.length > 0 || config.dockerfiles.length > 0);
-  const builtin = wantsBuiltin ? runBuiltin(config) : Promise.resolve([]);
+  const builtin = wantsBuiltin ? runBuiltin(config) : Promise.resolve({ results: [], notes: [] });
   const ran = mustRun.trivy || mustRun.hadolint ? await (runScanners ?? noScannerRunner)(config) : [];
   for (const tool of config.scanners) {
     if (tool === 'trivy') {
@@ -82,7 +82,9 @@ async function collectResults(config: Config, notes: string[], runScanners: RunO
         results.push(...ran.filter((r) => r.tool === 'hadolint'));
       } else notes.push('hadolint had nothing to lint: no Dockerfile and no hadolint-report.');
     } else if (wantsBuiltin) {
-      results.push(...(await builtin));
+      const ran = await builtin;
+      results.push(...ran.results);
+      notes.push(...ran.notes);
     }
   }
   return results;

@@ -82,6 +82,17 @@ describe('bulkhead scan', () => {
     expect(warned.code).toBe(1);
   });
 
+  it('a registry image: the default scanners note that the built-in checks skipped it; naming bulkhead fails closed', async () => {
+    const dir = exampleWorkspace();
+    const registry = ['--image', 'docker://ghcr.io/acme/shop-api:pr-42', '--trivy-report', 'examples/shop-api/trivy.json', '--hadolint-report', 'examples/shop-api/hadolint.json', '--dockerfile', 'examples/shop-api/Dockerfile'];
+    const byDefault = await cli(['scan', ...registry, '--markdown', 'summary.md'], dir);
+    expect(byDefault.code).toBe(1);
+    expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toMatch(/The built-in image checks did not read docker:\u200B?\/\/ghcr\.io\/acme\/shop-api:pr-42: they cannot pull from a registry yet/);
+    const named = await cli(['scan', ...registry, '--scanners', 'hadolint,bulkhead', '--fail-on', 'none'], dir);
+    expect(named.code).toBe(3);
+    expect(named.stdout).toMatch(/cannot pull from a registry yet/);
+  });
+
   it('answers usage mistakes with one sentence and exit 2, no stack trace', async () => {
     const dir = exampleWorkspace();
     const cases: [string[], RegExp][] = [

@@ -62150,11 +62150,22 @@ async function scanDockerfile(dockerfile, workspace) {
         return { ...base, status: 'error', durationMs: Date.now() - started, findings: [], error: `reading ${dockerfile} failed: ${error instanceof Error ? error.message : String(error)}`, warnings: [] };
     }
 }
-/** All built-in checks of a scan, images concurrently with each other. */
+/**
+ * All built-in checks of a scan, images concurrently with each other. Registry images cannot be
+ * read yet: when the user named bulkhead in `scanners` that is an error (the gate fails closed),
+ * otherwise a note, so that the default scanner list does not fail a registry scan.
+ */
 async function runBuiltin(config) {
-    const images = await Promise.all(config.images.map((image) => scanImage(image, config)));
+    const notes = [];
+    const readable = config.images.filter((image) => {
+        if (image.source !== 'registry' || config.scannersExplicit)
+            return true;
+        notes.push(`The built-in image checks did not read ${image.input}: they cannot pull from a registry yet (Trivy still scans it). Pass the image as a local reference or archive to have them.`);
+        return false;
+    });
+    const images = await Promise.all(readable.map((image) => scanImage(image, config)));
     const dockerfiles = await Promise.all(config.dockerfiles.map((d) => scanDockerfile(d, config.workspace)));
-    return [...images.map((i) => i.result), ...dockerfiles];
+    return { results: [...images.map((i) => i.result), ...dockerfiles], notes };
 }
 
 ;// CONCATENATED MODULE: ./src/scanners/plan.ts
@@ -62209,7 +62220,7 @@ async function run_collectResults(config, notes, runScanners) {
     const mustRun = scannersToRun(config);
     // The built-in checks read images while Trivy and hadolint run.
     const wantsBuiltin = config.scanners.includes('bulkhead') && (config.images.length > 0 || config.dockerfiles.length > 0);
-    const builtin = wantsBuiltin ? runBuiltin(config) : Promise.resolve([]);
+    const builtin = wantsBuiltin ? runBuiltin(config) : Promise.resolve({ results: [], notes: [] });
     const ran = mustRun.trivy || mustRun.hadolint ? await (runScanners ?? noScannerRunner)(config) : [];
     for (const tool of config.scanners) {
         if (tool === 'trivy') {
@@ -62235,7 +62246,9 @@ async function run_collectResults(config, notes, runScanners) {
                 notes.push('hadolint had nothing to lint: no Dockerfile and no hadolint-report.');
         }
         else if (wantsBuiltin) {
-            results.push(...(await builtin));
+            const ran = await builtin;
+            results.push(...ran.results);
+            notes.push(...ran.notes);
         }
     }
     return results;

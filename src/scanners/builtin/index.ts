@@ -76,9 +76,19 @@ export async function scanDockerfile(dockerfile: string, workspace: string): Pro
   }
 }
 
-/** All built-in checks of a scan, images concurrently with each other. */
-export async function runBuiltin(config: Config): Promise<ScanResult[]> {
-  const images = await Promise.all(config.images.map((image) => scanImage(image, config)));
+/**
+ * All built-in checks of a scan, images concurrently with each other. Registry images cannot be
+ * read yet: when the user named bulkhead in `scanners` that is an error (the gate fails closed),
+ * otherwise a note, so that the default scanner list does not fail a registry scan.
+ */
+export async function runBuiltin(config: Config): Promise<{ results: ScanResult[]; notes: string[] }> {
+  const notes: string[] = [];
+  const readable = config.images.filter((image) => {
+    if (image.source !== 'registry' || config.scannersExplicit) return true;
+    notes.push(`The built-in image checks did not read ${image.input}: they cannot pull from a registry yet (Trivy still scans it). Pass the image as a local reference or archive to have them.`);
+    return false;
+  });
+  const images = await Promise.all(readable.map((image) => scanImage(image, config)));
   const dockerfiles = await Promise.all(config.dockerfiles.map((d) => scanDockerfile(d, config.workspace)));
-  return [...images.map((i) => i.result), ...dockerfiles];
+  return { results: [...images.map((i) => i.result), ...dockerfiles], notes };
 }
