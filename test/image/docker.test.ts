@@ -146,11 +146,15 @@ describe.skipIf(!env.host)('real images from a real Docker engine', () => {
     const sarif = JSON.parse(readFileSync(join(workspace, 'bulkhead.sarif'), 'utf8'));
     expect(schemaErrors(sarif)).toEqual([]);
     expect(multitoolProblems({ 'risky.sarif': sarif })).toEqual([]);
-    const results = sarif.runs.flatMap((r: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }) => r.results);
+    const results = sarif.runs.flatMap((r: { results: { ruleId: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }) => r.results);
     const bh109 = results.find((r: { ruleId: string }) => r.ruleId === 'BH109');
     expect(bh109?.locations[0].physicalLocation.region.startLine).toBe(1);
-    // Until attribution, image findings sit on the final FROM line of the Dockerfile.
-    expect(results.find((r: { ruleId: string }) => r.ruleId === 'BH204')?.locations[0].physicalLocation).toMatchObject({ artifactLocation: { uri: 'Dockerfile' }, region: { startLine: 1 } });
+    // Image findings sit on the line that made their layer; config findings on the FROM line.
+    const copyLine = RISKY.split('\n').findIndex((l) => l.startsWith('COPY id_ecdsa')) + 1;
+    const key = results.find((r: { ruleId: string }) => r.ruleId === 'BH204');
+    expect(key?.locations[0].physicalLocation).toMatchObject({ artifactLocation: { uri: 'Dockerfile' }, region: { startLine: copyLine } });
+    expect(key?.message.text).toContain(`Came in with \`COPY id_ecdsa /root/.ssh/id_ecdsa\` at Dockerfile:${copyLine}`);
+    expect(results.find((r: { ruleId: string }) => r.ruleId === 'BH101')?.locations[0].physicalLocation.region.startLine).toBe(1);
     const rule = sarif.runs.flatMap((r: { tool: { driver: { rules: { id: string; help: { markdown: string } }[] } } }) => r.tool.driver.rules).find((r: { id: string }) => r.id === 'BH206');
     expect(rule?.help.markdown).toContain('BuildKit secret mount');
     for (const file of ['bulkhead.sarif', 'bulkhead-report.json']) {
