@@ -48907,13 +48907,13 @@ const INPUTS = [
         name: 'image',
         kind: 'list',
         default: '',
-        description: 'Images to scan, one per line. A bare reference (`myapp:pr-42`) or `docker-daemon:REF` means the local Docker daemon; `docker-archive:PATH`, `oci:DIR[:TAG]`, `oci-archive:PATH` read files; `docker://REF` reads a registry.',
+        description: 'Images to scan, one per line. A bare reference (`myapp:pr-42`) or `docker-daemon:REF` means the local Docker daemon (streamed with `docker save`); `docker-archive:PATH[:REF]`, `oci:DIR[:TAG]`, `oci-archive:PATH[:TAG]` read files; `docker://REF` reads a registry (Trivy only, for now).',
     },
     {
         name: 'dockerfile',
         kind: 'list',
         default: '',
-        description: 'Dockerfiles to lint and to attribute image findings to, one path or glob per line, relative to the workspace. Default: `Dockerfile` when it exists.',
+        description: 'Dockerfiles to lint and to attribute image findings to, one path or glob per line, relative to the workspace. With several images, the n-th Dockerfile is the n-th image\'s; a single Dockerfile is every image\'s. Default: `Dockerfile` when it exists.',
     },
     {
         name: 'platform',
