@@ -115,7 +115,7 @@ async function locateImageFindings(config: Config, results: ScanResult[], notes:
     const index = config.images.findIndex((i) => i.key === imageKey);
     return index >= 0 && config.images.length === config.dockerfiles.length ? sources.get(config.dockerfiles[index] as string) : undefined;
   };
-  const placed = placeImageFindings(results, dockerfileFor);
+  const placed = await placeImageFindings(results, dockerfileFor);
   notes.push(...placed.notes);
   return placed.results;
 }

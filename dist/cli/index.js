@@ -49570,3976 +49570,6 @@ function renderTable(input) {
     return lines.join('\n');
 }
 
-// EXTERNAL MODULE: ./node_modules/dockerfile-ast/lib/main.js
-var main = __nccwpck_require__(8390);
-;// CONCATENATED MODULE: ./src/dockerfileStages.ts
-
-function heredocBody(heredoc, lines) {
-    const range = heredoc.getContentRange();
-    if (!range)
-        return '';
-    return collapseText(lines.slice(range.start.line, range.end.line + 1).join('\n'));
-}
-const collapseText = (text) => text.replace(/\s+/g, ' ').trim();
-/** `${VAR}`, `$VAR`, `${VAR:-default}` with the ARGs declared before the first FROM. */
-function substitute(text, args) {
-    return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced, fallback, bare) => {
-        const name = braced ?? bare ?? '';
-        const value = args.get(name);
-        if (value !== undefined && value !== '')
-            return value;
-        return fallback ?? whole;
-    });
-}
-function parseStages(text) {
-    const document = main.DockerfileParser.parse(text);
-    const lines = text.split(/\r?\n/);
-    const args = new Map();
-    for (const arg of document.getInitialARGs()) {
-        const property = arg.getProperty();
-        const name = property?.getName();
-        if (name)
-            args.set(name, property?.getValue() ?? '');
-    }
-    const stages = [];
-    const byName = new Map();
-    const stageRef = (ref) => {
-        const lower = ref.toLowerCase();
-        if (byName.has(lower))
-            return byName.get(lower);
-        if (/^\d+$/.test(ref) && Number(ref) < stages.length)
-            return Number(ref);
-        return undefined;
-    };
-    for (const from of document.getFROMs()) {
-        const name = from.getBuildStage() ?? undefined;
-        const base = substitute(from.getImage() ?? '', args);
-        const baseStage = stageRef(base);
-        const stage = {
-            index: stages.length,
-            ...(name ? { name } : {}),
-            base,
-            fromLine: from.getRange().start.line + 1,
-            ...(baseStage !== undefined ? { baseStage } : {}),
-            copiesFrom: [],
-            adds: [],
-            instructions: [],
-        };
-        stages.push(stage);
-        if (name)
-            byName.set(name.toLowerCase(), stage.index);
-    }
-    // COPY --from belongs to the stage whose FROM precedes it.
-    for (const copy of document.getCOPYs()) {
-        const source = copy.getFromFlag()?.getValue();
-        if (!source)
-            continue;
-        const line = copy.getRange().start.line + 1;
-        const owner = [...stages].reverse().find((s) => s.fromLine <= line);
-        if (!owner)
-            continue;
-        const substituted = substitute(source, args);
-        const stage = stageRef(substituted);
-        owner.copiesFrom.push(stage !== undefined && stage < owner.index ? { line, stage } : { line, image: substituted });
-    }
-    for (const instruction of document.getInstructions()) {
-        const keyword = instruction.getKeyword().toUpperCase();
-        if (keyword === 'FROM')
-            continue;
-        const range = instruction.getRange();
-        const owner = [...stages].reverse().find((s) => s.fromLine <= range.start.line + 1);
-        if (!owner)
-            continue;
-        const text = collapseText(instruction.getArgumentsContent() ?? '');
-        const heredocs = instruction instanceof main.Run || instruction instanceof main.Copy ? instruction.getHeredocs().map((h) => heredocBody(h, lines)) : [];
-        const from = instruction instanceof main.Copy ? instruction.getFromFlag()?.getValue() : undefined;
-        const display = collapseText(`${keyword} ${text}`);
-        owner.instructions.push({ kind: keyword, line: range.start.line + 1, endLine: range.end.line + 1, text, heredocs, ...(from ? { from } : {}), display: display.length > 100 ? `${display.slice(0, 99)}…` : display });
-    }
-    for (const instruction of document.getInstructions()) {
-        if (!(instruction instanceof main.Add))
-            continue;
-        const line = instruction.getRange().start.line + 1;
-        const owner = [...stages].reverse().find((s) => s.fromLine <= line);
-        if (!owner)
-            continue;
-        const values = instruction.getArguments().map((a) => a.getValue().replace(/^\[|\]$|,$/g, '').replace(/^"(.*)"$/, '$1'));
-        const checksum = instruction.getFlags().some((f) => f.getName() === 'checksum');
-        owner.adds.push({ line, sources: values.slice(0, -1).map((v) => substitute(v, args)), checksum });
-    }
-    return stages;
-}
-/** Stages whose content ends up in the final image: the last stage, its FROM chain, and what they COPY --from. */
-function stagesInImage(stages) {
-    const last = stages[stages.length - 1];
-    if (!last)
-        return [];
-    const seen = new Set();
-    const queue = [last.index];
-    while (queue.length > 0) {
-        const index = queue.pop();
-        if (seen.has(index))
-            continue;
-        seen.add(index);
-        const stage = stages[index];
-        if (stage.baseStage !== undefined)
-            queue.push(stage.baseStage);
-        for (const copy of stage.copiesFrom)
-            if (copy.stage !== undefined)
-                queue.push(copy.stage);
-    }
-    return stages.filter((s) => seen.has(s.index));
-}
-
-;// CONCATENATED MODULE: ./src/attribution/history.ts
-/**
- * Image history entries (`created_by`) as the Dockerfile instructions they record, for both
- * builders:
- *   classic   `/bin/sh -c #(nop)  ENV A=b`, `/bin/sh -c #(nop) COPY file:<hash> in /app`,
- *             `|1 TOKEN=x /bin/sh -c make` (RUN with build args), `/bin/sh -c make` (RUN)
- *   BuildKit  `RUN /bin/sh -c make # buildkit`, `RUN |2 A=1 B=2 /bin/sh -c make # buildkit`,
- *             `COPY --from=build /out /app # buildkit`, `ENV A=b`, `WORKDIR /app` …
- */
-const INSTRUCTIONS = new Set(['RUN', 'COPY', 'ADD', 'ENV', 'ARG', 'WORKDIR', 'USER', 'EXPOSE', 'CMD', 'ENTRYPOINT', 'LABEL', 'VOLUME', 'HEALTHCHECK', 'SHELL', 'STOPSIGNAL', 'ONBUILD', 'MAINTAINER']);
-const collapse = (text) => text.replace(/\s+/g, ' ').trim();
-/** `|2 A=1 B=two words? …` : build args that the builder put before the shell. */
-function stripBuildArgs(text) {
-    const match = /^\|(\d+)\s+/.exec(text);
-    if (!match)
-        return text;
-    let rest = text.slice(match[0].length);
-    const count = Number(match[1]);
-    for (let i = 0; i < count; i++) {
-        const arg = /^[A-Za-z_][A-Za-z0-9_]*=(?:"[^"]*"|'[^']*'|\S*)\s*/.exec(rest);
-        if (!arg)
-            break;
-        rest = rest.slice(arg[0].length);
-    }
-    return rest;
-}
-function shellCommand(text) {
-    // The shells builders wrap RUN in: /bin/sh -c on Linux (or a SHELL), cmd /S /C on Windows.
-    const shell = /^(?:(?:\/bin\/sh|\/bin\/bash|\/bin\/ash|sh|bash)\s+-c|cmd \/S \/C|powershell(?:\.exe)? -command)\s+/i.exec(text);
-    return shell ? text.slice(shell[0].length) : undefined;
-}
-function classifyHistory(createdBy) {
-    let text = createdBy.trim();
-    const buildkit = / # buildkit$/.test(text);
-    if (buildkit)
-        text = text.replace(/ # buildkit$/, '');
-    const nop = /^\/bin\/sh -c #\(nop\)\s+/.exec(text);
-    if (nop) {
-        const rest = text.slice(nop[0].length);
-        const word = /^(\S+)\s*/.exec(rest);
-        const kind = word?.[1]?.toUpperCase() ?? 'UNKNOWN';
-        return { kind: INSTRUCTIONS.has(kind) ? kind : 'UNKNOWN', text: collapse(rest.slice(word?.[0].length ?? 0)), builder: 'classic' };
-    }
-    const word = /^([A-Z]+)\s+/.exec(text);
-    if (word && INSTRUCTIONS.has(word[1])) {
-        const kind = word[1];
-        let rest = text.slice(word[0].length);
-        if (kind === 'RUN') {
-            rest = stripBuildArgs(rest);
-            rest = shellCommand(rest) ?? rest;
-        }
-        return { kind, text: collapse(rest), builder: buildkit ? 'buildkit' : 'unknown' };
-    }
-    const command = shellCommand(stripBuildArgs(text));
-    if (command !== undefined)
-        return { kind: 'RUN', text: collapse(command), builder: buildkit ? 'buildkit' : 'classic' };
-    return { kind: 'UNKNOWN', text: collapse(text), builder: 'unknown' };
-}
-/** How a history step reads in a message: "RUN apt-get install -y curl", cut to `max`. */
-function describeStep(step, max = 80) {
-    const text = step.kind === 'UNKNOWN' ? step.text : `${step.kind} ${step.text}`;
-    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
-;// CONCATENATED MODULE: ./src/attribution/align.ts
-
-
-/** The final stage and the stages it is built FROM, root first: their instructions are the image's own history. */
-function chainOf(stages) {
-    const chain = [];
-    let current = stages[stages.length - 1];
-    const seen = new Set();
-    while (current && !seen.has(current.index)) {
-        seen.add(current.index);
-        chain.unshift(current);
-        current = current.baseStage !== undefined ? stages[current.baseStage] : undefined;
-    }
-    return chain;
-}
-function runText(text) {
-    let rest = text;
-    // RUN --mount=… --network=… flags are not recorded in history.
-    for (;;) {
-        const flag = /^--[a-z-]+(?:=\S*)?\s+/.exec(rest);
-        if (!flag)
-            break;
-        rest = rest.slice(flag[0].length);
-    }
-    if (rest.startsWith('[')) {
-        try {
-            const parts = JSON.parse(rest);
-            if (Array.isArray(parts))
-                return collapse(parts.map(String).join(' '));
-        }
-        catch {
-            // Not JSON after all: compare as written.
-        }
-    }
-    return collapse(rest);
-}
-function stepMatches(step, instruction) {
-    if (step.kind !== instruction.kind)
-        return false;
-    if (step.kind !== 'RUN')
-        return true;
-    const written = runText(instruction.text);
-    if (step.text === written)
-        return true;
-    const exec = /^\[.*\]$/.exec(step.text) ? runText(step.text) : undefined;
-    if (exec === written)
-        return true;
-    // A heredoc RUN: BuildKit records the script inside the command.
-    return instruction.heredocs.length > 0 && instruction.heredocs.every((body) => body === '' || step.text.includes(body));
-}
-/**
- * Aligns the image history with the Dockerfile from the last instruction backwards: every
- * instruction of the final stage's chain must meet a history entry of its kind (and, for RUN,
- * its command) in order; what is left before them is the base image. Anything else means the
- * Dockerfile is not the one that built the image, and nothing is attributed.
- */
-function attribute(image, dockerfile) {
-    const steps = image.history.map((h) => classifyHistory(h.createdBy));
-    const withLayers = image.history.flatMap((h, i) => (h.emptyLayer ? [] : [i]));
-    if (!dockerfile) {
-        const layers = new Map();
-        if (withLayers.length === image.diffIds.length)
-            withLayers.forEach((entry, n) => layers.set(image.diffIds[n], describeStep(steps[entry])));
-        return { kind: 'history-only', layers };
-    }
-    const stages = parseStages(dockerfile.text);
-    const final = stages[stages.length - 1];
-    if (!final)
-        return { kind: 'mismatch', dockerfile: dockerfile.path, reason: 'it has no FROM instruction', finalFromLine: 1 };
-    const mismatch = (reason) => ({ kind: 'mismatch', dockerfile: dockerfile.path, reason, finalFromLine: final.fromLine });
-    if (withLayers.length !== image.diffIds.length)
-        return mismatch(`the image's history names ${withLayers.length} layers but it has ${image.diffIds.length}`);
-    const chain = chainOf(stages);
-    const root = chain[0];
-    const instructions = chain.flatMap((stage) => stage.instructions.map((i) => ({ ...i, ...(stage.name ? { stageName: stage.name } : {}), final: stage === final })));
-    const assigned = new Map();
-    let h = steps.length - 1;
-    for (let j = instructions.length - 1; j >= 0; j--) {
-        const instruction = instructions[j];
-        const step = steps[h];
-        if (step && stepMatches(step, instruction)) {
-            assigned.set(h, instruction);
-            h -= 1;
-            continue;
-        }
-        // Builders differ on whether ARG leaves an entry; a missing one is no evidence either way.
-        if (instruction.kind === 'ARG')
-            continue;
-        const found = step ? describeStep(step, 60) : 'nothing';
-        return mismatch(`line ${instruction.line} (${instruction.display.slice(0, 60)}) meets ${found} in the image's history`);
-    }
-    const baseImage = root.base;
-    const layers = new Map();
-    withLayers.forEach((entry, n) => {
-        const diffId = image.diffIds[n];
-        const instruction = assigned.get(entry);
-        if (instruction) {
-            layers.set(diffId, {
-                kind: 'instruction',
-                line: instruction.line,
-                instruction: instruction.display,
-                ...(instruction.stageName && !instruction.final ? { stage: instruction.stageName } : {}),
-                ...(instruction.from ? { copiedFrom: instruction.from } : {}),
-            });
-        }
-        else {
-            layers.set(diffId, { kind: 'base', line: root.fromLine, instruction: `FROM ${baseImage}`, baseImage });
-        }
-    });
-    return { kind: 'matched', dockerfile: dockerfile.path, layers, finalFromLine: final.fromLine, baseImage, baseFromLine: root.fromLine };
-}
-
-;// CONCATENATED MODULE: ./src/attribution/apply.ts
-
-function sentence(text) {
-    const trimmed = text.trim();
-    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
-}
-function introduction(origin) {
-    return origin.kind === 'base'
-        ? { kind: 'base', instruction: origin.instruction, ...(origin.baseImage ? { baseImage: origin.baseImage } : {}) }
-        : { kind: 'instruction', instruction: origin.instruction, ...(origin.stage ? { stage: origin.stage } : {}), ...(origin.copiedFrom ? { copiedFrom: origin.copiedFrom } : {}) };
-}
-function describeOrigin(origin, dockerfile) {
-    if (origin.kind === 'base')
-        return `From the base image ${origin.baseImage ?? ''} (${dockerfile}:${origin.line}).`;
-    const stage = origin.stage ? ` in stage ${origin.stage}` : '';
-    const copied = origin.copiedFrom ? `, copied from stage ${origin.copiedFrom}` : '';
-    return `Came in with \`${origin.instruction}\` at ${dockerfile}:${origin.line}${stage}${copied}.`;
-}
-/** One finding placed by an attribution: file, line, what introduced it, and a sentence saying so. */
-function placeFinding(finding, attribution, fallback) {
-    if (finding.file !== undefined)
-        return finding;
-    if (attribution?.kind === 'matched') {
-        const origin = finding.layer ? attribution.layers.get(finding.layer) : undefined;
-        const related = (finding.relatedLayers ?? []).flatMap((r) => {
-            const other = attribution.layers.get(r.layer);
-            return other ? [{ file: attribution.dockerfile, line: other.line, role: r.role, instruction: other.instruction }] : [];
-        });
-        const relatedText = related.map((r) => ` ${r.role[0]?.toUpperCase()}${r.role.slice(1)} by \`${r.instruction}\` at ${r.file}:${r.line}.`).join('');
-        if (origin) {
-            return {
-                ...finding,
-                file: attribution.dockerfile,
-                line: origin.line,
-                introducedBy: introduction(origin),
-                message: `${sentence(finding.message)} ${describeOrigin(origin, attribution.dockerfile)}${relatedText}`,
-                ...(related.length > 0 ? { relatedLines: related.map(({ file, line, role }) => ({ file, line, role })) } : {}),
-            };
-        }
-        return { ...finding, file: attribution.dockerfile, line: attribution.finalFromLine };
-    }
-    if (attribution?.kind === 'history-only' && finding.layer) {
-        const step = attribution.layers.get(finding.layer);
-        if (step) {
-            const placed = { ...finding, introducedBy: { kind: 'history', instruction: step }, message: `${sentence(finding.message)} Created by: \`${step}\`.` };
-            return fallback ? { ...placed, file: fallback.path, line: fallback.fromLine } : placed;
-        }
-    }
-    return fallback ? { ...finding, file: fallback.path, line: fallback.fromLine } : finding;
-}
-/**
- * Puts every image finding on the Dockerfile line that brought it in. `dockerfileFor` names the
- * Dockerfile given for an image key (if any); `fromLine` is the final FROM line used when the
- * Dockerfile does not match the image.
- */
-function placeImageFindings(results, dockerfileFor) {
-    const notes = [];
-    const histories = new Map();
-    for (const result of results)
-        if (result.imageHistory && !histories.has(result.key))
-            histories.set(result.key, result.imageHistory);
-    const attributions = new Map();
-    const attributionFor = (key) => {
-        if (attributions.has(key))
-            return attributions.get(key);
-        const history = histories.get(key);
-        const dockerfile = dockerfileFor(key);
-        const attribution = history ? attribute(history, dockerfile) : undefined;
-        if (attribution?.kind === 'mismatch') {
-            notes.push(`${attribution.dockerfile} does not match the image ${key} (${attribution.reason}): edited since the build, or another Dockerfile. Its image findings sit on the FROM line (line ${attribution.finalFromLine}).`);
-        }
-        attributions.set(key, attribution);
-        return attribution;
-    };
-    const placed = results.map((result) => {
-        if (result.tool === 'hadolint' || result.findings.every((f) => f.file !== undefined))
-            return result;
-        const attribution = attributionFor(result.key);
-        const fallback = dockerfileFor(result.key);
-        return { ...result, findings: result.findings.map((f) => placeFinding(f, attribution, fallback)) };
-    });
-    return { results: placed, notes };
-}
-
-;// CONCATENATED MODULE: ./src/dockerfile.ts
-/**
- * Line of the final stage's FROM instruction (1-based), or undefined when the text has none.
- * Image findings are placed there until attribution finds the instruction that caused them.
- */
-function finalFromLine(text) {
-    const lines = text.split(/\r?\n/);
-    let found;
-    let continued = false;
-    lines.forEach((line, index) => {
-        // A line that continues the previous instruction cannot start a new one.
-        if (!continued && /^\s*FROM\s/i.test(line))
-            found = index + 1;
-        const trimmed = line.trimEnd();
-        continued = !/^\s*#/.test(line) && (trimmed.endsWith('\\') || (continued && trimmed === ''));
-    });
-    return found;
-}
-
-;// CONCATENATED MODULE: ./src/json.ts
-/** Small readers for untyped JSON: each returns undefined rather than guessing. */
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function str(value) {
-    return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
-function num(value) {
-    return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-/**
- * Splits text that holds one or more JSON values written one after another
- * (`[][][{…}]`, or values separated by white space) and parses each. Throws SyntaxError
- * with the offset of the first malformed value.
- */
-function parseJsonSequence(text) {
-    const values = [];
-    let i = 0;
-    const n = text.length;
-    while (i < n) {
-        while (i < n && /\s/.test(text[i]))
-            i++;
-        if (i >= n)
-            break;
-        const start = i;
-        const open = text[i];
-        if (open !== '[' && open !== '{') {
-            // A scalar (null, number, string): only valid as the whole document.
-            values.push(JSON.parse(text.slice(start)));
-            return values;
-        }
-        let depth = 0;
-        let inString = false;
-        for (; i < n; i++) {
-            const c = text[i];
-            if (inString) {
-                if (c === '\\')
-                    i++;
-                else if (c === '"')
-                    inString = false;
-            }
-            else if (c === '"')
-                inString = true;
-            else if (c === '[' || c === '{')
-                depth++;
-            else if (c === ']' || c === '}') {
-                depth--;
-                if (depth === 0) {
-                    i++;
-                    break;
-                }
-            }
-        }
-        if (depth !== 0)
-            throw new SyntaxError(`unexpected end of JSON input (value starting at offset ${start} is not closed)`);
-        values.push(JSON.parse(text.slice(start, i)));
-    }
-    return values;
-}
-
-;// CONCATENATED MODULE: ./src/policy/vex.ts
-
-
-class VexFormatError extends Error {
-}
-const STATUSES = ['not_affected', 'affected', 'fixed', 'under_investigation'];
-function componentIds(value) {
-    if (!Array.isArray(value))
-        return [];
-    return value.flatMap((c) => {
-        if (typeof c === 'string')
-            return [c];
-        if (!isObject(c))
-            return [];
-        const ids = isObject(c.identifiers) ? [str(c.identifiers.purl)] : [];
-        return [str(c['@id']), ...ids].filter((v) => v !== undefined);
-    });
-}
-/** Reads an OpenVEX document (v0.0.x string forms and v0.2 objects alike). */
-function parseOpenVex(document, fileName) {
-    if (!isObject(document) || !Array.isArray(document.statements)) {
-        throw new VexFormatError('is not an OpenVEX document (no "statements" list)');
-    }
-    const documentTime = str(document.timestamp) ?? '';
-    return document.statements.map((statement, index) => {
-        if (!isObject(statement))
-            throw new VexFormatError(`statement ${index + 1} is not an object`);
-        const vuln = statement.vulnerability;
-        const name = typeof vuln === 'string' ? vuln : isObject(vuln) ? (str(vuln.name) ?? str(vuln['@id'])) : undefined;
-        if (!name)
-            throw new VexFormatError(`statement ${index + 1} names no vulnerability`);
-        const status = str(statement.status);
-        if (!status || !STATUSES.includes(status))
-            throw new VexFormatError(`statement ${index + 1} has status ${JSON.stringify(statement.status)}; OpenVEX statuses are ${STATUSES.join(', ')}`);
-        const aliases = isObject(vuln) && Array.isArray(vuln.aliases) ? vuln.aliases.filter((a) => typeof a === 'string') : [];
-        const products = Array.isArray(statement.products) ? statement.products : [];
-        const productSubcomponents = products.flatMap((p) => (isObject(p) ? componentIds(p.subcomponents) : []));
-        const justification = str(statement.justification);
-        const impactStatement = str(statement.impact_statement);
-        return {
-            vulnerability: name,
-            aliases,
-            products: componentIds(products),
-            subcomponents: [...componentIds(statement.subcomponents), ...productSubcomponents],
-            status: status,
-            ...(justification ? { justification } : {}),
-            ...(impactStatement ? { impactStatement } : {}),
-            timestamp: str(statement.timestamp) ?? documentTime,
-            source: `${fileName} statement ${index + 1}`,
-        };
-    });
-}
-function parsePurl(text) {
-    const match = /^pkg:([A-Za-z.+-]+)\/([^@?#]+?)(?:@([^?#]+))?(?:[?#].*)?$/.exec(text);
-    if (!match)
-        return undefined;
-    const path = match[2].split('/').map((p) => decodeURIComponent(p));
-    const name = path.pop();
-    return { type: match[1].toLowerCase(), namespace: path.join('/').toLowerCase(), name, ...(match[3] ? { version: decodeURIComponent(match[3]) } : {}) };
-}
-/** `pattern` names the same package as `actual`; a version in the pattern must match too. */
-function purlMatches(pattern, actual) {
-    if (!actual)
-        return false;
-    const p = parsePurl(pattern);
-    const a = parsePurl(actual);
-    if (!p || !a)
-        return false;
-    return p.type === a.type && p.namespace === a.namespace && p.name === a.name && (p.version === undefined || p.version === a.version);
-}
-/** A product id names the image: a `pkg:oci/NAME` purl, or an image reference. */
-function productIsImage(product, finding) {
-    if (!finding.image)
-        return false;
-    const repository = imageRepository(finding.image);
-    const purl = parsePurl(product);
-    if (purl) {
-        if (purl.type !== 'oci' && purl.type !== 'docker')
-            return false;
-        return repository === purl.name || repository.endsWith(`/${purl.name}`);
-    }
-    return imageRepository(product) === repository;
-}
-function statementApplies(statement, finding) {
-    if (finding.kind !== 'vulnerability')
-        return false;
-    if (statement.vulnerability !== finding.ruleId && !statement.aliases.includes(finding.ruleId))
-        return false;
-    const packageMatches = (id) => purlMatches(id, finding.pkg?.purl);
-    if (statement.products.length === 0)
-        return statement.subcomponents.length === 0 || statement.subcomponents.some(packageMatches);
-    return statement.products.some((product) => {
-        if (packageMatches(product))
-            return true;
-        if (!productIsImage(product, finding))
-            return false;
-        return statement.subcomponents.length === 0 || statement.subcomponents.some(packageMatches);
-    });
-}
-function timeOf(statement) {
-    const time = Date.parse(statement.timestamp);
-    return Number.isNaN(time) ? 0 : time;
-}
-/** The statement that decides a finding: the latest that applies to it, if any. */
-function vexFor(finding, statements) {
-    let latest;
-    for (const statement of statements) {
-        if (!statementApplies(statement, finding))
-            continue;
-        if (!latest || timeOf(statement) >= timeOf(latest))
-            latest = statement;
-    }
-    return latest;
-}
-
-;// CONCATENATED MODULE: ./src/policy/match.ts
-
-
-
-const compiled = new Map();
-function glob(pattern, value) {
-    if (value === undefined)
-        return false;
-    let regexp = compiled.get(pattern);
-    if (!regexp) {
-        regexp = globToRegExp(pattern);
-        compiled.set(pattern, regexp);
-    }
-    return regexp.test(value);
-}
-/** Trivy misconfiguration IDs come as DS002, DS-0002 and AVD-DS-0002 across versions: one identity. */
-function misconfigurationKey(id) {
-    return id.toUpperCase().replace(/^AVD-/, '').replace(/-/g, '').replace(/^([A-Z]+)0*(\d)/, '$1$2');
-}
-/** A pattern names a rule the way users write it: exact, glob, or without bulkhead's kind prefix. */
-function idMatches(pattern, finding) {
-    const id = finding.ruleId;
-    if (glob(pattern, id))
-        return true;
-    const bare = id.replace(/^(secret|license)\//, '');
-    if (bare !== id && glob(pattern, bare))
-        return true;
-    return finding.kind === 'misconfiguration' && misconfigurationKey(pattern) === misconfigurationKey(id);
-}
-function exceptionMatches(match, finding) {
-    if (match.id !== undefined && !idMatches(match.id, finding))
-        return false;
-    if (match.tool !== undefined && match.tool !== finding.tool)
-        return false;
-    if (match.package !== undefined && !glob(match.package, finding.pkg?.name))
-        return false;
-    if (match.purl !== undefined && !purlMatches(match.purl, finding.pkg?.purl))
-        return false;
-    if (match.image !== undefined && !(finding.image && (glob(match.image, imageRepository(finding.image)) || glob(match.image, finding.image))))
-        return false;
-    if (match.path !== undefined && !glob(match.path.replace(/^\//, ''), finding.path?.replace(/^\//, '')))
-        return false;
-    if (match.dockerfile !== undefined && !glob(match.dockerfile, finding.file))
-        return false;
-    return true;
-}
-/** The override for a finding: one naming its rule beats one naming only its tool; later beats earlier. */
-function overrideFor(finding, overrides) {
-    let best;
-    for (const override of overrides) {
-        if (override.tool !== undefined && override.tool !== finding.tool)
-            continue;
-        if (override.id !== undefined && !idMatches(override.id, finding))
-            continue;
-        if (best && best.id !== undefined && override.id === undefined)
-            continue;
-        best = override;
-    }
-    return best;
-}
-
-;// CONCATENATED MODULE: ./src/policy/decide.ts
-
-
-
-/** Exceptions that expire within this many days are warned about. */
-const EXPIRY_WARNING_DAYS = 14;
-/** Trivy statuses that mean "no fixed version to move to". */
-const UNFIXED = new Set(['affected', 'will_not_fix', 'fix_deferred', 'end_of_life']);
-function isUnfixed(finding) {
-    if (finding.kind !== 'vulnerability')
-        return false;
-    if (finding.pkg?.fixed)
-        return false;
-    return finding.fixStatus === undefined || UNFIXED.has(finding.fixStatus);
-}
-function todayUtc(now) {
-    return now.toISOString().slice(0, 10);
-}
-function addDays(day, days) {
-    return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
-function exceptionState(exception, today) {
-    if (exception.expires === undefined)
-        return 'active';
-    if (exception.expires <= today)
-        return 'expired';
-    return exception.expires <= addDays(today, EXPIRY_WARNING_DAYS) ? 'expiring' : 'active';
-}
-function describeException(exception) {
-    const owner = exception.owner ? `, owner ${exception.owner}` : '';
-    const expires = exception.expires ? `, until ${exception.expires}` : '';
-    return `exception ${exception.source}${owner}${expires}: ${exception.reason}`;
-}
-function describeVex(statement) {
-    const why = statement.justification ?? statement.impactStatement;
-    return `VEX ${statement.source}: ${statement.status.replace('_', ' ')}${why ? ` (${why.replace(/_/g, ' ')})` : ''}`;
-}
-/**
- * One decision for every finding, with the rule of policy that made it. Precedence: severity
- * override, then VEX, then exceptions (suppressed); then ignore-unfixed, then the baseline, then
- * the threshold.
- */
-function decide(findings, policy) {
-    return applyPolicy(findings, policy).decisions;
-}
-function applyPolicy(findings, policy) {
-    const today = policy.today ?? todayUtc(new Date());
-    const uses = (policy.exceptions ?? []).map((exception) => ({ exception, state: exceptionState(exception, today), matched: 0 }));
-    const useBaseline = policy.onlyNew === true && policy.baseline !== undefined;
-    let newCount = 0;
-    let unchanged = 0;
-    const seen = new Set();
-    const decisions = findings.map((original) => {
-        const override = overrideFor(original, policy.overrides ?? []);
-        const finding = override && override.severity !== original.severity ? { ...original, severity: override.severity } : original;
-        const overridden = finding !== original ? ` (severity ${original.severity} → ${finding.severity} by override ${override?.source})` : '';
-        seen.add(finding.fingerprint);
-        const isNew = useBaseline ? !policy.baseline?.entries.has(finding.fingerprint) : true;
-        if (useBaseline) {
-            if (isNew)
-                newCount++;
-            else
-                unchanged++;
-        }
-        const statement = vexFor(finding, policy.vex ?? []);
-        if (statement && (statement.status === 'not_affected' || statement.status === 'fixed')) {
-            return { finding, verdict: 'suppressed', reason: describeVex(statement) + overridden };
-        }
-        let suppressedBy;
-        for (const use of uses) {
-            if (!exceptionMatches(use.exception.match, finding))
-                continue;
-            use.matched++;
-            if (use.state !== 'expired' && !suppressedBy)
-                suppressedBy = use.exception;
-        }
-        if (suppressedBy)
-            return { finding, verdict: 'suppressed', reason: describeException(suppressedBy) + overridden };
-        if (policy.ignoreUnfixed && isUnfixed(finding)) {
-            return { finding, verdict: 'below-threshold', reason: 'ignore-unfixed: no fixed version is available' + overridden };
-        }
-        if (!isNew) {
-            return { finding, verdict: 'below-threshold', reason: `only-new: already in the baseline (${policy.baseline?.source})` + overridden };
-        }
-        if (policy.failOn === 'none') {
-            return { finding, verdict: 'below-threshold', reason: 'fail-on is none: reported only' + overridden };
-        }
-        if (atOrAbove(finding.severity, policy.failOn)) {
-            return { finding, verdict: 'fails-gate', reason: `${finding.severity} is at or above fail-on ${policy.failOn}${useBaseline ? ' and new since the baseline' : ''}` + overridden };
-        }
-        return { finding, verdict: 'below-threshold', reason: `${finding.severity} is below fail-on ${policy.failOn}` + overridden };
-    });
-    const outcome = { decisions, exceptions: uses };
-    if (useBaseline && policy.baseline) {
-        const fixed = [...policy.baseline.entries.values()].filter((entry) => !seen.has(entry.fingerprint));
-        outcome.baseline = { source: policy.baseline.source, new: newCount, unchanged, fixed };
-    }
-    return outcome;
-}
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/reportFile.ts
-
-
-
-/**
- * Largest scanner report bulkhead reads. Far above any real report (a Trivy report of a
- * 1,500-vulnerability image is ~2 MB); below the size where parsing it could exhaust a runner's memory.
- */
-const MAX_REPORT_BYTES = 256 * 1024 * 1024;
-/** Reads a scanner's JSON report: one document, or several written back to back. */
-async function readJsonReport(path, maxBytes = MAX_REPORT_BYTES) {
-    let text;
-    const handle = await (0,promises_namespaceObject.open)(path, 'r').catch((error) => {
-        throw new ReportError(path, `cannot be opened (${error.code ?? error.message}).`);
-    });
-    try {
-        const stats = await handle.stat();
-        if (!stats.isFile())
-            throw new ReportError(path, 'is not a regular file; give the path of the JSON report.');
-        if (stats.size > maxBytes) {
-            throw new ReportError(path, `is ${(stats.size / 1048576).toFixed(0)} MiB, larger than the ${maxBytes / 1048576} MiB bulkhead reads; is it the right file?`);
-        }
-        text = await handle.readFile({ encoding: 'utf8' });
-    }
-    finally {
-        await handle.close();
-    }
-    if (text.charCodeAt(0) === 0xfeff)
-        text = text.slice(1);
-    if (text.trim().length === 0)
-        throw new ReportError(path, 'is empty; the scanner wrote no report (did it fail?).');
-    try {
-        return parseJsonSequence(text);
-    }
-    catch (error) {
-        const detail = error instanceof Error ? error.message : String(error);
-        throw new ReportError(path, `is not valid JSON (${detail}); it may be truncated or not a JSON report.`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/report/json.ts
-const REPORT_FORMAT = 'bulkhead-report/v1';
-/** report-file: every finding with its decision and reason, and how each scanner fared. */
-function buildJsonReport(input) {
-    const { policy, policyOutcome } = input;
-    return {
-        format: REPORT_FORMAT,
-        bulkhead: { version: input.version },
-        createdAt: input.createdAt.toISOString(),
-        verdict: input.gate.verdict,
-        exitCode: input.gate.exitCode,
-        reasons: input.gate.reasons,
-        policy: {
-            settings: policy.settings,
-            scannerError: input.config.scannerError,
-            files: policy.files,
-            exceptions: policyOutcome.exceptions.map((use) => ({ ...use.exception, state: use.state, matched: use.matched })),
-            overrides: policy.gate.overrides ?? [],
-            vexStatements: policy.gate.vex?.length ?? 0,
-            baseline: policyOutcome.baseline ?? null,
-            hadolintIgnores: policy.hadolintIgnores,
-        },
-        counts: input.counts,
-        scanners: input.results.map((r) => ({
-            tool: r.tool,
-            key: r.key,
-            target: r.target,
-            origin: r.origin,
-            version: r.version ?? null,
-            status: r.status,
-            error: r.error ?? null,
-            durationMs: Math.round(r.durationMs),
-            findings: r.findings.length,
-            warnings: r.warnings,
-            executable: r.scanner ?? null,
-            database: r.database ?? null,
-        })),
-        sarifOmitted: input.omitted,
-        notes: input.notes,
-        decisions: input.decisions.map((d) => ({ verdict: d.verdict, reason: d.reason, finding: d.finding })),
-        ...(input.github ? { github: input.github } : {}),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/policy/baseline.ts
-
-
-
-class BaselineFormatError extends Error {
-}
-/** Reads a previous run's report-file; the fingerprints of its findings are the baseline. */
-function parseBaseline(document, source) {
-    if (!isObject(document) || document.format !== REPORT_FORMAT || !Array.isArray(document.decisions)) {
-        throw new BaselineFormatError(`is not a bulkhead report file (${REPORT_FORMAT}); use the report-file of an earlier run`);
-    }
-    const entries = new Map();
-    for (const decision of document.decisions) {
-        const finding = isObject(decision) && isObject(decision.finding) ? decision.finding : undefined;
-        const fingerprint = finding ? str(finding.fingerprint) : undefined;
-        if (!finding || !fingerprint)
-            continue;
-        const severity = str(finding.severity) ?? 'medium';
-        entries.set(fingerprint, {
-            fingerprint,
-            ruleId: str(finding.ruleId) ?? '',
-            title: str(finding.title) ?? '',
-            severity: isSeverity(severity) ? severity : 'medium',
-        });
-    }
-    return { source, entries };
-}
-
-;// CONCATENATED MODULE: ./src/policy/file.ts
-
-
-
-const TOP_LEVEL = ['fail-on', 'ignore-unfixed', 'only-new', 'overrides', 'exceptions'];
-const EXCEPTION_KEYS = ['id', 'rule', 'tool', 'package', 'purl', 'image', 'path', 'dockerfile', 'reason', 'owner', 'expires'];
-const OVERRIDE_KEYS = ['id', 'rule', 'tool', 'severity'];
-/** Reads `.bulkhead.yml`. Every mistake is reported as `file:line: what is wrong; what to write`. */
-function parsePolicyFile(text, fileName) {
-    const lines = new dist/* LineCounter */.HN();
-    const document = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-    const at = (node) => {
-        const offset = node?.range?.[0];
-        return offset === undefined ? fileName : `${fileName}:${lines.linePos(offset).line}`;
-    };
-    const fail = (node, message) => {
-        throw new UsageError(`${at(node)}: ${message}`);
-    };
-    const firstError = document.errors[0];
-    if (firstError) {
-        const line = lines.linePos(firstError.pos[0]).line;
-        throw new UsageError(`${fileName}:${line}: this is not valid YAML (${firstError.message.split('\n')[0]}); fix the syntax.`);
-    }
-    const policy = { overrides: [], exceptions: [] };
-    if (document.contents === null || ((0,dist/* isScalar */.jn)(document.contents) && document.contents.value === null))
-        return policy;
-    if (!(0,dist/* isMap */.jh)(document.contents))
-        fail(document.contents, 'the policy must be a mapping of settings (fail-on, ignore-unfixed, only-new, overrides, exceptions).');
-    const root = document.contents;
-    const scalarText = (node, what) => {
-        if (!(0,dist/* isScalar */.jn)(node) || node.value === null || typeof node.value === 'object')
-            fail(node, `${what} must be a single value.`);
-        return String(node.value).trim();
-    };
-    const booleanOf = (node, what) => {
-        if ((0,dist/* isScalar */.jn)(node) && typeof node.value === 'boolean')
-            return node.value;
-        return fail(node, `${what} must be true or false.`);
-    };
-    const keyOf = (pair) => {
-        const key = pair.key;
-        return { name: (0,dist/* isScalar */.jn)(key) ? String(key.value) : '', node: key };
-    };
-    for (const pair of root.items) {
-        const { name, node: keyNode } = keyOf(pair);
-        const value = pair.value;
-        switch (name) {
-            case 'fail-on': {
-                const v = scalarText(value, 'fail-on').toLowerCase();
-                if (v !== 'none' && (!isSeverity(v) || v === 'info'))
-                    fail(value, `fail-on is "${v}"; write critical, high, medium, low or none.`);
-                policy.failOn = v;
-                break;
-            }
-            case 'ignore-unfixed':
-                policy.ignoreUnfixed = booleanOf(value, 'ignore-unfixed');
-                break;
-            case 'only-new':
-                policy.onlyNew = booleanOf(value, 'only-new');
-                break;
-            case 'overrides':
-            case 'exceptions': {
-                if (value === null || ((0,dist/* isScalar */.jn)(value) && value.value === null))
-                    break;
-                if (!(0,dist/* isSeq */.oP)(value))
-                    fail(value, `${name} must be a list (each item starting with "- ").`);
-                for (const item of value.items) {
-                    if (!(0,dist/* isMap */.jh)(item))
-                        fail(item, `each item of ${name} must be a mapping such as "id: CVE-2024-1234".`);
-                    const map = item;
-                    const fields = new Map();
-                    for (const field of map.items) {
-                        const key = keyOf(field);
-                        const allowed = name === 'exceptions' ? EXCEPTION_KEYS : OVERRIDE_KEYS;
-                        if (!allowed.includes(key.name))
-                            fail(key.node, `"${key.name}" is not a field of ${name}; the fields are ${allowed.join(', ')}.`);
-                        fields.set(key.name === 'rule' ? 'id' : key.name, field.value);
-                    }
-                    const text = (field) => (fields.has(field) ? scalarText(fields.get(field), `${field}`) : undefined);
-                    const toolText = text('tool')?.toLowerCase();
-                    if (toolText !== undefined && !TOOLS.includes(toolText))
-                        fail(fields.get('tool'), `tool is "${toolText}"; write one of ${TOOLS.join(', ')}.`);
-                    const tool = toolText;
-                    if (name === 'overrides') {
-                        const severity = text('severity')?.toLowerCase();
-                        if (severity === undefined)
-                            fail(item, 'an override needs a severity (critical, high, medium, low or info).');
-                        if (!isSeverity(severity))
-                            fail(fields.get('severity'), `severity is "${severity}"; write critical, high, medium, low or info.`);
-                        const id = text('id');
-                        if (id === undefined && tool === undefined)
-                            fail(item, 'an override needs an id (rule) or a tool to apply to.');
-                        policy.overrides.push({ ...(id ? { id } : {}), ...(tool ? { tool } : {}), severity: severity, source: at(item) });
-                    }
-                    else {
-                        const reason = text('reason');
-                        if (!reason)
-                            fail(item, 'every exception needs a reason: say why the finding is acceptable (reason: "…").');
-                        const match = {};
-                        for (const field of ['id', 'package', 'purl', 'image', 'path', 'dockerfile']) {
-                            const v = text(field);
-                            if (v !== undefined)
-                                match[field] = v;
-                        }
-                        if (tool)
-                            match.tool = tool;
-                        if (Object.keys(match).length === 0)
-                            fail(item, 'an exception must say what it matches: id, package, purl, image, path or dockerfile.');
-                        const expires = text('expires');
-                        if (expires !== undefined && !isIsoDate(expires))
-                            fail(fields.get('expires'), `expires is "${expires}"; write a date as YYYY-MM-DD (a whole day, UTC).`);
-                        const owner = text('owner');
-                        policy.exceptions.push({ match, reason: reason, ...(owner ? { owner } : {}), ...(expires ? { expires } : {}), source: at(item) });
-                    }
-                }
-                break;
-            }
-            default:
-                fail(keyNode, `"${name}" is not a policy setting; the settings are ${TOP_LEVEL.join(', ')}.`);
-        }
-    }
-    return policy;
-}
-/** A real calendar date written YYYY-MM-DD. */
-function isIsoDate(text) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(text))
-        return false;
-    const date = new Date(`${text}T00:00:00Z`);
-    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
-}
-
-;// CONCATENATED MODULE: ./src/policy/trivyignore.ts
-
-
-
-/**
- * `.trivyignore`: one ID a line, optionally `exp:YYYY-MM-DD`; `#` comments. The comment lines
- * right above an entry are its reason, as teams write them.
- */
-function parseTrivyIgnore(text, fileName) {
-    const exceptions = [];
-    let comments = [];
-    text.split(/\r?\n/).forEach((raw, index) => {
-        const line = raw.trim();
-        if (line.startsWith('#')) {
-            comments.push(line.replace(/^#+\s*/, ''));
-            return;
-        }
-        if (line === '') {
-            comments = [];
-            return;
-        }
-        const [id, ...rest] = line.split(/\s+/);
-        let expires;
-        for (const field of rest) {
-            if (field.startsWith('#'))
-                break;
-            const exp = /^exp:(.+)$/.exec(field);
-            if (!exp)
-                continue;
-            if (!isIsoDate(exp[1]))
-                throw new UsageError(`${fileName}:${index + 1}: exp:${exp[1]} is not a date; write exp:YYYY-MM-DD.`);
-            expires = exp[1];
-        }
-        const reason = comments.filter(Boolean).join(' ') || `listed in ${fileName}`;
-        exceptions.push({ match: { id: id }, reason, ...(expires ? { expires } : {}), source: `${fileName}:${index + 1}` });
-        comments = [];
-    });
-    return exceptions;
-}
-/** `.trivyignore.yaml`: vulnerabilities, misconfigurations, secrets and licenses, each with id, paths, purls, statement, expired_at. */
-function parseTrivyIgnoreYaml(text, fileName) {
-    const lines = new dist/* LineCounter */.HN();
-    const document = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: false });
-    const at = (node) => `${fileName}:${node?.range ? lines.linePos(node.range[0]).line : 1}`;
-    if (document.errors[0])
-        throw new UsageError(`${fileName}:${lines.linePos(document.errors[0].pos[0]).line}: this is not valid YAML; fix the syntax.`);
-    const root = document.contents;
-    if (root === null)
-        return [];
-    if (!(0,dist/* isMap */.jh)(root))
-        throw new UsageError(`${fileName}:1: expected the sections vulnerabilities, misconfigurations, secrets or licenses.`);
-    const exceptions = [];
-    for (const section of ['vulnerabilities', 'misconfigurations', 'secrets', 'licenses']) {
-        const list = root.get(section, true);
-        if (list === undefined || list === null)
-            continue;
-        if (!(0,dist/* isSeq */.oP)(list))
-            throw new UsageError(`${at(list)}: ${section} must be a list of entries with an id.`);
-        for (const item of list.items) {
-            if (!(0,dist/* isMap */.jh)(item))
-                throw new UsageError(`${at(item)}: each entry needs an id.`);
-            const entry = item.toJSON();
-            if (typeof entry.id !== 'string' || entry.id === '')
-                throw new UsageError(`${at(item)}: each entry needs an id.`);
-            const expires = entry.expired_at === undefined ? undefined : String(entry.expired_at).slice(0, 10);
-            if (expires !== undefined && !isIsoDate(expires))
-                throw new UsageError(`${at(item)}: expired_at is not a date; write YYYY-MM-DD.`);
-            const reason = typeof entry.statement === 'string' && entry.statement ? entry.statement : `listed in ${fileName}`;
-            const base = { reason, ...(expires ? { expires } : {}), source: at(item) };
-            const paths = Array.isArray(entry.paths) ? entry.paths.map(String) : [];
-            const purls = Array.isArray(entry.purls) ? entry.purls.map(String) : [];
-            if (paths.length === 0 && purls.length === 0)
-                exceptions.push({ ...base, match: { id: entry.id } });
-            for (const path of paths)
-                exceptions.push({ ...base, match: { id: entry.id, path } });
-            for (const purl of purls)
-                exceptions.push({ ...base, match: { id: entry.id, purl } });
-        }
-    }
-    return exceptions;
-}
-
-;// CONCATENATED MODULE: ./src/policy/load.ts
-
-
-
-
-
-
-
-
-
-
-function setting(input, file, fallback) {
-    if (input !== undefined)
-        return { value: input, source: 'input' };
-    if (file !== undefined)
-        return { value: file, source: 'policy file' };
-    return { value: fallback, source: 'default' };
-}
-function display(workspace, full) {
-    const rel = (0,external_node_path_.relative)(workspace, full);
-    return rel.startsWith('..') || (0,external_node_path_.isAbsolute)(rel) ? full : rel.split(external_node_path_.sep).join('/');
-}
-async function readText(path) {
-    return (0,promises_namespaceObject.readFile)(path, 'utf8');
-}
-/** `ignored` in .hadolint.yaml and `# hadolint ignore=` pragmas in the Dockerfiles. */
-async function hadolintIgnores(config) {
-    const found = [];
-    for (const name of ['.hadolint.yaml', '.hadolint.yml']) {
-        const path = (0,external_node_path_.resolve)(config.workspace, name);
-        if (!(0,external_node_fs_.existsSync)(path))
-            continue;
-        let parsed;
-        try {
-            parsed = (0,dist/* parse */.qg)(await readText(path));
-        }
-        catch {
-            throw new UsageError(`${name} is not valid YAML; fix it or remove it (hadolint reads it too).`);
-        }
-        const ignored = typeof parsed === 'object' && parsed !== null ? parsed.ignored : undefined;
-        if (Array.isArray(ignored))
-            for (const rule of ignored)
-                found.push(`${String(rule)} (${name})`);
-    }
-    for (const dockerfile of config.dockerfiles) {
-        const lines = (await readText((0,external_node_path_.resolve)(config.workspace, dockerfile))).split(/\r?\n/);
-        lines.forEach((line, index) => {
-            const pragma = /^\s*#\s*hadolint\s+ignore=([A-Za-z0-9,\s]+)/.exec(line);
-            if (pragma)
-                for (const rule of pragma[1].split(',').map((r) => r.trim()).filter(Boolean))
-                    found.push(`${rule} (${dockerfile}:${index + 1})`);
-        });
-    }
-    return found;
-}
-/**
- * Everything that decides the gate besides the findings: inputs, `.bulkhead.yml`, Trivy's
- * ignore files, VEX documents and the baseline. Inputs override the file.
- */
-async function loadPolicy(config, baselineSource) {
-    const files = [];
-    const notes = [];
-    let file = { overrides: [], exceptions: [] };
-    if (config.policyFile) {
-        const name = display(config.workspace, config.policyFile);
-        file = parsePolicyFile(await readText(config.policyFile), name);
-        files.push(name);
-    }
-    const exceptions = [...file.exceptions];
-    for (const [name, parse] of [
-        ['.trivyignore', parseTrivyIgnore],
-        ['.trivyignore.yaml', parseTrivyIgnoreYaml],
-    ]) {
-        const path = (0,external_node_path_.resolve)(config.workspace, name);
-        if (!(0,external_node_fs_.existsSync)(path))
-            continue;
-        exceptions.push(...parse(await readText(path), name));
-        files.push(name);
-    }
-    const vex = [];
-    for (const path of config.vexFiles) {
-        const name = display(config.workspace, path);
-        const [document, ...extra] = await readJsonReport(path);
-        if (extra.length > 0)
-            throw new ReportError(name, 'holds more than one JSON document; write one OpenVEX document per file.');
-        try {
-            vex.push(...parseOpenVex(document, name));
-        }
-        catch (error) {
-            if (error instanceof VexFormatError)
-                throw new ReportError(name, `${error.message}.`);
-            throw error;
-        }
-        files.push(name);
-    }
-    const settings = {
-        failOn: setting(config.failOn, file.failOn, 'high'),
-        ignoreUnfixed: setting(config.ignoreUnfixed, file.ignoreUnfixed, false),
-        onlyNew: setting(config.onlyNew, file.onlyNew, false),
-    };
-    let baseline;
-    if (config.baselineFile) {
-        const name = display(config.workspace, config.baselineFile);
-        const [document] = await readJsonReport(config.baselineFile);
-        try {
-            baseline = parseBaseline(document, name);
-        }
-        catch (error) {
-            if (error instanceof BaselineFormatError)
-                throw new ReportError(name, `${error.message}.`);
-            throw error;
-        }
-    }
-    else if (settings.onlyNew.value && baselineSource) {
-        baseline = await baselineSource.restore();
-    }
-    if (settings.onlyNew.value && !baseline) {
-        notes.push('only-new is on but no baseline was found: every finding counts as new.');
-    }
-    return {
-        gate: {
-            failOn: settings.failOn.value,
-            ignoreUnfixed: settings.ignoreUnfixed.value,
-            onlyNew: settings.onlyNew.value,
-            overrides: file.overrides,
-            exceptions,
-            vex,
-            ...(baseline ? { baseline } : {}),
-        },
-        settings,
-        files,
-        hadolintIgnores: await hadolintIgnores(config),
-        notes,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/policy/gate.ts
-/** The verdict comes from the decisions and scanner statuses, and from nothing else. */
-function gate(decisions, results, options) {
-    const { scannerError } = options;
-    const failingFindings = decisions.filter((d) => d.verdict === 'fails-gate').length;
-    const failedScanners = results.filter((r) => r.status === 'error');
-    const reasons = [];
-    if (failingFindings > 0) {
-        reasons.push(`${failingFindings} finding${failingFindings === 1 ? '' : 's'} at or above ${options.failOn}`);
-    }
-    for (const result of failedScanners) {
-        reasons.push(scannerError === 'fail'
-            ? `${result.tool} failed on ${result.target}: ${result.error ?? 'unknown error'} (scanner-error: fail)`
-            : `${result.tool} failed on ${result.target} and was ignored (scanner-error: warn): ${result.error ?? 'unknown error'}`);
-    }
-    const closedByScanner = scannerError === 'fail' && failedScanners.length > 0;
-    const verdict = failingFindings > 0 || closedByScanner ? 'fail' : 'pass';
-    const exitCode = failingFindings > 0 ? 1 : closedByScanner ? 3 : 0;
-    return { verdict, reasons, exitCode, failingFindings, failedScanners };
-}
-
-;// CONCATENATED MODULE: ./src/report/counts.ts
-/** Severity counts leave suppressed findings out; `findings` counts everything reported. */
-function countDecisions(decisions) {
-    const counts = { findings: decisions.length, critical: 0, high: 0, medium: 0, low: 0, info: 0, suppressed: 0, failing: 0 };
-    for (const d of decisions) {
-        if (d.verdict === 'suppressed')
-            counts.suppressed++;
-        else
-            counts[d.finding.severity]++;
-        if (d.verdict === 'fails-gate')
-            counts.failing++;
-    }
-    return counts;
-}
-
-;// CONCATENATED MODULE: ./src/report/escape.ts
-/**
- * Makes scanner- and image-provided text inert in GitHub-flavoured markdown: no HTML, no links
- * or images, no emphasis or headings that change the page, no @mentions or #references that
- * notify anyone, no table breakage. The text is always placed inline, never at the start of a
- * line, so list and heading markers (`-`, `+`, `1.`) need no escape there.
- */
-function escapeMarkdown(text) {
-    return text
-        .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/[\\`*_[\]#|~]/g, '\\$&')
-        .replace(/@/g, '@\u200b')
-        .replace(/:\/\//g, ':\u200b//')
-        .replace(/www\./gi, (m) => `${m.slice(0, 3)}\u200b.`)
-        .replace(/\r?\n/g, ' ');
-}
-/** For text inside a code span: only backticks and line breaks need care; mentions cannot fire there. */
-function codeSpan(text) {
-    // GFM splits table cells on | even inside code spans unless it is escaped.
-    const clean = text.replace(/\r?\n/g, ' ').replace(/`/g, "'").replace(/\|/g, '\\|');
-    return `\`${clean}\``;
-}
-
-;// CONCATENATED MODULE: ./src/report/byLine.ts
-
-function groupByLine(decisions) {
-    const groups = new Map();
-    for (const decision of decisions) {
-        const f = decision.finding;
-        if (decision.verdict === 'suppressed' || !f.introducedBy || f.introducedBy.kind === 'history' || f.file === undefined || f.line === undefined)
-            continue;
-        const key = `${f.file}\u0000${f.line}`;
-        const group = groups.get(key) ?? {
-            file: f.file,
-            line: f.line,
-            instruction: f.introducedBy.instruction,
-            base: f.introducedBy.kind === 'base',
-            ...(f.introducedBy.baseImage ? { baseImage: f.introducedBy.baseImage } : {}),
-            vulnerabilities: 0,
-            fixable: 0,
-            other: 0,
-            failing: 0,
-        };
-        if (f.kind === 'vulnerability') {
-            group.vulnerabilities += 1;
-            if (f.pkg?.fixed)
-                group.fixable += 1;
-        }
-        else
-            group.other += 1;
-        if (decision.verdict === 'fails-gate')
-            group.failing += 1;
-        groups.set(key, group);
-    }
-    return [...groups.values()].sort((a, b) => b.failing - a.failing || b.vulnerabilities + b.other - (a.vulnerabilities + a.other) || a.line - b.line);
-}
-function plural(n, word) {
-    return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-/** "12 vulnerabilities, 3 fixable, 1 other finding (2 fail the gate)". */
-function describeGroup(group) {
-    const parts = [];
-    if (group.vulnerabilities > 0)
-        parts.push(`${plural(group.vulnerabilities, 'vulnerability').replace('vulnerabilitys', 'vulnerabilities')}, ${group.fixable} fixable`);
-    if (group.other > 0)
-        parts.push(plural(group.other, group.vulnerabilities > 0 ? 'other finding' : 'finding'));
-    return `${parts.join(', ')}${group.failing > 0 ? ` (${group.failing} fail${group.failing === 1 ? 's' : ''} the gate)` : ''}`;
-}
-/**
- * A short markdown section: where the findings come from, line by line, and how much is the base
- * image's versus the image's own layers. Empty when nothing was attributed.
- */
-function renderByLine(decisions, lineLabel, maxRows = 10) {
-    const groups = groupByLine(decisions);
-    if (groups.length === 0)
-        return [];
-    const base = groups.filter((g) => g.base).reduce((n, g) => n + g.vulnerabilities + g.other, 0);
-    const own = groups.filter((g) => !g.base).reduce((n, g) => n + g.vulnerabilities + g.other, 0);
-    const baseImages = [...new Set(groups.filter((g) => g.base && g.baseImage).map((g) => g.baseImage))];
-    const lines = ['**Where they come from**', ''];
-    for (const group of groups.slice(0, maxRows)) {
-        const what = group.base ? `the base image ${codeSpan(group.baseImage ?? group.instruction)}` : `this ${escapeMarkdown(group.instruction.split(' ')[0] ?? '')} line`;
-        lines.push(`- ${lineLabel(group.file, group.line)} ${codeSpan(group.instruction)}: ${what} brings ${describeGroup(group)}`);
-    }
-    if (groups.length > maxRows)
-        lines.push(`- … and ${groups.length - maxRows} more lines`);
-    lines.push('', `From the base image${baseImages.length ? ` (${baseImages.map(codeSpan).join(', ')})` : ''}: **${base}** · from this Dockerfile's own instructions: **${own}**.`, '');
-    return lines;
-}
-
-;// CONCATENATED MODULE: ./src/report/markdown.ts
-
-
-
-/** GitHub's limit for one step's summary. */
-const SUMMARY_LIMIT_BYTES = 1024 * 1024;
-function policySection(policy, outcome) {
-    const { failOn, ignoreUnfixed, onlyNew } = policy.settings;
-    const out = [
-        '### Policy',
-        '',
-        `fail-on **${failOn.value}** (${failOn.source}) · ignore-unfixed **${ignoreUnfixed.value}** (${ignoreUnfixed.source}) · only-new **${onlyNew.value}** (${onlyNew.source})`,
-        '',
-    ];
-    if (policy.files.length > 0)
-        out.push(`Rules read from ${policy.files.map(codeSpan).join(', ')}.`, '');
-    const baseline = outcome?.baseline;
-    if (baseline) {
-        out.push(`Compared with the baseline ${codeSpan(baseline.source)}: **${baseline.new} new**, ${baseline.unchanged} unchanged, ${baseline.fixed.length} fixed.`, '');
-        if (baseline.fixed.length > 0) {
-            out.push('<details><summary>' + `Fixed since the baseline (${baseline.fixed.length})` + '</summary>', '', ...baseline.fixed.slice(0, 100).map((f) => `- ${SEVERITY_BADGE[f.severity]} ${escapeMarkdown(f.ruleId)}: ${escapeMarkdown(f.title)}`), '', '</details>', '');
-        }
-    }
-    if (policy.hadolintIgnores.length > 0)
-        out.push(`hadolint skips these rules itself: ${policy.hadolintIgnores.map(escapeMarkdown).join(', ')}.`, '');
-    return out;
-}
-const TOOL_NAMES = { trivy: 'Trivy', hadolint: 'hadolint', bulkhead: 'bulkhead' };
-const SEVERITY_BADGE = {
-    critical: '🟥 critical',
-    high: '🟧 high',
-    medium: '🟨 medium',
-    low: '🟦 low',
-    info: '⬜ info',
-};
-function where(decision) {
-    const f = decision.finding;
-    const parts = [];
-    if (f.file)
-        parts.push(codeSpan(`${f.file}:${f.line ?? 1}`));
-    if (f.image)
-        parts.push(codeSpan(f.image));
-    if (f.path && f.kind !== 'vulnerability')
-        parts.push(codeSpan(f.path));
-    return parts.join(' ') || '—';
-}
-function packageCell(decision) {
-    const pkg = decision.finding.pkg;
-    return pkg ? codeSpan(`${pkg.name} ${pkg.installed}`.trim()) : '—';
-}
-function fixedCell(decision) {
-    const f = decision.finding;
-    if (f.kind !== 'vulnerability')
-        return '—';
-    return f.pkg?.fixed ? codeSpan(f.pkg.fixed) : 'no fix';
-}
-function ruleCell(decision) {
-    const f = decision.finding;
-    const id = escapeMarkdown(f.ruleId);
-    // Links are only those the finding came with, and only http(s).
-    return f.helpUri && /^https?:\/\/[^\s()<>]+$/.test(f.helpUri) ? `[${id}](${f.helpUri})` : id;
-}
-function findingsTable(decisions, withReason) {
-    const header = withReason
-        ? ['| Severity | Rule | Where | Package | Fixed in | Finding | Why |', '|---|---|---|---|---|---|---|']
-        : ['| Severity | Rule | Where | Package | Fixed in | Finding |', '|---|---|---|---|---|---|'];
-    return [
-        ...header,
-        ...decisions.map((d) => {
-            const cells = [SEVERITY_BADGE[d.finding.severity], ruleCell(d), where(d), packageCell(d), fixedCell(d), escapeMarkdown(d.finding.title)];
-            if (withReason)
-                cells.push(escapeMarkdown(d.reason));
-            return `| ${cells.join(' | ')} |`;
-        }),
-    ];
-}
-function sorted(decisions) {
-    return [...decisions].sort((a, b) => compareFindings(a.finding, b.finding));
-}
-function countsTable(decisions, results) {
-    const tools = TOOLS.filter((t) => results.some((r) => r.tool === t));
-    const lines = [`| Severity | ${tools.map((t) => TOOL_NAMES[t]).join(' | ')} | Total | Fail the gate |`, `|---|${tools.map(() => '--:|').join('')}--:|--:|`];
-    for (const severity of SEVERITIES) {
-        const active = decisions.filter((d) => d.finding.severity === severity && d.verdict !== 'suppressed');
-        if (active.length === 0 && (severity === 'info'))
-            continue;
-        const perTool = tools.map((t) => String(active.filter((d) => d.finding.tool === t).length));
-        const failing = active.filter((d) => d.verdict === 'fails-gate').length;
-        lines.push(`| ${SEVERITY_BADGE[severity]} | ${perTool.join(' | ')} | ${active.length} | ${failing} |`);
-    }
-    const suppressed = decisions.filter((d) => d.verdict === 'suppressed');
-    if (suppressed.length > 0) {
-        lines.push(`| suppressed | ${tools.map((t) => String(suppressed.filter((d) => d.finding.tool === t).length)).join(' | ')} | ${suppressed.length} | 0 |`);
-    }
-    return lines;
-}
-const SOURCE_NAMES = { given: 'given path', path: 'found on PATH', 'tool-cache': 'tool cache', download: 'verified download' };
-/** One line on Trivy's database: how old the data behind the verdict is. */
-function databaseLine(results) {
-    const db = results.find((r) => r.database?.updatedAt)?.database;
-    if (!db?.updatedAt)
-        return [];
-    const cache = { hit: 'restored from the Actions cache', 'restored-older': 'an older copy restored from the Actions cache, then refreshed', miss: 'downloaded (cache miss)', 'not-used': 'local', failed: 'downloaded (the cache failed)' }[db.cache];
-    return ['', `Trivy vulnerability database${db.version !== undefined ? ` v${db.version}` : ''}, built ${db.updatedAt}${db.ageHours !== undefined ? ` (${db.ageHours} h old)` : ''}; ${cache}.`];
-}
-function scannersTable(results) {
-    return [
-        '| Scanner | Target | Version | Source | Status | Findings | Time |',
-        '|---|---|---|---|---|--:|--:|',
-        ...results.map((r) => [
-            '',
-            TOOL_NAMES[r.tool],
-            codeSpan(r.target),
-            r.version ? codeSpan(r.version) : '—',
-            r.origin === 'report' ? 'report file' : r.scanner ? `run (${SOURCE_NAMES[r.scanner.source]})` : 'run',
-            r.status === 'ok' ? '✅ ok' : `❌ ${escapeMarkdown(r.error ?? 'failed')}`,
-            String(r.findings.length),
-            `${(r.durationMs / 1000).toFixed(1)} s`,
-            '',
-        ].join(' | ').trim()),
-    ];
-}
-function render(input, maxRows) {
-    const { gate, decisions } = input;
-    const failing = sorted(decisions.filter((d) => d.verdict === 'fails-gate'));
-    const below = sorted(decisions.filter((d) => d.verdict === 'below-threshold'));
-    const suppressed = sorted(decisions.filter((d) => d.verdict === 'suppressed'));
-    const out = [];
-    const heading = gate.verdict === 'pass'
-        ? `## ✅ bulkhead: pass`
-        : `## ❌ bulkhead: fail`;
-    out.push(heading, '');
-    if (gate.verdict === 'pass') {
-        out.push(`No finding at or above **${input.failOn}** remains${input.failOn === 'none' ? ' (fail-on is none: the gate reports only)' : ''}. ${decisions.length} finding${decisions.length === 1 ? '' : 's'} reported in all.`);
-    }
-    else {
-        out.push('The gate failed because of:', '', ...gate.reasons.map((r) => `- ${escapeMarkdown(r)}`));
-    }
-    out.push('', ...countsTable(decisions, input.results), '');
-    let cut = 0;
-    const take = (list) => {
-        const kept = list.slice(0, Math.max(0, maxRows));
-        cut += list.length - kept.length;
-        return kept;
-    };
-    if (failing.length > 0) {
-        out.push(`### Fails the gate (${failing.length})`, '', ...findingsTable(take(failing), false), '');
-    }
-    out.push(...renderByLine(decisions, (file, line) => codeSpan(`${file}:${line}`)));
-    if (below.length > 0) {
-        out.push('<details><summary>' + `Below the gate (${below.length})` + '</summary>', '', ...findingsTable(take(below), true), '', '</details>', '');
-    }
-    if (suppressed.length > 0) {
-        out.push('<details><summary>' + `Suppressed by policy (${suppressed.length})` + '</summary>', '', ...findingsTable(take(suppressed), true), '', '</details>', '');
-    }
-    if (cut > 0)
-        out.push(`> ${cut} more finding${cut === 1 ? ' is' : 's are'} not listed here to keep this summary under GitHub's size limit; all are in ${codeSpan(input.reportFile)}.`, '');
-    if (input.omitted.results > 0 || input.omitted.runs.length > 0) {
-        const bySeverity = SEVERITIES.filter((s) => input.omitted.bySeverity[s]).map((s) => `${input.omitted.bySeverity[s]} ${s}`).join(', ');
-        out.push(`> The SARIF log leaves out ${input.omitted.results} of the least severe results (${bySeverity}) to stay within GitHub's code-scanning limits${input.omitted.runs.length > 0 ? `, including ${input.omitted.runs.length} whole run(s)` : ''}. ${codeSpan(input.reportFile)} has them all.`, '');
-    }
-    if (input.policy)
-        out.push(...policySection(input.policy, input.policyOutcome));
-    out.push('### Scanners', '', ...scannersTable(input.results), ...databaseLine(input.results), '');
-    if (input.notes.length > 0) {
-        out.push('### Notes', '', ...input.notes.map((n) => `- ${escapeMarkdown(n)}`), '');
-    }
-    out.push(`SARIF: ${codeSpan(input.sarifFile)} · full report: ${codeSpan(input.reportFile)}`, '');
-    return { text: out.join('\n'), cut };
-}
-/** The job summary: verdict first, counts, the failing findings, the rest folded. At most 1 MiB. */
-function renderSummary(input) {
-    const limit = input.limitBytes ?? SUMMARY_LIMIT_BYTES;
-    let maxRows = input.decisions.length;
-    for (;;) {
-        const { text } = render(input, maxRows);
-        const size = Buffer.byteLength(text, 'utf8');
-        if (size <= limit || maxRows === 0)
-            return text;
-        maxRows = Math.floor(maxRows * Math.min(0.9, limit / size));
-    }
-}
-
-;// CONCATENATED MODULE: ./src/scanners/builtin/catalog.ts
-const RULES_URL = 'https://github.com/bulkhead-security/bulkhead/blob/main/docs/rules';
-const BUILTIN_RULES = [
-    {
-        id: 'BH101',
-        severity: 'high',
-        kind: 'hardening',
-        title: 'Image runs as root',
-        what: 'The image config sets no USER, or sets `root`, `0`, or `0:<group>`: every container started from it runs as root unless the platform overrides it.',
-        why: 'Root in a container is root on the host kernel\'s terms: a kernel or runtime escape, a mounted socket or a writable host path turns an application bug into host compromise. A non-root user removes most of that.',
-        fix: 'Create an unprivileged user and switch to it as the last USER instruction, e.g. `RUN useradd --system --uid 10001 app` then `USER 10001`. Use a numeric UID so that Kubernetes `runAsNonRoot` can verify it.',
-        references: ['CIS Docker Benchmark 4.1', 'Dockle CIS-DI-0001'],
-    },
-    {
-        id: 'BH102',
-        severity: 'low',
-        kind: 'hardening',
-        title: 'No HEALTHCHECK',
-        what: 'The image config has no HEALTHCHECK (or disables it with `HEALTHCHECK NONE`).',
-        why: 'Without a health check the engine cannot tell a hung process from a healthy one, so a wedged container keeps receiving traffic and is never replaced.',
-        fix: 'Add `HEALTHCHECK CMD ["/app/healthcheck"]` (or a `curl -f` against a local endpoint). On Kubernetes, where probes replace HEALTHCHECK, add an exception with that reason.',
-        references: ['CIS Docker Benchmark 4.6', 'Dockle CIS-DI-0006'],
-    },
-    {
-        id: 'BH103',
-        severity: 'high',
-        kind: 'secret',
-        title: 'Secret in an environment variable',
-        what: 'An ENV variable of the image has a credential-like name (PASSWORD, SECRET, TOKEN, API_KEY …) with a literal value, or a value that a secret-detection rule recognises. The value is never printed: only the variable name, the kind of secret and a short hash.',
-        why: 'The environment is part of the image config: anyone who can pull the image reads it with `docker inspect`, and every process and crash dump in the container inherits it.',
-        fix: 'Remove the ENV instruction and pass the secret at run time (orchestrator secrets, a mounted file, `--secret` for builds). Rotate the exposed value: it is in every copy of the image.',
-        references: ['CIS Docker Benchmark 4.10', 'Dockle CIS-DI-0010'],
-    },
-    {
-        id: 'BH104',
-        severity: 'high',
-        kind: 'secret',
-        title: 'Secret in build history',
-        what: 'A `created_by` entry of the image history holds a credential: a build-arg value with a credential-like name (`RUN |1 NPM_TOKEN=… /bin/sh -c …`), a `user:password` passed to curl or in a URL, or a token a secret-detection rule recognises.',
-        why: 'Image history ships with the image and `docker history --no-trunc` prints it. Build arguments are recorded in it in plain text.',
-        fix: 'Use BuildKit secret mounts (`RUN --mount=type=secret,id=npm …`) instead of ARG or inline credentials, rebuild, and rotate the exposed credential.',
-        references: ['CIS Docker Benchmark 4.10', 'Dockle CIS-DI-0010'],
-    },
-    {
-        id: 'BH105',
-        severity: 'medium',
-        kind: 'hardening',
-        title: 'Sensitive port exposed',
-        what: 'The image EXPOSEs a port of a remote-administration or control-plane service: SSH (22), telnet (23), FTP (21), the Docker API (2375, 2376), VNC (5900), RDP (3389), SMB (139, 445), rpcbind (111), WinRM (5985, 5986), etcd (2379, 2380), the kubelet (10250).',
-        why: 'These services give a shell or control of other workloads; an application container should not offer them, and EXPOSE advertises them to every tool that wires ports automatically.',
-        fix: 'Remove the EXPOSE and the service. Debug with `docker exec` / `kubectl exec`, not an SSH daemon in the image.',
-        references: ['CIS Docker Benchmark 5.8'],
-    },
-    {
-        id: 'BH106',
-        severity: 'low',
-        kind: 'hardening',
-        title: 'ADD from a remote URL',
-        what: 'An `ADD https://…` without `--checksum`: a file fetched at build time and never verified. Found in the Dockerfile (on the ADD line), and in the image history where BuildKit records the URL (the classic builder records only a content hash there).',
-        why: 'Whatever the server returns on the day of the build goes into the image, unverified. A compromised or changed download changes your image silently.',
-        fix: 'Download with `curl -fsSLO` and verify a pinned checksum in the same RUN, or use `ADD --checksum=sha256:… URL` (Dockerfile 1.6+).',
-        references: ['CIS Docker Benchmark 4.9', 'Dockle CIS-DI-0009'],
-    },
-    {
-        id: 'BH107',
-        severity: 'medium',
-        kind: 'hardening',
-        title: 'Remote script piped to a shell',
-        what: 'A RUN in the image history pipes a download straight into an interpreter: `curl … | sh`, `wget -O- … | bash`, `sh -c "$(curl …)"`.',
-        why: 'The script is executed as root at build time without being verified or kept; a compromised server or a man-in-the-middle owns the image, and nobody can later see what ran.',
-        fix: 'Download the script to a file, verify a pinned checksum (`echo "<sha256>  install.sh" | sha256sum -c`), then run it; better, install a package or a release artifact with a checksum.',
-        references: ['Dockle CIS-DI-0009 (related)'],
-    },
-    {
-        id: 'BH108',
-        severity: 'medium',
-        kind: 'hardening',
-        title: 'VOLUME on a sensitive path',
-        what: 'The image declares a VOLUME on a system path: `/`, `/etc`, `/proc`, `/sys`, `/dev`, `/boot`, `/root`, `/usr`, `/lib`, `/bin`, `/sbin`, `/run`, `/var/run`, `/var/lib/docker`, or the Docker socket.',
-        why: 'A volume there invites mounting host paths over system directories, and its contents outlive the container, so a compromise persists.',
-        fix: 'Declare volumes only for application data (`/var/lib/app/data`), and mount nothing of the host\'s system paths.',
-        references: ['CIS Docker Benchmark 5.5', 'Dockle DKL-DI-0002'],
-    },
-    {
-        id: 'BH109',
-        severity: 'low',
-        kind: 'hardening',
-        title: 'Base image not pinned by digest',
-        what: 'A FROM instruction of a stage that ends in the image names its base by tag (`debian:bookworm`, or no tag at all, which means `latest`) instead of by digest (`debian:bookworm@sha256:…`).',
-        why: 'A tag moves: the same Dockerfile builds a different image tomorrow, and a compromised or mistaken push to the tag flows into your build unnoticed. A digest is immutable, and a bot (Dependabot, Renovate) can still update it in a reviewed pull request.',
-        fix: 'Pin every FROM by digest: `FROM debian:bookworm-slim@sha256:<digest>` (find it with `docker buildx imagetools inspect`), and let Dependabot or Renovate propose updates.',
-        references: ['CIS Docker Benchmark 4.2 / 4.5 (content trust)', 'Dockle CIS-DI-0005', 'Dockle DKL-DI-0006 (latest tag)'],
-    },
-    {
-        id: 'BH201',
-        severity: 'low',
-        kind: 'hardening',
-        title: 'setuid or setgid files',
-        what: 'Files in the final filesystem have the setuid or setgid bit (one finding per image, listing them).',
-        why: 'setuid/setgid programs are the classic way from an unprivileged user to root; a container rarely needs them, and each is attack surface.',
-        fix: 'Remove the bits in the last RUN of the final stage: `RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} +`, or start from a distroless/minimal base.',
-        references: ['CIS Docker Benchmark 4.8', 'Dockle CIS-DI-0008'],
-    },
-    {
-        id: 'BH202',
-        severity: 'medium',
-        kind: 'hardening',
-        title: 'Files with capabilities',
-        what: 'Files carry file capabilities (the `security.capability` extended attribute), e.g. `cap_net_raw` on ping.',
-        why: 'File capabilities grant privileges to whoever runs the file, like a finer-grained setuid; they survive into every container.',
-        fix: 'Remove them with `setcap -r FILE` in the final stage, and grant only what the workload needs at run time (`--cap-add` / securityContext).',
-        references: ['CIS Docker Benchmark 4.8 (related)'],
-    },
-    {
-        id: 'BH203',
-        severity: 'medium',
-        kind: 'hardening',
-        title: 'World-writable files or directories',
-        what: 'Files or directories are writable by every user, and the directories lack the sticky bit (which `/tmp` has).',
-        why: 'Any process in the container, whatever its user, can replace such a file or plant files in such a directory: a path to code execution as the user who runs or reads them.',
-        fix: 'Fix the modes when copying: `COPY --chmod=0644` or `RUN chmod o-w PATH`; give directories that must be shared the sticky bit (`chmod 1777`).',
-        references: [],
-    },
-    {
-        id: 'BH204',
-        severity: 'critical',
-        kind: 'secret',
-        title: 'Private key in the image',
-        what: 'A file in the final filesystem holds private-key material: a PEM or OpenSSH private key (checked by structure, not just a header), a PuTTY key, or a PKCS#12 bundle (.p12/.pfx).',
-        why: 'Anyone who can pull the image has the key: TLS impersonation, SSH access, signing as you.',
-        fix: 'Remove the key from the build context (`.dockerignore`) and mount it at run time from a secret store. Revoke and replace the exposed key.',
-        references: ['CIS Docker Benchmark 4.10', 'Dockle CIS-DI-0010'],
-    },
-    {
-        id: 'BH205',
-        severity: 'high',
-        kind: 'secret',
-        title: 'Credential file in the image',
-        what: 'A credentials file with a credential in it: `.aws/credentials`, `.docker/config.json` with `auths`, `.npmrc`/`.yarnrc(.yml)` with auth tokens, `.netrc`, `.git-credentials`, `.pypirc` with a password, a kubeconfig with a token, client key or password, or a `.env` file holding secrets. Values are never printed.',
-        why: 'These files are written by `docker login`, `npm login`, `aws configure` in a build and forgotten; they give registry, cloud or cluster access to anyone who pulls the image.',
-        fix: 'Use BuildKit secret mounts for build-time credentials, add the files to `.dockerignore`, rebuild, and rotate the credentials.',
-        references: ['CIS Docker Benchmark 4.10', 'Dockle CIS-DI-0010'],
-    },
-    {
-        id: 'BH206',
-        severity: 'critical',
-        kind: 'secret',
-        title: 'Secret deleted in a later layer',
-        what: 'A private key or credential file was added by one layer and deleted or overwritten by a later one. It is gone from the final filesystem but still in the image: each layer is a tar that anyone who pulls the image can unpack.',
-        why: '`RUN rm` does not remove a file from the layers below it. This is how secrets from `COPY . .` followed by cleanup leak.',
-        fix: 'Never put the secret in a layer: use a BuildKit secret mount, or a multi-stage build where only the result is copied into the final stage. Rotate the secret.',
-        references: ['CIS Docker Benchmark 4.10'],
-    },
-    {
-        id: 'BH207',
-        severity: 'low',
-        kind: 'hardening',
-        title: 'Package-manager caches left in the image',
-        what: 'The final filesystem keeps package-manager caches: apt lists or downloaded .deb files, the apk cache, yum/dnf caches, pip, npm or yarn caches.',
-        why: 'They add size and stale package indexes that scanners and attackers can read, and they show the install was not cleaned in the same layer.',
-        fix: 'Clean in the same RUN that installs: `apt-get install … && rm -rf /var/lib/apt/lists/*`, `apk add --no-cache`, `pip install --no-cache-dir`, `npm ci && npm cache clean --force`, or use cache mounts (`RUN --mount=type=cache,…`).',
-        references: ['Dockle DKL-DI-0004', 'Dockle DKL-DI-0005', 'Dockle DKL-LI-0003', 'Dockle CIS-DI-0007 (related)'],
-    },
-    {
-        id: 'BH208',
-        severity: 'medium',
-        kind: 'hardening',
-        title: 'sudo installed, or NOPASSWD in sudoers',
-        what: 'The image contains `sudo`, or a sudoers file grants `NOPASSWD`.',
-        why: 'sudo in a container is a ready privilege-escalation path (and behaves badly with TTYs and signals); NOPASSWD makes it free for any process running as that user.',
-        fix: 'Do not install sudo; do the privileged work at build time before the final USER, and use `gosu`/`setpriv` for entrypoints that drop privileges.',
-        references: ['Dockle DKL-DI-0001'],
-    },
-    {
-        id: 'BH209',
-        severity: 'high',
-        kind: 'secret',
-        title: 'SSH host private keys in the image',
-        what: 'The image holds SSH host private keys (`/etc/ssh/ssh_host_*_key`), usually generated when openssh-server was installed during the build.',
-        why: 'Every container from the image shares the same host keys, and anyone who pulls the image can impersonate those hosts.',
-        fix: 'Do not ship an SSH server; if you must, delete the keys in the same RUN that installs it (`rm /etc/ssh/ssh_host_*`) and generate them at container start.',
-        references: ['CIS Docker Benchmark 4.10 (related)'],
-    },
-    {
-        id: 'BH210',
-        severity: 'high',
-        kind: 'hardening',
-        title: 'Account other than root with UID 0',
-        what: '`/etc/passwd` gives UID 0 to an account not named root.',
-        why: 'A second UID 0 account is root under another name: a classic backdoor, and invisible to checks that look for the name root.',
-        fix: 'Give the account its own UID (`usermod -u 10001 NAME`) or remove it.',
-        references: ['Dockle DKL-LI-0002 (related)'],
-    },
-    {
-        id: 'BH211',
-        severity: 'high',
-        kind: 'hardening',
-        title: 'Account with an empty password',
-        what: 'An account in `/etc/shadow` (or `/etc/passwd` without shadow) has an empty password field, so it logs in without a password.',
-        why: 'Anything that authenticates against the local accounts (su, login, an SSH server) lets anyone in: CVE-2019-5021 in Alpine\'s images was exactly this for root.',
-        fix: 'Lock the account: `passwd -l NAME` (or `usermod -p \'*\' NAME`).',
-        references: ['Dockle DKL-LI-0001'],
-    },
-    {
-        id: 'BH212',
-        severity: 'medium',
-        kind: 'hardening',
-        title: '.git directory in the image',
-        what: 'A `.git` directory was copied into the image.',
-        why: 'It holds the repository\'s whole history: source you meant to ship compiled, old secrets that were removed in later commits, internal URLs and credentials in `.git/config`.',
-        fix: 'Add `.git` to `.dockerignore`, or copy only the files the image needs.',
-        references: ['Dockle DKL-LI-0003'],
-    },
-    {
-        id: 'BH213',
-        severity: 'low',
-        kind: 'hardening',
-        title: 'Duplicate UID or GID',
-        what: 'Two accounts in `/etc/passwd` share a UID, or two groups in `/etc/group` share a GID (UID 0 is BH210).',
-        why: 'Shared IDs make file ownership and audit logs ambiguous: files of one account belong to the other.',
-        fix: 'Give each account and group its own ID.',
-        references: ['Dockle DKL-LI-0002'],
-    },
-];
-const BY_ID = new Map(BUILTIN_RULES.map((r) => [r.id, r]));
-function builtinRule(id) {
-    const rule = BY_ID.get(id);
-    if (!rule)
-        throw new Error(`unknown built-in rule ${id}`);
-    return rule;
-}
-function findBuiltinRule(id) {
-    return BY_ID.get(id);
-}
-function ruleDocUrl(id) {
-    return `${RULES_URL}/${id}.md`;
-}
-/** The docs/rules/BHxxx.md page of a rule. */
-function renderRulePage(rule) {
-    return [
-        `# ${rule.id}: ${rule.title}`,
-        '',
-        `Severity: **${rule.severity}** · Kind: ${rule.kind}`,
-        '',
-        '## What',
-        '',
-        rule.what,
-        '',
-        '## Why it matters',
-        '',
-        rule.why,
-        '',
-        '## How to fix',
-        '',
-        rule.fix,
-        '',
-        ...(rule.references.length > 0 ? ['## References', '', ...rule.references.map((r) => `- ${r}`), ''] : []),
-        'To accept a finding of this rule, add an exception with a reason and an expiry date to `.bulkhead.yml` (see the README, "Policy").',
-        '',
-    ].join('\n');
-}
-
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ./src/severity.ts
-/**
- * Every mapping from a tool's severity to bulkhead's, in one place.
- *
- * Trivy
- *   CRITICAL → critical, HIGH → high, MEDIUM → medium, LOW → low.
- *   UNKNOWN (no vendor or NVD rating yet) → from the best CVSS score when the report has one,
- *   else medium: an unrated CVE is often a fresh one, so it must not sit silently below a
- *   `fail-on: medium` gate, yet it should not fail a `high` gate on no evidence.
- * hadolint
- *   error → high, warning → medium, info → low, style → info.
- *   (`ignore` is never emitted by hadolint.)
- * SARIF security-severity, which GitHub buckets by score:
- *   critical 9.5, high 8.0, medium 5.5, low 2.0, info 0.0 — unless the finding has its own CVSS score
- *   inside its band, which is then used as is.
- */
-const severity_TRIVY = {
-    CRITICAL: 'critical',
-    HIGH: 'high',
-    MEDIUM: 'medium',
-    LOW: 'low',
-};
-function fromTrivy(severity, cvss) {
-    const known = typeof severity === 'string' ? severity_TRIVY[severity.toUpperCase()] : undefined;
-    if (known)
-        return known;
-    if (cvss !== undefined)
-        return fromCvss(cvss);
-    return 'medium';
-}
-const severity_HADOLINT = {
-    error: 'high',
-    warning: 'medium',
-    info: 'low',
-    style: 'info',
-};
-function fromHadolint(level) {
-    return (typeof level === 'string' && severity_HADOLINT[level.toLowerCase()]) || 'medium';
-}
-/** CVSS v3 qualitative rating bands. */
-function fromCvss(score) {
-    if (score >= 9)
-        return 'critical';
-    if (score >= 7)
-        return 'high';
-    if (score >= 4)
-        return 'medium';
-    if (score > 0)
-        return 'low';
-    return 'info';
-}
-const BANDS = {
-    critical: { min: 9.0, max: 10.0, nominal: 9.5 },
-    high: { min: 7.0, max: 8.9, nominal: 8.0 },
-    medium: { min: 4.0, max: 6.9, nominal: 5.5 },
-    low: { min: 0.1, max: 3.9, nominal: 2.0 },
-    info: { min: 0.0, max: 0.0, nominal: 0.0 },
-};
-/** The `security-severity` string GitHub code scanning reads; always inside the severity's band. */
-function securitySeverity(severity, cvss) {
-    const band = BANDS[severity];
-    const score = cvss !== undefined && cvss >= band.min && cvss <= band.max ? cvss : band.nominal;
-    return score.toFixed(1);
-}
-
-;// CONCATENATED MODULE: ./src/report/sarif.ts
-
-
-
-
-
-/** GitHub code scanning's upload limits. */
-const SARIF_LIMITS = { runs: 20, resultsPerRun: 25_000, gzippedBytes: 10 * 1024 * 1024 };
-const SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
-const SCANNERS = {
-    trivy: { name: 'Trivy', informationUri: 'https://github.com/aquasecurity/trivy' },
-    hadolint: { name: 'hadolint', informationUri: 'https://github.com/hadolint/hadolint' },
-};
-const BULKHEAD_URI = 'https://github.com/bulkhead-security/bulkhead';
-/**
- * A SARIF-friendly rule name: Pascal case from the title ("Last USER should not be root" →
- * LastUserShouldNotBeRoot); it must differ from the id.
- */
-function ruleName(id, title) {
-    const words = title.replace(/[^A-Za-z0-9]+/g, ' ').trim().split(' ').filter(Boolean).slice(0, 8);
-    const name = words.map((w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()).join('');
-    const fallback = `Rule${id.replace(/[^A-Za-z0-9]+/g, '')}`;
-    if (name.length === 0)
-        return fallback;
-    const candidate = /^[A-Za-z]/.test(name) ? name : `Rule${name}`;
-    return candidate !== id ? candidate : fallback;
-}
-function numericVersion(version) {
-    const v = version?.replace(/^v/, '');
-    return v && /^\d+(\.\d+)*([-+][0-9A-Za-z.-]+)?$/.test(v) ? v : undefined;
-}
-function levelOf(severity) {
-    return severity === 'critical' || severity === 'high' ? 'error' : severity === 'medium' ? 'warning' : 'note';
-}
-/** `<category>/<tool>/<key>/`: stable per image repository or Dockerfile, never per tag. */
-function automationId(category, tool, key) {
-    const safeKey = key.replace(/[^A-Za-z0-9._/-]+/g, '-').replace(/\/+/g, '/').replace(/^\/|\/$/g, '') || 'default';
-    return `${category}/${tool}/${safeKey}/`;
-}
-/** A repo-relative path as a URI reference: each segment percent-encoded, no leading slash. */
-function toUri(path) {
-    return path
-        .replace(/\\/g, '/')
-        .replace(/^\.?\/+/, '')
-        .split('/')
-        .map((segment) => encodeURIComponent(segment))
-        .join('/');
-}
-function sarif_sentence(text) {
-    const trimmed = text.trim();
-    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
-}
-function buildRule(decisions) {
-    const first = decisions[0];
-    const finding = first.finding;
-    const worst = decisions.reduce((w, d) => (severityRank(d.finding.severity) < severityRank(w.finding.severity) ? d : w), first);
-    const cvss = decisions.reduce((best, d) => (d.finding.cvss !== undefined && (best === undefined || d.finding.cvss > best) ? d.finding.cvss : best), undefined);
-    const title = finding.title || finding.ruleId;
-    const builtin = finding.tool === 'bulkhead' ? findBuiltinRule(finding.ruleId) : undefined;
-    const description = builtin ? `${builtin.what} ${builtin.why}` : (finding.description ?? title);
-    const fix = builtin
-        ? builtin.fix
-        : finding.kind === 'vulnerability'
-            ? 'Upgrade the affected package to a fixed version, or rebuild on a base image that has one.'
-            : finding.kind === 'secret'
-                ? 'Remove the secret from the image and from every layer that held it, then rotate it.'
-                : finding.kind === 'lint'
-                    ? 'Change the Dockerfile instruction as the rule describes.'
-                    : 'Change the image or Dockerfile as the rule describes.';
-    const more = finding.helpUri ? ` More: ${finding.helpUri}` : '';
-    return {
-        id: finding.ruleId,
-        name: ruleName(finding.ruleId, title),
-        shortDescription: { text: sarif_sentence(title.length > 1000 ? `${title.slice(0, 997)}...` : title) },
-        fullDescription: { text: sarif_sentence(description.length > 4000 ? `${description.slice(0, 3997)}...` : description) },
-        ...(finding.helpUri ? { helpUri: finding.helpUri } : {}),
-        help: {
-            text: `${sarif_sentence(description)} ${fix}${more}`,
-            markdown: `**${escapeMarkdown(title)}**\n\n${escapeMarkdown(description)}\n\n${fix}` +
-                (finding.helpUri ? `\n\n[${escapeMarkdown(finding.ruleId)}](${encodeURI(finding.helpUri)})` : ''),
-        },
-        defaultConfiguration: { level: levelOf(worst.finding.severity) },
-        properties: {
-            'security-severity': securitySeverity(worst.finding.severity, cvss !== undefined && cvss > 0 ? cvss : undefined),
-            tags: ['security', finding.kind, finding.tool, worst.finding.severity],
-            precision: finding.kind === 'lint' ? 'medium' : 'high',
-        },
-    };
-}
-function buildResult(decision, ruleIndex, fallbackUri) {
-    const { finding } = decision;
-    const uri = toUri(finding.file ?? fallbackUri);
-    const properties = {
-        severity: finding.severity,
-        verdict: decision.verdict,
-        reason: decision.reason,
-        kind: finding.kind,
-    };
-    for (const key of ['image', 'layer', 'path', 'pkg', 'cvss', 'fixStatus', 'introducedBy']) {
-        if (finding[key] !== undefined)
-            properties[key] = finding[key];
-    }
-    return {
-        ruleId: finding.ruleId,
-        ruleIndex,
-        level: levelOf(finding.severity),
-        message: { text: sarif_sentence(finding.message) },
-        locations: [{ physicalLocation: { artifactLocation: { uri }, region: { startLine: Math.max(1, finding.line ?? 1) } } }],
-        partialFingerprints: { 'bulkhead/v1': finding.fingerprint, primaryLocationLineHash: `${finding.fingerprint}:1` },
-        ...(finding.relatedLines && finding.relatedLines.length > 0
-            ? {
-                relatedLocations: finding.relatedLines.map((r, i) => ({
-                    id: i + 1,
-                    message: { text: `${r.role[0]?.toUpperCase() ?? ''}${r.role.slice(1)} here.` },
-                    physicalLocation: { artifactLocation: { uri: toUri(r.file) }, region: { startLine: Math.max(1, r.line) } },
-                })),
-            }
-            : {}),
-        ...(decision.verdict === 'suppressed'
-            ? { suppressions: [{ kind: 'external', status: 'accepted', justification: decision.reason }] }
-            : {}),
-        properties,
-    };
-}
-function worstRank(decisions) {
-    return decisions.reduce((w, d) => Math.min(w, severityRank(d.finding.severity)), SEVERITIES.length);
-}
-function buildRun(plan, input, maxResults) {
-    const { result } = plan;
-    const sorted = [...plan.decisions].sort((a, b) => compareFindings(a.finding, b.finding));
-    const kept = sorted.slice(0, maxResults);
-    const omitted = sorted.slice(maxResults);
-    const rules = [];
-    const ruleIndex = new Map();
-    const byRule = new Map();
-    for (const decision of kept) {
-        const list = byRule.get(decision.finding.ruleId) ?? [];
-        list.push(decision);
-        byRule.set(decision.finding.ruleId, list);
-    }
-    for (const [id, list] of byRule) {
-        ruleIndex.set(id, rules.length);
-        rules.push(buildRule(list));
-    }
-    const seen = new Set();
-    const results = [];
-    for (const decision of kept) {
-        // Two findings with one fingerprint would be one alert; keep the first (most severe).
-        if (seen.has(decision.finding.fingerprint))
-            continue;
-        seen.add(decision.finding.fingerprint);
-        results.push(buildResult(decision, ruleIndex.get(decision.finding.ruleId), result.key));
-    }
-    // The driver is bulkhead, which mapped severities and placed every result; the scanner that
-    // found them is an extension, with its version when known (report files often lack it).
-    const scanner = result.tool === 'bulkhead' ? undefined : SCANNERS[result.tool];
-    const scannerVersion = numericVersion(result.version);
-    const properties = { scanner: result.tool, target: result.target, origin: result.origin };
-    if (result.version)
-        properties.scannerVersion = result.version;
-    if (omitted.length > 0)
-        properties.omitted = summarizeOmitted(omitted);
-    return {
-        run: {
-            tool: {
-                driver: { name: 'bulkhead', version: input.bulkheadVersion, semanticVersion: input.bulkheadVersion, informationUri: BULKHEAD_URI, rules },
-                ...(scanner ? { extensions: [{ ...scanner, ...(scannerVersion ? { version: scannerVersion } : {}) }] } : {}),
-            },
-            automationDetails: { id: automationId(input.category, result.tool, result.key) },
-            invocations: [
-                result.status === 'ok'
-                    ? { executionSuccessful: true }
-                    : { executionSuccessful: false, toolExecutionNotifications: [{ level: 'error', message: { text: sarif_sentence(result.error ?? `${result.tool} failed`) } }] },
-            ],
-            results,
-            properties,
-        },
-        omitted,
-    };
-}
-function summarizeOmitted(decisions) {
-    const bySeverity = {};
-    for (const d of decisions)
-        bySeverity[d.finding.severity] = (bySeverity[d.finding.severity] ?? 0) + 1;
-    return { results: decisions.length, bySeverity };
-}
-/**
- * One run per scan result. Within GitHub's limits the most severe results are kept; what was
- * cut is counted in the runs' properties and returned so the summary can say it too.
- */
-function buildSarif(input) {
-    const limits = input.limits ?? SARIF_LIMITS;
-    const byResult = new Map();
-    for (const result of input.results)
-        byResult.set(result, []);
-    // Decisions belong to the result whose findings array holds the finding.
-    const owner = new Map();
-    for (const result of input.results)
-        for (const finding of result.findings)
-            owner.set(finding, result);
-    for (const decision of input.decisions) {
-        const result = owner.get(decision.finding);
-        if (!result)
-            continue;
-        byResult.get(result)?.push(decision);
-    }
-    let plans = [...byResult].map(([result, decisions]) => ({ result, decisions }));
-    let dropped = [];
-    if (plans.length > limits.runs) {
-        plans.sort((a, b) => worstRank(a.decisions) - worstRank(b.decisions) || b.decisions.length - a.decisions.length);
-        dropped = plans.slice(limits.runs);
-        plans = plans.slice(0, limits.runs);
-    }
-    const omittedRuns = dropped.map((plan) => ({ tool: plan.result.tool, key: plan.result.key, results: plan.decisions.length }));
-    let maxResults = limits.resultsPerRun;
-    for (;;) {
-        const built = plans.map((plan) => buildRun(plan, input, maxResults));
-        const log = { $schema: SCHEMA, version: '2.1.0', runs: built.map((b) => b.run) };
-        const omittedDecisions = built.flatMap((b) => b.omitted);
-        const size = (0,external_node_zlib_.gzipSync)(JSON.stringify(log)).length;
-        if (size <= limits.gzippedBytes || maxResults === 0) {
-            const counted = summarizeOmitted([...omittedDecisions, ...dropped.flatMap((plan) => plan.decisions)]);
-            const omitted = { runs: omittedRuns, results: counted.results, bySeverity: counted.bySeverity };
-            if (omittedRuns.length > 0 && log.runs[0])
-                log.runs[0].properties.omittedRuns = omittedRuns;
-            return { log, omitted };
-        }
-        const largest = Math.max(...plans.map((p) => Math.min(p.decisions.length, maxResults)));
-        maxResults = Math.floor(largest * Math.min(0.9, limits.gzippedBytes / size));
-    }
-}
-
-;// CONCATENATED MODULE: ./src/scanners/hadolint/parse.ts
-
-
-
-class HadolintFormatError extends Error {
-}
-/**
- * Reads `hadolint -f json` output: one array of findings, or several arrays written one after
- * another when runs were appended to one file (`[][][{…}]`); the caller splits those with
- * parseJsonSequence. `resolveFile` turns the tool's file name ("-" for stdin, Windows paths)
- * into the repo-relative Dockerfile path.
- */
-function parseHadolintReport(documents, resolveFile) {
-    const findings = [];
-    const warnings = [];
-    const occurrences = new Map();
-    documents.forEach((document, index) => {
-        if (isObject(document) && 'runs' in document) {
-            throw new HadolintFormatError('is a SARIF log; bulkhead reads hadolint\'s JSON (run hadolint with -f json)');
-        }
-        if (!Array.isArray(document)) {
-            throw new HadolintFormatError(`holds JSON ${document === null ? 'null' : typeof document} where hadolint writes a list of findings (run hadolint with -f json)`);
-        }
-        document.forEach((entry, position) => {
-            const code = isObject(entry) ? str(entry.code) : undefined;
-            if (!isObject(entry) || !code) {
-                warnings.push(`entry ${position + 1} of list ${index + 1} has no rule code and was skipped`);
-                return;
-            }
-            const file = resolveFile(str(entry.file) ?? '-');
-            const message = str(entry.message) ?? code;
-            const line = num(entry.line);
-            // Same rule, same message, same file: told apart by order, so moving lines keeps identity.
-            const identity = `${file}\u0000${code}\u0000${message}`;
-            const occurrence = (occurrences.get(identity) ?? 0) + 1;
-            occurrences.set(identity, occurrence);
-            findings.push({
-                tool: 'hadolint',
-                ruleId: code,
-                kind: 'lint',
-                severity: fromHadolint(entry.level),
-                title: message,
-                message: `${message}${/[.!?]$/.test(message) ? '' : '.'}`,
-                helpUri: ruleHelpUri(code),
-                file,
-                line: line !== undefined && line >= 1 ? line : 1,
-                fingerprint: fingerprintOf(['hadolint', code, file, message, String(occurrence)]),
-            });
-        });
-    });
-    return { findings, warnings };
-}
-function ruleHelpUri(code) {
-    if (/^DL\d{4}$/.test(code))
-        return `https://github.com/hadolint/hadolint/wiki/${code}`;
-    if (/^SC\d{4}$/.test(code))
-        return `https://www.shellcheck.net/wiki/${code}`;
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/scanners/hadolint/fromReport.ts
-
-
-
-/**
- * Reads an existing hadolint JSON report (`hadolint-report` input). One result per Dockerfile
- * the report names, so that each gets its own SARIF run and category.
- */
-async function hadolintFromReport(file, displayName, resolveFile) {
-    const started = performance.now();
-    const documents = await readJsonReport(file);
-    let parsed;
-    try {
-        parsed = parseHadolintReport(documents, resolveFile);
-    }
-    catch (error) {
-        if (error instanceof HadolintFormatError)
-            throw new ReportError(displayName, error.message);
-        throw error;
-    }
-    const byFile = new Map();
-    for (const finding of parsed.findings) {
-        const key = finding.file ?? displayName;
-        let result = byFile.get(key);
-        if (!result) {
-            result = { tool: 'hadolint', key, target: key, origin: 'report', status: 'ok', durationMs: 0, findings: [], warnings: [] };
-            byFile.set(key, result);
-        }
-        result.findings.push(finding);
-    }
-    const results = [...byFile.values()];
-    if (results.length === 0) {
-        // A clean report still says hadolint ran and found nothing.
-        results.push({ tool: 'hadolint', key: displayName, target: displayName, origin: 'report', status: 'ok', durationMs: 0, findings: [], warnings: [] });
-    }
-    const elapsed = performance.now() - started;
-    for (const result of results)
-        result.durationMs = elapsed / results.length;
-    results[0]?.warnings.push(...parsed.warnings);
-    return results;
-}
-
-;// CONCATENATED MODULE: ./src/scanners/trivy/parse.ts
-
-
-
-/** Thrown for a report whose shape is not Trivy's JSON; the message says what it is instead. */
-class TrivyFormatError extends Error {
-}
-const UNFIXED_STATUSES = new Set(['affected', 'will_not_fix', 'fix_deferred', 'end_of_life', 'under_investigation', 'unknown']);
-function parseTrivyReport(document) {
-    if (document === null) {
-        return { schema: 'legacy', diffIds: [], history: [], findings: [], warnings: [] };
-    }
-    if (Array.isArray(document)) {
-        const report = { schema: 'legacy', diffIds: [], history: [], findings: [], warnings: [] };
-        collectResults(document, 'the report', report);
-        return report;
-    }
-    if (!isObject(document)) {
-        throw new TrivyFormatError(`is JSON ${typeof document}, not a Trivy report (run Trivy with --format json)`);
-    }
-    if ('runs' in document && 'version' in document) {
-        throw new TrivyFormatError('is a SARIF log; bulkhead reads Trivy\'s own JSON (run Trivy with --format json)');
-    }
-    if (document.SchemaVersion !== 2) {
-        const seen = document.SchemaVersion === undefined ? 'has no SchemaVersion' : `has SchemaVersion ${JSON.stringify(document.SchemaVersion)}`;
-        throw new TrivyFormatError(`${seen}; bulkhead reads Trivy JSON with SchemaVersion 2 (Trivy v0.20 and later) and the older array form`);
-    }
-    const metadata = isObject(document.Metadata) ? document.Metadata : {};
-    const artifactType = str(document.ArtifactType);
-    const artifactName = str(document.ArtifactName);
-    const image = artifactType === 'container_image' ? artifactName : undefined;
-    const report = {
-        schema: 2,
-        trivyVersion: isObject(document.Trivy) ? str(document.Trivy.Version) : undefined,
-        artifactName,
-        artifactType,
-        image,
-        imageId: str(metadata.ImageID),
-        diffIds: Array.isArray(metadata.DiffIDs) ? metadata.DiffIDs.filter((d) => typeof d === 'string') : [],
-        history: readHistory(metadata),
-        findings: [],
-        warnings: [],
-    };
-    if (document.Results !== undefined && document.Results !== null) {
-        if (!Array.isArray(document.Results))
-            throw new TrivyFormatError('has Results that is not a list');
-        collectResults(document.Results, 'Results', report);
-    }
-    return report;
-}
-function readHistory(metadata) {
-    const config = isObject(metadata.ImageConfig) ? metadata.ImageConfig : {};
-    if (!Array.isArray(config.history))
-        return [];
-    return config.history.filter(isObject).map((entry) => ({
-        createdBy: str(entry.created_by) ?? '',
-        emptyLayer: entry.empty_layer === true,
-    }));
-}
-function collectResults(results, where, report) {
-    results.forEach((result, index) => {
-        if (!isObject(result)) {
-            report.warnings.push(`${where}[${index}] is not an object and was skipped`);
-            return;
-        }
-        const context = {
-            target: str(result.Target) ?? '',
-            cls: str(result.Class) ?? '',
-            type: str(result.Type) ?? '',
-            image: report.image,
-        };
-        const at = `${where}[${index}]`;
-        for (const [key, reader] of READERS) {
-            const list = result[key];
-            if (list === undefined || list === null)
-                continue;
-            if (!Array.isArray(list))
-                throw new TrivyFormatError(`has ${at}.${key} that is not a list`);
-            let skipped = 0;
-            for (const entry of list) {
-                const finding = isObject(entry) ? reader(entry, context) : undefined;
-                if (finding === undefined) {
-                    if (!(isObject(entry) && key === 'Misconfigurations' && str(entry.Status) !== 'FAIL'))
-                        skipped++;
-                    continue;
-                }
-                report.findings.push(finding);
-            }
-            if (skipped > 0) {
-                report.warnings.push(`${at}.${key}: ${skipped} ${skipped === 1 ? 'entry' : 'entries'} without an ID or title could not be used`);
-            }
-        }
-    });
-}
-function layerOf(entry) {
-    return isObject(entry.Layer) ? (str(entry.Layer.DiffID) ?? str(entry.Layer.Digest)) : undefined;
-}
-/** The scanner target minus Trivy's " (alpine 3.10.2)" suffix on OS results, which names the image, not a path. */
-function targetPath(context) {
-    if (context.cls === 'os-pkgs')
-        return undefined;
-    return context.target || undefined;
-}
-/** The image or artefact key that findings are grouped and fingerprinted under. */
-function subjectKey(context) {
-    return context.image ? imageRepository(context.image) : '';
-}
-/** Best CVSS score: the severity source's, then NVD's, then the highest any source gives. */
-function bestCvss(entry) {
-    if (!isObject(entry.CVSS))
-        return undefined;
-    const scoreOf = (source) => isObject(source) ? (num(source.V40Score) ?? num(source.V3Score) ?? num(source.V2Score)) : undefined;
-    const preferred = str(entry.SeveritySource);
-    const first = (preferred ? scoreOf(entry.CVSS[preferred]) : undefined) ?? scoreOf(entry.CVSS.nvd);
-    if (first !== undefined)
-        return first;
-    const all = Object.values(entry.CVSS).map(scoreOf).filter((s) => s !== undefined);
-    return all.length > 0 ? Math.max(...all) : undefined;
-}
-const readVulnerability = (entry, context) => {
-    const id = str(entry.VulnerabilityID);
-    const name = str(entry.PkgName);
-    if (!id || !name)
-        return undefined;
-    const installed = str(entry.InstalledVersion) ?? '';
-    const fixed = str(entry.FixedVersion);
-    const cvss = bestCvss(entry);
-    const status = str(entry.Status) ?? (fixed ? 'fixed' : undefined);
-    const title = str(entry.Title) ?? id;
-    const pkgPath = str(entry.PkgPath) ?? targetPath(context);
-    const purl = isObject(entry.PkgIdentifier) ? str(entry.PkgIdentifier.PURL) : undefined;
-    const fix = fixed ? `fixed in ${fixed}` : status && UNFIXED_STATUSES.has(status) ? `no fix available (${status.replace(/_/g, ' ')})` : 'no fix available';
-    return {
-        tool: 'trivy',
-        ruleId: id,
-        kind: 'vulnerability',
-        severity: fromTrivy(entry.Severity, cvss),
-        title,
-        message: `${name} ${installed} is affected by ${id}: ${title}; ${fix}.`,
-        description: str(entry.Description),
-        helpUri: str(entry.PrimaryURL),
-        image: context.image,
-        layer: layerOf(entry),
-        path: pkgPath,
-        pkg: { name, installed, ...(fixed ? { fixed } : {}), ...(purl ? { purl } : {}) },
-        fixStatus: status,
-        cvss,
-        fingerprint: fingerprintOf(['trivy', id, subjectKey(context), name, pkgPath ?? context.type]),
-    };
-};
-/**
- * Trivy masks the matched value in `Match` and `Code`, but the surrounding `Code` lines are
- * verbatim file content and may hold other secrets: none of it is copied.
- */
-const readSecret = (entry, context) => {
-    const rule = str(entry.RuleID);
-    if (!rule)
-        return undefined;
-    const title = str(entry.Title) ?? rule;
-    const line = num(entry.StartLine);
-    const where = `${context.target}${line ? `:${line}` : ''}`;
-    return {
-        tool: 'trivy',
-        ruleId: `secret/${rule}`,
-        kind: 'secret',
-        severity: fromTrivy(entry.Severity),
-        title,
-        message: `${title} found in ${where} (${str(entry.Category) ?? 'secret'}); the value is not shown.`,
-        image: context.image,
-        layer: layerOf(entry),
-        path: context.target || undefined,
-        fingerprint: fingerprintOf(['trivy', `secret/${rule}`, subjectKey(context), context.target, String(num(entry.Offset) ?? line ?? '')]),
-    };
-};
-const readMisconfiguration = (entry, context) => {
-    if (str(entry.Status) !== 'FAIL')
-        return undefined;
-    const id = str(entry.ID) ?? str(entry.AVDID);
-    if (!id)
-        return undefined;
-    const title = str(entry.Title) ?? id;
-    const cause = isObject(entry.CauseMetadata) ? entry.CauseMetadata : {};
-    const line = num(cause.StartLine);
-    const message = str(entry.Message) ?? title;
-    const resolution = str(entry.Resolution);
-    return {
-        tool: 'trivy',
-        ruleId: id,
-        kind: 'misconfiguration',
-        severity: fromTrivy(entry.Severity),
-        title,
-        message: `${message}${/[.!?]$/.test(message) ? '' : '.'}${resolution ? ` Fix: ${resolution}${/[.!?]$/.test(resolution) ? '' : '.'}` : ''}`,
-        description: str(entry.Description),
-        helpUri: str(entry.PrimaryURL),
-        image: context.image,
-        layer: layerOf(entry),
-        path: context.target || undefined,
-        ...(context.image ? {} : { file: context.target || undefined, line }),
-        fingerprint: fingerprintOf(['trivy', id, subjectKey(context), context.target, message]),
-    };
-};
-const readLicense = (entry, context) => {
-    const name = str(entry.Name);
-    if (!name)
-        return undefined;
-    const pkgName = str(entry.PkgName);
-    const category = str(entry.Category) ?? 'unknown';
-    const where = pkgName ?? (str(entry.FilePath) || context.target);
-    const ruleId = `license/${name.replace(/[^A-Za-z0-9.+-]+/g, '-')}`;
-    return {
-        tool: 'trivy',
-        ruleId,
-        kind: 'license',
-        severity: fromTrivy(entry.Severity),
-        title: `${name} license (${category})`,
-        message: `${where} is licensed under ${name}, which Trivy classifies as ${category}.`,
-        helpUri: str(entry.Link),
-        image: context.image,
-        layer: layerOf(entry),
-        path: str(entry.FilePath) ?? targetPath(context),
-        fingerprint: fingerprintOf(['trivy', ruleId, subjectKey(context), where]),
-    };
-};
-const READERS = [
-    ['Vulnerabilities', readVulnerability],
-    ['Secrets', readSecret],
-    ['Misconfigurations', readMisconfiguration],
-    ['Licenses', readLicense],
-];
-
-;// CONCATENATED MODULE: ./src/scanners/trivy/fromReport.ts
-
-
-
-
-
-/** Reads an existing Trivy JSON report (`trivy-report` input) into a scan result. */
-async function trivyFromReport(file, displayName) {
-    const started = performance.now();
-    const documents = await readJsonReport(file);
-    if (documents.length !== 1) {
-        throw new ReportError(displayName, `holds ${documents.length} JSON documents; a Trivy report is one (write one report per file).`);
-    }
-    let report;
-    try {
-        report = parseTrivyReport(documents[0]);
-    }
-    catch (error) {
-        if (error instanceof TrivyFormatError)
-            throw new ReportError(displayName, error.message);
-        throw error;
-    }
-    const key = report.image ? imageRepository(report.image) : (report.artifactName ?? (0,external_node_path_.basename)(file));
-    return {
-        report,
-        result: {
-            tool: 'trivy',
-            key,
-            target: report.image ?? report.artifactName ?? displayName,
-            origin: 'report',
-            ...(report.trivyVersion ? { version: report.trivyVersion } : {}),
-            status: 'ok',
-            durationMs: performance.now() - started,
-            findings: report.findings,
-            warnings: report.warnings,
-            ...(report.diffIds.length > 0 ? { imageHistory: { diffIds: report.diffIds, history: report.history } } : {}),
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/image/errors.ts
-/**
- * An image that cannot be read as it claims to be: corrupt, truncated, or built to attack the
- * reader (path traversal, decompression bombs, absurd sizes). The message names where and what.
- */
-class ImageReadError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'ImageReadError';
-    }
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: external "node:v8"
-const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
-;// CONCATENATED MODULE: external "node:vm"
-const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
-;// CONCATENATED MODULE: ./src/image/memory.ts
-
-
-/**
- * Decompressed layer bytes are short-lived Buffers whose memory lives outside the JavaScript
- * heap; V8 collects them only after about 64 MB of them pile up, which alone would double the
- * reader's footprint. Asking for a collection every `every` bytes keeps peak memory flat. The
- * collector is reached through a flag set at run time because the action cannot pass node flags.
- */
-function garbageCollector() {
-    try {
-        (0,external_node_v8_namespaceObject.setFlagsFromString)('--expose-gc');
-        const gc = (0,external_node_vm_namespaceObject.runInNewContext)('gc');
-        if (typeof gc !== 'function')
-            return undefined;
-        // A minor collection is enough: the Buffers are young, and it costs far less than a full one.
-        return () => gc({ type: 'minor' });
-    }
-    catch {
-        return undefined;
-    }
-}
-class MemoryPacer {
-    collect;
-    every;
-    pending = 0;
-    constructor(collect, every = 8 * 1024 * 1024) {
-        this.collect = collect;
-        this.every = every;
-    }
-    /** Call with each chunk's size as the chunk is done with. */
-    consumed(bytes) {
-        if (!this.collect)
-            return;
-        this.pending += bytes;
-        if (this.pending >= this.every) {
-            this.pending = 0;
-            this.collect();
-        }
-    }
-}
-let shared;
-function memoryPacer() {
-    shared ??= new MemoryPacer(garbageCollector());
-    return shared;
-}
-
-;// CONCATENATED MODULE: ./src/image/decompress.ts
-
-
-
-
-const DEFAULT_DECOMPRESS_LIMITS = {
-    maxOutput: 32 * 1024 ** 3,
-    maxRatio: 200,
-    ratioFloor: 256 * 1024 * 1024,
-};
-function detectCompression(head) {
-    if (head[0] === 0x1f && head[1] === 0x8b)
-        return 'gzip';
-    if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd)
-        return 'zstd';
-    return 'none';
-}
-function zstdDecompressor(where) {
-    const factory = external_node_zlib_.createZstdDecompress;
-    if (typeof factory !== 'function') {
-        throw new ImageReadError(`${where}: the layer is zstd-compressed, which needs Node.js 22.15 or newer; run bulkhead on Node.js 24 (the action already does).`);
-    }
-    return factory({ chunkSize: 256 * 1024 });
-}
-/**
- * Yields the uncompressed bytes of `source`, whatever its compression (found from its first
- * bytes), and stops with an ImageReadError when the stream is corrupt or expands like a bomb.
- */
-async function* decompress(source, where, onCompression, limits = DEFAULT_DECOMPRESS_LIMITS) {
-    const iterator = source[Symbol.asyncIterator]();
-    const head = [];
-    let headLength = 0;
-    let exhausted = false;
-    while (headLength < 4) {
-        const next = await iterator.next();
-        if (next.done) {
-            exhausted = true;
-            break;
-        }
-        head.push(next.value);
-        headLength += next.value.length;
-    }
-    const first = Buffer.concat(head);
-    const compression = detectCompression(first);
-    onCompression?.(compression);
-    let inputBytes = first.length;
-    async function* rest() {
-        if (first.length > 0)
-            yield first;
-        if (exhausted)
-            return;
-        for (;;) {
-            const next = await iterator.next();
-            if (next.done)
-                return;
-            inputBytes += next.value.length;
-            yield next.value;
-        }
-    }
-    const pacer = memoryPacer();
-    if (compression === 'none') {
-        for await (const chunk of rest()) {
-            yield chunk;
-            pacer.consumed(chunk.length);
-        }
-        return;
-    }
-    const inflater = compression === 'gzip' ? external_node_zlib_.createGunzip({ chunkSize: 256 * 1024 }) : zstdDecompressor(where);
-    const input = external_node_stream_.Readable.from(rest(), { objectMode: false });
-    input.on('error', (error) => inflater.destroy(error));
-    input.pipe(inflater);
-    let outputBytes = 0;
-    try {
-        for await (const chunk of inflater) {
-            outputBytes += chunk.length;
-            if (outputBytes > limits.maxOutput) {
-                throw new ImageReadError(`${where}: expands past ${limits.maxOutput} bytes; treated as a decompression bomb and not read further.`);
-            }
-            if (outputBytes > limits.ratioFloor && outputBytes / Math.max(inputBytes, 1) > limits.maxRatio) {
-                throw new ImageReadError(`${where}: expands more than ${limits.maxRatio}:1 (${outputBytes} bytes from ${inputBytes}); treated as a decompression bomb and not read further.`);
-            }
-            yield chunk;
-            pacer.consumed(chunk.length);
-        }
-    }
-    catch (error) {
-        if (error instanceof ImageReadError)
-            throw error;
-        const code = error.code;
-        const detail = error instanceof Error ? error.message : String(error);
-        throw new ImageReadError(`${where}: the ${compression} stream is corrupt or truncated (${code ?? detail}).`);
-    }
-    finally {
-        input.destroy();
-        inflater.destroy();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/image/paths.ts
-
-/**
- * A tar member name as a path inside the image: no leading `/` or `./`, no `.` segments, no
- * trailing slash. `..` that stays inside the root is resolved; `..` that would leave it is hostile.
- * Returns '' for the root itself.
- */
-function normalizeImagePath(name, where) {
-    if (name.includes('\u0000'))
-        throw new ImageReadError(`${where}: an entry name holds a NUL byte; the archive is corrupt or hostile.`);
-    const out = [];
-    for (const segment of name.split('/')) {
-        if (segment === '' || segment === '.')
-            continue;
-        if (segment === '..') {
-            if (out.length === 0) {
-                throw new ImageReadError(`${where}: entry "${printable(name)}" climbs out of the image root with "..": the archive is hostile or corrupt, and was not read further.`);
-            }
-            out.pop();
-            continue;
-        }
-        out.push(segment);
-    }
-    return out.join('/');
-}
-function parentOf(path) {
-    const slash = path.lastIndexOf('/');
-    return slash < 0 ? '' : path.slice(0, slash);
-}
-function baseName(path) {
-    return path.slice(path.lastIndexOf('/') + 1);
-}
-/** Names from archives go into messages: keep them printable and short. */
-function printable(text, max = 200) {
-    // eslint-disable-next-line no-control-regex
-    const clean = text.replace(/[\u0000-\u001f\u007f]/g, '?');
-    return clean.length > max ? `${clean.slice(0, max - 3)}...` : clean;
-}
-
-;// CONCATENATED MODULE: ./src/image/tar.ts
-
-
-const DEFAULT_TAR_LIMITS = {
-    maxEntrySize: 64 * 1024 ** 3,
-    maxMetaSize: 1024 * 1024,
-    maxEntries: 5_000_000,
-};
-const BLOCK = 512;
-const TYPES = {
-    '0': 'file',
-    '\u0000': 'file',
-    '7': 'file',
-    '1': 'hardlink',
-    '2': 'symlink',
-    '3': 'char',
-    '4': 'block',
-    '5': 'dir',
-    '6': 'fifo',
-};
-function cString(buf, offset, length) {
-    const end = buf.indexOf(0, offset);
-    return buf.toString('utf8', offset, end >= 0 && end < offset + length ? end : offset + length);
-}
-/** Octal (NUL/space terminated) or GNU base-256 numbers. NaN when the field is garbage. */
-function tarNumber(buf, offset, length) {
-    const first = buf[offset];
-    if (first & 0x80) {
-        if (first === 0xff)
-            return Number.NaN; // negative base-256: never valid here
-        let value = first & 0x7f;
-        for (let i = 1; i < length; i++) {
-            value = value * 256 + buf[offset + i];
-            if (value > Number.MAX_SAFE_INTEGER)
-                return Number.POSITIVE_INFINITY;
-        }
-        return value;
-    }
-    const text = buf.toString('latin1', offset, offset + length).replace(/[\u0000 ]+$/g, '').replace(/^[ \u0000]+/, '');
-    if (text === '')
-        return 0;
-    if (!/^[0-7]+$/.test(text))
-        return Number.NaN;
-    return parseInt(text, 8);
-}
-function checksumOk(header) {
-    const stored = tarNumber(header, 148, 8);
-    let unsigned = 0;
-    let signed = 0;
-    for (let i = 0; i < BLOCK; i++) {
-        const byte = i >= 148 && i < 156 ? 0x20 : header[i];
-        unsigned += byte;
-        signed += byte > 127 ? byte - 256 : byte;
-    }
-    return stored === unsigned || stored === signed;
-}
-function isZeroBlock(header) {
-    for (let i = 0; i < BLOCK; i++)
-        if (header[i] !== 0)
-            return false;
-    return true;
-}
-function parsePax(body, where) {
-    const records = {};
-    let pos = 0;
-    while (pos < body.length) {
-        const space = body.indexOf(0x20, pos);
-        if (space < 0)
-            break;
-        const length = parseInt(body.toString('latin1', pos, space), 10);
-        if (!Number.isFinite(length) || length <= space - pos || pos + length > body.length) {
-            throw new ImageReadError(`${where}: a PAX header record is malformed; the archive is corrupt.`);
-        }
-        const record = body.subarray(space + 1, pos + length - 1); // drop the trailing newline
-        const eq = record.indexOf(0x3d);
-        if (eq > 0) {
-            const key = record.toString('utf8', 0, eq);
-            const value = record.subarray(eq + 1);
-            if (key === 'path')
-                records.path = value.toString('utf8');
-            else if (key === 'linkpath')
-                records.linkpath = value.toString('utf8');
-            else if (key === 'size' || key === 'uid' || key === 'gid') {
-                const text = value.toString('latin1');
-                const number = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
-                if (!Number.isSafeInteger(number))
-                    throw new ImageReadError(`${where}: PAX ${key} "${printable(text, 40)}" is not a number; the archive is corrupt.`);
-                records[key] = number;
-            }
-            else if (key.startsWith('SCHILY.xattr.')) {
-                (records.xattrs ??= new Map()).set(key.slice('SCHILY.xattr.'.length), Buffer.from(value));
-            }
-            else if (key.startsWith('LIBARCHIVE.xattr.')) {
-                (records.xattrs ??= new Map()).set(decodeURIComponent(key.slice('LIBARCHIVE.xattr.'.length)), Buffer.from(value.toString('latin1'), 'base64'));
-            }
-        }
-        pos += length;
-    }
-    return records;
-}
-/**
- * Reads a tar stream to its end. `onEntry` sees each member's header and may return a sink for its
- * body; bodies without a sink are skipped. Throws ImageReadError on corrupt, truncated or hostile
- * input; `where` names the archive in messages.
- */
-async function readTar(source, onEntry, where, limits = DEFAULT_TAR_LIMITS) {
-    const header = Buffer.alloc(BLOCK);
-    let headerFill = 0;
-    let phase = 'header';
-    let remaining = 0;
-    let padding = 0;
-    let entries = 0;
-    let sink;
-    let metaKind = '';
-    let metaChunks = [];
-    let pendingPax = {};
-    let pendingLongName;
-    let pendingLongLink;
-    let lastName = '';
-    const startHeader = async () => {
-        if (isZeroBlock(header)) {
-            phase = 'end';
-            return;
-        }
-        if (!checksumOk(header)) {
-            throw new ImageReadError(`${where}: a tar header${lastName ? ` after "${printable(lastName)}"` : ''} has a bad checksum; the archive is corrupt or not a tar.`);
-        }
-        const typeflag = String.fromCharCode(header[156]);
-        let size = tarNumber(header, 124, 12);
-        if (Number.isNaN(size))
-            throw new ImageReadError(`${where}: a tar header holds an unreadable size; the archive is corrupt.`);
-        const padTo = (n) => (BLOCK - (n % BLOCK)) % BLOCK;
-        if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
-            if (size > limits.maxMetaSize) {
-                throw new ImageReadError(`${where}: an extended header claims ${size} bytes (limit ${limits.maxMetaSize}); the archive is hostile or corrupt.`);
-            }
-            metaKind = typeflag;
-            metaChunks = [];
-            remaining = size;
-            padding = padTo(size);
-            phase = remaining > 0 ? 'meta' : padding > 0 ? 'padding' : 'header';
-            if (remaining === 0)
-                await finishMeta();
-            return;
-        }
-        const magic = header.toString('latin1', 257, 263);
-        const prefix = magic === 'ustar\u0000' ? cString(header, 345, 155) : '';
-        let name = pendingPax.path ?? pendingLongName ?? (prefix ? `${prefix}/${cString(header, 0, 100)}` : cString(header, 0, 100));
-        const linkname = pendingPax.linkpath ?? pendingLongLink ?? cString(header, 157, 100);
-        if (pendingPax.size !== undefined)
-            size = pendingPax.size;
-        const uid = pendingPax.uid ?? tarNumber(header, 108, 8);
-        const gid = pendingPax.gid ?? tarNumber(header, 116, 8);
-        const mode = tarNumber(header, 100, 8);
-        const xattrs = pendingPax.xattrs;
-        pendingPax = {};
-        pendingLongName = undefined;
-        pendingLongLink = undefined;
-        if (size > limits.maxEntrySize) {
-            throw new ImageReadError(`${where}: entry "${printable(name)}" claims ${size} bytes (limit ${limits.maxEntrySize}); the archive is hostile or corrupt.`);
-        }
-        if ([uid, gid, mode].some((n) => !Number.isFinite(n))) {
-            throw new ImageReadError(`${where}: entry "${printable(name)}" has an unreadable mode, uid or gid; the archive is corrupt.`);
-        }
-        entries += 1;
-        if (entries > limits.maxEntries)
-            throw new ImageReadError(`${where}: more than ${limits.maxEntries} entries; the archive is hostile.`);
-        let type = TYPES[typeflag] ?? 'other';
-        // Old tars mark directories only by a trailing slash.
-        if (type === 'file' && name.endsWith('/'))
-            type = 'dir';
-        // Links, devices and directories have no body whatever the size field says (GNU writes 0 anyway).
-        if (type === 'hardlink' || type === 'symlink' || type === 'dir' || type === 'char' || type === 'block' || type === 'fifo')
-            size = 0;
-        if (name === '')
-            name = '.';
-        lastName = name;
-        sink = (await onEntry({ name, type, mode: mode & 0o7777, uid, gid, size, linkname, ...(xattrs ? { xattrs } : {}) })) ?? undefined;
-        remaining = size;
-        padding = padTo(size);
-        if (remaining > 0)
-            phase = 'data';
-        else {
-            if (sink)
-                await sink.end();
-            sink = undefined;
-            phase = padding > 0 ? 'padding' : 'header';
-        }
-    };
-    const finishMeta = async () => {
-        const body = Buffer.concat(metaChunks);
-        metaChunks = [];
-        if (metaKind === 'x')
-            pendingPax = parsePax(body, where);
-        else if (metaKind === 'L')
-            pendingLongName = cString(body, 0, body.length);
-        else if (metaKind === 'K')
-            pendingLongLink = cString(body, 0, body.length);
-        // 'g' (global) records set defaults nobody relies on for layers: read and ignored.
-    };
-    for await (const input of source) {
-        const chunk = Buffer.isBuffer(input) ? input : Buffer.from(input);
-        let pos = 0;
-        while (pos < chunk.length && phase !== 'end') {
-            if (phase === 'header') {
-                const take = Math.min(BLOCK - headerFill, chunk.length - pos);
-                chunk.copy(header, headerFill, pos, pos + take);
-                headerFill += take;
-                pos += take;
-                if (headerFill === BLOCK) {
-                    headerFill = 0;
-                    await startHeader();
-                }
-            }
-            else if (phase === 'meta' || phase === 'data') {
-                const take = Math.min(remaining, chunk.length - pos);
-                const slice = chunk.subarray(pos, pos + take);
-                pos += take;
-                remaining -= take;
-                if (phase === 'meta')
-                    metaChunks.push(slice);
-                else if (sink)
-                    await sink.write(slice);
-                if (remaining === 0) {
-                    if (phase === 'meta')
-                        await finishMeta();
-                    else if (sink) {
-                        await sink.end();
-                        sink = undefined;
-                    }
-                    phase = padding > 0 ? 'padding' : 'header';
-                }
-            }
-            else if (phase === 'padding') {
-                const take = Math.min(padding, chunk.length - pos);
-                pos += take;
-                padding -= take;
-                if (padding === 0)
-                    phase = 'header';
-            }
-        }
-        // Bytes after the end-of-archive blocks are padding to the record size: not read.
-    }
-    if (phase === 'data' || phase === 'meta' || (phase === 'header' && headerFill > 0)) {
-        throw new ImageReadError(`${where}: the archive ends in the middle of ${lastName ? `"${printable(lastName)}"` : 'a header'}; it is truncated.`);
-    }
-    return { entries };
-}
-
-;// CONCATENATED MODULE: ./src/image/layer.ts
-
-
-
-
-
-/** Files up to this size are sniffed for private-key material as they stream by. */
-const KEY_SNIFF_LIMIT = 256 * 1024;
-const KEY_MARKERS = [Buffer.from('PRIVATE KEY'), Buffer.from('PuTTY-User-Key-File-')];
-const MARKER_OVERLAP = 24;
-// A header, optional PEM headers (Proc-Type …), then a base64 body long enough to be a key (an Ed25519 PKCS#8 key is one 64-character line).
-const PEM_PRIVATE = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----\r?\n(?:[A-Za-z-]+:[^\n]*\r?\n)*\r?\n?((?:[A-Za-z0-9+/=]{16,}\r?\n)+)-----END /;
-const PUTTY_PRIVATE = /^PuTTY-User-Key-File-\d+: (\S+)[\s\S]*?Private-Lines: \d+/m;
-/** The kind of private key a text holds, judged by structure (a header, then a body), or undefined. */
-function privateKeyKind(content) {
-    const text = content.toString('latin1');
-    const pem = PEM_PRIVATE.exec(text);
-    if (pem && (pem[2] ?? '').replace(/\s/g, '').length >= 60) {
-        const label = (pem[1] ?? '').trim();
-        return label === '' ? 'PKCS#8 private key' : label === 'ENCRYPTED' ? 'encrypted PKCS#8 private key' : `${label} private key`;
-    }
-    const putty = PUTTY_PRIVATE.exec(text);
-    if (putty)
-        return `PuTTY ${putty[1] ?? ''} private key`.replace('  ', ' ');
-    return undefined;
-}
-function holdsMarker(slices) {
-    let previousTail;
-    for (const slice of slices) {
-        for (const marker of KEY_MARKERS) {
-            if (slice.indexOf(marker) >= 0)
-                return true;
-            if (previousTail) {
-                const seam = Buffer.concat([previousTail, slice.subarray(0, MARKER_OVERLAP)]);
-                if (seam.indexOf(marker) >= 0)
-                    return true;
-            }
-        }
-        previousTail = slice.subarray(Math.max(0, slice.length - MARKER_OVERLAP));
-    }
-    return false;
-}
-function shortHash(content) {
-    return (0,external_node_crypto_.createHash)('sha256').update(content).digest('hex').slice(0, 16);
-}
-/**
- * Reads one layer (gzip, zstd or plain tar) into its list of members, whiteouts and opaque
- * directories. File bodies are not kept unless `wanted` asks for them or they hold key material.
- */
-async function readLayer(source, where, wanted) {
-    const files = [];
-    const whiteouts = [];
-    const opaqueDirs = [];
-    let compression = 'none';
-    const onEntry = (header) => {
-        const path = normalizeImagePath(header.name, where);
-        const name = baseName(path);
-        if (name.startsWith('.wh.')) {
-            const dir = parentOf(path);
-            if (name === '.wh..wh..opq')
-                opaqueDirs.push(dir);
-            else if (!name.startsWith('.wh..wh.'))
-                whiteouts.push(dir === '' ? name.slice(4) : `${dir}/${name.slice(4)}`);
-            return undefined;
-        }
-        if (path === '')
-            return undefined; // the root directory itself
-        const file = { path, type: header.type, mode: header.mode, uid: header.uid, gid: header.gid, size: header.size };
-        if (header.type === 'symlink')
-            file.linkTarget = header.linkname;
-        if (header.type === 'hardlink') {
-            const target = normalizeImagePath(header.linkname, where);
-            if (target === '')
-                throw new ImageReadError(`${where}: hard link "${printable(path)}" points at the image root; the archive is hostile or corrupt.`);
-            file.linkTarget = target;
-        }
-        const capability = header.xattrs?.get('security.capability');
-        if (capability)
-            file.capability = capability.toString('hex');
-        files.push(file);
-        if (header.type !== 'file' || header.size === 0)
-            return undefined;
-        const keep = wanted(path, header.size);
-        const sniff = header.size <= KEY_SNIFF_LIMIT;
-        if (keep <= 0 && !sniff)
-            return undefined;
-        const limit = Math.max(keep, sniff ? header.size : 0);
-        const slices = [];
-        let held = 0;
-        return {
-            write(chunk) {
-                if (held >= limit)
-                    return;
-                const part = chunk.length > limit - held ? chunk.subarray(0, limit - held) : chunk;
-                slices.push(part);
-                held += part.length;
-            },
-            end() {
-                const marked = sniff && holdsMarker(slices);
-                if (keep <= 0 && !marked)
-                    return;
-                const content = Buffer.concat(slices, held);
-                if (marked) {
-                    const kind = privateKeyKind(content);
-                    if (kind)
-                        file.privateKey = kind;
-                }
-                if (keep > 0 || file.privateKey) {
-                    file.content = keep > 0 && content.length > keep ? content.subarray(0, keep) : content;
-                    if (held < header.size || file.content.length < content.length)
-                        file.contentTruncated = true;
-                    file.contentHash = shortHash(content);
-                }
-            },
-        };
-    };
-    await readTar(decompress(source, where, (c) => (compression = c)), onEntry, where);
-    return { files, whiteouts, opaqueDirs, compression };
-}
-
-;// CONCATENATED MODULE: ./src/image/archive.ts
-
-
-
-
-
-/** JSON members (manifests, configs, index) larger than this are refused. */
-const MAX_JSON = 16 * 1024 * 1024;
-/** A push-to-pull bridge with backpressure: the outer tar reader pushes, the layer reader pulls. */
-class ChunkChannel {
-    queue = [];
-    closed = false;
-    draining = false;
-    waiting;
-    taken;
-    push(chunk) {
-        if (this.draining)
-            return Promise.resolve();
-        this.queue.push(chunk);
-        this.wake();
-        return new Promise((resolve) => {
-            this.taken = resolve;
-        });
-    }
-    close() {
-        this.closed = true;
-        this.wake();
-    }
-    /** The reader gave up: accept and drop whatever else arrives. */
-    drain() {
-        this.draining = true;
-        this.queue = [];
-        this.taken?.();
-    }
-    wake() {
-        const waiting = this.waiting;
-        this.waiting = undefined;
-        waiting?.();
-    }
-    async *[Symbol.asyncIterator]() {
-        for (;;) {
-            const next = this.queue.shift();
-            if (next) {
-                const taken = this.taken;
-                this.taken = undefined;
-                taken?.();
-                yield next;
-                continue;
-            }
-            if (this.closed)
-                return;
-            await new Promise((resolve) => {
-                this.waiting = resolve;
-            });
-        }
-    }
-}
-async function readImageArchive(source, where, wanted) {
-    const contents = { json: new Map(), layers: new Map(), layerErrors: new Map(), links: new Map() };
-    const onEntry = (header) => {
-        const path = normalizeImagePath(header.name, where);
-        if (header.type === 'symlink' || header.type === 'hardlink') {
-            // docker save (20.10) links a repeated layer to its first copy: `../<id>/layer.tar`.
-            const base = header.type === 'symlink' && !header.linkname.startsWith('/') ? `${path.split('/').slice(0, -1).join('/')}/` : '';
-            contents.links.set(path, normalizeImagePath(base + header.linkname, where));
-            return undefined;
-        }
-        if (header.type !== 'file' || header.size === 0)
-            return undefined;
-        let mode = 'undecided';
-        const jsonChunks = [];
-        let channel;
-        let layerDone;
-        const where2 = `${where} ${printable(path)}`;
-        return {
-            async write(chunk) {
-                if (mode === 'undecided') {
-                    const looksJson = chunk[0] === 0x7b || path.endsWith('.json') || path === 'oci-layout' || path === 'repositories';
-                    if (looksJson && header.size <= MAX_JSON)
-                        mode = 'json';
-                    else {
-                        mode = 'layer';
-                        channel = new ChunkChannel();
-                        const reading = channel;
-                        layerDone = readLayer(reading, where2, wanted).then((layer) => {
-                            contents.layers.set(path, layer);
-                        }, (error) => {
-                            reading.drain();
-                            contents.layerErrors.set(path, error instanceof ImageReadError ? error : new ImageReadError(`${where2}: ${String(error)}`));
-                        });
-                    }
-                }
-                if (mode === 'json')
-                    jsonChunks.push(chunk);
-                else if (channel)
-                    await channel.push(chunk);
-            },
-            async end() {
-                if (mode === 'json')
-                    contents.json.set(path, Buffer.concat(jsonChunks));
-                else if (channel) {
-                    channel.close();
-                    await layerDone;
-                }
-            },
-        };
-    };
-    await readTar(decompress(source, where), onEntry, where);
-    return contents;
-}
-function followArchiveLinks(contents, path) {
-    let current = path;
-    for (let hops = 0; hops < 16; hops++) {
-        const next = contents.links.get(current);
-        if (next === undefined)
-            return current;
-        current = next;
-    }
-    throw new ImageReadError(`"${printable(path)}" is a link loop inside the archive; the archive is hostile or corrupt.`);
-}
-
-;// CONCATENATED MODULE: ./src/image/config.ts
-
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function strings(value) {
-    return Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
-}
-function keys(value) {
-    return isRecord(value) ? Object.keys(value) : [];
-}
-function optionalString(value) {
-    return typeof value === 'string' ? value : undefined;
-}
-/** Reads an image config (OCI image config or Docker's, which is a superset) from untrusted JSON. */
-function parseImageConfig(json, where) {
-    if (!isRecord(json))
-        throw new ImageReadError(`${where}: the image config is not a JSON object.`);
-    const config = isRecord(json.config) ? json.config : {};
-    const rootfs = isRecord(json.rootfs) ? json.rootfs : {};
-    const diffIds = strings(rootfs.diff_ids);
-    if (!Array.isArray(rootfs.diff_ids))
-        throw new ImageReadError(`${where}: the image config has no rootfs.diff_ids; it is not an image config.`);
-    const history = (Array.isArray(json.history) ? json.history : []).filter(isRecord).map((entry) => {
-        const created = optionalString(entry.created);
-        const comment = optionalString(entry.comment);
-        return {
-            createdBy: optionalString(entry.created_by) ?? '',
-            emptyLayer: entry.empty_layer === true,
-            ...(created ? { created } : {}),
-            ...(comment ? { comment } : {}),
-        };
-    });
-    const labels = {};
-    if (isRecord(config.Labels))
-        for (const [k, v] of Object.entries(config.Labels))
-            if (typeof v === 'string')
-                labels[k] = v;
-    const healthcheck = isRecord(config.Healthcheck) ? strings(config.Healthcheck.Test) : undefined;
-    const os = optionalString(json.os);
-    const architecture = optionalString(json.architecture);
-    const variant = optionalString(json.variant);
-    return {
-        user: optionalString(config.User) ?? '',
-        env: strings(config.Env),
-        exposedPorts: keys(config.ExposedPorts),
-        volumes: keys(config.Volumes),
-        ...(healthcheck && healthcheck.length > 0 ? { healthcheck } : {}),
-        labels,
-        history,
-        diffIds,
-        ...(os ? { os } : {}),
-        ...(architecture ? { architecture } : {}),
-        ...(variant ? { variant } : {}),
-    };
-}
-/** Pairs each layer with the history entry that made it (entries without empty_layer, in order). */
-function layerHistory(config) {
-    const withLayers = config.history.filter((h) => !h.emptyLayer);
-    // When history and layers disagree in number (squashed or hand-made images), pair none rather than wrongly.
-    if (withLayers.length !== config.diffIds.length)
-        return config.diffIds.map(() => undefined);
-    return withLayers;
-}
-
-;// CONCATENATED MODULE: ./src/image/oci.ts
-
-
-const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
-function blobPath(digest, where) {
-    if (!DIGEST.test(digest))
-        throw new ImageReadError(`${where}: "${printable(digest, 80)}" is not a valid content digest; the layout is corrupt or hostile.`);
-    const [algorithm, hex] = digest.split(':');
-    return `blobs/${algorithm}/${hex}`;
-}
-function oci_isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function descriptors(value, where) {
-    if (!Array.isArray(value))
-        throw new ImageReadError(`${where}: the index has no manifests list.`);
-    return value.filter(oci_isRecord).map((d) => {
-        if (typeof d.digest !== 'string')
-            throw new ImageReadError(`${where}: a manifest descriptor has no digest.`);
-        const platform = oci_isRecord(d.platform) ? d.platform : undefined;
-        const annotations = {};
-        if (oci_isRecord(d.annotations))
-            for (const [k, v] of Object.entries(d.annotations))
-                if (typeof v === 'string')
-                    annotations[k] = v;
-        return {
-            mediaType: typeof d.mediaType === 'string' ? d.mediaType : '',
-            digest: d.digest,
-            ...(typeof d.size === 'number' ? { size: d.size } : {}),
-            ...(platform
-                ? {
-                    platform: {
-                        ...(typeof platform.os === 'string' ? { os: platform.os } : {}),
-                        ...(typeof platform.architecture === 'string' ? { architecture: platform.architecture } : {}),
-                        ...(typeof platform.variant === 'string' ? { variant: platform.variant } : {}),
-                    },
-                }
-                : {}),
-            annotations,
-        };
-    });
-}
-function platformName(p) {
-    if (!p?.os || !p.architecture)
-        return undefined;
-    return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
-}
-function isIndex(mediaType, json) {
-    return /image\.index|manifest\.list/.test(mediaType) || (Array.isArray(json.manifests) && !Array.isArray(json.layers));
-}
-function matchesPlatform(d, wanted) {
-    const name = platformName(d.platform);
-    if (!name)
-        return false;
-    if (name === wanted)
-        return true;
-    // linux/arm64 matches linux/arm64/v8 and the other way round.
-    const [os, arch, variant] = wanted.split('/');
-    return d.platform?.os === os && d.platform?.architecture === arch && (!variant || !d.platform?.variant || variant === d.platform.variant);
-}
-const isAttestation = (d) => d.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' || platformName(d.platform) === 'unknown/unknown';
-/**
- * From an index.json (or nested index), the manifest to read: the one tagged `reference` when
- * given, else the one for `platform` (default linux/amd64), else the only one.
- */
-async function resolveOciIndex(index, readJson, where, reference, platform) {
-    if (!oci_isRecord(index))
-        throw new ImageReadError(`${where}: index.json is not a JSON object.`);
-    let candidates = descriptors(index.manifests, `${where} index.json`);
-    if (reference) {
-        const tagged = candidates.filter((d) => {
-            const name = d.annotations?.['org.opencontainers.image.ref.name'];
-            const full = d.annotations?.['io.containerd.image.name'];
-            return name === reference || full === reference || (full !== undefined && full.endsWith(`:${reference}`));
-        });
-        if (tagged.length === 0) {
-            const names = candidates.map((d) => d.annotations?.['org.opencontainers.image.ref.name']).filter(Boolean);
-            throw new ImageReadError(`${where}: no image is tagged "${printable(reference, 100)}"${names.length ? `; tags here: ${names.join(', ')}` : '; the layout has no tags'}.`);
-        }
-        candidates = tagged;
-    }
-    for (let depth = 0; depth < 4; depth++) {
-        const usable = candidates.filter((d) => !isAttestation(d));
-        let chosen;
-        let note;
-        if (usable.length === 1)
-            chosen = usable[0];
-        else {
-            chosen = usable.find((d) => matchesPlatform(d, platform));
-            const offered = usable.map((d) => platformName(d.platform) ?? d.digest.slice(0, 19)).join(', ');
-            if (!chosen)
-                throw new ImageReadError(`${where}: holds ${usable.length} images (${offered}) and none for ${platform}; set platform to one of them.`);
-            note = `${where} holds images for ${offered}; read ${platformName(chosen.platform)}.`;
-        }
-        if (!chosen)
-            throw new ImageReadError(`${where}: the index lists no image.`);
-        const json = await readJson(chosen.digest);
-        if (!oci_isRecord(json))
-            throw new ImageReadError(`${where}: manifest ${chosen.digest} is not a JSON object.`);
-        if (isIndex(chosen.mediaType, json)) {
-            candidates = descriptors(json.manifests, `${where} ${chosen.digest}`);
-            continue;
-        }
-        const config = oci_isRecord(json.config) ? json.config : undefined;
-        if (typeof config?.digest !== 'string' || !Array.isArray(json.layers)) {
-            throw new ImageReadError(`${where}: manifest ${chosen.digest} has no config or layers; it is not an image manifest.`);
-        }
-        const layerDigests = json.layers.filter(oci_isRecord).map((l) => {
-            if (typeof l.digest !== 'string')
-                throw new ImageReadError(`${where}: a layer in ${chosen.digest} has no digest.`);
-            return l.digest;
-        });
-        const name = platformName(chosen.platform);
-        return { configDigest: config.digest, layerDigests, ...(name ? { platform: name } : {}), ...(note ? { note } : {}) };
-    }
-    throw new ImageReadError(`${where}: indexes nest too deeply; the layout is corrupt or hostile.`);
-}
-
-;// CONCATENATED MODULE: ./src/image/overlay.ts
-
-const MAX_SYMLINK_HOPS = 40;
-function holdsSecret(file) {
-    return file.privateKey !== undefined || file.content !== undefined;
-}
-/**
- * Stacks layers the way overlay filesystems do: whiteouts delete a path and everything under it,
- * an opaque directory hides everything below it from lower layers, later entries replace earlier
- * ones. Hard links take their target's attributes and content.
- */
-function mergeLayers(layers) {
-    const files = new Map();
-    const children = new Map();
-    const hidden = [];
-    const warnings = [];
-    const link = (path) => {
-        let child = path;
-        while (child !== '') {
-            const parent = parentOf(child);
-            let set = children.get(parent);
-            if (!set)
-                children.set(parent, (set = new Set()));
-            if (set.has(child))
-                return;
-            set.add(child);
-            child = parent;
-        }
-    };
-    const hide = (path, hiddenBy, how) => {
-        const placed = files.get(path);
-        if (placed) {
-            if (holdsSecret(placed.file))
-                hidden.push({ file: placed.file, layer: placed.layer, hiddenBy, how });
-            files.delete(path);
-        }
-    };
-    const removeTree = (path, hiddenBy, keepSelf) => {
-        const stack = [path];
-        while (stack.length > 0) {
-            const current = stack.pop();
-            const below = children.get(current);
-            if (below) {
-                for (const child of below)
-                    stack.push(child);
-                children.delete(current);
-            }
-            if (current !== path || !keepSelf) {
-                hide(current, hiddenBy, 'deleted');
-                children.get(parentOf(current))?.delete(current);
-            }
-        }
-    };
-    layers.forEach((layer, index) => {
-        for (const dir of layer.opaqueDirs)
-            removeTree(dir, index, true);
-        for (const path of layer.whiteouts)
-            removeTree(path, index, false);
-        for (const file of layer.files) {
-            let placedFile = file;
-            if (file.type === 'hardlink' && file.linkTarget !== undefined) {
-                const target = files.get(file.linkTarget);
-                if (target) {
-                    const { path: _targetPath, linkTarget: _targetLink, ...attributes } = target.file;
-                    placedFile = { ...attributes, path: file.path, linkTarget: file.linkTarget, type: target.file.type === 'hardlink' ? 'file' : target.file.type };
-                }
-                else {
-                    warnings.push(`layer ${index + 1}: hard link "${printable(file.path)}" points at "${printable(file.linkTarget)}", which no layer holds.`);
-                }
-            }
-            const existing = files.get(file.path);
-            if (existing) {
-                // A directory entry over a directory keeps what is below it; anything else replaces the tree.
-                if (!(existing.file.type === 'dir' && placedFile.type === 'dir')) {
-                    if (existing.file.type === 'dir')
-                        removeTree(file.path, index, true);
-                    if (holdsSecret(existing.file) && existing.file.contentHash !== placedFile.contentHash) {
-                        hidden.push({ file: existing.file, layer: existing.layer, hiddenBy: index, how: 'overwritten' });
-                    }
-                }
-            }
-            files.set(file.path, { file: placedFile, layer: index });
-            link(file.path);
-        }
-    });
-    return { files, hidden, warnings };
-}
-/**
- * Looks a path up the way the container would, following symlinks in every component (absolute
- * targets start again at the image root); gives up on loops instead of spinning.
- */
-function resolvePath(fs, path) {
-    let pending = path.split('/').filter((s) => s !== '' && s !== '.');
-    let resolved = [];
-    let hops = 0;
-    while (pending.length > 0) {
-        const segment = pending.shift();
-        if (segment === '..') {
-            resolved.pop();
-            continue;
-        }
-        const candidate = [...resolved, segment].join('/');
-        const placed = fs.files.get(candidate);
-        if (placed?.file.type === 'symlink' && placed.file.linkTarget !== undefined) {
-            hops += 1;
-            if (hops > MAX_SYMLINK_HOPS)
-                return { kind: 'loop' };
-            const target = placed.file.linkTarget;
-            const targetSegments = target.split('/').filter((s) => s !== '' && s !== '.');
-            if (target.startsWith('/'))
-                resolved = [];
-            pending = [...targetSegments, ...pending];
-            continue;
-        }
-        resolved.push(segment);
-    }
-    const finalPath = resolved.join('/');
-    const placed = fs.files.get(finalPath);
-    return placed ? { kind: 'found', path: finalPath, placed } : { kind: 'missing' };
-}
-
-;// CONCATENATED MODULE: ./src/image/read.ts
-
-
-
-
-
-
-
-
-
-
-
-function parseJson(buffer, what) {
-    if (!buffer)
-        throw new ImageReadError(`${what} is missing.`);
-    try {
-        return JSON.parse(buffer.toString('utf8'));
-    }
-    catch {
-        throw new ImageReadError(`${what} is not valid JSON.`);
-    }
-}
-function assemble(config, layers, diffIds, notes, where, platform) {
-    if (config.diffIds.length !== layers.length) {
-        throw new ImageReadError(`${where}: the config lists ${config.diffIds.length} layers but the manifest ${layers.length}; the image is corrupt.`);
-    }
-    const filesystem = mergeLayers(layers);
-    notes.push(...filesystem.warnings);
-    const detected = platform ?? (config.os && config.architecture ? [config.os, config.architecture, config.variant].filter(Boolean).join('/') : undefined);
-    return {
-        config,
-        layers: layers.map((contents, i) => ({ contents, ...(diffIds[i] ? { diffId: diffIds[i] } : {}) })),
-        filesystem,
-        ...(detected ? { platform: detected } : {}),
-        notes,
-    };
-}
-function refMatches(tag, wanted) {
-    const strip = (r) => r.replace(/^docker\.io\//, '').replace(/^library\//, '');
-    return tag === wanted || strip(tag) === strip(wanted) || strip(tag) === `${strip(wanted)}:latest`;
-}
-function archiveLayer(contents, member, where) {
-    const path = followArchiveLinks(contents, member);
-    const error = contents.layerErrors.get(path);
-    if (error)
-        throw error;
-    const layer = contents.layers.get(path);
-    if (!layer)
-        throw new ImageReadError(`${where}: layer ${printable(member)} is named by the manifest but not in the archive; it is truncated or corrupt.`);
-    return layer;
-}
-/** A `docker save` archive (legacy or Docker ≥ 25) or an OCI archive, already read in one pass. */
-async function fromArchive(contents, where, reference, platform) {
-    const notes = [];
-    const manifestJson = contents.json.get('manifest.json');
-    if (manifestJson) {
-        const manifest = parseJson(manifestJson, `${where}: manifest.json`);
-        if (!Array.isArray(manifest) || manifest.length === 0)
-            throw new ImageReadError(`${where}: manifest.json lists no image.`);
-        const entries = manifest;
-        const tagsOf = (e) => (Array.isArray(e.RepoTags) ? e.RepoTags.filter((t) => typeof t === 'string') : []);
-        let entry;
-        if (reference) {
-            entry = entries.find((e) => tagsOf(e).some((t) => refMatches(t, reference)));
-            if (!entry)
-                throw new ImageReadError(`${where}: holds no image tagged "${printable(reference, 100)}"; tags here: ${entries.flatMap(tagsOf).join(', ') || 'none'}.`);
-        }
-        else if (entries.length > 1) {
-            throw new ImageReadError(`${where}: holds ${entries.length} images (${entries.flatMap(tagsOf).join(', ') || 'untagged'}); name one as docker-archive:PATH:REF.`);
-        }
-        else
-            entry = entries[0];
-        if (!entry || typeof entry.Config !== 'string' || !Array.isArray(entry.Layers))
-            throw new ImageReadError(`${where}: manifest.json has an entry without Config or Layers.`);
-        const configPath = followArchiveLinks(contents, entry.Config);
-        const config = parseImageConfig(parseJson(contents.json.get(configPath), `${where}: config ${printable(entry.Config)}`), where);
-        const layers = entry.Layers.map((l) => {
-            if (typeof l !== 'string')
-                throw new ImageReadError(`${where}: manifest.json names a layer that is not a path.`);
-            return archiveLayer(contents, l, where);
-        });
-        return assemble(config, layers, config.diffIds, notes, where);
-    }
-    const index = contents.json.get('index.json');
-    if (!index)
-        throw new ImageReadError(`${where}: has neither manifest.json nor index.json; it is not an image archive.`);
-    const readJson = async (digest) => parseJson(contents.json.get(blobPath(digest, where)), `${where}: blob ${digest}`);
-    const resolved = await resolveOciIndex(parseJson(index, `${where}: index.json`), readJson, where, reference, platform);
-    if (resolved.note)
-        notes.push(resolved.note);
-    const config = parseImageConfig(await readJson(resolved.configDigest), where);
-    const layers = resolved.layerDigests.map((d) => archiveLayer(contents, blobPath(d, where), where));
-    return assemble(config, layers, config.diffIds, notes, where, resolved.platform);
-}
-/** An OCI image layout directory: blobs are read straight from their files, layers in order. */
-async function fromLayout(dir, where, reference, platform, wanted) {
-    const notes = [];
-    const readBlob = async (relative, what) => {
-        try {
-            return await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(dir, relative));
-        }
-        catch (error) {
-            throw new ImageReadError(`${where}: ${what} cannot be read (${error.code ?? String(error)}).`);
-        }
-    };
-    const readJson = async (digest) => parseJson(await readBlob(blobPath(digest, where), `blob ${digest}`), `${where}: blob ${digest}`);
-    const index = parseJson(await readBlob('index.json', 'index.json'), `${where}: index.json`);
-    const resolved = await resolveOciIndex(index, readJson, where, reference, platform);
-    if (resolved.note)
-        notes.push(resolved.note);
-    const config = parseImageConfig(await readJson(resolved.configDigest), where);
-    const layers = [];
-    for (const digest of resolved.layerDigests) {
-        const file = (0,external_node_path_.join)(dir, blobPath(digest, where));
-        layers.push(await readLayer((0,external_node_fs_.createReadStream)(file, { highWaterMark: 256 * 1024 }), `${where} layer ${digest.slice(0, 19)}`, wanted));
-    }
-    return assemble(config, layers, config.diffIds, notes, where, resolved.platform);
-}
-/** `docker save` streamed straight into the archive reader: no temporary file. */
-async function fromDaemon(reference, where, options) {
-    const child = (0,external_node_child_process_namespaceObject.spawn)(options.docker ?? 'docker', ['save', '--', reference], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const stderr = [];
-    let stderrBytes = 0;
-    child.stderr.on('data', (chunk) => {
-        if (stderrBytes < 16 * 1024)
-            stderr.push(chunk);
-        stderrBytes += chunk.length;
-    });
-    const exited = new Promise((resolve) => {
-        child.on('error', (error) => resolve({ code: null, error }));
-        child.on('close', (code) => resolve({ code }));
-    });
-    let contents;
-    let readError;
-    let timedOut = false;
-    const timer = options.timeoutMs
-        ? setTimeout(() => {
-            timedOut = true;
-            child.kill('SIGKILL');
-        }, options.timeoutMs)
-        : undefined;
-    try {
-        contents = await readImageArchive(child.stdout, where, options.wanted);
-    }
-    catch (error) {
-        readError = error;
-        child.kill('SIGKILL');
-    }
-    const { code, error } = await exited;
-    if (timer)
-        clearTimeout(timer);
-    if (timedOut)
-        throw new ImageReadError(`${where}: docker save did not finish within ${Math.round((options.timeoutMs ?? 0) / 1000)} s (the timeout input); it was stopped.`);
-    if (error) {
-        const missing = error.code === 'ENOENT';
-        throw new ImageReadError(missing ? `${where}: the docker CLI is not installed or not on PATH; install it, or pass the image as docker-archive:PATH.` : `${where}: docker save could not start (${error.message}).`);
-    }
-    if (code !== 0) {
-        const message = Buffer.concat(stderr).toString('utf8').trim().split('\n').slice(-3).join(' ');
-        throw new ImageReadError(`${where}: docker save exited with ${code}${message ? `: ${printable(message, 400)}` : ''}.`);
-    }
-    if (readError)
-        throw readError;
-    return fromArchive(contents, where, undefined, options.platform);
-}
-async function read_requireFile(path, where, directory) {
-    let info;
-    try {
-        info = await (0,promises_namespaceObject.stat)(path);
-    }
-    catch {
-        throw new ImageReadError(`${where}: ${path} does not exist.`);
-    }
-    if (directory && !info.isDirectory())
-        throw new ImageReadError(`${where}: ${path} is not a directory; an oci: image is an OCI layout directory (use oci-archive: for a tar).`);
-    if (!directory && !info.isFile())
-        throw new ImageReadError(`${where}: ${path} is not a file.`);
-}
-/** Reads any supported image source into an ImageModel. Registry pulls are not supported yet. */
-async function readImage(target, options) {
-    const where = target.input;
-    switch (target.source) {
-        case 'daemon':
-            return fromDaemon(target.location, where, options);
-        case 'docker-archive':
-        case 'oci-archive': {
-            await read_requireFile(target.location, where, false);
-            const contents = await readImageArchive((0,external_node_fs_.createReadStream)(target.location, { highWaterMark: 256 * 1024 }), where, options.wanted);
-            return fromArchive(contents, where, target.reference, options.platform);
-        }
-        case 'oci':
-            await read_requireFile(target.location, where, true);
-            return fromLayout(target.location, where, target.reference, options.platform, options.wanted);
-        case 'registry':
-            throw new ImageReadError(`${where}: the built-in checks cannot pull from a registry yet; pull or build the image first and pass it as a local reference or archive.`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/version.ts
-/** bulkhead's own version; a test keeps it equal to package.json's. */
-const BULKHEAD_VERSION = '0.1.0';
-
-;// CONCATENATED MODULE: ./src/scanners/builtin/finding.ts
-
-
-
-function builtinFinding(ruleId, image, detail) {
-    const rule = builtinRule(ruleId);
-    const diffId = detail.layer !== undefined ? image.model?.layers[detail.layer]?.diffId : undefined;
-    const related = (detail.related ?? []).flatMap((r) => {
-        const layer = image.model?.layers[r.layer]?.diffId;
-        return layer ? [{ layer, role: r.role }] : [];
-    });
-    return {
-        tool: 'bulkhead',
-        ruleId,
-        kind: rule.kind,
-        severity: rule.severity,
-        title: rule.title,
-        message: detail.message,
-        description: `${rule.what} ${rule.why}`,
-        helpUri: ruleDocUrl(ruleId),
-        image: image.input,
-        ...(diffId ? { layer: diffId } : {}),
-        ...(detail.path !== undefined ? { path: `/${detail.path}` } : {}),
-        ...(detail.file !== undefined ? { file: detail.file } : {}),
-        ...(detail.line !== undefined ? { line: detail.line } : {}),
-        fingerprint: fingerprintOf(['bulkhead', ruleId, image.key, detail.subject ?? detail.path ?? '']),
-        ...(related.length > 0 ? { relatedLayers: related } : {}),
-    };
-}
-/** "layer 3 (RUN apt-get install …)": how messages name a layer. */
-function layerLabel(model, layer) {
-    const entry = layerHistory(model.config)[layer];
-    const command = entry ? shortCommand(entry.createdBy) : '';
-    return `layer ${layer + 1} of ${model.layers.length}${command ? ` (${command})` : ''}`;
-}
-/** A history `created_by` as the Dockerfile instruction it came from, shortened for messages. */
-function shortCommand(createdBy, max = 80) {
-    let text = createdBy
-        .replace(/ # buildkit$/, '')
-        .replace(/^\/bin\/sh -c #\(nop\)\s*/, '')
-        .replace(/^(RUN )?\|\d+ (?:\S+=\S* )*/, '$1')
-        .replace(/^(RUN )?\/bin\/sh -c /, 'RUN ')
-        .trim();
-    text = text.replace(/\s+/g, ' ');
-    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-/** Lists in messages: the first few, then how many more. */
-function listSome(items, max = 10) {
-    const shown = items.slice(0, max).map((i) => (i.startsWith('/') ? i : `/${i}`));
-    return items.length > max ? `${shown.join(', ')} and ${items.length - max} more` : shown.join(', ');
-}
-
-;// CONCATENATED MODULE: ./src/scanners/builtin/accounts.ts
-
-
-/** BH210 BH211 BH213: local accounts in /etc/passwd, /etc/shadow and /etc/group. */
-const ACCOUNT_FILES = new Set(['etc/passwd', 'etc/shadow', 'etc/group']);
-const ACCOUNT_FILE_CAP = 1024 * 1024;
-function accountContentWanted(path, size) {
-    return ACCOUNT_FILES.has(path) ? Math.min(size, ACCOUNT_FILE_CAP) : 0;
-}
-function rows(text) {
-    if (text === undefined)
-        return [];
-    return text
-        .split('\n')
-        .map((line, i) => ({ fields: line.split(':'), line: i + 1 }))
-        .filter((r) => r.fields.length >= 3 && !(r.fields[0] ?? '').startsWith('#') && (r.fields[0] ?? '') !== '');
-}
-function read(image, path) {
-    const found = resolvePath(image.model.filesystem, path);
-    if (found.kind !== 'found' || !found.placed.file.content)
-        return undefined;
-    return { text: found.placed.file.content.toString('utf8'), layer: found.placed.layer };
-}
-function checkAccounts(image) {
-    const findings = [];
-    const passwd = read(image, 'etc/passwd');
-    const shadow = read(image, 'etc/shadow');
-    const group = read(image, 'etc/group');
-    const users = rows(passwd?.text);
-    for (const row of users) {
-        const [name, , uid] = row.fields;
-        if (uid === '0' && name !== 'root') {
-            findings.push(builtinFinding('BH210', image, { message: `Account "${name}" has UID 0 (/etc/passwd line ${row.line}): it is root under another name.`, path: 'etc/passwd', layer: passwd?.layer, subject: `uid0:${name}` }));
-        }
-    }
-    const shadowed = new Set();
-    for (const row of rows(shadow?.text)) {
-        const [name, hash] = row.fields;
-        shadowed.add(name);
-        if (hash === '') {
-            findings.push(builtinFinding('BH211', image, { message: `Account "${name}" has an empty password in /etc/shadow (line ${row.line}): it logs in without one. Lock it with passwd -l.`, path: 'etc/shadow', layer: shadow?.layer, subject: `empty:${name}` }));
-        }
-    }
-    for (const row of users) {
-        const [name, password] = row.fields;
-        if (password === '' && !shadowed.has(name)) {
-            findings.push(builtinFinding('BH211', image, { message: `Account "${name}" has an empty password field in /etc/passwd (line ${row.line}) and no shadow entry: it logs in without a password.`, path: 'etc/passwd', layer: passwd?.layer, subject: `empty:${name}` }));
-        }
-    }
-    const duplicates = (list, what, file, layer) => {
-        const byId = new Map();
-        for (const row of list) {
-            const id = row.fields[2];
-            if (what === 'UID' && id === '0')
-                continue; // BH210's business
-            byId.set(id, [...(byId.get(id) ?? []), row.fields[0]]);
-        }
-        for (const [id, names] of byId) {
-            if (names.length < 2)
-                continue;
-            findings.push(builtinFinding('BH213', image, { message: `${what} ${id} is shared by ${names.join(', ')} in /${file}.`, path: file, ...(layer !== undefined ? { layer } : {}), subject: `${what}:${id}` }));
-        }
-    };
-    duplicates(users, 'UID', 'etc/passwd', passwd?.layer);
-    duplicates(rows(group?.text), 'GID', 'etc/group', group?.layer);
-    return findings;
-}
-
-;// CONCATENATED MODULE: ./src/scanners/builtin/dockerfile.ts
-
-
-/** BH109: base images of the stages that end in the image, pinned by digest or not. BH106: ADD from a URL without a checksum. */
-const dockerfile_DIGEST = /@[a-z0-9]+(?:[+._-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/;
-function tagOf(reference) {
-    const lastSlash = reference.lastIndexOf('/');
-    const colon = reference.indexOf(':', lastSlash + 1);
-    return colon >= 0 ? reference.slice(colon + 1) : undefined;
-}
-function unpinned(reference) {
-    if (reference.toLowerCase() === 'scratch' || dockerfile_DIGEST.test(reference))
-        return undefined;
-    // A FROM the ARG defaults could not resolve: its real value is only known at build time.
-    if (reference.includes('$'))
-        return undefined;
-    const tag = tagOf(reference);
-    return tag === undefined ? 'no tag (so latest)' : tag === 'latest' ? 'the latest tag' : `tag ${tag}`;
-}
-function checkDockerfile(dockerfile, text) {
-    const findings = [];
-    const subject = { input: dockerfile, key: dockerfile };
-    for (const stage of stagesInImage(parseStages(text))) {
-        if (stage.baseStage === undefined) {
-            const how = unpinned(stage.base);
-            if (how) {
-                findings.push(builtinFinding('BH109', subject, {
-                    message: `FROM ${stage.base}${stage.name ? ` (stage ${stage.name})` : ''} is pinned by ${how}, not by digest: pin it as ${stage.base.split('@')[0]}@sha256:<digest>.`,
-                    subject: `from:${stage.base.replace(/:[^/:]*$/, '')}`,
-                    file: dockerfile,
-                    line: stage.fromLine,
-                }));
-            }
-        }
-        for (const add of stage.adds) {
-            if (add.checksum)
-                continue;
-            for (const source of add.sources) {
-                if (!/^https?:\/\//i.test(source))
-                    continue;
-                let shown = source;
-                try {
-                    const url = new URL(source);
-                    shown = `${url.protocol}//${url.host}${url.pathname}`;
-                }
-                catch {
-                    // An unparsable URL is shown as written, minus nothing: it holds no query to hide.
-                }
-                findings.push(builtinFinding('BH106', subject, { message: `ADD ${shown} fetches a file without a checksum: download and verify it, or use ADD --checksum=sha256:….`, subject: `add:${shown}`, file: dockerfile, line: add.line }));
-            }
-        }
-        for (const copy of stage.copiesFrom) {
-            const how = copy.image !== undefined ? unpinned(copy.image) : undefined;
-            if (copy.image !== undefined && how) {
-                findings.push(builtinFinding('BH109', subject, {
-                    message: `COPY --from=${copy.image} takes files from an image pinned by ${how}, not by digest.`,
-                    subject: `copy-from:${copy.image.replace(/:[^/:]*$/, '')}`,
-                    file: dockerfile,
-                    line: copy.line,
-                }));
-            }
-        }
-    }
-    return findings;
-}
-
-;// CONCATENATED MODULE: ./src/scanners/builtin/filesystem.ts
-
-
-
-/** BH201 BH202 BH203 BH207 BH208 BH212: what the final filesystem holds. */
-const SETUID = 0o4000;
-const SETGID = 0o2000;
-const STICKY = 0o1000;
-function newestLayer(items) {
-    return items.reduce((max, p) => (max === undefined || p.layer > max ? p.layer : max), undefined);
-}
-function filesystem_sorted(items) {
-    return items.sort((a, b) => a.file.path.localeCompare(b.file.path));
-}
-function checkFilesystem(image) {
-    const findings = [];
-    const setuid = [];
-    const capable = [];
-    const writable = [];
-    const gitDirs = [];
-    for (const placed of image.model.filesystem.files.values()) {
-        const { file } = placed;
-        if (file.type === 'file' && file.mode & (SETUID | SETGID))
-            setuid.push(placed);
-        if (file.capability !== undefined && file.type === 'file')
-            capable.push(placed);
-        if ((file.type === 'file' || file.type === 'dir') && file.mode & 0o002 && !(file.type === 'dir' && file.mode & STICKY))
-            writable.push(placed);
-        if (file.type === 'dir' && baseName(file.path) === '.git')
-            gitDirs.push(placed);
-    }
-    if (setuid.length > 0) {
-        const paths = filesystem_sorted(setuid).map((p) => `${p.file.path}${p.file.mode & SETUID ? '' : ' (setgid)'}`);
-        findings.push(builtinFinding('BH201', image, {
-            message: `${setuid.length} setuid/setgid file${setuid.length === 1 ? '' : 's'}: ${listSome(paths)}. Remove the bits unless the workload needs them.`,
-            subject: 'setuid',
-            ...filesystem_layerOf(newestLayer(setuid)),
-        }));
-    }
-    for (const placed of filesystem_sorted(capable)) {
-        findings.push(builtinFinding('BH202', image, {
-            message: `/${placed.file.path} carries file capabilities (security.capability ${placed.file.capability?.slice(0, 24)}), added in ${layerLabel(image.model, placed.layer)}.`,
-            path: placed.file.path,
-            layer: placed.layer,
-        }));
-    }
-    if (writable.length > 0) {
-        findings.push(builtinFinding('BH203', image, {
-            message: `${writable.length} world-writable path${writable.length === 1 ? '' : 's'} without the sticky bit: ${listSome(filesystem_sorted(writable).map((p) => `${p.file.path} (${(p.file.mode & 0o7777).toString(8).padStart(4, '0')})`))}.`,
-            subject: 'world-writable',
-            ...filesystem_layerOf(newestLayer(writable)),
-        }));
-    }
-    for (const placed of filesystem_sorted(gitDirs)) {
-        findings.push(builtinFinding('BH212', image, {
-            message: `/${placed.file.path} is a git repository copied into the image by ${layerLabel(image.model, placed.layer)}: its history and config ship with the image.`,
-            path: placed.file.path,
-            layer: placed.layer,
-        }));
-    }
-    findings.push(...checkCaches(image), ...checkSudo(image));
-    return findings;
-}
-function filesystem_layerOf(layer) {
-    return layer === undefined ? {} : { layer };
-}
-const CACHES = [
-    { name: 'apt package lists', dir: /^var\/lib\/apt\/lists\//, ignore: /^var\/lib\/apt\/lists\/(lock|partial(\/.*)?|auxfiles(\/.*)?)$/ },
-    { name: 'downloaded .deb files', dir: /^var\/cache\/apt\/archives\/[^/]+\.deb$/ },
-    { name: 'apt package caches', dir: /^var\/cache\/apt\/(pkgcache|srcpkgcache)\.bin$/ },
-    { name: 'apk cache', dir: /^(var\/cache\/apk|etc\/apk\/cache)\/[^/]+$/, ignore: /\/installed$/ },
-    { name: 'yum/dnf cache', dir: /^var\/cache\/(yum|dnf)\/.+/ },
-    { name: 'pip cache', dir: /^(root|home\/[^/]+)\/\.cache\/pip\/.+/ },
-    { name: 'npm cache', dir: /^(root|home\/[^/]+)\/\.npm\/_cacache\/.+/ },
-    { name: 'yarn cache', dir: /^(usr\/local\/share\/\.cache\/yarn|(root|home\/[^/]+)\/\.cache\/yarn)\/.+/ },
-];
-function checkCaches(image) {
-    const found = new Map();
-    for (const placed of image.model.filesystem.files.values()) {
-        if (placed.file.type !== 'file')
-            continue;
-        const path = placed.file.path;
-        for (const cache of CACHES) {
-            if (!cache.dir.test(path) || cache.ignore?.test(path))
-                continue;
-            const entry = found.get(cache.name) ?? { files: 0, bytes: 0, layer: placed.layer, example: path };
-            entry.files += 1;
-            entry.bytes += placed.file.size;
-            entry.layer = Math.max(entry.layer, placed.layer);
-            found.set(cache.name, entry);
-            break;
-        }
-    }
-    if (found.size === 0)
-        return [];
-    const parts = [...found.entries()].map(([name, e]) => `${name} (${e.files} file${e.files === 1 ? '' : 's'}, ${formatBytes(e.bytes)}, e.g. /${e.example})`);
-    const layer = Math.max(...[...found.values()].map((e) => e.layer));
-    return [
-        builtinFinding('BH207', image, {
-            message: `Package-manager caches left in the image: ${parts.join('; ')}. Clean them in the same RUN that installs.`,
-            subject: 'caches',
-            layer,
-        }),
-    ];
-}
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    if (bytes < 1024 * 1024)
-        return `${(bytes / 1024).toFixed(1)} KiB`;
-    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-function checkSudo(image) {
-    const findings = [];
-    const fs = image.model.filesystem;
-    for (const candidate of ['usr/bin/sudo', 'bin/sudo', 'usr/local/bin/sudo', 'usr/sbin/sudo']) {
-        const found = resolvePath(fs, candidate);
-        if (found.kind === 'found' && found.placed.file.type === 'file') {
-            findings.push(builtinFinding('BH208', image, { message: `sudo is installed (/${found.path}, ${layerLabel(image.model, found.placed.layer)}).`, path: found.path, layer: found.placed.layer, subject: 'sudo' }));
-            break;
-        }
-    }
-    for (const placed of fs.files.values()) {
-        const path = placed.file.path;
-        if (path !== 'etc/sudoers' && !path.startsWith('etc/sudoers.d/'))
-            continue;
-        const text = placed.file.content?.toString('utf8') ?? '';
-        const grants = text
-            .split('\n')
-            .map((line) => line.trim())
-            .filter((line) => !line.startsWith('#') && /\bNOPASSWD\s*:/.test(line));
-        if (grants.length === 0)
-            continue;
-        const who = grants.map((line) => line.split(/\s+/)[0]).join(', ');
-        findings.push(builtinFinding('BH208', image, { message: `/${path} grants NOPASSWD to ${who}: any process running as them becomes root.`, path, layer: placed.layer }));
-    }
-    return findings;
-}
-
 // EXTERNAL MODULE: ./node_modules/structured-source/lib/structured-source.js
 var structured_source = __nccwpck_require__(2472);
 ;// CONCATENATED MODULE: ./node_modules/@secretlint/core/module/helper/invariant.js
@@ -61757,6 +57787,4024 @@ function isLiteralSecretValue(value) {
         return false;
     return true;
 }
+/**
+ * Text fit to show: secrets that secretlint finds, values of credential-named assignments,
+ * `-u user:password` and passwords in URLs are replaced by `***`. Used for history lines and
+ * Dockerfile instructions quoted in messages.
+ */
+async function redactSecrets(text) {
+    if (text.length === 0)
+        return text;
+    const result = await lintSource({
+        source: { filePath: 'text', content: text, ext: '', contentType: 'text' },
+        options: { config: SECRETLINT_CONFIG, maskSecrets: true, noPhysicFilePath: true },
+    });
+    const ranges = result.messages.filter((m) => m.type === 'message').map((m) => m.range).sort((a, b) => b[0] - a[0]);
+    let masked = text;
+    for (const [start, end] of ranges)
+        masked = `${masked.slice(0, start)}***${masked.slice(end)}`;
+    return masked
+        .replace(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s"']+)/g, (whole, name, value) => (isCredentialName(name) && isLiteralSecretValue(value) ? `${name}=***` : whole))
+        .replace(/(\s-u\s*|\s--user[=\s]+)(['"]?)([^\s'":]+):[^\s'"]+/g, '$1$2$3:***')
+        .replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@'"]+@/gi, '$1***@');
+}
+
+// EXTERNAL MODULE: ./node_modules/dockerfile-ast/lib/main.js
+var main = __nccwpck_require__(8390);
+;// CONCATENATED MODULE: ./src/dockerfileStages.ts
+
+function heredocBody(heredoc, lines) {
+    const range = heredoc.getContentRange();
+    if (!range)
+        return '';
+    return collapseText(lines.slice(range.start.line, range.end.line + 1).join('\n'));
+}
+const collapseText = (text) => text.replace(/\s+/g, ' ').trim();
+/** `${VAR}`, `$VAR`, `${VAR:-default}` with the ARGs declared before the first FROM. */
+function substitute(text, args) {
+    return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced, fallback, bare) => {
+        const name = braced ?? bare ?? '';
+        const value = args.get(name);
+        if (value !== undefined && value !== '')
+            return value;
+        return fallback ?? whole;
+    });
+}
+function parseStages(text) {
+    const document = main.DockerfileParser.parse(text);
+    const lines = text.split(/\r?\n/);
+    const args = new Map();
+    for (const arg of document.getInitialARGs()) {
+        const property = arg.getProperty();
+        const name = property?.getName();
+        if (name)
+            args.set(name, property?.getValue() ?? '');
+    }
+    const stages = [];
+    const byName = new Map();
+    const stageRef = (ref) => {
+        const lower = ref.toLowerCase();
+        if (byName.has(lower))
+            return byName.get(lower);
+        if (/^\d+$/.test(ref) && Number(ref) < stages.length)
+            return Number(ref);
+        return undefined;
+    };
+    for (const from of document.getFROMs()) {
+        const name = from.getBuildStage() ?? undefined;
+        const base = substitute(from.getImage() ?? '', args);
+        const baseStage = stageRef(base);
+        const stage = {
+            index: stages.length,
+            ...(name ? { name } : {}),
+            base,
+            fromLine: from.getRange().start.line + 1,
+            ...(baseStage !== undefined ? { baseStage } : {}),
+            copiesFrom: [],
+            adds: [],
+            instructions: [],
+        };
+        stages.push(stage);
+        if (name)
+            byName.set(name.toLowerCase(), stage.index);
+    }
+    // COPY --from belongs to the stage whose FROM precedes it.
+    for (const copy of document.getCOPYs()) {
+        const source = copy.getFromFlag()?.getValue();
+        if (!source)
+            continue;
+        const line = copy.getRange().start.line + 1;
+        const owner = [...stages].reverse().find((s) => s.fromLine <= line);
+        if (!owner)
+            continue;
+        const substituted = substitute(source, args);
+        const stage = stageRef(substituted);
+        owner.copiesFrom.push(stage !== undefined && stage < owner.index ? { line, stage } : { line, image: substituted });
+    }
+    for (const instruction of document.getInstructions()) {
+        const keyword = instruction.getKeyword().toUpperCase();
+        if (keyword === 'FROM')
+            continue;
+        const range = instruction.getRange();
+        const owner = [...stages].reverse().find((s) => s.fromLine <= range.start.line + 1);
+        if (!owner)
+            continue;
+        const text = collapseText(instruction.getArgumentsContent() ?? '');
+        const heredocs = instruction instanceof main.Run || instruction instanceof main.Copy ? instruction.getHeredocs().map((h) => heredocBody(h, lines)) : [];
+        const from = instruction instanceof main.Copy ? instruction.getFromFlag()?.getValue() : undefined;
+        const display = collapseText(`${keyword} ${text}`);
+        owner.instructions.push({ kind: keyword, line: range.start.line + 1, endLine: range.end.line + 1, text, heredocs, ...(from ? { from } : {}), display: display.length > 100 ? `${display.slice(0, 99)}…` : display });
+    }
+    for (const instruction of document.getInstructions()) {
+        if (!(instruction instanceof main.Add))
+            continue;
+        const line = instruction.getRange().start.line + 1;
+        const owner = [...stages].reverse().find((s) => s.fromLine <= line);
+        if (!owner)
+            continue;
+        const values = instruction.getArguments().map((a) => a.getValue().replace(/^\[|\]$|,$/g, '').replace(/^"(.*)"$/, '$1'));
+        const checksum = instruction.getFlags().some((f) => f.getName() === 'checksum');
+        owner.adds.push({ line, sources: values.slice(0, -1).map((v) => substitute(v, args)), checksum });
+    }
+    return stages;
+}
+/** Stages whose content ends up in the final image: the last stage, its FROM chain, and what they COPY --from. */
+function stagesInImage(stages) {
+    const last = stages[stages.length - 1];
+    if (!last)
+        return [];
+    const seen = new Set();
+    const queue = [last.index];
+    while (queue.length > 0) {
+        const index = queue.pop();
+        if (seen.has(index))
+            continue;
+        seen.add(index);
+        const stage = stages[index];
+        if (stage.baseStage !== undefined)
+            queue.push(stage.baseStage);
+        for (const copy of stage.copiesFrom)
+            if (copy.stage !== undefined)
+                queue.push(copy.stage);
+    }
+    return stages.filter((s) => seen.has(s.index));
+}
+
+;// CONCATENATED MODULE: ./src/attribution/history.ts
+/**
+ * Image history entries (`created_by`) as the Dockerfile instructions they record, for both
+ * builders:
+ *   classic   `/bin/sh -c #(nop)  ENV A=b`, `/bin/sh -c #(nop) COPY file:<hash> in /app`,
+ *             `|1 TOKEN=x /bin/sh -c make` (RUN with build args), `/bin/sh -c make` (RUN)
+ *   BuildKit  `RUN /bin/sh -c make # buildkit`, `RUN |2 A=1 B=2 /bin/sh -c make # buildkit`,
+ *             `COPY --from=build /out /app # buildkit`, `ENV A=b`, `WORKDIR /app` …
+ */
+const INSTRUCTIONS = new Set(['RUN', 'COPY', 'ADD', 'ENV', 'ARG', 'WORKDIR', 'USER', 'EXPOSE', 'CMD', 'ENTRYPOINT', 'LABEL', 'VOLUME', 'HEALTHCHECK', 'SHELL', 'STOPSIGNAL', 'ONBUILD', 'MAINTAINER']);
+const collapse = (text) => text.replace(/\s+/g, ' ').trim();
+/** `|2 A=1 B=two words? …` : build args that the builder put before the shell. */
+function stripBuildArgs(text) {
+    const match = /^\|(\d+)\s+/.exec(text);
+    if (!match)
+        return text;
+    let rest = text.slice(match[0].length);
+    const count = Number(match[1]);
+    for (let i = 0; i < count; i++) {
+        const arg = /^[A-Za-z_][A-Za-z0-9_]*=(?:"[^"]*"|'[^']*'|\S*)\s*/.exec(rest);
+        if (!arg)
+            break;
+        rest = rest.slice(arg[0].length);
+    }
+    return rest;
+}
+function shellCommand(text) {
+    // The shells builders wrap RUN in: /bin/sh -c on Linux (or a SHELL), cmd /S /C on Windows.
+    const shell = /^(?:(?:\/bin\/sh|\/bin\/bash|\/bin\/ash|sh|bash)\s+-c|cmd \/S \/C|powershell(?:\.exe)? -command)\s+/i.exec(text);
+    return shell ? text.slice(shell[0].length) : undefined;
+}
+function classifyHistory(createdBy) {
+    let text = createdBy.trim();
+    const buildkit = / # buildkit$/.test(text);
+    if (buildkit)
+        text = text.replace(/ # buildkit$/, '');
+    const nop = /^\/bin\/sh -c #\(nop\)\s+/.exec(text);
+    if (nop) {
+        const rest = text.slice(nop[0].length);
+        const word = /^(\S+)\s*/.exec(rest);
+        const kind = word?.[1]?.toUpperCase() ?? 'UNKNOWN';
+        return { kind: INSTRUCTIONS.has(kind) ? kind : 'UNKNOWN', text: collapse(rest.slice(word?.[0].length ?? 0)), builder: 'classic' };
+    }
+    const word = /^([A-Z]+)\s+/.exec(text);
+    if (word && INSTRUCTIONS.has(word[1])) {
+        const kind = word[1];
+        let rest = text.slice(word[0].length);
+        if (kind === 'RUN') {
+            rest = stripBuildArgs(rest);
+            rest = shellCommand(rest) ?? rest;
+        }
+        return { kind, text: collapse(rest), builder: buildkit ? 'buildkit' : 'unknown' };
+    }
+    const command = shellCommand(stripBuildArgs(text));
+    if (command !== undefined)
+        return { kind: 'RUN', text: collapse(command), builder: buildkit ? 'buildkit' : 'classic' };
+    return { kind: 'UNKNOWN', text: collapse(text), builder: 'unknown' };
+}
+/** How a history step reads in a message: "RUN apt-get install -y curl", cut to `max`. */
+function describeStep(step, max = 80) {
+    const text = step.kind === 'UNKNOWN' ? step.text : `${step.kind} ${step.text}`;
+    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+;// CONCATENATED MODULE: ./src/attribution/align.ts
+
+
+/** The final stage and the stages it is built FROM, root first: their instructions are the image's own history. */
+function chainOf(stages) {
+    const chain = [];
+    let current = stages[stages.length - 1];
+    const seen = new Set();
+    while (current && !seen.has(current.index)) {
+        seen.add(current.index);
+        chain.unshift(current);
+        current = current.baseStage !== undefined ? stages[current.baseStage] : undefined;
+    }
+    return chain;
+}
+function runText(text) {
+    let rest = text;
+    // RUN --mount=… --network=… flags are not recorded in history.
+    for (;;) {
+        const flag = /^--[a-z-]+(?:=\S*)?\s+/.exec(rest);
+        if (!flag)
+            break;
+        rest = rest.slice(flag[0].length);
+    }
+    if (rest.startsWith('[')) {
+        try {
+            const parts = JSON.parse(rest);
+            if (Array.isArray(parts))
+                return collapse(parts.map(String).join(' '));
+        }
+        catch {
+            // Not JSON after all: compare as written.
+        }
+    }
+    return collapse(rest);
+}
+function stepMatches(step, instruction) {
+    if (step.kind !== instruction.kind)
+        return false;
+    if (step.kind !== 'RUN')
+        return true;
+    const written = runText(instruction.text);
+    if (step.text === written)
+        return true;
+    const exec = /^\[.*\]$/.exec(step.text) ? runText(step.text) : undefined;
+    if (exec === written)
+        return true;
+    // A heredoc RUN: BuildKit records the script inside the command.
+    return instruction.heredocs.length > 0 && instruction.heredocs.every((body) => body === '' || step.text.includes(body));
+}
+/**
+ * Aligns the image history with the Dockerfile from the last instruction backwards: every
+ * instruction of the final stage's chain must meet a history entry of its kind (and, for RUN,
+ * its command) in order; what is left before them is the base image. Anything else means the
+ * Dockerfile is not the one that built the image, and nothing is attributed.
+ */
+function attribute(image, dockerfile) {
+    const steps = image.history.map((h) => classifyHistory(h.createdBy));
+    const withLayers = image.history.flatMap((h, i) => (h.emptyLayer ? [] : [i]));
+    if (!dockerfile) {
+        const layers = new Map();
+        if (withLayers.length === image.diffIds.length)
+            withLayers.forEach((entry, n) => layers.set(image.diffIds[n], describeStep(steps[entry])));
+        return { kind: 'history-only', layers };
+    }
+    const stages = parseStages(dockerfile.text);
+    const final = stages[stages.length - 1];
+    if (!final)
+        return { kind: 'mismatch', dockerfile: dockerfile.path, reason: 'it has no FROM instruction', finalFromLine: 1 };
+    const mismatch = (reason) => ({ kind: 'mismatch', dockerfile: dockerfile.path, reason, finalFromLine: final.fromLine });
+    if (withLayers.length !== image.diffIds.length)
+        return mismatch(`the image's history names ${withLayers.length} layers but it has ${image.diffIds.length}`);
+    const chain = chainOf(stages);
+    const root = chain[0];
+    const instructions = chain.flatMap((stage) => stage.instructions.map((i) => ({ ...i, ...(stage.name ? { stageName: stage.name } : {}), final: stage === final })));
+    const assigned = new Map();
+    let h = steps.length - 1;
+    for (let j = instructions.length - 1; j >= 0; j--) {
+        const instruction = instructions[j];
+        const step = steps[h];
+        if (step && stepMatches(step, instruction)) {
+            assigned.set(h, instruction);
+            h -= 1;
+            continue;
+        }
+        // Builders differ on whether ARG leaves an entry; a missing one is no evidence either way.
+        if (instruction.kind === 'ARG')
+            continue;
+        const found = step ? describeStep(step, 60) : 'nothing';
+        return mismatch(`line ${instruction.line} (${instruction.display.slice(0, 60)}) meets ${found} in the image's history`);
+    }
+    const baseImage = root.base;
+    const layers = new Map();
+    withLayers.forEach((entry, n) => {
+        const diffId = image.diffIds[n];
+        const instruction = assigned.get(entry);
+        if (instruction) {
+            layers.set(diffId, {
+                kind: 'instruction',
+                line: instruction.line,
+                instruction: instruction.display,
+                ...(instruction.stageName && !instruction.final ? { stage: instruction.stageName } : {}),
+                ...(instruction.from ? { copiedFrom: instruction.from } : {}),
+            });
+        }
+        else {
+            layers.set(diffId, { kind: 'base', line: root.fromLine, instruction: `FROM ${baseImage}`, baseImage });
+        }
+    });
+    return { kind: 'matched', dockerfile: dockerfile.path, layers, finalFromLine: final.fromLine, baseImage, baseFromLine: root.fromLine };
+}
+
+;// CONCATENATED MODULE: ./src/attribution/apply.ts
+
+
+function sentence(text) {
+    const trimmed = text.trim();
+    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+function introduction(origin) {
+    return origin.kind === 'base'
+        ? { kind: 'base', instruction: origin.instruction, ...(origin.baseImage ? { baseImage: origin.baseImage } : {}) }
+        : { kind: 'instruction', instruction: origin.instruction, ...(origin.stage ? { stage: origin.stage } : {}), ...(origin.copiedFrom ? { copiedFrom: origin.copiedFrom } : {}) };
+}
+function describeOrigin(origin, dockerfile) {
+    if (origin.kind === 'base')
+        return `From the base image ${origin.baseImage ?? ''} (${dockerfile}:${origin.line}).`;
+    const stage = origin.stage ? ` in stage ${origin.stage}` : '';
+    const copied = origin.copiedFrom ? `, copied from stage ${origin.copiedFrom}` : '';
+    return `Came in with \`${origin.instruction}\` at ${dockerfile}:${origin.line}${stage}${copied}.`;
+}
+/** One finding placed by an attribution: file, line, what introduced it, and a sentence saying so. */
+function placeFinding(finding, attribution, fallback) {
+    if (finding.file !== undefined)
+        return finding;
+    if (attribution?.kind === 'matched') {
+        const origin = finding.layer ? attribution.layers.get(finding.layer) : undefined;
+        const related = (finding.relatedLayers ?? []).flatMap((r) => {
+            const other = attribution.layers.get(r.layer);
+            return other ? [{ file: attribution.dockerfile, line: other.line, role: r.role, instruction: other.instruction }] : [];
+        });
+        const relatedText = related.map((r) => ` ${r.role[0]?.toUpperCase()}${r.role.slice(1)} by \`${r.instruction}\` at ${r.file}:${r.line}.`).join('');
+        if (origin) {
+            return {
+                ...finding,
+                file: attribution.dockerfile,
+                line: origin.line,
+                introducedBy: introduction(origin),
+                message: `${sentence(finding.message)} ${describeOrigin(origin, attribution.dockerfile)}${relatedText}`,
+                ...(related.length > 0 ? { relatedLines: related.map(({ file, line, role }) => ({ file, line, role })) } : {}),
+            };
+        }
+        return { ...finding, file: attribution.dockerfile, line: attribution.finalFromLine };
+    }
+    if (attribution?.kind === 'history-only' && finding.layer) {
+        const step = attribution.layers.get(finding.layer);
+        if (step) {
+            const placed = { ...finding, introducedBy: { kind: 'history', instruction: step }, message: `${sentence(finding.message)} Created by: \`${step}\`.` };
+            return fallback ? { ...placed, file: fallback.path, line: fallback.fromLine } : placed;
+        }
+    }
+    return fallback ? { ...finding, file: fallback.path, line: fallback.fromLine } : finding;
+}
+/**
+ * Puts every image finding on the Dockerfile line that brought it in. `dockerfileFor` names the
+ * Dockerfile given for an image key (if any); `fromLine` is the final FROM line used when the
+ * Dockerfile does not match the image.
+ */
+/** The attribution with every quoted instruction and history line masked (redactSecrets). */
+async function masked(attribution) {
+    const cache = new Map();
+    const redact = (text) => {
+        let pending = cache.get(text);
+        if (!pending)
+            cache.set(text, (pending = redactSecrets(text)));
+        return pending;
+    };
+    if (attribution.kind === 'mismatch')
+        return { ...attribution, reason: await redact(attribution.reason) };
+    if (attribution.kind === 'history-only') {
+        const layers = new Map();
+        for (const [layer, step] of attribution.layers)
+            layers.set(layer, await redact(step));
+        return { ...attribution, layers };
+    }
+    const layers = new Map();
+    for (const [layer, origin] of attribution.layers)
+        layers.set(layer, { ...origin, instruction: await redact(origin.instruction) });
+    return { ...attribution, layers };
+}
+async function placeImageFindings(results, dockerfileFor) {
+    const notes = [];
+    const histories = new Map();
+    for (const result of results)
+        if (result.imageHistory && !histories.has(result.key))
+            histories.set(result.key, result.imageHistory);
+    const attributions = new Map();
+    const attributionFor = async (key) => {
+        if (attributions.has(key))
+            return attributions.get(key);
+        const history = histories.get(key);
+        const dockerfile = dockerfileFor(key);
+        const attribution = history ? await masked(attribute(history, dockerfile)) : undefined;
+        if (attribution?.kind === 'mismatch') {
+            notes.push(`${attribution.dockerfile} does not match the image ${key} (${attribution.reason}): edited since the build, or another Dockerfile. Its image findings sit on the FROM line (line ${attribution.finalFromLine}).`);
+        }
+        attributions.set(key, attribution);
+        return attribution;
+    };
+    const placed = [];
+    for (const result of results) {
+        if (result.tool === 'hadolint' || result.findings.every((f) => f.file !== undefined)) {
+            placed.push(result);
+            continue;
+        }
+        const attribution = await attributionFor(result.key);
+        const fallback = dockerfileFor(result.key);
+        placed.push({ ...result, findings: result.findings.map((f) => placeFinding(f, attribution, fallback)) });
+    }
+    return { results: placed, notes };
+}
+
+;// CONCATENATED MODULE: ./src/dockerfile.ts
+/**
+ * Line of the final stage's FROM instruction (1-based), or undefined when the text has none.
+ * Image findings are placed there until attribution finds the instruction that caused them.
+ */
+function finalFromLine(text) {
+    const lines = text.split(/\r?\n/);
+    let found;
+    let continued = false;
+    lines.forEach((line, index) => {
+        // A line that continues the previous instruction cannot start a new one.
+        if (!continued && /^\s*FROM\s/i.test(line))
+            found = index + 1;
+        const trimmed = line.trimEnd();
+        continued = !/^\s*#/.test(line) && (trimmed.endsWith('\\') || (continued && trimmed === ''));
+    });
+    return found;
+}
+
+;// CONCATENATED MODULE: ./src/json.ts
+/** Small readers for untyped JSON: each returns undefined rather than guessing. */
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function str(value) {
+    return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+function num(value) {
+    return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+/**
+ * Splits text that holds one or more JSON values written one after another
+ * (`[][][{…}]`, or values separated by white space) and parses each. Throws SyntaxError
+ * with the offset of the first malformed value.
+ */
+function parseJsonSequence(text) {
+    const values = [];
+    let i = 0;
+    const n = text.length;
+    while (i < n) {
+        while (i < n && /\s/.test(text[i]))
+            i++;
+        if (i >= n)
+            break;
+        const start = i;
+        const open = text[i];
+        if (open !== '[' && open !== '{') {
+            // A scalar (null, number, string): only valid as the whole document.
+            values.push(JSON.parse(text.slice(start)));
+            return values;
+        }
+        let depth = 0;
+        let inString = false;
+        for (; i < n; i++) {
+            const c = text[i];
+            if (inString) {
+                if (c === '\\')
+                    i++;
+                else if (c === '"')
+                    inString = false;
+            }
+            else if (c === '"')
+                inString = true;
+            else if (c === '[' || c === '{')
+                depth++;
+            else if (c === ']' || c === '}') {
+                depth--;
+                if (depth === 0) {
+                    i++;
+                    break;
+                }
+            }
+        }
+        if (depth !== 0)
+            throw new SyntaxError(`unexpected end of JSON input (value starting at offset ${start} is not closed)`);
+        values.push(JSON.parse(text.slice(start, i)));
+    }
+    return values;
+}
+
+;// CONCATENATED MODULE: ./src/policy/vex.ts
+
+
+class VexFormatError extends Error {
+}
+const STATUSES = ['not_affected', 'affected', 'fixed', 'under_investigation'];
+function componentIds(value) {
+    if (!Array.isArray(value))
+        return [];
+    return value.flatMap((c) => {
+        if (typeof c === 'string')
+            return [c];
+        if (!isObject(c))
+            return [];
+        const ids = isObject(c.identifiers) ? [str(c.identifiers.purl)] : [];
+        return [str(c['@id']), ...ids].filter((v) => v !== undefined);
+    });
+}
+/** Reads an OpenVEX document (v0.0.x string forms and v0.2 objects alike). */
+function parseOpenVex(document, fileName) {
+    if (!isObject(document) || !Array.isArray(document.statements)) {
+        throw new VexFormatError('is not an OpenVEX document (no "statements" list)');
+    }
+    const documentTime = str(document.timestamp) ?? '';
+    return document.statements.map((statement, index) => {
+        if (!isObject(statement))
+            throw new VexFormatError(`statement ${index + 1} is not an object`);
+        const vuln = statement.vulnerability;
+        const name = typeof vuln === 'string' ? vuln : isObject(vuln) ? (str(vuln.name) ?? str(vuln['@id'])) : undefined;
+        if (!name)
+            throw new VexFormatError(`statement ${index + 1} names no vulnerability`);
+        const status = str(statement.status);
+        if (!status || !STATUSES.includes(status))
+            throw new VexFormatError(`statement ${index + 1} has status ${JSON.stringify(statement.status)}; OpenVEX statuses are ${STATUSES.join(', ')}`);
+        const aliases = isObject(vuln) && Array.isArray(vuln.aliases) ? vuln.aliases.filter((a) => typeof a === 'string') : [];
+        const products = Array.isArray(statement.products) ? statement.products : [];
+        const productSubcomponents = products.flatMap((p) => (isObject(p) ? componentIds(p.subcomponents) : []));
+        const justification = str(statement.justification);
+        const impactStatement = str(statement.impact_statement);
+        return {
+            vulnerability: name,
+            aliases,
+            products: componentIds(products),
+            subcomponents: [...componentIds(statement.subcomponents), ...productSubcomponents],
+            status: status,
+            ...(justification ? { justification } : {}),
+            ...(impactStatement ? { impactStatement } : {}),
+            timestamp: str(statement.timestamp) ?? documentTime,
+            source: `${fileName} statement ${index + 1}`,
+        };
+    });
+}
+function parsePurl(text) {
+    const match = /^pkg:([A-Za-z.+-]+)\/([^@?#]+?)(?:@([^?#]+))?(?:[?#].*)?$/.exec(text);
+    if (!match)
+        return undefined;
+    const path = match[2].split('/').map((p) => decodeURIComponent(p));
+    const name = path.pop();
+    return { type: match[1].toLowerCase(), namespace: path.join('/').toLowerCase(), name, ...(match[3] ? { version: decodeURIComponent(match[3]) } : {}) };
+}
+/** `pattern` names the same package as `actual`; a version in the pattern must match too. */
+function purlMatches(pattern, actual) {
+    if (!actual)
+        return false;
+    const p = parsePurl(pattern);
+    const a = parsePurl(actual);
+    if (!p || !a)
+        return false;
+    return p.type === a.type && p.namespace === a.namespace && p.name === a.name && (p.version === undefined || p.version === a.version);
+}
+/** A product id names the image: a `pkg:oci/NAME` purl, or an image reference. */
+function productIsImage(product, finding) {
+    if (!finding.image)
+        return false;
+    const repository = imageRepository(finding.image);
+    const purl = parsePurl(product);
+    if (purl) {
+        if (purl.type !== 'oci' && purl.type !== 'docker')
+            return false;
+        return repository === purl.name || repository.endsWith(`/${purl.name}`);
+    }
+    return imageRepository(product) === repository;
+}
+function statementApplies(statement, finding) {
+    if (finding.kind !== 'vulnerability')
+        return false;
+    if (statement.vulnerability !== finding.ruleId && !statement.aliases.includes(finding.ruleId))
+        return false;
+    const packageMatches = (id) => purlMatches(id, finding.pkg?.purl);
+    if (statement.products.length === 0)
+        return statement.subcomponents.length === 0 || statement.subcomponents.some(packageMatches);
+    return statement.products.some((product) => {
+        if (packageMatches(product))
+            return true;
+        if (!productIsImage(product, finding))
+            return false;
+        return statement.subcomponents.length === 0 || statement.subcomponents.some(packageMatches);
+    });
+}
+function timeOf(statement) {
+    const time = Date.parse(statement.timestamp);
+    return Number.isNaN(time) ? 0 : time;
+}
+/** The statement that decides a finding: the latest that applies to it, if any. */
+function vexFor(finding, statements) {
+    let latest;
+    for (const statement of statements) {
+        if (!statementApplies(statement, finding))
+            continue;
+        if (!latest || timeOf(statement) >= timeOf(latest))
+            latest = statement;
+    }
+    return latest;
+}
+
+;// CONCATENATED MODULE: ./src/policy/match.ts
+
+
+
+const compiled = new Map();
+function glob(pattern, value) {
+    if (value === undefined)
+        return false;
+    let regexp = compiled.get(pattern);
+    if (!regexp) {
+        regexp = globToRegExp(pattern);
+        compiled.set(pattern, regexp);
+    }
+    return regexp.test(value);
+}
+/** Trivy misconfiguration IDs come as DS002, DS-0002 and AVD-DS-0002 across versions: one identity. */
+function misconfigurationKey(id) {
+    return id.toUpperCase().replace(/^AVD-/, '').replace(/-/g, '').replace(/^([A-Z]+)0*(\d)/, '$1$2');
+}
+/** A pattern names a rule the way users write it: exact, glob, or without bulkhead's kind prefix. */
+function idMatches(pattern, finding) {
+    const id = finding.ruleId;
+    if (glob(pattern, id))
+        return true;
+    const bare = id.replace(/^(secret|license)\//, '');
+    if (bare !== id && glob(pattern, bare))
+        return true;
+    return finding.kind === 'misconfiguration' && misconfigurationKey(pattern) === misconfigurationKey(id);
+}
+function exceptionMatches(match, finding) {
+    if (match.id !== undefined && !idMatches(match.id, finding))
+        return false;
+    if (match.tool !== undefined && match.tool !== finding.tool)
+        return false;
+    if (match.package !== undefined && !glob(match.package, finding.pkg?.name))
+        return false;
+    if (match.purl !== undefined && !purlMatches(match.purl, finding.pkg?.purl))
+        return false;
+    if (match.image !== undefined && !(finding.image && (glob(match.image, imageRepository(finding.image)) || glob(match.image, finding.image))))
+        return false;
+    if (match.path !== undefined && !glob(match.path.replace(/^\//, ''), finding.path?.replace(/^\//, '')))
+        return false;
+    if (match.dockerfile !== undefined && !glob(match.dockerfile, finding.file))
+        return false;
+    return true;
+}
+/** The override for a finding: one naming its rule beats one naming only its tool; later beats earlier. */
+function overrideFor(finding, overrides) {
+    let best;
+    for (const override of overrides) {
+        if (override.tool !== undefined && override.tool !== finding.tool)
+            continue;
+        if (override.id !== undefined && !idMatches(override.id, finding))
+            continue;
+        if (best && best.id !== undefined && override.id === undefined)
+            continue;
+        best = override;
+    }
+    return best;
+}
+
+;// CONCATENATED MODULE: ./src/policy/decide.ts
+
+
+
+/** Exceptions that expire within this many days are warned about. */
+const EXPIRY_WARNING_DAYS = 14;
+/** Trivy statuses that mean "no fixed version to move to". */
+const UNFIXED = new Set(['affected', 'will_not_fix', 'fix_deferred', 'end_of_life']);
+function isUnfixed(finding) {
+    if (finding.kind !== 'vulnerability')
+        return false;
+    if (finding.pkg?.fixed)
+        return false;
+    return finding.fixStatus === undefined || UNFIXED.has(finding.fixStatus);
+}
+function todayUtc(now) {
+    return now.toISOString().slice(0, 10);
+}
+function addDays(day, days) {
+    return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+function exceptionState(exception, today) {
+    if (exception.expires === undefined)
+        return 'active';
+    if (exception.expires <= today)
+        return 'expired';
+    return exception.expires <= addDays(today, EXPIRY_WARNING_DAYS) ? 'expiring' : 'active';
+}
+function describeException(exception) {
+    const owner = exception.owner ? `, owner ${exception.owner}` : '';
+    const expires = exception.expires ? `, until ${exception.expires}` : '';
+    return `exception ${exception.source}${owner}${expires}: ${exception.reason}`;
+}
+function describeVex(statement) {
+    const why = statement.justification ?? statement.impactStatement;
+    return `VEX ${statement.source}: ${statement.status.replace('_', ' ')}${why ? ` (${why.replace(/_/g, ' ')})` : ''}`;
+}
+/**
+ * One decision for every finding, with the rule of policy that made it. Precedence: severity
+ * override, then VEX, then exceptions (suppressed); then ignore-unfixed, then the baseline, then
+ * the threshold.
+ */
+function decide(findings, policy) {
+    return applyPolicy(findings, policy).decisions;
+}
+function applyPolicy(findings, policy) {
+    const today = policy.today ?? todayUtc(new Date());
+    const uses = (policy.exceptions ?? []).map((exception) => ({ exception, state: exceptionState(exception, today), matched: 0 }));
+    const useBaseline = policy.onlyNew === true && policy.baseline !== undefined;
+    let newCount = 0;
+    let unchanged = 0;
+    const seen = new Set();
+    const decisions = findings.map((original) => {
+        const override = overrideFor(original, policy.overrides ?? []);
+        const finding = override && override.severity !== original.severity ? { ...original, severity: override.severity } : original;
+        const overridden = finding !== original ? ` (severity ${original.severity} → ${finding.severity} by override ${override?.source})` : '';
+        seen.add(finding.fingerprint);
+        const isNew = useBaseline ? !policy.baseline?.entries.has(finding.fingerprint) : true;
+        if (useBaseline) {
+            if (isNew)
+                newCount++;
+            else
+                unchanged++;
+        }
+        const statement = vexFor(finding, policy.vex ?? []);
+        if (statement && (statement.status === 'not_affected' || statement.status === 'fixed')) {
+            return { finding, verdict: 'suppressed', reason: describeVex(statement) + overridden };
+        }
+        let suppressedBy;
+        for (const use of uses) {
+            if (!exceptionMatches(use.exception.match, finding))
+                continue;
+            use.matched++;
+            if (use.state !== 'expired' && !suppressedBy)
+                suppressedBy = use.exception;
+        }
+        if (suppressedBy)
+            return { finding, verdict: 'suppressed', reason: describeException(suppressedBy) + overridden };
+        if (policy.ignoreUnfixed && isUnfixed(finding)) {
+            return { finding, verdict: 'below-threshold', reason: 'ignore-unfixed: no fixed version is available' + overridden };
+        }
+        if (!isNew) {
+            return { finding, verdict: 'below-threshold', reason: `only-new: already in the baseline (${policy.baseline?.source})` + overridden };
+        }
+        if (policy.failOn === 'none') {
+            return { finding, verdict: 'below-threshold', reason: 'fail-on is none: reported only' + overridden };
+        }
+        if (atOrAbove(finding.severity, policy.failOn)) {
+            return { finding, verdict: 'fails-gate', reason: `${finding.severity} is at or above fail-on ${policy.failOn}${useBaseline ? ' and new since the baseline' : ''}` + overridden };
+        }
+        return { finding, verdict: 'below-threshold', reason: `${finding.severity} is below fail-on ${policy.failOn}` + overridden };
+    });
+    const outcome = { decisions, exceptions: uses };
+    if (useBaseline && policy.baseline) {
+        const fixed = [...policy.baseline.entries.values()].filter((entry) => !seen.has(entry.fingerprint));
+        outcome.baseline = { source: policy.baseline.source, new: newCount, unchanged, fixed };
+    }
+    return outcome;
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/reportFile.ts
+
+
+
+/**
+ * Largest scanner report bulkhead reads. Far above any real report (a Trivy report of a
+ * 1,500-vulnerability image is ~2 MB); below the size where parsing it could exhaust a runner's memory.
+ */
+const MAX_REPORT_BYTES = 256 * 1024 * 1024;
+/** Reads a scanner's JSON report: one document, or several written back to back. */
+async function readJsonReport(path, maxBytes = MAX_REPORT_BYTES) {
+    let text;
+    const handle = await (0,promises_namespaceObject.open)(path, 'r').catch((error) => {
+        throw new ReportError(path, `cannot be opened (${error.code ?? error.message}).`);
+    });
+    try {
+        const stats = await handle.stat();
+        if (!stats.isFile())
+            throw new ReportError(path, 'is not a regular file; give the path of the JSON report.');
+        if (stats.size > maxBytes) {
+            throw new ReportError(path, `is ${(stats.size / 1048576).toFixed(0)} MiB, larger than the ${maxBytes / 1048576} MiB bulkhead reads; is it the right file?`);
+        }
+        text = await handle.readFile({ encoding: 'utf8' });
+    }
+    finally {
+        await handle.close();
+    }
+    if (text.charCodeAt(0) === 0xfeff)
+        text = text.slice(1);
+    if (text.trim().length === 0)
+        throw new ReportError(path, 'is empty; the scanner wrote no report (did it fail?).');
+    try {
+        return parseJsonSequence(text);
+    }
+    catch (error) {
+        const detail = error instanceof Error ? error.message : String(error);
+        throw new ReportError(path, `is not valid JSON (${detail}); it may be truncated or not a JSON report.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/json.ts
+const REPORT_FORMAT = 'bulkhead-report/v1';
+/** report-file: every finding with its decision and reason, and how each scanner fared. */
+function buildJsonReport(input) {
+    const { policy, policyOutcome } = input;
+    return {
+        format: REPORT_FORMAT,
+        bulkhead: { version: input.version },
+        createdAt: input.createdAt.toISOString(),
+        verdict: input.gate.verdict,
+        exitCode: input.gate.exitCode,
+        reasons: input.gate.reasons,
+        policy: {
+            settings: policy.settings,
+            scannerError: input.config.scannerError,
+            files: policy.files,
+            exceptions: policyOutcome.exceptions.map((use) => ({ ...use.exception, state: use.state, matched: use.matched })),
+            overrides: policy.gate.overrides ?? [],
+            vexStatements: policy.gate.vex?.length ?? 0,
+            baseline: policyOutcome.baseline ?? null,
+            hadolintIgnores: policy.hadolintIgnores,
+        },
+        counts: input.counts,
+        scanners: input.results.map((r) => ({
+            tool: r.tool,
+            key: r.key,
+            target: r.target,
+            origin: r.origin,
+            version: r.version ?? null,
+            status: r.status,
+            error: r.error ?? null,
+            durationMs: Math.round(r.durationMs),
+            findings: r.findings.length,
+            warnings: r.warnings,
+            executable: r.scanner ?? null,
+            database: r.database ?? null,
+        })),
+        sarifOmitted: input.omitted,
+        notes: input.notes,
+        decisions: input.decisions.map((d) => ({ verdict: d.verdict, reason: d.reason, finding: d.finding })),
+        ...(input.github ? { github: input.github } : {}),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/policy/baseline.ts
+
+
+
+class BaselineFormatError extends Error {
+}
+/** Reads a previous run's report-file; the fingerprints of its findings are the baseline. */
+function parseBaseline(document, source) {
+    if (!isObject(document) || document.format !== REPORT_FORMAT || !Array.isArray(document.decisions)) {
+        throw new BaselineFormatError(`is not a bulkhead report file (${REPORT_FORMAT}); use the report-file of an earlier run`);
+    }
+    const entries = new Map();
+    for (const decision of document.decisions) {
+        const finding = isObject(decision) && isObject(decision.finding) ? decision.finding : undefined;
+        const fingerprint = finding ? str(finding.fingerprint) : undefined;
+        if (!finding || !fingerprint)
+            continue;
+        const severity = str(finding.severity) ?? 'medium';
+        entries.set(fingerprint, {
+            fingerprint,
+            ruleId: str(finding.ruleId) ?? '',
+            title: str(finding.title) ?? '',
+            severity: isSeverity(severity) ? severity : 'medium',
+        });
+    }
+    return { source, entries };
+}
+
+;// CONCATENATED MODULE: ./src/policy/file.ts
+
+
+
+const TOP_LEVEL = ['fail-on', 'ignore-unfixed', 'only-new', 'overrides', 'exceptions'];
+const EXCEPTION_KEYS = ['id', 'rule', 'tool', 'package', 'purl', 'image', 'path', 'dockerfile', 'reason', 'owner', 'expires'];
+const OVERRIDE_KEYS = ['id', 'rule', 'tool', 'severity'];
+/** Reads `.bulkhead.yml`. Every mistake is reported as `file:line: what is wrong; what to write`. */
+function parsePolicyFile(text, fileName) {
+    const lines = new dist/* LineCounter */.HN();
+    const document = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const at = (node) => {
+        const offset = node?.range?.[0];
+        return offset === undefined ? fileName : `${fileName}:${lines.linePos(offset).line}`;
+    };
+    const fail = (node, message) => {
+        throw new UsageError(`${at(node)}: ${message}`);
+    };
+    const firstError = document.errors[0];
+    if (firstError) {
+        const line = lines.linePos(firstError.pos[0]).line;
+        throw new UsageError(`${fileName}:${line}: this is not valid YAML (${firstError.message.split('\n')[0]}); fix the syntax.`);
+    }
+    const policy = { overrides: [], exceptions: [] };
+    if (document.contents === null || ((0,dist/* isScalar */.jn)(document.contents) && document.contents.value === null))
+        return policy;
+    if (!(0,dist/* isMap */.jh)(document.contents))
+        fail(document.contents, 'the policy must be a mapping of settings (fail-on, ignore-unfixed, only-new, overrides, exceptions).');
+    const root = document.contents;
+    const scalarText = (node, what) => {
+        if (!(0,dist/* isScalar */.jn)(node) || node.value === null || typeof node.value === 'object')
+            fail(node, `${what} must be a single value.`);
+        return String(node.value).trim();
+    };
+    const booleanOf = (node, what) => {
+        if ((0,dist/* isScalar */.jn)(node) && typeof node.value === 'boolean')
+            return node.value;
+        return fail(node, `${what} must be true or false.`);
+    };
+    const keyOf = (pair) => {
+        const key = pair.key;
+        return { name: (0,dist/* isScalar */.jn)(key) ? String(key.value) : '', node: key };
+    };
+    for (const pair of root.items) {
+        const { name, node: keyNode } = keyOf(pair);
+        const value = pair.value;
+        switch (name) {
+            case 'fail-on': {
+                const v = scalarText(value, 'fail-on').toLowerCase();
+                if (v !== 'none' && (!isSeverity(v) || v === 'info'))
+                    fail(value, `fail-on is "${v}"; write critical, high, medium, low or none.`);
+                policy.failOn = v;
+                break;
+            }
+            case 'ignore-unfixed':
+                policy.ignoreUnfixed = booleanOf(value, 'ignore-unfixed');
+                break;
+            case 'only-new':
+                policy.onlyNew = booleanOf(value, 'only-new');
+                break;
+            case 'overrides':
+            case 'exceptions': {
+                if (value === null || ((0,dist/* isScalar */.jn)(value) && value.value === null))
+                    break;
+                if (!(0,dist/* isSeq */.oP)(value))
+                    fail(value, `${name} must be a list (each item starting with "- ").`);
+                for (const item of value.items) {
+                    if (!(0,dist/* isMap */.jh)(item))
+                        fail(item, `each item of ${name} must be a mapping such as "id: CVE-2024-1234".`);
+                    const map = item;
+                    const fields = new Map();
+                    for (const field of map.items) {
+                        const key = keyOf(field);
+                        const allowed = name === 'exceptions' ? EXCEPTION_KEYS : OVERRIDE_KEYS;
+                        if (!allowed.includes(key.name))
+                            fail(key.node, `"${key.name}" is not a field of ${name}; the fields are ${allowed.join(', ')}.`);
+                        fields.set(key.name === 'rule' ? 'id' : key.name, field.value);
+                    }
+                    const text = (field) => (fields.has(field) ? scalarText(fields.get(field), `${field}`) : undefined);
+                    const toolText = text('tool')?.toLowerCase();
+                    if (toolText !== undefined && !TOOLS.includes(toolText))
+                        fail(fields.get('tool'), `tool is "${toolText}"; write one of ${TOOLS.join(', ')}.`);
+                    const tool = toolText;
+                    if (name === 'overrides') {
+                        const severity = text('severity')?.toLowerCase();
+                        if (severity === undefined)
+                            fail(item, 'an override needs a severity (critical, high, medium, low or info).');
+                        if (!isSeverity(severity))
+                            fail(fields.get('severity'), `severity is "${severity}"; write critical, high, medium, low or info.`);
+                        const id = text('id');
+                        if (id === undefined && tool === undefined)
+                            fail(item, 'an override needs an id (rule) or a tool to apply to.');
+                        policy.overrides.push({ ...(id ? { id } : {}), ...(tool ? { tool } : {}), severity: severity, source: at(item) });
+                    }
+                    else {
+                        const reason = text('reason');
+                        if (!reason)
+                            fail(item, 'every exception needs a reason: say why the finding is acceptable (reason: "…").');
+                        const match = {};
+                        for (const field of ['id', 'package', 'purl', 'image', 'path', 'dockerfile']) {
+                            const v = text(field);
+                            if (v !== undefined)
+                                match[field] = v;
+                        }
+                        if (tool)
+                            match.tool = tool;
+                        if (Object.keys(match).length === 0)
+                            fail(item, 'an exception must say what it matches: id, package, purl, image, path or dockerfile.');
+                        const expires = text('expires');
+                        if (expires !== undefined && !isIsoDate(expires))
+                            fail(fields.get('expires'), `expires is "${expires}"; write a date as YYYY-MM-DD (a whole day, UTC).`);
+                        const owner = text('owner');
+                        policy.exceptions.push({ match, reason: reason, ...(owner ? { owner } : {}), ...(expires ? { expires } : {}), source: at(item) });
+                    }
+                }
+                break;
+            }
+            default:
+                fail(keyNode, `"${name}" is not a policy setting; the settings are ${TOP_LEVEL.join(', ')}.`);
+        }
+    }
+    return policy;
+}
+/** A real calendar date written YYYY-MM-DD. */
+function isIsoDate(text) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(text))
+        return false;
+    const date = new Date(`${text}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
+
+;// CONCATENATED MODULE: ./src/policy/trivyignore.ts
+
+
+
+/**
+ * `.trivyignore`: one ID a line, optionally `exp:YYYY-MM-DD`; `#` comments. The comment lines
+ * right above an entry are its reason, as teams write them.
+ */
+function parseTrivyIgnore(text, fileName) {
+    const exceptions = [];
+    let comments = [];
+    text.split(/\r?\n/).forEach((raw, index) => {
+        const line = raw.trim();
+        if (line.startsWith('#')) {
+            comments.push(line.replace(/^#+\s*/, ''));
+            return;
+        }
+        if (line === '') {
+            comments = [];
+            return;
+        }
+        const [id, ...rest] = line.split(/\s+/);
+        let expires;
+        for (const field of rest) {
+            if (field.startsWith('#'))
+                break;
+            const exp = /^exp:(.+)$/.exec(field);
+            if (!exp)
+                continue;
+            if (!isIsoDate(exp[1]))
+                throw new UsageError(`${fileName}:${index + 1}: exp:${exp[1]} is not a date; write exp:YYYY-MM-DD.`);
+            expires = exp[1];
+        }
+        const reason = comments.filter(Boolean).join(' ') || `listed in ${fileName}`;
+        exceptions.push({ match: { id: id }, reason, ...(expires ? { expires } : {}), source: `${fileName}:${index + 1}` });
+        comments = [];
+    });
+    return exceptions;
+}
+/** `.trivyignore.yaml`: vulnerabilities, misconfigurations, secrets and licenses, each with id, paths, purls, statement, expired_at. */
+function parseTrivyIgnoreYaml(text, fileName) {
+    const lines = new dist/* LineCounter */.HN();
+    const document = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: false });
+    const at = (node) => `${fileName}:${node?.range ? lines.linePos(node.range[0]).line : 1}`;
+    if (document.errors[0])
+        throw new UsageError(`${fileName}:${lines.linePos(document.errors[0].pos[0]).line}: this is not valid YAML; fix the syntax.`);
+    const root = document.contents;
+    if (root === null)
+        return [];
+    if (!(0,dist/* isMap */.jh)(root))
+        throw new UsageError(`${fileName}:1: expected the sections vulnerabilities, misconfigurations, secrets or licenses.`);
+    const exceptions = [];
+    for (const section of ['vulnerabilities', 'misconfigurations', 'secrets', 'licenses']) {
+        const list = root.get(section, true);
+        if (list === undefined || list === null)
+            continue;
+        if (!(0,dist/* isSeq */.oP)(list))
+            throw new UsageError(`${at(list)}: ${section} must be a list of entries with an id.`);
+        for (const item of list.items) {
+            if (!(0,dist/* isMap */.jh)(item))
+                throw new UsageError(`${at(item)}: each entry needs an id.`);
+            const entry = item.toJSON();
+            if (typeof entry.id !== 'string' || entry.id === '')
+                throw new UsageError(`${at(item)}: each entry needs an id.`);
+            const expires = entry.expired_at === undefined ? undefined : String(entry.expired_at).slice(0, 10);
+            if (expires !== undefined && !isIsoDate(expires))
+                throw new UsageError(`${at(item)}: expired_at is not a date; write YYYY-MM-DD.`);
+            const reason = typeof entry.statement === 'string' && entry.statement ? entry.statement : `listed in ${fileName}`;
+            const base = { reason, ...(expires ? { expires } : {}), source: at(item) };
+            const paths = Array.isArray(entry.paths) ? entry.paths.map(String) : [];
+            const purls = Array.isArray(entry.purls) ? entry.purls.map(String) : [];
+            if (paths.length === 0 && purls.length === 0)
+                exceptions.push({ ...base, match: { id: entry.id } });
+            for (const path of paths)
+                exceptions.push({ ...base, match: { id: entry.id, path } });
+            for (const purl of purls)
+                exceptions.push({ ...base, match: { id: entry.id, purl } });
+        }
+    }
+    return exceptions;
+}
+
+;// CONCATENATED MODULE: ./src/policy/load.ts
+
+
+
+
+
+
+
+
+
+
+function setting(input, file, fallback) {
+    if (input !== undefined)
+        return { value: input, source: 'input' };
+    if (file !== undefined)
+        return { value: file, source: 'policy file' };
+    return { value: fallback, source: 'default' };
+}
+function display(workspace, full) {
+    const rel = (0,external_node_path_.relative)(workspace, full);
+    return rel.startsWith('..') || (0,external_node_path_.isAbsolute)(rel) ? full : rel.split(external_node_path_.sep).join('/');
+}
+async function readText(path) {
+    return (0,promises_namespaceObject.readFile)(path, 'utf8');
+}
+/** `ignored` in .hadolint.yaml and `# hadolint ignore=` pragmas in the Dockerfiles. */
+async function hadolintIgnores(config) {
+    const found = [];
+    for (const name of ['.hadolint.yaml', '.hadolint.yml']) {
+        const path = (0,external_node_path_.resolve)(config.workspace, name);
+        if (!(0,external_node_fs_.existsSync)(path))
+            continue;
+        let parsed;
+        try {
+            parsed = (0,dist/* parse */.qg)(await readText(path));
+        }
+        catch {
+            throw new UsageError(`${name} is not valid YAML; fix it or remove it (hadolint reads it too).`);
+        }
+        const ignored = typeof parsed === 'object' && parsed !== null ? parsed.ignored : undefined;
+        if (Array.isArray(ignored))
+            for (const rule of ignored)
+                found.push(`${String(rule)} (${name})`);
+    }
+    for (const dockerfile of config.dockerfiles) {
+        const lines = (await readText((0,external_node_path_.resolve)(config.workspace, dockerfile))).split(/\r?\n/);
+        lines.forEach((line, index) => {
+            const pragma = /^\s*#\s*hadolint\s+ignore=([A-Za-z0-9,\s]+)/.exec(line);
+            if (pragma)
+                for (const rule of pragma[1].split(',').map((r) => r.trim()).filter(Boolean))
+                    found.push(`${rule} (${dockerfile}:${index + 1})`);
+        });
+    }
+    return found;
+}
+/**
+ * Everything that decides the gate besides the findings: inputs, `.bulkhead.yml`, Trivy's
+ * ignore files, VEX documents and the baseline. Inputs override the file.
+ */
+async function loadPolicy(config, baselineSource) {
+    const files = [];
+    const notes = [];
+    let file = { overrides: [], exceptions: [] };
+    if (config.policyFile) {
+        const name = display(config.workspace, config.policyFile);
+        file = parsePolicyFile(await readText(config.policyFile), name);
+        files.push(name);
+    }
+    const exceptions = [...file.exceptions];
+    for (const [name, parse] of [
+        ['.trivyignore', parseTrivyIgnore],
+        ['.trivyignore.yaml', parseTrivyIgnoreYaml],
+    ]) {
+        const path = (0,external_node_path_.resolve)(config.workspace, name);
+        if (!(0,external_node_fs_.existsSync)(path))
+            continue;
+        exceptions.push(...parse(await readText(path), name));
+        files.push(name);
+    }
+    const vex = [];
+    for (const path of config.vexFiles) {
+        const name = display(config.workspace, path);
+        const [document, ...extra] = await readJsonReport(path);
+        if (extra.length > 0)
+            throw new ReportError(name, 'holds more than one JSON document; write one OpenVEX document per file.');
+        try {
+            vex.push(...parseOpenVex(document, name));
+        }
+        catch (error) {
+            if (error instanceof VexFormatError)
+                throw new ReportError(name, `${error.message}.`);
+            throw error;
+        }
+        files.push(name);
+    }
+    const settings = {
+        failOn: setting(config.failOn, file.failOn, 'high'),
+        ignoreUnfixed: setting(config.ignoreUnfixed, file.ignoreUnfixed, false),
+        onlyNew: setting(config.onlyNew, file.onlyNew, false),
+    };
+    let baseline;
+    if (config.baselineFile) {
+        const name = display(config.workspace, config.baselineFile);
+        const [document] = await readJsonReport(config.baselineFile);
+        try {
+            baseline = parseBaseline(document, name);
+        }
+        catch (error) {
+            if (error instanceof BaselineFormatError)
+                throw new ReportError(name, `${error.message}.`);
+            throw error;
+        }
+    }
+    else if (settings.onlyNew.value && baselineSource) {
+        baseline = await baselineSource.restore();
+    }
+    if (settings.onlyNew.value && !baseline) {
+        notes.push('only-new is on but no baseline was found: every finding counts as new.');
+    }
+    return {
+        gate: {
+            failOn: settings.failOn.value,
+            ignoreUnfixed: settings.ignoreUnfixed.value,
+            onlyNew: settings.onlyNew.value,
+            overrides: file.overrides,
+            exceptions,
+            vex,
+            ...(baseline ? { baseline } : {}),
+        },
+        settings,
+        files,
+        hadolintIgnores: await hadolintIgnores(config),
+        notes,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/policy/gate.ts
+/** The verdict comes from the decisions and scanner statuses, and from nothing else. */
+function gate(decisions, results, options) {
+    const { scannerError } = options;
+    const failingFindings = decisions.filter((d) => d.verdict === 'fails-gate').length;
+    const failedScanners = results.filter((r) => r.status === 'error');
+    const reasons = [];
+    if (failingFindings > 0) {
+        reasons.push(`${failingFindings} finding${failingFindings === 1 ? '' : 's'} at or above ${options.failOn}`);
+    }
+    for (const result of failedScanners) {
+        reasons.push(scannerError === 'fail'
+            ? `${result.tool} failed on ${result.target}: ${result.error ?? 'unknown error'} (scanner-error: fail)`
+            : `${result.tool} failed on ${result.target} and was ignored (scanner-error: warn): ${result.error ?? 'unknown error'}`);
+    }
+    const closedByScanner = scannerError === 'fail' && failedScanners.length > 0;
+    const verdict = failingFindings > 0 || closedByScanner ? 'fail' : 'pass';
+    const exitCode = failingFindings > 0 ? 1 : closedByScanner ? 3 : 0;
+    return { verdict, reasons, exitCode, failingFindings, failedScanners };
+}
+
+;// CONCATENATED MODULE: ./src/report/counts.ts
+/** Severity counts leave suppressed findings out; `findings` counts everything reported. */
+function countDecisions(decisions) {
+    const counts = { findings: decisions.length, critical: 0, high: 0, medium: 0, low: 0, info: 0, suppressed: 0, failing: 0 };
+    for (const d of decisions) {
+        if (d.verdict === 'suppressed')
+            counts.suppressed++;
+        else
+            counts[d.finding.severity]++;
+        if (d.verdict === 'fails-gate')
+            counts.failing++;
+    }
+    return counts;
+}
+
+;// CONCATENATED MODULE: ./src/report/escape.ts
+/**
+ * Makes scanner- and image-provided text inert in GitHub-flavoured markdown: no HTML, no links
+ * or images, no emphasis or headings that change the page, no @mentions or #references that
+ * notify anyone, no table breakage. The text is always placed inline, never at the start of a
+ * line, so list and heading markers (`-`, `+`, `1.`) need no escape there.
+ */
+function escapeMarkdown(text) {
+    return text
+        .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/[\\`*_[\]#|~]/g, '\\$&')
+        .replace(/@/g, '@\u200b')
+        .replace(/:\/\//g, ':\u200b//')
+        .replace(/www\./gi, (m) => `${m.slice(0, 3)}\u200b.`)
+        .replace(/\r?\n/g, ' ');
+}
+/** For text inside a code span: only backticks and line breaks need care; mentions cannot fire there. */
+function codeSpan(text) {
+    // GFM splits table cells on | even inside code spans unless it is escaped.
+    const clean = text.replace(/\r?\n/g, ' ').replace(/`/g, "'").replace(/\|/g, '\\|');
+    return `\`${clean}\``;
+}
+
+;// CONCATENATED MODULE: ./src/report/byLine.ts
+
+function groupByLine(decisions) {
+    const groups = new Map();
+    for (const decision of decisions) {
+        const f = decision.finding;
+        if (decision.verdict === 'suppressed' || !f.introducedBy || f.introducedBy.kind === 'history' || f.file === undefined || f.line === undefined)
+            continue;
+        const key = `${f.file}\u0000${f.line}`;
+        const group = groups.get(key) ?? {
+            file: f.file,
+            line: f.line,
+            instruction: f.introducedBy.instruction,
+            base: f.introducedBy.kind === 'base',
+            ...(f.introducedBy.baseImage ? { baseImage: f.introducedBy.baseImage } : {}),
+            vulnerabilities: 0,
+            fixable: 0,
+            other: 0,
+            failing: 0,
+        };
+        if (f.kind === 'vulnerability') {
+            group.vulnerabilities += 1;
+            if (f.pkg?.fixed)
+                group.fixable += 1;
+        }
+        else
+            group.other += 1;
+        if (decision.verdict === 'fails-gate')
+            group.failing += 1;
+        groups.set(key, group);
+    }
+    return [...groups.values()].sort((a, b) => b.failing - a.failing || b.vulnerabilities + b.other - (a.vulnerabilities + a.other) || a.line - b.line);
+}
+function plural(n, word) {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+/** "12 vulnerabilities, 3 fixable, 1 other finding (2 fail the gate)". */
+function describeGroup(group) {
+    const parts = [];
+    if (group.vulnerabilities > 0)
+        parts.push(`${plural(group.vulnerabilities, 'vulnerability').replace('vulnerabilitys', 'vulnerabilities')}, ${group.fixable} fixable`);
+    if (group.other > 0)
+        parts.push(plural(group.other, group.vulnerabilities > 0 ? 'other finding' : 'finding'));
+    return `${parts.join(', ')}${group.failing > 0 ? ` (${group.failing} fail${group.failing === 1 ? 's' : ''} the gate)` : ''}`;
+}
+/**
+ * A short markdown section: where the findings come from, line by line, and how much is the base
+ * image's versus the image's own layers. Empty when nothing was attributed.
+ */
+function renderByLine(decisions, lineLabel, maxRows = 10) {
+    const groups = groupByLine(decisions);
+    if (groups.length === 0)
+        return [];
+    const base = groups.filter((g) => g.base).reduce((n, g) => n + g.vulnerabilities + g.other, 0);
+    const own = groups.filter((g) => !g.base).reduce((n, g) => n + g.vulnerabilities + g.other, 0);
+    const baseImages = [...new Set(groups.filter((g) => g.base && g.baseImage).map((g) => g.baseImage))];
+    const lines = ['**Where they come from**', ''];
+    for (const group of groups.slice(0, maxRows)) {
+        const what = group.base ? `the base image ${codeSpan(group.baseImage ?? group.instruction)}` : `this ${escapeMarkdown(group.instruction.split(' ')[0] ?? '')} line`;
+        lines.push(`- ${lineLabel(group.file, group.line)} ${codeSpan(group.instruction)}: ${what} brings ${describeGroup(group)}`);
+    }
+    if (groups.length > maxRows)
+        lines.push(`- … and ${groups.length - maxRows} more lines`);
+    lines.push('', `From the base image${baseImages.length ? ` (${baseImages.map(codeSpan).join(', ')})` : ''}: **${base}** · from this Dockerfile's own instructions: **${own}**.`, '');
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+
+
+
+/** GitHub's limit for one step's summary. */
+const SUMMARY_LIMIT_BYTES = 1024 * 1024;
+function policySection(policy, outcome) {
+    const { failOn, ignoreUnfixed, onlyNew } = policy.settings;
+    const out = [
+        '### Policy',
+        '',
+        `fail-on **${failOn.value}** (${failOn.source}) · ignore-unfixed **${ignoreUnfixed.value}** (${ignoreUnfixed.source}) · only-new **${onlyNew.value}** (${onlyNew.source})`,
+        '',
+    ];
+    if (policy.files.length > 0)
+        out.push(`Rules read from ${policy.files.map(codeSpan).join(', ')}.`, '');
+    const baseline = outcome?.baseline;
+    if (baseline) {
+        out.push(`Compared with the baseline ${codeSpan(baseline.source)}: **${baseline.new} new**, ${baseline.unchanged} unchanged, ${baseline.fixed.length} fixed.`, '');
+        if (baseline.fixed.length > 0) {
+            out.push('<details><summary>' + `Fixed since the baseline (${baseline.fixed.length})` + '</summary>', '', ...baseline.fixed.slice(0, 100).map((f) => `- ${SEVERITY_BADGE[f.severity]} ${escapeMarkdown(f.ruleId)}: ${escapeMarkdown(f.title)}`), '', '</details>', '');
+        }
+    }
+    if (policy.hadolintIgnores.length > 0)
+        out.push(`hadolint skips these rules itself: ${policy.hadolintIgnores.map(escapeMarkdown).join(', ')}.`, '');
+    return out;
+}
+const TOOL_NAMES = { trivy: 'Trivy', hadolint: 'hadolint', bulkhead: 'bulkhead' };
+const SEVERITY_BADGE = {
+    critical: '🟥 critical',
+    high: '🟧 high',
+    medium: '🟨 medium',
+    low: '🟦 low',
+    info: '⬜ info',
+};
+function where(decision) {
+    const f = decision.finding;
+    const parts = [];
+    if (f.file)
+        parts.push(codeSpan(`${f.file}:${f.line ?? 1}`));
+    if (f.image)
+        parts.push(codeSpan(f.image));
+    if (f.path && f.kind !== 'vulnerability')
+        parts.push(codeSpan(f.path));
+    return parts.join(' ') || '—';
+}
+function packageCell(decision) {
+    const pkg = decision.finding.pkg;
+    return pkg ? codeSpan(`${pkg.name} ${pkg.installed}`.trim()) : '—';
+}
+function fixedCell(decision) {
+    const f = decision.finding;
+    if (f.kind !== 'vulnerability')
+        return '—';
+    return f.pkg?.fixed ? codeSpan(f.pkg.fixed) : 'no fix';
+}
+function ruleCell(decision) {
+    const f = decision.finding;
+    const id = escapeMarkdown(f.ruleId);
+    // Links are only those the finding came with, and only http(s).
+    return f.helpUri && /^https?:\/\/[^\s()<>]+$/.test(f.helpUri) ? `[${id}](${f.helpUri})` : id;
+}
+function findingsTable(decisions, withReason) {
+    const header = withReason
+        ? ['| Severity | Rule | Where | Package | Fixed in | Finding | Why |', '|---|---|---|---|---|---|---|']
+        : ['| Severity | Rule | Where | Package | Fixed in | Finding |', '|---|---|---|---|---|---|'];
+    return [
+        ...header,
+        ...decisions.map((d) => {
+            const cells = [SEVERITY_BADGE[d.finding.severity], ruleCell(d), where(d), packageCell(d), fixedCell(d), escapeMarkdown(d.finding.title)];
+            if (withReason)
+                cells.push(escapeMarkdown(d.reason));
+            return `| ${cells.join(' | ')} |`;
+        }),
+    ];
+}
+function sorted(decisions) {
+    return [...decisions].sort((a, b) => compareFindings(a.finding, b.finding));
+}
+function countsTable(decisions, results) {
+    const tools = TOOLS.filter((t) => results.some((r) => r.tool === t));
+    const lines = [`| Severity | ${tools.map((t) => TOOL_NAMES[t]).join(' | ')} | Total | Fail the gate |`, `|---|${tools.map(() => '--:|').join('')}--:|--:|`];
+    for (const severity of SEVERITIES) {
+        const active = decisions.filter((d) => d.finding.severity === severity && d.verdict !== 'suppressed');
+        if (active.length === 0 && (severity === 'info'))
+            continue;
+        const perTool = tools.map((t) => String(active.filter((d) => d.finding.tool === t).length));
+        const failing = active.filter((d) => d.verdict === 'fails-gate').length;
+        lines.push(`| ${SEVERITY_BADGE[severity]} | ${perTool.join(' | ')} | ${active.length} | ${failing} |`);
+    }
+    const suppressed = decisions.filter((d) => d.verdict === 'suppressed');
+    if (suppressed.length > 0) {
+        lines.push(`| suppressed | ${tools.map((t) => String(suppressed.filter((d) => d.finding.tool === t).length)).join(' | ')} | ${suppressed.length} | 0 |`);
+    }
+    return lines;
+}
+const SOURCE_NAMES = { given: 'given path', path: 'found on PATH', 'tool-cache': 'tool cache', download: 'verified download' };
+/** One line on Trivy's database: how old the data behind the verdict is. */
+function databaseLine(results) {
+    const db = results.find((r) => r.database?.updatedAt)?.database;
+    if (!db?.updatedAt)
+        return [];
+    const cache = { hit: 'restored from the Actions cache', 'restored-older': 'an older copy restored from the Actions cache, then refreshed', miss: 'downloaded (cache miss)', 'not-used': 'local', failed: 'downloaded (the cache failed)' }[db.cache];
+    return ['', `Trivy vulnerability database${db.version !== undefined ? ` v${db.version}` : ''}, built ${db.updatedAt}${db.ageHours !== undefined ? ` (${db.ageHours} h old)` : ''}; ${cache}.`];
+}
+function scannersTable(results) {
+    return [
+        '| Scanner | Target | Version | Source | Status | Findings | Time |',
+        '|---|---|---|---|---|--:|--:|',
+        ...results.map((r) => [
+            '',
+            TOOL_NAMES[r.tool],
+            codeSpan(r.target),
+            r.version ? codeSpan(r.version) : '—',
+            r.origin === 'report' ? 'report file' : r.scanner ? `run (${SOURCE_NAMES[r.scanner.source]})` : 'run',
+            r.status === 'ok' ? '✅ ok' : `❌ ${escapeMarkdown(r.error ?? 'failed')}`,
+            String(r.findings.length),
+            `${(r.durationMs / 1000).toFixed(1)} s`,
+            '',
+        ].join(' | ').trim()),
+    ];
+}
+function render(input, maxRows) {
+    const { gate, decisions } = input;
+    const failing = sorted(decisions.filter((d) => d.verdict === 'fails-gate'));
+    const below = sorted(decisions.filter((d) => d.verdict === 'below-threshold'));
+    const suppressed = sorted(decisions.filter((d) => d.verdict === 'suppressed'));
+    const out = [];
+    const heading = gate.verdict === 'pass'
+        ? `## ✅ bulkhead: pass`
+        : `## ❌ bulkhead: fail`;
+    out.push(heading, '');
+    if (gate.verdict === 'pass') {
+        out.push(`No finding at or above **${input.failOn}** remains${input.failOn === 'none' ? ' (fail-on is none: the gate reports only)' : ''}. ${decisions.length} finding${decisions.length === 1 ? '' : 's'} reported in all.`);
+    }
+    else {
+        out.push('The gate failed because of:', '', ...gate.reasons.map((r) => `- ${escapeMarkdown(r)}`));
+    }
+    out.push('', ...countsTable(decisions, input.results), '');
+    let cut = 0;
+    const take = (list) => {
+        const kept = list.slice(0, Math.max(0, maxRows));
+        cut += list.length - kept.length;
+        return kept;
+    };
+    if (failing.length > 0) {
+        out.push(`### Fails the gate (${failing.length})`, '', ...findingsTable(take(failing), false), '');
+    }
+    out.push(...renderByLine(decisions, (file, line) => codeSpan(`${file}:${line}`)));
+    if (below.length > 0) {
+        out.push('<details><summary>' + `Below the gate (${below.length})` + '</summary>', '', ...findingsTable(take(below), true), '', '</details>', '');
+    }
+    if (suppressed.length > 0) {
+        out.push('<details><summary>' + `Suppressed by policy (${suppressed.length})` + '</summary>', '', ...findingsTable(take(suppressed), true), '', '</details>', '');
+    }
+    if (cut > 0)
+        out.push(`> ${cut} more finding${cut === 1 ? ' is' : 's are'} not listed here to keep this summary under GitHub's size limit; all are in ${codeSpan(input.reportFile)}.`, '');
+    if (input.omitted.results > 0 || input.omitted.runs.length > 0) {
+        const bySeverity = SEVERITIES.filter((s) => input.omitted.bySeverity[s]).map((s) => `${input.omitted.bySeverity[s]} ${s}`).join(', ');
+        out.push(`> The SARIF log leaves out ${input.omitted.results} of the least severe results (${bySeverity}) to stay within GitHub's code-scanning limits${input.omitted.runs.length > 0 ? `, including ${input.omitted.runs.length} whole run(s)` : ''}. ${codeSpan(input.reportFile)} has them all.`, '');
+    }
+    if (input.policy)
+        out.push(...policySection(input.policy, input.policyOutcome));
+    out.push('### Scanners', '', ...scannersTable(input.results), ...databaseLine(input.results), '');
+    if (input.notes.length > 0) {
+        out.push('### Notes', '', ...input.notes.map((n) => `- ${escapeMarkdown(n)}`), '');
+    }
+    out.push(`SARIF: ${codeSpan(input.sarifFile)} · full report: ${codeSpan(input.reportFile)}`, '');
+    return { text: out.join('\n'), cut };
+}
+/** The job summary: verdict first, counts, the failing findings, the rest folded. At most 1 MiB. */
+function renderSummary(input) {
+    const limit = input.limitBytes ?? SUMMARY_LIMIT_BYTES;
+    let maxRows = input.decisions.length;
+    for (;;) {
+        const { text } = render(input, maxRows);
+        const size = Buffer.byteLength(text, 'utf8');
+        if (size <= limit || maxRows === 0)
+            return text;
+        maxRows = Math.floor(maxRows * Math.min(0.9, limit / size));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/scanners/builtin/catalog.ts
+const RULES_URL = 'https://github.com/bulkhead-security/bulkhead/blob/main/docs/rules';
+const BUILTIN_RULES = [
+    {
+        id: 'BH101',
+        severity: 'high',
+        kind: 'hardening',
+        title: 'Image runs as root',
+        what: 'The image config sets no USER, or sets `root`, `0`, or `0:<group>`: every container started from it runs as root unless the platform overrides it.',
+        why: 'Root in a container is root on the host kernel\'s terms: a kernel or runtime escape, a mounted socket or a writable host path turns an application bug into host compromise. A non-root user removes most of that.',
+        fix: 'Create an unprivileged user and switch to it as the last USER instruction, e.g. `RUN useradd --system --uid 10001 app` then `USER 10001`. Use a numeric UID so that Kubernetes `runAsNonRoot` can verify it.',
+        references: ['CIS Docker Benchmark 4.1', 'Dockle CIS-DI-0001'],
+    },
+    {
+        id: 'BH102',
+        severity: 'low',
+        kind: 'hardening',
+        title: 'No HEALTHCHECK',
+        what: 'The image config has no HEALTHCHECK (or disables it with `HEALTHCHECK NONE`).',
+        why: 'Without a health check the engine cannot tell a hung process from a healthy one, so a wedged container keeps receiving traffic and is never replaced.',
+        fix: 'Add `HEALTHCHECK CMD ["/app/healthcheck"]` (or a `curl -f` against a local endpoint). On Kubernetes, where probes replace HEALTHCHECK, add an exception with that reason.',
+        references: ['CIS Docker Benchmark 4.6', 'Dockle CIS-DI-0006'],
+    },
+    {
+        id: 'BH103',
+        severity: 'high',
+        kind: 'secret',
+        title: 'Secret in an environment variable',
+        what: 'An ENV variable of the image has a credential-like name (PASSWORD, SECRET, TOKEN, API_KEY …) with a literal value, or a value that a secret-detection rule recognises. The value is never printed: only the variable name, the kind of secret and a short hash.',
+        why: 'The environment is part of the image config: anyone who can pull the image reads it with `docker inspect`, and every process and crash dump in the container inherits it.',
+        fix: 'Remove the ENV instruction and pass the secret at run time (orchestrator secrets, a mounted file, `--secret` for builds). Rotate the exposed value: it is in every copy of the image.',
+        references: ['CIS Docker Benchmark 4.10', 'Dockle CIS-DI-0010'],
+    },
+    {
+        id: 'BH104',
+        severity: 'high',
+        kind: 'secret',
+        title: 'Secret in build history',
+        what: 'A `created_by` entry of the image history holds a credential: a build-arg value with a credential-like name (`RUN |1 NPM_TOKEN=… /bin/sh -c …`), a `user:password` passed to curl or in a URL, or a token a secret-detection rule recognises.',
+        why: 'Image history ships with the image and `docker history --no-trunc` prints it. Build arguments are recorded in it in plain text.',
+        fix: 'Use BuildKit secret mounts (`RUN --mount=type=secret,id=npm …`) instead of ARG or inline credentials, rebuild, and rotate the exposed credential.',
+        references: ['CIS Docker Benchmark 4.10', 'Dockle CIS-DI-0010'],
+    },
+    {
+        id: 'BH105',
+        severity: 'medium',
+        kind: 'hardening',
+        title: 'Sensitive port exposed',
+        what: 'The image EXPOSEs a port of a remote-administration or control-plane service: SSH (22), telnet (23), FTP (21), the Docker API (2375, 2376), VNC (5900), RDP (3389), SMB (139, 445), rpcbind (111), WinRM (5985, 5986), etcd (2379, 2380), the kubelet (10250).',
+        why: 'These services give a shell or control of other workloads; an application container should not offer them, and EXPOSE advertises them to every tool that wires ports automatically.',
+        fix: 'Remove the EXPOSE and the service. Debug with `docker exec` / `kubectl exec`, not an SSH daemon in the image.',
+        references: ['CIS Docker Benchmark 5.8'],
+    },
+    {
+        id: 'BH106',
+        severity: 'low',
+        kind: 'hardening',
+        title: 'ADD from a remote URL',
+        what: 'An `ADD https://…` without `--checksum`: a file fetched at build time and never verified. Found in the Dockerfile (on the ADD line), and in the image history where BuildKit records the URL (the classic builder records only a content hash there).',
+        why: 'Whatever the server returns on the day of the build goes into the image, unverified. A compromised or changed download changes your image silently.',
+        fix: 'Download with `curl -fsSLO` and verify a pinned checksum in the same RUN, or use `ADD --checksum=sha256:… URL` (Dockerfile 1.6+).',
+        references: ['CIS Docker Benchmark 4.9', 'Dockle CIS-DI-0009'],
+    },
+    {
+        id: 'BH107',
+        severity: 'medium',
+        kind: 'hardening',
+        title: 'Remote script piped to a shell',
+        what: 'A RUN in the image history pipes a download straight into an interpreter: `curl … | sh`, `wget -O- … | bash`, `sh -c "$(curl …)"`.',
+        why: 'The script is executed as root at build time without being verified or kept; a compromised server or a man-in-the-middle owns the image, and nobody can later see what ran.',
+        fix: 'Download the script to a file, verify a pinned checksum (`echo "<sha256>  install.sh" | sha256sum -c`), then run it; better, install a package or a release artifact with a checksum.',
+        references: ['Dockle CIS-DI-0009 (related)'],
+    },
+    {
+        id: 'BH108',
+        severity: 'medium',
+        kind: 'hardening',
+        title: 'VOLUME on a sensitive path',
+        what: 'The image declares a VOLUME on a system path: `/`, `/etc`, `/proc`, `/sys`, `/dev`, `/boot`, `/root`, `/usr`, `/lib`, `/bin`, `/sbin`, `/run`, `/var/run`, `/var/lib/docker`, or the Docker socket.',
+        why: 'A volume there invites mounting host paths over system directories, and its contents outlive the container, so a compromise persists.',
+        fix: 'Declare volumes only for application data (`/var/lib/app/data`), and mount nothing of the host\'s system paths.',
+        references: ['CIS Docker Benchmark 5.5', 'Dockle DKL-DI-0002'],
+    },
+    {
+        id: 'BH109',
+        severity: 'low',
+        kind: 'hardening',
+        title: 'Base image not pinned by digest',
+        what: 'A FROM instruction of a stage that ends in the image names its base by tag (`debian:bookworm`, or no tag at all, which means `latest`) instead of by digest (`debian:bookworm@sha256:…`).',
+        why: 'A tag moves: the same Dockerfile builds a different image tomorrow, and a compromised or mistaken push to the tag flows into your build unnoticed. A digest is immutable, and a bot (Dependabot, Renovate) can still update it in a reviewed pull request.',
+        fix: 'Pin every FROM by digest: `FROM debian:bookworm-slim@sha256:<digest>` (find it with `docker buildx imagetools inspect`), and let Dependabot or Renovate propose updates.',
+        references: ['CIS Docker Benchmark 4.2 / 4.5 (content trust)', 'Dockle CIS-DI-0005', 'Dockle DKL-DI-0006 (latest tag)'],
+    },
+    {
+        id: 'BH201',
+        severity: 'low',
+        kind: 'hardening',
+        title: 'setuid or setgid files',
+        what: 'Files in the final filesystem have the setuid or setgid bit (one finding per image, listing them).',
+        why: 'setuid/setgid programs are the classic way from an unprivileged user to root; a container rarely needs them, and each is attack surface.',
+        fix: 'Remove the bits in the last RUN of the final stage: `RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} +`, or start from a distroless/minimal base.',
+        references: ['CIS Docker Benchmark 4.8', 'Dockle CIS-DI-0008'],
+    },
+    {
+        id: 'BH202',
+        severity: 'medium',
+        kind: 'hardening',
+        title: 'Files with capabilities',
+        what: 'Files carry file capabilities (the `security.capability` extended attribute), e.g. `cap_net_raw` on ping.',
+        why: 'File capabilities grant privileges to whoever runs the file, like a finer-grained setuid; they survive into every container.',
+        fix: 'Remove them with `setcap -r FILE` in the final stage, and grant only what the workload needs at run time (`--cap-add` / securityContext).',
+        references: ['CIS Docker Benchmark 4.8 (related)'],
+    },
+    {
+        id: 'BH203',
+        severity: 'medium',
+        kind: 'hardening',
+        title: 'World-writable files or directories',
+        what: 'Files or directories are writable by every user, and the directories lack the sticky bit (which `/tmp` has).',
+        why: 'Any process in the container, whatever its user, can replace such a file or plant files in such a directory: a path to code execution as the user who runs or reads them.',
+        fix: 'Fix the modes when copying: `COPY --chmod=0644` or `RUN chmod o-w PATH`; give directories that must be shared the sticky bit (`chmod 1777`).',
+        references: [],
+    },
+    {
+        id: 'BH204',
+        severity: 'critical',
+        kind: 'secret',
+        title: 'Private key in the image',
+        what: 'A file in the final filesystem holds private-key material: a PEM or OpenSSH private key (checked by structure, not just a header), a PuTTY key, or a PKCS#12 bundle (.p12/.pfx).',
+        why: 'Anyone who can pull the image has the key: TLS impersonation, SSH access, signing as you.',
+        fix: 'Remove the key from the build context (`.dockerignore`) and mount it at run time from a secret store. Revoke and replace the exposed key.',
+        references: ['CIS Docker Benchmark 4.10', 'Dockle CIS-DI-0010'],
+    },
+    {
+        id: 'BH205',
+        severity: 'high',
+        kind: 'secret',
+        title: 'Credential file in the image',
+        what: 'A credentials file with a credential in it: `.aws/credentials`, `.docker/config.json` with `auths`, `.npmrc`/`.yarnrc(.yml)` with auth tokens, `.netrc`, `.git-credentials`, `.pypirc` with a password, a kubeconfig with a token, client key or password, or a `.env` file holding secrets. Values are never printed.',
+        why: 'These files are written by `docker login`, `npm login`, `aws configure` in a build and forgotten; they give registry, cloud or cluster access to anyone who pulls the image.',
+        fix: 'Use BuildKit secret mounts for build-time credentials, add the files to `.dockerignore`, rebuild, and rotate the credentials.',
+        references: ['CIS Docker Benchmark 4.10', 'Dockle CIS-DI-0010'],
+    },
+    {
+        id: 'BH206',
+        severity: 'critical',
+        kind: 'secret',
+        title: 'Secret deleted in a later layer',
+        what: 'A private key or credential file was added by one layer and deleted or overwritten by a later one. It is gone from the final filesystem but still in the image: each layer is a tar that anyone who pulls the image can unpack.',
+        why: '`RUN rm` does not remove a file from the layers below it. This is how secrets from `COPY . .` followed by cleanup leak.',
+        fix: 'Never put the secret in a layer: use a BuildKit secret mount, or a multi-stage build where only the result is copied into the final stage. Rotate the secret.',
+        references: ['CIS Docker Benchmark 4.10'],
+    },
+    {
+        id: 'BH207',
+        severity: 'low',
+        kind: 'hardening',
+        title: 'Package-manager caches left in the image',
+        what: 'The final filesystem keeps package-manager caches: apt lists or downloaded .deb files, the apk cache, yum/dnf caches, pip, npm or yarn caches.',
+        why: 'They add size and stale package indexes that scanners and attackers can read, and they show the install was not cleaned in the same layer.',
+        fix: 'Clean in the same RUN that installs: `apt-get install … && rm -rf /var/lib/apt/lists/*`, `apk add --no-cache`, `pip install --no-cache-dir`, `npm ci && npm cache clean --force`, or use cache mounts (`RUN --mount=type=cache,…`).',
+        references: ['Dockle DKL-DI-0004', 'Dockle DKL-DI-0005', 'Dockle DKL-LI-0003', 'Dockle CIS-DI-0007 (related)'],
+    },
+    {
+        id: 'BH208',
+        severity: 'medium',
+        kind: 'hardening',
+        title: 'sudo installed, or NOPASSWD in sudoers',
+        what: 'The image contains `sudo`, or a sudoers file grants `NOPASSWD`.',
+        why: 'sudo in a container is a ready privilege-escalation path (and behaves badly with TTYs and signals); NOPASSWD makes it free for any process running as that user.',
+        fix: 'Do not install sudo; do the privileged work at build time before the final USER, and use `gosu`/`setpriv` for entrypoints that drop privileges.',
+        references: ['Dockle DKL-DI-0001'],
+    },
+    {
+        id: 'BH209',
+        severity: 'high',
+        kind: 'secret',
+        title: 'SSH host private keys in the image',
+        what: 'The image holds SSH host private keys (`/etc/ssh/ssh_host_*_key`), usually generated when openssh-server was installed during the build.',
+        why: 'Every container from the image shares the same host keys, and anyone who pulls the image can impersonate those hosts.',
+        fix: 'Do not ship an SSH server; if you must, delete the keys in the same RUN that installs it (`rm /etc/ssh/ssh_host_*`) and generate them at container start.',
+        references: ['CIS Docker Benchmark 4.10 (related)'],
+    },
+    {
+        id: 'BH210',
+        severity: 'high',
+        kind: 'hardening',
+        title: 'Account other than root with UID 0',
+        what: '`/etc/passwd` gives UID 0 to an account not named root.',
+        why: 'A second UID 0 account is root under another name: a classic backdoor, and invisible to checks that look for the name root.',
+        fix: 'Give the account its own UID (`usermod -u 10001 NAME`) or remove it.',
+        references: ['Dockle DKL-LI-0002 (related)'],
+    },
+    {
+        id: 'BH211',
+        severity: 'high',
+        kind: 'hardening',
+        title: 'Account with an empty password',
+        what: 'An account in `/etc/shadow` (or `/etc/passwd` without shadow) has an empty password field, so it logs in without a password.',
+        why: 'Anything that authenticates against the local accounts (su, login, an SSH server) lets anyone in: CVE-2019-5021 in Alpine\'s images was exactly this for root.',
+        fix: 'Lock the account: `passwd -l NAME` (or `usermod -p \'*\' NAME`).',
+        references: ['Dockle DKL-LI-0001'],
+    },
+    {
+        id: 'BH212',
+        severity: 'medium',
+        kind: 'hardening',
+        title: '.git directory in the image',
+        what: 'A `.git` directory was copied into the image.',
+        why: 'It holds the repository\'s whole history: source you meant to ship compiled, old secrets that were removed in later commits, internal URLs and credentials in `.git/config`.',
+        fix: 'Add `.git` to `.dockerignore`, or copy only the files the image needs.',
+        references: ['Dockle DKL-LI-0003'],
+    },
+    {
+        id: 'BH213',
+        severity: 'low',
+        kind: 'hardening',
+        title: 'Duplicate UID or GID',
+        what: 'Two accounts in `/etc/passwd` share a UID, or two groups in `/etc/group` share a GID (UID 0 is BH210).',
+        why: 'Shared IDs make file ownership and audit logs ambiguous: files of one account belong to the other.',
+        fix: 'Give each account and group its own ID.',
+        references: ['Dockle DKL-LI-0002'],
+    },
+];
+const BY_ID = new Map(BUILTIN_RULES.map((r) => [r.id, r]));
+function builtinRule(id) {
+    const rule = BY_ID.get(id);
+    if (!rule)
+        throw new Error(`unknown built-in rule ${id}`);
+    return rule;
+}
+function findBuiltinRule(id) {
+    return BY_ID.get(id);
+}
+function ruleDocUrl(id) {
+    return `${RULES_URL}/${id}.md`;
+}
+/** The docs/rules/BHxxx.md page of a rule. */
+function renderRulePage(rule) {
+    return [
+        `# ${rule.id}: ${rule.title}`,
+        '',
+        `Severity: **${rule.severity}** · Kind: ${rule.kind}`,
+        '',
+        '## What',
+        '',
+        rule.what,
+        '',
+        '## Why it matters',
+        '',
+        rule.why,
+        '',
+        '## How to fix',
+        '',
+        rule.fix,
+        '',
+        ...(rule.references.length > 0 ? ['## References', '', ...rule.references.map((r) => `- ${r}`), ''] : []),
+        'To accept a finding of this rule, add an exception with a reason and an expiry date to `.bulkhead.yml` (see the README, "Policy").',
+        '',
+    ].join('\n');
+}
+
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./src/severity.ts
+/**
+ * Every mapping from a tool's severity to bulkhead's, in one place.
+ *
+ * Trivy
+ *   CRITICAL → critical, HIGH → high, MEDIUM → medium, LOW → low.
+ *   UNKNOWN (no vendor or NVD rating yet) → from the best CVSS score when the report has one,
+ *   else medium: an unrated CVE is often a fresh one, so it must not sit silently below a
+ *   `fail-on: medium` gate, yet it should not fail a `high` gate on no evidence.
+ * hadolint
+ *   error → high, warning → medium, info → low, style → info.
+ *   (`ignore` is never emitted by hadolint.)
+ * SARIF security-severity, which GitHub buckets by score:
+ *   critical 9.5, high 8.0, medium 5.5, low 2.0, info 0.0 — unless the finding has its own CVSS score
+ *   inside its band, which is then used as is.
+ */
+const severity_TRIVY = {
+    CRITICAL: 'critical',
+    HIGH: 'high',
+    MEDIUM: 'medium',
+    LOW: 'low',
+};
+function fromTrivy(severity, cvss) {
+    const known = typeof severity === 'string' ? severity_TRIVY[severity.toUpperCase()] : undefined;
+    if (known)
+        return known;
+    if (cvss !== undefined)
+        return fromCvss(cvss);
+    return 'medium';
+}
+const severity_HADOLINT = {
+    error: 'high',
+    warning: 'medium',
+    info: 'low',
+    style: 'info',
+};
+function fromHadolint(level) {
+    return (typeof level === 'string' && severity_HADOLINT[level.toLowerCase()]) || 'medium';
+}
+/** CVSS v3 qualitative rating bands. */
+function fromCvss(score) {
+    if (score >= 9)
+        return 'critical';
+    if (score >= 7)
+        return 'high';
+    if (score >= 4)
+        return 'medium';
+    if (score > 0)
+        return 'low';
+    return 'info';
+}
+const BANDS = {
+    critical: { min: 9.0, max: 10.0, nominal: 9.5 },
+    high: { min: 7.0, max: 8.9, nominal: 8.0 },
+    medium: { min: 4.0, max: 6.9, nominal: 5.5 },
+    low: { min: 0.1, max: 3.9, nominal: 2.0 },
+    info: { min: 0.0, max: 0.0, nominal: 0.0 },
+};
+/** The `security-severity` string GitHub code scanning reads; always inside the severity's band. */
+function securitySeverity(severity, cvss) {
+    const band = BANDS[severity];
+    const score = cvss !== undefined && cvss >= band.min && cvss <= band.max ? cvss : band.nominal;
+    return score.toFixed(1);
+}
+
+;// CONCATENATED MODULE: ./src/report/sarif.ts
+
+
+
+
+
+/** GitHub code scanning's upload limits. */
+const SARIF_LIMITS = { runs: 20, resultsPerRun: 25_000, gzippedBytes: 10 * 1024 * 1024 };
+const SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+const SCANNERS = {
+    trivy: { name: 'Trivy', informationUri: 'https://github.com/aquasecurity/trivy' },
+    hadolint: { name: 'hadolint', informationUri: 'https://github.com/hadolint/hadolint' },
+};
+const BULKHEAD_URI = 'https://github.com/bulkhead-security/bulkhead';
+/**
+ * A SARIF-friendly rule name: Pascal case from the title ("Last USER should not be root" →
+ * LastUserShouldNotBeRoot); it must differ from the id.
+ */
+function ruleName(id, title) {
+    const words = title.replace(/[^A-Za-z0-9]+/g, ' ').trim().split(' ').filter(Boolean).slice(0, 8);
+    const name = words.map((w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()).join('');
+    const fallback = `Rule${id.replace(/[^A-Za-z0-9]+/g, '')}`;
+    if (name.length === 0)
+        return fallback;
+    const candidate = /^[A-Za-z]/.test(name) ? name : `Rule${name}`;
+    return candidate !== id ? candidate : fallback;
+}
+function numericVersion(version) {
+    const v = version?.replace(/^v/, '');
+    return v && /^\d+(\.\d+)*([-+][0-9A-Za-z.-]+)?$/.test(v) ? v : undefined;
+}
+function levelOf(severity) {
+    return severity === 'critical' || severity === 'high' ? 'error' : severity === 'medium' ? 'warning' : 'note';
+}
+/** `<category>/<tool>/<key>/`: stable per image repository or Dockerfile, never per tag. */
+function automationId(category, tool, key) {
+    const safeKey = key.replace(/[^A-Za-z0-9._/-]+/g, '-').replace(/\/+/g, '/').replace(/^\/|\/$/g, '') || 'default';
+    return `${category}/${tool}/${safeKey}/`;
+}
+/** A repo-relative path as a URI reference: each segment percent-encoded, no leading slash. */
+function toUri(path) {
+    return path
+        .replace(/\\/g, '/')
+        .replace(/^\.?\/+/, '')
+        .split('/')
+        .map((segment) => encodeURIComponent(segment))
+        .join('/');
+}
+function sarif_sentence(text) {
+    const trimmed = text.trim();
+    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+function buildRule(decisions) {
+    const first = decisions[0];
+    const finding = first.finding;
+    const worst = decisions.reduce((w, d) => (severityRank(d.finding.severity) < severityRank(w.finding.severity) ? d : w), first);
+    const cvss = decisions.reduce((best, d) => (d.finding.cvss !== undefined && (best === undefined || d.finding.cvss > best) ? d.finding.cvss : best), undefined);
+    const title = finding.title || finding.ruleId;
+    const builtin = finding.tool === 'bulkhead' ? findBuiltinRule(finding.ruleId) : undefined;
+    const description = builtin ? `${builtin.what} ${builtin.why}` : (finding.description ?? title);
+    const fix = builtin
+        ? builtin.fix
+        : finding.kind === 'vulnerability'
+            ? 'Upgrade the affected package to a fixed version, or rebuild on a base image that has one.'
+            : finding.kind === 'secret'
+                ? 'Remove the secret from the image and from every layer that held it, then rotate it.'
+                : finding.kind === 'lint'
+                    ? 'Change the Dockerfile instruction as the rule describes.'
+                    : 'Change the image or Dockerfile as the rule describes.';
+    const more = finding.helpUri ? ` More: ${finding.helpUri}` : '';
+    return {
+        id: finding.ruleId,
+        name: ruleName(finding.ruleId, title),
+        shortDescription: { text: sarif_sentence(title.length > 1000 ? `${title.slice(0, 997)}...` : title) },
+        fullDescription: { text: sarif_sentence(description.length > 4000 ? `${description.slice(0, 3997)}...` : description) },
+        ...(finding.helpUri ? { helpUri: finding.helpUri } : {}),
+        help: {
+            text: `${sarif_sentence(description)} ${fix}${more}`,
+            markdown: `**${escapeMarkdown(title)}**\n\n${escapeMarkdown(description)}\n\n${fix}` +
+                (finding.helpUri ? `\n\n[${escapeMarkdown(finding.ruleId)}](${encodeURI(finding.helpUri)})` : ''),
+        },
+        defaultConfiguration: { level: levelOf(worst.finding.severity) },
+        properties: {
+            'security-severity': securitySeverity(worst.finding.severity, cvss !== undefined && cvss > 0 ? cvss : undefined),
+            tags: ['security', finding.kind, finding.tool, worst.finding.severity],
+            precision: finding.kind === 'lint' ? 'medium' : 'high',
+        },
+    };
+}
+function buildResult(decision, ruleIndex, fallbackUri) {
+    const { finding } = decision;
+    const uri = toUri(finding.file ?? fallbackUri);
+    const properties = {
+        severity: finding.severity,
+        verdict: decision.verdict,
+        reason: decision.reason,
+        kind: finding.kind,
+    };
+    for (const key of ['image', 'layer', 'path', 'pkg', 'cvss', 'fixStatus', 'introducedBy']) {
+        if (finding[key] !== undefined)
+            properties[key] = finding[key];
+    }
+    return {
+        ruleId: finding.ruleId,
+        ruleIndex,
+        level: levelOf(finding.severity),
+        message: { text: sarif_sentence(finding.message) },
+        locations: [{ physicalLocation: { artifactLocation: { uri }, region: { startLine: Math.max(1, finding.line ?? 1) } } }],
+        partialFingerprints: { 'bulkhead/v1': finding.fingerprint, primaryLocationLineHash: `${finding.fingerprint}:1` },
+        ...(finding.relatedLines && finding.relatedLines.length > 0
+            ? {
+                relatedLocations: finding.relatedLines.map((r, i) => ({
+                    id: i + 1,
+                    message: { text: `${r.role[0]?.toUpperCase() ?? ''}${r.role.slice(1)} here.` },
+                    physicalLocation: { artifactLocation: { uri: toUri(r.file) }, region: { startLine: Math.max(1, r.line) } },
+                })),
+            }
+            : {}),
+        ...(decision.verdict === 'suppressed'
+            ? { suppressions: [{ kind: 'external', status: 'accepted', justification: decision.reason }] }
+            : {}),
+        properties,
+    };
+}
+function worstRank(decisions) {
+    return decisions.reduce((w, d) => Math.min(w, severityRank(d.finding.severity)), SEVERITIES.length);
+}
+function buildRun(plan, input, maxResults) {
+    const { result } = plan;
+    const sorted = [...plan.decisions].sort((a, b) => compareFindings(a.finding, b.finding));
+    const kept = sorted.slice(0, maxResults);
+    const omitted = sorted.slice(maxResults);
+    const rules = [];
+    const ruleIndex = new Map();
+    const byRule = new Map();
+    for (const decision of kept) {
+        const list = byRule.get(decision.finding.ruleId) ?? [];
+        list.push(decision);
+        byRule.set(decision.finding.ruleId, list);
+    }
+    for (const [id, list] of byRule) {
+        ruleIndex.set(id, rules.length);
+        rules.push(buildRule(list));
+    }
+    const seen = new Set();
+    const results = [];
+    for (const decision of kept) {
+        // Two findings with one fingerprint would be one alert; keep the first (most severe).
+        if (seen.has(decision.finding.fingerprint))
+            continue;
+        seen.add(decision.finding.fingerprint);
+        results.push(buildResult(decision, ruleIndex.get(decision.finding.ruleId), result.key));
+    }
+    // The driver is bulkhead, which mapped severities and placed every result; the scanner that
+    // found them is an extension, with its version when known (report files often lack it).
+    const scanner = result.tool === 'bulkhead' ? undefined : SCANNERS[result.tool];
+    const scannerVersion = numericVersion(result.version);
+    const properties = { scanner: result.tool, target: result.target, origin: result.origin };
+    if (result.version)
+        properties.scannerVersion = result.version;
+    if (omitted.length > 0)
+        properties.omitted = summarizeOmitted(omitted);
+    return {
+        run: {
+            tool: {
+                driver: { name: 'bulkhead', version: input.bulkheadVersion, semanticVersion: input.bulkheadVersion, informationUri: BULKHEAD_URI, rules },
+                ...(scanner ? { extensions: [{ ...scanner, ...(scannerVersion ? { version: scannerVersion } : {}) }] } : {}),
+            },
+            automationDetails: { id: automationId(input.category, result.tool, result.key) },
+            invocations: [
+                result.status === 'ok'
+                    ? { executionSuccessful: true }
+                    : { executionSuccessful: false, toolExecutionNotifications: [{ level: 'error', message: { text: sarif_sentence(result.error ?? `${result.tool} failed`) } }] },
+            ],
+            results,
+            properties,
+        },
+        omitted,
+    };
+}
+function summarizeOmitted(decisions) {
+    const bySeverity = {};
+    for (const d of decisions)
+        bySeverity[d.finding.severity] = (bySeverity[d.finding.severity] ?? 0) + 1;
+    return { results: decisions.length, bySeverity };
+}
+/**
+ * One run per scan result. Within GitHub's limits the most severe results are kept; what was
+ * cut is counted in the runs' properties and returned so the summary can say it too.
+ */
+function buildSarif(input) {
+    const limits = input.limits ?? SARIF_LIMITS;
+    const byResult = new Map();
+    for (const result of input.results)
+        byResult.set(result, []);
+    // Decisions belong to the result whose findings array holds the finding.
+    const owner = new Map();
+    for (const result of input.results)
+        for (const finding of result.findings)
+            owner.set(finding, result);
+    for (const decision of input.decisions) {
+        const result = owner.get(decision.finding);
+        if (!result)
+            continue;
+        byResult.get(result)?.push(decision);
+    }
+    let plans = [...byResult].map(([result, decisions]) => ({ result, decisions }));
+    let dropped = [];
+    if (plans.length > limits.runs) {
+        plans.sort((a, b) => worstRank(a.decisions) - worstRank(b.decisions) || b.decisions.length - a.decisions.length);
+        dropped = plans.slice(limits.runs);
+        plans = plans.slice(0, limits.runs);
+    }
+    const omittedRuns = dropped.map((plan) => ({ tool: plan.result.tool, key: plan.result.key, results: plan.decisions.length }));
+    let maxResults = limits.resultsPerRun;
+    for (;;) {
+        const built = plans.map((plan) => buildRun(plan, input, maxResults));
+        const log = { $schema: SCHEMA, version: '2.1.0', runs: built.map((b) => b.run) };
+        const omittedDecisions = built.flatMap((b) => b.omitted);
+        const size = (0,external_node_zlib_.gzipSync)(JSON.stringify(log)).length;
+        if (size <= limits.gzippedBytes || maxResults === 0) {
+            const counted = summarizeOmitted([...omittedDecisions, ...dropped.flatMap((plan) => plan.decisions)]);
+            const omitted = { runs: omittedRuns, results: counted.results, bySeverity: counted.bySeverity };
+            if (omittedRuns.length > 0 && log.runs[0])
+                log.runs[0].properties.omittedRuns = omittedRuns;
+            return { log, omitted };
+        }
+        const largest = Math.max(...plans.map((p) => Math.min(p.decisions.length, maxResults)));
+        maxResults = Math.floor(largest * Math.min(0.9, limits.gzippedBytes / size));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/scanners/hadolint/parse.ts
+
+
+
+class HadolintFormatError extends Error {
+}
+/**
+ * Reads `hadolint -f json` output: one array of findings, or several arrays written one after
+ * another when runs were appended to one file (`[][][{…}]`); the caller splits those with
+ * parseJsonSequence. `resolveFile` turns the tool's file name ("-" for stdin, Windows paths)
+ * into the repo-relative Dockerfile path.
+ */
+function parseHadolintReport(documents, resolveFile) {
+    const findings = [];
+    const warnings = [];
+    const occurrences = new Map();
+    documents.forEach((document, index) => {
+        if (isObject(document) && 'runs' in document) {
+            throw new HadolintFormatError('is a SARIF log; bulkhead reads hadolint\'s JSON (run hadolint with -f json)');
+        }
+        if (!Array.isArray(document)) {
+            throw new HadolintFormatError(`holds JSON ${document === null ? 'null' : typeof document} where hadolint writes a list of findings (run hadolint with -f json)`);
+        }
+        document.forEach((entry, position) => {
+            const code = isObject(entry) ? str(entry.code) : undefined;
+            if (!isObject(entry) || !code) {
+                warnings.push(`entry ${position + 1} of list ${index + 1} has no rule code and was skipped`);
+                return;
+            }
+            const file = resolveFile(str(entry.file) ?? '-');
+            const message = str(entry.message) ?? code;
+            const line = num(entry.line);
+            // Same rule, same message, same file: told apart by order, so moving lines keeps identity.
+            const identity = `${file}\u0000${code}\u0000${message}`;
+            const occurrence = (occurrences.get(identity) ?? 0) + 1;
+            occurrences.set(identity, occurrence);
+            findings.push({
+                tool: 'hadolint',
+                ruleId: code,
+                kind: 'lint',
+                severity: fromHadolint(entry.level),
+                title: message,
+                message: `${message}${/[.!?]$/.test(message) ? '' : '.'}`,
+                helpUri: ruleHelpUri(code),
+                file,
+                line: line !== undefined && line >= 1 ? line : 1,
+                fingerprint: fingerprintOf(['hadolint', code, file, message, String(occurrence)]),
+            });
+        });
+    });
+    return { findings, warnings };
+}
+function ruleHelpUri(code) {
+    if (/^DL\d{4}$/.test(code))
+        return `https://github.com/hadolint/hadolint/wiki/${code}`;
+    if (/^SC\d{4}$/.test(code))
+        return `https://www.shellcheck.net/wiki/${code}`;
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/scanners/hadolint/fromReport.ts
+
+
+
+/**
+ * Reads an existing hadolint JSON report (`hadolint-report` input). One result per Dockerfile
+ * the report names, so that each gets its own SARIF run and category.
+ */
+async function hadolintFromReport(file, displayName, resolveFile) {
+    const started = performance.now();
+    const documents = await readJsonReport(file);
+    let parsed;
+    try {
+        parsed = parseHadolintReport(documents, resolveFile);
+    }
+    catch (error) {
+        if (error instanceof HadolintFormatError)
+            throw new ReportError(displayName, error.message);
+        throw error;
+    }
+    const byFile = new Map();
+    for (const finding of parsed.findings) {
+        const key = finding.file ?? displayName;
+        let result = byFile.get(key);
+        if (!result) {
+            result = { tool: 'hadolint', key, target: key, origin: 'report', status: 'ok', durationMs: 0, findings: [], warnings: [] };
+            byFile.set(key, result);
+        }
+        result.findings.push(finding);
+    }
+    const results = [...byFile.values()];
+    if (results.length === 0) {
+        // A clean report still says hadolint ran and found nothing.
+        results.push({ tool: 'hadolint', key: displayName, target: displayName, origin: 'report', status: 'ok', durationMs: 0, findings: [], warnings: [] });
+    }
+    const elapsed = performance.now() - started;
+    for (const result of results)
+        result.durationMs = elapsed / results.length;
+    results[0]?.warnings.push(...parsed.warnings);
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/scanners/trivy/parse.ts
+
+
+
+/** Thrown for a report whose shape is not Trivy's JSON; the message says what it is instead. */
+class TrivyFormatError extends Error {
+}
+const UNFIXED_STATUSES = new Set(['affected', 'will_not_fix', 'fix_deferred', 'end_of_life', 'under_investigation', 'unknown']);
+function parseTrivyReport(document) {
+    if (document === null) {
+        return { schema: 'legacy', diffIds: [], history: [], findings: [], warnings: [] };
+    }
+    if (Array.isArray(document)) {
+        const report = { schema: 'legacy', diffIds: [], history: [], findings: [], warnings: [] };
+        collectResults(document, 'the report', report);
+        return report;
+    }
+    if (!isObject(document)) {
+        throw new TrivyFormatError(`is JSON ${typeof document}, not a Trivy report (run Trivy with --format json)`);
+    }
+    if ('runs' in document && 'version' in document) {
+        throw new TrivyFormatError('is a SARIF log; bulkhead reads Trivy\'s own JSON (run Trivy with --format json)');
+    }
+    if (document.SchemaVersion !== 2) {
+        const seen = document.SchemaVersion === undefined ? 'has no SchemaVersion' : `has SchemaVersion ${JSON.stringify(document.SchemaVersion)}`;
+        throw new TrivyFormatError(`${seen}; bulkhead reads Trivy JSON with SchemaVersion 2 (Trivy v0.20 and later) and the older array form`);
+    }
+    const metadata = isObject(document.Metadata) ? document.Metadata : {};
+    const artifactType = str(document.ArtifactType);
+    const artifactName = str(document.ArtifactName);
+    const image = artifactType === 'container_image' ? artifactName : undefined;
+    const report = {
+        schema: 2,
+        trivyVersion: isObject(document.Trivy) ? str(document.Trivy.Version) : undefined,
+        artifactName,
+        artifactType,
+        image,
+        imageId: str(metadata.ImageID),
+        diffIds: Array.isArray(metadata.DiffIDs) ? metadata.DiffIDs.filter((d) => typeof d === 'string') : [],
+        history: readHistory(metadata),
+        findings: [],
+        warnings: [],
+    };
+    if (document.Results !== undefined && document.Results !== null) {
+        if (!Array.isArray(document.Results))
+            throw new TrivyFormatError('has Results that is not a list');
+        collectResults(document.Results, 'Results', report);
+    }
+    return report;
+}
+function readHistory(metadata) {
+    const config = isObject(metadata.ImageConfig) ? metadata.ImageConfig : {};
+    if (!Array.isArray(config.history))
+        return [];
+    return config.history.filter(isObject).map((entry) => ({
+        createdBy: str(entry.created_by) ?? '',
+        emptyLayer: entry.empty_layer === true,
+    }));
+}
+function collectResults(results, where, report) {
+    results.forEach((result, index) => {
+        if (!isObject(result)) {
+            report.warnings.push(`${where}[${index}] is not an object and was skipped`);
+            return;
+        }
+        const context = {
+            target: str(result.Target) ?? '',
+            cls: str(result.Class) ?? '',
+            type: str(result.Type) ?? '',
+            image: report.image,
+        };
+        const at = `${where}[${index}]`;
+        for (const [key, reader] of READERS) {
+            const list = result[key];
+            if (list === undefined || list === null)
+                continue;
+            if (!Array.isArray(list))
+                throw new TrivyFormatError(`has ${at}.${key} that is not a list`);
+            let skipped = 0;
+            for (const entry of list) {
+                const finding = isObject(entry) ? reader(entry, context) : undefined;
+                if (finding === undefined) {
+                    if (!(isObject(entry) && key === 'Misconfigurations' && str(entry.Status) !== 'FAIL'))
+                        skipped++;
+                    continue;
+                }
+                report.findings.push(finding);
+            }
+            if (skipped > 0) {
+                report.warnings.push(`${at}.${key}: ${skipped} ${skipped === 1 ? 'entry' : 'entries'} without an ID or title could not be used`);
+            }
+        }
+    });
+}
+function layerOf(entry) {
+    return isObject(entry.Layer) ? (str(entry.Layer.DiffID) ?? str(entry.Layer.Digest)) : undefined;
+}
+/** The scanner target minus Trivy's " (alpine 3.10.2)" suffix on OS results, which names the image, not a path. */
+function targetPath(context) {
+    if (context.cls === 'os-pkgs')
+        return undefined;
+    return context.target || undefined;
+}
+/** The image or artefact key that findings are grouped and fingerprinted under. */
+function subjectKey(context) {
+    return context.image ? imageRepository(context.image) : '';
+}
+/** Best CVSS score: the severity source's, then NVD's, then the highest any source gives. */
+function bestCvss(entry) {
+    if (!isObject(entry.CVSS))
+        return undefined;
+    const scoreOf = (source) => isObject(source) ? (num(source.V40Score) ?? num(source.V3Score) ?? num(source.V2Score)) : undefined;
+    const preferred = str(entry.SeveritySource);
+    const first = (preferred ? scoreOf(entry.CVSS[preferred]) : undefined) ?? scoreOf(entry.CVSS.nvd);
+    if (first !== undefined)
+        return first;
+    const all = Object.values(entry.CVSS).map(scoreOf).filter((s) => s !== undefined);
+    return all.length > 0 ? Math.max(...all) : undefined;
+}
+const readVulnerability = (entry, context) => {
+    const id = str(entry.VulnerabilityID);
+    const name = str(entry.PkgName);
+    if (!id || !name)
+        return undefined;
+    const installed = str(entry.InstalledVersion) ?? '';
+    const fixed = str(entry.FixedVersion);
+    const cvss = bestCvss(entry);
+    const status = str(entry.Status) ?? (fixed ? 'fixed' : undefined);
+    const title = str(entry.Title) ?? id;
+    const pkgPath = str(entry.PkgPath) ?? targetPath(context);
+    const purl = isObject(entry.PkgIdentifier) ? str(entry.PkgIdentifier.PURL) : undefined;
+    const fix = fixed ? `fixed in ${fixed}` : status && UNFIXED_STATUSES.has(status) ? `no fix available (${status.replace(/_/g, ' ')})` : 'no fix available';
+    return {
+        tool: 'trivy',
+        ruleId: id,
+        kind: 'vulnerability',
+        severity: fromTrivy(entry.Severity, cvss),
+        title,
+        message: `${name} ${installed} is affected by ${id}: ${title}; ${fix}.`,
+        description: str(entry.Description),
+        helpUri: str(entry.PrimaryURL),
+        image: context.image,
+        layer: layerOf(entry),
+        path: pkgPath,
+        pkg: { name, installed, ...(fixed ? { fixed } : {}), ...(purl ? { purl } : {}) },
+        fixStatus: status,
+        cvss,
+        fingerprint: fingerprintOf(['trivy', id, subjectKey(context), name, pkgPath ?? context.type]),
+    };
+};
+/**
+ * Trivy masks the matched value in `Match` and `Code`, but the surrounding `Code` lines are
+ * verbatim file content and may hold other secrets: none of it is copied.
+ */
+const readSecret = (entry, context) => {
+    const rule = str(entry.RuleID);
+    if (!rule)
+        return undefined;
+    const title = str(entry.Title) ?? rule;
+    const line = num(entry.StartLine);
+    const where = `${context.target}${line ? `:${line}` : ''}`;
+    return {
+        tool: 'trivy',
+        ruleId: `secret/${rule}`,
+        kind: 'secret',
+        severity: fromTrivy(entry.Severity),
+        title,
+        message: `${title} found in ${where} (${str(entry.Category) ?? 'secret'}); the value is not shown.`,
+        image: context.image,
+        layer: layerOf(entry),
+        path: context.target || undefined,
+        fingerprint: fingerprintOf(['trivy', `secret/${rule}`, subjectKey(context), context.target, String(num(entry.Offset) ?? line ?? '')]),
+    };
+};
+const readMisconfiguration = (entry, context) => {
+    if (str(entry.Status) !== 'FAIL')
+        return undefined;
+    const id = str(entry.ID) ?? str(entry.AVDID);
+    if (!id)
+        return undefined;
+    const title = str(entry.Title) ?? id;
+    const cause = isObject(entry.CauseMetadata) ? entry.CauseMetadata : {};
+    const line = num(cause.StartLine);
+    const message = str(entry.Message) ?? title;
+    const resolution = str(entry.Resolution);
+    return {
+        tool: 'trivy',
+        ruleId: id,
+        kind: 'misconfiguration',
+        severity: fromTrivy(entry.Severity),
+        title,
+        message: `${message}${/[.!?]$/.test(message) ? '' : '.'}${resolution ? ` Fix: ${resolution}${/[.!?]$/.test(resolution) ? '' : '.'}` : ''}`,
+        description: str(entry.Description),
+        helpUri: str(entry.PrimaryURL),
+        image: context.image,
+        layer: layerOf(entry),
+        path: context.target || undefined,
+        ...(context.image ? {} : { file: context.target || undefined, line }),
+        fingerprint: fingerprintOf(['trivy', id, subjectKey(context), context.target, message]),
+    };
+};
+const readLicense = (entry, context) => {
+    const name = str(entry.Name);
+    if (!name)
+        return undefined;
+    const pkgName = str(entry.PkgName);
+    const category = str(entry.Category) ?? 'unknown';
+    const where = pkgName ?? (str(entry.FilePath) || context.target);
+    const ruleId = `license/${name.replace(/[^A-Za-z0-9.+-]+/g, '-')}`;
+    return {
+        tool: 'trivy',
+        ruleId,
+        kind: 'license',
+        severity: fromTrivy(entry.Severity),
+        title: `${name} license (${category})`,
+        message: `${where} is licensed under ${name}, which Trivy classifies as ${category}.`,
+        helpUri: str(entry.Link),
+        image: context.image,
+        layer: layerOf(entry),
+        path: str(entry.FilePath) ?? targetPath(context),
+        fingerprint: fingerprintOf(['trivy', ruleId, subjectKey(context), where]),
+    };
+};
+const READERS = [
+    ['Vulnerabilities', readVulnerability],
+    ['Secrets', readSecret],
+    ['Misconfigurations', readMisconfiguration],
+    ['Licenses', readLicense],
+];
+
+;// CONCATENATED MODULE: ./src/scanners/trivy/fromReport.ts
+
+
+
+
+
+/** Reads an existing Trivy JSON report (`trivy-report` input) into a scan result. */
+async function trivyFromReport(file, displayName) {
+    const started = performance.now();
+    const documents = await readJsonReport(file);
+    if (documents.length !== 1) {
+        throw new ReportError(displayName, `holds ${documents.length} JSON documents; a Trivy report is one (write one report per file).`);
+    }
+    let report;
+    try {
+        report = parseTrivyReport(documents[0]);
+    }
+    catch (error) {
+        if (error instanceof TrivyFormatError)
+            throw new ReportError(displayName, error.message);
+        throw error;
+    }
+    const key = report.image ? imageRepository(report.image) : (report.artifactName ?? (0,external_node_path_.basename)(file));
+    return {
+        report,
+        result: {
+            tool: 'trivy',
+            key,
+            target: report.image ?? report.artifactName ?? displayName,
+            origin: 'report',
+            ...(report.trivyVersion ? { version: report.trivyVersion } : {}),
+            status: 'ok',
+            durationMs: performance.now() - started,
+            findings: report.findings,
+            warnings: report.warnings,
+            ...(report.diffIds.length > 0 ? { imageHistory: { diffIds: report.diffIds, history: report.history } } : {}),
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/image/errors.ts
+/**
+ * An image that cannot be read as it claims to be: corrupt, truncated, or built to attack the
+ * reader (path traversal, decompression bombs, absurd sizes). The message names where and what.
+ */
+class ImageReadError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ImageReadError';
+    }
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+;// CONCATENATED MODULE: external "node:vm"
+const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+;// CONCATENATED MODULE: ./src/image/memory.ts
+
+
+/**
+ * Decompressed layer bytes are short-lived Buffers whose memory lives outside the JavaScript
+ * heap; V8 collects them only after about 64 MB of them pile up, which alone would double the
+ * reader's footprint. Asking for a collection every `every` bytes keeps peak memory flat. The
+ * collector is reached through a flag set at run time because the action cannot pass node flags.
+ */
+function garbageCollector() {
+    try {
+        (0,external_node_v8_namespaceObject.setFlagsFromString)('--expose-gc');
+        const gc = (0,external_node_vm_namespaceObject.runInNewContext)('gc');
+        if (typeof gc !== 'function')
+            return undefined;
+        // A minor collection is enough: the Buffers are young, and it costs far less than a full one.
+        return () => gc({ type: 'minor' });
+    }
+    catch {
+        return undefined;
+    }
+}
+class MemoryPacer {
+    collect;
+    every;
+    pending = 0;
+    constructor(collect, every = 8 * 1024 * 1024) {
+        this.collect = collect;
+        this.every = every;
+    }
+    /** Call with each chunk's size as the chunk is done with. */
+    consumed(bytes) {
+        if (!this.collect)
+            return;
+        this.pending += bytes;
+        if (this.pending >= this.every) {
+            this.pending = 0;
+            this.collect();
+        }
+    }
+}
+let shared;
+function memoryPacer() {
+    shared ??= new MemoryPacer(garbageCollector());
+    return shared;
+}
+
+;// CONCATENATED MODULE: ./src/image/decompress.ts
+
+
+
+
+const DEFAULT_DECOMPRESS_LIMITS = {
+    maxOutput: 32 * 1024 ** 3,
+    maxRatio: 200,
+    ratioFloor: 256 * 1024 * 1024,
+};
+function detectCompression(head) {
+    if (head[0] === 0x1f && head[1] === 0x8b)
+        return 'gzip';
+    if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd)
+        return 'zstd';
+    return 'none';
+}
+function zstdDecompressor(where) {
+    const factory = external_node_zlib_.createZstdDecompress;
+    if (typeof factory !== 'function') {
+        throw new ImageReadError(`${where}: the layer is zstd-compressed, which needs Node.js 22.15 or newer; run bulkhead on Node.js 24 (the action already does).`);
+    }
+    return factory({ chunkSize: 256 * 1024 });
+}
+/**
+ * Yields the uncompressed bytes of `source`, whatever its compression (found from its first
+ * bytes), and stops with an ImageReadError when the stream is corrupt or expands like a bomb.
+ */
+async function* decompress(source, where, onCompression, limits = DEFAULT_DECOMPRESS_LIMITS) {
+    const iterator = source[Symbol.asyncIterator]();
+    const head = [];
+    let headLength = 0;
+    let exhausted = false;
+    while (headLength < 4) {
+        const next = await iterator.next();
+        if (next.done) {
+            exhausted = true;
+            break;
+        }
+        head.push(next.value);
+        headLength += next.value.length;
+    }
+    const first = Buffer.concat(head);
+    const compression = detectCompression(first);
+    onCompression?.(compression);
+    let inputBytes = first.length;
+    async function* rest() {
+        if (first.length > 0)
+            yield first;
+        if (exhausted)
+            return;
+        for (;;) {
+            const next = await iterator.next();
+            if (next.done)
+                return;
+            inputBytes += next.value.length;
+            yield next.value;
+        }
+    }
+    const pacer = memoryPacer();
+    if (compression === 'none') {
+        for await (const chunk of rest()) {
+            yield chunk;
+            pacer.consumed(chunk.length);
+        }
+        return;
+    }
+    const inflater = compression === 'gzip' ? external_node_zlib_.createGunzip({ chunkSize: 256 * 1024 }) : zstdDecompressor(where);
+    const input = external_node_stream_.Readable.from(rest(), { objectMode: false });
+    input.on('error', (error) => inflater.destroy(error));
+    input.pipe(inflater);
+    let outputBytes = 0;
+    try {
+        for await (const chunk of inflater) {
+            outputBytes += chunk.length;
+            if (outputBytes > limits.maxOutput) {
+                throw new ImageReadError(`${where}: expands past ${limits.maxOutput} bytes; treated as a decompression bomb and not read further.`);
+            }
+            if (outputBytes > limits.ratioFloor && outputBytes / Math.max(inputBytes, 1) > limits.maxRatio) {
+                throw new ImageReadError(`${where}: expands more than ${limits.maxRatio}:1 (${outputBytes} bytes from ${inputBytes}); treated as a decompression bomb and not read further.`);
+            }
+            yield chunk;
+            pacer.consumed(chunk.length);
+        }
+    }
+    catch (error) {
+        if (error instanceof ImageReadError)
+            throw error;
+        const code = error.code;
+        const detail = error instanceof Error ? error.message : String(error);
+        throw new ImageReadError(`${where}: the ${compression} stream is corrupt or truncated (${code ?? detail}).`);
+    }
+    finally {
+        input.destroy();
+        inflater.destroy();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/image/paths.ts
+
+/**
+ * A tar member name as a path inside the image: no leading `/` or `./`, no `.` segments, no
+ * trailing slash. `..` that stays inside the root is resolved; `..` that would leave it is hostile.
+ * Returns '' for the root itself.
+ */
+function normalizeImagePath(name, where) {
+    if (name.includes('\u0000'))
+        throw new ImageReadError(`${where}: an entry name holds a NUL byte; the archive is corrupt or hostile.`);
+    const out = [];
+    for (const segment of name.split('/')) {
+        if (segment === '' || segment === '.')
+            continue;
+        if (segment === '..') {
+            if (out.length === 0) {
+                throw new ImageReadError(`${where}: entry "${printable(name)}" climbs out of the image root with "..": the archive is hostile or corrupt, and was not read further.`);
+            }
+            out.pop();
+            continue;
+        }
+        out.push(segment);
+    }
+    return out.join('/');
+}
+function parentOf(path) {
+    const slash = path.lastIndexOf('/');
+    return slash < 0 ? '' : path.slice(0, slash);
+}
+function baseName(path) {
+    return path.slice(path.lastIndexOf('/') + 1);
+}
+/** Names from archives go into messages: keep them printable and short. */
+function printable(text, max = 200) {
+    // eslint-disable-next-line no-control-regex
+    const clean = text.replace(/[\u0000-\u001f\u007f]/g, '?');
+    return clean.length > max ? `${clean.slice(0, max - 3)}...` : clean;
+}
+
+;// CONCATENATED MODULE: ./src/image/tar.ts
+
+
+const DEFAULT_TAR_LIMITS = {
+    maxEntrySize: 64 * 1024 ** 3,
+    maxMetaSize: 1024 * 1024,
+    maxEntries: 5_000_000,
+};
+const BLOCK = 512;
+const TYPES = {
+    '0': 'file',
+    '\u0000': 'file',
+    '7': 'file',
+    '1': 'hardlink',
+    '2': 'symlink',
+    '3': 'char',
+    '4': 'block',
+    '5': 'dir',
+    '6': 'fifo',
+};
+function cString(buf, offset, length) {
+    const end = buf.indexOf(0, offset);
+    return buf.toString('utf8', offset, end >= 0 && end < offset + length ? end : offset + length);
+}
+/** Octal (NUL/space terminated) or GNU base-256 numbers. NaN when the field is garbage. */
+function tarNumber(buf, offset, length) {
+    const first = buf[offset];
+    if (first & 0x80) {
+        if (first === 0xff)
+            return Number.NaN; // negative base-256: never valid here
+        let value = first & 0x7f;
+        for (let i = 1; i < length; i++) {
+            value = value * 256 + buf[offset + i];
+            if (value > Number.MAX_SAFE_INTEGER)
+                return Number.POSITIVE_INFINITY;
+        }
+        return value;
+    }
+    const text = buf.toString('latin1', offset, offset + length).replace(/[\u0000 ]+$/g, '').replace(/^[ \u0000]+/, '');
+    if (text === '')
+        return 0;
+    if (!/^[0-7]+$/.test(text))
+        return Number.NaN;
+    return parseInt(text, 8);
+}
+function checksumOk(header) {
+    const stored = tarNumber(header, 148, 8);
+    let unsigned = 0;
+    let signed = 0;
+    for (let i = 0; i < BLOCK; i++) {
+        const byte = i >= 148 && i < 156 ? 0x20 : header[i];
+        unsigned += byte;
+        signed += byte > 127 ? byte - 256 : byte;
+    }
+    return stored === unsigned || stored === signed;
+}
+function isZeroBlock(header) {
+    for (let i = 0; i < BLOCK; i++)
+        if (header[i] !== 0)
+            return false;
+    return true;
+}
+function parsePax(body, where) {
+    const records = {};
+    let pos = 0;
+    while (pos < body.length) {
+        const space = body.indexOf(0x20, pos);
+        if (space < 0)
+            break;
+        const length = parseInt(body.toString('latin1', pos, space), 10);
+        if (!Number.isFinite(length) || length <= space - pos || pos + length > body.length) {
+            throw new ImageReadError(`${where}: a PAX header record is malformed; the archive is corrupt.`);
+        }
+        const record = body.subarray(space + 1, pos + length - 1); // drop the trailing newline
+        const eq = record.indexOf(0x3d);
+        if (eq > 0) {
+            const key = record.toString('utf8', 0, eq);
+            const value = record.subarray(eq + 1);
+            if (key === 'path')
+                records.path = value.toString('utf8');
+            else if (key === 'linkpath')
+                records.linkpath = value.toString('utf8');
+            else if (key === 'size' || key === 'uid' || key === 'gid') {
+                const text = value.toString('latin1');
+                const number = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
+                if (!Number.isSafeInteger(number))
+                    throw new ImageReadError(`${where}: PAX ${key} "${printable(text, 40)}" is not a number; the archive is corrupt.`);
+                records[key] = number;
+            }
+            else if (key.startsWith('SCHILY.xattr.')) {
+                (records.xattrs ??= new Map()).set(key.slice('SCHILY.xattr.'.length), Buffer.from(value));
+            }
+            else if (key.startsWith('LIBARCHIVE.xattr.')) {
+                (records.xattrs ??= new Map()).set(decodeURIComponent(key.slice('LIBARCHIVE.xattr.'.length)), Buffer.from(value.toString('latin1'), 'base64'));
+            }
+        }
+        pos += length;
+    }
+    return records;
+}
+/**
+ * Reads a tar stream to its end. `onEntry` sees each member's header and may return a sink for its
+ * body; bodies without a sink are skipped. Throws ImageReadError on corrupt, truncated or hostile
+ * input; `where` names the archive in messages.
+ */
+async function readTar(source, onEntry, where, limits = DEFAULT_TAR_LIMITS) {
+    const header = Buffer.alloc(BLOCK);
+    let headerFill = 0;
+    let phase = 'header';
+    let remaining = 0;
+    let padding = 0;
+    let entries = 0;
+    let sink;
+    let metaKind = '';
+    let metaChunks = [];
+    let pendingPax = {};
+    let pendingLongName;
+    let pendingLongLink;
+    let lastName = '';
+    const startHeader = async () => {
+        if (isZeroBlock(header)) {
+            phase = 'end';
+            return;
+        }
+        if (!checksumOk(header)) {
+            throw new ImageReadError(`${where}: a tar header${lastName ? ` after "${printable(lastName)}"` : ''} has a bad checksum; the archive is corrupt or not a tar.`);
+        }
+        const typeflag = String.fromCharCode(header[156]);
+        let size = tarNumber(header, 124, 12);
+        if (Number.isNaN(size))
+            throw new ImageReadError(`${where}: a tar header holds an unreadable size; the archive is corrupt.`);
+        const padTo = (n) => (BLOCK - (n % BLOCK)) % BLOCK;
+        if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
+            if (size > limits.maxMetaSize) {
+                throw new ImageReadError(`${where}: an extended header claims ${size} bytes (limit ${limits.maxMetaSize}); the archive is hostile or corrupt.`);
+            }
+            metaKind = typeflag;
+            metaChunks = [];
+            remaining = size;
+            padding = padTo(size);
+            phase = remaining > 0 ? 'meta' : padding > 0 ? 'padding' : 'header';
+            if (remaining === 0)
+                await finishMeta();
+            return;
+        }
+        const magic = header.toString('latin1', 257, 263);
+        const prefix = magic === 'ustar\u0000' ? cString(header, 345, 155) : '';
+        let name = pendingPax.path ?? pendingLongName ?? (prefix ? `${prefix}/${cString(header, 0, 100)}` : cString(header, 0, 100));
+        const linkname = pendingPax.linkpath ?? pendingLongLink ?? cString(header, 157, 100);
+        if (pendingPax.size !== undefined)
+            size = pendingPax.size;
+        const uid = pendingPax.uid ?? tarNumber(header, 108, 8);
+        const gid = pendingPax.gid ?? tarNumber(header, 116, 8);
+        const mode = tarNumber(header, 100, 8);
+        const xattrs = pendingPax.xattrs;
+        pendingPax = {};
+        pendingLongName = undefined;
+        pendingLongLink = undefined;
+        if (size > limits.maxEntrySize) {
+            throw new ImageReadError(`${where}: entry "${printable(name)}" claims ${size} bytes (limit ${limits.maxEntrySize}); the archive is hostile or corrupt.`);
+        }
+        if ([uid, gid, mode].some((n) => !Number.isFinite(n))) {
+            throw new ImageReadError(`${where}: entry "${printable(name)}" has an unreadable mode, uid or gid; the archive is corrupt.`);
+        }
+        entries += 1;
+        if (entries > limits.maxEntries)
+            throw new ImageReadError(`${where}: more than ${limits.maxEntries} entries; the archive is hostile.`);
+        let type = TYPES[typeflag] ?? 'other';
+        // Old tars mark directories only by a trailing slash.
+        if (type === 'file' && name.endsWith('/'))
+            type = 'dir';
+        // Links, devices and directories have no body whatever the size field says (GNU writes 0 anyway).
+        if (type === 'hardlink' || type === 'symlink' || type === 'dir' || type === 'char' || type === 'block' || type === 'fifo')
+            size = 0;
+        if (name === '')
+            name = '.';
+        lastName = name;
+        sink = (await onEntry({ name, type, mode: mode & 0o7777, uid, gid, size, linkname, ...(xattrs ? { xattrs } : {}) })) ?? undefined;
+        remaining = size;
+        padding = padTo(size);
+        if (remaining > 0)
+            phase = 'data';
+        else {
+            if (sink)
+                await sink.end();
+            sink = undefined;
+            phase = padding > 0 ? 'padding' : 'header';
+        }
+    };
+    const finishMeta = async () => {
+        const body = Buffer.concat(metaChunks);
+        metaChunks = [];
+        if (metaKind === 'x')
+            pendingPax = parsePax(body, where);
+        else if (metaKind === 'L')
+            pendingLongName = cString(body, 0, body.length);
+        else if (metaKind === 'K')
+            pendingLongLink = cString(body, 0, body.length);
+        // 'g' (global) records set defaults nobody relies on for layers: read and ignored.
+    };
+    for await (const input of source) {
+        const chunk = Buffer.isBuffer(input) ? input : Buffer.from(input);
+        let pos = 0;
+        while (pos < chunk.length && phase !== 'end') {
+            if (phase === 'header') {
+                const take = Math.min(BLOCK - headerFill, chunk.length - pos);
+                chunk.copy(header, headerFill, pos, pos + take);
+                headerFill += take;
+                pos += take;
+                if (headerFill === BLOCK) {
+                    headerFill = 0;
+                    await startHeader();
+                }
+            }
+            else if (phase === 'meta' || phase === 'data') {
+                const take = Math.min(remaining, chunk.length - pos);
+                const slice = chunk.subarray(pos, pos + take);
+                pos += take;
+                remaining -= take;
+                if (phase === 'meta')
+                    metaChunks.push(slice);
+                else if (sink)
+                    await sink.write(slice);
+                if (remaining === 0) {
+                    if (phase === 'meta')
+                        await finishMeta();
+                    else if (sink) {
+                        await sink.end();
+                        sink = undefined;
+                    }
+                    phase = padding > 0 ? 'padding' : 'header';
+                }
+            }
+            else if (phase === 'padding') {
+                const take = Math.min(padding, chunk.length - pos);
+                pos += take;
+                padding -= take;
+                if (padding === 0)
+                    phase = 'header';
+            }
+        }
+        // Bytes after the end-of-archive blocks are padding to the record size: not read.
+    }
+    if (phase === 'data' || phase === 'meta' || (phase === 'header' && headerFill > 0)) {
+        throw new ImageReadError(`${where}: the archive ends in the middle of ${lastName ? `"${printable(lastName)}"` : 'a header'}; it is truncated.`);
+    }
+    return { entries };
+}
+
+;// CONCATENATED MODULE: ./src/image/layer.ts
+
+
+
+
+
+/** Files up to this size are sniffed for private-key material as they stream by. */
+const KEY_SNIFF_LIMIT = 256 * 1024;
+const KEY_MARKERS = [Buffer.from('PRIVATE KEY'), Buffer.from('PuTTY-User-Key-File-')];
+const MARKER_OVERLAP = 24;
+// A header, optional PEM headers (Proc-Type …), then a base64 body long enough to be a key (an Ed25519 PKCS#8 key is one 64-character line).
+const PEM_PRIVATE = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----\r?\n(?:[A-Za-z-]+:[^\n]*\r?\n)*\r?\n?((?:[A-Za-z0-9+/=]{16,}\r?\n)+)-----END /;
+const PUTTY_PRIVATE = /^PuTTY-User-Key-File-\d+: (\S+)[\s\S]*?Private-Lines: \d+/m;
+/** The kind of private key a text holds, judged by structure (a header, then a body), or undefined. */
+function privateKeyKind(content) {
+    const text = content.toString('latin1');
+    const pem = PEM_PRIVATE.exec(text);
+    if (pem && (pem[2] ?? '').replace(/\s/g, '').length >= 60) {
+        const label = (pem[1] ?? '').trim();
+        return label === '' ? 'PKCS#8 private key' : label === 'ENCRYPTED' ? 'encrypted PKCS#8 private key' : `${label} private key`;
+    }
+    const putty = PUTTY_PRIVATE.exec(text);
+    if (putty)
+        return `PuTTY ${putty[1] ?? ''} private key`.replace('  ', ' ');
+    return undefined;
+}
+function holdsMarker(slices) {
+    let previousTail;
+    for (const slice of slices) {
+        for (const marker of KEY_MARKERS) {
+            if (slice.indexOf(marker) >= 0)
+                return true;
+            if (previousTail) {
+                const seam = Buffer.concat([previousTail, slice.subarray(0, MARKER_OVERLAP)]);
+                if (seam.indexOf(marker) >= 0)
+                    return true;
+            }
+        }
+        previousTail = slice.subarray(Math.max(0, slice.length - MARKER_OVERLAP));
+    }
+    return false;
+}
+function shortHash(content) {
+    return (0,external_node_crypto_.createHash)('sha256').update(content).digest('hex').slice(0, 16);
+}
+/**
+ * Reads one layer (gzip, zstd or plain tar) into its list of members, whiteouts and opaque
+ * directories. File bodies are not kept unless `wanted` asks for them or they hold key material.
+ */
+async function readLayer(source, where, wanted) {
+    const files = [];
+    const whiteouts = [];
+    const opaqueDirs = [];
+    let compression = 'none';
+    const onEntry = (header) => {
+        const path = normalizeImagePath(header.name, where);
+        const name = baseName(path);
+        if (name.startsWith('.wh.')) {
+            const dir = parentOf(path);
+            if (name === '.wh..wh..opq')
+                opaqueDirs.push(dir);
+            else if (!name.startsWith('.wh..wh.'))
+                whiteouts.push(dir === '' ? name.slice(4) : `${dir}/${name.slice(4)}`);
+            return undefined;
+        }
+        if (path === '')
+            return undefined; // the root directory itself
+        const file = { path, type: header.type, mode: header.mode, uid: header.uid, gid: header.gid, size: header.size };
+        if (header.type === 'symlink')
+            file.linkTarget = header.linkname;
+        if (header.type === 'hardlink') {
+            const target = normalizeImagePath(header.linkname, where);
+            if (target === '')
+                throw new ImageReadError(`${where}: hard link "${printable(path)}" points at the image root; the archive is hostile or corrupt.`);
+            file.linkTarget = target;
+        }
+        const capability = header.xattrs?.get('security.capability');
+        if (capability)
+            file.capability = capability.toString('hex');
+        files.push(file);
+        if (header.type !== 'file' || header.size === 0)
+            return undefined;
+        const keep = wanted(path, header.size);
+        const sniff = header.size <= KEY_SNIFF_LIMIT;
+        if (keep <= 0 && !sniff)
+            return undefined;
+        const limit = Math.max(keep, sniff ? header.size : 0);
+        const slices = [];
+        let held = 0;
+        return {
+            write(chunk) {
+                if (held >= limit)
+                    return;
+                const part = chunk.length > limit - held ? chunk.subarray(0, limit - held) : chunk;
+                slices.push(part);
+                held += part.length;
+            },
+            end() {
+                const marked = sniff && holdsMarker(slices);
+                if (keep <= 0 && !marked)
+                    return;
+                const content = Buffer.concat(slices, held);
+                if (marked) {
+                    const kind = privateKeyKind(content);
+                    if (kind)
+                        file.privateKey = kind;
+                }
+                if (keep > 0 || file.privateKey) {
+                    file.content = keep > 0 && content.length > keep ? content.subarray(0, keep) : content;
+                    if (held < header.size || file.content.length < content.length)
+                        file.contentTruncated = true;
+                    file.contentHash = shortHash(content);
+                }
+            },
+        };
+    };
+    await readTar(decompress(source, where, (c) => (compression = c)), onEntry, where);
+    return { files, whiteouts, opaqueDirs, compression };
+}
+
+;// CONCATENATED MODULE: ./src/image/archive.ts
+
+
+
+
+
+/** JSON members (manifests, configs, index) larger than this are refused. */
+const MAX_JSON = 16 * 1024 * 1024;
+/** A push-to-pull bridge with backpressure: the outer tar reader pushes, the layer reader pulls. */
+class ChunkChannel {
+    queue = [];
+    closed = false;
+    draining = false;
+    waiting;
+    taken;
+    push(chunk) {
+        if (this.draining)
+            return Promise.resolve();
+        this.queue.push(chunk);
+        this.wake();
+        return new Promise((resolve) => {
+            this.taken = resolve;
+        });
+    }
+    close() {
+        this.closed = true;
+        this.wake();
+    }
+    /** The reader gave up: accept and drop whatever else arrives. */
+    drain() {
+        this.draining = true;
+        this.queue = [];
+        this.taken?.();
+    }
+    wake() {
+        const waiting = this.waiting;
+        this.waiting = undefined;
+        waiting?.();
+    }
+    async *[Symbol.asyncIterator]() {
+        for (;;) {
+            const next = this.queue.shift();
+            if (next) {
+                const taken = this.taken;
+                this.taken = undefined;
+                taken?.();
+                yield next;
+                continue;
+            }
+            if (this.closed)
+                return;
+            await new Promise((resolve) => {
+                this.waiting = resolve;
+            });
+        }
+    }
+}
+async function readImageArchive(source, where, wanted) {
+    const contents = { json: new Map(), layers: new Map(), layerErrors: new Map(), links: new Map() };
+    const onEntry = (header) => {
+        const path = normalizeImagePath(header.name, where);
+        if (header.type === 'symlink' || header.type === 'hardlink') {
+            // docker save (20.10) links a repeated layer to its first copy: `../<id>/layer.tar`.
+            const base = header.type === 'symlink' && !header.linkname.startsWith('/') ? `${path.split('/').slice(0, -1).join('/')}/` : '';
+            contents.links.set(path, normalizeImagePath(base + header.linkname, where));
+            return undefined;
+        }
+        if (header.type !== 'file' || header.size === 0)
+            return undefined;
+        let mode = 'undecided';
+        const jsonChunks = [];
+        let channel;
+        let layerDone;
+        const where2 = `${where} ${printable(path)}`;
+        return {
+            async write(chunk) {
+                if (mode === 'undecided') {
+                    const looksJson = chunk[0] === 0x7b || path.endsWith('.json') || path === 'oci-layout' || path === 'repositories';
+                    if (looksJson && header.size <= MAX_JSON)
+                        mode = 'json';
+                    else {
+                        mode = 'layer';
+                        channel = new ChunkChannel();
+                        const reading = channel;
+                        layerDone = readLayer(reading, where2, wanted).then((layer) => {
+                            contents.layers.set(path, layer);
+                        }, (error) => {
+                            reading.drain();
+                            contents.layerErrors.set(path, error instanceof ImageReadError ? error : new ImageReadError(`${where2}: ${String(error)}`));
+                        });
+                    }
+                }
+                if (mode === 'json')
+                    jsonChunks.push(chunk);
+                else if (channel)
+                    await channel.push(chunk);
+            },
+            async end() {
+                if (mode === 'json')
+                    contents.json.set(path, Buffer.concat(jsonChunks));
+                else if (channel) {
+                    channel.close();
+                    await layerDone;
+                }
+            },
+        };
+    };
+    await readTar(decompress(source, where), onEntry, where);
+    return contents;
+}
+function followArchiveLinks(contents, path) {
+    let current = path;
+    for (let hops = 0; hops < 16; hops++) {
+        const next = contents.links.get(current);
+        if (next === undefined)
+            return current;
+        current = next;
+    }
+    throw new ImageReadError(`"${printable(path)}" is a link loop inside the archive; the archive is hostile or corrupt.`);
+}
+
+;// CONCATENATED MODULE: ./src/image/config.ts
+
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function strings(value) {
+    return Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
+}
+function keys(value) {
+    return isRecord(value) ? Object.keys(value) : [];
+}
+function optionalString(value) {
+    return typeof value === 'string' ? value : undefined;
+}
+/** Reads an image config (OCI image config or Docker's, which is a superset) from untrusted JSON. */
+function parseImageConfig(json, where) {
+    if (!isRecord(json))
+        throw new ImageReadError(`${where}: the image config is not a JSON object.`);
+    const config = isRecord(json.config) ? json.config : {};
+    const rootfs = isRecord(json.rootfs) ? json.rootfs : {};
+    const diffIds = strings(rootfs.diff_ids);
+    if (!Array.isArray(rootfs.diff_ids))
+        throw new ImageReadError(`${where}: the image config has no rootfs.diff_ids; it is not an image config.`);
+    const history = (Array.isArray(json.history) ? json.history : []).filter(isRecord).map((entry) => {
+        const created = optionalString(entry.created);
+        const comment = optionalString(entry.comment);
+        return {
+            createdBy: optionalString(entry.created_by) ?? '',
+            emptyLayer: entry.empty_layer === true,
+            ...(created ? { created } : {}),
+            ...(comment ? { comment } : {}),
+        };
+    });
+    const labels = {};
+    if (isRecord(config.Labels))
+        for (const [k, v] of Object.entries(config.Labels))
+            if (typeof v === 'string')
+                labels[k] = v;
+    const healthcheck = isRecord(config.Healthcheck) ? strings(config.Healthcheck.Test) : undefined;
+    const os = optionalString(json.os);
+    const architecture = optionalString(json.architecture);
+    const variant = optionalString(json.variant);
+    return {
+        user: optionalString(config.User) ?? '',
+        env: strings(config.Env),
+        exposedPorts: keys(config.ExposedPorts),
+        volumes: keys(config.Volumes),
+        ...(healthcheck && healthcheck.length > 0 ? { healthcheck } : {}),
+        labels,
+        history,
+        diffIds,
+        ...(os ? { os } : {}),
+        ...(architecture ? { architecture } : {}),
+        ...(variant ? { variant } : {}),
+    };
+}
+/** Pairs each layer with the history entry that made it (entries without empty_layer, in order). */
+function layerHistory(config) {
+    const withLayers = config.history.filter((h) => !h.emptyLayer);
+    // When history and layers disagree in number (squashed or hand-made images), pair none rather than wrongly.
+    if (withLayers.length !== config.diffIds.length)
+        return config.diffIds.map(() => undefined);
+    return withLayers;
+}
+
+;// CONCATENATED MODULE: ./src/image/oci.ts
+
+
+const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+function blobPath(digest, where) {
+    if (!DIGEST.test(digest))
+        throw new ImageReadError(`${where}: "${printable(digest, 80)}" is not a valid content digest; the layout is corrupt or hostile.`);
+    const [algorithm, hex] = digest.split(':');
+    return `blobs/${algorithm}/${hex}`;
+}
+function oci_isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function descriptors(value, where) {
+    if (!Array.isArray(value))
+        throw new ImageReadError(`${where}: the index has no manifests list.`);
+    return value.filter(oci_isRecord).map((d) => {
+        if (typeof d.digest !== 'string')
+            throw new ImageReadError(`${where}: a manifest descriptor has no digest.`);
+        const platform = oci_isRecord(d.platform) ? d.platform : undefined;
+        const annotations = {};
+        if (oci_isRecord(d.annotations))
+            for (const [k, v] of Object.entries(d.annotations))
+                if (typeof v === 'string')
+                    annotations[k] = v;
+        return {
+            mediaType: typeof d.mediaType === 'string' ? d.mediaType : '',
+            digest: d.digest,
+            ...(typeof d.size === 'number' ? { size: d.size } : {}),
+            ...(platform
+                ? {
+                    platform: {
+                        ...(typeof platform.os === 'string' ? { os: platform.os } : {}),
+                        ...(typeof platform.architecture === 'string' ? { architecture: platform.architecture } : {}),
+                        ...(typeof platform.variant === 'string' ? { variant: platform.variant } : {}),
+                    },
+                }
+                : {}),
+            annotations,
+        };
+    });
+}
+function platformName(p) {
+    if (!p?.os || !p.architecture)
+        return undefined;
+    return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+}
+function isIndex(mediaType, json) {
+    return /image\.index|manifest\.list/.test(mediaType) || (Array.isArray(json.manifests) && !Array.isArray(json.layers));
+}
+function matchesPlatform(d, wanted) {
+    const name = platformName(d.platform);
+    if (!name)
+        return false;
+    if (name === wanted)
+        return true;
+    // linux/arm64 matches linux/arm64/v8 and the other way round.
+    const [os, arch, variant] = wanted.split('/');
+    return d.platform?.os === os && d.platform?.architecture === arch && (!variant || !d.platform?.variant || variant === d.platform.variant);
+}
+const isAttestation = (d) => d.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' || platformName(d.platform) === 'unknown/unknown';
+/**
+ * From an index.json (or nested index), the manifest to read: the one tagged `reference` when
+ * given, else the one for `platform` (default linux/amd64), else the only one.
+ */
+async function resolveOciIndex(index, readJson, where, reference, platform) {
+    if (!oci_isRecord(index))
+        throw new ImageReadError(`${where}: index.json is not a JSON object.`);
+    let candidates = descriptors(index.manifests, `${where} index.json`);
+    if (reference) {
+        const tagged = candidates.filter((d) => {
+            const name = d.annotations?.['org.opencontainers.image.ref.name'];
+            const full = d.annotations?.['io.containerd.image.name'];
+            return name === reference || full === reference || (full !== undefined && full.endsWith(`:${reference}`));
+        });
+        if (tagged.length === 0) {
+            const names = candidates.map((d) => d.annotations?.['org.opencontainers.image.ref.name']).filter(Boolean);
+            throw new ImageReadError(`${where}: no image is tagged "${printable(reference, 100)}"${names.length ? `; tags here: ${names.join(', ')}` : '; the layout has no tags'}.`);
+        }
+        candidates = tagged;
+    }
+    for (let depth = 0; depth < 4; depth++) {
+        const usable = candidates.filter((d) => !isAttestation(d));
+        let chosen;
+        let note;
+        if (usable.length === 1)
+            chosen = usable[0];
+        else {
+            chosen = usable.find((d) => matchesPlatform(d, platform));
+            const offered = usable.map((d) => platformName(d.platform) ?? d.digest.slice(0, 19)).join(', ');
+            if (!chosen)
+                throw new ImageReadError(`${where}: holds ${usable.length} images (${offered}) and none for ${platform}; set platform to one of them.`);
+            note = `${where} holds images for ${offered}; read ${platformName(chosen.platform)}.`;
+        }
+        if (!chosen)
+            throw new ImageReadError(`${where}: the index lists no image.`);
+        const json = await readJson(chosen.digest);
+        if (!oci_isRecord(json))
+            throw new ImageReadError(`${where}: manifest ${chosen.digest} is not a JSON object.`);
+        if (isIndex(chosen.mediaType, json)) {
+            candidates = descriptors(json.manifests, `${where} ${chosen.digest}`);
+            continue;
+        }
+        const config = oci_isRecord(json.config) ? json.config : undefined;
+        if (typeof config?.digest !== 'string' || !Array.isArray(json.layers)) {
+            throw new ImageReadError(`${where}: manifest ${chosen.digest} has no config or layers; it is not an image manifest.`);
+        }
+        const layerDigests = json.layers.filter(oci_isRecord).map((l) => {
+            if (typeof l.digest !== 'string')
+                throw new ImageReadError(`${where}: a layer in ${chosen.digest} has no digest.`);
+            return l.digest;
+        });
+        const name = platformName(chosen.platform);
+        return { configDigest: config.digest, layerDigests, ...(name ? { platform: name } : {}), ...(note ? { note } : {}) };
+    }
+    throw new ImageReadError(`${where}: indexes nest too deeply; the layout is corrupt or hostile.`);
+}
+
+;// CONCATENATED MODULE: ./src/image/overlay.ts
+
+const MAX_SYMLINK_HOPS = 40;
+function holdsSecret(file) {
+    return file.privateKey !== undefined || file.content !== undefined;
+}
+/**
+ * Stacks layers the way overlay filesystems do: whiteouts delete a path and everything under it,
+ * an opaque directory hides everything below it from lower layers, later entries replace earlier
+ * ones. Hard links take their target's attributes and content.
+ */
+function mergeLayers(layers) {
+    const files = new Map();
+    const children = new Map();
+    const hidden = [];
+    const warnings = [];
+    const link = (path) => {
+        let child = path;
+        while (child !== '') {
+            const parent = parentOf(child);
+            let set = children.get(parent);
+            if (!set)
+                children.set(parent, (set = new Set()));
+            if (set.has(child))
+                return;
+            set.add(child);
+            child = parent;
+        }
+    };
+    const hide = (path, hiddenBy, how) => {
+        const placed = files.get(path);
+        if (placed) {
+            if (holdsSecret(placed.file))
+                hidden.push({ file: placed.file, layer: placed.layer, hiddenBy, how });
+            files.delete(path);
+        }
+    };
+    const removeTree = (path, hiddenBy, keepSelf) => {
+        const stack = [path];
+        while (stack.length > 0) {
+            const current = stack.pop();
+            const below = children.get(current);
+            if (below) {
+                for (const child of below)
+                    stack.push(child);
+                children.delete(current);
+            }
+            if (current !== path || !keepSelf) {
+                hide(current, hiddenBy, 'deleted');
+                children.get(parentOf(current))?.delete(current);
+            }
+        }
+    };
+    layers.forEach((layer, index) => {
+        for (const dir of layer.opaqueDirs)
+            removeTree(dir, index, true);
+        for (const path of layer.whiteouts)
+            removeTree(path, index, false);
+        for (const file of layer.files) {
+            let placedFile = file;
+            if (file.type === 'hardlink' && file.linkTarget !== undefined) {
+                const target = files.get(file.linkTarget);
+                if (target) {
+                    const { path: _targetPath, linkTarget: _targetLink, ...attributes } = target.file;
+                    placedFile = { ...attributes, path: file.path, linkTarget: file.linkTarget, type: target.file.type === 'hardlink' ? 'file' : target.file.type };
+                }
+                else {
+                    warnings.push(`layer ${index + 1}: hard link "${printable(file.path)}" points at "${printable(file.linkTarget)}", which no layer holds.`);
+                }
+            }
+            const existing = files.get(file.path);
+            if (existing) {
+                // A directory entry over a directory keeps what is below it; anything else replaces the tree.
+                if (!(existing.file.type === 'dir' && placedFile.type === 'dir')) {
+                    if (existing.file.type === 'dir')
+                        removeTree(file.path, index, true);
+                    if (holdsSecret(existing.file) && existing.file.contentHash !== placedFile.contentHash) {
+                        hidden.push({ file: existing.file, layer: existing.layer, hiddenBy: index, how: 'overwritten' });
+                    }
+                }
+            }
+            files.set(file.path, { file: placedFile, layer: index });
+            link(file.path);
+        }
+    });
+    return { files, hidden, warnings };
+}
+/**
+ * Looks a path up the way the container would, following symlinks in every component (absolute
+ * targets start again at the image root); gives up on loops instead of spinning.
+ */
+function resolvePath(fs, path) {
+    let pending = path.split('/').filter((s) => s !== '' && s !== '.');
+    let resolved = [];
+    let hops = 0;
+    while (pending.length > 0) {
+        const segment = pending.shift();
+        if (segment === '..') {
+            resolved.pop();
+            continue;
+        }
+        const candidate = [...resolved, segment].join('/');
+        const placed = fs.files.get(candidate);
+        if (placed?.file.type === 'symlink' && placed.file.linkTarget !== undefined) {
+            hops += 1;
+            if (hops > MAX_SYMLINK_HOPS)
+                return { kind: 'loop' };
+            const target = placed.file.linkTarget;
+            const targetSegments = target.split('/').filter((s) => s !== '' && s !== '.');
+            if (target.startsWith('/'))
+                resolved = [];
+            pending = [...targetSegments, ...pending];
+            continue;
+        }
+        resolved.push(segment);
+    }
+    const finalPath = resolved.join('/');
+    const placed = fs.files.get(finalPath);
+    return placed ? { kind: 'found', path: finalPath, placed } : { kind: 'missing' };
+}
+
+;// CONCATENATED MODULE: ./src/image/read.ts
+
+
+
+
+
+
+
+
+
+
+
+function parseJson(buffer, what) {
+    if (!buffer)
+        throw new ImageReadError(`${what} is missing.`);
+    try {
+        return JSON.parse(buffer.toString('utf8'));
+    }
+    catch {
+        throw new ImageReadError(`${what} is not valid JSON.`);
+    }
+}
+function assemble(config, layers, diffIds, notes, where, platform) {
+    if (config.diffIds.length !== layers.length) {
+        throw new ImageReadError(`${where}: the config lists ${config.diffIds.length} layers but the manifest ${layers.length}; the image is corrupt.`);
+    }
+    const filesystem = mergeLayers(layers);
+    notes.push(...filesystem.warnings);
+    const detected = platform ?? (config.os && config.architecture ? [config.os, config.architecture, config.variant].filter(Boolean).join('/') : undefined);
+    return {
+        config,
+        layers: layers.map((contents, i) => ({ contents, ...(diffIds[i] ? { diffId: diffIds[i] } : {}) })),
+        filesystem,
+        ...(detected ? { platform: detected } : {}),
+        notes,
+    };
+}
+function refMatches(tag, wanted) {
+    const strip = (r) => r.replace(/^docker\.io\//, '').replace(/^library\//, '');
+    return tag === wanted || strip(tag) === strip(wanted) || strip(tag) === `${strip(wanted)}:latest`;
+}
+function archiveLayer(contents, member, where) {
+    const path = followArchiveLinks(contents, member);
+    const error = contents.layerErrors.get(path);
+    if (error)
+        throw error;
+    const layer = contents.layers.get(path);
+    if (!layer)
+        throw new ImageReadError(`${where}: layer ${printable(member)} is named by the manifest but not in the archive; it is truncated or corrupt.`);
+    return layer;
+}
+/** A `docker save` archive (legacy or Docker ≥ 25) or an OCI archive, already read in one pass. */
+async function fromArchive(contents, where, reference, platform) {
+    const notes = [];
+    const manifestJson = contents.json.get('manifest.json');
+    if (manifestJson) {
+        const manifest = parseJson(manifestJson, `${where}: manifest.json`);
+        if (!Array.isArray(manifest) || manifest.length === 0)
+            throw new ImageReadError(`${where}: manifest.json lists no image.`);
+        const entries = manifest;
+        const tagsOf = (e) => (Array.isArray(e.RepoTags) ? e.RepoTags.filter((t) => typeof t === 'string') : []);
+        let entry;
+        if (reference) {
+            entry = entries.find((e) => tagsOf(e).some((t) => refMatches(t, reference)));
+            if (!entry)
+                throw new ImageReadError(`${where}: holds no image tagged "${printable(reference, 100)}"; tags here: ${entries.flatMap(tagsOf).join(', ') || 'none'}.`);
+        }
+        else if (entries.length > 1) {
+            throw new ImageReadError(`${where}: holds ${entries.length} images (${entries.flatMap(tagsOf).join(', ') || 'untagged'}); name one as docker-archive:PATH:REF.`);
+        }
+        else
+            entry = entries[0];
+        if (!entry || typeof entry.Config !== 'string' || !Array.isArray(entry.Layers))
+            throw new ImageReadError(`${where}: manifest.json has an entry without Config or Layers.`);
+        const configPath = followArchiveLinks(contents, entry.Config);
+        const config = parseImageConfig(parseJson(contents.json.get(configPath), `${where}: config ${printable(entry.Config)}`), where);
+        const layers = entry.Layers.map((l) => {
+            if (typeof l !== 'string')
+                throw new ImageReadError(`${where}: manifest.json names a layer that is not a path.`);
+            return archiveLayer(contents, l, where);
+        });
+        return assemble(config, layers, config.diffIds, notes, where);
+    }
+    const index = contents.json.get('index.json');
+    if (!index)
+        throw new ImageReadError(`${where}: has neither manifest.json nor index.json; it is not an image archive.`);
+    const readJson = async (digest) => parseJson(contents.json.get(blobPath(digest, where)), `${where}: blob ${digest}`);
+    const resolved = await resolveOciIndex(parseJson(index, `${where}: index.json`), readJson, where, reference, platform);
+    if (resolved.note)
+        notes.push(resolved.note);
+    const config = parseImageConfig(await readJson(resolved.configDigest), where);
+    const layers = resolved.layerDigests.map((d) => archiveLayer(contents, blobPath(d, where), where));
+    return assemble(config, layers, config.diffIds, notes, where, resolved.platform);
+}
+/** An OCI image layout directory: blobs are read straight from their files, layers in order. */
+async function fromLayout(dir, where, reference, platform, wanted) {
+    const notes = [];
+    const readBlob = async (relative, what) => {
+        try {
+            return await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(dir, relative));
+        }
+        catch (error) {
+            throw new ImageReadError(`${where}: ${what} cannot be read (${error.code ?? String(error)}).`);
+        }
+    };
+    const readJson = async (digest) => parseJson(await readBlob(blobPath(digest, where), `blob ${digest}`), `${where}: blob ${digest}`);
+    const index = parseJson(await readBlob('index.json', 'index.json'), `${where}: index.json`);
+    const resolved = await resolveOciIndex(index, readJson, where, reference, platform);
+    if (resolved.note)
+        notes.push(resolved.note);
+    const config = parseImageConfig(await readJson(resolved.configDigest), where);
+    const layers = [];
+    for (const digest of resolved.layerDigests) {
+        const file = (0,external_node_path_.join)(dir, blobPath(digest, where));
+        layers.push(await readLayer((0,external_node_fs_.createReadStream)(file, { highWaterMark: 256 * 1024 }), `${where} layer ${digest.slice(0, 19)}`, wanted));
+    }
+    return assemble(config, layers, config.diffIds, notes, where, resolved.platform);
+}
+/** `docker save` streamed straight into the archive reader: no temporary file. */
+async function fromDaemon(reference, where, options) {
+    const child = (0,external_node_child_process_namespaceObject.spawn)(options.docker ?? 'docker', ['save', '--', reference], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const stderr = [];
+    let stderrBytes = 0;
+    child.stderr.on('data', (chunk) => {
+        if (stderrBytes < 16 * 1024)
+            stderr.push(chunk);
+        stderrBytes += chunk.length;
+    });
+    const exited = new Promise((resolve) => {
+        child.on('error', (error) => resolve({ code: null, error }));
+        child.on('close', (code) => resolve({ code }));
+    });
+    let contents;
+    let readError;
+    let timedOut = false;
+    const timer = options.timeoutMs
+        ? setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGKILL');
+        }, options.timeoutMs)
+        : undefined;
+    try {
+        contents = await readImageArchive(child.stdout, where, options.wanted);
+    }
+    catch (error) {
+        readError = error;
+        child.kill('SIGKILL');
+    }
+    const { code, error } = await exited;
+    if (timer)
+        clearTimeout(timer);
+    if (timedOut)
+        throw new ImageReadError(`${where}: docker save did not finish within ${Math.round((options.timeoutMs ?? 0) / 1000)} s (the timeout input); it was stopped.`);
+    if (error) {
+        const missing = error.code === 'ENOENT';
+        throw new ImageReadError(missing ? `${where}: the docker CLI is not installed or not on PATH; install it, or pass the image as docker-archive:PATH.` : `${where}: docker save could not start (${error.message}).`);
+    }
+    if (code !== 0) {
+        const message = Buffer.concat(stderr).toString('utf8').trim().split('\n').slice(-3).join(' ');
+        throw new ImageReadError(`${where}: docker save exited with ${code}${message ? `: ${printable(message, 400)}` : ''}.`);
+    }
+    if (readError)
+        throw readError;
+    return fromArchive(contents, where, undefined, options.platform);
+}
+async function read_requireFile(path, where, directory) {
+    let info;
+    try {
+        info = await (0,promises_namespaceObject.stat)(path);
+    }
+    catch {
+        throw new ImageReadError(`${where}: ${path} does not exist.`);
+    }
+    if (directory && !info.isDirectory())
+        throw new ImageReadError(`${where}: ${path} is not a directory; an oci: image is an OCI layout directory (use oci-archive: for a tar).`);
+    if (!directory && !info.isFile())
+        throw new ImageReadError(`${where}: ${path} is not a file.`);
+}
+/** Reads any supported image source into an ImageModel. Registry pulls are not supported yet. */
+async function readImage(target, options) {
+    const where = target.input;
+    switch (target.source) {
+        case 'daemon':
+            return fromDaemon(target.location, where, options);
+        case 'docker-archive':
+        case 'oci-archive': {
+            await read_requireFile(target.location, where, false);
+            const contents = await readImageArchive((0,external_node_fs_.createReadStream)(target.location, { highWaterMark: 256 * 1024 }), where, options.wanted);
+            return fromArchive(contents, where, target.reference, options.platform);
+        }
+        case 'oci':
+            await read_requireFile(target.location, where, true);
+            return fromLayout(target.location, where, target.reference, options.platform, options.wanted);
+        case 'registry':
+            throw new ImageReadError(`${where}: the built-in checks cannot pull from a registry yet; pull or build the image first and pass it as a local reference or archive.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/version.ts
+/** bulkhead's own version; a test keeps it equal to package.json's. */
+const BULKHEAD_VERSION = '0.1.0';
+
+;// CONCATENATED MODULE: ./src/scanners/builtin/finding.ts
+
+
+
+function builtinFinding(ruleId, image, detail) {
+    const rule = builtinRule(ruleId);
+    const diffId = detail.layer !== undefined ? image.model?.layers[detail.layer]?.diffId : undefined;
+    const related = (detail.related ?? []).flatMap((r) => {
+        const layer = image.model?.layers[r.layer]?.diffId;
+        return layer ? [{ layer, role: r.role }] : [];
+    });
+    return {
+        tool: 'bulkhead',
+        ruleId,
+        kind: rule.kind,
+        severity: rule.severity,
+        title: rule.title,
+        message: detail.message,
+        description: `${rule.what} ${rule.why}`,
+        helpUri: ruleDocUrl(ruleId),
+        image: image.input,
+        ...(diffId ? { layer: diffId } : {}),
+        ...(detail.path !== undefined ? { path: `/${detail.path}` } : {}),
+        ...(detail.file !== undefined ? { file: detail.file } : {}),
+        ...(detail.line !== undefined ? { line: detail.line } : {}),
+        fingerprint: fingerprintOf(['bulkhead', ruleId, image.key, detail.subject ?? detail.path ?? '']),
+        ...(related.length > 0 ? { relatedLayers: related } : {}),
+    };
+}
+/** "layer 3 (RUN apt-get install …)": how messages name a layer, quoting its masked command. */
+function layerLabel(image, layer) {
+    const entry = layerHistory(image.model.config)[layer];
+    const index = entry ? image.model.config.history.indexOf(entry) : -1;
+    const command = index >= 0 ? shortCommand(image.commands[index] ?? '') : '';
+    return `layer ${layer + 1} of ${image.model.layers.length}${command ? ` (${command})` : ''}`;
+}
+/** A history `created_by` as the Dockerfile instruction it came from, shortened for messages. */
+function shortCommand(createdBy, max = 80) {
+    let text = createdBy
+        .replace(/ # buildkit$/, '')
+        .replace(/^\/bin\/sh -c #\(nop\)\s*/, '')
+        .replace(/^(RUN )?\|\d+ (?:\S+=\S* )*/, '$1')
+        .replace(/^(RUN )?\/bin\/sh -c /, 'RUN ')
+        .trim();
+    text = text.replace(/\s+/g, ' ');
+    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+/** Lists in messages: the first few, then how many more. */
+function listSome(items, max = 10) {
+    const shown = items.slice(0, max).map((i) => (i.startsWith('/') ? i : `/${i}`));
+    return items.length > max ? `${shown.join(', ')} and ${items.length - max} more` : shown.join(', ');
+}
+
+;// CONCATENATED MODULE: ./src/scanners/builtin/accounts.ts
+
+
+/** BH210 BH211 BH213: local accounts in /etc/passwd, /etc/shadow and /etc/group. */
+const ACCOUNT_FILES = new Set(['etc/passwd', 'etc/shadow', 'etc/group']);
+const ACCOUNT_FILE_CAP = 1024 * 1024;
+function accountContentWanted(path, size) {
+    return ACCOUNT_FILES.has(path) ? Math.min(size, ACCOUNT_FILE_CAP) : 0;
+}
+function rows(text) {
+    if (text === undefined)
+        return [];
+    return text
+        .split('\n')
+        .map((line, i) => ({ fields: line.split(':'), line: i + 1 }))
+        .filter((r) => r.fields.length >= 3 && !(r.fields[0] ?? '').startsWith('#') && (r.fields[0] ?? '') !== '');
+}
+function read(image, path) {
+    const found = resolvePath(image.model.filesystem, path);
+    if (found.kind !== 'found' || !found.placed.file.content)
+        return undefined;
+    return { text: found.placed.file.content.toString('utf8'), layer: found.placed.layer };
+}
+function checkAccounts(image) {
+    const findings = [];
+    const passwd = read(image, 'etc/passwd');
+    const shadow = read(image, 'etc/shadow');
+    const group = read(image, 'etc/group');
+    const users = rows(passwd?.text);
+    for (const row of users) {
+        const [name, , uid] = row.fields;
+        if (uid === '0' && name !== 'root') {
+            findings.push(builtinFinding('BH210', image, { message: `Account "${name}" has UID 0 (/etc/passwd line ${row.line}): it is root under another name.`, path: 'etc/passwd', layer: passwd?.layer, subject: `uid0:${name}` }));
+        }
+    }
+    const shadowed = new Set();
+    for (const row of rows(shadow?.text)) {
+        const [name, hash] = row.fields;
+        shadowed.add(name);
+        if (hash === '') {
+            findings.push(builtinFinding('BH211', image, { message: `Account "${name}" has an empty password in /etc/shadow (line ${row.line}): it logs in without one. Lock it with passwd -l.`, path: 'etc/shadow', layer: shadow?.layer, subject: `empty:${name}` }));
+        }
+    }
+    for (const row of users) {
+        const [name, password] = row.fields;
+        if (password === '' && !shadowed.has(name)) {
+            findings.push(builtinFinding('BH211', image, { message: `Account "${name}" has an empty password field in /etc/passwd (line ${row.line}) and no shadow entry: it logs in without a password.`, path: 'etc/passwd', layer: passwd?.layer, subject: `empty:${name}` }));
+        }
+    }
+    const duplicates = (list, what, file, layer) => {
+        const byId = new Map();
+        for (const row of list) {
+            const id = row.fields[2];
+            if (what === 'UID' && id === '0')
+                continue; // BH210's business
+            byId.set(id, [...(byId.get(id) ?? []), row.fields[0]]);
+        }
+        for (const [id, names] of byId) {
+            if (names.length < 2)
+                continue;
+            findings.push(builtinFinding('BH213', image, { message: `${what} ${id} is shared by ${names.join(', ')} in /${file}.`, path: file, ...(layer !== undefined ? { layer } : {}), subject: `${what}:${id}` }));
+        }
+    };
+    duplicates(users, 'UID', 'etc/passwd', passwd?.layer);
+    duplicates(rows(group?.text), 'GID', 'etc/group', group?.layer);
+    return findings;
+}
+
+;// CONCATENATED MODULE: ./src/scanners/builtin/dockerfile.ts
+
+
+/** BH109: base images of the stages that end in the image, pinned by digest or not. BH106: ADD from a URL without a checksum. */
+const dockerfile_DIGEST = /@[a-z0-9]+(?:[+._-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/;
+function tagOf(reference) {
+    const lastSlash = reference.lastIndexOf('/');
+    const colon = reference.indexOf(':', lastSlash + 1);
+    return colon >= 0 ? reference.slice(colon + 1) : undefined;
+}
+function unpinned(reference) {
+    if (reference.toLowerCase() === 'scratch' || dockerfile_DIGEST.test(reference))
+        return undefined;
+    // A FROM the ARG defaults could not resolve: its real value is only known at build time.
+    if (reference.includes('$'))
+        return undefined;
+    const tag = tagOf(reference);
+    return tag === undefined ? 'no tag (so latest)' : tag === 'latest' ? 'the latest tag' : `tag ${tag}`;
+}
+function checkDockerfile(dockerfile, text) {
+    const findings = [];
+    const subject = { input: dockerfile, key: dockerfile };
+    for (const stage of stagesInImage(parseStages(text))) {
+        if (stage.baseStage === undefined) {
+            const how = unpinned(stage.base);
+            if (how) {
+                findings.push(builtinFinding('BH109', subject, {
+                    message: `FROM ${stage.base}${stage.name ? ` (stage ${stage.name})` : ''} is pinned by ${how}, not by digest: pin it as ${stage.base.split('@')[0]}@sha256:<digest>.`,
+                    subject: `from:${stage.base.replace(/:[^/:]*$/, '')}`,
+                    file: dockerfile,
+                    line: stage.fromLine,
+                }));
+            }
+        }
+        for (const add of stage.adds) {
+            if (add.checksum)
+                continue;
+            for (const source of add.sources) {
+                if (!/^https?:\/\//i.test(source))
+                    continue;
+                let shown = source;
+                try {
+                    const url = new URL(source);
+                    shown = `${url.protocol}//${url.host}${url.pathname}`;
+                }
+                catch {
+                    // An unparsable URL is shown as written, minus nothing: it holds no query to hide.
+                }
+                findings.push(builtinFinding('BH106', subject, { message: `ADD ${shown} fetches a file without a checksum: download and verify it, or use ADD --checksum=sha256:….`, subject: `add:${shown}`, file: dockerfile, line: add.line }));
+            }
+        }
+        for (const copy of stage.copiesFrom) {
+            const how = copy.image !== undefined ? unpinned(copy.image) : undefined;
+            if (copy.image !== undefined && how) {
+                findings.push(builtinFinding('BH109', subject, {
+                    message: `COPY --from=${copy.image} takes files from an image pinned by ${how}, not by digest.`,
+                    subject: `copy-from:${copy.image.replace(/:[^/:]*$/, '')}`,
+                    file: dockerfile,
+                    line: copy.line,
+                }));
+            }
+        }
+    }
+    return findings;
+}
+
+;// CONCATENATED MODULE: ./src/scanners/builtin/filesystem.ts
+
+
+
+/** BH201 BH202 BH203 BH207 BH208 BH212: what the final filesystem holds. */
+const SETUID = 0o4000;
+const SETGID = 0o2000;
+const STICKY = 0o1000;
+function newestLayer(items) {
+    return items.reduce((max, p) => (max === undefined || p.layer > max ? p.layer : max), undefined);
+}
+function filesystem_sorted(items) {
+    return items.sort((a, b) => a.file.path.localeCompare(b.file.path));
+}
+function checkFilesystem(image) {
+    const findings = [];
+    const setuid = [];
+    const capable = [];
+    const writable = [];
+    const gitDirs = [];
+    for (const placed of image.model.filesystem.files.values()) {
+        const { file } = placed;
+        if (file.type === 'file' && file.mode & (SETUID | SETGID))
+            setuid.push(placed);
+        if (file.capability !== undefined && file.type === 'file')
+            capable.push(placed);
+        if ((file.type === 'file' || file.type === 'dir') && file.mode & 0o002 && !(file.type === 'dir' && file.mode & STICKY))
+            writable.push(placed);
+        if (file.type === 'dir' && baseName(file.path) === '.git')
+            gitDirs.push(placed);
+    }
+    if (setuid.length > 0) {
+        const paths = filesystem_sorted(setuid).map((p) => `${p.file.path}${p.file.mode & SETUID ? '' : ' (setgid)'}`);
+        findings.push(builtinFinding('BH201', image, {
+            message: `${setuid.length} setuid/setgid file${setuid.length === 1 ? '' : 's'}: ${listSome(paths)}. Remove the bits unless the workload needs them.`,
+            subject: 'setuid',
+            ...filesystem_layerOf(newestLayer(setuid)),
+        }));
+    }
+    for (const placed of filesystem_sorted(capable)) {
+        findings.push(builtinFinding('BH202', image, {
+            message: `/${placed.file.path} carries file capabilities (security.capability ${placed.file.capability?.slice(0, 24)}), added in ${layerLabel(image, placed.layer)}.`,
+            path: placed.file.path,
+            layer: placed.layer,
+        }));
+    }
+    if (writable.length > 0) {
+        findings.push(builtinFinding('BH203', image, {
+            message: `${writable.length} world-writable path${writable.length === 1 ? '' : 's'} without the sticky bit: ${listSome(filesystem_sorted(writable).map((p) => `${p.file.path} (${(p.file.mode & 0o7777).toString(8).padStart(4, '0')})`))}.`,
+            subject: 'world-writable',
+            ...filesystem_layerOf(newestLayer(writable)),
+        }));
+    }
+    for (const placed of filesystem_sorted(gitDirs)) {
+        findings.push(builtinFinding('BH212', image, {
+            message: `/${placed.file.path} is a git repository copied into the image by ${layerLabel(image, placed.layer)}: its history and config ship with the image.`,
+            path: placed.file.path,
+            layer: placed.layer,
+        }));
+    }
+    findings.push(...checkCaches(image), ...checkSudo(image));
+    return findings;
+}
+function filesystem_layerOf(layer) {
+    return layer === undefined ? {} : { layer };
+}
+const CACHES = [
+    { name: 'apt package lists', dir: /^var\/lib\/apt\/lists\//, ignore: /^var\/lib\/apt\/lists\/(lock|partial(\/.*)?|auxfiles(\/.*)?)$/ },
+    { name: 'downloaded .deb files', dir: /^var\/cache\/apt\/archives\/[^/]+\.deb$/ },
+    { name: 'apt package caches', dir: /^var\/cache\/apt\/(pkgcache|srcpkgcache)\.bin$/ },
+    { name: 'apk cache', dir: /^(var\/cache\/apk|etc\/apk\/cache)\/[^/]+$/, ignore: /\/installed$/ },
+    { name: 'yum/dnf cache', dir: /^var\/cache\/(yum|dnf)\/.+/ },
+    { name: 'pip cache', dir: /^(root|home\/[^/]+)\/\.cache\/pip\/.+/ },
+    { name: 'npm cache', dir: /^(root|home\/[^/]+)\/\.npm\/_cacache\/.+/ },
+    { name: 'yarn cache', dir: /^(usr\/local\/share\/\.cache\/yarn|(root|home\/[^/]+)\/\.cache\/yarn)\/.+/ },
+];
+function checkCaches(image) {
+    const found = new Map();
+    for (const placed of image.model.filesystem.files.values()) {
+        if (placed.file.type !== 'file')
+            continue;
+        const path = placed.file.path;
+        for (const cache of CACHES) {
+            if (!cache.dir.test(path) || cache.ignore?.test(path))
+                continue;
+            const entry = found.get(cache.name) ?? { files: 0, bytes: 0, layer: placed.layer, example: path };
+            entry.files += 1;
+            entry.bytes += placed.file.size;
+            entry.layer = Math.max(entry.layer, placed.layer);
+            found.set(cache.name, entry);
+            break;
+        }
+    }
+    if (found.size === 0)
+        return [];
+    const parts = [...found.entries()].map(([name, e]) => `${name} (${e.files} file${e.files === 1 ? '' : 's'}, ${formatBytes(e.bytes)}, e.g. /${e.example})`);
+    const layer = Math.max(...[...found.values()].map((e) => e.layer));
+    return [
+        builtinFinding('BH207', image, {
+            message: `Package-manager caches left in the image: ${parts.join('; ')}. Clean them in the same RUN that installs.`,
+            subject: 'caches',
+            layer,
+        }),
+    ];
+}
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    if (bytes < 1024 * 1024)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+function checkSudo(image) {
+    const findings = [];
+    const fs = image.model.filesystem;
+    for (const candidate of ['usr/bin/sudo', 'bin/sudo', 'usr/local/bin/sudo', 'usr/sbin/sudo']) {
+        const found = resolvePath(fs, candidate);
+        if (found.kind === 'found' && found.placed.file.type === 'file') {
+            findings.push(builtinFinding('BH208', image, { message: `sudo is installed (/${found.path}, ${layerLabel(image, found.placed.layer)}).`, path: found.path, layer: found.placed.layer, subject: 'sudo' }));
+            break;
+        }
+    }
+    for (const placed of fs.files.values()) {
+        const path = placed.file.path;
+        if (path !== 'etc/sudoers' && !path.startsWith('etc/sudoers.d/'))
+            continue;
+        const text = placed.file.content?.toString('utf8') ?? '';
+        const grants = text
+            .split('\n')
+            .map((line) => line.trim())
+            .filter((line) => !line.startsWith('#') && /\bNOPASSWD\s*:/.test(line));
+        if (grants.length === 0)
+            continue;
+        const who = grants.map((line) => line.split(/\s+/)[0]).join(', ');
+        findings.push(builtinFinding('BH208', image, { message: `/${path} grants NOPASSWD to ${who}: any process running as them becomes root.`, path, layer: placed.layer }));
+    }
+    return findings;
+}
 
 ;// CONCATENATED MODULE: ./src/scanners/builtin/history.ts
 
@@ -61824,7 +61872,7 @@ async function checkHistory(image) {
     for (const [position, entry] of history.entries()) {
         const layer = history_layerOf(entry, layers);
         const at = layer !== undefined ? { layer } : {};
-        const step = `history step ${position + 1} (${shortCommand(redactLine(entry.createdBy), 60)})`;
+        const step = `history step ${position + 1} (${shortCommand(redactLine(image.commands[position] ?? ''), 60)})`;
         const secrets = await historySecrets(entry.createdBy);
         if (secrets.length > 0) {
             findings.push(builtinFinding('BH104', image, {
@@ -61847,7 +61895,7 @@ async function checkHistory(image) {
 function redactLine(text) {
     return text
         .replace(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s"']+)/g, (_m, name) => `${name}=***`)
-        .replace(/(\s-u\s*|\s--user[=\s]+)['"]?[^\s'"]+/g, '$1***')
+        .replace(/(\s-u\s*|\s--user[=\s]+)(['"]?)([^\s'":]+):[^\s'"]+/g, '$1$2$3:***')
         .replace(/(:\/\/)[^\s/@'"]+@/g, '$1***@');
 }
 
@@ -62060,7 +62108,7 @@ async function checkSecretFiles(image) {
         const secret = await fileSecret(placed.file);
         if (!secret)
             continue;
-        const where = `/${placed.file.path}, added by ${layerLabel(image.model, placed.layer)}`;
+        const where = `/${placed.file.path}, added by ${layerLabel(image, placed.layer)}`;
         const message = secret.rule === 'BH209'
             ? `SSH host private key ${where}: every container shares it. Delete it in the RUN that installs the server.`
             : secret.rule === 'BH204'
@@ -62079,7 +62127,7 @@ async function checkSecretFiles(image) {
             continue;
         reported.add(key);
         findings.push(builtinFinding('BH206', image, {
-            message: `/${hidden.file.path} (${secret.kinds.join(', ')}) was added by ${layerLabel(image.model, hidden.layer)} and ${hidden.how} by ${layerLabel(image.model, hidden.hiddenBy)}, ` +
+            message: `/${hidden.file.path} (${secret.kinds.join(', ')}) was added by ${layerLabel(image, hidden.layer)} and ${hidden.how} by ${layerLabel(image, hidden.hiddenBy)}, ` +
                 `but it is still in ${hidden.layer === 0 ? 'the first' : 'the lower'} layer for anyone who pulls the image. Keep it out of every layer and rotate it.`,
             path: hidden.file.path,
             layer: hidden.layer,
@@ -62102,11 +62150,17 @@ async function checkSecretFiles(image) {
 
 
 
+
 /** bulkhead's own checks: one ScanResult per image (BH1xx config/history, BH2xx filesystem) and per Dockerfile (BH109). */
 const SUDOERS_CAP = 256 * 1024;
 /** The union of what every check needs to read; everything else streams past unread. */
 function contentWanted(path, size) {
     return Math.max(secretContentWanted(path, size), accountContentWanted(path, size), path === 'etc/sudoers' || path.startsWith('etc/sudoers.d/') ? Math.min(size, SUDOERS_CAP) : 0);
+}
+/** An image read, with its history masked once for every message that quotes it. */
+async function imageSubject(input, key, model) {
+    const commands = await Promise.all(model.config.history.map((h) => redactSecrets(h.createdBy)));
+    return { input, key, model, commands };
 }
 /** Every image check, on an image already read. */
 async function checkImage(subject) {
@@ -62128,7 +62182,7 @@ async function scanImage(target, config) {
     const base = { tool: 'bulkhead', key: target.key, target: target.input, origin: 'run', version: BULKHEAD_VERSION };
     try {
         const model = await readImage(located, { wanted: contentWanted, platform: config.platform, ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}) });
-        const findings = await checkImage({ input: target.input, key: target.key, model });
+        const findings = await checkImage(await imageSubject(target.input, target.key, model));
         const warnings = [...model.notes];
         const imageHistory = { diffIds: model.config.diffIds, history: model.config.history.map((h) => ({ createdBy: h.createdBy, emptyLayer: h.emptyLayer })) };
         return { result: { ...base, status: 'ok', durationMs: Date.now() - started, findings, warnings, imageHistory }, model };
@@ -62278,7 +62332,7 @@ async function locateImageFindings(config, results, notes) {
         const index = config.images.findIndex((i) => i.key === imageKey);
         return index >= 0 && config.images.length === config.dockerfiles.length ? sources.get(config.dockerfiles[index]) : undefined;
     };
-    const placed = placeImageFindings(results, dockerfileFor);
+    const placed = await placeImageFindings(results, dockerfileFor);
     notes.push(...placed.notes);
     return placed.results;
 }

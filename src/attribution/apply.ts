@@ -1,4 +1,5 @@
 import type { Finding, Introduction } from '../findings.js';
+import { redactSecrets } from '../scanners/builtin/secretText.js';
 import type { ScanResult } from '../scanners/types.js';
 import { attribute, type Attribution, type LayerOrigin } from './align.js';
 
@@ -68,27 +69,50 @@ export interface PlacedResults {
  * Dockerfile given for an image key (if any); `fromLine` is the final FROM line used when the
  * Dockerfile does not match the image.
  */
-export function placeImageFindings(results: readonly ScanResult[], dockerfileFor: (imageKey: string) => (DockerfileSource & { fromLine: number }) | undefined): PlacedResults {
+/** The attribution with every quoted instruction and history line masked (redactSecrets). */
+async function masked(attribution: Attribution): Promise<Attribution> {
+  const cache = new Map<string, Promise<string>>();
+  const redact = (text: string): Promise<string> => {
+    let pending = cache.get(text);
+    if (!pending) cache.set(text, (pending = redactSecrets(text)));
+    return pending;
+  };
+  if (attribution.kind === 'mismatch') return { ...attribution, reason: await redact(attribution.reason) };
+  if (attribution.kind === 'history-only') {
+    const layers = new Map<string, string>();
+    for (const [layer, step] of attribution.layers) layers.set(layer, await redact(step));
+    return { ...attribution, layers };
+  }
+  const layers = new Map<string, LayerOrigin>();
+  for (const [layer, origin] of attribution.layers) layers.set(layer, { ...origin, instruction: await redact(origin.instruction) });
+  return { ...attribution, layers };
+}
+
+export async function placeImageFindings(results: readonly ScanResult[], dockerfileFor: (imageKey: string) => (DockerfileSource & { fromLine: number }) | undefined): Promise<PlacedResults> {
   const notes: string[] = [];
   const histories = new Map<string, ScanResult['imageHistory']>();
   for (const result of results) if (result.imageHistory && !histories.has(result.key)) histories.set(result.key, result.imageHistory);
   const attributions = new Map<string, Attribution | undefined>();
-  const attributionFor = (key: string): Attribution | undefined => {
+  const attributionFor = async (key: string): Promise<Attribution | undefined> => {
     if (attributions.has(key)) return attributions.get(key);
     const history = histories.get(key);
     const dockerfile = dockerfileFor(key);
-    const attribution = history ? attribute(history, dockerfile) : undefined;
+    const attribution = history ? await masked(attribute(history, dockerfile)) : undefined;
     if (attribution?.kind === 'mismatch') {
       notes.push(`${attribution.dockerfile} does not match the image ${key} (${attribution.reason}): edited since the build, or another Dockerfile. Its image findings sit on the FROM line (line ${attribution.finalFromLine}).`);
     }
     attributions.set(key, attribution);
     return attribution;
   };
-  const placed = results.map((result) => {
-    if (result.tool === 'hadolint' || result.findings.every((f) => f.file !== undefined)) return result;
-    const attribution = attributionFor(result.key);
+  const placed: ScanResult[] = [];
+  for (const result of results) {
+    if (result.tool === 'hadolint' || result.findings.every((f) => f.file !== undefined)) {
+      placed.push(result);
+      continue;
+    }
+    const attribution = await attributionFor(result.key);
     const fallback = dockerfileFor(result.key);
-    return { ...result, findings: result.findings.map((f) => placeFinding(f, attribution, fallback)) };
-  });
+    placed.push({ ...result, findings: result.findings.map((f) => placeFinding(f, attribution, fallback)) });
+  }
   return { results: placed, notes };
 }

@@ -100,21 +100,37 @@ describe('aligning the history with the Dockerfile', () => {
     expect(result.kind === 'mismatch' && result.reason).toContain('line 2');
   });
 
-  it('with no Dockerfile, findings still name the history entry', () => {
+  it('with no Dockerfile, findings still name the history entry', async () => {
     const img = image([...BASE, ['/bin/sh -c apt-get install -y openssl', true]]);
     const finding: Finding = { tool: 'trivy', ruleId: 'CVE-1', kind: 'vulnerability', severity: 'high', title: 't', message: 'openssl 3.0.11 has CVE-1', layer: layerId(2), fingerprint: 'f' };
     const result: ScanResult = { tool: 'trivy', key: 'img', target: 'img', origin: 'report', status: 'ok', durationMs: 0, findings: [finding], warnings: [], imageHistory: img };
-    const placed = placeImageFindings([result], () => undefined);
+    const placed = await placeImageFindings([result], () => undefined);
     expect(placed.results[0]?.findings[0]?.message).toBe('openssl 3.0.11 has CVE-1. Created by: `RUN apt-get install -y openssl`.');
     expect(placed.results[0]?.findings[0]?.file).toBeUndefined();
   });
 
-  it('says once that the Dockerfile does not match, and falls back to the FROM line', () => {
+  it('masks a secret in the instruction it quotes', async () => {
+    const token = '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';
+    const run = `curl -H "Authorization: token ${token}" https://x.example/a -o /a`;
+    const img = image([...BASE, [`/bin/sh -c ${run}`, true]]);
+    const finding: Finding = { tool: 'trivy', ruleId: 'CVE-1', kind: 'vulnerability', severity: 'high', title: 't', message: 'm', layer: layerId(2), fingerprint: 'f' };
+    const result: ScanResult = { tool: 'trivy', key: 'img', target: 'img', origin: 'report', status: 'ok', durationMs: 0, findings: [finding], warnings: [], imageHistory: img };
+    const text = `FROM debian:bookworm\nRUN ${run}\n`;
+    const placed = await placeImageFindings([result], () => ({ path: 'Dockerfile', text, fromLine: 1 }));
+    const placedFinding = placed.results[0]?.findings[0];
+    expect(placedFinding?.line).toBe(2);
+    expect(placedFinding?.message).toContain('Came in with `RUN curl -H "Authorization: token ***"');
+    expect(JSON.stringify(placedFinding)).not.toContain(token);
+    const withoutDockerfile = await placeImageFindings([result], () => undefined);
+    expect(JSON.stringify(withoutDockerfile.results.map((r) => r.findings))).not.toContain(token);
+  });
+
+  it('says once that the Dockerfile does not match, and falls back to the FROM line', async () => {
     const img = image([...BASE, ['/bin/sh -c make', true]]);
     const finding = (n: number): Finding => ({ tool: 'trivy', ruleId: `CVE-${n}`, kind: 'vulnerability', severity: 'high', title: 't', message: 'm', layer: layerId(2), fingerprint: `f${n}` });
     const result: ScanResult = { tool: 'trivy', key: 'img', target: 'img', origin: 'report', status: 'ok', durationMs: 0, findings: [finding(1), finding(2)], warnings: [], imageHistory: img };
     const text = 'FROM alpine\n\nRUN make install\n';
-    const placed = placeImageFindings([result], () => ({ path: 'Dockerfile', text, fromLine: 1 }));
+    const placed = await placeImageFindings([result], () => ({ path: 'Dockerfile', text, fromLine: 1 }));
     expect(placed.notes).toHaveLength(1);
     expect(placed.notes[0]).toMatch(/^Dockerfile does not match the image img/);
     expect(placed.results[0]?.findings.map((f) => [f.file, f.line])).toEqual([

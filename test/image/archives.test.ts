@@ -8,7 +8,7 @@ import { ImageReadError } from '../../src/image/errors.js';
 import { readLayer } from '../../src/image/layer.js';
 import { resolvePath } from '../../src/image/overlay.js';
 import { readImage, type ImageModel } from '../../src/image/read.js';
-import { checkImage, contentWanted } from '../../src/scanners/builtin/index.js';
+import { checkImage, contentWanted, imageSubject } from '../../src/scanners/builtin/index.js';
 import { parseImageTarget } from '../../src/targets.js';
 import { tempDir } from '../helpers.js';
 import { docker25Archive, imageConfig, layer, legacyDockerArchive, writeOciLayout, type HandLayer } from '../support/images.js';
@@ -25,7 +25,7 @@ async function read(input: string, platform = 'linux/amd64'): Promise<ImageModel
 }
 
 async function ruleIds(model: ImageModel, input = 'hand/made:1'): Promise<string[]> {
-  return [...new Set((await checkImage({ input, key: 'hand/made', model })).map((f) => f.ruleId))].sort();
+  return [...new Set((await checkImage(await imageSubject(input, 'hand/made', model))).map((f) => f.ruleId))].sort();
 }
 
 const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -62,7 +62,7 @@ describe('reading image archives Docker here does not write', () => {
     expect(paths).not.toContain('gone');
     expect(model.filesystem.files.get('bin/mount2')?.file.mode).toBe(0o4755);
     expect(model.layers.map((l) => l.diffId)).toEqual(JSON.parse(imageConfig([base, top]).toString()).rootfs.diff_ids);
-    const findings = await checkImage({ input: 'hand/made:1', key: 'hand/made', model });
+    const findings = await checkImage(await imageSubject('hand/made:1', 'hand/made', model));
     expect(findings.find((f) => f.ruleId === 'BH202')?.path).toBe('/bin/ping');
     expect(findings.find((f) => f.ruleId === 'BH201')?.message).toContain('/bin/mount2');
   });
@@ -96,7 +96,7 @@ describe('reading image archives Docker here does not write', () => {
     const l = layer([{ name: 'root/.ssh/id_ecdsa', body: pem, mode: 0o600 }], gzipSync);
     const archive = docker25Archive([l], imageConfig([l], hardened));
     const model = await read(`oci-archive:${writeArchive(archive, 'image.oci.tar')}`);
-    const findings = await checkImage({ input: 'x', key: 'x', model });
+    const findings = await checkImage(await imageSubject('x', 'x', model));
     expect(findings.map((f) => f.ruleId)).toEqual(['BH204']);
     expect(findings[0]?.message).toContain('/root/.ssh/id_ecdsa');
     expect(JSON.stringify(findings)).not.toContain(pem.split('\n')[1]);
@@ -115,12 +115,25 @@ describe('secrets that a later layer removed are still found', () => {
     );
     const removed = layer([{ name: 'app/.wh.server.key', body: '' }, { name: 'root/.docker/config.json', body: '{"auths":{}}' }], (t) => t, 'RUN /bin/sh -c rm /app/server.key && echo {} > /root/.docker/config.json # buildkit');
     const model = await read(`docker-archive:${writeArchive(legacyDockerArchive([added, removed], imageConfig([added, removed], hardened)))}`);
-    const findings = (await checkImage({ input: 'x', key: 'x', model })).filter((f) => f.ruleId === 'BH206');
+    const findings = (await checkImage(await imageSubject('x', 'x', model))).filter((f) => f.ruleId === 'BH206');
     expect(findings.map((f) => f.path).sort()).toEqual(['/app/server.key', '/root/.docker/config.json']);
     const key = findings.find((f) => f.path === '/app/server.key');
     expect(key?.message).toMatch(/added by layer 1 of 2 \(COPY \. \/app\) and deleted by layer 2 of 2 \(RUN rm \/app\/server\.key/);
     expect(key?.layer).toBe(model.layers[0]?.diffId);
     expect(JSON.stringify(findings)).not.toContain('ghp_realLooking');
+  });
+});
+
+describe('messages never quote a secret from the history', () => {
+  it('a token in a RUN line is reported by BH104, and masked where other findings name that layer', async () => {
+    const token = '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';
+    const l = layer([{ name: 'usr/local/bin/tool', body: 'ELF', mode: 0o4755 }], (t) => t, `/bin/sh -c curl -fsSL -H "Authorization: Bearer ${token}" -u admin:hunter2-pw https://x.example/tool -o /usr/local/bin/tool && chmod 4755 /usr/local/bin/tool`);
+    const model = await read(`docker-archive:${writeArchive(legacyDockerArchive([l], imageConfig([l], hardened)))}`);
+    const findings = await checkImage(await imageSubject('x', 'x', model));
+    expect(findings.map((f) => f.ruleId).sort()).toEqual(['BH104', 'BH201']);
+    const text = JSON.stringify(findings);
+    expect(text).not.toContain(token);
+    expect(text).not.toContain('hunter2-pw');
   });
 });
 

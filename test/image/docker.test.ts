@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readImage } from '../../src/image/read.js';
-import { checkImage, contentWanted, scanDockerfile } from '../../src/scanners/builtin/index.js';
+import { checkImage, contentWanted, imageSubject, scanDockerfile } from '../../src/scanners/builtin/index.js';
 import { parseImageTarget } from '../../src/targets.js';
 import { runCli } from '../../src/cli.js';
 import { tempDir } from '../helpers.js';
@@ -72,7 +72,7 @@ function buildContext(dockerfile: string, files: Record<string, string | Buffer>
 
 async function rulesOf(input: string): Promise<{ rules: string[]; text: string }> {
   const model = await readImage(parseImageTarget(input), { wanted: contentWanted, platform: 'linux/amd64' });
-  const findings = await checkImage({ input, key: 'test', model });
+  const findings = await checkImage(await imageSubject(input, 'test', model));
   return { rules: [...new Set(findings.map((f) => f.ruleId))].sort(), text: JSON.stringify(findings) };
 }
 

@@ -44,7 +44,7 @@ export function checkFilesystem(image: ImageSubject): Finding[] {
   for (const placed of sorted(capable)) {
     findings.push(
       builtinFinding('BH202', image, {
-        message: `/${placed.file.path} carries file capabilities (security.capability ${placed.file.capability?.slice(0, 24)}), added in ${layerLabel(image.model, placed.layer)}.`,
+        message: `/${placed.file.path} carries file capabilities (security.capability ${placed.file.capability?.slice(0, 24)}), added in ${layerLabel(image, placed.layer)}.`,
         path: placed.file.path,
         layer: placed.layer,
       }),
@@ -62,7 +62,7 @@ export function checkFilesystem(image: ImageSubject): Finding[] {
   for (const placed of sorted(gitDirs)) {
     findings.push(
       builtinFinding('BH212', image, {
-        message: `/${placed.file.path} is a git repository copied into the image by ${layerLabel(image.model, placed.layer)}: its history and config ship with the image.`,
+        message: `/${placed.file.path} is a git repository copied into the image by ${layerLabel(image, placed.layer)}: its history and config ship with the image.`,
         path: placed.file.path,
         layer: placed.layer,
       }),
@@ -133,7 +133,7 @@ function checkSudo(image: ImageSubject): Finding[] {
   for (const candidate of ['usr/bin/sudo', 'bin/sudo', 'usr/local/bin/sudo', 'usr/sbin/sudo']) {
     const found = resolvePath(fs, candidate);
     if (found.kind === 'found' && found.placed.file.type === 'file') {
-      findings.push(builtinFinding('BH208', image, { message: `sudo is installed (/${found.path}, ${layerLabel(image.model, found.placed.layer)}).`, path: found.path, layer: found.placed.layer, subject: 'sudo' }));
+      findings.push(builtinFinding('BH208', image, { message: `sudo is installed (/${found.path}, ${layerLabel(image, found.placed.layer)}).`, path: found.path, layer: found.placed.layer, subject: 'sudo' }));
       break;
     }
   }

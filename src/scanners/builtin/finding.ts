@@ -10,6 +10,8 @@ export interface ImageSubject {
   /** Repository or archive path: fingerprints use it so they survive rebuilds. */
   key: string;
   model: ImageModel;
+  /** The history's `created_by` lines with secrets masked (redactSecrets), by history index: what messages may quote. */
+  commands: readonly string[];
 }
 
 export interface FindingDetail {
@@ -51,11 +53,12 @@ export function builtinFinding(ruleId: string, image: Pick<ImageSubject, 'input'
   };
 }
 
-/** "layer 3 (RUN apt-get install …)": how messages name a layer. */
-export function layerLabel(model: ImageModel, layer: number): string {
-  const entry = layerHistory(model.config)[layer];
-  const command = entry ? shortCommand(entry.createdBy) : '';
-  return `layer ${layer + 1} of ${model.layers.length}${command ? ` (${command})` : ''}`;
+/** "layer 3 (RUN apt-get install …)": how messages name a layer, quoting its masked command. */
+export function layerLabel(image: Pick<ImageSubject, 'model' | 'commands'>, layer: number): string {
+  const entry = layerHistory(image.model.config)[layer];
+  const index = entry ? image.model.config.history.indexOf(entry) : -1;
+  const command = index >= 0 ? shortCommand(image.commands[index] ?? '') : '';
+  return `layer ${layer + 1} of ${image.model.layers.length}${command ? ` (${command})` : ''}`;
 }
 
 /** A history `created_by` as the Dockerfile instruction it came from, shortened for messages. */

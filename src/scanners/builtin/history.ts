@@ -65,7 +65,7 @@ export async function checkHistory(image: ImageSubject): Promise<Finding[]> {
   for (const [position, entry] of history.entries()) {
     const layer = layerOf(entry, layers);
     const at = layer !== undefined ? { layer } : {};
-    const step = `history step ${position + 1} (${shortCommand(redactLine(entry.createdBy), 60)})`;
+    const step = `history step ${position + 1} (${shortCommand(redactLine(image.commands[position] ?? ''), 60)})`;
     const secrets = await historySecrets(entry.createdBy);
     if (secrets.length > 0) {
       findings.push(
@@ -91,6 +91,6 @@ export async function checkHistory(image: ImageSubject): Promise<Finding[]> {
 export function redactLine(text: string): string {
   return text
     .replace(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s"']+)/g, (_m, name: string) => `${name}=***`)
-    .replace(/(\s-u\s*|\s--user[=\s]+)['"]?[^\s'"]+/g, '$1***')
+    .replace(/(\s-u\s*|\s--user[=\s]+)(['"]?)([^\s'":]+):[^\s'"]+/g, '$1$2$3:***')
     .replace(/(:\/\/)[^\s/@'"]+@/g, '$1***@');
 }

@@ -14,6 +14,7 @@ import type { ImageSubject } from './finding.js';
 import { checkHistory } from './history.js';
 import { checkEnvironment, checkHealthcheck, checkPorts, checkUser, checkVolumes } from './imageConfig.js';
 import { checkSecretFiles, secretContentWanted } from './secretFiles.js';
+import { redactSecrets } from './secretText.js';
 
 /** bulkhead's own checks: one ScanResult per image (BH1xx config/history, BH2xx filesystem) and per Dockerfile (BH109). */
 
@@ -26,6 +27,12 @@ export function contentWanted(path: string, size: number): number {
     accountContentWanted(path, size),
     path === 'etc/sudoers' || path.startsWith('etc/sudoers.d/') ? Math.min(size, SUDOERS_CAP) : 0,
   );
+}
+
+/** An image read, with its history masked once for every message that quotes it. */
+export async function imageSubject(input: string, key: string, model: ImageModel): Promise<ImageSubject> {
+  const commands = await Promise.all(model.config.history.map((h) => redactSecrets(h.createdBy)));
+  return { input, key, model, commands };
 }
 
 /** Every image check, on an image already read. */
@@ -54,7 +61,7 @@ export async function scanImage(target: ImageTarget, config: Pick<Config, 'works
   const base = { tool: 'bulkhead' as const, key: target.key, target: target.input, origin: 'run' as const, version: BULKHEAD_VERSION };
   try {
     const model = await readImage(located, { wanted: contentWanted, platform: config.platform, ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}) });
-    const findings = await checkImage({ input: target.input, key: target.key, model });
+    const findings = await checkImage(await imageSubject(target.input, target.key, model));
     const warnings = [...model.notes];
     const imageHistory = { diffIds: model.config.diffIds, history: model.config.history.map((h) => ({ createdBy: h.createdBy, emptyLayer: h.emptyLayer })) };
     return { result: { ...base, status: 'ok', durationMs: Date.now() - started, findings, warnings, imageHistory }, model };

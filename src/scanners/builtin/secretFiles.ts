@@ -120,7 +120,7 @@ export async function checkSecretFiles(image: ImageSubject): Promise<Finding[]> 
   for (const placed of candidates) {
     const secret = await fileSecret(placed.file);
     if (!secret) continue;
-    const where = `/${placed.file.path}, added by ${layerLabel(image.model, placed.layer)}`;
+    const where = `/${placed.file.path}, added by ${layerLabel(image, placed.layer)}`;
     const message =
       secret.rule === 'BH209'
         ? `SSH host private key ${where}: every container shares it. Delete it in the RUN that installs the server.`
@@ -140,7 +140,7 @@ export async function checkSecretFiles(image: ImageSubject): Promise<Finding[]> 
     findings.push(
       builtinFinding('BH206', image, {
         message:
-          `/${hidden.file.path} (${secret.kinds.join(', ')}) was added by ${layerLabel(image.model, hidden.layer)} and ${hidden.how} by ${layerLabel(image.model, hidden.hiddenBy)}, ` +
+          `/${hidden.file.path} (${secret.kinds.join(', ')}) was added by ${layerLabel(image, hidden.layer)} and ${hidden.how} by ${layerLabel(image, hidden.hiddenBy)}, ` +
           `but it is still in ${hidden.layer === 0 ? 'the first' : 'the lower'} layer for anyone who pulls the image. Keep it out of every layer and rotate it.`,
         path: hidden.file.path,
         layer: hidden.layer,

@@ -68,3 +68,23 @@ export function isLiteralSecretValue(value: string): boolean {
   if (/^(true|false|yes|no|on|off|none|null|required|optional|disabled|enabled)$/i.test(v)) return false;
   return true;
 }
+
+/**
+ * Text fit to show: secrets that secretlint finds, values of credential-named assignments,
+ * `-u user:password` and passwords in URLs are replaced by `***`. Used for history lines and
+ * Dockerfile instructions quoted in messages.
+ */
+export async function redactSecrets(text: string): Promise<string> {
+  if (text.length === 0) return text;
+  const result = await lintSource({
+    source: { filePath: 'text', content: text, ext: '', contentType: 'text' },
+    options: { config: SECRETLINT_CONFIG, maskSecrets: true, noPhysicFilePath: true },
+  });
+  const ranges = result.messages.filter((m) => m.type === 'message').map((m) => m.range).sort((a, b) => b[0] - a[0]);
+  let masked = text;
+  for (const [start, end] of ranges) masked = `${masked.slice(0, start)}***${masked.slice(end)}`;
+  return masked
+    .replace(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s"']+)/g, (whole, name: string, value: string) => (isCredentialName(name) && isLiteralSecretValue(value) ? `${name}=***` : whole))
+    .replace(/(\s-u\s*|\s--user[=\s]+)(['"]?)([^\s'":]+):[^\s'"]+/g, '$1$2$3:***')
+    .replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@'"]+@/gi, '$1***@');
+}
