@@ -63,6 +63,8 @@ export function parseStages(text: string): Stage[] {
   }
   const stages: Stage[] = [];
   const byName = new Map<string, number>();
+  // An instruction belongs to the stage whose FROM precedes it.
+  const stageAt = (line: number): Stage | undefined => [...stages].reverse().find((s) => s.fromLine <= line);
   const stageRef = (ref: string): number | undefined => {
     const lower = ref.toLowerCase();
     if (byName.has(lower)) return byName.get(lower);
@@ -91,7 +93,7 @@ export function parseStages(text: string): Stage[] {
     const source = copy.getFromFlag()?.getValue();
     if (!source) continue;
     const line = copy.getRange().start.line + 1;
-    const owner = [...stages].reverse().find((s) => s.fromLine <= line);
+    const owner = stageAt(line);
     if (!owner) continue;
     const substituted = substitute(source, args);
     const stage = stageRef(substituted);
@@ -101,7 +103,7 @@ export function parseStages(text: string): Stage[] {
     const keyword = instruction.getKeyword().toUpperCase();
     if (keyword === 'FROM') continue;
     const range = instruction.getRange();
-    const owner = [...stages].reverse().find((s) => s.fromLine <= range.start.line + 1);
+    const owner = stageAt(range.start.line + 1);
     if (!owner) continue;
     const text = collapseText(instruction.getArgumentsContent() ?? '');
     const heredocs = instruction instanceof Run || instruction instanceof Copy ? instruction.getHeredocs().map((h) => heredocBody(h, lines)) : [];
@@ -112,7 +114,7 @@ export function parseStages(text: string): Stage[] {
   for (const instruction of document.getInstructions()) {
     if (!(instruction instanceof Add)) continue;
     const line = instruction.getRange().start.line + 1;
-    const owner = [...stages].reverse().find((s) => s.fromLine <= line);
+    const owner = stageAt(line);
     if (!owner) continue;
     const values = instruction.getArguments().map((a) => a.getValue().replace(/^\[|\]$|,$/g, '').replace(/^"(.*)"$/, '$1'));
     const checksum = instruction.getFlags().some((f) => f.getName() === 'checksum');

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Config } from './config.js';
 import { placeImageFindings } from './attribution/apply.js';
-import { finalFromLine } from './dockerfile.js';
+import { parseStages } from './dockerfileStages.js';
 import { UsageError } from './errors.js';
 import type { Decision, Tool } from './findings.js';
 import { applyPolicy, todayUtc, type PolicyOutcome } from './policy/decide.js';
@@ -108,7 +108,7 @@ async function locateImageFindings(config: Config, results: ScanResult[], notes:
   const sources = new Map<string, { path: string; text: string; fromLine: number }>();
   for (const dockerfile of config.dockerfiles) {
     const text = await readFile(resolve(config.workspace, dockerfile), 'utf8');
-    sources.set(dockerfile, { path: dockerfile, text, fromLine: finalFromLine(text) ?? 1 });
+    sources.set(dockerfile, { path: dockerfile, text, fromLine: parseStages(text).at(-1)?.fromLine ?? 1 });
   }
   const dockerfileFor = (imageKey: string) => {
     if (config.dockerfiles.length === 1) return sources.get(config.dockerfiles[0] as string);

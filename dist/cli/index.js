@@ -57730,21 +57730,18 @@ function secretHash(value) {
     return (0,external_node_crypto_.createHash)('sha256').update(value).digest('hex').slice(0, 12);
 }
 const SECRETLINT_CONFIG = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: creator }] };
-async function detectSecrets(text, filePath) {
+async function secretlintMatches(text, filePath) {
     if (text.length === 0)
         return [];
     const result = await lintSource({
         source: { filePath, content: text, ext: '', contentType: 'text' },
         options: { config: SECRETLINT_CONFIG, maskSecrets: true, noPhysicFilePath: true },
     });
-    const hits = [];
-    for (const message of result.messages) {
-        if (message.type !== 'message')
-            continue;
-        const [start, end] = message.range;
-        hits.push({ kind: message.messageId, hash: secretHash(text.slice(start, end)) });
-    }
-    return dedupe(hits);
+    return result.messages.filter((m) => m.type === 'message').map((m) => ({ kind: m.messageId, range: m.range }));
+}
+async function detectSecrets(text, filePath) {
+    const matches = await secretlintMatches(text, filePath);
+    return dedupe(matches.map(({ kind, range: [start, end] }) => ({ kind, hash: secretHash(text.slice(start, end)) })));
 }
 function dedupe(hits) {
     const seen = new Set();
@@ -57787,26 +57784,46 @@ function isLiteralSecretValue(value) {
         return false;
     return true;
 }
+// Credentials in command lines, shared by detection (BH104) and masking: NAME=value (build args,
+// ENV), `curl -u user:password` / `--user user:password`, and `scheme://user:password@host`.
+const ASSIGNMENT = /(^|[\s|])([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s"']+)/g;
+const USER_PASSWORD = /(\s-u\s*|\s--user[=\s]+)(['"]?)([^\s'":]+):([^\s'"]+)/g;
+const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)([^\s/@'"]+)@/gi;
+/** Credentials a command line holds in plain sight, as hits (never the values). */
+function credentialsInCommand(text) {
+    const hits = [];
+    for (const [, , name, value] of text.matchAll(ASSIGNMENT)) {
+        if (isCredentialName(name) && isLiteralSecretValue(value))
+            hits.push({ kind: `${name}=…`, hash: secretHash(value) });
+    }
+    for (const [, , , , password] of text.matchAll(USER_PASSWORD)) {
+        if (isLiteralSecretValue(password))
+            hits.push({ kind: 'user:password passed to a download tool', hash: secretHash(password) });
+    }
+    for (const [, , userinfo] of text.matchAll(URL_USERINFO)) {
+        const password = userinfo.split(':')[1];
+        if (password !== undefined && isLiteralSecretValue(password))
+            hits.push({ kind: 'password in a URL', hash: secretHash(password) });
+    }
+    return hits;
+}
+/** The same three shapes, masked: values of credential names, passwords after `user:`, whole URL userinfo. */
+function maskCredentials(text) {
+    return text
+        .replace(ASSIGNMENT, (whole, lead, name, value) => (isCredentialName(name) && isLiteralSecretValue(value) ? `${lead}${name}=***` : whole))
+        .replace(USER_PASSWORD, '$1$2$3:***')
+        .replace(URL_USERINFO, '$1***@');
+}
 /**
- * Text fit to show: secrets that secretlint finds, values of credential-named assignments,
- * `-u user:password` and passwords in URLs are replaced by `***`. Used for history lines and
- * Dockerfile instructions quoted in messages.
+ * Text fit to show: what secretlint finds, then maskCredentials. Used for every history line and
+ * Dockerfile instruction a message quotes.
  */
 async function redactSecrets(text) {
-    if (text.length === 0)
-        return text;
-    const result = await lintSource({
-        source: { filePath: 'text', content: text, ext: '', contentType: 'text' },
-        options: { config: SECRETLINT_CONFIG, maskSecrets: true, noPhysicFilePath: true },
-    });
-    const ranges = result.messages.filter((m) => m.type === 'message').map((m) => m.range).sort((a, b) => b[0] - a[0]);
+    const ranges = (await secretlintMatches(text, 'text')).map((m) => m.range).sort((a, b) => b[0] - a[0]);
     let masked = text;
     for (const [start, end] of ranges)
         masked = `${masked.slice(0, start)}***${masked.slice(end)}`;
-    return masked
-        .replace(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s"']+)/g, (whole, name, value) => (isCredentialName(name) && isLiteralSecretValue(value) ? `${name}=***` : whole))
-        .replace(/(\s-u\s*|\s--user[=\s]+)(['"]?)([^\s'":]+):[^\s'"]+/g, '$1$2$3:***')
-        .replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@'"]+@/gi, '$1***@');
+    return maskCredentials(masked);
 }
 
 // EXTERNAL MODULE: ./node_modules/dockerfile-ast/lib/main.js
@@ -57842,6 +57859,8 @@ function parseStages(text) {
     }
     const stages = [];
     const byName = new Map();
+    // An instruction belongs to the stage whose FROM precedes it.
+    const stageAt = (line) => [...stages].reverse().find((s) => s.fromLine <= line);
     const stageRef = (ref) => {
         const lower = ref.toLowerCase();
         if (byName.has(lower))
@@ -57874,7 +57893,7 @@ function parseStages(text) {
         if (!source)
             continue;
         const line = copy.getRange().start.line + 1;
-        const owner = [...stages].reverse().find((s) => s.fromLine <= line);
+        const owner = stageAt(line);
         if (!owner)
             continue;
         const substituted = substitute(source, args);
@@ -57886,7 +57905,7 @@ function parseStages(text) {
         if (keyword === 'FROM')
             continue;
         const range = instruction.getRange();
-        const owner = [...stages].reverse().find((s) => s.fromLine <= range.start.line + 1);
+        const owner = stageAt(range.start.line + 1);
         if (!owner)
             continue;
         const text = collapseText(instruction.getArgumentsContent() ?? '');
@@ -57899,7 +57918,7 @@ function parseStages(text) {
         if (!(instruction instanceof main.Add))
             continue;
         const line = instruction.getRange().start.line + 1;
-        const owner = [...stages].reverse().find((s) => s.fromLine <= line);
+        const owner = stageAt(line);
         if (!owner)
             continue;
         const values = instruction.getArguments().map((a) => a.getValue().replace(/^\[|\]$|,$/g, '').replace(/^"(.*)"$/, '$1'));
@@ -58103,7 +58122,7 @@ function attribute(image, dockerfile) {
             layers.set(diffId, { kind: 'base', line: root.fromLine, instruction: `FROM ${baseImage}`, baseImage });
         }
     });
-    return { kind: 'matched', dockerfile: dockerfile.path, layers, finalFromLine: final.fromLine, baseImage, baseFromLine: root.fromLine };
+    return { kind: 'matched', dockerfile: dockerfile.path, layers, finalFromLine: final.fromLine, baseImage };
 }
 
 ;// CONCATENATED MODULE: ./src/attribution/apply.ts
@@ -58214,25 +58233,6 @@ async function placeImageFindings(results, dockerfileFor) {
         placed.push({ ...result, findings: result.findings.map((f) => placeFinding(f, attribution, fallback)) });
     }
     return { results: placed, notes };
-}
-
-;// CONCATENATED MODULE: ./src/dockerfile.ts
-/**
- * Line of the final stage's FROM instruction (1-based), or undefined when the text has none.
- * Image findings are placed there until attribution finds the instruction that caused them.
- */
-function finalFromLine(text) {
-    const lines = text.split(/\r?\n/);
-    let found;
-    let continued = false;
-    lines.forEach((line, index) => {
-        // A line that continues the previous instruction cannot start a new one.
-        if (!continued && /^\s*FROM\s/i.test(line))
-            found = index + 1;
-        const trimmed = line.trimEnd();
-        continued = !/^\s*#/.test(line) && (trimmed.endsWith('\\') || (continued && trimmed === ''));
-    });
-    return found;
 }
 
 ;// CONCATENATED MODULE: ./src/json.ts
@@ -61484,6 +61484,7 @@ const BULKHEAD_VERSION = '0.1.0';
 
 
 
+
 function builtinFinding(ruleId, image, detail) {
     const rule = builtinRule(ruleId);
     const diffId = detail.layer !== undefined ? image.model?.layers[detail.layer]?.diffId : undefined;
@@ -61500,7 +61501,8 @@ function builtinFinding(ruleId, image, detail) {
         message: detail.message,
         description: `${rule.what} ${rule.why}`,
         helpUri: ruleDocUrl(ruleId),
-        image: image.input,
+        // Findings about a Dockerfile (no image read) name no image.
+        ...(image.model ? { image: image.input } : {}),
         ...(diffId ? { layer: diffId } : {}),
         ...(detail.path !== undefined ? { path: `/${detail.path}` } : {}),
         ...(detail.file !== undefined ? { file: detail.file } : {}),
@@ -61513,19 +61515,8 @@ function builtinFinding(ruleId, image, detail) {
 function layerLabel(image, layer) {
     const entry = layerHistory(image.model.config)[layer];
     const index = entry ? image.model.config.history.indexOf(entry) : -1;
-    const command = index >= 0 ? shortCommand(image.commands[index] ?? '') : '';
+    const command = index >= 0 ? describeStep(classifyHistory(image.commands[index] ?? '')) : '';
     return `layer ${layer + 1} of ${image.model.layers.length}${command ? ` (${command})` : ''}`;
-}
-/** A history `created_by` as the Dockerfile instruction it came from, shortened for messages. */
-function shortCommand(createdBy, max = 80) {
-    let text = createdBy
-        .replace(/ # buildkit$/, '')
-        .replace(/^\/bin\/sh -c #\(nop\)\s*/, '')
-        .replace(/^(RUN )?\|\d+ (?:\S+=\S* )*/, '$1')
-        .replace(/^(RUN )?\/bin\/sh -c /, 'RUN ')
-        .trim();
-    text = text.replace(/\s+/g, ' ');
-    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 /** Lists in messages: the first few, then how many more. */
 function listSome(items, max = 10) {
@@ -61810,6 +61801,7 @@ function checkSudo(image) {
 
 
 
+
 /** BH104 BH106 BH107: what the image history (`created_by`) shows about the build. */
 /** The layer index a history entry made, if it made one. */
 function history_layerOf(entry, layers) {
@@ -61820,26 +61812,7 @@ function history_layerOf(entry, layers) {
 }
 /** Credentials in one history line, found without printing them. */
 async function historySecrets(createdBy) {
-    const hits = [...(await detectSecrets(createdBy, 'history'))];
-    // Build args and ENV: `|2 NPM_TOKEN=abc …`, `ENV DB_PASSWORD=…`, `--build-arg`-style assignments.
-    for (const match of createdBy.matchAll(/(?:^|[\s|])([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s"']+)/g)) {
-        const name = match[1];
-        const value = match[2];
-        if (isCredentialName(name) && isLiteralSecretValue(value))
-            hits.push({ kind: `${name}=…`, hash: secretHash(value) });
-    }
-    // curl -u user:pass, --user user:pass; user:pass@ in URLs.
-    for (const match of createdBy.matchAll(/(?:\s-u\s*|\s--user[=\s]+)['"]?([^\s'":]+):([^\s'"]+)/g)) {
-        const password = match[2];
-        if (isLiteralSecretValue(password))
-            hits.push({ kind: 'user:password passed to a download tool', hash: secretHash(password) });
-    }
-    for (const match of createdBy.matchAll(/[a-z][a-z0-9+.-]*:\/\/([^\s/:@'"]+):([^\s/@'"]+)@/gi)) {
-        const password = match[2];
-        if (isLiteralSecretValue(password))
-            hits.push({ kind: 'password in a URL', hash: secretHash(password) });
-    }
-    return dedupe(hits);
+    return dedupe([...(await detectSecrets(createdBy, 'history')), ...credentialsInCommand(createdBy)]);
 }
 const REMOTE_ADD = /^(?:\/bin\/sh -c #\(nop\)\s*)?ADD\s+(?:--[a-z-]+(?:=\S+)?\s+)*(https?:\/\/\S+)/i;
 const PIPED_TO_SHELL = [
@@ -61872,7 +61845,8 @@ async function checkHistory(image) {
     for (const [position, entry] of history.entries()) {
         const layer = history_layerOf(entry, layers);
         const at = layer !== undefined ? { layer } : {};
-        const step = `history step ${position + 1} (${shortCommand(redactLine(image.commands[position] ?? ''), 60)})`;
+        // image.commands holds the history already masked.
+        const step = `history step ${position + 1} (${describeStep(classifyHistory(image.commands[position] ?? ''), 60)})`;
         const secrets = await historySecrets(entry.createdBy);
         if (secrets.length > 0) {
             findings.push(builtinFinding('BH104', image, {
@@ -61886,17 +61860,10 @@ async function checkHistory(image) {
             findings.push(builtinFinding('BH106', image, { message: `${step} ADDs ${url} without a checksum: download and verify it, or use ADD --checksum.`, subject: `add:${url}`, ...at }));
         }
         if (pipesRemoteScript(entry.createdBy)) {
-            findings.push(builtinFinding('BH107', image, { message: `${step} pipes a downloaded script into an interpreter: download it, verify a pinned checksum, then run it.`, subject: `pipe:${shortCommand(entry.createdBy, 200)}`, ...at }));
+            findings.push(builtinFinding('BH107', image, { message: `${step} pipes a downloaded script into an interpreter: download it, verify a pinned checksum, then run it.`, subject: `pipe:${classifyHistory(entry.createdBy).text}`, ...at }));
         }
     }
     return findings;
-}
-/** History text shown in messages, with anything that looks like an assignment's value or a URL password masked. */
-function redactLine(text) {
-    return text
-        .replace(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s"']+)/g, (_m, name) => `${name}=***`)
-        .replace(/(\s-u\s*|\s--user[=\s]+)(['"]?)([^\s'":]+):[^\s'"]+/g, '$1$2$3:***')
-        .replace(/(:\/\/)[^\s/@'"]+@/g, '$1***@');
 }
 
 ;// CONCATENATED MODULE: ./src/scanners/builtin/imageConfig.ts
@@ -62197,7 +62164,7 @@ async function scanDockerfile(dockerfile, workspace) {
     const base = { tool: 'bulkhead', key: dockerfile, target: dockerfile, origin: 'run', version: BULKHEAD_VERSION };
     try {
         const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_.resolve)(workspace, dockerfile), 'utf8');
-        const findings = checkDockerfile(dockerfile, text).map(({ image: _image, ...finding }) => finding);
+        const findings = checkDockerfile(dockerfile, text);
         return { ...base, status: 'ok', durationMs: Date.now() - started, findings, warnings: [] };
     }
     catch (error) {
@@ -62324,7 +62291,7 @@ async function locateImageFindings(config, results, notes) {
     const sources = new Map();
     for (const dockerfile of config.dockerfiles) {
         const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_.resolve)(config.workspace, dockerfile), 'utf8');
-        sources.set(dockerfile, { path: dockerfile, text, fromLine: finalFromLine(text) ?? 1 });
+        sources.set(dockerfile, { path: dockerfile, text, fromLine: parseStages(text).at(-1)?.fromLine ?? 1 });
     }
     const dockerfileFor = (imageKey) => {
         if (config.dockerfiles.length === 1)

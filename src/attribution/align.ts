@@ -19,7 +19,7 @@ export interface LayerOrigin {
 }
 
 export type Attribution =
-  | { kind: 'matched'; dockerfile: string; layers: Map<string, LayerOrigin>; finalFromLine: number; baseImage: string; baseFromLine: number }
+  | { kind: 'matched'; dockerfile: string; layers: Map<string, LayerOrigin>; finalFromLine: number; baseImage: string }
   | { kind: 'mismatch'; dockerfile: string; reason: string; finalFromLine: number }
   | { kind: 'history-only'; layers: Map<string, string> };
 
@@ -125,5 +125,5 @@ export function attribute(image: ImageHistory, dockerfile?: { path: string; text
       layers.set(diffId, { kind: 'base', line: root.fromLine, instruction: `FROM ${baseImage}`, baseImage });
     }
   });
-  return { kind: 'matched', dockerfile: dockerfile.path, layers, finalFromLine: final.fromLine, baseImage, baseFromLine: root.fromLine };
+  return { kind: 'matched', dockerfile: dockerfile.path, layers, finalFromLine: final.fromLine, baseImage };
 }

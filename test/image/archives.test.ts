@@ -183,12 +183,10 @@ describe('hostile and broken archives are reported, not obeyed', () => {
 
   it('a manifest that names a layer the archive lacks, and an archive that is not an image', async () => {
     const l = layer([{ name: 'a', body: 'a' }]);
-    const full = legacyDockerArchive([l], imageConfig([l], hardened));
     const manifest = JSON.stringify([{ Config: 'c.json', RepoTags: [], Layers: ['missing/layer.tar'] }]);
     const broken = tar([{ name: 'c.json', body: imageConfig([l]) }, { name: 'manifest.json', body: manifest }]);
-    await expect(read(`docker-archive:${writeArchive(broken)}`)).rejects.toThrow(/names .*missing\/layer\.tar.* but not in the archive|not in the archive/);
+    await expect(read(`docker-archive:${writeArchive(broken)}`)).rejects.toThrow(/layer missing\/layer\.tar is named by the manifest but not in the archive; it is truncated or corrupt/);
     await expect(read(`docker-archive:${writeArchive(tar([{ name: 'README', body: 'hello' }]))}`)).rejects.toThrow(/neither manifest\.json nor index\.json/);
-    expect(full.length).toBeGreaterThan(0);
   });
 
   it('a docker save that hangs is stopped at the time limit, and a missing docker CLI is said plainly', async () => {

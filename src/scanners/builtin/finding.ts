@@ -1,5 +1,6 @@
 import { fingerprintOf, type Finding } from '../../findings.js';
 import type { ImageModel } from '../../image/read.js';
+import { classifyHistory, describeStep } from '../../attribution/history.js';
 import { layerHistory } from '../../image/config.js';
 import { builtinRule, ruleDocUrl } from './catalog.js';
 
@@ -43,7 +44,8 @@ export function builtinFinding(ruleId: string, image: Pick<ImageSubject, 'input'
     message: detail.message,
     description: `${rule.what} ${rule.why}`,
     helpUri: ruleDocUrl(ruleId),
-    image: image.input,
+    // Findings about a Dockerfile (no image read) name no image.
+    ...(image.model ? { image: image.input } : {}),
     ...(diffId ? { layer: diffId } : {}),
     ...(detail.path !== undefined ? { path: `/${detail.path}` } : {}),
     ...(detail.file !== undefined ? { file: detail.file } : {}),
@@ -57,20 +59,8 @@ export function builtinFinding(ruleId: string, image: Pick<ImageSubject, 'input'
 export function layerLabel(image: Pick<ImageSubject, 'model' | 'commands'>, layer: number): string {
   const entry = layerHistory(image.model.config)[layer];
   const index = entry ? image.model.config.history.indexOf(entry) : -1;
-  const command = index >= 0 ? shortCommand(image.commands[index] ?? '') : '';
+  const command = index >= 0 ? describeStep(classifyHistory(image.commands[index] ?? '')) : '';
   return `layer ${layer + 1} of ${image.model.layers.length}${command ? ` (${command})` : ''}`;
-}
-
-/** A history `created_by` as the Dockerfile instruction it came from, shortened for messages. */
-export function shortCommand(createdBy: string, max = 80): string {
-  let text = createdBy
-    .replace(/ # buildkit$/, '')
-    .replace(/^\/bin\/sh -c #\(nop\)\s*/, '')
-    .replace(/^(RUN )?\|\d+ (?:\S+=\S* )*/, '$1')
-    .replace(/^(RUN )?\/bin\/sh -c /, 'RUN ')
-    .trim();
-  text = text.replace(/\s+/g, ' ');
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 /** Lists in messages: the first few, then how many more. */

@@ -1,7 +1,8 @@
 import type { Finding } from '../../findings.js';
 import { layerHistory, type HistoryEntry } from '../../image/config.js';
-import { builtinFinding, shortCommand, type ImageSubject } from './finding.js';
-import { dedupe, detectSecrets, isCredentialName, isLiteralSecretValue, secretHash, type SecretHit } from './secretText.js';
+import { classifyHistory, describeStep } from '../../attribution/history.js';
+import { builtinFinding, type ImageSubject } from './finding.js';
+import { credentialsInCommand, dedupe, detectSecrets, type SecretHit } from './secretText.js';
 
 /** BH104 BH106 BH107: what the image history (`created_by`) shows about the build. */
 
@@ -14,23 +15,7 @@ function layerOf(entry: HistoryEntry, layers: readonly (HistoryEntry | undefined
 
 /** Credentials in one history line, found without printing them. */
 export async function historySecrets(createdBy: string): Promise<SecretHit[]> {
-  const hits: SecretHit[] = [...(await detectSecrets(createdBy, 'history'))];
-  // Build args and ENV: `|2 NPM_TOKEN=abc …`, `ENV DB_PASSWORD=…`, `--build-arg`-style assignments.
-  for (const match of createdBy.matchAll(/(?:^|[\s|])([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s"']+)/g)) {
-    const name = match[1] as string;
-    const value = match[2] as string;
-    if (isCredentialName(name) && isLiteralSecretValue(value)) hits.push({ kind: `${name}=…`, hash: secretHash(value) });
-  }
-  // curl -u user:pass, --user user:pass; user:pass@ in URLs.
-  for (const match of createdBy.matchAll(/(?:\s-u\s*|\s--user[=\s]+)['"]?([^\s'":]+):([^\s'"]+)/g)) {
-    const password = match[2] as string;
-    if (isLiteralSecretValue(password)) hits.push({ kind: 'user:password passed to a download tool', hash: secretHash(password) });
-  }
-  for (const match of createdBy.matchAll(/[a-z][a-z0-9+.-]*:\/\/([^\s/:@'"]+):([^\s/@'"]+)@/gi)) {
-    const password = match[2] as string;
-    if (isLiteralSecretValue(password)) hits.push({ kind: 'password in a URL', hash: secretHash(password) });
-  }
-  return dedupe(hits);
+  return dedupe([...(await detectSecrets(createdBy, 'history')), ...credentialsInCommand(createdBy)]);
 }
 
 const REMOTE_ADD = /^(?:\/bin\/sh -c #\(nop\)\s*)?ADD\s+(?:--[a-z-]+(?:=\S+)?\s+)*(https?:\/\/\S+)/i;
@@ -65,7 +50,8 @@ export async function checkHistory(image: ImageSubject): Promise<Finding[]> {
   for (const [position, entry] of history.entries()) {
     const layer = layerOf(entry, layers);
     const at = layer !== undefined ? { layer } : {};
-    const step = `history step ${position + 1} (${shortCommand(redactLine(image.commands[position] ?? ''), 60)})`;
+    // image.commands holds the history already masked.
+    const step = `history step ${position + 1} (${describeStep(classifyHistory(image.commands[position] ?? ''), 60)})`;
     const secrets = await historySecrets(entry.createdBy);
     if (secrets.length > 0) {
       findings.push(
@@ -81,16 +67,8 @@ export async function checkHistory(image: ImageSubject): Promise<Finding[]> {
       findings.push(builtinFinding('BH106', image, { message: `${step} ADDs ${url} without a checksum: download and verify it, or use ADD --checksum.`, subject: `add:${url}`, ...at }));
     }
     if (pipesRemoteScript(entry.createdBy)) {
-      findings.push(builtinFinding('BH107', image, { message: `${step} pipes a downloaded script into an interpreter: download it, verify a pinned checksum, then run it.`, subject: `pipe:${shortCommand(entry.createdBy, 200)}`, ...at }));
+      findings.push(builtinFinding('BH107', image, { message: `${step} pipes a downloaded script into an interpreter: download it, verify a pinned checksum, then run it.`, subject: `pipe:${classifyHistory(entry.createdBy).text}`, ...at }));
     }
   }
   return findings;
-}
-
-/** History text shown in messages, with anything that looks like an assignment's value or a URL password masked. */
-export function redactLine(text: string): string {
-  return text
-    .replace(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s"']+)/g, (_m, name: string) => `${name}=***`)
-    .replace(/(\s-u\s*|\s--user[=\s]+)(['"]?)([^\s'":]+):[^\s'"]+/g, '$1$2$3:***')
-    .replace(/(:\/\/)[^\s/@'"]+@/g, '$1***@');
 }

@@ -76,7 +76,7 @@ export async function scanDockerfile(dockerfile: string, workspace: string): Pro
   const base = { tool: 'bulkhead' as const, key: dockerfile, target: dockerfile, origin: 'run' as const, version: BULKHEAD_VERSION };
   try {
     const text = await readFile(resolve(workspace, dockerfile), 'utf8');
-    const findings = checkDockerfile(dockerfile, text).map(({ image: _image, ...finding }) => finding);
+    const findings = checkDockerfile(dockerfile, text);
     return { ...base, status: 'ok', durationMs: Date.now() - started, findings, warnings: [] };
   } catch (error) {
     return { ...base, status: 'error', durationMs: Date.now() - started, findings: [], error: `reading ${dockerfile} failed: ${error instanceof Error ? error.message : String(error)}`, warnings: [] };

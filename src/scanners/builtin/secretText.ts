@@ -19,19 +19,18 @@ export function secretHash(value: string): string {
 
 const SECRETLINT_CONFIG = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: recommendedRules }] };
 
-export async function detectSecrets(text: string, filePath: string): Promise<SecretHit[]> {
+async function secretlintMatches(text: string, filePath: string): Promise<{ kind: string; range: readonly [number, number] }[]> {
   if (text.length === 0) return [];
   const result = await lintSource({
     source: { filePath, content: text, ext: '', contentType: 'text' },
     options: { config: SECRETLINT_CONFIG, maskSecrets: true, noPhysicFilePath: true },
   });
-  const hits: SecretHit[] = [];
-  for (const message of result.messages) {
-    if (message.type !== 'message') continue;
-    const [start, end] = message.range;
-    hits.push({ kind: message.messageId, hash: secretHash(text.slice(start, end)) });
-  }
-  return dedupe(hits);
+  return result.messages.filter((m) => m.type === 'message').map((m) => ({ kind: m.messageId, range: m.range }));
+}
+
+export async function detectSecrets(text: string, filePath: string): Promise<SecretHit[]> {
+  const matches = await secretlintMatches(text, filePath);
+  return dedupe(matches.map(({ kind, range: [start, end] }) => ({ kind, hash: secretHash(text.slice(start, end)) })));
 }
 
 export function dedupe(hits: readonly SecretHit[]): SecretHit[] {
@@ -69,22 +68,43 @@ export function isLiteralSecretValue(value: string): boolean {
   return true;
 }
 
+// Credentials in command lines, shared by detection (BH104) and masking: NAME=value (build args,
+// ENV), `curl -u user:password` / `--user user:password`, and `scheme://user:password@host`.
+const ASSIGNMENT = /(^|[\s|])([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s"']+)/g;
+const USER_PASSWORD = /(\s-u\s*|\s--user[=\s]+)(['"]?)([^\s'":]+):([^\s'"]+)/g;
+const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)([^\s/@'"]+)@/gi;
+
+/** Credentials a command line holds in plain sight, as hits (never the values). */
+export function credentialsInCommand(text: string): SecretHit[] {
+  const hits: SecretHit[] = [];
+  for (const [, , name, value] of text.matchAll(ASSIGNMENT)) {
+    if (isCredentialName(name as string) && isLiteralSecretValue(value as string)) hits.push({ kind: `${name}=…`, hash: secretHash(value as string) });
+  }
+  for (const [, , , , password] of text.matchAll(USER_PASSWORD)) {
+    if (isLiteralSecretValue(password as string)) hits.push({ kind: 'user:password passed to a download tool', hash: secretHash(password as string) });
+  }
+  for (const [, , userinfo] of text.matchAll(URL_USERINFO)) {
+    const password = (userinfo as string).split(':')[1];
+    if (password !== undefined && isLiteralSecretValue(password)) hits.push({ kind: 'password in a URL', hash: secretHash(password) });
+  }
+  return hits;
+}
+
+/** The same three shapes, masked: values of credential names, passwords after `user:`, whole URL userinfo. */
+export function maskCredentials(text: string): string {
+  return text
+    .replace(ASSIGNMENT, (whole, lead: string, name: string, value: string) => (isCredentialName(name) && isLiteralSecretValue(value) ? `${lead}${name}=***` : whole))
+    .replace(USER_PASSWORD, '$1$2$3:***')
+    .replace(URL_USERINFO, '$1***@');
+}
+
 /**
- * Text fit to show: secrets that secretlint finds, values of credential-named assignments,
- * `-u user:password` and passwords in URLs are replaced by `***`. Used for history lines and
- * Dockerfile instructions quoted in messages.
+ * Text fit to show: what secretlint finds, then maskCredentials. Used for every history line and
+ * Dockerfile instruction a message quotes.
  */
 export async function redactSecrets(text: string): Promise<string> {
-  if (text.length === 0) return text;
-  const result = await lintSource({
-    source: { filePath: 'text', content: text, ext: '', contentType: 'text' },
-    options: { config: SECRETLINT_CONFIG, maskSecrets: true, noPhysicFilePath: true },
-  });
-  const ranges = result.messages.filter((m) => m.type === 'message').map((m) => m.range).sort((a, b) => b[0] - a[0]);
+  const ranges = (await secretlintMatches(text, 'text')).map((m) => m.range).sort((a, b) => b[0] - a[0]);
   let masked = text;
   for (const [start, end] of ranges) masked = `${masked.slice(0, start)}***${masked.slice(end)}`;
-  return masked
-    .replace(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s"']+)/g, (whole, name: string, value: string) => (isCredentialName(name) && isLiteralSecretValue(value) ? `${name}=***` : whole))
-    .replace(/(\s-u\s*|\s--user[=\s]+)(['"]?)([^\s'":]+):[^\s'"]+/g, '$1$2$3:***')
-    .replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@'"]+@/gi, '$1***@');
+  return maskCredentials(masked);
 }
