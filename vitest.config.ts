@@ -1,10 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
+// The fast suite (`npm test`): unit and small integration tests, no Docker, no browser, no big
+// logs. The real-component suite is vitest.itg.config.ts (`npm run test:itg`).
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 120_000,
-    hookTimeout: 300_000,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
     pool: 'forks',
+    coverage: { provider: 'v8', include: ['src/**/*.ts'], reporter: ['text-summary', 'json-summary'], reportsDirectory: 'coverage' },
   },
 });

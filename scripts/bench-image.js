@@ -27,7 +27,10 @@ function prepare() {
     if (!existsSync(archive)) run('skopeo', ['copy', '--quiet', `oci:${layout}:big`, `oci-archive:${archive}:big`]);
     return;
   }
-  const host = run('bash', [join(root, 'scripts/test-docker.sh')]).stdout.trim().split('\n').pop();
+  const host = run('bash', [join(root, 'scripts/test-docker.sh')])
+    .stdout.trim()
+    .split('\n')
+    .pop();
   const env = { ...process.env, DOCKER_HOST: host, DOCKER_BUILDKIT: '0' };
   const context = join(cache, 'bench-context');
   mkdirSync(context, { recursive: true });
@@ -79,14 +82,36 @@ const workspace = join(cache, 'bench-ws');
 mkdirSync(workspace, { recursive: true });
 const node = process.execPath;
 const scan = (input) =>
-  timed(node, [join(root, 'dist/cli/index.js'), 'scan', '--image', input, '--scanners', 'bulkhead', '--fail-on', 'none', '--format', 'json', '--sarif', join(workspace, 'b.sarif'), '--report', join(workspace, 'b.json')]);
+  timed(node, [
+    join(root, 'dist/cli/index.js'),
+    'scan',
+    '--image',
+    input,
+    '--scanners',
+    'bulkhead',
+    '--fail-on',
+    'none',
+    '--format',
+    'json',
+    '--sarif',
+    join(workspace, 'b.sarif'),
+    '--report',
+    join(workspace, 'b.json'),
+  ]);
 const fromLayout = scan(`oci:${layout}:big`);
 const fromArchive = scan(`oci-archive:${archive}:big`);
 const findings = JSON.parse(fromLayout.stdout).counts.findings;
 
 const mb = (n) => (n / 1e6).toFixed(0);
-console.log(`image: ${blobs.length} gzip layers, ${mb(compressed)} MB compressed, ${mb(uncompressed)} MB uncompressed, ${findings} built-in findings`);
+console.log(
+  `image: ${blobs.length} gzip layers, ${mb(compressed)} MB compressed, ${mb(uncompressed)} MB uncompressed, ${findings} built-in findings`,
+);
 console.log(`gzip -dc | tar -t (floor):           ${floor.seconds.toFixed(2)} s`);
-for (const [label, result] of [['OCI layout', fromLayout], ['OCI archive (one pass)', fromArchive]]) {
-  console.log(`bulkhead read-and-check, ${label.padEnd(22)} ${result.seconds.toFixed(2)} s  ratio ${(result.seconds / floor.seconds).toFixed(2)} (target ≤ 1.3)  peak RSS ${result.rssMb.toFixed(0)} MB (target ≤ 150 MB)`);
+for (const [label, result] of [
+  ['OCI layout', fromLayout],
+  ['OCI archive (one pass)', fromArchive],
+]) {
+  console.log(
+    `bulkhead read-and-check, ${label.padEnd(22)} ${result.seconds.toFixed(2)} s  ratio ${(result.seconds / floor.seconds).toFixed(2)} (target ≤ 1.3)  peak RSS ${result.rssMb.toFixed(0)} MB (target ≤ 150 MB)`,
+  );
 }

@@ -2,22 +2,31 @@
 import { spawnSync } from 'node:child_process';
 
 const args = [
-  'bin/bulkhead.js', 'scan',
-  '--image', 'docker-archive:examples/shop-api/image.tar',
-  '--dockerfile', 'examples/shop-api/Dockerfile',
-  '--trivy-report', 'examples/shop-api/trivy.json',
-  '--hadolint-report', 'examples/shop-api/hadolint.json',
-  '--scanners', 'trivy,hadolint,bulkhead',
-  '--sarif', 'out/demo/bulkhead.sarif',
-  '--report', 'out/demo/bulkhead-report.json',
-  '--markdown', 'out/demo/summary.md',
+  'bin/bulkhead.js',
+  'scan',
+  '--image',
+  'docker-archive:examples/shop-api/image.tar',
+  '--dockerfile',
+  'examples/shop-api/Dockerfile',
+  '--trivy-report',
+  'examples/shop-api/trivy.json',
+  '--hadolint-report',
+  'examples/shop-api/hadolint.json',
+  '--scanners',
+  'trivy,hadolint,bulkhead',
+  '--sarif',
+  'out/demo/bulkhead.sarif',
+  '--report',
+  'out/demo/bulkhead-report.json',
+  '--markdown',
+  'out/demo/summary.md',
 ];
 console.log(`$ bulkhead ${args.slice(1).join(' ')}\n`);
 const run = spawnSync(process.execPath, args, { stdio: 'inherit' });
 console.log(`\nbulkhead exited with ${run.status}.`);
 if (run.status === 1) {
   console.log('That is the gate failing as it should: the example image has a critical CVE with a fix available,');
-  console.log('and bulkhead\'s own checks found it runs as root, keeps a password in /app/.env and a token in its environment.');
+  console.log("and bulkhead's own checks found it runs as root, keeps a password in /app/.env and a token in its environment.");
   console.log('Written: out/demo/bulkhead.sarif, out/demo/bulkhead-report.json, out/demo/summary.md');
   process.exit(0);
 }

@@ -1,7 +1,7 @@
 // Renders action.yml and the README's input/output tables from src/inputs.ts, the one source.
 import { stringify } from 'yaml';
-import { INPUTS, OUTPUTS } from '../src/inputs.ts';
-import { BUILTIN_RULES, renderRulePage } from '../src/scanners/builtin/catalog.ts';
+import { INPUTS, OUTPUTS } from '../src/config/inputs.ts';
+import { BUILTIN_RULES, renderRulePage } from '../src/model/builtinRules.ts';
 
 export function renderActionYml(): string {
   const inputs: Record<string, { description: string; required: boolean; default: string }> = {};

@@ -1,22 +1,21 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const SHARED_FIXTURES = resolve(REPO_ROOT, '../shared/fixtures');
-
-if (!existsSync(SHARED_FIXTURES)) {
-  throw new Error(`The shared fixtures are missing: expected ${SHARED_FIXTURES} (../shared beside the repository).`);
-}
+/** Real tool outputs kept in the repository (see test/fixtures/README.md for their provenance). */
+export const FIXTURES = resolve(REPO_ROOT, 'test/fixtures');
 
 export function fixture(...parts: string[]): string {
-  return join(SHARED_FIXTURES, ...parts);
+  return join(FIXTURES, ...parts);
 }
 
 /** Rows of a MANIFEST.tsv, keyed by its header. */
 export function readManifest(path: string): Record<string, string>[] {
-  const [header, ...lines] = readFileSync(path, 'utf8').split('\n').filter((l) => l.length > 0);
+  const [header, ...lines] = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0);
   const columns = (header as string).split('\t');
   return lines.map((line) => Object.fromEntries(line.split('\t').map((value, i) => [columns[i] ?? `col${i}`, value])));
 }

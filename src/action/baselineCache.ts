@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as cache from '@actions/cache';
-import type { Config } from '../config.js';
-import { errorMessage } from '../errors.js';
-import { BaselineFormatError, parseBaseline, type Baseline } from '../policy/baseline.js';
-import type { BaselineSource } from '../policy/load.js';
-import type { Logger } from '../run.js';
-import type { RunnerContext } from './context.js';
+import type { Config } from '../config/types.js';
+import { errorMessage } from '../util/errors.js';
+import type { Baseline } from '../policy/baseline.js';
+import type { BaselineSource } from '../policy/resolved.js';
+import { readBaseline } from '../report/json.js';
+import type { Logger } from '../util/logger.js';
+import type { RunnerContext } from '../github/context.js';
 
 /**
  * The baseline that `only-new` compares with, kept in the Actions cache: saved from pushes to
@@ -19,11 +20,15 @@ export class BaselineCache implements BaselineSource {
   private readonly dir: string;
 
   constructor(
-    config: Config,
+    config: Pick<Config, 'targets' | 'reports'>,
     private readonly context: RunnerContext,
     private readonly logger: Logger,
   ) {
-    const scanSet = [config.category, ...config.images.map((i) => i.key).sort(), ...[...config.dockerfiles].sort()].join('\n');
+    const scanSet = [
+      config.reports.category,
+      ...config.targets.images.map((i) => i.key).sort(),
+      ...[...config.targets.dockerfiles].sort(),
+    ].join('\n');
     this.prefix = `bulkhead-baseline-v1-${createHash('sha256').update(scanSet).digest('hex').slice(0, 16)}-`;
     this.dir = join(context.tempDir, 'bulkhead-baseline');
   }
@@ -36,10 +41,11 @@ export class BaselineCache implements BaselineSource {
         return undefined;
       }
       this.logger.info(`Baseline cache hit: ${hit}.`);
-      return parseBaseline(JSON.parse(await readFile(join(this.dir, 'baseline.json'), 'utf8')), `cache ${hit}`);
+      return readBaseline(JSON.parse(await readFile(join(this.dir, 'baseline.json'), 'utf8')), `cache ${hit}`);
     } catch (error) {
-      const detail = error instanceof BaselineFormatError ? `the cached baseline ${error.message}` : errorMessage(error);
-      this.logger.warning(`Could not restore the baseline from the Actions cache: ${detail}. Every finding counts as new.`);
+      this.logger.warning(
+        `Could not restore the baseline from the Actions cache: ${errorMessage(error).replace(/\.?$/, '.')} Every finding counts as new.`,
+      );
       return undefined;
     }
   }

@@ -1,7 +1,8 @@
 import * as cache from '@actions/cache';
-import { errorMessage } from '../errors.js';
-import type { DatabaseRecord } from '../scanners/types.js';
-import type { ScannerLogger, TrivyDbCache } from '../scanners/local.js';
+import { errorMessage } from '../util/errors.js';
+import type { DatabaseRecord } from '../model/scanResult.js';
+import type { Logger } from '../util/logger.js';
+import type { TrivyDbCache } from '../scanners/runScanners.js';
 
 /**
  * Trivy's vulnerability database in the Actions cache, under a key that rolls daily: the first
@@ -15,7 +16,7 @@ export class ActionsTrivyDbCache implements TrivyDbCache {
   constructor(
     platform: string,
     now: Date,
-    private readonly logger: ScannerLogger,
+    private readonly logger: Logger,
   ) {
     this.prefix = `bulkhead-trivy-db-v1-${platform}-`;
     this.key = `${this.prefix}${now.toISOString().slice(0, 10)}`;

@@ -1,7 +1,7 @@
-import { parseStages, type Stage, type StageInstruction } from '../dockerfileStages.js';
-import { classifyHistory, collapse, describeStep, type HistoryStep } from './history.js';
+import { parseStages, type Stage, type StageInstruction } from '../dockerfile/stages.js';
+import { classifyHistory, collapse, describeStep, type HistoryStep } from '../dockerfile/history.js';
 
-import type { ImageHistory } from '../scanners/types.js';
+import type { ImageHistory } from '../model/scanResult.js';
 
 /** Where a layer came from: a Dockerfile instruction, or the base image. */
 export interface LayerOrigin {
@@ -82,17 +82,26 @@ export function attribute(image: ImageHistory, dockerfile?: { path: string; text
   const withLayers = image.history.flatMap((h, i) => (h.emptyLayer ? [] : [i]));
   if (!dockerfile) {
     const layers = new Map<string, string>();
-    if (withLayers.length === image.diffIds.length) withLayers.forEach((entry, n) => layers.set(image.diffIds[n] as string, describeStep(steps[entry] as HistoryStep)));
+    if (withLayers.length === image.diffIds.length)
+      withLayers.forEach((entry, n) => layers.set(image.diffIds[n] as string, describeStep(steps[entry] as HistoryStep)));
     return { kind: 'history-only', layers };
   }
   const stages = parseStages(dockerfile.text);
   const final = stages[stages.length - 1];
   if (!final) return { kind: 'mismatch', dockerfile: dockerfile.path, reason: 'it has no FROM instruction', finalFromLine: 1 };
-  const mismatch = (reason: string): Attribution => ({ kind: 'mismatch', dockerfile: dockerfile.path, reason, finalFromLine: final.fromLine });
-  if (withLayers.length !== image.diffIds.length) return mismatch(`the image's history names ${withLayers.length} layers but it has ${image.diffIds.length}`);
+  const mismatch = (reason: string): Attribution => ({
+    kind: 'mismatch',
+    dockerfile: dockerfile.path,
+    reason,
+    finalFromLine: final.fromLine,
+  });
+  if (withLayers.length !== image.diffIds.length)
+    return mismatch(`the image's history names ${withLayers.length} layers but it has ${image.diffIds.length}`);
   const chain = chainOf(stages);
   const root = chain[0] as Stage;
-  const instructions: ChainedInstruction[] = chain.flatMap((stage) => stage.instructions.map((i) => ({ ...i, ...(stage.name ? { stageName: stage.name } : {}), final: stage === final })));
+  const instructions: ChainedInstruction[] = chain.flatMap((stage) =>
+    stage.instructions.map((i) => ({ ...i, ...(stage.name ? { stageName: stage.name } : {}), final: stage === final })),
+  );
   const assigned = new Map<number, ChainedInstruction>();
   let h = steps.length - 1;
   for (let j = instructions.length - 1; j >= 0; j--) {

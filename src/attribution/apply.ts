@@ -1,6 +1,6 @@
-import type { Finding, Introduction } from '../findings.js';
-import { redactSecrets } from '../scanners/builtin/secretText.js';
-import type { ScanResult } from '../scanners/types.js';
+import type { Finding, Introduction } from '../model/finding.js';
+import { redactSecrets } from '../secrets/shapes.js';
+import type { ScanResult } from '../model/scanResult.js';
 import { attribute, type Attribution, type LayerOrigin } from './align.js';
 
 /** The Dockerfile that built an image, as far as the inputs say. */
@@ -17,7 +17,12 @@ function sentence(text: string): string {
 function introduction(origin: LayerOrigin): Introduction {
   return origin.kind === 'base'
     ? { kind: 'base', instruction: origin.instruction, ...(origin.baseImage ? { baseImage: origin.baseImage } : {}) }
-    : { kind: 'instruction', instruction: origin.instruction, ...(origin.stage ? { stage: origin.stage } : {}), ...(origin.copiedFrom ? { copiedFrom: origin.copiedFrom } : {}) };
+    : {
+        kind: 'instruction',
+        instruction: origin.instruction,
+        ...(origin.stage ? { stage: origin.stage } : {}),
+        ...(origin.copiedFrom ? { copiedFrom: origin.copiedFrom } : {}),
+      };
 }
 
 export function describeOrigin(origin: LayerOrigin, dockerfile: string): string {
@@ -28,7 +33,11 @@ export function describeOrigin(origin: LayerOrigin, dockerfile: string): string 
 }
 
 /** One finding placed by an attribution: file, line, what introduced it, and a sentence saying so. */
-export function placeFinding(finding: Finding, attribution: Attribution | undefined, fallback: DockerfileSource & { fromLine: number } | undefined): Finding {
+export function placeFinding(
+  finding: Finding,
+  attribution: Attribution | undefined,
+  fallback: (DockerfileSource & { fromLine: number }) | undefined,
+): Finding {
   if (finding.file !== undefined) return finding;
   if (attribution?.kind === 'matched') {
     const origin = finding.layer ? attribution.layers.get(finding.layer) : undefined;
@@ -36,7 +45,9 @@ export function placeFinding(finding: Finding, attribution: Attribution | undefi
       const other = attribution.layers.get(r.layer);
       return other ? [{ file: attribution.dockerfile, line: other.line, role: r.role, instruction: other.instruction }] : [];
     });
-    const relatedText = related.map((r) => ` ${r.role[0]?.toUpperCase()}${r.role.slice(1)} by \`${r.instruction}\` at ${r.file}:${r.line}.`).join('');
+    const relatedText = related
+      .map((r) => ` ${r.role[0]?.toUpperCase()}${r.role.slice(1)} by \`${r.instruction}\` at ${r.file}:${r.line}.`)
+      .join('');
     if (origin) {
       return {
         ...finding,
@@ -52,7 +63,11 @@ export function placeFinding(finding: Finding, attribution: Attribution | undefi
   if (attribution?.kind === 'history-only' && finding.layer) {
     const step = attribution.layers.get(finding.layer);
     if (step) {
-      const placed: Finding = { ...finding, introducedBy: { kind: 'history', instruction: step }, message: `${sentence(finding.message)} Created by: \`${step}\`.` };
+      const placed: Finding = {
+        ...finding,
+        introducedBy: { kind: 'history', instruction: step },
+        message: `${sentence(finding.message)} Created by: \`${step}\`.`,
+      };
       return fallback ? { ...placed, file: fallback.path, line: fallback.fromLine } : placed;
     }
   }
@@ -88,7 +103,10 @@ async function masked(attribution: Attribution): Promise<Attribution> {
   return { ...attribution, layers };
 }
 
-export async function placeImageFindings(results: readonly ScanResult[], dockerfileFor: (imageKey: string) => (DockerfileSource & { fromLine: number }) | undefined): Promise<PlacedResults> {
+export async function placeImageFindings(
+  results: readonly ScanResult[],
+  dockerfileFor: (imageKey: string) => (DockerfileSource & { fromLine: number }) | undefined,
+): Promise<PlacedResults> {
   const notes: string[] = [];
   const histories = new Map<string, ScanResult['imageHistory']>();
   for (const result of results) if (result.imageHistory && !histories.has(result.key)) histories.set(result.key, result.imageHistory);
@@ -99,7 +117,9 @@ export async function placeImageFindings(results: readonly ScanResult[], dockerf
     const dockerfile = dockerfileFor(key);
     const attribution = history ? await masked(attribute(history, dockerfile)) : undefined;
     if (attribution?.kind === 'mismatch') {
-      notes.push(`${attribution.dockerfile} does not match the image ${key} (${attribution.reason}): edited since the build, or another Dockerfile. Its image findings sit on the FROM line (line ${attribution.finalFromLine}).`);
+      notes.push(
+        `${attribution.dockerfile} does not match the image ${key} (${attribution.reason}): edited since the build, or another Dockerfile. Its image findings sit on the FROM line (line ${attribution.finalFromLine}).`,
+      );
     }
     attributions.set(key, attribution);
     return attribution;

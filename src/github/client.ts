@@ -1,4 +1,4 @@
-import { getOctokit } from '@actions/github';
+import type { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 
@@ -12,20 +12,36 @@ export interface ClientLogger {
 /**
  * The one GitHub client: the toolkit's Octokit (GITHUB_API_URL, so GHES works), retrying 5xx
  * with backoff and waiting out rate limits, both by Octokit's own plugins. The token never
- * reaches a log line from here.
+ * reaches a log line from here. The toolkit is loaded here, not at start-up: importing it parses
+ * GITHUB_EVENT_PATH, which github/context.ts checks first (a malformed payload would otherwise
+ * throw before bulkhead could say what is wrong).
  */
-export function createGitHubClient(token: string, logger: ClientLogger, options: { retryBaseMs?: number } = {}): GitHubClient {
+export async function createGitHubClient(
+  token: string,
+  logger: ClientLogger,
+  options: { apiUrl: string; retryBaseMs?: number },
+): Promise<GitHubClient> {
+  const { getOctokit } = await import('@actions/github');
   return getOctokit(
     token,
     {
-      retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451], ...(options.retryBaseMs !== undefined ? { retryAfterBaseValue: options.retryBaseMs } : {}) },
+      // From the runner's environment as read for this run, not as it was when the toolkit loaded.
+      baseUrl: options.apiUrl,
+      retry: {
+        doNotRetry: [400, 401, 403, 404, 410, 422, 451],
+        ...(options.retryBaseMs !== undefined ? { retryAfterBaseValue: options.retryBaseMs } : {}),
+      },
       throttle: {
         onRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-          logger.warning(`GitHub's rate limit was reached for ${request.method} ${request.url}; ${retryCount < 2 ? `retrying in ${retryAfter} s` : 'giving up'}.`);
+          logger.warning(
+            `GitHub's rate limit was reached for ${request.method} ${request.url}; ${retryCount < 2 ? `retrying in ${retryAfter} s` : 'giving up'}.`,
+          );
           return retryCount < 2;
         },
         onSecondaryRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-          logger.warning(`GitHub's secondary rate limit was reached for ${request.method} ${request.url}; ${retryCount < 1 ? `retrying in ${retryAfter} s` : 'giving up'}.`);
+          logger.warning(
+            `GitHub's secondary rate limit was reached for ${request.method} ${request.url}; ${retryCount < 1 ? `retrying in ${retryAfter} s` : 'giving up'}.`,
+          );
           return retryCount < 1;
         },
       },
@@ -41,7 +57,12 @@ export function describeGitHubError(error: unknown): { status?: number; message:
     const status = (error as { status: number }).status;
     const response = (error as { response?: { data?: unknown } }).response;
     const data = response?.data;
-    const message = typeof data === 'object' && data !== null && 'message' in data ? String((data as { message: unknown }).message) : error instanceof Error ? error.message : '';
+    const message =
+      typeof data === 'object' && data !== null && 'message' in data
+        ? String((data as { message: unknown }).message)
+        : error instanceof Error
+          ? error.message
+          : '';
     return { status, message: `GitHub answered ${status}${message ? ` (${message.split('\n')[0]})` : ''}` };
   }
   return { message: error instanceof Error ? error.message : String(error) };

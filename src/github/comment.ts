@@ -31,7 +31,11 @@ export async function findComment(
   marker: string,
   isOurs: (user: ExistingComment['user']) => boolean,
 ): Promise<ExistingComment | undefined> {
-  const comments = (await client.paginate(client.rest.issues.listComments, { ...repository, issue_number: issueNumber, per_page: 100 })) as ExistingComment[];
+  const comments = (await client.paginate(client.rest.issues.listComments, {
+    ...repository,
+    issue_number: issueNumber,
+    per_page: 100,
+  })) as ExistingComment[];
   return comments.find((c) => (c.body ?? '').includes(marker) && isOurs(c.user));
 }
 
@@ -45,7 +49,12 @@ export interface CommentPlan {
 }
 
 /** One sticky comment per key: created once, edited in place, left alone when unchanged. */
-export async function upsertComment(client: GitHubClient, repository: Repository, issueNumber: number, plan: CommentPlan): Promise<CommentAction> {
+export async function upsertComment(
+  client: GitHubClient,
+  repository: Repository,
+  issueNumber: number,
+  plan: CommentPlan,
+): Promise<CommentAction> {
   const isOurs = await commentAuthor(client);
   const existing = await findComment(client, repository, issueNumber, plan.marker, isOurs);
   if (plan.body === undefined) {

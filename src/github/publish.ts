@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { RunnerContext } from '../action/context.js';
-import type { Config } from '../config.js';
+import type { RunnerContext } from './context.js';
+import type { Config, PublishConfig } from '../config/types.js';
 import { renderComment, renderResolvedComment, type CommentInput, type CommentLinks } from '../report/comment.js';
-import type { ScanOutcome } from '../run.js';
-import { BULKHEAD_VERSION } from '../version.js';
+import type { ScanOutcome } from '../scan/pipeline.js';
+import { BULKHEAD_VERSION } from '../model/version.js';
 import { createGitHubClient, describeGitHubError, type ClientLogger, type GitHubClient } from './client.js';
 import { uploadSarif, waitForProcessing, type Repository } from './codeScanning.js';
 import { upsertComment, type CommentPlan } from './comment.js';
@@ -26,14 +26,22 @@ const FORK_HINT =
   'on pull requests from forks GitHub gives the workflow a read-only token; the gate still decides, and the README shows the two-workflow setup that publishes results for forks';
 
 /** The comment's hidden marker: one comment per workflow, job and set of scanned targets. */
-export function commentMarker(config: Config, context: RunnerContext): string {
-  const key = [context.workflow, context.job, config.category, ...config.images.map((i) => i.key).sort(), ...[...config.dockerfiles].sort()].join('\n');
+export function commentMarker(config: Pick<Config, 'targets' | 'reports'>, context: RunnerContext): string {
+  const key = [
+    context.workflow,
+    context.job,
+    config.reports.category,
+    ...config.targets.images.map((i) => i.key).sort(),
+    ...[...config.targets.dockerfiles].sort(),
+  ].join('\n');
   return `<!-- bulkhead:comment ${createHash('sha256').update(key).digest('hex').slice(0, 16)} -->`;
 }
 
 export function refusal(what: string, error: unknown): string {
   const { status, message } = describeGitHubError(error);
-  return status === 403 || status === 404 ? `${what}: ${message}; ${FORK_HINT} (the token needs ${what.includes('SARIF') ? '`security-events: write`' : '`pull-requests: write`'}).` : `${what}: ${message}.`;
+  return status === 403 || status === 404
+    ? `${what}: ${message}; ${FORK_HINT} (the token needs ${what.includes('SARIF') ? '`security-events: write`' : '`pull-requests: write`'}).`
+    : `${what}: ${message}.`;
 }
 
 export interface SarifTarget {
@@ -55,7 +63,8 @@ export async function publishSarifLog(
     io.logger.info(`Uploaded the SARIF log to code scanning (id ${id}).`);
     const processed = await waitForProcessing(client, repository, id, { timeoutMs: io.processingTimeoutMs ?? 120_000, firstWaitMs: 2000 });
     if (processed.status === 'complete') io.logger.info('Code scanning processed the SARIF log.');
-    else if (processed.status === 'failed') io.logger.warning(`Code scanning could not process the SARIF log: ${processed.errors.join('; ') || 'no reason given'}.`);
+    else if (processed.status === 'failed')
+      io.logger.warning(`Code scanning could not process the SARIF log: ${processed.errors.join('; ') || 'no reason given'}.`);
     else io.logger.info('Code scanning is still processing the SARIF log; its alerts appear when it is done.');
   } catch (error) {
     io.logger.warning(refusal('Could not upload the SARIF log', error));
@@ -63,7 +72,13 @@ export async function publishSarifLog(
 }
 
 /** Creates, edits, leaves or removes the sticky comment; every failure is a warning. */
-export async function publishPullRequestComment(client: GitHubClient, repository: Repository, pullRequest: number, plan: CommentPlan, logger: ClientLogger): Promise<void> {
+export async function publishPullRequestComment(
+  client: GitHubClient,
+  repository: Repository,
+  pullRequest: number,
+  plan: CommentPlan,
+  logger: ClientLogger,
+): Promise<void> {
   try {
     const action = await upsertComment(client, repository, pullRequest, plan);
     logger.info(
@@ -91,7 +106,7 @@ export function commentLinks(context: RunnerContext, headSha: string | undefined
 
 /** The comment plan for a verdict: shown always, or only on failure (then resolved otherwise). */
 export function commentPlan(
-  config: Pick<Config, 'comment' | 'resolvedComment'>,
+  config: Pick<PublishConfig, 'comment' | 'resolvedComment'>,
   marker: string,
   links: CommentLinks,
   content: Omit<CommentInput, 'marker' | 'links' | 'version'>,
@@ -112,24 +127,34 @@ export function commentPlan(
  */
 export async function publishToGitHub(input: PublishInput): Promise<void> {
   const { config, context } = input;
-  const wantsComment = config.comment !== 'never' && context.pullRequest !== undefined;
-  if (!config.uploadSarif && !wantsComment) return;
+  const wantsComment = config.publish.comment !== 'never' && context.pullRequest !== undefined;
+  if (!config.publish.uploadSarif && !wantsComment) return;
   const [owner, repo] = context.repository.split('/');
   if (!owner || !repo) {
     input.logger.warning('GITHUB_REPOSITORY is not set, so nothing was sent to GitHub; this happens outside GitHub Actions.');
     return;
   }
   if (!input.token) {
-    input.logger.warning('No github-token, so the SARIF log was not uploaded and no comment was posted; give github-token: ${{ github.token }}.');
+    input.logger.warning(
+      'No github-token, so the SARIF log was not uploaded and no comment was posted; give github-token: ${{ github.token }}.',
+    );
     return;
   }
-  const client = createGitHubClient(input.token, input.logger, input.retryBaseMs !== undefined ? { retryBaseMs: input.retryBaseMs } : {});
+  const client = await createGitHubClient(input.token, input.logger, {
+    apiUrl: context.apiUrl,
+    ...(input.retryBaseMs !== undefined ? { retryBaseMs: input.retryBaseMs } : {}),
+  });
   const repository = { owner, repo };
   const { outcome } = input;
   const pullRequest = context.pullRequest;
   await Promise.all([
-    config.uploadSarif
-      ? publishSarifLog(client, repository, { commitSha: context.sha, ref: context.ref, sarif: input.redact(JSON.stringify(outcome.sarif)) }, input)
+    config.publish.uploadSarif
+      ? publishSarifLog(
+          client,
+          repository,
+          { commitSha: context.sha, ref: context.ref, sarif: input.redact(JSON.stringify(outcome.sarif)) },
+          input,
+        )
       : Promise.resolve(),
     wantsComment && pullRequest
       ? publishPullRequestComment(
@@ -137,9 +162,9 @@ export async function publishToGitHub(input: PublishInput): Promise<void> {
           repository,
           pullRequest.number,
           commentPlan(
-            config,
+            config.publish,
             commentMarker(config, context),
-            commentLinks(context, pullRequest.headSha, process.env.GITHUB_RUN_ID),
+            commentLinks(context, pullRequest.headSha, context.runIdGiven),
             {
               gate: outcome.gate,
               decisions: outcome.decisions,

@@ -1,7 +1,7 @@
-import type { FailOn } from '../config.js';
-import { ReportError } from '../errors.js';
-import { isSeverity, TOOLS, type Decision, type Finding, type FindingKind, type Tool, type Verdict } from '../findings.js';
-import { isObject, str, num } from '../json.js';
+import type { FailOn } from '../model/severity.js';
+import { FormatError } from '../util/errors.js';
+import { isSeverity, TOOLS, type Decision, type Finding, type FindingKind, type Tool, type Verdict } from '../model/finding.js';
+import { isObject, str, num } from '../util/json.js';
 import type { BaselineEntry } from '../policy/baseline.js';
 import type { BaselineComparison } from '../policy/decide.js';
 import { REPORT_FORMAT } from '../report/json.js';
@@ -35,7 +35,17 @@ function findingOf(value: unknown): Finding | undefined {
   const ruleId = text(value.ruleId, 200);
   const title = text(value.title);
   const fingerprint = text(value.fingerprint, 200);
-  if (!tool || !(TOOLS as readonly string[]).includes(tool) || !severity || !isSeverity(severity) || !kind || !(KINDS as readonly string[]).includes(kind) || !ruleId || title === undefined || !fingerprint) {
+  if (
+    !tool ||
+    !(TOOLS as readonly string[]).includes(tool) ||
+    !severity ||
+    !isSeverity(severity) ||
+    !kind ||
+    !(KINDS as readonly string[]).includes(kind) ||
+    !ruleId ||
+    title === undefined ||
+    !fingerprint
+  ) {
     return undefined;
   }
   const file = text(value.file, 500);
@@ -58,7 +68,15 @@ function findingOf(value: unknown): Finding | undefined {
     ...(image ? { image } : {}),
     ...(path ? { path } : {}),
     ...(helpUri ? { helpUri } : {}),
-    ...(pkg && pkgName ? { pkg: { name: pkgName, installed: text(pkg.installed, 200) ?? '', ...(text(pkg.fixed, 200) ? { fixed: text(pkg.fixed, 200) as string } : {}) } } : {}),
+    ...(pkg && pkgName
+      ? {
+          pkg: {
+            name: pkgName,
+            installed: text(pkg.installed, 200) ?? '',
+            ...(text(pkg.fixed, 200) ? { fixed: text(pkg.fixed, 200) as string } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -68,14 +86,16 @@ function findingOf(value: unknown): Finding | undefined {
  */
 export function parsePublishedReport(document: unknown, file: string): PublishedReport {
   if (!isObject(document) || document.format !== REPORT_FORMAT) {
-    throw new ReportError(file, `is not a bulkhead report (format ${REPORT_FORMAT}); give the report-file the scan job wrote.`);
+    throw new FormatError(file, `is not a bulkhead report (format ${REPORT_FORMAT}); give the report-file the scan job wrote.`);
   }
   const verdict = document.verdict === 'pass' || document.verdict === 'fail' ? document.verdict : undefined;
-  if (!verdict) throw new ReportError(file, 'has no verdict; give the report-file the scan job wrote.');
+  if (!verdict) throw new FormatError(file, 'has no verdict; give the report-file the scan job wrote.');
   const policy = isObject(document.policy) ? document.policy : {};
   const settings = isObject(policy.settings) ? policy.settings : {};
   const failOnSetting = isObject(settings.failOn) ? str(settings.failOn.value) : undefined;
-  const failOn = (failOnSetting === 'none' || (failOnSetting && isSeverity(failOnSetting) && failOnSetting !== 'info') ? failOnSetting : 'high') as FailOn;
+  const failOn = (
+    failOnSetting === 'none' || (failOnSetting && isSeverity(failOnSetting) && failOnSetting !== 'info') ? failOnSetting : 'high'
+  ) as FailOn;
   const decisions: Decision[] = [];
   let dropped = 0;
   for (const entry of Array.isArray(document.decisions) ? document.decisions.slice(0, 100_000) : []) {
@@ -87,7 +107,10 @@ export function parsePublishedReport(document: unknown, file: string): Published
     }
     decisions.push({ finding, verdict: verdictOf as Verdict, reason: (isObject(entry) ? text(entry.reason) : undefined) ?? '' });
   }
-  const reasons = (Array.isArray(document.reasons) ? document.reasons : []).map((r) => text(r)).filter((r): r is string => r !== undefined).slice(0, 50);
+  const reasons = (Array.isArray(document.reasons) ? document.reasons : [])
+    .map((r) => text(r))
+    .filter((r): r is string => r !== undefined)
+    .slice(0, 50);
   const baseline = isObject(policy.baseline) ? policy.baseline : undefined;
   const github = isObject(document.github) ? document.github : {};
   const marker = str(github.commentMarker);
@@ -97,7 +120,14 @@ export function parsePublishedReport(document: unknown, file: string): Published
     failOn,
     decisions,
     ...(baseline && num(baseline.new) !== undefined
-      ? { baseline: { source: text(baseline.source, 300) ?? 'baseline', new: num(baseline.new) ?? 0, unchanged: num(baseline.unchanged) ?? 0, fixed: Array.isArray(baseline.fixed) ? (baseline.fixed.filter(isObject).slice(0, 100_000) as unknown as BaselineEntry[]) : [] } }
+      ? {
+          baseline: {
+            source: text(baseline.source, 300) ?? 'baseline',
+            new: num(baseline.new) ?? 0,
+            unchanged: num(baseline.unchanged) ?? 0,
+            fixed: Array.isArray(baseline.fixed) ? (baseline.fixed.filter(isObject).slice(0, 100_000) as unknown as BaselineEntry[]) : [],
+          },
+        }
       : {}),
     ...(marker && /^<!-- bulkhead:comment [0-9a-f]{16} -->$/.test(marker) ? { marker } : {}),
     dropped,

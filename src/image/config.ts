@@ -46,7 +46,8 @@ export function parseImageConfig(json: unknown, where: string): ImageConfig {
   const config = isRecord(json.config) ? json.config : {};
   const rootfs = isRecord(json.rootfs) ? json.rootfs : {};
   const diffIds = strings(rootfs.diff_ids);
-  if (!Array.isArray(rootfs.diff_ids)) throw new ImageReadError(`${where}: the image config has no rootfs.diff_ids; it is not an image config.`);
+  if (!Array.isArray(rootfs.diff_ids))
+    throw new ImageReadError(`${where}: the image config has no rootfs.diff_ids; it is not an image config.`);
   const history = (Array.isArray(json.history) ? json.history : []).filter(isRecord).map((entry): HistoryEntry => {
     const created = optionalString(entry.created);
     const comment = optionalString(entry.comment);

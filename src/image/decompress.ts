@@ -30,7 +30,9 @@ type ZstdFactory = (options?: zlib.ZlibOptions) => NodeJS.ReadWriteStream & Read
 function zstdDecompressor(where: string): NodeJS.ReadWriteStream & Readable {
   const factory = (zlib as unknown as { createZstdDecompress?: ZstdFactory }).createZstdDecompress;
   if (typeof factory !== 'function') {
-    throw new ImageReadError(`${where}: the layer is zstd-compressed, which needs Node.js 22.15 or newer; run bulkhead on Node.js 24 (the action already does).`);
+    throw new ImageReadError(
+      `${where}: the layer is zstd-compressed, which needs Node.js 22.15 or newer; run bulkhead on Node.js 24 (the action already does).`,
+    );
   }
   return factory({ chunkSize: 256 * 1024 });
 }
@@ -92,7 +94,9 @@ export async function* decompress(
         throw new ImageReadError(`${where}: expands past ${limits.maxOutput} bytes; treated as a decompression bomb and not read further.`);
       }
       if (outputBytes > limits.ratioFloor && outputBytes / Math.max(inputBytes, 1) > limits.maxRatio) {
-        throw new ImageReadError(`${where}: expands more than ${limits.maxRatio}:1 (${outputBytes} bytes from ${inputBytes}); treated as a decompression bomb and not read further.`);
+        throw new ImageReadError(
+          `${where}: expands more than ${limits.maxRatio}:1 (${outputBytes} bytes from ${inputBytes}); treated as a decompression bomb and not read further.`,
+        );
       }
       yield chunk;
       pacer.consumed(chunk.length);

@@ -46,7 +46,8 @@ const KEY_MARKERS = [Buffer.from('PRIVATE KEY'), Buffer.from('PuTTY-User-Key-Fil
 const MARKER_OVERLAP = 24;
 
 // A header, optional PEM headers (Proc-Type …), then a base64 body long enough to be a key (an Ed25519 PKCS#8 key is one 64-character line).
-const PEM_PRIVATE = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----\r?\n(?:[A-Za-z-]+:[^\n]*\r?\n)*\r?\n?((?:[A-Za-z0-9+/=]{16,}\r?\n)+)-----END /;
+const PEM_PRIVATE =
+  /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----\r?\n(?:[A-Za-z-]+:[^\n]*\r?\n)*\r?\n?((?:[A-Za-z0-9+/=]{16,}\r?\n)+)-----END /;
 const PUTTY_PRIVATE = /^PuTTY-User-Key-File-\d+: (\S+)[\s\S]*?Private-Lines: \d+/m;
 
 /** The kind of private key a text holds, judged by structure (a header, then a body), or undefined. */
@@ -104,7 +105,8 @@ export async function readLayer(source: AsyncIterable<Buffer>, where: string, wa
     if (header.type === 'symlink') file.linkTarget = header.linkname;
     if (header.type === 'hardlink') {
       const target = normalizeImagePath(header.linkname, where);
-      if (target === '') throw new ImageReadError(`${where}: hard link "${printable(path)}" points at the image root; the archive is hostile or corrupt.`);
+      if (target === '')
+        throw new ImageReadError(`${where}: hard link "${printable(path)}" points at the image root; the archive is hostile or corrupt.`);
       file.linkTarget = target;
     }
     const capability = header.xattrs?.get('security.capability');
@@ -140,6 +142,10 @@ export async function readLayer(source: AsyncIterable<Buffer>, where: string, wa
       },
     };
   };
-  await readTar(decompress(source, where, (c) => (compression = c)), onEntry, where);
+  await readTar(
+    decompress(source, where, (c) => (compression = c)),
+    onEntry,
+    where,
+  );
   return { files, whiteouts, opaqueDirs, compression };
 }

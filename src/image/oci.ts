@@ -25,7 +25,8 @@ export type ReadBlobJson = (digest: string) => Promise<unknown>;
 const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 
 export function blobPath(digest: string, where: string): string {
-  if (!DIGEST.test(digest)) throw new ImageReadError(`${where}: "${printable(digest, 80)}" is not a valid content digest; the layout is corrupt or hostile.`);
+  if (!DIGEST.test(digest))
+    throw new ImageReadError(`${where}: "${printable(digest, 80)}" is not a valid content digest; the layout is corrupt or hostile.`);
   const [algorithm, hex] = digest.split(':') as [string, string];
   return `blobs/${algorithm}/${hex}`;
 }
@@ -84,7 +85,13 @@ const isAttestation = (d: Descriptor): boolean =>
  * From an index.json (or nested index), the manifest to read: the one tagged `reference` when
  * given, else the one for `platform` (default linux/amd64), else the only one.
  */
-export async function resolveOciIndex(index: unknown, readJson: ReadBlobJson, where: string, reference: string | undefined, platform: string): Promise<ResolvedManifest> {
+export async function resolveOciIndex(
+  index: unknown,
+  readJson: ReadBlobJson,
+  where: string,
+  reference: string | undefined,
+  platform: string,
+): Promise<ResolvedManifest> {
   if (!isRecord(index)) throw new ImageReadError(`${where}: index.json is not a JSON object.`);
   let candidates = descriptors(index.manifests, `${where} index.json`);
   if (reference) {
@@ -95,7 +102,9 @@ export async function resolveOciIndex(index: unknown, readJson: ReadBlobJson, wh
     });
     if (tagged.length === 0) {
       const names = candidates.map((d) => d.annotations?.['org.opencontainers.image.ref.name']).filter(Boolean);
-      throw new ImageReadError(`${where}: no image is tagged "${printable(reference, 100)}"${names.length ? `; tags here: ${names.join(', ')}` : '; the layout has no tags'}.`);
+      throw new ImageReadError(
+        `${where}: no image is tagged "${printable(reference, 100)}"${names.length ? `; tags here: ${names.join(', ')}` : '; the layout has no tags'}.`,
+      );
     }
     candidates = tagged;
   }
@@ -107,7 +116,10 @@ export async function resolveOciIndex(index: unknown, readJson: ReadBlobJson, wh
     else {
       chosen = usable.find((d) => matchesPlatform(d, platform));
       const offered = usable.map((d) => platformName(d.platform) ?? d.digest.slice(0, 19)).join(', ');
-      if (!chosen) throw new ImageReadError(`${where}: holds ${usable.length} images (${offered}) and none for ${platform}; set platform to one of them.`);
+      if (!chosen)
+        throw new ImageReadError(
+          `${where}: holds ${usable.length} images (${offered}) and none for ${platform}; set platform to one of them.`,
+        );
       note = `${where} holds images for ${offered}; read ${platformName(chosen.platform)}.`;
     }
     if (!chosen) throw new ImageReadError(`${where}: the index lists no image.`);

@@ -83,9 +83,16 @@ export function mergeLayers(layers: readonly LayerContents[]): Filesystem {
         const target = files.get(file.linkTarget);
         if (target) {
           const { path: _targetPath, linkTarget: _targetLink, ...attributes } = target.file;
-          placedFile = { ...attributes, path: file.path, linkTarget: file.linkTarget, type: target.file.type === 'hardlink' ? 'file' : target.file.type };
+          placedFile = {
+            ...attributes,
+            path: file.path,
+            linkTarget: file.linkTarget,
+            type: target.file.type === 'hardlink' ? 'file' : target.file.type,
+          };
         } else {
-          warnings.push(`layer ${index + 1}: hard link "${printable(file.path)}" points at "${printable(file.linkTarget)}", which no layer holds.`);
+          warnings.push(
+            `layer ${index + 1}: hard link "${printable(file.path)}" points at "${printable(file.linkTarget)}", which no layer holds.`,
+          );
         }
       }
       const existing = files.get(file.path);

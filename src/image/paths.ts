@@ -12,7 +12,9 @@ export function normalizeImagePath(name: string, where: string): string {
     if (segment === '' || segment === '.') continue;
     if (segment === '..') {
       if (out.length === 0) {
-        throw new ImageReadError(`${where}: entry "${printable(name)}" climbs out of the image root with "..": the archive is hostile or corrupt, and was not read further.`);
+        throw new ImageReadError(
+          `${where}: entry "${printable(name)}" climbs out of the image root with "..": the archive is hostile or corrupt, and was not read further.`,
+        );
       }
       out.pop();
       continue;

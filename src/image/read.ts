@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ImageTarget } from '../targets.js';
+import type { ImageTarget } from '../config/targets.js';
 import { followArchiveLinks, readImageArchive, type ArchiveContents } from './archive.js';
 import { parseImageConfig, type ImageConfig } from './config.js';
 import { ImageReadError } from './errors.js';
@@ -45,13 +45,23 @@ function parseJson(buffer: Buffer | undefined, what: string): unknown {
   }
 }
 
-function assemble(config: ImageConfig, layers: LayerContents[], diffIds: (string | undefined)[], notes: string[], where: string, platform?: string): ImageModel {
+function assemble(
+  config: ImageConfig,
+  layers: LayerContents[],
+  diffIds: (string | undefined)[],
+  notes: string[],
+  where: string,
+  platform?: string,
+): ImageModel {
   if (config.diffIds.length !== layers.length) {
-    throw new ImageReadError(`${where}: the config lists ${config.diffIds.length} layers but the manifest ${layers.length}; the image is corrupt.`);
+    throw new ImageReadError(
+      `${where}: the config lists ${config.diffIds.length} layers but the manifest ${layers.length}; the image is corrupt.`,
+    );
   }
   const filesystem = mergeLayers(layers);
   notes.push(...filesystem.warnings);
-  const detected = platform ?? (config.os && config.architecture ? [config.os, config.architecture, config.variant].filter(Boolean).join('/') : undefined);
+  const detected =
+    platform ?? (config.os && config.architecture ? [config.os, config.architecture, config.variant].filter(Boolean).join('/') : undefined);
   return {
     config,
     layers: layers.map((contents, i) => ({ contents, ...(diffIds[i] ? { diffId: diffIds[i] } : {}) })),
@@ -71,7 +81,10 @@ function archiveLayer(contents: ArchiveContents, member: string, where: string):
   const error = contents.layerErrors.get(path);
   if (error) throw error;
   const layer = contents.layers.get(path);
-  if (!layer) throw new ImageReadError(`${where}: layer ${printable(member)} is named by the manifest but not in the archive; it is truncated or corrupt.`);
+  if (!layer)
+    throw new ImageReadError(
+      `${where}: layer ${printable(member)} is named by the manifest but not in the archive; it is truncated or corrupt.`,
+    );
   return layer;
 }
 
@@ -88,11 +101,17 @@ async function fromArchive(contents: ArchiveContents, where: string, reference: 
     let entry: Entry | undefined;
     if (reference) {
       entry = entries.find((e) => tagsOf(e).some((t) => refMatches(t, reference)));
-      if (!entry) throw new ImageReadError(`${where}: holds no image tagged "${printable(reference, 100)}"; tags here: ${entries.flatMap(tagsOf).join(', ') || 'none'}.`);
+      if (!entry)
+        throw new ImageReadError(
+          `${where}: holds no image tagged "${printable(reference, 100)}"; tags here: ${entries.flatMap(tagsOf).join(', ') || 'none'}.`,
+        );
     } else if (entries.length > 1) {
-      throw new ImageReadError(`${where}: holds ${entries.length} images (${entries.flatMap(tagsOf).join(', ') || 'untagged'}); name one as docker-archive:PATH:REF.`);
+      throw new ImageReadError(
+        `${where}: holds ${entries.length} images (${entries.flatMap(tagsOf).join(', ') || 'untagged'}); name one as docker-archive:PATH:REF.`,
+      );
     } else entry = entries[0];
-    if (!entry || typeof entry.Config !== 'string' || !Array.isArray(entry.Layers)) throw new ImageReadError(`${where}: manifest.json has an entry without Config or Layers.`);
+    if (!entry || typeof entry.Config !== 'string' || !Array.isArray(entry.Layers))
+      throw new ImageReadError(`${where}: manifest.json has an entry without Config or Layers.`);
     const configPath = followArchiveLinks(contents, entry.Config);
     const config = parseImageConfig(parseJson(contents.json.get(configPath), `${where}: config ${printable(entry.Config)}`), where);
     const layers = entry.Layers.map((l) => {
@@ -112,7 +131,13 @@ async function fromArchive(contents: ArchiveContents, where: string, reference: 
 }
 
 /** An OCI image layout directory: blobs are read straight from their files, layers in order. */
-async function fromLayout(dir: string, where: string, reference: string | undefined, platform: string, wanted: ContentWanted): Promise<ImageModel> {
+async function fromLayout(
+  dir: string,
+  where: string,
+  reference: string | undefined,
+  platform: string,
+  wanted: ContentWanted,
+): Promise<ImageModel> {
   const notes: string[] = [];
   const readBlob = async (relative: string, what: string): Promise<Buffer> => {
     try {
@@ -121,7 +146,8 @@ async function fromLayout(dir: string, where: string, reference: string | undefi
       throw new ImageReadError(`${where}: ${what} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
     }
   };
-  const readJson = async (digest: string) => parseJson(await readBlob(blobPath(digest, where), `blob ${digest}`), `${where}: blob ${digest}`);
+  const readJson = async (digest: string) =>
+    parseJson(await readBlob(blobPath(digest, where), `blob ${digest}`), `${where}: blob ${digest}`);
   const index = parseJson(await readBlob('index.json', 'index.json'), `${where}: index.json`);
   const resolved = await resolveOciIndex(index, readJson, where, reference, platform);
   if (resolved.note) notes.push(resolved.note);
@@ -164,10 +190,17 @@ async function fromDaemon(reference: string, where: string, options: ReadImageOp
   }
   const { code, error } = await exited;
   if (timer) clearTimeout(timer);
-  if (timedOut) throw new ImageReadError(`${where}: docker save did not finish within ${Math.round((options.timeoutMs ?? 0) / 1000)} s (the timeout input); it was stopped.`);
+  if (timedOut)
+    throw new ImageReadError(
+      `${where}: docker save did not finish within ${Math.round((options.timeoutMs ?? 0) / 1000)} s (the timeout input); it was stopped.`,
+    );
   if (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new ImageReadError(missing ? `${where}: the docker CLI is not installed or not on PATH; install it, or pass the image as docker-archive:PATH.` : `${where}: docker save could not start (${error.message}).`);
+    throw new ImageReadError(
+      missing
+        ? `${where}: the docker CLI is not installed or not on PATH; install it, or pass the image as docker-archive:PATH.`
+        : `${where}: docker save could not start (${error.message}).`,
+    );
   }
   if (code !== 0) {
     const message = Buffer.concat(stderr).toString('utf8').trim().split('\n').slice(-3).join(' ');
@@ -184,7 +217,10 @@ async function requireFile(path: string, where: string, directory: boolean): Pro
   } catch {
     throw new ImageReadError(`${where}: ${path} does not exist.`);
   }
-  if (directory && !info.isDirectory()) throw new ImageReadError(`${where}: ${path} is not a directory; an oci: image is an OCI layout directory (use oci-archive: for a tar).`);
+  if (directory && !info.isDirectory())
+    throw new ImageReadError(
+      `${where}: ${path} is not a directory; an oci: image is an OCI layout directory (use oci-archive: for a tar).`,
+    );
   if (!directory && !info.isFile()) throw new ImageReadError(`${where}: ${path} is not a file.`);
 }
 
@@ -204,6 +240,8 @@ export async function readImage(target: ImageTarget, options: ReadImageOptions):
       await requireFile(target.location, where, true);
       return fromLayout(target.location, where, target.reference, options.platform, options.wanted);
     case 'registry':
-      throw new ImageReadError(`${where}: the built-in checks cannot pull from a registry yet; pull or build the image first and pass it as a local reference or archive.`);
+      throw new ImageReadError(
+        `${where}: the built-in checks cannot pull from a registry yet; pull or build the image first and pass it as a local reference or archive.`,
+      );
   }
 }

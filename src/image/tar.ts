@@ -73,7 +73,10 @@ function tarNumber(buf: Buffer, offset: number, length: number): number {
     }
     return value;
   }
-  const text = buf.toString('latin1', offset, offset + length).replace(/[\u0000 ]+$/g, '').replace(/^[ \u0000]+/, '');
+  const text = buf
+    .toString('latin1', offset, offset + length)
+    .replace(/[\u0000 ]+$/g, '')
+    .replace(/^[ \u0000]+/, '');
   if (text === '') return 0;
   if (!/^[0-7]+$/.test(text)) return Number.NaN;
   return parseInt(text, 8);
@@ -125,12 +128,16 @@ function parsePax(body: Buffer, where: string): PaxRecords {
       else if (key === 'size' || key === 'uid' || key === 'gid') {
         const text = value.toString('latin1');
         const number = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
-        if (!Number.isSafeInteger(number)) throw new ImageReadError(`${where}: PAX ${key} "${printable(text, 40)}" is not a number; the archive is corrupt.`);
+        if (!Number.isSafeInteger(number))
+          throw new ImageReadError(`${where}: PAX ${key} "${printable(text, 40)}" is not a number; the archive is corrupt.`);
         records[key] = number;
       } else if (key.startsWith('SCHILY.xattr.')) {
         (records.xattrs ??= new Map()).set(key.slice('SCHILY.xattr.'.length), Buffer.from(value));
       } else if (key.startsWith('LIBARCHIVE.xattr.')) {
-        (records.xattrs ??= new Map()).set(decodeURIComponent(key.slice('LIBARCHIVE.xattr.'.length)), Buffer.from(value.toString('latin1'), 'base64'));
+        (records.xattrs ??= new Map()).set(
+          decodeURIComponent(key.slice('LIBARCHIVE.xattr.'.length)),
+          Buffer.from(value.toString('latin1'), 'base64'),
+        );
       }
     }
     pos += length;
@@ -171,7 +178,9 @@ export async function readTar(
       return;
     }
     if (!checksumOk(header)) {
-      throw new ImageReadError(`${where}: a tar header${lastName ? ` after "${printable(lastName)}"` : ''} has a bad checksum; the archive is corrupt or not a tar.`);
+      throw new ImageReadError(
+        `${where}: a tar header${lastName ? ` after "${printable(lastName)}"` : ''} has a bad checksum; the archive is corrupt or not a tar.`,
+      );
     }
     const typeflag = String.fromCharCode(header[156] as number);
     let size = tarNumber(header, 124, 12);
@@ -179,7 +188,9 @@ export async function readTar(
     const padTo = (n: number): number => (BLOCK - (n % BLOCK)) % BLOCK;
     if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
       if (size > limits.maxMetaSize) {
-        throw new ImageReadError(`${where}: an extended header claims ${size} bytes (limit ${limits.maxMetaSize}); the archive is hostile or corrupt.`);
+        throw new ImageReadError(
+          `${where}: an extended header claims ${size} bytes (limit ${limits.maxMetaSize}); the archive is hostile or corrupt.`,
+        );
       }
       metaKind = typeflag;
       metaChunks = [];
@@ -202,7 +213,9 @@ export async function readTar(
     pendingLongName = undefined;
     pendingLongLink = undefined;
     if (size > limits.maxEntrySize) {
-      throw new ImageReadError(`${where}: entry "${printable(name)}" claims ${size} bytes (limit ${limits.maxEntrySize}); the archive is hostile or corrupt.`);
+      throw new ImageReadError(
+        `${where}: entry "${printable(name)}" claims ${size} bytes (limit ${limits.maxEntrySize}); the archive is hostile or corrupt.`,
+      );
     }
     if ([uid, gid, mode].some((n) => !Number.isFinite(n))) {
       throw new ImageReadError(`${where}: entry "${printable(name)}" has an unreadable mode, uid or gid; the archive is corrupt.`);
@@ -274,7 +287,9 @@ export async function readTar(
     // Bytes after the end-of-archive blocks are padding to the record size: not read.
   }
   if (phase === 'data' || phase === 'meta' || (phase === 'header' && headerFill > 0)) {
-    throw new ImageReadError(`${where}: the archive ends in the middle of ${lastName ? `"${printable(lastName)}"` : 'a header'}; it is truncated.`);
+    throw new ImageReadError(
+      `${where}: the archive ends in the middle of ${lastName ? `"${printable(lastName)}"` : 'a header'}; it is truncated.`,
+    );
   }
   return { entries };
 }

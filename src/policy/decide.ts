@@ -1,5 +1,5 @@
-import { atOrAbove, type Decision, type Finding } from '../findings.js';
-import type { FailOn } from '../config.js';
+import { atOrAbove, type Decision, type Finding } from '../model/finding.js';
+import type { FailOn } from '../model/severity.js';
 import type { Baseline, BaselineEntry } from './baseline.js';
 import type { PolicyException, SeverityOverride } from './file.js';
 import { exceptionMatches, overrideFor } from './match.js';
@@ -124,7 +124,12 @@ export function applyPolicy(findings: readonly Finding[], policy: GatePolicy): P
       return { finding, verdict: 'below-threshold', reason: 'fail-on is none: reported only' + overridden };
     }
     if (atOrAbove(finding.severity, policy.failOn)) {
-      return { finding, verdict: 'fails-gate', reason: `${finding.severity} is at or above fail-on ${policy.failOn}${useBaseline ? ' and new since the baseline' : ''}` + overridden };
+      return {
+        finding,
+        verdict: 'fails-gate',
+        reason:
+          `${finding.severity} is at or above fail-on ${policy.failOn}${useBaseline ? ' and new since the baseline' : ''}` + overridden,
+      };
     }
     return { finding, verdict: 'below-threshold', reason: `${finding.severity} is below fail-on ${policy.failOn}` + overridden };
   });

@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
-import { UsageError } from '../errors.js';
-import { isSeverity, TOOLS, type Severity, type Tool } from '../findings.js';
-import type { FailOn } from '../config.js';
+import { UsageError } from '../util/errors.js';
+import { isSeverity, TOOLS, type Severity, type Tool } from '../model/finding.js';
+import type { FailOn } from '../model/severity.js';
 
 /** What an exception matches; every field given must match. Globs: `*` within a path segment, `**` across. */
 export interface ExceptionMatch {
@@ -62,7 +62,8 @@ export function parsePolicyFile(text: string, fileName: string): PolicyFile {
   }
   const policy: PolicyFile = { overrides: [], exceptions: [] };
   if (document.contents === null || (isScalar(document.contents) && document.contents.value === null)) return policy;
-  if (!isMap(document.contents)) fail(document.contents, 'the policy must be a mapping of settings (fail-on, ignore-unfixed, only-new, overrides, exceptions).');
+  if (!isMap(document.contents))
+    fail(document.contents, 'the policy must be a mapping of settings (fail-on, ignore-unfixed, only-new, overrides, exceptions).');
   const root = document.contents as YAMLMap;
 
   const scalarText = (node: Node | null | undefined, what: string): string => {
@@ -105,17 +106,20 @@ export function parsePolicyFile(text: string, fileName: string): PolicyFile {
           for (const field of map.items) {
             const key = keyOf(field);
             const allowed = name === 'exceptions' ? EXCEPTION_KEYS : OVERRIDE_KEYS;
-            if (!allowed.includes(key.name)) fail(key.node, `"${key.name}" is not a field of ${name}; the fields are ${allowed.join(', ')}.`);
+            if (!allowed.includes(key.name))
+              fail(key.node, `"${key.name}" is not a field of ${name}; the fields are ${allowed.join(', ')}.`);
             fields.set(key.name === 'rule' ? 'id' : key.name, field.value as Node);
           }
           const text = (field: string): string | undefined => (fields.has(field) ? scalarText(fields.get(field), `${field}`) : undefined);
           const toolText = text('tool')?.toLowerCase();
-          if (toolText !== undefined && !(TOOLS as readonly string[]).includes(toolText)) fail(fields.get('tool'), `tool is "${toolText}"; write one of ${TOOLS.join(', ')}.`);
+          if (toolText !== undefined && !(TOOLS as readonly string[]).includes(toolText))
+            fail(fields.get('tool'), `tool is "${toolText}"; write one of ${TOOLS.join(', ')}.`);
           const tool = toolText as Tool | undefined;
           if (name === 'overrides') {
             const severity = text('severity')?.toLowerCase();
             if (severity === undefined) fail(item, 'an override needs a severity (critical, high, medium, low or info).');
-            if (!isSeverity(severity as string)) fail(fields.get('severity'), `severity is "${severity}"; write critical, high, medium, low or info.`);
+            if (!isSeverity(severity as string))
+              fail(fields.get('severity'), `severity is "${severity}"; write critical, high, medium, low or info.`);
             const id = text('id');
             if (id === undefined && tool === undefined) fail(item, 'an override needs an id (rule) or a tool to apply to.');
             policy.overrides.push({ ...(id ? { id } : {}), ...(tool ? { tool } : {}), severity: severity as Severity, source: at(item) });
@@ -128,11 +132,19 @@ export function parsePolicyFile(text: string, fileName: string): PolicyFile {
               if (v !== undefined) match[field] = v;
             }
             if (tool) match.tool = tool;
-            if (Object.keys(match).length === 0) fail(item, 'an exception must say what it matches: id, package, purl, image, path or dockerfile.');
+            if (Object.keys(match).length === 0)
+              fail(item, 'an exception must say what it matches: id, package, purl, image, path or dockerfile.');
             const expires = text('expires');
-            if (expires !== undefined && !isIsoDate(expires)) fail(fields.get('expires'), `expires is "${expires}"; write a date as YYYY-MM-DD (a whole day, UTC).`);
+            if (expires !== undefined && !isIsoDate(expires))
+              fail(fields.get('expires'), `expires is "${expires}"; write a date as YYYY-MM-DD (a whole day, UTC).`);
             const owner = text('owner');
-            policy.exceptions.push({ match, reason: reason as string, ...(owner ? { owner } : {}), ...(expires ? { expires } : {}), source: at(item) });
+            policy.exceptions.push({
+              match,
+              reason: reason as string,
+              ...(owner ? { owner } : {}),
+              ...(expires ? { expires } : {}),
+              source: at(item),
+            });
           }
         }
         break;

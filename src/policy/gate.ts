@@ -1,6 +1,7 @@
-import type { FailOn, ScannerErrorMode } from '../config.js';
-import type { Decision } from '../findings.js';
-import type { ScanResult } from '../scanners/types.js';
+import type { FailOn } from '../model/severity.js';
+import type { ScannerErrorMode } from '../model/scanResult.js';
+import type { Decision } from '../model/finding.js';
+import type { ScanResult } from '../model/scanResult.js';
 
 export type GateVerdict = 'pass' | 'fail';
 
@@ -15,7 +16,11 @@ export interface GateOutcome {
 }
 
 /** The verdict comes from the decisions and scanner statuses, and from nothing else. */
-export function gate(decisions: readonly Decision[], results: readonly ScanResult[], options: { failOn: FailOn; scannerError: ScannerErrorMode }): GateOutcome {
+export function gate(
+  decisions: readonly Decision[],
+  results: readonly ScanResult[],
+  options: { failOn: FailOn; scannerError: ScannerErrorMode },
+): GateOutcome {
   const { scannerError } = options;
   const failingFindings = decisions.filter((d) => d.verdict === 'fails-gate').length;
   const failedScanners = results.filter((r) => r.status === 'error');

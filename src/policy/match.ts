@@ -1,5 +1,5 @@
-import { imageRepository, type Finding } from '../findings.js';
-import { globToRegExp } from '../glob.js';
+import { imageRepository, type Finding } from '../model/finding.js';
+import { globToRegExp } from '../util/glob.js';
 import type { ExceptionMatch, SeverityOverride } from './file.js';
 import { purlMatches } from './vex.js';
 
@@ -16,7 +16,11 @@ function glob(pattern: string, value: string | undefined): boolean {
 
 /** Trivy misconfiguration IDs come as DS002, DS-0002 and AVD-DS-0002 across versions: one identity. */
 function misconfigurationKey(id: string): string {
-  return id.toUpperCase().replace(/^AVD-/, '').replace(/-/g, '').replace(/^([A-Z]+)0*(\d)/, '$1$2');
+  return id
+    .toUpperCase()
+    .replace(/^AVD-/, '')
+    .replace(/-/g, '')
+    .replace(/^([A-Z]+)0*(\d)/, '$1$2');
 }
 
 /** A pattern names a rule the way users write it: exact, glob, or without bulkhead's kind prefix. */
@@ -33,7 +37,11 @@ export function exceptionMatches(match: ExceptionMatch, finding: Finding): boole
   if (match.tool !== undefined && match.tool !== finding.tool) return false;
   if (match.package !== undefined && !glob(match.package, finding.pkg?.name)) return false;
   if (match.purl !== undefined && !purlMatches(match.purl, finding.pkg?.purl)) return false;
-  if (match.image !== undefined && !(finding.image && (glob(match.image, imageRepository(finding.image)) || glob(match.image, finding.image)))) return false;
+  if (
+    match.image !== undefined &&
+    !(finding.image && (glob(match.image, imageRepository(finding.image)) || glob(match.image, finding.image)))
+  )
+    return false;
   if (match.path !== undefined && !glob(match.path.replace(/^\//, ''), finding.path?.replace(/^\//, ''))) return false;
   if (match.dockerfile !== undefined && !glob(match.dockerfile, finding.file)) return false;
   return true;
@@ -50,4 +58,3 @@ export function overrideFor(finding: Finding, overrides: readonly SeverityOverri
   }
   return best;
 }
-

@@ -1,5 +1,5 @@
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../util/errors.js';
 import { isIsoDate, type PolicyException } from './file.js';
 
 /**
@@ -25,7 +25,8 @@ export function parseTrivyIgnore(text: string, fileName: string): PolicyExceptio
       if (field.startsWith('#')) break;
       const exp = /^exp:(.+)$/.exec(field);
       if (!exp) continue;
-      if (!isIsoDate(exp[1] as string)) throw new UsageError(`${fileName}:${index + 1}: exp:${exp[1]} is not a date; write exp:YYYY-MM-DD.`);
+      if (!isIsoDate(exp[1] as string))
+        throw new UsageError(`${fileName}:${index + 1}: exp:${exp[1]} is not a date; write exp:YYYY-MM-DD.`);
       expires = exp[1];
     }
     const reason = comments.filter(Boolean).join(' ') || `listed in ${fileName}`;
@@ -40,7 +41,8 @@ export function parseTrivyIgnoreYaml(text: string, fileName: string): PolicyExce
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const at = (node: Node | null | undefined) => `${fileName}:${node?.range ? lines.linePos(node.range[0]).line : 1}`;
-  if (document.errors[0]) throw new UsageError(`${fileName}:${lines.linePos(document.errors[0].pos[0]).line}: this is not valid YAML; fix the syntax.`);
+  if (document.errors[0])
+    throw new UsageError(`${fileName}:${lines.linePos(document.errors[0].pos[0]).line}: this is not valid YAML; fix the syntax.`);
   const root = document.contents;
   if (root === null) return [];
   if (!isMap(root)) throw new UsageError(`${fileName}:1: expected the sections vulnerabilities, misconfigurations, secrets or licenses.`);

@@ -1,6 +1,7 @@
-import type { Finding } from '../findings.js';
-import { imageRepository } from '../findings.js';
-import { isObject, str } from '../json.js';
+import { FormatError } from '../util/errors.js';
+import type { Finding } from '../model/finding.js';
+import { imageRepository } from '../model/finding.js';
+import { isObject, str } from '../util/json.js';
 
 export type VexStatus = 'not_affected' | 'affected' | 'fixed' | 'under_investigation';
 
@@ -18,8 +19,6 @@ export interface VexStatement {
   source: string;
 }
 
-export class VexFormatError extends Error {}
-
 const STATUSES: readonly string[] = ['not_affected', 'affected', 'fixed', 'under_investigation'];
 
 function componentIds(value: unknown): string[] {
@@ -35,16 +34,20 @@ function componentIds(value: unknown): string[] {
 /** Reads an OpenVEX document (v0.0.x string forms and v0.2 objects alike). */
 export function parseOpenVex(document: unknown, fileName: string): VexStatement[] {
   if (!isObject(document) || !Array.isArray(document.statements)) {
-    throw new VexFormatError('is not an OpenVEX document (no "statements" list)');
+    throw new FormatError(fileName, 'is not an OpenVEX document (no "statements" list).');
   }
   const documentTime = str(document.timestamp) ?? '';
   return document.statements.map((statement, index) => {
-    if (!isObject(statement)) throw new VexFormatError(`statement ${index + 1} is not an object`);
+    if (!isObject(statement)) throw new FormatError(fileName, `has statement ${index + 1} that is not an object.`);
     const vuln = statement.vulnerability;
     const name = typeof vuln === 'string' ? vuln : isObject(vuln) ? (str(vuln.name) ?? str(vuln['@id'])) : undefined;
-    if (!name) throw new VexFormatError(`statement ${index + 1} names no vulnerability`);
+    if (!name) throw new FormatError(fileName, `has statement ${index + 1} that names no vulnerability.`);
     const status = str(statement.status);
-    if (!status || !STATUSES.includes(status)) throw new VexFormatError(`statement ${index + 1} has status ${JSON.stringify(statement.status)}; OpenVEX statuses are ${STATUSES.join(', ')}`);
+    if (!status || !STATUSES.includes(status))
+      throw new FormatError(
+        fileName,
+        `has statement ${index + 1} with status ${JSON.stringify(statement.status)}; OpenVEX statuses are ${STATUSES.join(', ')}.`,
+      );
     const aliases = isObject(vuln) && Array.isArray(vuln.aliases) ? vuln.aliases.filter((a): a is string => typeof a === 'string') : [];
     const products = Array.isArray(statement.products) ? statement.products : [];
     const productSubcomponents = products.flatMap((p) => (isObject(p) ? componentIds(p.subcomponents) : []));
@@ -76,7 +79,12 @@ export function parsePurl(text: string): Purl | undefined {
   if (!match) return undefined;
   const path = (match[2] as string).split('/').map((p) => decodeURIComponent(p));
   const name = path.pop() as string;
-  return { type: (match[1] as string).toLowerCase(), namespace: path.join('/').toLowerCase(), name, ...(match[3] ? { version: decodeURIComponent(match[3]) } : {}) };
+  return {
+    type: (match[1] as string).toLowerCase(),
+    namespace: path.join('/').toLowerCase(),
+    name,
+    ...(match[3] ? { version: decodeURIComponent(match[3]) } : {}),
+  };
 }
 
 /** `pattern` names the same package as `actual`; a version in the pattern must match too. */

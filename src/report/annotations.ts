@@ -1,4 +1,4 @@
-import { compareFindings, type Decision } from '../findings.js';
+import { compareFindings, type Decision } from '../model/finding.js';
 
 export interface Annotation {
   level: 'error' | 'warning';
@@ -28,7 +28,13 @@ export function selectAnnotations(decisions: readonly Decision[], repoFiles: Rea
       line: Math.max(1, d.finding.line ?? 1),
     }));
   return [
-    ...pick('error', located.filter((d) => d.verdict === 'fails-gate')),
-    ...pick('warning', located.filter((d) => d.verdict === 'below-threshold')),
+    ...pick(
+      'error',
+      located.filter((d) => d.verdict === 'fails-gate'),
+    ),
+    ...pick(
+      'warning',
+      located.filter((d) => d.verdict === 'below-threshold'),
+    ),
   ];
 }

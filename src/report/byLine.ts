@@ -1,4 +1,4 @@
-import type { Decision } from '../findings.js';
+import type { Decision } from '../model/finding.js';
 import { codeSpan, escapeMarkdown } from './escape.js';
 
 /** Findings grouped by the Dockerfile line that brought them in (after attribution). */
@@ -18,7 +18,14 @@ export function groupByLine(decisions: readonly Decision[]): LineGroup[] {
   const groups = new Map<string, LineGroup>();
   for (const decision of decisions) {
     const f = decision.finding;
-    if (decision.verdict === 'suppressed' || !f.introducedBy || f.introducedBy.kind === 'history' || f.file === undefined || f.line === undefined) continue;
+    if (
+      decision.verdict === 'suppressed' ||
+      !f.introducedBy ||
+      f.introducedBy.kind === 'history' ||
+      f.file === undefined ||
+      f.line === undefined
+    )
+      continue;
     const key = `${f.file}\u0000${f.line}`;
     const group = groups.get(key) ?? {
       file: f.file,
@@ -38,7 +45,9 @@ export function groupByLine(decisions: readonly Decision[]): LineGroup[] {
     if (decision.verdict === 'fails-gate') group.failing += 1;
     groups.set(key, group);
   }
-  return [...groups.values()].sort((a, b) => b.failing - a.failing || b.vulnerabilities + b.other - (a.vulnerabilities + a.other) || a.line - b.line);
+  return [...groups.values()].sort(
+    (a, b) => b.failing - a.failing || b.vulnerabilities + b.other - (a.vulnerabilities + a.other) || a.line - b.line,
+  );
 }
 
 function plural(n: number, word: string): string {
@@ -48,7 +57,8 @@ function plural(n: number, word: string): string {
 /** "12 vulnerabilities, 3 fixable, 1 other finding (2 fail the gate)". */
 export function describeGroup(group: LineGroup): string {
   const parts: string[] = [];
-  if (group.vulnerabilities > 0) parts.push(`${plural(group.vulnerabilities, 'vulnerability').replace('vulnerabilitys', 'vulnerabilities')}, ${group.fixable} fixable`);
+  if (group.vulnerabilities > 0)
+    parts.push(`${plural(group.vulnerabilities, 'vulnerability').replace('vulnerabilitys', 'vulnerabilities')}, ${group.fixable} fixable`);
   if (group.other > 0) parts.push(plural(group.other, group.vulnerabilities > 0 ? 'other finding' : 'finding'));
   return `${parts.join(', ')}${group.failing > 0 ? ` (${group.failing} fail${group.failing === 1 ? 's' : ''} the gate)` : ''}`;
 }
@@ -65,10 +75,16 @@ export function renderByLine(decisions: readonly Decision[], lineLabel: (file: s
   const baseImages = [...new Set(groups.filter((g) => g.base && g.baseImage).map((g) => g.baseImage as string))];
   const lines = ['**Where they come from**', ''];
   for (const group of groups.slice(0, maxRows)) {
-    const what = group.base ? `the base image ${codeSpan(group.baseImage ?? group.instruction)}` : `this ${escapeMarkdown(group.instruction.split(' ')[0] ?? '')} line`;
+    const what = group.base
+      ? `the base image ${codeSpan(group.baseImage ?? group.instruction)}`
+      : `this ${escapeMarkdown(group.instruction.split(' ')[0] ?? '')} line`;
     lines.push(`- ${lineLabel(group.file, group.line)} ${codeSpan(group.instruction)}: ${what} brings ${describeGroup(group)}`);
   }
   if (groups.length > maxRows) lines.push(`- … and ${groups.length - maxRows} more lines`);
-  lines.push('', `From the base image${baseImages.length ? ` (${baseImages.map(codeSpan).join(', ')})` : ''}: **${base}** · from this Dockerfile's own instructions: **${own}**.`, '');
+  lines.push(
+    '',
+    `From the base image${baseImages.length ? ` (${baseImages.map(codeSpan).join(', ')})` : ''}: **${base}** · from this Dockerfile's own instructions: **${own}**.`,
+    '',
+  );
   return lines;
 }

@@ -1,5 +1,5 @@
-import type { Decision, Severity } from '../findings.js';
-import type { FailOn } from '../config.js';
+import type { Decision, Severity } from '../model/finding.js';
+import type { FailOn } from '../model/severity.js';
 import type { BaselineComparison } from '../policy/decide.js';
 import type { GateOutcome } from '../policy/gate.js';
 import { renderByLine } from './byLine.js';
@@ -48,35 +48,46 @@ function render(input: CommentInput, maxRows: number): string {
   const failing = sorted(decisions.filter((d) => d.verdict === 'fails-gate'));
   const open = decisions.filter((d) => d.verdict !== 'suppressed');
   const lines: string[] = [input.marker];
-  lines.push(
-    gate.verdict === 'pass'
-      ? `### ✅ bulkhead: pass`
-      : `### ❌ bulkhead: fail`,
-    '',
-  );
+  lines.push(gate.verdict === 'pass' ? `### ✅ bulkhead: pass` : `### ❌ bulkhead: fail`, '');
   for (const reason of gate.reasons) lines.push(`- ${escapeMarkdown(reason)}`);
   if (gate.reasons.length > 0) lines.push('');
-  const counts = ORDER.filter((s) => s !== 'info').map((s) => `${SEVERITY_BADGE[s]}: **${open.filter((d) => d.finding.severity === s).length}**`);
+  const counts = ORDER.filter((s) => s !== 'info').map(
+    (s) => `${SEVERITY_BADGE[s]}: **${open.filter((d) => d.finding.severity === s).length}**`,
+  );
   const suppressed = decisions.length - open.length;
-  lines.push(`${counts.join(' · ')}${suppressed ? ` · suppressed: ${suppressed}` : ''} — the gate fails on ${input.failOn === 'none' ? 'nothing (fail-on: none)' : `${input.failOn} and above`}.`, '');
+  lines.push(
+    `${counts.join(' · ')}${suppressed ? ` · suppressed: ${suppressed}` : ''} — the gate fails on ${input.failOn === 'none' ? 'nothing (fail-on: none)' : `${input.failOn} and above`}.`,
+    '',
+  );
   if (input.baseline) {
-    lines.push(`Compared with the baseline: **${input.baseline.new} new**, ${input.baseline.unchanged} unchanged, ${input.baseline.fixed.length} fixed.`, '');
+    lines.push(
+      `Compared with the baseline: **${input.baseline.new} new**, ${input.baseline.unchanged} unchanged, ${input.baseline.fixed.length} fixed.`,
+      '',
+    );
   }
   if (failing.length > 0) {
     const shown = failing.slice(0, maxRows);
     lines.push('| Severity | Rule | Where | Package | Fixed in | Finding |', '|---|---|---|---|---|---|');
     for (const d of shown) {
-      lines.push(`| ${[SEVERITY_BADGE[d.finding.severity], ruleCell(d), lineLink(d, links), packageCell(d), fixedCell(d), escapeMarkdown(d.finding.title)].join(' | ')} |`);
+      lines.push(
+        `| ${[SEVERITY_BADGE[d.finding.severity], ruleCell(d), lineLink(d, links), packageCell(d), fixedCell(d), escapeMarkdown(d.finding.title)].join(' | ')} |`,
+      );
     }
     if (shown.length < failing.length) {
       const left = failing.slice(shown.length);
       const bySeverity = ORDER.map((s) => [s, left.filter((d) => d.finding.severity === s).length] as const).filter(([, n]) => n > 0);
-      lines.push('', `${left.length} more finding${left.length === 1 ? '' : 's'} that fail the gate (${bySeverity.map(([s, n]) => `${n} ${s}`).join(', ')}) did not fit here; the run summary lists them all.`);
+      lines.push(
+        '',
+        `${left.length} more finding${left.length === 1 ? '' : 's'} that fail the gate (${bySeverity.map(([s, n]) => `${n} ${s}`).join(', ')}) did not fit here; the run summary lists them all.`,
+      );
     }
     lines.push('');
   }
   lines.push(...renderByLine(decisions, (file, line) => fileLineLink(file, line, links), maxRows > 0 ? 10 : 3));
-  const footer = [links.runUrl ? `[Full summary of this run](${links.runUrl})` : undefined, `bulkhead ${escapeMarkdown(input.version)}`].filter(Boolean);
+  const footer = [
+    links.runUrl ? `[Full summary of this run](${links.runUrl})` : undefined,
+    `bulkhead ${escapeMarkdown(input.version)}`,
+  ].filter(Boolean);
   lines.push(`<sub>${footer.join(' · ')}</sub>`);
   return lines.join('\n');
 }
@@ -100,6 +111,8 @@ export function renderComment(input: CommentInput): string {
 
 /** What the comment says once nothing fails the gate any more (resolved: update). */
 export function renderResolvedComment(marker: string, links: CommentLinks, version: string): string {
-  const footer = [links.runUrl ? `[Full summary of this run](${links.runUrl})` : undefined, `bulkhead ${escapeMarkdown(version)}`].filter(Boolean);
+  const footer = [links.runUrl ? `[Full summary of this run](${links.runUrl})` : undefined, `bulkhead ${escapeMarkdown(version)}`].filter(
+    Boolean,
+  );
   return [marker, '### ✅ bulkhead: pass', '', 'Nothing fails the gate any more.', '', `<sub>${footer.join(' · ')}</sub>`].join('\n');
 }

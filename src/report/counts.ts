@@ -1,4 +1,4 @@
-import type { Decision } from '../findings.js';
+import type { Decision } from '../model/finding.js';
 
 export interface SummaryCounts {
   findings: number;

@@ -1,18 +1,21 @@
-import type { Config } from '../config.js';
-import type { Decision } from '../findings.js';
+import type { Decision } from '../model/finding.js';
 import type { GateOutcome } from '../policy/gate.js';
-import type { ScanResult } from '../scanners/types.js';
+import type { ScanResult, ScannerErrorMode } from '../model/scanResult.js';
 import type { SummaryCounts } from './counts.js';
 import type { Omitted } from './sarif.js';
 import type { PolicyOutcome } from '../policy/decide.js';
-import type { ResolvedPolicy } from '../policy/load.js';
+import type { ResolvedPolicy } from '../policy/resolved.js';
+import type { Baseline, BaselineEntry } from '../policy/baseline.js';
+import { isSeverity } from '../model/finding.js';
+import { isObject, str } from '../util/json.js';
+import { FormatError } from '../util/errors.js';
 
 export const REPORT_FORMAT = 'bulkhead-report/v1';
 
 /** report-file: every finding with its decision and reason, and how each scanner fared. */
 export function buildJsonReport(input: {
   version: string;
-  config: Config;
+  scannerError: ScannerErrorMode;
   gate: GateOutcome;
   counts: SummaryCounts;
   results: readonly ScanResult[];
@@ -35,7 +38,7 @@ export function buildJsonReport(input: {
     reasons: input.gate.reasons,
     policy: {
       settings: policy.settings,
-      scannerError: input.config.scannerError,
+      scannerError: input.scannerError,
       files: policy.files,
       exceptions: policyOutcome.exceptions.map((use) => ({ ...use.exception, state: use.state, matched: use.matched })),
       overrides: policy.gate.overrides ?? [],
@@ -63,4 +66,25 @@ export function buildJsonReport(input: {
     decisions: input.decisions.map((d) => ({ verdict: d.verdict, reason: d.reason, finding: d.finding })),
     ...(input.github ? { github: input.github } : {}),
   };
+}
+
+/** Reads a previous run's report-file; the fingerprints of its findings are the baseline. */
+export function readBaseline(document: unknown, source: string): Baseline {
+  if (!isObject(document) || document.format !== REPORT_FORMAT || !Array.isArray(document.decisions)) {
+    throw new FormatError(source, `is not a bulkhead report file (${REPORT_FORMAT}); use the report-file of an earlier run.`);
+  }
+  const entries = new Map<string, BaselineEntry>();
+  for (const decision of document.decisions) {
+    const finding = isObject(decision) && isObject(decision.finding) ? decision.finding : undefined;
+    const fingerprint = finding ? str(finding.fingerprint) : undefined;
+    if (!finding || !fingerprint) continue;
+    const severity = str(finding.severity) ?? 'medium';
+    entries.set(fingerprint, {
+      fingerprint,
+      ruleId: str(finding.ruleId) ?? '',
+      title: str(finding.title) ?? '',
+      severity: isSeverity(severity) ? severity : 'medium',
+    });
+  }
+  return { source, entries };
 }

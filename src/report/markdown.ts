@@ -1,12 +1,12 @@
 import { renderByLine } from './byLine.js';
-import { compareFindings, SEVERITIES, TOOLS, type Decision, type Severity, type Tool } from '../findings.js';
+import { compareFindings, SEVERITIES, TOOLS, type Decision, type Severity, type Tool } from '../model/finding.js';
 import type { GateOutcome } from '../policy/gate.js';
-import type { ScanResult } from '../scanners/types.js';
+import type { ScanResult } from '../model/scanResult.js';
 import { codeSpan, escapeMarkdown } from './escape.js';
 import type { Omitted } from './sarif.js';
 import type { SummaryCounts } from './counts.js';
 import type { PolicyOutcome } from '../policy/decide.js';
-import type { ResolvedPolicy } from '../policy/load.js';
+import type { ResolvedPolicy } from '../policy/resolved.js';
 
 /** GitHub's limit for one step's summary. */
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024;
@@ -37,12 +37,25 @@ function policySection(policy: ResolvedPolicy, outcome: PolicyOutcome | undefine
   if (policy.files.length > 0) out.push(`Rules read from ${policy.files.map(codeSpan).join(', ')}.`, '');
   const baseline = outcome?.baseline;
   if (baseline) {
-    out.push(`Compared with the baseline ${codeSpan(baseline.source)}: **${baseline.new} new**, ${baseline.unchanged} unchanged, ${baseline.fixed.length} fixed.`, '');
+    out.push(
+      `Compared with the baseline ${codeSpan(baseline.source)}: **${baseline.new} new**, ${baseline.unchanged} unchanged, ${baseline.fixed.length} fixed.`,
+      '',
+    );
     if (baseline.fixed.length > 0) {
-      out.push('<details><summary>' + `Fixed since the baseline (${baseline.fixed.length})` + '</summary>', '', ...baseline.fixed.slice(0, 100).map((f) => `- ${SEVERITY_BADGE[f.severity]} ${escapeMarkdown(f.ruleId)}: ${escapeMarkdown(f.title)}`), '', '</details>', '');
+      out.push(
+        '<details><summary>' + `Fixed since the baseline (${baseline.fixed.length})` + '</summary>',
+        '',
+        ...baseline.fixed
+          .slice(0, 100)
+          .map((f) => `- ${SEVERITY_BADGE[f.severity]} ${escapeMarkdown(f.ruleId)}: ${escapeMarkdown(f.title)}`),
+        '',
+        '</details>',
+        '',
+      );
     }
   }
-  if (policy.hadolintIgnores.length > 0) out.push(`hadolint skips these rules itself: ${policy.hadolintIgnores.map(escapeMarkdown).join(', ')}.`, '');
+  if (policy.hadolintIgnores.length > 0)
+    out.push(`hadolint skips these rules itself: ${policy.hadolintIgnores.map(escapeMarkdown).join(', ')}.`, '');
   return out;
 }
 
@@ -89,7 +102,14 @@ function findingsTable(decisions: readonly Decision[], withReason: boolean): str
   return [
     ...header,
     ...decisions.map((d) => {
-      const cells = [SEVERITY_BADGE[d.finding.severity], ruleCell(d), where(d), packageCell(d), fixedCell(d), escapeMarkdown(d.finding.title)];
+      const cells = [
+        SEVERITY_BADGE[d.finding.severity],
+        ruleCell(d),
+        where(d),
+        packageCell(d),
+        fixedCell(d),
+        escapeMarkdown(d.finding.title),
+      ];
       if (withReason) cells.push(escapeMarkdown(d.reason));
       return `| ${cells.join(' | ')} |`;
     }),
@@ -102,17 +122,22 @@ export function sorted(decisions: readonly Decision[]): Decision[] {
 
 function countsTable(decisions: readonly Decision[], results: readonly ScanResult[]): string[] {
   const tools = TOOLS.filter((t) => results.some((r) => r.tool === t));
-  const lines = [`| Severity | ${tools.map((t) => TOOL_NAMES[t]).join(' | ')} | Total | Fail the gate |`, `|---|${tools.map(() => '--:|').join('')}--:|--:|`];
+  const lines = [
+    `| Severity | ${tools.map((t) => TOOL_NAMES[t]).join(' | ')} | Total | Fail the gate |`,
+    `|---|${tools.map(() => '--:|').join('')}--:|--:|`,
+  ];
   for (const severity of SEVERITIES) {
     const active = decisions.filter((d) => d.finding.severity === severity && d.verdict !== 'suppressed');
-    if (active.length === 0 && (severity === 'info')) continue;
+    if (active.length === 0 && severity === 'info') continue;
     const perTool = tools.map((t) => String(active.filter((d) => d.finding.tool === t).length));
     const failing = active.filter((d) => d.verdict === 'fails-gate').length;
     lines.push(`| ${SEVERITY_BADGE[severity]} | ${perTool.join(' | ')} | ${active.length} | ${failing} |`);
   }
   const suppressed = decisions.filter((d) => d.verdict === 'suppressed');
   if (suppressed.length > 0) {
-    lines.push(`| suppressed | ${tools.map((t) => String(suppressed.filter((d) => d.finding.tool === t).length)).join(' | ')} | ${suppressed.length} | 0 |`);
+    lines.push(
+      `| suppressed | ${tools.map((t) => String(suppressed.filter((d) => d.finding.tool === t).length)).join(' | ')} | ${suppressed.length} | 0 |`,
+    );
   }
   return lines;
 }
@@ -123,8 +148,17 @@ const SOURCE_NAMES = { given: 'given path', path: 'found on PATH', 'tool-cache':
 function databaseLine(results: readonly ScanResult[]): string[] {
   const db = results.find((r) => r.database?.updatedAt)?.database;
   if (!db?.updatedAt) return [];
-  const cache = { hit: 'restored from the Actions cache', 'restored-older': 'an older copy restored from the Actions cache, then refreshed', miss: 'downloaded (cache miss)', 'not-used': 'local', failed: 'downloaded (the cache failed)' }[db.cache];
-  return ['', `Trivy vulnerability database${db.version !== undefined ? ` v${db.version}` : ''}, built ${db.updatedAt}${db.ageHours !== undefined ? ` (${db.ageHours} h old)` : ''}; ${cache}.`];
+  const cache = {
+    hit: 'restored from the Actions cache',
+    'restored-older': 'an older copy restored from the Actions cache, then refreshed',
+    miss: 'downloaded (cache miss)',
+    'not-used': 'local',
+    failed: 'downloaded (the cache failed)',
+  }[db.cache];
+  return [
+    '',
+    `Trivy vulnerability database${db.version !== undefined ? ` v${db.version}` : ''}, built ${db.updatedAt}${db.ageHours !== undefined ? ` (${db.ageHours} h old)` : ''}; ${cache}.`,
+  ];
 }
 
 function scannersTable(results: readonly ScanResult[]): string[] {
@@ -142,7 +176,9 @@ function scannersTable(results: readonly ScanResult[]): string[] {
         String(r.findings.length),
         `${(r.durationMs / 1000).toFixed(1)} s`,
         '',
-      ].join(' | ').trim(),
+      ]
+        .join(' | ')
+        .trim(),
     ),
   ];
 }
@@ -153,13 +189,12 @@ function render(input: SummaryInput, maxRows: number): { text: string; cut: numb
   const below = sorted(decisions.filter((d) => d.verdict === 'below-threshold'));
   const suppressed = sorted(decisions.filter((d) => d.verdict === 'suppressed'));
   const out: string[] = [];
-  const heading =
-    gate.verdict === 'pass'
-      ? `## ✅ bulkhead: pass`
-      : `## ❌ bulkhead: fail`;
+  const heading = gate.verdict === 'pass' ? `## ✅ bulkhead: pass` : `## ❌ bulkhead: fail`;
   out.push(heading, '');
   if (gate.verdict === 'pass') {
-    out.push(`No finding at or above **${input.failOn}** remains${input.failOn === 'none' ? ' (fail-on is none: the gate reports only)' : ''}. ${decisions.length} finding${decisions.length === 1 ? '' : 's'} reported in all.`);
+    out.push(
+      `No finding at or above **${input.failOn}** remains${input.failOn === 'none' ? ' (fail-on is none: the gate reports only)' : ''}. ${decisions.length} finding${decisions.length === 1 ? '' : 's'} reported in all.`,
+    );
   } else {
     out.push('The gate failed because of:', '', ...gate.reasons.map((r) => `- ${escapeMarkdown(r)}`));
   }
@@ -175,15 +210,38 @@ function render(input: SummaryInput, maxRows: number): { text: string; cut: numb
   }
   out.push(...renderByLine(decisions, (file, line) => codeSpan(`${file}:${line}`)));
   if (below.length > 0) {
-    out.push('<details><summary>' + `Below the gate (${below.length})` + '</summary>', '', ...findingsTable(take(below), true), '', '</details>', '');
+    out.push(
+      '<details><summary>' + `Below the gate (${below.length})` + '</summary>',
+      '',
+      ...findingsTable(take(below), true),
+      '',
+      '</details>',
+      '',
+    );
   }
   if (suppressed.length > 0) {
-    out.push('<details><summary>' + `Suppressed by policy (${suppressed.length})` + '</summary>', '', ...findingsTable(take(suppressed), true), '', '</details>', '');
+    out.push(
+      '<details><summary>' + `Suppressed by policy (${suppressed.length})` + '</summary>',
+      '',
+      ...findingsTable(take(suppressed), true),
+      '',
+      '</details>',
+      '',
+    );
   }
-  if (cut > 0) out.push(`> ${cut} more finding${cut === 1 ? ' is' : 's are'} not listed here to keep this summary under GitHub's size limit; all are in ${codeSpan(input.reportFile)}.`, '');
+  if (cut > 0)
+    out.push(
+      `> ${cut} more finding${cut === 1 ? ' is' : 's are'} not listed here to keep this summary under GitHub's size limit; all are in ${codeSpan(input.reportFile)}.`,
+      '',
+    );
   if (input.omitted.results > 0 || input.omitted.runs.length > 0) {
-    const bySeverity = SEVERITIES.filter((s) => input.omitted.bySeverity[s]).map((s) => `${input.omitted.bySeverity[s]} ${s}`).join(', ');
-    out.push(`> The SARIF log leaves out ${input.omitted.results} of the least severe results (${bySeverity}) to stay within GitHub's code-scanning limits${input.omitted.runs.length > 0 ? `, including ${input.omitted.runs.length} whole run(s)` : ''}. ${codeSpan(input.reportFile)} has them all.`, '');
+    const bySeverity = SEVERITIES.filter((s) => input.omitted.bySeverity[s])
+      .map((s) => `${input.omitted.bySeverity[s]} ${s}`)
+      .join(', ');
+    out.push(
+      `> The SARIF log leaves out ${input.omitted.results} of the least severe results (${bySeverity}) to stay within GitHub's code-scanning limits${input.omitted.runs.length > 0 ? `, including ${input.omitted.runs.length} whole run(s)` : ''}. ${codeSpan(input.reportFile)} has them all.`,
+      '',
+    );
   }
   if (input.policy) out.push(...policySection(input.policy, input.policyOutcome));
   out.push('### Scanners', '', ...scannersTable(input.results), ...databaseLine(input.results), '');

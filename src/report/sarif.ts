@@ -1,8 +1,8 @@
-import { findBuiltinRule } from '../scanners/builtin/catalog.js';
+import { findBuiltinRule } from '../model/builtinRules.js';
 import { gzipSync } from 'node:zlib';
-import { compareFindings, severityRank, SEVERITIES, type Decision, type Severity, type Tool } from '../findings.js';
-import type { ScanResult } from '../scanners/types.js';
-import { securitySeverity } from '../severity.js';
+import { compareFindings, severityRank, SEVERITIES, type Decision, type Severity, type Tool } from '../model/finding.js';
+import type { ScanResult } from '../model/scanResult.js';
+import { securitySeverity } from '../model/severity.js';
 import { escapeMarkdown } from './escape.js';
 
 /** GitHub code scanning's upload limits. */
@@ -52,7 +52,11 @@ interface SarifResult {
   locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
   partialFingerprints: Record<string, string>;
   suppressions?: { kind: 'external'; status: 'accepted'; justification: string }[];
-  relatedLocations?: { id: number; message: { text: string }; physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
+  relatedLocations?: {
+    id: number;
+    message: { text: string };
+    physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } };
+  }[];
   properties: Record<string, unknown>;
 }
 interface SarifToolComponent {
@@ -83,7 +87,12 @@ const BULKHEAD_URI = 'https://github.com/bulkhead-security/bulkhead';
  * LastUserShouldNotBeRoot); it must differ from the id.
  */
 export function ruleName(id: string, title: string): string {
-  const words = title.replace(/[^A-Za-z0-9]+/g, ' ').trim().split(' ').filter(Boolean).slice(0, 8);
+  const words = title
+    .replace(/[^A-Za-z0-9]+/g, ' ')
+    .trim()
+    .split(' ')
+    .filter(Boolean)
+    .slice(0, 8);
   const name = words.map((w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()).join('');
   const fallback = `Rule${id.replace(/[^A-Za-z0-9]+/g, '')}`;
   if (name.length === 0) return fallback;
@@ -102,7 +111,11 @@ function levelOf(severity: Severity): SarifLevel {
 
 /** `<category>/<tool>/<key>/`: stable per image repository or Dockerfile, never per tag. */
 export function automationId(category: string, tool: Tool, key: string): string {
-  const safeKey = key.replace(/[^A-Za-z0-9._/-]+/g, '-').replace(/\/+/g, '/').replace(/^\/|\/$/g, '') || 'default';
+  const safeKey =
+    key
+      .replace(/[^A-Za-z0-9._/-]+/g, '-')
+      .replace(/\/+/g, '/')
+      .replace(/^\/|\/$/g, '') || 'default';
   return `${category}/${tool}/${safeKey}/`;
 }
 
@@ -125,7 +138,10 @@ function buildRule(decisions: readonly Decision[]): SarifRule {
   const first = decisions[0] as Decision;
   const finding = first.finding;
   const worst = decisions.reduce((w, d) => (severityRank(d.finding.severity) < severityRank(w.finding.severity) ? d : w), first);
-  const cvss = decisions.reduce<number | undefined>((best, d) => (d.finding.cvss !== undefined && (best === undefined || d.finding.cvss > best) ? d.finding.cvss : best), undefined);
+  const cvss = decisions.reduce<number | undefined>(
+    (best, d) => (d.finding.cvss !== undefined && (best === undefined || d.finding.cvss > best) ? d.finding.cvss : best),
+    undefined,
+  );
   const title = finding.title || finding.ruleId;
   const builtin = finding.tool === 'bulkhead' ? findBuiltinRule(finding.ruleId) : undefined;
   const description = builtin ? `${builtin.what} ${builtin.why}` : (finding.description ?? title);
@@ -239,14 +255,23 @@ function buildRun(plan: PlannedRun, input: SarifInput, maxResults: number): { ru
   return {
     run: {
       tool: {
-        driver: { name: 'bulkhead', version: input.bulkheadVersion, semanticVersion: input.bulkheadVersion, informationUri: BULKHEAD_URI, rules },
+        driver: {
+          name: 'bulkhead',
+          version: input.bulkheadVersion,
+          semanticVersion: input.bulkheadVersion,
+          informationUri: BULKHEAD_URI,
+          rules,
+        },
         ...(scanner ? { extensions: [{ ...scanner, ...(scannerVersion ? { version: scannerVersion } : {}) }] } : {}),
       },
       automationDetails: { id: automationId(input.category, result.tool, result.key) },
       invocations: [
         result.status === 'ok'
           ? { executionSuccessful: true }
-          : { executionSuccessful: false, toolExecutionNotifications: [{ level: 'error', message: { text: sentence(result.error ?? `${result.tool} failed`) } }] },
+          : {
+              executionSuccessful: false,
+              toolExecutionNotifications: [{ level: 'error', message: { text: sentence(result.error ?? `${result.tool} failed`) } }],
+            },
       ],
       results,
       properties,

@@ -1,9 +1,9 @@
-import type { Config } from '../config.js';
+import type { Config } from '../config/types.js';
 
 /** What bulkhead must run itself: a scanner that is chosen, has targets, and has no report given. */
-export function scannersToRun(config: Config): { trivy: boolean; hadolint: boolean } {
+export function scannersToRun({ targets, scanners }: Pick<Config, 'targets' | 'scanners'>): { trivy: boolean; hadolint: boolean } {
   return {
-    trivy: config.scanners.includes('trivy') && config.trivyReports.length === 0 && config.images.length > 0,
-    hadolint: config.scanners.includes('hadolint') && config.hadolintReports.length === 0 && config.dockerfiles.length > 0,
+    trivy: scanners.tools.includes('trivy') && targets.trivyReports.length === 0 && targets.images.length > 0,
+    hadolint: scanners.tools.includes('hadolint') && targets.hadolintReports.length === 0 && targets.dockerfiles.length > 0,
   };
 }

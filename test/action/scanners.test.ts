@@ -30,17 +30,26 @@ describe('the action runs Trivy and hadolint itself', () => {
   });
   afterAll(() => server.stop());
 
-  const inputs = { image: 'ghcr.io/acme/shop-api:pr-42', dockerfile: 'examples/shop-api/Dockerfile', scanners: 'trivy,hadolint', 'fail-on': 'critical' };
+  const inputs = {
+    image: 'ghcr.io/acme/shop-api:pr-42',
+    dockerfile: 'examples/shop-api/Dockerfile',
+    scanners: 'trivy,hadolint',
+    'fail-on': 'critical',
+  };
 
-  it('scans, folds each tool\'s output in the log, keeps the workspace clean, and caches the database for the day', async () => {
+  it("scans, folds each tool's output in the log, keeps the workspace clean, and caches the database for the day", async () => {
     const workspace = exampleWorkspace();
     const before = readdirSync(workspace, { recursive: true }).sort();
     const first = await runAction(inputs, { workspace, env });
     expect(first.stdout).toMatch(/^Using trivy 0\.69\.3 found on PATH: .*\/bin\/trivy \(sha256 [0-9a-f]{64}\)\.$/m);
     expect(first.stdout).toMatch(/^Trivy database cache miss \(bulkhead-trivy-db-v1-linux-x64-\d{4}-\d{2}-\d{2}\): Trivy downloads it\.$/m);
-    expect(first.stdout).toMatch(/^::group::Trivy ghcr\.io\/acme\/shop-api:pr-42 \(exited with code 0, [\d.]+ (ms|s)\)\nINFO \[vuln\] Vulnerability scanning is enabled\nINFO scanning the image\n::endgroup::$/m);
+    expect(first.stdout).toMatch(
+      /^::group::Trivy ghcr\.io\/acme\/shop-api:pr-42 \(exited with code 0, [\d.]+ (ms|s)\)\nINFO \[vuln\] Vulnerability scanning is enabled\nINFO scanning the image\n::endgroup::$/m,
+    );
     expect(first.stdout).toMatch(/^Saved Trivy's database to the Actions cache: bulkhead-trivy-db-v1-linux-x64-\d{4}-\d{2}-\d{2}\.$/m);
-    const report = JSON.parse(readFileSync(join(workspace, 'bulkhead-report.json'), 'utf8')) as { scanners: Array<Record<string, unknown>> };
+    const report = JSON.parse(readFileSync(join(workspace, 'bulkhead-report.json'), 'utf8')) as {
+      scanners: Array<Record<string, unknown>>;
+    };
     expect(report.scanners.map((s) => [s.tool, s.origin, s.status])).toEqual([
       ['trivy', 'run', 'ok'],
       ['hadolint', 'run', 'ok'],
@@ -50,7 +59,9 @@ describe('the action runs Trivy and hadolint itself', () => {
     expect(first.summary).toMatch(/Trivy vulnerability database v2, built \S+ \(3 h old\); downloaded \(cache miss\)\./);
     // Only the two files the user asked for were added to the checkout; the database lives in $HOME.
     expect(readdirSync(workspace, { recursive: true }).sort()).toEqual([...before, 'bulkhead-report.json', 'bulkhead.sarif'].sort());
-    expect(server.entries.filter((e) => e.committed).map((e) => e.key)).toEqual([expect.stringMatching(/^bulkhead-trivy-db-v1-linux-x64-/)]);
+    expect(server.entries.filter((e) => e.committed).map((e) => e.key)).toEqual([
+      expect.stringMatching(/^bulkhead-trivy-db-v1-linux-x64-/),
+    ]);
 
     rmSync(home, { recursive: true, force: true });
     const second = await runAction(inputs, { workspace, env });
@@ -68,6 +79,8 @@ describe('the action runs Trivy and hadolint itself', () => {
     const run = await runAction(inputs, { env: { ...env, ...broken.env, PATH: `${broken.binDir}:${process.env.PATH ?? ''}` } });
     expect(run.status).toBe(3);
     expect(run.outputs.verdict).toBe('fail');
-    expect(run.summary).toMatch(/trivy failed on ghcr\.io\/acme\/shop-api:pr-42: Trivy exited with code 1: [\s\S]*unable to find the specified image/);
+    expect(run.summary).toMatch(
+      /trivy failed on ghcr\.io\/acme\/shop-api:pr-42: Trivy exited with code 1: [\s\S]*unable to find the specified image/,
+    );
   });
 });

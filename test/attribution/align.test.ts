@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { attribute } from '../../src/attribution/align.js';
 import { placeImageFindings } from '../../src/attribution/apply.js';
-import { classifyHistory } from '../../src/attribution/history.js';
-import type { Finding } from '../../src/findings.js';
-import type { ScanResult } from '../../src/scanners/types.js';
+import { classifyHistory } from '../../src/dockerfile/history.js';
+import type { Finding } from '../../src/model/finding.js';
+import type { ScanResult } from '../../src/model/scanResult.js';
 
 const layerId = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
 
@@ -37,10 +37,24 @@ const BASE: [string, boolean][] = [
 ];
 
 describe('aligning the history with the Dockerfile', () => {
-  const dockerfile = ['FROM debian:bookworm', 'ENV LANG=C.UTF-8', 'RUN apt-get update \\', '    && apt-get install -y openssl', 'COPY app /app', 'USER 10001', ''].join('\n');
+  const dockerfile = [
+    'FROM debian:bookworm',
+    'ENV LANG=C.UTF-8',
+    'RUN apt-get update \\',
+    '    && apt-get install -y openssl',
+    'COPY app /app',
+    'USER 10001',
+    '',
+  ].join('\n');
 
   it('classic builder: base layers to FROM, each layer to its instruction', () => {
-    const img = image([...BASE, ['/bin/sh -c #(nop)  ENV LANG=C.UTF-8', false], ['/bin/sh -c apt-get update     && apt-get install -y openssl', true], ['/bin/sh -c #(nop) COPY dir:bbb in /app ', true], ['/bin/sh -c #(nop)  USER 10001', false]]);
+    const img = image([
+      ...BASE,
+      ['/bin/sh -c #(nop)  ENV LANG=C.UTF-8', false],
+      ['/bin/sh -c apt-get update     && apt-get install -y openssl', true],
+      ['/bin/sh -c #(nop) COPY dir:bbb in /app ', true],
+      ['/bin/sh -c #(nop)  USER 10001', false],
+    ]);
     const result = attribute(img, { path: 'Dockerfile', text: dockerfile });
     expect(result.kind).toBe('matched');
     if (result.kind !== 'matched') return;
@@ -85,8 +99,17 @@ describe('aligning the history with the Dockerfile', () => {
   });
 
   it('honours the escape directive for continuation lines', () => {
-    const text = ['# escape=`', 'FROM mcr.microsoft.com/windows/servercore:ltsc2022', 'RUN powershell -Command `', '    Install-Thing -Name x', ''].join('\n');
-    const img = image([['', true], ['cmd /S /C powershell -Command     Install-Thing -Name x', true]]);
+    const text = [
+      '# escape=`',
+      'FROM mcr.microsoft.com/windows/servercore:ltsc2022',
+      'RUN powershell -Command `',
+      '    Install-Thing -Name x',
+      '',
+    ].join('\n');
+    const img = image([
+      ['', true],
+      ['cmd /S /C powershell -Command     Install-Thing -Name x', true],
+    ]);
     const result = attribute(img, { path: 'Dockerfile', text });
     expect(result.kind).toBe('matched');
     if (result.kind === 'matched') expect(result.layers.get(layerId(2))).toMatchObject({ kind: 'instruction', line: 3 });
@@ -102,8 +125,27 @@ describe('aligning the history with the Dockerfile', () => {
 
   it('with no Dockerfile, findings still name the history entry', async () => {
     const img = image([...BASE, ['/bin/sh -c apt-get install -y openssl', true]]);
-    const finding: Finding = { tool: 'trivy', ruleId: 'CVE-1', kind: 'vulnerability', severity: 'high', title: 't', message: 'openssl 3.0.11 has CVE-1', layer: layerId(2), fingerprint: 'f' };
-    const result: ScanResult = { tool: 'trivy', key: 'img', target: 'img', origin: 'report', status: 'ok', durationMs: 0, findings: [finding], warnings: [], imageHistory: img };
+    const finding: Finding = {
+      tool: 'trivy',
+      ruleId: 'CVE-1',
+      kind: 'vulnerability',
+      severity: 'high',
+      title: 't',
+      message: 'openssl 3.0.11 has CVE-1',
+      layer: layerId(2),
+      fingerprint: 'f',
+    };
+    const result: ScanResult = {
+      tool: 'trivy',
+      key: 'img',
+      target: 'img',
+      origin: 'report',
+      status: 'ok',
+      durationMs: 0,
+      findings: [finding],
+      warnings: [],
+      imageHistory: img,
+    };
     const placed = await placeImageFindings([result], () => undefined);
     expect(placed.results[0]?.findings[0]?.message).toBe('openssl 3.0.11 has CVE-1. Created by: `RUN apt-get install -y openssl`.');
     expect(placed.results[0]?.findings[0]?.file).toBeUndefined();
@@ -113,8 +155,27 @@ describe('aligning the history with the Dockerfile', () => {
     const token = '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';
     const run = `curl -H "Authorization: token ${token}" https://x.example/a -o /a`;
     const img = image([...BASE, [`/bin/sh -c ${run}`, true]]);
-    const finding: Finding = { tool: 'trivy', ruleId: 'CVE-1', kind: 'vulnerability', severity: 'high', title: 't', message: 'm', layer: layerId(2), fingerprint: 'f' };
-    const result: ScanResult = { tool: 'trivy', key: 'img', target: 'img', origin: 'report', status: 'ok', durationMs: 0, findings: [finding], warnings: [], imageHistory: img };
+    const finding: Finding = {
+      tool: 'trivy',
+      ruleId: 'CVE-1',
+      kind: 'vulnerability',
+      severity: 'high',
+      title: 't',
+      message: 'm',
+      layer: layerId(2),
+      fingerprint: 'f',
+    };
+    const result: ScanResult = {
+      tool: 'trivy',
+      key: 'img',
+      target: 'img',
+      origin: 'report',
+      status: 'ok',
+      durationMs: 0,
+      findings: [finding],
+      warnings: [],
+      imageHistory: img,
+    };
     const text = `FROM debian:bookworm\nRUN ${run}\n`;
     const placed = await placeImageFindings([result], () => ({ path: 'Dockerfile', text, fromLine: 1 }));
     const placedFinding = placed.results[0]?.findings[0];
@@ -127,8 +188,27 @@ describe('aligning the history with the Dockerfile', () => {
 
   it('says once that the Dockerfile does not match, and falls back to the FROM line', async () => {
     const img = image([...BASE, ['/bin/sh -c make', true]]);
-    const finding = (n: number): Finding => ({ tool: 'trivy', ruleId: `CVE-${n}`, kind: 'vulnerability', severity: 'high', title: 't', message: 'm', layer: layerId(2), fingerprint: `f${n}` });
-    const result: ScanResult = { tool: 'trivy', key: 'img', target: 'img', origin: 'report', status: 'ok', durationMs: 0, findings: [finding(1), finding(2)], warnings: [], imageHistory: img };
+    const finding = (n: number): Finding => ({
+      tool: 'trivy',
+      ruleId: `CVE-${n}`,
+      kind: 'vulnerability',
+      severity: 'high',
+      title: 't',
+      message: 'm',
+      layer: layerId(2),
+      fingerprint: `f${n}`,
+    });
+    const result: ScanResult = {
+      tool: 'trivy',
+      key: 'img',
+      target: 'img',
+      origin: 'report',
+      status: 'ok',
+      durationMs: 0,
+      findings: [finding(1), finding(2)],
+      warnings: [],
+      imageHistory: img,
+    };
     const text = 'FROM alpine\n\nRUN make install\n';
     const placed = await placeImageFindings([result], () => ({ path: 'Dockerfile', text, fromLine: 1 }));
     expect(placed.notes).toHaveLength(1);

@@ -10,7 +10,11 @@ const MERGE_SHA = 'beef'.padEnd(40, '1');
 const PULL_REQUEST_EVENT = {
   action: 'synchronize',
   number: 42,
-  pull_request: { number: 42, head: { sha: HEAD_SHA, ref: 'feature', repo: { full_name: 'acme/shop' } }, base: { ref: 'main', repo: { full_name: 'acme/shop' } } },
+  pull_request: {
+    number: 42,
+    head: { sha: HEAD_SHA, ref: 'feature', repo: { full_name: 'acme/shop' } },
+    base: { ref: 'main', repo: { full_name: 'acme/shop' } },
+  },
   repository: { full_name: 'acme/shop', default_branch: 'main' },
 };
 const INPUTS = {
@@ -38,20 +42,37 @@ class FakeRepository {
 
   constructor(readonly server: GitHubApiServer) {
     const bot = { login: 'github-actions[bot]', type: 'Bot' };
-    const asComment = (c: Comment) => ({ ...server.example('issues/create-comment', '201'), id: c.id, body: c.body, user: { ...(server.example('issues/create-comment', '201').user as object), ...c.user } });
+    const asComment = (c: Comment) => ({
+      ...server.example('issues/create-comment', '201'),
+      id: c.id,
+      body: c.body,
+      user: { ...(server.example('issues/create-comment', '201').user as object), ...c.user },
+    });
     server
-      .on('users/get-authenticated', () => ({ status: 403, body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' } }))
+      .on('users/get-authenticated', () => ({
+        status: 403,
+        body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' },
+      }))
       .on('issues/list-comments', (r) => {
         const perPage = Number(r.query.get('per_page') ?? 30);
         const page = Number(r.query.get('page') ?? 1);
         const slice = this.comments.slice((page - 1) * perPage, page * perPage);
         const last = Math.max(1, Math.ceil(this.comments.length / perPage));
-        const link = page < last ? { link: `<${server.url}${r.path}?per_page=${perPage}&page=${page + 1}>; rel="next", <${server.url}${r.path}?per_page=${perPage}&page=${last}>; rel="last"` } : undefined;
+        const link =
+          page < last
+            ? {
+                link: `<${server.url}${r.path}?per_page=${perPage}&page=${page + 1}>; rel="next", <${server.url}${r.path}?per_page=${perPage}&page=${last}>; rel="last"`,
+              }
+            : undefined;
         return { status: 200, body: slice.map(asComment), ...(link ? { headers: link } : {}) };
       })
       .on('issues/create-comment', (r) => {
         // A fork's read-only token can read the conversation but not write to it.
-        if (this.commentFailure) return { status: this.commentFailure, body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' } };
+        if (this.commentFailure)
+          return {
+            status: this.commentFailure,
+            body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' },
+          };
         const comment = { id: this.nextId++, body: (r.body as { body: string }).body, user: bot };
         this.comments.push(comment);
         return { status: 201, body: asComment(comment) };
@@ -68,7 +89,11 @@ class FakeRepository {
       })
       .on('code-scanning/upload-sarif', (r) => {
         const failure = this.uploadFailures.shift();
-        if (failure === 403) return { status: 403, body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' } };
+        if (failure === 403)
+          return {
+            status: 403,
+            body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' },
+          };
         if (failure) return { status: failure, body: { message: 'Server Error' } };
         const id = `sarif-${this.sarifs.length + 1}`;
         this.sarifs.push({ id, body: r.body as Record<string, unknown> });
@@ -81,7 +106,10 @@ class FakeRepository {
         // GitHub's own example lists a team without its required type: leave teams out.
         return { status: 200, body: r.query.get('head') === 'forker:feature' ? [{ ...base, requested_teams: [], number: 42, head }] : [] };
       })
-      .on('code-scanning/get-sarif', () => ({ status: 200, body: { processing_status: 'complete', analyses_url: `${server.url}/repos/acme/shop/code-scanning/analyses`, errors: [] } }));
+      .on('code-scanning/get-sarif', () => ({
+        status: 200,
+        body: { processing_status: 'complete', analyses_url: `${server.url}/repos/acme/shop/code-scanning/analyses`, errors: [] },
+      }));
   }
 
   calls(operationId: string): ApiRequest[] {
@@ -89,7 +117,7 @@ class FakeRepository {
   }
 }
 
-describe('the GitHub edge, against an API held to GitHub\'s OpenAPI description', () => {
+describe("the GitHub edge, against an API held to GitHub's OpenAPI description", () => {
   let server: GitHubApiServer;
   let repo: FakeRepository;
   beforeEach(async () => {
@@ -122,7 +150,9 @@ describe('the GitHub edge, against an API held to GitHub\'s OpenAPI description'
     const upload = repo.sarifs[0]?.body as { commit_sha: string; ref: string; sarif: string };
     expect(upload.commit_sha).toBe(MERGE_SHA);
     expect(upload.ref).toBe('refs/pull/42/merge');
-    expect(JSON.parse(gunzipSync(Buffer.from(upload.sarif, 'base64')).toString('utf8'))).toEqual(JSON.parse(readFileSync(join(workspace, 'bulkhead.sarif'), 'utf8')));
+    expect(JSON.parse(gunzipSync(Buffer.from(upload.sarif, 'base64')).toString('utf8'))).toEqual(
+      JSON.parse(readFileSync(join(workspace, 'bulkhead.sarif'), 'utf8')),
+    );
     expect(first.outputs['sarif-id']).toBe('sarif-1');
     expect(first.stdout).toContain('Code scanning processed the SARIF log.');
     expect(repo.comments).toHaveLength(1);
@@ -130,7 +160,9 @@ describe('the GitHub edge, against an API held to GitHub\'s OpenAPI description'
     expect(comment.body).toMatch(/^<!-- bulkhead:comment [0-9a-f]{16} -->\n### ❌ bulkhead: fail/);
     expect(comment.body).toContain(`(https://github.com/acme/shop/blob/${HEAD_SHA}/examples/shop-api/Dockerfile#L`);
     expect(comment.body).toContain('[Full summary of this run](https://github.com/acme/shop/actions/runs/777)');
-    expect(first.stdout.split('\n').filter((l) => l.includes('ghs_0123456789abcdefghijklmnopqrstuvwxyz'))).toEqual(['::add-mask::ghs_0123456789abcdefghijklmnopqrstuvwxyz']);
+    expect(first.stdout.split('\n').filter((l) => l.includes('ghs_0123456789abcdefghijklmnopqrstuvwxyz'))).toEqual([
+      '::add-mask::ghs_0123456789abcdefghijklmnopqrstuvwxyz',
+    ]);
 
     const unchanged = await run(INPUTS, workspace);
     expect(unchanged.stdout).toContain('The pull-request comment on #42 is already up to date.');
@@ -161,10 +193,19 @@ describe('the GitHub edge, against an API held to GitHub\'s OpenAPI description'
     await run(INPUTS, workspace);
     const ours = repo.comments[0] as Comment;
     const marker = ours.body.split('\n')[0] as string;
-    const others = Array.from({ length: 149 }, (_, i) => ({ id: i + 1, body: i === 3 ? `quoting ${marker}` : `comment ${i}`, user: { login: `dev${i}`, type: 'User' } }));
+    const others = Array.from({ length: 149 }, (_, i) => ({
+      id: i + 1,
+      body: i === 3 ? `quoting ${marker}` : `comment ${i}`,
+      user: { login: `dev${i}`, type: 'User' },
+    }));
     repo.comments = [...others.slice(0, 120), { ...ours, body: `${marker}\nan older verdict` }, ...others.slice(120)];
     await run(INPUTS, workspace);
-    expect(repo.calls('issues/list-comments').slice(-2).map((r) => r.query.get('page') ?? '1')).toEqual(['1', '2']);
+    expect(
+      repo
+        .calls('issues/list-comments')
+        .slice(-2)
+        .map((r) => r.query.get('page') ?? '1'),
+    ).toEqual(['1', '2']);
     expect(repo.calls('issues/create-comment')).toHaveLength(1);
     expect(repo.comments.find((c) => c.id === ours.id)?.body).toBe(ours.body);
     expect(repo.comments).toHaveLength(150);
@@ -176,7 +217,9 @@ describe('the GitHub edge, against an API held to GitHub\'s OpenAPI description'
     const result = await run(INPUTS);
     expect(result.status).toBe(1);
     expect(result.outputs.verdict).toBe('fail');
-    expect(result.stdout).toMatch(/^::warning::Could not upload the SARIF log: GitHub answered 403 \(Resource not accessible by integration\); on pull requests from forks .*`security-events: write`/m);
+    expect(result.stdout).toMatch(
+      /^::warning::Could not upload the SARIF log: GitHub answered 403 \(Resource not accessible by integration\); on pull requests from forks .*`security-events: write`/m,
+    );
     expect(result.stdout).toMatch(/^::warning::Could not comment on pull request #42: GitHub answered 403 .*`pull-requests: write`/m);
     expect(result.outputs['sarif-id']).toBe('');
   });
@@ -188,7 +231,7 @@ describe('the GitHub edge, against an API held to GitHub\'s OpenAPI description'
     expect(result.outputs['sarif-id']).toBe('sarif-1');
   });
 
-  it('cuts a huge comment under GitHub\'s limit, most severe first, and keeps hostile text inert', async () => {
+  it("cuts a huge comment under GitHub's limit, most severe first, and keeps hostile text inert", async () => {
     const workspace = exampleWorkspace();
     const trivyPath = join(workspace, 'examples/shop-api/trivy.json');
     const document = JSON.parse(readFileSync(trivyPath, 'utf8'));
@@ -213,16 +256,28 @@ describe('the GitHub edge, against an API held to GitHub\'s OpenAPI description'
     expect(body).toContain('@\u200boctocat');
   });
 
-  it('publishes a fork\'s scan from a workflow_run job, finding the pull request by the scanned commit', async () => {
+  it("publishes a fork's scan from a workflow_run job, finding the pull request by the scanned commit", async () => {
     // The scan job on the fork: its read-only token cannot comment or upload.
     repo.uploadFailures = [403];
     repo.commentFailure = 403;
-    const forkEvent = { ...PULL_REQUEST_EVENT, pull_request: { ...PULL_REQUEST_EVENT.pull_request, head: { ...PULL_REQUEST_EVENT.pull_request.head, repo: { full_name: 'forker/shop' } } } };
+    const forkEvent = {
+      ...PULL_REQUEST_EVENT,
+      pull_request: {
+        ...PULL_REQUEST_EVENT.pull_request,
+        head: { ...PULL_REQUEST_EVENT.pull_request.head, repo: { full_name: 'forker/shop' } },
+      },
+    };
     const scanWorkspace = exampleWorkspace();
     const scan = await runAction(INPUTS, {
       workspace: scanWorkspace,
       event: forkEvent,
-      env: { GITHUB_API_URL: server.url, GITHUB_SHA: MERGE_SHA, GITHUB_RUN_ID: '777', GITHUB_WORKFLOW: 'container security', GITHUB_JOB: 'image' },
+      env: {
+        GITHUB_API_URL: server.url,
+        GITHUB_SHA: MERGE_SHA,
+        GITHUB_RUN_ID: '777',
+        GITHUB_WORKFLOW: 'container security',
+        GITHUB_JOB: 'image',
+      },
     });
     expect(scan.status).toBe(1);
     expect(repo.comments).toHaveLength(0);
@@ -234,12 +289,25 @@ describe('the GitHub edge, against an API held to GitHub\'s OpenAPI description'
     writeFileSync(join(publishWorkspace, 'scan.sarif'), readFileSync(join(scanWorkspace, 'bulkhead.sarif')));
     const workflowRun = {
       action: 'completed',
-      workflow_run: { id: 777, head_sha: HEAD_SHA, head_branch: 'feature', event: 'pull_request', conclusion: 'failure', pull_requests: [], head_repository: { full_name: 'forker/shop', owner: { login: 'forker' } } },
+      workflow_run: {
+        id: 777,
+        head_sha: HEAD_SHA,
+        head_branch: 'feature',
+        event: 'pull_request',
+        conclusion: 'failure',
+        pull_requests: [],
+        head_repository: { full_name: 'forker/shop', owner: { login: 'forker' } },
+      },
       repository: { full_name: 'acme/shop', default_branch: 'main' },
     };
     const publish = await runAction(
       { mode: 'publish', 'report-file': 'scan-report.json', 'sarif-file': 'scan.sarif', 'github-token': INPUTS['github-token'] },
-      { workspace: publishWorkspace, eventName: 'workflow_run', event: workflowRun, env: { GITHUB_API_URL: server.url, GITHUB_SHA: 'f'.repeat(40), GITHUB_WORKFLOW: 'publish', GITHUB_JOB: 'publish' } },
+      {
+        workspace: publishWorkspace,
+        eventName: 'workflow_run',
+        event: workflowRun,
+        env: { GITHUB_API_URL: server.url, GITHUB_SHA: 'f'.repeat(40), GITHUB_WORKFLOW: 'publish', GITHUB_JOB: 'publish' },
+      },
     );
     expect(publish.status).toBe(0);
     expect(publish.outputs.verdict).toBe('fail');
@@ -248,7 +316,9 @@ describe('the GitHub edge, against an API held to GitHub\'s OpenAPI description'
     const upload = repo.sarifs[0]?.body as { commit_sha: string; ref: string };
     expect(upload).toMatchObject({ commit_sha: HEAD_SHA, ref: 'refs/pull/42/head' });
     expect(repo.comments).toHaveLength(1);
-    const scanMarker = (JSON.parse(readFileSync(join(scanWorkspace, 'bulkhead-report.json'), 'utf8')) as { github: { commentMarker: string } }).github.commentMarker;
+    const scanMarker = (
+      JSON.parse(readFileSync(join(scanWorkspace, 'bulkhead-report.json'), 'utf8')) as { github: { commentMarker: string } }
+    ).github.commentMarker;
     expect(repo.comments[0]?.body.startsWith(`${scanMarker}\n### ❌ bulkhead: fail`)).toBe(true);
     expect(repo.comments[0]?.body).toContain('[Full summary of this run](https://github.com/acme/shop/actions/runs/777)');
   });
@@ -257,10 +327,20 @@ describe('the GitHub edge, against an API held to GitHub\'s OpenAPI description'
     const workspace = exampleWorkspace();
     const run = await runAction(
       { mode: 'publish', 'report-file': 'examples/shop-api/trivy.json', 'github-token': INPUTS['github-token'] },
-      { workspace, eventName: 'workflow_run', event: { workflow_run: { head_sha: HEAD_SHA, head_branch: 'feature', pull_requests: [{ number: 42, head: { sha: HEAD_SHA } }] }, repository: { full_name: 'acme/shop' } }, env: { GITHUB_API_URL: server.url } },
+      {
+        workspace,
+        eventName: 'workflow_run',
+        event: {
+          workflow_run: { head_sha: HEAD_SHA, head_branch: 'feature', pull_requests: [{ number: 42, head: { sha: HEAD_SHA } }] },
+          repository: { full_name: 'acme/shop' },
+        },
+        env: { GITHUB_API_URL: server.url },
+      },
     );
-    expect(run.status).toBe(2);
-    expect(run.stdout).toMatch(/^::error::bulkhead: .*trivy\.json: is not a bulkhead report \(format bulkhead-report\/v1\); give the report-file the scan job wrote\.$/m);
+    expect(run.status).toBe(3);
+    expect(run.stdout).toMatch(
+      /^::error::bulkhead: .*trivy\.json: is not a bulkhead report \(format bulkhead-report\/v1\); give the report-file the scan job wrote\.$/m,
+    );
     expect(repo.comments).toHaveLength(0);
   });
 });

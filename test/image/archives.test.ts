@@ -9,7 +9,7 @@ import { readLayer } from '../../src/image/layer.js';
 import { resolvePath } from '../../src/image/overlay.js';
 import { readImage, type ImageModel } from '../../src/image/read.js';
 import { checkImage, contentWanted, imageSubject } from '../../src/scanners/builtin/index.js';
-import { parseImageTarget } from '../../src/targets.js';
+import { parseImageTarget } from '../../src/config/targets.js';
 import { tempDir } from '../helpers.js';
 import { docker25Archive, imageConfig, layer, legacyDockerArchive, writeOciLayout, type HandLayer } from '../support/images.js';
 import { tar } from '../support/tarWriter.js';
@@ -69,8 +69,16 @@ describe('reading image archives Docker here does not write', () => {
 
   it('the Docker ≥ 25 save layout, with a zstd and a gzip layer', async () => {
     const zstdLayer = layer([{ name: 'etc/sudoers.d/dev', body: 'dev ALL=(ALL) NOPASSWD: ALL\n' }], (t) => zstdCompressSync(t));
-    const gzipLayer = layer([{ name: 'srv/app/.git/HEAD', body: 'ref: refs/heads/main\n' }, { name: 'srv/app/.git/', type: 'dir' }], (t) => gzipSync(t));
-    const model = await read(`docker-archive:${writeArchive(docker25Archive([zstdLayer, gzipLayer], imageConfig([zstdLayer, gzipLayer], hardened)))}`);
+    const gzipLayer = layer(
+      [
+        { name: 'srv/app/.git/HEAD', body: 'ref: refs/heads/main\n' },
+        { name: 'srv/app/.git/', type: 'dir' },
+      ],
+      (t) => gzipSync(t),
+    );
+    const model = await read(
+      `docker-archive:${writeArchive(docker25Archive([zstdLayer, gzipLayer], imageConfig([zstdLayer, gzipLayer], hardened)))}`,
+    );
     expect(model.layers.map((l) => l.contents.compression)).toEqual(['zstd', 'gzip']);
     expect(await ruleIds(model)).toEqual(['BH208', 'BH212']);
   });
@@ -108,13 +116,27 @@ describe('secrets that a later layer removed are still found', () => {
     const added = layer(
       [
         { name: 'app/server.key', body: pem },
-        { name: 'root/.docker/config.json', body: JSON.stringify({ auths: { 'ghcr.io': { auth: Buffer.from('bot:ghp_realLookingTokenValue1234567890ab').toString('base64') } } }) },
+        {
+          name: 'root/.docker/config.json',
+          body: JSON.stringify({
+            auths: { 'ghcr.io': { auth: Buffer.from('bot:ghp_realLookingTokenValue1234567890ab').toString('base64') } },
+          }),
+        },
       ],
       (t) => t,
       'COPY . /app # buildkit',
     );
-    const removed = layer([{ name: 'app/.wh.server.key', body: '' }, { name: 'root/.docker/config.json', body: '{"auths":{}}' }], (t) => t, 'RUN /bin/sh -c rm /app/server.key && echo {} > /root/.docker/config.json # buildkit');
-    const model = await read(`docker-archive:${writeArchive(legacyDockerArchive([added, removed], imageConfig([added, removed], hardened)))}`);
+    const removed = layer(
+      [
+        { name: 'app/.wh.server.key', body: '' },
+        { name: 'root/.docker/config.json', body: '{"auths":{}}' },
+      ],
+      (t) => t,
+      'RUN /bin/sh -c rm /app/server.key && echo {} > /root/.docker/config.json # buildkit',
+    );
+    const model = await read(
+      `docker-archive:${writeArchive(legacyDockerArchive([added, removed], imageConfig([added, removed], hardened)))}`,
+    );
     const findings = (await checkImage(await imageSubject('x', 'x', model))).filter((f) => f.ruleId === 'BH206');
     expect(findings.map((f) => f.path).sort()).toEqual(['/app/server.key', '/root/.docker/config.json']);
     const key = findings.find((f) => f.path === '/app/server.key');
@@ -127,7 +149,11 @@ describe('secrets that a later layer removed are still found', () => {
 describe('messages never quote a secret from the history', () => {
   it('a token in a RUN line is reported by BH104, and masked where other findings name that layer', async () => {
     const token = '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';
-    const l = layer([{ name: 'usr/local/bin/tool', body: 'ELF', mode: 0o4755 }], (t) => t, `/bin/sh -c curl -fsSL -H "Authorization: Bearer ${token}" -u admin:hunter2-pw https://x.example/tool -o /usr/local/bin/tool && chmod 4755 /usr/local/bin/tool`);
+    const l = layer(
+      [{ name: 'usr/local/bin/tool', body: 'ELF', mode: 0o4755 }],
+      (t) => t,
+      `/bin/sh -c curl -fsSL -H "Authorization: Bearer ${token}" -u admin:hunter2-pw https://x.example/tool -o /usr/local/bin/tool && chmod 4755 /usr/local/bin/tool`,
+    );
     const model = await read(`docker-archive:${writeArchive(legacyDockerArchive([l], imageConfig([l], hardened)))}`);
     const findings = await checkImage(await imageSubject('x', 'x', model));
     expect(findings.map((f) => f.ruleId).sort()).toEqual(['BH104', 'BH201']);
@@ -145,11 +171,15 @@ describe('hostile and broken archives are reported, not obeyed', () => {
   });
 
   it('a hard link to a target outside the root', async () => {
-    await expect(readLayerBytes(tar([{ name: 'x', type: 'hardlink', linkname: '../../../etc/shadow' }]))).rejects.toThrow(/climbs out of the image root/);
+    await expect(readLayerBytes(tar([{ name: 'x', type: 'hardlink', linkname: '../../../etc/shadow' }]))).rejects.toThrow(
+      /climbs out of the image root/,
+    );
   });
 
   it('an entry claiming an absurd size', async () => {
-    await expect(readLayerBytes(tar([{ name: 'big', body: 'x', claimedSize: 2 ** 40 }], { end: false }))).rejects.toThrow(/claims 1099511627776 bytes/);
+    await expect(readLayerBytes(tar([{ name: 'big', body: 'x', claimedSize: 2 ** 40 }], { end: false }))).rejects.toThrow(
+      /claims 1099511627776 bytes/,
+    );
   });
 
   it('a truncated layer and a corrupt gzip stream', async () => {
@@ -167,15 +197,20 @@ describe('hostile and broken archives are reported, not obeyed', () => {
       for (let i = 0; i < 1024; i++) yield chunk;
     }
     const header = tar([{ name: 'zeros', body: '', claimedSize: 1024 * 1024 * 1024 }], { end: false });
-    const compressed = Readable.from((async function* () {
-      yield header;
-      yield* zeros();
-    })()).pipe(createGzip({ level: 1 }));
+    const compressed = Readable.from(
+      (async function* () {
+        yield header;
+        yield* zeros();
+      })(),
+    ).pipe(createGzip({ level: 1 }));
     await expect(readLayer(compressed, 'bomb layer', contentWanted)).rejects.toThrow(/expands more than 200:1 .* decompression bomb/);
   });
 
   it('a symlink loop ends the lookup instead of hanging', async () => {
-    const l = layer([{ name: 'etc/passwd', type: 'symlink', linkname: '/etc/loop' }, { name: 'etc/loop', type: 'symlink', linkname: 'passwd' }]);
+    const l = layer([
+      { name: 'etc/passwd', type: 'symlink', linkname: '/etc/loop' },
+      { name: 'etc/loop', type: 'symlink', linkname: 'passwd' },
+    ]);
     const model = await read(`docker-archive:${writeArchive(legacyDockerArchive([l], imageConfig([l], hardened)))}`);
     expect(resolvePath(model.filesystem, 'etc/passwd').kind).toBe('loop');
     expect(await ruleIds(model)).toEqual([]);
@@ -184,9 +219,16 @@ describe('hostile and broken archives are reported, not obeyed', () => {
   it('a manifest that names a layer the archive lacks, and an archive that is not an image', async () => {
     const l = layer([{ name: 'a', body: 'a' }]);
     const manifest = JSON.stringify([{ Config: 'c.json', RepoTags: [], Layers: ['missing/layer.tar'] }]);
-    const broken = tar([{ name: 'c.json', body: imageConfig([l]) }, { name: 'manifest.json', body: manifest }]);
-    await expect(read(`docker-archive:${writeArchive(broken)}`)).rejects.toThrow(/layer missing\/layer\.tar is named by the manifest but not in the archive; it is truncated or corrupt/);
-    await expect(read(`docker-archive:${writeArchive(tar([{ name: 'README', body: 'hello' }]))}`)).rejects.toThrow(/neither manifest\.json nor index\.json/);
+    const broken = tar([
+      { name: 'c.json', body: imageConfig([l]) },
+      { name: 'manifest.json', body: manifest },
+    ]);
+    await expect(read(`docker-archive:${writeArchive(broken)}`)).rejects.toThrow(
+      /layer missing\/layer\.tar is named by the manifest but not in the archive; it is truncated or corrupt/,
+    );
+    await expect(read(`docker-archive:${writeArchive(tar([{ name: 'README', body: 'hello' }]))}`)).rejects.toThrow(
+      /neither manifest\.json nor index\.json/,
+    );
   });
 
   it('a docker save that hangs is stopped at the time limit, and a missing docker CLI is said plainly', async () => {
@@ -194,9 +236,13 @@ describe('hostile and broken archives are reported, not obeyed', () => {
     const fake = join(dir, 'docker');
     writeFileSync(fake, '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 });
     const started = Date.now();
-    await expect(readImage(parseImageTarget('app:1'), { wanted: contentWanted, platform: 'linux/amd64', docker: fake, timeoutMs: 500 })).rejects.toThrow(/docker save did not finish within 1 s \(the timeout input\)/);
+    await expect(
+      readImage(parseImageTarget('app:1'), { wanted: contentWanted, platform: 'linux/amd64', docker: fake, timeoutMs: 500 }),
+    ).rejects.toThrow(/docker save did not finish within 1 s \(the timeout input\)/);
     expect(Date.now() - started).toBeLessThan(10_000);
-    await expect(readImage(parseImageTarget('app:1'), { wanted: contentWanted, platform: 'linux/amd64', docker: join(dir, 'missing') })).rejects.toThrow(/the docker CLI is not installed or not on PATH/);
+    await expect(
+      readImage(parseImageTarget('app:1'), { wanted: contentWanted, platform: 'linux/amd64', docker: join(dir, 'missing') }),
+    ).rejects.toThrow(/the docker CLI is not installed or not on PATH/);
   });
 
   it('every hostile case is an ImageReadError, which the scan turns into a scanner error', async () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/findings.js';
+import type { Finding } from '../../src/model/finding.js';
 import { applyPolicy, exceptionState, type GatePolicy } from '../../src/policy/decide.js';
 import type { PolicyException } from '../../src/policy/file.js';
 import { parseOpenVex } from '../../src/policy/vex.js';
@@ -9,8 +9,14 @@ import { parseHadolintReport } from '../../src/scanners/hadolint/parse.js';
 import { fixture } from '../helpers.js';
 
 /** Real findings: alpine 3.9 (musl critical, openssl medium) as ghcr.io/acme/app, and a hadolint report. */
-const trivy = parseTrivyReport({ ...JSON.parse(readFileSync(fixture('trivy', 'alpine-39.json'), 'utf8')), ArtifactName: 'ghcr.io/acme/app:pr-7' }).findings.map((f) => ({ ...f, file: 'Dockerfile', line: 1 }));
-const lint = parseHadolintReport([JSON.parse(readFileSync(fixture('hadolint', 'DefectDojo__django-DefectDojo__7cfa159/many_dockerfile.json'), 'utf8'))], (f) => f.replace(/\\/g, '/')).findings;
+const trivy = parseTrivyReport({
+  ...JSON.parse(readFileSync(fixture('trivy', 'alpine-39.json'), 'utf8')),
+  ArtifactName: 'ghcr.io/acme/app:pr-7',
+}).findings.map((f) => ({ ...f, file: 'Dockerfile', line: 1 }));
+const lint = parseHadolintReport(
+  [JSON.parse(readFileSync(fixture('hadolint', 'DefectDojo__django-DefectDojo__7cfa159/many_dockerfile.json'), 'utf8'))],
+  (f) => f.replace(/\\/g, '/'),
+).findings;
 const findings: Finding[] = [...trivy, ...lint];
 
 const TODAY = '2026-11-22';
@@ -24,21 +30,44 @@ describe('exception matching', () => {
   const table: [string, PolicyException['match'], string[]][] = [
     ['an id', { id: 'CVE-2019-14697' }, ['CVE-2019-14697/musl', 'CVE-2019-14697/musl-utils']],
     ['an id and a package', { id: 'CVE-2019-14697', package: 'musl' }, ['CVE-2019-14697/musl']],
-    ['a package glob', { package: 'lib*1.1' }, ['CVE-2019-1549/libcrypto1.1', 'CVE-2019-1551/libcrypto1.1', 'CVE-2019-1549/libssl1.1', 'CVE-2019-1551/libssl1.1']],
-    ['an image glob on the repository', { id: 'CVE-2019-14697', image: 'ghcr.io/acme/*' }, ['CVE-2019-14697/musl', 'CVE-2019-14697/musl-utils']],
+    [
+      'a package glob',
+      { package: 'lib*1.1' },
+      ['CVE-2019-1549/libcrypto1.1', 'CVE-2019-1551/libcrypto1.1', 'CVE-2019-1549/libssl1.1', 'CVE-2019-1551/libssl1.1'],
+    ],
+    [
+      'an image glob on the repository',
+      { id: 'CVE-2019-14697', image: 'ghcr.io/acme/*' },
+      ['CVE-2019-14697/musl', 'CVE-2019-14697/musl-utils'],
+    ],
     ['another image', { id: 'CVE-2019-14697', image: 'ghcr.io/other/*' }, []],
-    ['a rule in a Dockerfile glob', { id: 'DL3008', dockerfile: '**/Dockerfile.nginx' }, ['DL3008/django-DefectDojo/Dockerfile.nginx', 'DL3008/django-DefectDojo/Dockerfile.nginx']],
-    ['a tool', { tool: 'hadolint', id: 'DL3015' }, ['DL3015/django-DefectDojo/Dockerfile.django', 'DL3015/django-DefectDojo/Dockerfile.nginx', 'DL3015/django-DefectDojo/Dockerfile.nginx']],
+    [
+      'a rule in a Dockerfile glob',
+      { id: 'DL3008', dockerfile: '**/Dockerfile.nginx' },
+      ['DL3008/django-DefectDojo/Dockerfile.nginx', 'DL3008/django-DefectDojo/Dockerfile.nginx'],
+    ],
+    [
+      'a tool',
+      { tool: 'hadolint', id: 'DL3015' },
+      [
+        'DL3015/django-DefectDojo/Dockerfile.django',
+        'DL3015/django-DefectDojo/Dockerfile.nginx',
+        'DL3015/django-DefectDojo/Dockerfile.nginx',
+      ],
+    ],
     ['a purl without version', { purl: 'pkg:apk/alpine/musl' }, ['CVE-2019-14697/musl']],
     ['a purl with another version', { purl: 'pkg:apk/alpine/musl@9.9.9' }, []],
   ];
   for (const [name, match, expected] of table) {
     it(`by ${name}`, () => {
       const outcome = applyPolicy(findings, { ...base, exceptions: [exception(match)] });
-      const suppressed = outcome.decisions.filter((d) => d.verdict === 'suppressed').map((d) => `${d.finding.ruleId}/${d.finding.pkg?.name ?? d.finding.file}`);
+      const suppressed = outcome.decisions
+        .filter((d) => d.verdict === 'suppressed')
+        .map((d) => `${d.finding.ruleId}/${d.finding.pkg?.name ?? d.finding.file}`);
       expect(suppressed).toEqual(expected);
       expect(outcome.exceptions[0]?.matched).toBe(expected.length);
-      for (const d of outcome.decisions.filter((x) => x.verdict === 'suppressed')) expect(d.reason).toBe('exception .bulkhead.yml:3: accepted');
+      for (const d of outcome.decisions.filter((x) => x.verdict === 'suppressed'))
+        expect(d.reason).toBe('exception .bulkhead.yml:3: accepted');
     });
   }
 
@@ -52,7 +81,21 @@ describe('exception matching', () => {
 
 describe('precedence', () => {
   const musl = findings.filter((f) => f.pkg?.name === 'musl');
-  const vexNotAffected = parseOpenVex({ '@context': 'https://openvex.dev/ns/v0.2.0', timestamp: '2026-01-01T00:00:00Z', statements: [{ vulnerability: { name: 'CVE-2019-14697' }, products: [{ '@id': 'pkg:oci/app', subcomponents: [{ '@id': 'pkg:apk/alpine/musl' }] }], status: 'not_affected', justification: 'vulnerable_code_not_in_execute_path' }] }, 'vex.json');
+  const vexNotAffected = parseOpenVex(
+    {
+      '@context': 'https://openvex.dev/ns/v0.2.0',
+      timestamp: '2026-01-01T00:00:00Z',
+      statements: [
+        {
+          vulnerability: { name: 'CVE-2019-14697' },
+          products: [{ '@id': 'pkg:oci/app', subcomponents: [{ '@id': 'pkg:apk/alpine/musl' }] }],
+          status: 'not_affected',
+          justification: 'vulnerable_code_not_in_execute_path',
+        },
+      ],
+    },
+    'vex.json',
+  );
 
   it('VEX beats an exception, an exception beats ignore-unfixed and the threshold', () => {
     const both = applyPolicy(musl, { ...base, vex: vexNotAffected, exceptions: [exception({ id: 'CVE-2019-14697' })] });
@@ -63,15 +106,42 @@ describe('precedence', () => {
   });
 
   it('a later VEX statement that says affected undoes an earlier not_affected', () => {
-    const statements = parseOpenVex({ timestamp: '2026-01-01T00:00:00Z', statements: [
-      { vulnerability: 'CVE-2019-14697', products: ['pkg:apk/alpine/musl'], status: 'not_affected', justification: 'component_not_present', timestamp: '2026-01-01T00:00:00Z' },
-      { vulnerability: 'CVE-2019-14697', products: ['pkg:apk/alpine/musl'], status: 'affected', action_statement: 'upgrade', timestamp: '2026-02-01T00:00:00+02:00' },
-    ] }, 'vex.json');
+    const statements = parseOpenVex(
+      {
+        timestamp: '2026-01-01T00:00:00Z',
+        statements: [
+          {
+            vulnerability: 'CVE-2019-14697',
+            products: ['pkg:apk/alpine/musl'],
+            status: 'not_affected',
+            justification: 'component_not_present',
+            timestamp: '2026-01-01T00:00:00Z',
+          },
+          {
+            vulnerability: 'CVE-2019-14697',
+            products: ['pkg:apk/alpine/musl'],
+            status: 'affected',
+            action_statement: 'upgrade',
+            timestamp: '2026-02-01T00:00:00+02:00',
+          },
+        ],
+      },
+      'vex.json',
+    );
     expect(applyPolicy(musl, { ...base, vex: statements }).decisions[0]?.verdict).toBe('fails-gate');
   });
 
   it('an override changes the severity before the threshold, and the reason says so', () => {
-    const outcome = applyPolicy(lint.filter((f) => f.ruleId === 'DL3002'), { ...base, overrides: [{ tool: 'hadolint', severity: 'low', source: 'p:2' }, { id: 'DL3002', severity: 'critical', source: 'p:4' }] });
+    const outcome = applyPolicy(
+      lint.filter((f) => f.ruleId === 'DL3002'),
+      {
+        ...base,
+        overrides: [
+          { tool: 'hadolint', severity: 'low', source: 'p:2' },
+          { id: 'DL3002', severity: 'critical', source: 'p:4' },
+        ],
+      },
+    );
     expect(outcome.decisions[0]).toMatchObject({ verdict: 'fails-gate', finding: { severity: 'critical' } });
     expect(outcome.decisions[0]?.reason).toBe('critical is at or above fail-on high (severity medium → critical by override p:4)');
   });
@@ -113,7 +183,12 @@ describe('expiry, whole days in UTC', () => {
 describe('only-new against a baseline', () => {
   it('gates only findings whose fingerprint is new, and counts new, unchanged and fixed', () => {
     const known = findings.filter((f) => f.ruleId !== 'CVE-2019-14697' || f.pkg?.name !== 'musl');
-    const baseline = { source: 'base.json', entries: new Map(known.map((f) => [f.fingerprint, { fingerprint: f.fingerprint, ruleId: f.ruleId, title: f.title, severity: f.severity }])) };
+    const baseline = {
+      source: 'base.json',
+      entries: new Map(
+        known.map((f) => [f.fingerprint, { fingerprint: f.fingerprint, ruleId: f.ruleId, title: f.title, severity: f.severity }]),
+      ),
+    };
     baseline.entries.set('gone', { fingerprint: 'gone', ruleId: 'CVE-2000-1', title: 'old', severity: 'high' });
     const outcome = applyPolicy(findings, { ...base, onlyNew: true, baseline });
     const failing = outcome.decisions.filter((d) => d.verdict === 'fails-gate');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/util/errors.js';
 import { parsePolicyFile } from '../../src/policy/file.js';
 import { REPO_ROOT } from '../helpers.js';
 import { parseTrivyIgnore, parseTrivyIgnoreYaml } from '../../src/policy/trivyignore.js';
@@ -63,17 +63,41 @@ describe('.bulkhead.yml', () => {
   const malformed: [string, string][] = [
     ['fail-on: severe\n', '.bulkhead.yml:1: fail-on is "severe"; write critical, high, medium, low or none.'],
     ['ignore-unfixed: yes please\n', '.bulkhead.yml:1: ignore-unfixed must be true or false.'],
-    ['fail_on: high\n', '.bulkhead.yml:1: "fail_on" is not a policy setting; the settings are fail-on, ignore-unfixed, only-new, overrides, exceptions.'],
+    [
+      'fail_on: high\n',
+      '.bulkhead.yml:1: "fail_on" is not a policy setting; the settings are fail-on, ignore-unfixed, only-new, overrides, exceptions.',
+    ],
     ['exceptions:\n  - id: CVE-1\n', '.bulkhead.yml:2: every exception needs a reason: say why the finding is acceptable (reason: "…").'],
-    ['exceptions:\n  - reason: because\n', '.bulkhead.yml:2: an exception must say what it matches: id, package, purl, image, path or dockerfile.'],
-    ['exceptions:\n  - id: CVE-1\n    reason: r\n    expires: 31/12/2026\n', '.bulkhead.yml:4: expires is "31/12/2026"; write a date as YYYY-MM-DD (a whole day, UTC).'],
-    ['exceptions:\n  - id: CVE-1\n    reason: r\n    expires: 2026-02-30\n', '.bulkhead.yml:4: expires is "2026-02-30"; write a date as YYYY-MM-DD (a whole day, UTC).'],
-    ['exceptions:\n  - id: CVE-1\n    reason: r\n    expiry: 2026-01-01\n', '.bulkhead.yml:4: "expiry" is not a field of exceptions; the fields are id, rule, tool, package, purl, image, path, dockerfile, reason, owner, expires.'],
+    [
+      'exceptions:\n  - reason: because\n',
+      '.bulkhead.yml:2: an exception must say what it matches: id, package, purl, image, path or dockerfile.',
+    ],
+    [
+      'exceptions:\n  - id: CVE-1\n    reason: r\n    expires: 31/12/2026\n',
+      '.bulkhead.yml:4: expires is "31/12/2026"; write a date as YYYY-MM-DD (a whole day, UTC).',
+    ],
+    [
+      'exceptions:\n  - id: CVE-1\n    reason: r\n    expires: 2026-02-30\n',
+      '.bulkhead.yml:4: expires is "2026-02-30"; write a date as YYYY-MM-DD (a whole day, UTC).',
+    ],
+    [
+      'exceptions:\n  - id: CVE-1\n    reason: r\n    expiry: 2026-01-01\n',
+      '.bulkhead.yml:4: "expiry" is not a field of exceptions; the fields are id, rule, tool, package, purl, image, path, dockerfile, reason, owner, expires.',
+    ],
     ['exceptions:\n  id: CVE-1\n', '.bulkhead.yml:2: exceptions must be a list (each item starting with "- ").'],
-    ['overrides:\n  - rule: DL3008\n    severity: urgent\n', '.bulkhead.yml:3: severity is "urgent"; write critical, high, medium, low or info.'],
+    [
+      'overrides:\n  - rule: DL3008\n    severity: urgent\n',
+      '.bulkhead.yml:3: severity is "urgent"; write critical, high, medium, low or info.',
+    ],
     ['overrides:\n  - severity: low\n', '.bulkhead.yml:2: an override needs an id (rule) or a tool to apply to.'],
-    ['exceptions:\n  - id: CVE-1\n    tool: grype\n    reason: r\n', '.bulkhead.yml:3: tool is "grype"; write one of trivy, hadolint, bulkhead.'],
-    ['- just a list\n', '.bulkhead.yml:1: the policy must be a mapping of settings (fail-on, ignore-unfixed, only-new, overrides, exceptions).'],
+    [
+      'exceptions:\n  - id: CVE-1\n    tool: grype\n    reason: r\n',
+      '.bulkhead.yml:3: tool is "grype"; write one of trivy, hadolint, bulkhead.',
+    ],
+    [
+      '- just a list\n',
+      '.bulkhead.yml:1: the policy must be a mapping of settings (fail-on, ignore-unfixed, only-new, overrides, exceptions).',
+    ],
   ];
   for (const [text, message] of malformed) {
     it(`names file:line and the fix: ${message.slice(15, 70)}…`, () => {
@@ -82,19 +106,26 @@ describe('.bulkhead.yml', () => {
   }
 
   it('reports broken YAML at its line', () => {
-    expect(errorOf('fail-on: high\nexceptions:\n  - id: [CVE-1\n')).toMatch(/^\.bulkhead\.yml:\d: this is not valid YAML \(.+\); fix the syntax\.$/);
+    expect(errorOf('fail-on: high\nexceptions:\n  - id: [CVE-1\n')).toMatch(
+      /^\.bulkhead\.yml:\d: this is not valid YAML \(.+\); fix the syntax\.$/,
+    );
   });
 });
 
 describe("Trivy's ignore files", () => {
   it('reads .trivyignore with exp: dates and comment lines as reasons', () => {
-    const exceptions = parseTrivyIgnore('# accepted until the base image moves\nCVE-2019-18224 exp:2027-01-01\n\nCVE-2019-18276\n# secrets\naws-access-key-id\n', '.trivyignore');
+    const exceptions = parseTrivyIgnore(
+      '# accepted until the base image moves\nCVE-2019-18224 exp:2027-01-01\n\nCVE-2019-18276\n# secrets\naws-access-key-id\n',
+      '.trivyignore',
+    );
     expect(exceptions).toEqual([
       { match: { id: 'CVE-2019-18224' }, reason: 'accepted until the base image moves', expires: '2027-01-01', source: '.trivyignore:2' },
       { match: { id: 'CVE-2019-18276' }, reason: 'listed in .trivyignore', source: '.trivyignore:4' },
       { match: { id: 'aws-access-key-id' }, reason: 'secrets', source: '.trivyignore:6' },
     ]);
-    expect(() => parseTrivyIgnore('CVE-1 exp:tomorrow\n', '.trivyignore')).toThrow('.trivyignore:1: exp:tomorrow is not a date; write exp:YYYY-MM-DD.');
+    expect(() => parseTrivyIgnore('CVE-1 exp:tomorrow\n', '.trivyignore')).toThrow(
+      '.trivyignore:1: exp:tomorrow is not a date; write exp:YYYY-MM-DD.',
+    );
   });
 
   it('reads .trivyignore.yaml with paths, purls, statements and expired_at', () => {
@@ -114,7 +145,12 @@ secrets:
 `;
     const exceptions = parseTrivyIgnoreYaml(text, '.trivyignore.yaml');
     expect(exceptions.map((e) => [e.match, e.reason, e.expires, e.source])).toEqual([
-      [{ id: 'CVE-2022-40897', path: 'usr/local/lib/python3.9/site-packages/setuptools-58.1.0.dist-info/METADATA' }, 'Accept the risk', undefined, '.trivyignore.yaml:2'],
+      [
+        { id: 'CVE-2022-40897', path: 'usr/local/lib/python3.9/site-packages/setuptools-58.1.0.dist-info/METADATA' },
+        'Accept the risk',
+        undefined,
+        '.trivyignore.yaml:2',
+      ],
       [{ id: 'CVE-2023-3446', purl: 'pkg:deb/debian/libssl1.1' }, 'listed in .trivyignore.yaml', '2023-09-01', '.trivyignore.yaml:6'],
       [{ id: 'AVD-DS-0002' }, 'listed in .trivyignore.yaml', undefined, '.trivyignore.yaml:11'],
       [{ id: 'aws-secret-access-key' }, 'listed in .trivyignore.yaml', undefined, '.trivyignore.yaml:13'],

@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import type { FailOn } from '../../src/config.js';
-import { fingerprintOf, type Finding, type Severity } from '../../src/findings.js';
+import type { FailOn } from '../../src/model/severity.js';
+import { fingerprintOf, type Finding, type Severity } from '../../src/model/finding.js';
 import { decide } from '../../src/policy/decide.js';
 import { gate } from '../../src/policy/gate.js';
-import type { ScanResult } from '../../src/scanners/types.js';
+import type { ScanResult } from '../../src/model/scanResult.js';
 
 function finding(severity: Severity, extra: Partial<Finding> = {}): Finding {
-  return { tool: 'trivy', ruleId: `CVE-${severity}`, kind: 'vulnerability', severity, title: 't', message: 'm.', pkg: { name: 'p', installed: '1', fixed: '2' }, fingerprint: fingerprintOf([severity, extra.ruleId]), ...extra };
+  return {
+    tool: 'trivy',
+    ruleId: `CVE-${severity}`,
+    kind: 'vulnerability',
+    severity,
+    title: 't',
+    message: 'm.',
+    pkg: { name: 'p', installed: '1', fixed: '2' },
+    fingerprint: fingerprintOf([severity, extra.ruleId]),
+    ...extra,
+  };
 }
 
 function okResult(findings: Finding[]): ScanResult {
@@ -66,7 +76,17 @@ describe('ignore-unfixed', () => {
 });
 
 describe('fail closed', () => {
-  const failed: ScanResult = { tool: 'hadolint', key: 'Dockerfile', target: 'Dockerfile', origin: 'run', status: 'error', durationMs: 0, findings: [], error: 'exited with 137', warnings: [] };
+  const failed: ScanResult = {
+    tool: 'hadolint',
+    key: 'Dockerfile',
+    target: 'Dockerfile',
+    origin: 'run',
+    status: 'error',
+    durationMs: 0,
+    findings: [],
+    error: 'exited with 137',
+    warnings: [],
+  };
 
   it('fails the gate with exit 3 when a scanner failed and scanner-error is fail', () => {
     const outcome = gate([], [okResult([]), failed], { failOn: 'high', scannerError: 'fail' });
@@ -79,12 +99,18 @@ describe('fail closed', () => {
     expect(pass).toMatchObject({ verdict: 'pass', exitCode: 0 });
     expect(pass.reasons[0]).toMatch(/ignored \(scanner-error: warn\)/);
     const list = [finding('critical')];
-    const fail = gate(decide(list, { failOn: 'high', ignoreUnfixed: false }), [okResult(list), failed], { failOn: 'high', scannerError: 'warn' });
+    const fail = gate(decide(list, { failOn: 'high', ignoreUnfixed: false }), [okResult(list), failed], {
+      failOn: 'high',
+      scannerError: 'warn',
+    });
     expect(fail).toMatchObject({ verdict: 'fail', exitCode: 1 });
   });
 
   it('reports findings first (exit 1) when findings and a scanner both fail', () => {
     const list = [finding('critical')];
-    expect(gate(decide(list, { failOn: 'high', ignoreUnfixed: false }), [okResult(list), failed], { failOn: 'high', scannerError: 'fail' }).exitCode).toBe(1);
+    expect(
+      gate(decide(list, { failOn: 'high', ignoreUnfixed: false }), [okResult(list), failed], { failOn: 'high', scannerError: 'fail' })
+        .exitCode,
+    ).toBe(1);
   });
 });

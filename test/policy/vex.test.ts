@@ -1,11 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprintOf, type Finding } from '../../src/findings.js';
+import { fingerprintOf, type Finding } from '../../src/model/finding.js';
 import { applyPolicy } from '../../src/policy/decide.js';
-import { parseOpenVex, purlMatches, VexFormatError } from '../../src/policy/vex.js';
+import { parseOpenVex, purlMatches } from '../../src/policy/vex.js';
+import { FormatError } from '../../src/util/errors.js';
 
 function vulnerability(id: string, purl: string, image?: string): Finding {
   const name = /\/([^/@]+)@/.exec(purl)?.[1] ?? 'pkg';
-  return { tool: 'trivy', ruleId: id, kind: 'vulnerability', severity: 'critical', title: id, message: `${id}.`, pkg: { name, installed: '1', fixed: '2', purl }, ...(image ? { image } : {}), fingerprint: fingerprintOf([id, purl]) };
+  return {
+    tool: 'trivy',
+    ruleId: id,
+    kind: 'vulnerability',
+    severity: 'critical',
+    title: id,
+    message: `${id}.`,
+    pkg: { name, installed: '1', fixed: '2', purl },
+    ...(image ? { image } : {}),
+    fingerprint: fingerprintOf([id, purl]),
+  };
 }
 
 // The minimal document of the OpenVEX specification.
@@ -44,11 +55,16 @@ const SPEC_NOT_AFFECTED = {
 };
 
 describe('OpenVEX', () => {
-  it('suppresses the spec example\'s fixed statement for the package it names, whatever the arch qualifier', () => {
+  it("suppresses the spec example's fixed statement for the package it names, whatever the arch qualifier", () => {
     const statements = parseOpenVex(SPEC_MINIMAL, 'git.vex.json');
     const git = vulnerability('CVE-2023-12345', 'pkg:apk/wolfi/git@2.39.0-r1?arch=x86_64&distro=wolfi');
     const otherVersion = vulnerability('CVE-2023-12345', 'pkg:apk/wolfi/git@2.40.0-r0');
-    const decisions = applyPolicy([git, otherVersion], { failOn: 'high', ignoreUnfixed: false, vex: statements, today: '2026-11-22' }).decisions;
+    const decisions = applyPolicy([git, otherVersion], {
+      failOn: 'high',
+      ignoreUnfixed: false,
+      vex: statements,
+      today: '2026-11-22',
+    }).decisions;
     expect(decisions[0]).toMatchObject({ verdict: 'suppressed', reason: 'VEX git.vex.json statement 1: fixed' });
     expect(decisions[1]?.verdict).toBe('fails-gate');
   });
@@ -56,19 +72,39 @@ describe('OpenVEX', () => {
   it('uses the justification as the reason for not_affected', () => {
     const statements = parseOpenVex(SPEC_NOT_AFFECTED, 'p.vex.json');
     const finding = vulnerability('CVE-2023-12345', 'pkg:apk/wolfi/product@1.23.0-r1?arch=armv7');
-    expect(applyPolicy([finding], { failOn: 'high', ignoreUnfixed: false, vex: statements }).decisions[0]?.reason).toBe('VEX p.vex.json statement 1: not affected (component not present)');
+    expect(applyPolicy([finding], { failOn: 'high', ignoreUnfixed: false, vex: statements }).decisions[0]?.reason).toBe(
+      'VEX p.vex.json statement 1: not affected (component not present)',
+    );
   });
 
   it('matches an image product with subcomponents, and the early string form', () => {
-    const statements = parseOpenVex({ timestamp: '2023-01-01T00:00:00Z', statements: [{ vulnerability: 'CVE-2024-1', products: ['pkg:oci/app?repository_url=ghcr.io/acme/app'], subcomponents: ['pkg:deb/debian/openssl'], status: 'not_affected', justification: 'vulnerable_code_not_present' }] }, 'v.json');
+    const statements = parseOpenVex(
+      {
+        timestamp: '2023-01-01T00:00:00Z',
+        statements: [
+          {
+            vulnerability: 'CVE-2024-1',
+            products: ['pkg:oci/app?repository_url=ghcr.io/acme/app'],
+            subcomponents: ['pkg:deb/debian/openssl'],
+            status: 'not_affected',
+            justification: 'vulnerable_code_not_present',
+          },
+        ],
+      },
+      'v.json',
+    );
     const inImage = vulnerability('CVE-2024-1', 'pkg:deb/debian/openssl@3.0.11', 'ghcr.io/acme/app:pr-3');
     const otherImage = vulnerability('CVE-2024-1', 'pkg:deb/debian/openssl@3.0.11', 'ghcr.io/acme/api:pr-3');
     const otherPackage = vulnerability('CVE-2024-1', 'pkg:deb/debian/curl@8', 'ghcr.io/acme/app:pr-3');
-    expect(applyPolicy([inImage, otherImage, otherPackage], { failOn: 'high', ignoreUnfixed: false, vex: statements }).decisions.map((d) => d.verdict)).toEqual(['suppressed', 'fails-gate', 'fails-gate']);
+    expect(
+      applyPolicy([inImage, otherImage, otherPackage], { failOn: 'high', ignoreUnfixed: false, vex: statements }).decisions.map(
+        (d) => d.verdict,
+      ),
+    ).toEqual(['suppressed', 'fails-gate', 'fails-gate']);
   });
 
   it('refuses what is not OpenVEX, saying why', () => {
-    expect(() => parseOpenVex({ bomFormat: 'CycloneDX' }, 'x')).toThrow(VexFormatError);
+    expect(() => parseOpenVex({ bomFormat: 'CycloneDX' }, 'x')).toThrow(FormatError);
     expect(() => parseOpenVex({ statements: [{ vulnerability: { name: 'CVE-1' }, status: 'maybe' }] }, 'x')).toThrow(/status "maybe"/);
   });
 

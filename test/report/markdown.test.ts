@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprintOf, type Finding, type Severity } from '../../src/findings.js';
+import { fingerprintOf, type Finding, type Severity } from '../../src/model/finding.js';
 import { decide } from '../../src/policy/decide.js';
 import { gate } from '../../src/policy/gate.js';
 import { countDecisions } from '../../src/report/counts.js';
 import { codeSpan, escapeMarkdown } from '../../src/report/escape.js';
 import { renderSummary } from '../../src/report/markdown.js';
-import type { ScanResult } from '../../src/scanners/types.js';
+import type { ScanResult } from '../../src/model/scanResult.js';
 
 function finding(i: number, severity: Severity, extra: Partial<Finding> = {}): Finding {
   return {
@@ -25,7 +25,16 @@ function finding(i: number, severity: Severity, extra: Partial<Finding> = {}): F
 }
 
 function summaryOf(findings: Finding[], limitBytes?: number): string {
-  const result: ScanResult = { tool: 'trivy', key: 'ghcr.io/acme/app', target: 'ghcr.io/acme/app:pr-1', origin: 'report', status: 'ok', durationMs: 1200, findings, warnings: [] };
+  const result: ScanResult = {
+    tool: 'trivy',
+    key: 'ghcr.io/acme/app',
+    target: 'ghcr.io/acme/app:pr-1',
+    origin: 'report',
+    status: 'ok',
+    durationMs: 1200,
+    findings,
+    warnings: [],
+  };
   const decisions = decide(findings, { failOn: 'high', ignoreUnfixed: false });
   return renderSummary({
     gate: gate(decisions, [result], { failOn: 'high', scannerError: 'fail' }),
@@ -85,7 +94,9 @@ describe('job summary', () => {
     const findings = Array.from({ length: 3000 }, (_, i) => finding(i, i % 2 ? 'critical' : 'low', { title: 'x'.repeat(200) }));
     const text = summaryOf(findings, 100_000);
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(100_000);
-    expect(text).toMatch(/> \d+ more findings are not listed here to keep this summary under GitHub's size limit; all are in `bulkhead-report.json`\./);
+    expect(text).toMatch(
+      /> \d+ more findings are not listed here to keep this summary under GitHub's size limit; all are in `bulkhead-report.json`\./,
+    );
     expect(text.split('\n')[0]).toBe('## ❌ bulkhead: fail');
   });
 });

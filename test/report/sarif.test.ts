@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/findings.js';
-import { parseJsonSequence } from '../../src/json.js';
+import type { Finding } from '../../src/model/finding.js';
+import { parseJsonSequence } from '../../src/util/json.js';
 import { decide } from '../../src/policy/decide.js';
 import { automationId, buildSarif, ruleName, toUri, type SarifLog } from '../../src/report/sarif.js';
 import { parseHadolintReport } from '../../src/scanners/hadolint/parse.js';
 import { parseTrivyReport } from '../../src/scanners/trivy/parse.js';
-import type { ScanResult } from '../../src/scanners/types.js';
+import type { ScanResult } from '../../src/model/scanResult.js';
 import { fixture, readManifest } from '../helpers.js';
 import { multitoolProblems, schemaErrors } from '../support/sarif.js';
 
@@ -16,7 +16,10 @@ function result(tool: ScanResult['tool'], key: string, findings: Finding[], vers
 }
 
 function sarifFor(results: ScanResult[], limits?: { runs: number; resultsPerRun: number; gzippedBytes: number }) {
-  const decisions = decide(results.flatMap((r) => r.findings), { failOn: 'high', ignoreUnfixed: false });
+  const decisions = decide(
+    results.flatMap((r) => r.findings),
+    { failOn: 'high', ignoreUnfixed: false },
+  );
   return buildSarif({ results, decisions, category: 'bulkhead', bulkheadVersion: '0.1.0', ...(limits ? { limits } : {}) });
 }
 
@@ -26,11 +29,17 @@ function fixtureLogs(): Record<string, SarifLog> {
   for (const row of readManifest(fixture('trivy', 'MANIFEST.tsv')).filter((r) => r.format === 'trivy-json')) {
     const report = parseTrivyReport(JSON.parse(readFileSync(fixture('trivy', row.filename as string), 'utf8')));
     const findings = report.findings.map((f) => (f.file ? f : { ...f, file: 'Dockerfile', line: 1 }));
-    logs[`trivy-${(row.filename as string).replace(/[^A-Za-z0-9.-]+/g, '_')}`] = sarifFor([result('trivy', report.artifactName ?? 'x', findings, report.trivyVersion)]).log;
+    logs[`trivy-${(row.filename as string).replace(/[^A-Za-z0-9.-]+/g, '_')}`] = sarifFor([
+      result('trivy', report.artifactName ?? 'x', findings, report.trivyVersion),
+    ]).log;
   }
   for (const row of readManifest(fixture('hadolint', 'MANIFEST.tsv')).filter((r) => (r.format ?? '').startsWith('json'))) {
-    const report = parseHadolintReport(parseJsonSequence(readFileSync(fixture('hadolint', row.filename as string), 'utf8')), (f) => f.replace(/\\/g, '/'));
-    logs[`hadolint-${(row.filename as string).replace(/[^A-Za-z0-9.-]+/g, '_')}`] = sarifFor([result('hadolint', 'Dockerfile', report.findings)]).log;
+    const report = parseHadolintReport(parseJsonSequence(readFileSync(fixture('hadolint', row.filename as string), 'utf8')), (f) =>
+      f.replace(/\\/g, '/'),
+    );
+    logs[`hadolint-${(row.filename as string).replace(/[^A-Za-z0-9.-]+/g, '_')}`] = sarifFor([
+      result('hadolint', 'Dockerfile', report.findings),
+    ]).log;
   }
   return logs;
 }
@@ -81,13 +90,21 @@ describe('SARIF writer', () => {
     const b = result('trivy', 'ghcr.io/acme/web', []);
     const c = result('hadolint', 'services/api/Dockerfile', []);
     const ids = sarifFor([a, b, c]).log.runs.map((r) => r.automationDetails.id);
-    expect(ids).toEqual(['bulkhead/trivy/ghcr.io/acme/api/', 'bulkhead/trivy/ghcr.io/acme/web/', 'bulkhead/hadolint/services/api/Dockerfile/']);
+    expect(ids).toEqual([
+      'bulkhead/trivy/ghcr.io/acme/api/',
+      'bulkhead/trivy/ghcr.io/acme/web/',
+      'bulkhead/hadolint/services/api/Dockerfile/',
+    ]);
     expect(automationId('bulkhead', 'trivy', 'weird key:with spaces')).toBe('bulkhead/trivy/weird-key-with-spaces/');
   });
 
   it('keeps the most severe results past the per-run limit and says what it left out', () => {
     const report = parseTrivyReport(JSON.parse(readFileSync(fixture('trivy', 'alpine-39.json'), 'utf8')));
-    const { log, omitted } = sarifFor([result('trivy', 'alpine', report.findings)], { runs: 20, resultsPerRun: 2, gzippedBytes: 10 * 1024 * 1024 });
+    const { log, omitted } = sarifFor([result('trivy', 'alpine', report.findings)], {
+      runs: 20,
+      resultsPerRun: 2,
+      gzippedBytes: 10 * 1024 * 1024,
+    });
     const kept = log.runs[0]?.results ?? [];
     expect(kept).toHaveLength(2);
     expect(kept.every((r) => r.ruleId === 'CVE-2019-14697')).toBe(true);
@@ -98,7 +115,11 @@ describe('SARIF writer', () => {
   it('drops whole runs past the run limit, least severe first, and names them', () => {
     const critical = parseTrivyReport(JSON.parse(readFileSync(fixture('trivy', 'alpine-39.json'), 'utf8'))).findings;
     const lint = parseHadolintReport([[{ code: 'DL3059', file: 'Dockerfile', level: 'info', line: 2, message: 'x' }]], (f) => f).findings;
-    const { log, omitted } = sarifFor([result('hadolint', 'Dockerfile', lint), result('trivy', 'alpine', critical)], { runs: 1, resultsPerRun: 100, gzippedBytes: 10 * 1024 * 1024 });
+    const { log, omitted } = sarifFor([result('hadolint', 'Dockerfile', lint), result('trivy', 'alpine', critical)], {
+      runs: 1,
+      resultsPerRun: 100,
+      gzippedBytes: 10 * 1024 * 1024,
+    });
     expect(log.runs).toHaveLength(1);
     expect(log.runs[0]?.automationDetails.id).toBe('bulkhead/trivy/alpine/');
     expect(omitted.runs).toEqual([{ tool: 'hadolint', key: 'Dockerfile', results: 1 }]);
@@ -106,7 +127,9 @@ describe('SARIF writer', () => {
   });
 
   it('fits the gzipped size limit by cutting the least severe results', () => {
-    const report = parseTrivyReport(JSON.parse(readFileSync(fixture('trivy', 'large-bendehaan-problematic-project-debian10-legacy-1486vulns.json'), 'utf8')));
+    const report = parseTrivyReport(
+      JSON.parse(readFileSync(fixture('trivy', 'large-bendehaan-problematic-project-debian10-legacy-1486vulns.json'), 'utf8')),
+    );
     const { log, omitted } = sarifFor([result('trivy', 'big', report.findings)], { runs: 20, resultsPerRun: 25_000, gzippedBytes: 60_000 });
     expect(gzipSync(JSON.stringify(log)).length).toBeLessThanOrEqual(60_000);
     const kept = log.runs[0]?.results ?? [];

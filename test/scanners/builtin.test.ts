@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkDockerfile } from '../../src/scanners/builtin/dockerfile.js';
 import { historySecrets, pipesRemoteScript, remoteAddUrl } from '../../src/scanners/builtin/history.js';
 import { runsAsRoot } from '../../src/scanners/builtin/imageConfig.js';
-import { isCredentialName, isLiteralSecretValue, maskCredentials } from '../../src/scanners/builtin/secretText.js';
+import { isCredentialName, isLiteralSecretValue, maskCredentials } from '../../src/secrets/shapes.js';
 import { privateKeyKind } from '../../src/image/layer.js';
 
 describe('image config and history rules on the text they read', () => {
@@ -36,7 +36,8 @@ describe('image config and history rules on the text they read', () => {
   });
 
   it('a reference, a path or a flag is not a literal secret', () => {
-    for (const value of ['$NPM_TOKEN', '${TOKEN}', '/run/secrets/db', 'true', '', 'no']) expect(isLiteralSecretValue(value), value).toBe(false);
+    for (const value of ['$NPM_TOKEN', '${TOKEN}', '/run/secrets/db', 'true', '', 'no'])
+      expect(isLiteralSecretValue(value), value).toBe(false);
     expect(isLiteralSecretValue('hunter2-prod')).toBe(true);
   });
 
@@ -44,30 +45,40 @@ describe('image config and history rules on the text they read', () => {
     const kinds = async (line: string) => (await historySecrets(line)).map((h) => h.kind);
     expect(await kinds('|1 NPM_TOKEN=npm_abcdefghijklmnopqrstuvwxyz0123456789 /bin/sh -c npm ci')).toContain('NPM_TOKEN=…');
     expect(await kinds('RUN |2 NPM_TOKEN=s3cret-value VERSION=1 /bin/sh -c npm ci # buildkit')).toContain('NPM_TOKEN=…');
-    expect(await kinds('/bin/sh -c curl -u deploy:Pa55word-x https://repo.example/a.tgz -o a.tgz')).toEqual(['user:password passed to a download tool']);
+    expect(await kinds('/bin/sh -c curl -u deploy:Pa55word-x https://repo.example/a.tgz -o a.tgz')).toEqual([
+      'user:password passed to a download tool',
+    ]);
     expect(await kinds('/bin/sh -c git clone https://bot:ghs_tokenvalue123@git.example/x.git')).toContain('password in a URL');
     expect(await kinds('|1 NPM_TOKEN= /bin/sh -c npm ci')).toEqual([]);
     expect(await kinds('/bin/sh -c apt-get update && apt-get install -y curl')).toEqual([]);
-    expect(maskCredentials('|1 NPM_TOKEN=npm_secret LANG=C /bin/sh -c curl -u deploy:Pa55word-x https://u:p4ss@h/x && useradd -u 1000 app')).toBe(
-      '|1 NPM_TOKEN=*** LANG=C /bin/sh -c curl -u deploy:*** https://***@h/x && useradd -u 1000 app',
-    );
+    expect(
+      maskCredentials('|1 NPM_TOKEN=npm_secret LANG=C /bin/sh -c curl -u deploy:Pa55word-x https://u:p4ss@h/x && useradd -u 1000 app'),
+    ).toBe('|1 NPM_TOKEN=*** LANG=C /bin/sh -c curl -u deploy:*** https://***@h/x && useradd -u 1000 app');
   });
 
   it('recognises ADD from a URL (without its query) and remote scripts piped to a shell', () => {
     expect(remoteAddUrl('/bin/sh -c #(nop) ADD https://example.com/tool.tgz?token=abc /opt/')).toBe('https://example.com/tool.tgz');
     expect(remoteAddUrl('ADD https://example.com/a.sh /a.sh # buildkit')).toBe('https://example.com/a.sh');
     expect(remoteAddUrl('/bin/sh -c #(nop) ADD file:0123abcd in / ')).toBeUndefined();
-    for (const line of ['/bin/sh -c curl -fsSL https://x/install.sh | sh', 'RUN /bin/sh -c wget -qO- https://x/i | sudo bash # buildkit', '/bin/sh -c sh -c "$(curl -fsSL https://x/i.sh)"', '/bin/sh -c curl -s https://x/get.py | python3']) {
+    for (const line of [
+      '/bin/sh -c curl -fsSL https://x/install.sh | sh',
+      'RUN /bin/sh -c wget -qO- https://x/i | sudo bash # buildkit',
+      '/bin/sh -c sh -c "$(curl -fsSL https://x/i.sh)"',
+      '/bin/sh -c curl -s https://x/get.py | python3',
+    ]) {
       expect(pipesRemoteScript(line), line).toBe(true);
     }
-    for (const line of ['/bin/sh -c curl -fsSLo install.sh https://x/i.sh && sha256sum -c sums && sh install.sh', '/bin/sh -c ls | sort']) expect(pipesRemoteScript(line), line).toBe(false);
+    for (const line of ['/bin/sh -c curl -fsSLo install.sh https://x/i.sh && sha256sum -c sums && sh install.sh', '/bin/sh -c ls | sort'])
+      expect(pipesRemoteScript(line), line).toBe(false);
   });
 
   it('tells a private key from a string that only names one', () => {
     expect(privateKeyKind(Buffer.from('const HEADER = "-----BEGIN RSA PRIVATE KEY-----";\n'))).toBeUndefined();
     const body = 'MC4CAQAwBQYDK2VwBCIEIDm8XnSZhBuiEPNSP+0MR8AZcwnKxs0BRFWt6ryHIqT0\n';
     expect(privateKeyKind(Buffer.from(`-----BEGIN PRIVATE KEY-----\n${body}-----END PRIVATE KEY-----\n`))).toBe('PKCS#8 private key');
-    expect(privateKeyKind(Buffer.from(`-----BEGIN OPENSSH PRIVATE KEY-----\n${body}${body}-----END OPENSSH PRIVATE KEY-----\n`))).toBe('OPENSSH private key');
+    expect(privateKeyKind(Buffer.from(`-----BEGIN OPENSSH PRIVATE KEY-----\n${body}${body}-----END OPENSSH PRIVATE KEY-----\n`))).toBe(
+      'OPENSSH private key',
+    );
   });
 });
 
@@ -91,7 +102,12 @@ describe('BH109 on Dockerfiles', () => {
     ]);
     expect(findings.every((f) => f.file === 'Dockerfile' && f.ruleId === 'BH109')).toBe(true);
     expect(checkDockerfile('Dockerfile', 'FROM scratch\nCOPY a /a\n')).toEqual([]);
-    const adds = checkDockerfile('Dockerfile', 'FROM scratch\nADD https://example.com/t.tgz?sig=abc /opt/\nADD --checksum=sha256:' + 'b'.repeat(64) + ' https://example.com/ok.tgz /opt/\nADD local.tgz /opt/\n');
+    const adds = checkDockerfile(
+      'Dockerfile',
+      'FROM scratch\nADD https://example.com/t.tgz?sig=abc /opt/\nADD --checksum=sha256:' +
+        'b'.repeat(64) +
+        ' https://example.com/ok.tgz /opt/\nADD local.tgz /opt/\n',
+    );
     expect(adds.map((f) => [f.ruleId, f.line])).toEqual([['BH106', 2]]);
     expect(adds[0]?.message).not.toContain('sig=abc');
     expect(checkDockerfile('Dockerfile', 'FROM alpine\n')[0]?.message).toContain('no tag (so latest)');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseJsonSequence } from '../../src/json.js';
+import { parseJsonSequence } from '../../src/util/json.js';
 import { parseHadolintReport } from '../../src/scanners/hadolint/parse.js';
 import { fixture, readManifest } from '../helpers.js';
 
@@ -39,7 +39,11 @@ describe('hadolint adapter on every fixture', () => {
   it('maps the stdin name and Windows paths through the resolver', () => {
     const text = readFileSync(fixture('hadolint', 'hamzamaan__aws-microservices-app__9d3752c/hadolint.json'), 'utf8');
     const report = parseHadolintReport(parseJsonSequence(text), (file) => (file === '-' ? 'services/api/Dockerfile' : file));
-    expect(report.findings[0]).toMatchObject({ file: 'services/api/Dockerfile', ruleId: 'DL3045', helpUri: 'https://github.com/hadolint/hadolint/wiki/DL3045' });
+    expect(report.findings[0]).toMatchObject({
+      file: 'services/api/Dockerfile',
+      ruleId: 'DL3045',
+      helpUri: 'https://github.com/hadolint/hadolint/wiki/DL3045',
+    });
   });
 
   it('links ShellCheck codes to the ShellCheck wiki', () => {
@@ -55,8 +59,48 @@ describe('hadolint adapter on every fixture', () => {
   });
 
   it('keeps fingerprints when lines move, and tells repeated findings apart', () => {
-    const a = parseHadolintReport([[{ code: 'DL3059', file: 'Dockerfile', level: 'info', line: 5, message: 'Multiple consecutive `RUN` instructions. Consider consolidation.' }, { code: 'DL3059', file: 'Dockerfile', level: 'info', line: 9, message: 'Multiple consecutive `RUN` instructions. Consider consolidation.' }]], identity);
-    const b = parseHadolintReport([[{ code: 'DL3059', file: 'Dockerfile', level: 'info', line: 7, message: 'Multiple consecutive `RUN` instructions. Consider consolidation.' }, { code: 'DL3059', file: 'Dockerfile', level: 'info', line: 12, message: 'Multiple consecutive `RUN` instructions. Consider consolidation.' }]], identity);
+    const a = parseHadolintReport(
+      [
+        [
+          {
+            code: 'DL3059',
+            file: 'Dockerfile',
+            level: 'info',
+            line: 5,
+            message: 'Multiple consecutive `RUN` instructions. Consider consolidation.',
+          },
+          {
+            code: 'DL3059',
+            file: 'Dockerfile',
+            level: 'info',
+            line: 9,
+            message: 'Multiple consecutive `RUN` instructions. Consider consolidation.',
+          },
+        ],
+      ],
+      identity,
+    );
+    const b = parseHadolintReport(
+      [
+        [
+          {
+            code: 'DL3059',
+            file: 'Dockerfile',
+            level: 'info',
+            line: 7,
+            message: 'Multiple consecutive `RUN` instructions. Consider consolidation.',
+          },
+          {
+            code: 'DL3059',
+            file: 'Dockerfile',
+            level: 'info',
+            line: 12,
+            message: 'Multiple consecutive `RUN` instructions. Consider consolidation.',
+          },
+        ],
+      ],
+      identity,
+    );
     expect(a.findings.map((f) => f.fingerprint)).toEqual(b.findings.map((f) => f.fingerprint));
     expect(a.findings[0]?.fingerprint).not.toBe(a.findings[1]?.fingerprint);
   });

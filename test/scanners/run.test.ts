@@ -1,11 +1,13 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config.js';
-import type { RawInputs } from '../../src/inputs.js';
-import { runLocalScanners, type ScannerHost } from '../../src/scanners/local.js';
-import { runScan } from '../../src/run.js';
-import { parseImageTarget } from '../../src/targets.js';
+import { parseConfig } from '../../src/config/parse.js';
+import type { RawInputs } from '../../src/config/inputs.js';
+import { runLocalScanners, type ScannerHost, type ScanPlan } from '../../src/scanners/runScanners.js';
+import { scan } from '../../src/scan/engine.js';
+import { Redactor } from '../../src/secrets/redactor.js';
+import { silentLogger } from '../../src/util/logger.js';
+import { parseImageTarget } from '../../src/config/targets.js';
 import { fixture, tempDir } from '../helpers.js';
 import { writeStandins, type StandinPlan } from '../support/standins.js';
 
@@ -40,11 +42,20 @@ function setup(plan: Omit<StandinPlan, 'argvLog'>, files: Record<string, string>
     trivyCacheDir: join(root, 'home', '.cache', 'bulkhead', 'trivy'),
     // The stand-ins are found on PATH with the pinned versions, as a preinstalled scanner would be.
     env: { PATH: `${standins.binDir}:${process.env.PATH ?? ''}`, ...standins.env },
-    logger: { info: (m) => logs.push(m), warning: (m) => logs.push(`warning: ${m}`), group: (title, body) => groups.push(`${title}\n${body}`) },
+    logger: {
+      info: (m) => logs.push(m),
+      warning: (m) => logs.push(`warning: ${m}`),
+      group: (title, body) => groups.push(`${title}\n${body}`),
+    },
     now: () => new Date(),
   };
   const argv = (): Array<{ tool: string; argv: string[]; cwd: string }> =>
-    existsSync(argvLog) ? readFileSync(argvLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { tool: string; argv: string[]; cwd: string }) : [];
+    existsSync(argvLog)
+      ? readFileSync(argvLog, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as { tool: string; argv: string[]; cwd: string })
+      : [];
   return { workspace, host, argv, logs, groups };
 }
 
@@ -59,25 +70,62 @@ function isRunning(pid: number): boolean {
 }
 
 const config = (s: Setup, raw: RawInputs) => parseConfig({ scanners: 'trivy,hadolint', ...raw }, { workspace: s.workspace });
-const scans = (s: Setup) => s.argv().filter((e) => e.argv[0] === 'image' && !e.argv.includes('--download-db-only') || e.tool === 'hadolint' && e.argv[0] !== '--version');
+const scans = (s: Setup) =>
+  s
+    .argv()
+    .filter(
+      (e) => (e.argv[0] === 'image' && !e.argv.includes('--download-db-only')) || (e.tool === 'hadolint' && e.argv[0] !== '--version'),
+    );
 
 describe('running Trivy and hadolint', () => {
   it('passes each target as one argument after --, with the flags bulkhead relies on', async () => {
-    const s = setup({ trivy: { '*': { fixture: TRIVY_FIXTURE } }, hadolint: { '*': { fixture: HADOLINT_FIXTURE } } }, {
-      Dockerfile: 'FROM alpine:3.9\n',
-      '.hadolint.yaml': 'ignored: [DL3008]\n',
-      'build/app.tar': 'not really an archive',
-      'build/layout/index.json': '{}',
-    });
+    const s = setup(
+      { trivy: { '*': { fixture: TRIVY_FIXTURE } }, hadolint: { '*': { fixture: HADOLINT_FIXTURE } } },
+      {
+        Dockerfile: 'FROM alpine:3.9\n',
+        '.hadolint.yaml': 'ignored: [DL3008]\n',
+        'build/app.tar': 'not really an archive',
+        'build/layout/index.json': '{}',
+      },
+    );
     const results = await runLocalScanners(
-      config(s, { image: 'ghcr.io/acme/app:pr-1\ndocker://registry.example:5000/team/api@sha256:' + 'a'.repeat(64) + '\ndocker-archive:build/app.tar\noci:build/layout', dockerfile: 'Dockerfile' }),
+      config(s, {
+        image:
+          'ghcr.io/acme/app:pr-1\ndocker://registry.example:5000/team/api@sha256:' +
+          'a'.repeat(64) +
+          '\ndocker-archive:build/app.tar\noci:build/layout',
+        dockerfile: 'Dockerfile',
+      }),
       s.host,
     );
-    expect(results.map((r) => [r.tool, r.status])).toEqual([['hadolint', 'ok'], ['trivy', 'ok'], ['trivy', 'ok'], ['trivy', 'ok'], ['trivy', 'ok']]);
+    expect(results.map((r) => [r.tool, r.status])).toEqual([
+      ['hadolint', 'ok'],
+      ['trivy', 'ok'],
+      ['trivy', 'ok'],
+      ['trivy', 'ok'],
+      ['trivy', 'ok'],
+    ]);
     const trivyRuns = s.argv().filter((e) => e.tool === 'trivy' && e.argv[0] === 'image' && !e.argv.includes('--download-db-only'));
     const common = (output: string) => [
-      'image', '--format', 'json', '--output', output, '--scanners', 'vuln,secret', '--cache-dir', s.host.trivyCacheDir, '--cache-backend', 'memory',
-      '--skip-db-update', '--skip-version-check', '--disable-telemetry', '--no-progress', '--exit-code', '0', '--timeout', '600s',
+      'image',
+      '--format',
+      'json',
+      '--output',
+      output,
+      '--scanners',
+      'vuln,secret',
+      '--cache-dir',
+      s.host.trivyCacheDir,
+      '--cache-backend',
+      'memory',
+      '--skip-db-update',
+      '--skip-version-check',
+      '--disable-telemetry',
+      '--no-progress',
+      '--exit-code',
+      '0',
+      '--timeout',
+      '600s',
     ];
     const byTarget = new Map(trivyRuns.map((e) => [e.argv[e.argv.length - 1], e]));
     const daemon = byTarget.get('ghcr.io/acme/app:pr-1');
@@ -89,22 +137,48 @@ describe('running Trivy and hadolint', () => {
     // Trivy runs outside the repository, so the repository's trivy.yaml or .trivyignore cannot steer it.
     for (const run of trivyRuns) expect(run.cwd.startsWith(s.workspace)).toBe(false);
     const hadolint = s.argv().find((e) => e.tool === 'hadolint' && e.argv[0] !== '--version');
-    expect(hadolint?.argv).toEqual(['--format', 'json', '--no-fail', '--config', join(s.workspace, '.hadolint.yaml'), '--', join(s.workspace, 'Dockerfile')]);
+    expect(hadolint?.argv).toEqual([
+      '--format',
+      'json',
+      '--no-fail',
+      '--config',
+      join(s.workspace, '.hadolint.yaml'),
+      '--',
+      join(s.workspace, 'Dockerfile'),
+    ]);
     const db = s.argv().find((e) => e.argv.includes('--download-db-only'));
-    expect(db?.argv).toEqual(['image', '--download-db-only', '--cache-dir', s.host.trivyCacheDir, '--skip-version-check', '--disable-telemetry', '--no-progress', '--timeout', '600s']);
+    expect(db?.argv).toEqual([
+      'image',
+      '--download-db-only',
+      '--cache-dir',
+      s.host.trivyCacheDir,
+      '--skip-version-check',
+      '--disable-telemetry',
+      '--no-progress',
+      '--timeout',
+      '600s',
+    ]);
     // The database is prepared before any image scan starts.
-    const order = s.argv().map((e) => (e.argv.includes('--download-db-only') ? 'db' : e.tool === 'trivy' && e.argv[0] === 'image' ? 'scan' : 'other'));
+    const order = s
+      .argv()
+      .map((e) => (e.argv.includes('--download-db-only') ? 'db' : e.tool === 'trivy' && e.argv[0] === 'image' ? 'scan' : 'other'));
     expect(order.indexOf('db')).toBeLessThan(order.indexOf('scan'));
   });
 
   it('runs every scanner at once: the wall time is the slowest run, not the sum', async () => {
     const slow = { sleepMs: 1500 };
-    const s = setup({ trivy: { '*': { ...slow, fixture: TRIVY_FIXTURE } }, hadolint: { '*': { ...slow, fixture: HADOLINT_FIXTURE } } }, {
-      Dockerfile: 'FROM alpine:3.9\n',
-      'web/Dockerfile': 'FROM alpine:3.9\n',
-    });
+    const s = setup(
+      { trivy: { '*': { ...slow, fixture: TRIVY_FIXTURE } }, hadolint: { '*': { ...slow, fixture: HADOLINT_FIXTURE } } },
+      {
+        Dockerfile: 'FROM alpine:3.9\n',
+        'web/Dockerfile': 'FROM alpine:3.9\n',
+      },
+    );
     const started = performance.now();
-    const results = await runLocalScanners(config(s, { image: 'acme/one:1\nacme/two:1\nacme/three:1', dockerfile: 'Dockerfile\nweb/Dockerfile' }), s.host);
+    const results = await runLocalScanners(
+      config(s, { image: 'acme/one:1\nacme/two:1\nacme/three:1', dockerfile: 'Dockerfile\nweb/Dockerfile' }),
+      s.host,
+    );
     const wall = performance.now() - started;
     const sum = results.reduce((total, r) => total + r.durationMs, 0);
     expect(results).toHaveLength(5);
@@ -137,19 +211,30 @@ describe('running Trivy and hadolint', () => {
       },
       hadolint: { '*': { garbage: 'hadolint: <stdin>:1:1 unexpected end of input', exitCode: 1 } },
     });
-    const results = await runLocalScanners(config(s, { image: 'acme/crash:1\nacme/garbage:1\nacme/empty:1', dockerfile: 'Dockerfile' }), s.host);
+    const results = await runLocalScanners(
+      config(s, { image: 'acme/crash:1\nacme/garbage:1\nacme/empty:1', dockerfile: 'Dockerfile' }),
+      s.host,
+    );
     const byTarget = new Map(results.map((r) => [r.target, r]));
-    expect(byTarget.get('acme/crash:1')?.error).toBe('Trivy exited with code 2: INFO [vuln] Vulnerability scanning is enabled\nFATAL\timage scan error: unable to inspect the image');
+    expect(byTarget.get('acme/crash:1')?.error).toBe(
+      'Trivy exited with code 2: INFO [vuln] Vulnerability scanning is enabled\nFATAL\timage scan error: unable to inspect the image',
+    );
     expect(byTarget.get('acme/garbage:1')?.error).toMatch(/^Trivy exited 0 but its report could not be read \(.*is not valid JSON/);
     expect(byTarget.get('acme/empty:1')?.error).toMatch(/^Trivy exited 0 but its report could not be read \(.*cannot be opened \(ENOENT\)/);
     expect(byTarget.get('Dockerfile')?.error).toMatch(/^hadolint exited with code 1 and wrote output bulkhead cannot read/);
     expect(results.every((r) => r.status === 'error')).toBe(true);
   });
 
-  it('runs a scan again on its own when Trivy met another Trivy\'s lock', async () => {
+  it("runs a scan again on its own when Trivy met another Trivy's lock", async () => {
     const root = tempDir('bulkhead-lock-');
     const s = setup({
-      trivy: { '*': { fixture: TRIVY_FIXTURE, failOnceMarker: join(root, 'failed-once'), failOnceStderr: 'FATAL unable to initialize fs cache: cache may be in use by another process: timeout\n' } },
+      trivy: {
+        '*': {
+          fixture: TRIVY_FIXTURE,
+          failOnceMarker: join(root, 'failed-once'),
+          failOnceStderr: 'FATAL unable to initialize fs cache: cache may be in use by another process: timeout\n',
+        },
+      },
     });
     const results = await runLocalScanners(config(s, { image: 'acme/app:1', scanners: 'trivy' }), s.host);
     expect(results[0]?.status).toBe('ok');
@@ -159,28 +244,50 @@ describe('running Trivy and hadolint', () => {
   it('fails the gate closed on a scanner error, and with scanner-error: warn lets the others decide', async () => {
     const plan = { trivy: { '*': { exitCode: 1, stderr: 'FATAL boom\n' } }, hadolint: { '*': { fixture: HADOLINT_FIXTURE } } };
     const closed = setup(plan);
-    const logger = { info: () => {}, warning: () => {} };
-    const failClosed = await runScan(config(closed, { image: 'acme/app:1', 'fail-on': 'critical' }), logger, { runScanners: (c) => runLocalScanners(c, closed.host) });
+    const deps = (s: Setup) => ({
+      logger: silentLogger,
+      redactor: new Redactor(),
+      env: {},
+      runScanners: (plan: ScanPlan) => runLocalScanners(plan, s.host),
+    });
+    const failClosed = await scan(config(closed, { image: 'acme/app:1', 'fail-on': 'critical' }), deps(closed));
     expect(failClosed.gate).toMatchObject({ verdict: 'fail', exitCode: 3 });
     expect(failClosed.gate.reasons.join('\n')).toMatch(/trivy failed on acme\/app:1: Trivy exited with code 1: [\s\S]*FATAL boom/);
     const warned = setup(plan);
-    const warn = await runScan(config(warned, { image: 'acme/app:1', 'fail-on': 'low', 'scanner-error': 'warn' }), logger, { runScanners: (c) => runLocalScanners(c, warned.host) });
+    const warn = await scan(config(warned, { image: 'acme/app:1', 'fail-on': 'low', 'scanner-error': 'warn' }), deps(warned));
     // hadolint's DL3042 (a warning, medium) still fails a low gate on its own.
     expect(warn.gate).toMatchObject({ verdict: 'fail', exitCode: 1 });
   });
 
   it('records which executable ran, its checksum, and the database version and age', async () => {
     const updatedAt = new Date(Date.now() - 5 * 3_600_000).toISOString();
-    const s = setup({ trivy: { '*': { fixture: SECRETS_FIXTURE } }, hadolint: { '*': { fixture: HADOLINT_FIXTURE } }, trivyDb: { updatedAt } });
-    const outcome = await runScan(config(s, { image: 'acme/app:1', dockerfile: 'Dockerfile' }), { info: () => {}, warning: () => {} }, { runScanners: (c) => runLocalScanners(c, s.host) });
+    const s = setup({
+      trivy: { '*': { fixture: SECRETS_FIXTURE } },
+      hadolint: { '*': { fixture: HADOLINT_FIXTURE } },
+      trivyDb: { updatedAt },
+    });
+    const outcome = await scan(config(s, { image: 'acme/app:1', dockerfile: 'Dockerfile' }), {
+      logger: silentLogger,
+      redactor: new Redactor(),
+      env: {},
+      runScanners: (plan) => runLocalScanners(plan, s.host),
+    });
     const report = outcome.report as { scanners: Array<Record<string, unknown>> };
     const trivy = report.scanners.find((r) => r.tool === 'trivy');
-    expect(trivy).toMatchObject({ origin: 'run', version: '0.69.3', status: 'ok', executable: { source: 'path', version: '0.69.3', path: expect.stringMatching(/\/bin\/trivy$/) }, database: { version: 2, updatedAt, cache: 'not-used' } });
+    expect(trivy).toMatchObject({
+      origin: 'run',
+      version: '0.69.3',
+      status: 'ok',
+      executable: { source: 'path', version: '0.69.3', path: expect.stringMatching(/\/bin\/trivy$/) },
+      database: { version: 2, updatedAt, cache: 'not-used' },
+    });
     expect((trivy?.executable as { sha256: string }).sha256).toMatch(/^[0-9a-f]{64}$/);
     expect((trivy?.database as { ageHours: number }).ageHours).toBeCloseTo(5, 0);
     expect(report.scanners.find((r) => r.tool === 'hadolint')).toMatchObject({ version: '2.12.0', executable: { source: 'path' } });
     expect(s.logs.some((l) => /^Using trivy 0\.69\.3 found on PATH: .*\/bin\/trivy \(sha256 [0-9a-f]{64}\)\.$/.test(l))).toBe(true);
-    expect(s.groups.some((g) => g.startsWith('Trivy acme/app:1 (exited with code 0,') && g.includes('Vulnerability scanning is enabled'))).toBe(true);
+    expect(
+      s.groups.some((g) => g.startsWith('Trivy acme/app:1 (exited with code 0,') && g.includes('Vulnerability scanning is enabled')),
+    ).toBe(true);
   });
 });
 

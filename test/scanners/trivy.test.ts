@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseTrivyReport, TrivyFormatError } from '../../src/scanners/trivy/parse.js';
-import { fromTrivy } from '../../src/severity.js';
+import { parseTrivyReport } from '../../src/scanners/trivy/parse.js';
+import { FormatError } from '../../src/util/errors.js';
+import { fromTrivy } from '../../src/model/severity.js';
 import { fixture, readManifest } from '../helpers.js';
 
 const rows = readManifest(fixture('trivy', 'MANIFEST.tsv')).filter((r) => r.format === 'trivy-json');
@@ -24,9 +25,13 @@ describe('Trivy adapter on every JSON fixture', () => {
       const report = parseTrivyReport(document);
       const byKind = (kind: string) => report.findings.filter((f) => f.kind === kind);
       const results = rawResults(document);
-      const usableVulns = results.flatMap((r) => (r.Vulnerabilities as Record<string, unknown>[] | undefined) ?? []).filter((v) => v.VulnerabilityID && v.PkgName);
+      const usableVulns = results
+        .flatMap((r) => (r.Vulnerabilities as Record<string, unknown>[] | undefined) ?? [])
+        .filter((v) => v.VulnerabilityID && v.PkgName);
       // The manifest's count is of entries in the file; entries without an ID are said, not kept.
-      expect(byKind('vulnerability').length + (Number(row['n_vulnerabilities(sarif:n_results)']) - usableVulns.length)).toBe(Number(row['n_vulnerabilities(sarif:n_results)']));
+      expect(byKind('vulnerability').length + (Number(row['n_vulnerabilities(sarif:n_results)']) - usableVulns.length)).toBe(
+        Number(row['n_vulnerabilities(sarif:n_results)']),
+      );
       expect(byKind('secret')).toHaveLength(Number(row.n_secrets));
       expect(byKind('misconfiguration')).toHaveLength(Number(row.n_misconfigurations));
       expect(byKind('license')).toHaveLength(Number(row.n_licenses));
@@ -34,8 +39,7 @@ describe('Trivy adapter on every JSON fixture', () => {
         expect(report.warnings.join(' ')).toMatch(/could not be used/);
       }
       // Every finding's severity follows the file's own Severity field, entry by entry, in order.
-      const entries = (key: string) =>
-        results.flatMap((r) => (r[key] as Record<string, unknown>[] | undefined) ?? []);
+      const entries = (key: string) => results.flatMap((r) => (r[key] as Record<string, unknown>[] | undefined) ?? []);
       const expected = [
         ...usableVulns,
         ...entries('Secrets'),
@@ -126,7 +130,7 @@ describe('Trivy adapter details', () => {
     expect(() => parseTrivyReport({ SchemaVersion: 3, Results: [] })).toThrow(/SchemaVersion 3/);
     expect(() => parseTrivyReport({ Results: [] })).toThrow(/no SchemaVersion/);
     expect(() => parseTrivyReport(JSON.parse(readFileSync(fixture('trivy', 'alpine-310.sarif'), 'utf8')))).toThrow(/SARIF/);
-    expect(() => parseTrivyReport(42)).toThrow(TrivyFormatError);
+    expect(() => parseTrivyReport(42)).toThrow(FormatError);
     expect(() => parseTrivyReport({ SchemaVersion: 2, Results: [{ Vulnerabilities: 'x' }] })).toThrow(/not a list/);
   });
 });

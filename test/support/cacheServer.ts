@@ -25,7 +25,10 @@ export class CacheServer {
     this.server = createServer((req, res) => {
       void this.handle(req).then(
         ({ status, body, type }) => {
-          res.writeHead(status, body === undefined ? {} : { 'content-type': type ?? 'application/json', 'content-length': Buffer.byteLength(body) });
+          res.writeHead(
+            status,
+            body === undefined ? {} : { 'content-type': type ?? 'application/json', 'content-length': Buffer.byteLength(body) },
+          );
           res.end(body);
         },
         () => {
@@ -58,7 +61,11 @@ export class CacheServer {
         const exact = committed.find((e) => e.key === key);
         const prefixed = committed.filter((e) => e.key.startsWith(key)).sort((a, b) => b.created - a.created)[0];
         const hit = exact ?? prefixed;
-        if (hit) return { status: 200, body: JSON.stringify({ cacheKey: hit.key, scope: 'refs/heads/main', archiveLocation: `${this.url}archives/${hit.id}` }) };
+        if (hit)
+          return {
+            status: 200,
+            body: JSON.stringify({ cacheKey: hit.key, scope: 'refs/heads/main', archiveLocation: `${this.url}archives/${hit.id}` }),
+          };
       }
       return { status: 204 };
     }
@@ -69,8 +76,16 @@ export class CacheServer {
     }
     if (req.method === 'POST' && url.pathname === '/_apis/artifactcache/caches') {
       const { key, version } = JSON.parse(body.toString()) as { key: string; version: string };
-      if (this.entries.some((e) => e.key === key && e.version === version)) return { status: 409, body: JSON.stringify({ message: 'Cache already exists.' }) };
-      const entry: Entry = { id: this.nextId++, key, version, chunks: Buffer.alloc(0), committed: false, created: Date.now() + this.entries.length };
+      if (this.entries.some((e) => e.key === key && e.version === version))
+        return { status: 409, body: JSON.stringify({ message: 'Cache already exists.' }) };
+      const entry: Entry = {
+        id: this.nextId++,
+        key,
+        version,
+        chunks: Buffer.alloc(0),
+        committed: false,
+        created: Date.now() + this.entries.length,
+      };
       this.entries.push(entry);
       return { status: 201, body: JSON.stringify({ cacheId: entry.id }) };
     }

@@ -18,7 +18,10 @@ export function testDocker(): TestDocker {
   if (cached) return cached;
   const setup = spawnSync('bash', [join(REPO_ROOT, 'scripts/test-docker.sh')], { encoding: 'utf8', timeout: 15 * 60_000 });
   if (setup.status === 0) cached = { host: setup.stdout.trim().split('\n').pop() as string };
-  else cached = { unavailable: `the test Docker engine could not start (${(setup.stderr || setup.error?.message || `exit ${setup.status}`).trim().split('\n').slice(-3).join(' ')})` };
+  else
+    cached = {
+      unavailable: `the test Docker engine could not start (${(setup.stderr || setup.error?.message || `exit ${setup.status}`).trim().split('\n').slice(-3).join(' ')})`,
+    };
   if (cached.unavailable) console.warn(`\n!!! SKIPPING real-Docker tests: ${cached.unavailable}\n`);
   return cached;
 }
@@ -38,7 +41,10 @@ export function docker(host: string, args: string[], options: { cwd?: string; in
 
 /** As docker(), without blocking the event loop: for builds that fetch from a server in this process. */
 export async function dockerAsync(host: string, args: string[]): Promise<string> {
-  const child = spawn('docker', args, { env: { ...process.env, DOCKER_HOST: host, DOCKER_BUILDKIT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('docker', args, {
+    env: { ...process.env, DOCKER_HOST: host, DOCKER_BUILDKIT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));

@@ -10,7 +10,8 @@ type Json = Record<string, unknown>;
 
 // ajv and ajv-formats are CommonJS: their default export is the module object under NodeNext.
 const Ajv = (ajvModule as unknown as { default?: typeof ajvModule.default }).default ?? (ajvModule as unknown as typeof ajvModule.default);
-const addFormats = (ajvFormats as unknown as { default?: typeof ajvFormats.default }).default ?? (ajvFormats as unknown as typeof ajvFormats.default);
+const addFormats =
+  (ajvFormats as unknown as { default?: typeof ajvFormats.default }).default ?? (ajvFormats as unknown as typeof ajvFormats.default);
 
 interface Operation {
   method: string;
@@ -88,7 +89,8 @@ export class GitHubApiServer {
   /** A documented example response for an operation, to build realistic answers from. */
   example(operationId: string, status: string): Json {
     const op = this.operations.find((o) => o.operation.operationId === operationId);
-    const content = ((op?.operation.responses as Json | undefined)?.[status] as Json | undefined)?.content as Record<string, Json> | undefined;
+    const content = ((op?.operation.responses as Json | undefined)?.[status] as Json | undefined)?.content as
+      Record<string, Json> | undefined;
     const examples = content?.['application/json']?.examples as Record<string, { value: Json }> | undefined;
     const first = examples ? Object.values(examples)[0] : undefined;
     return structuredClone(first?.value ?? {});
@@ -145,7 +147,8 @@ export class GitHubApiServer {
         this.violations.push(`${operationId}: the body is not JSON`);
       }
     }
-    const bodySchema = ((op.operation.requestBody as Json | undefined)?.content as Record<string, Json> | undefined)?.['application/json']?.schema;
+    const bodySchema = ((op.operation.requestBody as Json | undefined)?.content as Record<string, Json> | undefined)?.['application/json']
+      ?.schema;
     if (bodySchema) {
       const validate = this.validator(`${operationId}:request`, bodySchema);
       if (!validate(body)) this.violations.push(`${operationId}: request body ${this.ajv.errorsText(validate.errors)}`);
@@ -165,7 +168,8 @@ export class GitHubApiServer {
     const responseSchema = (documented?.content as Record<string, Json> | undefined)?.['application/json']?.schema;
     if (responseSchema && response.body !== undefined) {
       const validate = this.validator(`${operationId}:${response.status}`, responseSchema);
-      if (!validate(response.body)) this.violations.push(`${operationId}: the test server's own ${response.status} answer ${this.ajv.errorsText(validate.errors)}`);
+      if (!validate(response.body))
+        this.violations.push(`${operationId}: the test server's own ${response.status} answer ${this.ajv.errorsText(validate.errors)}`);
     }
     return response;
   }

@@ -20,7 +20,11 @@ export function layer(members: TarMember[], compress: (t: Buffer) => Buffer = (t
 
 const sha = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
 
-export function imageConfig(layers: HandLayer[], config: Record<string, unknown> = {}, extraHistory: { created_by: string; empty_layer: true }[] = []): Buffer {
+export function imageConfig(
+  layers: HandLayer[],
+  config: Record<string, unknown> = {},
+  extraHistory: { created_by: string; empty_layer: true }[] = [],
+): Buffer {
   return Buffer.from(
     JSON.stringify({
       architecture: 'amd64',
@@ -41,7 +45,10 @@ export function legacyDockerArchive(layers: HandLayer[], config: Buffer, tag = '
     members.push({ name: `${id}/`, type: 'dir' }, { name: `${id}/VERSION`, body: '1.0' }, { name: `${id}/layer.tar`, body: l.blob });
     return `${id}/layer.tar`;
   });
-  members.push({ name: configName, body: config }, { name: 'manifest.json', body: JSON.stringify([{ Config: configName, RepoTags: [tag], Layers: paths }]) });
+  members.push(
+    { name: configName, body: config },
+    { name: 'manifest.json', body: JSON.stringify([{ Config: configName, RepoTags: [tag], Layers: paths }]) },
+  );
   return tar(members);
 }
 
@@ -62,17 +69,40 @@ function ociParts(layers: HandLayer[], config: Buffer, mediaType: (l: HandLayer)
 }
 
 const layerMediaType = (l: HandLayer): string =>
-  l.blob[0] === 0x1f ? 'application/vnd.oci.image.layer.v1.tar+gzip' : l.blob[0] === 0x28 ? 'application/vnd.oci.image.layer.v1.tar+zstd' : 'application/vnd.oci.image.layer.v1.tar';
+  l.blob[0] === 0x1f
+    ? 'application/vnd.oci.image.layer.v1.tar+gzip'
+    : l.blob[0] === 0x28
+      ? 'application/vnd.oci.image.layer.v1.tar+zstd'
+      : 'application/vnd.oci.image.layer.v1.tar';
 
 /** `docker save` as Docker ≥ 25 writes it: an OCI layout plus a manifest.json pointing into blobs/. */
 export function docker25Archive(layers: HandLayer[], config: Buffer, tag = 'hand/made:25'): Buffer {
   const { blobs, manifest } = ociParts(layers, config, layerMediaType);
-  const index = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${sha(manifest)}`, size: manifest.length, annotations: { 'io.containerd.image.name': `docker.io/${tag}`, 'org.opencontainers.image.ref.name': tag.split(':')[1] } }] };
-  const members: TarMember[] = [{ name: 'blobs/', type: 'dir' }, { name: 'blobs/sha256/', type: 'dir' }];
+  const index = {
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.index.v1+json',
+    manifests: [
+      {
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        digest: `sha256:${sha(manifest)}`,
+        size: manifest.length,
+        annotations: { 'io.containerd.image.name': `docker.io/${tag}`, 'org.opencontainers.image.ref.name': tag.split(':')[1] },
+      },
+    ],
+  };
+  const members: TarMember[] = [
+    { name: 'blobs/', type: 'dir' },
+    { name: 'blobs/sha256/', type: 'dir' },
+  ];
   for (const [hex, data] of blobs) members.push({ name: `blobs/sha256/${hex}`, body: data });
   members.push(
     { name: 'index.json', body: JSON.stringify(index) },
-    { name: 'manifest.json', body: JSON.stringify([{ Config: `blobs/sha256/${sha(config)}`, RepoTags: [tag], Layers: layers.map((l) => `blobs/sha256/${sha(l.blob)}`) }]) },
+    {
+      name: 'manifest.json',
+      body: JSON.stringify([
+        { Config: `blobs/sha256/${sha(config)}`, RepoTags: [tag], Layers: layers.map((l) => `blobs/sha256/${sha(l.blob)}`) },
+      ]),
+    },
     { name: 'oci-layout', body: '{"imageLayoutVersion":"1.0.0"}' },
   );
   return tar(members);
@@ -90,11 +120,26 @@ export function writeOciLayout(dir: string, images: PlatformImage[], refName?: s
   const manifests = images.map((image) => {
     const { blobs, manifest } = ociParts(image.layers, image.config, layerMediaType);
     for (const [hex, data] of blobs) writeFileSync(join(dir, 'blobs', 'sha256', hex), data);
-    return { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${sha(manifest)}`, size: manifest.length, platform: image.platform };
+    return {
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      digest: `sha256:${sha(manifest)}`,
+      size: manifest.length,
+      platform: image.platform,
+    };
   });
   const nested = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }));
   writeFileSync(join(dir, 'blobs', 'sha256', sha(nested)), nested);
-  const top = { schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: `sha256:${sha(nested)}`, size: nested.length, ...(refName ? { annotations: { 'org.opencontainers.image.ref.name': refName } } : {}) }] };
+  const top = {
+    schemaVersion: 2,
+    manifests: [
+      {
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        digest: `sha256:${sha(nested)}`,
+        size: nested.length,
+        ...(refName ? { annotations: { 'org.opencontainers.image.ref.name': refName } } : {}),
+      },
+    ],
+  };
   writeFileSync(join(dir, 'index.json'), JSON.stringify(top));
   writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
 }

@@ -27,7 +27,10 @@ export class ReleaseServer {
     this.assets.set(`/${repository}/releases/download/v${version}/${name}`, behaviour);
     const body = 'body' in behaviour ? behaviour.body : Buffer.alloc(0);
     const sha256 = createHash('sha256').update(body).digest('hex');
-    this.assets.set(`/${repository}/releases/download/v${version}/checksums.txt`, { kind: 'ok', body: Buffer.from(`${sha256}  ${name}\n`) });
+    this.assets.set(`/${repository}/releases/download/v${version}/checksums.txt`, {
+      kind: 'ok',
+      body: Buffer.from(`${sha256}  ${name}\n`),
+    });
     return sha256;
   }
 

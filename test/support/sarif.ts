@@ -7,8 +7,10 @@ import { REPO_ROOT, fixture, tempDir } from '../helpers.js';
 
 const schema = JSON.parse(readFileSync(fixture('sarif-schema-2.1.0.json'), 'utf8'));
 // CommonJS packages: their default export sits on .default under Node's ESM interop.
-const Ajv04 = (ajvDraft04 as unknown as { default?: typeof ajvDraft04.default }).default ?? (ajvDraft04 as unknown as typeof ajvDraft04.default);
-const addFormats = (ajvFormats as unknown as { default?: typeof ajvFormats.default }).default ?? (ajvFormats as unknown as typeof ajvFormats.default);
+const Ajv04 =
+  (ajvDraft04 as unknown as { default?: typeof ajvDraft04.default }).default ?? (ajvDraft04 as unknown as typeof ajvDraft04.default);
+const addFormats =
+  (ajvFormats as unknown as { default?: typeof ajvFormats.default }).default ?? (ajvFormats as unknown as typeof ajvFormats.default);
 const ajv = new Ajv04({ allErrors: true, strict: false });
 addFormats(ajv);
 const validateSchema = ajv.compile(schema);
@@ -49,7 +51,15 @@ export function multitoolProblems(logs: Record<string, unknown>): MultitoolProbl
     if (!readdirSync(dir).includes('validation.sarif')) throw error;
   }
   const validation = JSON.parse(readFileSync(output, 'utf8')) as {
-    runs: { results?: { ruleId: string; level?: string; message: { text?: string; arguments?: string[] }; locations?: { physicalLocation?: { artifactLocation?: { uri?: string } } }[] }[]; invocations?: { executionSuccessful?: boolean; toolExecutionNotifications?: { level?: string; message: { text?: string } }[] }[] }[];
+    runs: {
+      results?: {
+        ruleId: string;
+        level?: string;
+        message: { text?: string; arguments?: string[] };
+        locations?: { physicalLocation?: { artifactLocation?: { uri?: string } } }[];
+      }[];
+      invocations?: { executionSuccessful?: boolean; toolExecutionNotifications?: { level?: string; message: { text?: string } }[] }[];
+    }[];
   };
   const problems: MultitoolProblem[] = [];
   for (const run of validation.runs) {
@@ -65,9 +75,11 @@ export function multitoolProblems(logs: Record<string, unknown>): MultitoolProbl
     }
     for (const invocation of run.invocations ?? []) {
       // A file it skipped (too large, unreadable) was not validated: that is a failure too.
-      if (invocation.executionSuccessful === false) problems.push({ file: '', ruleId: 'execution', level: 'error', message: 'the validator did not complete' });
+      if (invocation.executionSuccessful === false)
+        problems.push({ file: '', ruleId: 'execution', level: 'error', message: 'the validator did not complete' });
       for (const n of invocation.toolExecutionNotifications ?? []) {
-        if (n.level !== 'note') problems.push({ file: '', ruleId: 'execution', level: n.level ?? 'warning', message: n.message.text ?? '' });
+        if (n.level !== 'note')
+          problems.push({ file: '', ruleId: 'execution', level: n.level ?? 'warning', message: n.message.text ?? '' });
       }
     }
   }

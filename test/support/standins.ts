@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 /**
  * Stand-in executables that behave like Trivy and hadolint as bulkhead drives them: they answer
- * `--version`, write recorded real outputs (from ../shared/fixtures) where the real tool would,
+ * `--version`, write recorded real outputs (from test/fixtures) where the real tool would,
  * log to stderr, sleep, exit with the tools' codes, or hang with a child process. Each run
  * appends its argv (as JSON) to a log so tests can assert the exact argument arrays.
  *

@@ -1,4 +1,4 @@
-import type { Finding } from '../../findings.js';
+import type { Finding } from '../../model/finding.js';
 import { resolvePath } from '../../image/overlay.js';
 import { builtinFinding, type ImageSubject } from './finding.js';
 
@@ -39,7 +39,14 @@ export function checkAccounts(image: ImageSubject): Finding[] {
   for (const row of users) {
     const [name, , uid] = row.fields;
     if (uid === '0' && name !== 'root') {
-      findings.push(builtinFinding('BH210', image, { message: `Account "${name}" has UID 0 (/etc/passwd line ${row.line}): it is root under another name.`, path: 'etc/passwd', layer: passwd?.layer, subject: `uid0:${name}` }));
+      findings.push(
+        builtinFinding('BH210', image, {
+          message: `Account "${name}" has UID 0 (/etc/passwd line ${row.line}): it is root under another name.`,
+          path: 'etc/passwd',
+          layer: passwd?.layer,
+          subject: `uid0:${name}`,
+        }),
+      );
     }
   }
   const shadowed = new Set<string>();
@@ -47,13 +54,27 @@ export function checkAccounts(image: ImageSubject): Finding[] {
     const [name, hash] = row.fields;
     shadowed.add(name as string);
     if (hash === '') {
-      findings.push(builtinFinding('BH211', image, { message: `Account "${name}" has an empty password in /etc/shadow (line ${row.line}): it logs in without one. Lock it with passwd -l.`, path: 'etc/shadow', layer: shadow?.layer, subject: `empty:${name}` }));
+      findings.push(
+        builtinFinding('BH211', image, {
+          message: `Account "${name}" has an empty password in /etc/shadow (line ${row.line}): it logs in without one. Lock it with passwd -l.`,
+          path: 'etc/shadow',
+          layer: shadow?.layer,
+          subject: `empty:${name}`,
+        }),
+      );
     }
   }
   for (const row of users) {
     const [name, password] = row.fields;
     if (password === '' && !shadowed.has(name as string)) {
-      findings.push(builtinFinding('BH211', image, { message: `Account "${name}" has an empty password field in /etc/passwd (line ${row.line}) and no shadow entry: it logs in without a password.`, path: 'etc/passwd', layer: passwd?.layer, subject: `empty:${name}` }));
+      findings.push(
+        builtinFinding('BH211', image, {
+          message: `Account "${name}" has an empty password field in /etc/passwd (line ${row.line}) and no shadow entry: it logs in without a password.`,
+          path: 'etc/passwd',
+          layer: passwd?.layer,
+          subject: `empty:${name}`,
+        }),
+      );
     }
   }
   const duplicates = (list: Row[], what: string, file: string, layer: number | undefined): void => {
@@ -65,7 +86,14 @@ export function checkAccounts(image: ImageSubject): Finding[] {
     }
     for (const [id, names] of byId) {
       if (names.length < 2) continue;
-      findings.push(builtinFinding('BH213', image, { message: `${what} ${id} is shared by ${names.join(', ')} in /${file}.`, path: file, ...(layer !== undefined ? { layer } : {}), subject: `${what}:${id}` }));
+      findings.push(
+        builtinFinding('BH213', image, {
+          message: `${what} ${id} is shared by ${names.join(', ')} in /${file}.`,
+          path: file,
+          ...(layer !== undefined ? { layer } : {}),
+          subject: `${what}:${id}`,
+        }),
+      );
     }
   };
   duplicates(users, 'UID', 'etc/passwd', passwd?.layer);

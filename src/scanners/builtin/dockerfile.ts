@@ -1,5 +1,5 @@
-import { parseStages, stagesInImage } from '../../dockerfileStages.js';
-import type { Finding } from '../../findings.js';
+import { parseStages, stagesInImage } from '../../dockerfile/stages.js';
+import type { Finding } from '../../model/finding.js';
 import { builtinFinding } from './finding.js';
 
 /** BH109: base images of the stages that end in the image, pinned by digest or not. BH106: ADD from a URL without a checksum. */
@@ -48,7 +48,14 @@ export function checkDockerfile(dockerfile: string, text: string): Finding[] {
         } catch {
           // An unparsable URL is shown as written, minus nothing: it holds no query to hide.
         }
-        findings.push(builtinFinding('BH106', subject, { message: `ADD ${shown} fetches a file without a checksum: download and verify it, or use ADD --checksum=sha256:….`, subject: `add:${shown}`, file: dockerfile, line: add.line }));
+        findings.push(
+          builtinFinding('BH106', subject, {
+            message: `ADD ${shown} fetches a file without a checksum: download and verify it, or use ADD --checksum=sha256:….`,
+            subject: `add:${shown}`,
+            file: dockerfile,
+            line: add.line,
+          }),
+        );
       }
     }
     for (const copy of stage.copiesFrom) {

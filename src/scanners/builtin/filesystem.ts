@@ -1,4 +1,4 @@
-import type { Finding } from '../../findings.js';
+import type { Finding } from '../../model/finding.js';
 import type { PlacedFile } from '../../image/overlay.js';
 import { resolvePath } from '../../image/overlay.js';
 import { baseName } from '../../image/paths.js';
@@ -28,7 +28,8 @@ export function checkFilesystem(image: ImageSubject): Finding[] {
     const { file } = placed;
     if (file.type === 'file' && file.mode & (SETUID | SETGID)) setuid.push(placed);
     if (file.capability !== undefined && file.type === 'file') capable.push(placed);
-    if ((file.type === 'file' || file.type === 'dir') && file.mode & 0o002 && !(file.type === 'dir' && file.mode & STICKY)) writable.push(placed);
+    if ((file.type === 'file' || file.type === 'dir') && file.mode & 0o002 && !(file.type === 'dir' && file.mode & STICKY))
+      writable.push(placed);
     if (file.type === 'dir' && baseName(file.path) === '.git') gitDirs.push(placed);
   }
   if (setuid.length > 0) {
@@ -110,7 +111,9 @@ function checkCaches(image: ImageSubject): Finding[] {
     }
   }
   if (found.size === 0) return [];
-  const parts = [...found.entries()].map(([name, e]) => `${name} (${e.files} file${e.files === 1 ? '' : 's'}, ${formatBytes(e.bytes)}, e.g. /${e.example})`);
+  const parts = [...found.entries()].map(
+    ([name, e]) => `${name} (${e.files} file${e.files === 1 ? '' : 's'}, ${formatBytes(e.bytes)}, e.g. /${e.example})`,
+  );
   const layer = Math.max(...[...found.values()].map((e) => e.layer));
   return [
     builtinFinding('BH207', image, {
@@ -133,7 +136,14 @@ function checkSudo(image: ImageSubject): Finding[] {
   for (const candidate of ['usr/bin/sudo', 'bin/sudo', 'usr/local/bin/sudo', 'usr/sbin/sudo']) {
     const found = resolvePath(fs, candidate);
     if (found.kind === 'found' && found.placed.file.type === 'file') {
-      findings.push(builtinFinding('BH208', image, { message: `sudo is installed (/${found.path}, ${layerLabel(image, found.placed.layer)}).`, path: found.path, layer: found.placed.layer, subject: 'sudo' }));
+      findings.push(
+        builtinFinding('BH208', image, {
+          message: `sudo is installed (/${found.path}, ${layerLabel(image, found.placed.layer)}).`,
+          path: found.path,
+          layer: found.placed.layer,
+          subject: 'sudo',
+        }),
+      );
       break;
     }
   }
@@ -147,7 +157,13 @@ function checkSudo(image: ImageSubject): Finding[] {
       .filter((line) => !line.startsWith('#') && /\bNOPASSWD\s*:/.test(line));
     if (grants.length === 0) continue;
     const who = grants.map((line) => line.split(/\s+/)[0]).join(', ');
-    findings.push(builtinFinding('BH208', image, { message: `/${path} grants NOPASSWD to ${who}: any process running as them becomes root.`, path, layer: placed.layer }));
+    findings.push(
+      builtinFinding('BH208', image, {
+        message: `/${path} grants NOPASSWD to ${who}: any process running as them becomes root.`,
+        path,
+        layer: placed.layer,
+      }),
+    );
   }
   return findings;
 }

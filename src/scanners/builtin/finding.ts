@@ -1,8 +1,8 @@
-import { fingerprintOf, type Finding } from '../../findings.js';
+import { fingerprintOf, type Finding } from '../../model/finding.js';
 import type { ImageModel } from '../../image/read.js';
-import { classifyHistory, describeStep } from '../../attribution/history.js';
+import { classifyHistory, describeStep } from '../../dockerfile/history.js';
 import { layerHistory } from '../../image/config.js';
-import { builtinRule, ruleDocUrl } from './catalog.js';
+import { builtinRule, ruleDocUrl } from '../../model/builtinRules.js';
 
 /** What a check knows about the image it is looking at. */
 export interface ImageSubject {
@@ -28,7 +28,11 @@ export interface FindingDetail {
   related?: { layer: number; role: string }[];
 }
 
-export function builtinFinding(ruleId: string, image: Pick<ImageSubject, 'input' | 'key'> & { model?: ImageModel }, detail: FindingDetail): Finding {
+export function builtinFinding(
+  ruleId: string,
+  image: Pick<ImageSubject, 'input' | 'key'> & { model?: ImageModel },
+  detail: FindingDetail,
+): Finding {
   const rule = builtinRule(ruleId);
   const diffId = detail.layer !== undefined ? image.model?.layers[detail.layer]?.diffId : undefined;
   const related = (detail.related ?? []).flatMap((r) => {

@@ -1,8 +1,8 @@
-import type { Finding } from '../../findings.js';
+import type { Finding } from '../../model/finding.js';
 import { layerHistory, type HistoryEntry } from '../../image/config.js';
-import { classifyHistory, describeStep } from '../../attribution/history.js';
+import { classifyHistory, describeStep } from '../../dockerfile/history.js';
 import { builtinFinding, type ImageSubject } from './finding.js';
-import { credentialsInCommand, dedupe, detectSecrets, type SecretHit } from './secretText.js';
+import { credentialsInCommand, dedupe, detectSecrets, type SecretHit } from '../../secrets/shapes.js';
 
 /** BH104 BH106 BH107: what the image history (`created_by`) shows about the build. */
 
@@ -57,17 +57,32 @@ export async function checkHistory(image: ImageSubject): Promise<Finding[]> {
       findings.push(
         builtinFinding('BH104', image, {
           message: `Build history ${step} holds a credential (${secrets.map((s) => `${s.kind} sha256 ${s.hash}…`).join('; ')}; values not shown). Use a secret mount and rotate it.`,
-          subject: `history:${secrets.map((s) => s.hash).sort().join(',')}`,
+          subject: `history:${secrets
+            .map((s) => s.hash)
+            .sort()
+            .join(',')}`,
           ...at,
         }),
       );
     }
     const url = remoteAddUrl(entry.createdBy);
     if (url) {
-      findings.push(builtinFinding('BH106', image, { message: `${step} ADDs ${url} without a checksum: download and verify it, or use ADD --checksum.`, subject: `add:${url}`, ...at }));
+      findings.push(
+        builtinFinding('BH106', image, {
+          message: `${step} ADDs ${url} without a checksum: download and verify it, or use ADD --checksum.`,
+          subject: `add:${url}`,
+          ...at,
+        }),
+      );
     }
     if (pipesRemoteScript(entry.createdBy)) {
-      findings.push(builtinFinding('BH107', image, { message: `${step} pipes a downloaded script into an interpreter: download it, verify a pinned checksum, then run it.`, subject: `pipe:${classifyHistory(entry.createdBy).text}`, ...at }));
+      findings.push(
+        builtinFinding('BH107', image, {
+          message: `${step} pipes a downloaded script into an interpreter: download it, verify a pinned checksum, then run it.`,
+          subject: `pipe:${classifyHistory(entry.createdBy).text}`,
+          ...at,
+        }),
+      );
     }
   }
   return findings;

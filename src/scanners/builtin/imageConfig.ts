@@ -1,6 +1,6 @@
-import type { Finding } from '../../findings.js';
+import type { Finding } from '../../model/finding.js';
 import { builtinFinding, type ImageSubject } from './finding.js';
-import { detectSecrets, isCredentialName, isLiteralSecretValue, secretHash } from './secretText.js';
+import { detectSecrets, isCredentialName, isLiteralSecretValue, secretHash } from '../../secrets/shapes.js';
 
 /** BH101 BH102 BH103 BH105 BH108: what the image config says. */
 
@@ -13,14 +13,24 @@ export function checkUser(image: ImageSubject): Finding[] {
   const user = image.model.config.user;
   if (!runsAsRoot(user)) return [];
   const said = user.trim() === '' ? 'sets no USER, so containers run as root' : `sets USER ${user.trim()}, which is root`;
-  return [builtinFinding('BH101', image, { message: `The image ${said}. Add a non-root USER (a numeric UID) as the last USER instruction.`, subject: 'user' })];
+  return [
+    builtinFinding('BH101', image, {
+      message: `The image ${said}. Add a non-root USER (a numeric UID) as the last USER instruction.`,
+      subject: 'user',
+    }),
+  ];
 }
 
 export function checkHealthcheck(image: ImageSubject): Finding[] {
   const test = image.model.config.healthcheck;
   if (test && test[0] !== 'NONE') return [];
   const said = test ? 'disables HEALTHCHECK (NONE)' : 'has no HEALTHCHECK';
-  return [builtinFinding('BH102', image, { message: `The image ${said}: the engine cannot tell a hung container from a healthy one.`, subject: 'healthcheck' })];
+  return [
+    builtinFinding('BH102', image, {
+      message: `The image ${said}: the engine cannot tell a hung container from a healthy one.`,
+      subject: 'healthcheck',
+    }),
+  ];
 }
 
 export async function checkEnvironment(image: ImageSubject): Promise<Finding[]> {
@@ -67,19 +77,49 @@ export function checkPorts(image: ImageSubject): Finding[] {
     const port = Number.parseInt(spec.split('/')[0] ?? '', 10);
     const service = SENSITIVE_PORTS[port];
     if (!service) continue;
-    findings.push(builtinFinding('BH105', image, { message: `The image exposes port ${spec}, ${service}: remove the EXPOSE and the service.`, subject: `port:${port}` }));
+    findings.push(
+      builtinFinding('BH105', image, {
+        message: `The image exposes port ${spec}, ${service}: remove the EXPOSE and the service.`,
+        subject: `port:${port}`,
+      }),
+    );
   }
   return findings;
 }
 
-const SENSITIVE_VOLUMES = new Set(['/', '/etc', '/proc', '/sys', '/dev', '/boot', '/root', '/usr', '/lib', '/lib64', '/bin', '/sbin', '/run', '/var/run', '/var/lib/docker', '/var/run/docker.sock', '/run/docker.sock', '/run/containerd', '/var/lib/kubelet']);
+const SENSITIVE_VOLUMES = new Set([
+  '/',
+  '/etc',
+  '/proc',
+  '/sys',
+  '/dev',
+  '/boot',
+  '/root',
+  '/usr',
+  '/lib',
+  '/lib64',
+  '/bin',
+  '/sbin',
+  '/run',
+  '/var/run',
+  '/var/lib/docker',
+  '/var/run/docker.sock',
+  '/run/docker.sock',
+  '/run/containerd',
+  '/var/lib/kubelet',
+]);
 
 export function checkVolumes(image: ImageSubject): Finding[] {
   const findings: Finding[] = [];
   for (const volume of image.model.config.volumes) {
     const normalized = `/${volume.split('/').filter(Boolean).join('/')}`;
     if (!SENSITIVE_VOLUMES.has(normalized)) continue;
-    findings.push(builtinFinding('BH108', image, { message: `The image declares VOLUME ${normalized}, a system path: keep volumes to application data.`, subject: `volume:${normalized}` }));
+    findings.push(
+      builtinFinding('BH108', image, {
+        message: `The image declares VOLUME ${normalized}, a system path: keep volumes to application data.`,
+        subject: `volume:${normalized}`,
+      }),
+    );
   }
   return findings;
 }

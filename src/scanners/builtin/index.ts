@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Config } from '../../config.js';
-import type { Finding } from '../../findings.js';
+import type { Config, TargetsConfig } from '../../config/types.js';
+import type { Finding } from '../../model/finding.js';
 import { ImageReadError } from '../../image/errors.js';
 import { readImage, type ImageModel } from '../../image/read.js';
-import type { ImageTarget } from '../../targets.js';
-import { BULKHEAD_VERSION } from '../../version.js';
-import type { ScanResult } from '../types.js';
+import type { ImageTarget } from '../../config/targets.js';
+import { BULKHEAD_VERSION } from '../../model/version.js';
+import type { ScanResult } from '../../model/scanResult.js';
 import { accountContentWanted, checkAccounts } from './accounts.js';
 import { checkDockerfile } from './dockerfile.js';
 import { checkFilesystem } from './filesystem.js';
@@ -14,7 +14,7 @@ import type { ImageSubject } from './finding.js';
 import { checkHistory } from './history.js';
 import { checkEnvironment, checkHealthcheck, checkPorts, checkUser, checkVolumes } from './imageConfig.js';
 import { checkSecretFiles, secretContentWanted } from './secretFiles.js';
-import { redactSecrets } from './secretText.js';
+import { redactSecrets } from '../../secrets/shapes.js';
 
 /** bulkhead's own checks: one ScanResult per image (BH1xx config/history, BH2xx filesystem) and per Dockerfile (BH109). */
 
@@ -55,18 +55,34 @@ export interface BuiltinImageResult {
   model?: ImageModel;
 }
 
-export async function scanImage(target: ImageTarget, config: Pick<Config, 'workspace' | 'platform'> & Partial<Pick<Config, 'timeoutMs'>>): Promise<BuiltinImageResult> {
+export async function scanImage(
+  target: ImageTarget,
+  config: Pick<TargetsConfig, 'workspace' | 'platform'> & { timeoutMs?: number },
+): Promise<BuiltinImageResult> {
   const started = Date.now();
-  const located = target.source === 'daemon' || target.source === 'registry' ? target : { ...target, location: resolve(config.workspace, target.location) };
+  const located =
+    target.source === 'daemon' || target.source === 'registry'
+      ? target
+      : { ...target, location: resolve(config.workspace, target.location) };
   const base = { tool: 'bulkhead' as const, key: target.key, target: target.input, origin: 'run' as const, version: BULKHEAD_VERSION };
   try {
-    const model = await readImage(located, { wanted: contentWanted, platform: config.platform, ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}) });
+    const model = await readImage(located, {
+      wanted: contentWanted,
+      platform: config.platform,
+      ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
+    });
     const findings = await checkImage(await imageSubject(target.input, target.key, model));
     const warnings = [...model.notes];
-    const imageHistory = { diffIds: model.config.diffIds, history: model.config.history.map((h) => ({ createdBy: h.createdBy, emptyLayer: h.emptyLayer })) };
+    const imageHistory = {
+      diffIds: model.config.diffIds,
+      history: model.config.history.map((h) => ({ createdBy: h.createdBy, emptyLayer: h.emptyLayer })),
+    };
     return { result: { ...base, status: 'ok', durationMs: Date.now() - started, findings, warnings, imageHistory }, model };
   } catch (error) {
-    const message = error instanceof ImageReadError ? error.message : `reading ${target.input} failed: ${error instanceof Error ? error.message : String(error)}`;
+    const message =
+      error instanceof ImageReadError
+        ? error.message
+        : `reading ${target.input} failed: ${error instanceof Error ? error.message : String(error)}`;
     return { result: { ...base, status: 'error', durationMs: Date.now() - started, findings: [], error: message, warnings: [] } };
   }
 }
@@ -79,7 +95,14 @@ export async function scanDockerfile(dockerfile: string, workspace: string): Pro
     const findings = checkDockerfile(dockerfile, text);
     return { ...base, status: 'ok', durationMs: Date.now() - started, findings, warnings: [] };
   } catch (error) {
-    return { ...base, status: 'error', durationMs: Date.now() - started, findings: [], error: `reading ${dockerfile} failed: ${error instanceof Error ? error.message : String(error)}`, warnings: [] };
+    return {
+      ...base,
+      status: 'error',
+      durationMs: Date.now() - started,
+      findings: [],
+      error: `reading ${dockerfile} failed: ${error instanceof Error ? error.message : String(error)}`,
+      warnings: [],
+    };
   }
 }
 
@@ -88,14 +111,19 @@ export async function scanDockerfile(dockerfile: string, workspace: string): Pro
  * read yet: when the user named bulkhead in `scanners` that is an error (the gate fails closed),
  * otherwise a note, so that the default scanner list does not fail a registry scan.
  */
-export async function runBuiltin(config: Config): Promise<{ results: ScanResult[]; notes: string[] }> {
+export async function runBuiltin({
+  targets,
+  scanners,
+}: Pick<Config, 'targets' | 'scanners'>): Promise<{ results: ScanResult[]; notes: string[] }> {
   const notes: string[] = [];
-  const readable = config.images.filter((image) => {
-    if (image.source !== 'registry' || config.scannersExplicit) return true;
-    notes.push(`The built-in image checks did not read ${image.input}: they cannot pull from a registry yet (Trivy still scans it). Pass the image as a local reference or archive to have them.`);
+  const readable = targets.images.filter((image) => {
+    if (image.source !== 'registry' || scanners.explicit) return true;
+    notes.push(
+      `The built-in image checks did not read ${image.input}: they cannot pull from a registry yet (Trivy still scans it). Pass the image as a local reference or archive to have them.`,
+    );
     return false;
   });
-  const images = await Promise.all(readable.map((image) => scanImage(image, config)));
-  const dockerfiles = await Promise.all(config.dockerfiles.map((d) => scanDockerfile(d, config.workspace)));
+  const images = await Promise.all(readable.map((image) => scanImage(image, { ...targets, timeoutMs: scanners.timeoutMs })));
+  const dockerfiles = await Promise.all(targets.dockerfiles.map((d) => scanDockerfile(d, targets.workspace)));
   return { results: [...images.map((i) => i.result), ...dockerfiles], notes };
 }

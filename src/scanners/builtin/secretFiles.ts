@@ -1,8 +1,8 @@
-import type { Finding } from '../../findings.js';
+import type { Finding } from '../../model/finding.js';
 import type { ImageFile } from '../../image/layer.js';
 import { baseName } from '../../image/paths.js';
 import { builtinFinding, layerLabel, type ImageSubject } from './finding.js';
-import { dedupe, detectSecrets, isCredentialName, isLiteralSecretValue, secretHash, type SecretHit } from './secretText.js';
+import { dedupe, detectSecrets, isCredentialName, isLiteralSecretValue, secretHash, type SecretHit } from '../../secrets/shapes.js';
 
 /** BH204 BH205 BH206 BH209: keys and credential files, in the final view and in lower layers. */
 
@@ -35,7 +35,11 @@ export function secretContentWanted(path: string, size: number): number {
   return 0;
 }
 
-const lines = (text: string): string[] => text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#') && !l.startsWith(';'));
+const lines = (text: string): string[] =>
+  text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#') && !l.startsWith(';'));
 
 function assignmentHits(text: string, pattern: RegExp, kind: string): SecretHit[] {
   const hits: SecretHit[] = [];
@@ -51,7 +55,10 @@ export async function credentialFileSecrets(kind: CredentialKind, text: string, 
   const hits: SecretHit[] = [];
   switch (kind) {
     case 'aws':
-      hits.push(...assignmentHits(text, /^aws_secret_access_key\s*=\s*(\S+)/i, 'AWS secret access key'), ...assignmentHits(text, /^aws_session_token\s*=\s*(\S+)/i, 'AWS session token'));
+      hits.push(
+        ...assignmentHits(text, /^aws_secret_access_key\s*=\s*(\S+)/i, 'AWS secret access key'),
+        ...assignmentHits(text, /^aws_session_token\s*=\s*(\S+)/i, 'AWS session token'),
+      );
       break;
     case 'docker': {
       try {
@@ -59,7 +66,8 @@ export async function credentialFileSecrets(kind: CredentialKind, text: string, 
         for (const [registry, entry] of Object.entries(json.auths ?? {})) {
           for (const field of ['auth', 'identitytoken', 'password'] as const) {
             const value = entry?.[field];
-            if (typeof value === 'string' && value.length > 0) hits.push({ kind: `registry ${field} for ${registry}`, hash: secretHash(value) });
+            if (typeof value === 'string' && value.length > 0)
+              hits.push({ kind: `registry ${field} for ${registry}`, hash: secretHash(value) });
           }
         }
       } catch {
@@ -71,13 +79,18 @@ export async function credentialFileSecrets(kind: CredentialKind, text: string, 
       hits.push(...assignmentHits(text, /(?:^|:)_(?:authToken|auth|password)\s*=\s*(.+)$/, 'npm auth token'));
       break;
     case 'yarn':
-      hits.push(...assignmentHits(text, /npmAuth(?:Token|Ident)\s*[:=]\s*["']?([^"'\s]+)/, 'yarn auth token'), ...assignmentHits(text, /_authToken\s*[= ]\s*["']?([^"'\s]+)/, 'yarn auth token'));
+      hits.push(
+        ...assignmentHits(text, /npmAuth(?:Token|Ident)\s*[:=]\s*["']?([^"'\s]+)/, 'yarn auth token'),
+        ...assignmentHits(text, /_authToken\s*[= ]\s*["']?([^"'\s]+)/, 'yarn auth token'),
+      );
       break;
     case 'netrc':
-      for (const match of text.matchAll(/\bpassword\s+(\S+)/g)) if (isLiteralSecretValue(match[1] as string)) hits.push({ kind: 'netrc password', hash: secretHash(match[1] as string) });
+      for (const match of text.matchAll(/\bpassword\s+(\S+)/g))
+        if (isLiteralSecretValue(match[1] as string)) hits.push({ kind: 'netrc password', hash: secretHash(match[1] as string) });
       break;
     case 'git':
-      for (const match of text.matchAll(/:\/\/[^\s:@/]+:([^\s@/]+)@/g)) if (isLiteralSecretValue(match[1] as string)) hits.push({ kind: 'git credential', hash: secretHash(match[1] as string) });
+      for (const match of text.matchAll(/:\/\/[^\s:@/]+:([^\s@/]+)@/g))
+        if (isLiteralSecretValue(match[1] as string)) hits.push({ kind: 'git credential', hash: secretHash(match[1] as string) });
       break;
     case 'pypi':
       hits.push(...assignmentHits(text, /^password\s*[:=]\s*(\S+)/i, 'PyPI password'));
@@ -92,7 +105,8 @@ export async function credentialFileSecrets(kind: CredentialKind, text: string, 
     case 'dotenv':
       for (const line of lines(text)) {
         const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)$/.exec(line);
-        if (match && isCredentialName(match[1] as string) && isLiteralSecretValue(match[2] as string)) hits.push({ kind: `${match[1]}=…`, hash: secretHash((match[2] as string).trim()) });
+        if (match && isCredentialName(match[1] as string) && isLiteralSecretValue(match[2] as string))
+          hits.push({ kind: `${match[1]}=…`, hash: secretHash((match[2] as string).trim()) });
       }
       break;
   }
@@ -116,7 +130,9 @@ export async function fileSecret(file: ImageFile): Promise<{ rule: 'BH204' | 'BH
 export async function checkSecretFiles(image: ImageSubject): Promise<Finding[]> {
   const findings: Finding[] = [];
   const fs = image.model.filesystem;
-  const candidates = [...fs.files.values()].filter((p) => p.file.privateKey || p.file.content).sort((a, b) => a.file.path.localeCompare(b.file.path));
+  const candidates = [...fs.files.values()]
+    .filter((p) => p.file.privateKey || p.file.content)
+    .sort((a, b) => a.file.path.localeCompare(b.file.path));
   for (const placed of candidates) {
     const secret = await fileSecret(placed.file);
     if (!secret) continue;

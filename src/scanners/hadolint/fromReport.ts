@@ -1,26 +1,15 @@
-import { ReportError } from '../../errors.js';
-import { readJsonReport } from '../../reportFile.js';
-import type { ScanResult } from '../types.js';
-import { HadolintFormatError, parseHadolintReport } from './parse.js';
+import { readJsonReport } from '../../util/jsonFile.js';
+import type { ScanResult } from '../../model/scanResult.js';
+import { parseHadolintReport } from './parse.js';
 
 /**
  * Reads an existing hadolint JSON report (`hadolint-report` input). One result per Dockerfile
  * the report names, so that each gets its own SARIF run and category.
  */
-export async function hadolintFromReport(
-  file: string,
-  displayName: string,
-  resolveFile: (name: string) => string,
-): Promise<ScanResult[]> {
+export async function hadolintFromReport(file: string, displayName: string, resolveFile: (name: string) => string): Promise<ScanResult[]> {
   const started = performance.now();
   const documents = await readJsonReport(file);
-  let parsed;
-  try {
-    parsed = parseHadolintReport(documents, resolveFile);
-  } catch (error) {
-    if (error instanceof HadolintFormatError) throw new ReportError(displayName, error.message);
-    throw error;
-  }
+  const parsed = parseHadolintReport(documents, resolveFile, displayName);
   const byFile = new Map<string, ScanResult>();
   for (const finding of parsed.findings) {
     const key = finding.file ?? displayName;
@@ -34,7 +23,16 @@ export async function hadolintFromReport(
   const results = [...byFile.values()];
   if (results.length === 0) {
     // A clean report still says hadolint ran and found nothing.
-    results.push({ tool: 'hadolint', key: displayName, target: displayName, origin: 'report', status: 'ok', durationMs: 0, findings: [], warnings: [] });
+    results.push({
+      tool: 'hadolint',
+      key: displayName,
+      target: displayName,
+      origin: 'report',
+      status: 'ok',
+      durationMs: 0,
+      findings: [],
+      warnings: [],
+    });
   }
   const elapsed = performance.now() - started;
   for (const result of results) result.durationMs = elapsed / results.length;

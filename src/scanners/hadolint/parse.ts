@@ -1,8 +1,7 @@
-import { fingerprintOf, type Finding } from '../../findings.js';
-import { isObject, num, str } from '../../json.js';
-import { fromHadolint } from '../../severity.js';
-
-export class HadolintFormatError extends Error {}
+import { FormatError } from '../../util/errors.js';
+import { fingerprintOf, type Finding } from '../../model/finding.js';
+import { isObject, num, str } from '../../util/json.js';
+import { fromHadolint } from '../../model/severity.js';
 
 export interface HadolintReport {
   findings: Finding[];
@@ -15,16 +14,23 @@ export interface HadolintReport {
  * parseJsonSequence. `resolveFile` turns the tool's file name ("-" for stdin, Windows paths)
  * into the repo-relative Dockerfile path.
  */
-export function parseHadolintReport(documents: readonly unknown[], resolveFile: (file: string) => string): HadolintReport {
+export function parseHadolintReport(
+  documents: readonly unknown[],
+  resolveFile: (file: string) => string,
+  source = 'the hadolint report',
+): HadolintReport {
   const findings: Finding[] = [];
   const warnings: string[] = [];
   const occurrences = new Map<string, number>();
   documents.forEach((document, index) => {
     if (isObject(document) && 'runs' in document) {
-      throw new HadolintFormatError('is a SARIF log; bulkhead reads hadolint\'s JSON (run hadolint with -f json)');
+      throw new FormatError(source, "is a SARIF log; bulkhead reads hadolint's JSON (run hadolint with -f json)");
     }
     if (!Array.isArray(document)) {
-      throw new HadolintFormatError(`holds JSON ${document === null ? 'null' : typeof document} where hadolint writes a list of findings (run hadolint with -f json)`);
+      throw new FormatError(
+        source,
+        `holds JSON ${document === null ? 'null' : typeof document} where hadolint writes a list of findings (run hadolint with -f json)`,
+      );
     }
     document.forEach((entry, position) => {
       const code = isObject(entry) ? str(entry.code) : undefined;

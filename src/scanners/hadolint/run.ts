@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { errorMessage } from '../../errors.js';
-import { parseJsonSequence } from '../../json.js';
-import { describeExit, runProcess, stderrTail } from '../../process/runProcess.js';
-import type { ScanResult, ScannerRecord } from '../types.js';
+import { errorMessage } from '../../util/errors.js';
+import { parseJsonSequence } from '../../util/json.js';
+import { describeExit, runProcess, stderrTail } from '../process.js';
+import type { ScanResult, ScannerRecord } from '../../model/scanResult.js';
 import { parseHadolintReport } from './parse.js';
 
 export interface HadolintSettings {
@@ -26,10 +26,29 @@ export function hadolintArgs(dockerfile: string, settings: Pick<HadolintSettings
 
 /** Runs hadolint on one Dockerfile (repo-relative path). Exit 0 or 1 with a JSON report is a result. */
 export async function runHadolint(dockerfile: string, settings: HadolintSettings, scanner: ScannerRecord): Promise<ScanResult> {
-  const ran = await runProcess(settings.executable, hadolintArgs(dockerfile, settings), { cwd: settings.workspace, env: settings.env, timeoutMs: settings.timeoutMs });
-  const base = { tool: 'hadolint' as const, key: dockerfile, target: dockerfile, origin: 'run' as const, version: scanner.version, scanner, durationMs: ran.durationMs, warnings: [] as string[] };
-  const failed = (why: string): ScanResult => ({ ...base, status: 'error', findings: [], error: `hadolint ${why}${stderrTail(ran.stderr) ? `: ${stderrTail(ran.stderr, 3)}` : ''}` });
-  if (ran.spawnError || ran.timedOut || ran.signal || (ran.exitCode !== 0 && ran.exitCode !== 1)) return failed(describeExit(ran, settings.timeoutMs));
+  const ran = await runProcess(settings.executable, hadolintArgs(dockerfile, settings), {
+    cwd: settings.workspace,
+    env: settings.env,
+    timeoutMs: settings.timeoutMs,
+  });
+  const base = {
+    tool: 'hadolint' as const,
+    key: dockerfile,
+    target: dockerfile,
+    origin: 'run' as const,
+    version: scanner.version,
+    scanner,
+    durationMs: ran.durationMs,
+    warnings: [] as string[],
+  };
+  const failed = (why: string): ScanResult => ({
+    ...base,
+    status: 'error',
+    findings: [],
+    error: `hadolint ${why}${stderrTail(ran.stderr) ? `: ${stderrTail(ran.stderr, 3)}` : ''}`,
+  });
+  if (ran.spawnError || ran.timedOut || ran.signal || (ran.exitCode !== 0 && ran.exitCode !== 1))
+    return failed(describeExit(ran, settings.timeoutMs));
   if (ran.stdoutTruncated) return failed('wrote more output than bulkhead reads');
   try {
     const text = ran.stdout.trim();

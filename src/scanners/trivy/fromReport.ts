@@ -1,9 +1,9 @@
 import { basename } from 'node:path';
-import { ReportError } from '../../errors.js';
-import { imageRepository } from '../../findings.js';
-import { readJsonReport } from '../../reportFile.js';
-import type { ScanResult } from '../types.js';
-import { parseTrivyReport, TrivyFormatError, type TrivyReport } from './parse.js';
+import { FormatError } from '../../util/errors.js';
+import { imageRepository } from '../../model/finding.js';
+import { readJsonReport } from '../../util/jsonFile.js';
+import type { ScanResult } from '../../model/scanResult.js';
+import { parseTrivyReport, type TrivyReport } from './parse.js';
 
 export interface TrivyReportResult {
   result: ScanResult;
@@ -15,15 +15,9 @@ export async function trivyFromReport(file: string, displayName: string): Promis
   const started = performance.now();
   const documents = await readJsonReport(file);
   if (documents.length !== 1) {
-    throw new ReportError(displayName, `holds ${documents.length} JSON documents; a Trivy report is one (write one report per file).`);
+    throw new FormatError(displayName, `holds ${documents.length} JSON documents; a Trivy report is one (write one report per file).`);
   }
-  let report: TrivyReport;
-  try {
-    report = parseTrivyReport(documents[0]);
-  } catch (error) {
-    if (error instanceof TrivyFormatError) throw new ReportError(displayName, error.message);
-    throw error;
-  }
+  const report = parseTrivyReport(documents[0], displayName);
   const key = report.image ? imageRepository(report.image) : (report.artifactName ?? basename(file));
   return {
     report,

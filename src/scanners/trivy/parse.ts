@@ -1,6 +1,7 @@
-import { fingerprintOf, imageRepository, type Finding } from '../../findings.js';
-import { isObject, num, str, type JsonObject } from '../../json.js';
-import { fromTrivy } from '../../severity.js';
+import { FormatError } from '../../util/errors.js';
+import { fingerprintOf, imageRepository, type Finding } from '../../model/finding.js';
+import { isObject, num, str, type JsonObject } from '../../util/json.js';
+import { fromTrivy } from '../../model/severity.js';
 
 /** What bulkhead keeps of one Trivy JSON report (`trivy … --format json`). */
 export interface TrivyReport {
@@ -21,28 +22,31 @@ export interface TrivyReport {
 }
 
 /** Thrown for a report whose shape is not Trivy's JSON; the message says what it is instead. */
-export class TrivyFormatError extends Error {}
 
 const UNFIXED_STATUSES = new Set(['affected', 'will_not_fix', 'fix_deferred', 'end_of_life', 'under_investigation', 'unknown']);
 
-export function parseTrivyReport(document: unknown): TrivyReport {
+export function parseTrivyReport(document: unknown, source = 'the Trivy report'): TrivyReport {
   if (document === null) {
     return { schema: 'legacy', diffIds: [], history: [], findings: [], warnings: [] };
   }
   if (Array.isArray(document)) {
     const report: TrivyReport = { schema: 'legacy', diffIds: [], history: [], findings: [], warnings: [] };
-    collectResults(document, 'the report', report);
+    collectResults(document, 'the report', report, source);
     return report;
   }
   if (!isObject(document)) {
-    throw new TrivyFormatError(`is JSON ${typeof document}, not a Trivy report (run Trivy with --format json)`);
+    throw new FormatError(source, `is JSON ${typeof document}, not a Trivy report (run Trivy with --format json)`);
   }
   if ('runs' in document && 'version' in document) {
-    throw new TrivyFormatError('is a SARIF log; bulkhead reads Trivy\'s own JSON (run Trivy with --format json)');
+    throw new FormatError(source, "is a SARIF log; bulkhead reads Trivy's own JSON (run Trivy with --format json)");
   }
   if (document.SchemaVersion !== 2) {
-    const seen = document.SchemaVersion === undefined ? 'has no SchemaVersion' : `has SchemaVersion ${JSON.stringify(document.SchemaVersion)}`;
-    throw new TrivyFormatError(`${seen}; bulkhead reads Trivy JSON with SchemaVersion 2 (Trivy v0.20 and later) and the older array form`);
+    const seen =
+      document.SchemaVersion === undefined ? 'has no SchemaVersion' : `has SchemaVersion ${JSON.stringify(document.SchemaVersion)}`;
+    throw new FormatError(
+      source,
+      `${seen}; bulkhead reads Trivy JSON with SchemaVersion 2 (Trivy v0.20 and later) and the older array form`,
+    );
   }
   const metadata = isObject(document.Metadata) ? document.Metadata : {};
   const artifactType = str(document.ArtifactType);
@@ -61,8 +65,8 @@ export function parseTrivyReport(document: unknown): TrivyReport {
     warnings: [],
   };
   if (document.Results !== undefined && document.Results !== null) {
-    if (!Array.isArray(document.Results)) throw new TrivyFormatError('has Results that is not a list');
-    collectResults(document.Results, 'Results', report);
+    if (!Array.isArray(document.Results)) throw new FormatError(source, 'has Results that is not a list');
+    collectResults(document.Results, 'Results', report, source);
   }
   return report;
 }
@@ -76,7 +80,7 @@ function readHistory(metadata: JsonObject): TrivyReport['history'] {
   }));
 }
 
-function collectResults(results: readonly unknown[], where: string, report: TrivyReport): void {
+function collectResults(results: readonly unknown[], where: string, report: TrivyReport, source: string): void {
   results.forEach((result, index) => {
     if (!isObject(result)) {
       report.warnings.push(`${where}[${index}] is not an object and was skipped`);
@@ -92,7 +96,7 @@ function collectResults(results: readonly unknown[], where: string, report: Triv
     for (const [key, reader] of READERS) {
       const list = result[key];
       if (list === undefined || list === null) continue;
-      if (!Array.isArray(list)) throw new TrivyFormatError(`has ${at}.${key} that is not a list`);
+      if (!Array.isArray(list)) throw new FormatError(source, `has ${at}.${key} that is not a list`);
       let skipped = 0;
       for (const entry of list) {
         const finding = isObject(entry) ? reader(entry, context) : undefined;
@@ -141,7 +145,9 @@ function bestCvss(entry: JsonObject): number | undefined {
   const preferred = str(entry.SeveritySource);
   const first = (preferred ? scoreOf(entry.CVSS[preferred]) : undefined) ?? scoreOf(entry.CVSS.nvd);
   if (first !== undefined) return first;
-  const all = Object.values(entry.CVSS).map(scoreOf).filter((s): s is number => s !== undefined);
+  const all = Object.values(entry.CVSS)
+    .map(scoreOf)
+    .filter((s): s is number => s !== undefined);
   return all.length > 0 ? Math.max(...all) : undefined;
 }
 
@@ -156,7 +162,11 @@ const readVulnerability: Reader = (entry, context) => {
   const title = str(entry.Title) ?? id;
   const pkgPath = str(entry.PkgPath) ?? targetPath(context);
   const purl = isObject(entry.PkgIdentifier) ? str(entry.PkgIdentifier.PURL) : undefined;
-  const fix = fixed ? `fixed in ${fixed}` : status && UNFIXED_STATUSES.has(status) ? `no fix available (${status.replace(/_/g, ' ')})` : 'no fix available';
+  const fix = fixed
+    ? `fixed in ${fixed}`
+    : status && UNFIXED_STATUSES.has(status)
+      ? `no fix available (${status.replace(/_/g, ' ')})`
+      : 'no fix available';
   return {
     tool: 'trivy',
     ruleId: id,

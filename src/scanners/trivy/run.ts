@@ -1,11 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { errorMessage } from '../../errors.js';
-import { isObject, num, str } from '../../json.js';
-import { readJsonReport } from '../../reportFile.js';
-import { describeExit, runProcess, stderrTail, type ProcessResult } from '../../process/runProcess.js';
-import type { ImageTarget } from '../../targets.js';
-import type { ScanResult, ScannerRecord } from '../types.js';
+import { errorMessage } from '../../util/errors.js';
+import { isObject, num, str } from '../../util/json.js';
+import { readJsonReport } from '../../util/jsonFile.js';
+import { describeExit, runProcess, stderrTail, type ProcessResult } from '../process.js';
+import type { ImageTarget } from '../../config/targets.js';
+import type { ScanResult, ScannerRecord } from '../../model/scanResult.js';
 import { parseTrivyReport } from './parse.js';
 
 export interface TrivySettings {
@@ -30,20 +30,31 @@ function dbRepositoryArgs(settings: Pick<TrivySettings, 'dbRepositories'>): stri
  * as a flag; the database is prepared once beforehand, and the layer cache lives in memory so
  * that concurrent scans do not contend for Trivy's cache lock.
  */
-export function trivyImageArgs(image: ImageTarget, outputFile: string, settings: Pick<TrivySettings, 'cacheDir' | 'timeoutMs' | 'workspace'>): string[] {
+export function trivyImageArgs(
+  image: ImageTarget,
+  outputFile: string,
+  settings: Pick<TrivySettings, 'cacheDir' | 'timeoutMs' | 'workspace'>,
+): string[] {
   const common = [
     'image',
-    '--format', 'json',
-    '--output', outputFile,
-    '--scanners', 'vuln,secret',
-    '--cache-dir', settings.cacheDir,
-    '--cache-backend', 'memory',
+    '--format',
+    'json',
+    '--output',
+    outputFile,
+    '--scanners',
+    'vuln,secret',
+    '--cache-dir',
+    settings.cacheDir,
+    '--cache-backend',
+    'memory',
     '--skip-db-update',
     '--skip-version-check',
     '--disable-telemetry',
     '--no-progress',
-    '--exit-code', '0',
-    '--timeout', goDuration(settings.timeoutMs),
+    '--exit-code',
+    '0',
+    '--timeout',
+    goDuration(settings.timeoutMs),
   ];
   switch (image.source) {
     case 'daemon':
@@ -56,7 +67,18 @@ export function trivyImageArgs(image: ImageTarget, outputFile: string, settings:
 }
 
 export function trivyDbArgs(settings: Pick<TrivySettings, 'cacheDir' | 'timeoutMs' | 'dbRepositories'>): string[] {
-  return ['image', '--download-db-only', '--cache-dir', settings.cacheDir, '--skip-version-check', '--disable-telemetry', '--no-progress', '--timeout', goDuration(settings.timeoutMs), ...dbRepositoryArgs(settings)];
+  return [
+    'image',
+    '--download-db-only',
+    '--cache-dir',
+    settings.cacheDir,
+    '--skip-version-check',
+    '--disable-telemetry',
+    '--no-progress',
+    '--timeout',
+    goDuration(settings.timeoutMs),
+    ...dbRepositoryArgs(settings),
+  ];
 }
 
 export interface TrivyRun {
@@ -72,11 +94,29 @@ export async function runTrivyImage(image: ImageTarget, settings: TrivySettings,
   // (bulkhead applies .trivyignore itself, and reports what it suppressed).
   const work = await mkdtemp(join(settings.tempDir, 'bulkhead-trivy-'));
   const outputFile = join(work, 'report.json');
-  const base = { tool: 'trivy' as const, key: image.key, target: image.input, origin: 'run' as const, version: scanner.version, scanner, warnings: [] as string[] };
+  const base = {
+    tool: 'trivy' as const,
+    key: image.key,
+    target: image.input,
+    origin: 'run' as const,
+    version: scanner.version,
+    scanner,
+    warnings: [] as string[],
+  };
   try {
-    const ran = await runProcess(settings.executable, trivyImageArgs(image, outputFile, settings), { cwd: work, env: settings.env, timeoutMs: settings.timeoutMs });
+    const ran = await runProcess(settings.executable, trivyImageArgs(image, outputFile, settings), {
+      cwd: work,
+      env: settings.env,
+      timeoutMs: settings.timeoutMs,
+    });
     const failed = (why: string): TrivyRun => ({
-      result: { ...base, status: 'error', durationMs: ran.durationMs, findings: [], error: `Trivy ${why}${stderrTail(ran.stderr) ? `: ${stderrTail(ran.stderr, 3)}` : ''}` },
+      result: {
+        ...base,
+        status: 'error',
+        durationMs: ran.durationMs,
+        findings: [],
+        error: `Trivy ${why}${stderrTail(ran.stderr) ? `: ${stderrTail(ran.stderr, 3)}` : ''}`,
+      },
       process: ran,
       lockContention: /cache may be in use by another process|database lock|acquire cache/i.test(ran.stderr),
     });

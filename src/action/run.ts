@@ -1,0 +1,143 @@
+import { isFeatureAvailable as isActionsCacheAvailable } from '@actions/cache';
+import { rawInputsFromEnv, type OutputName } from '../config/inputs.js';
+import { parseConfig } from '../config/parse.js';
+import type { Config } from '../config/types.js';
+import { isDefaultBranchPush, isPullRequest, readEventPayload, readRunnerContext, type RunnerContext } from '../github/context.js';
+import { commentMarker, publishToGitHub } from '../github/publish.js';
+import { runPublish } from '../github/publishMode.js';
+import { selectAnnotations } from '../report/annotations.js';
+import { scan, type ScanDependencies } from '../scan/engine.js';
+import type { ScanOutcome } from '../scan/pipeline.js';
+import { platformKey } from '../scanners/install/installer.js';
+import { Redactor } from '../secrets/redactor.js';
+import { describeError, exitCodeFor } from '../util/errors.js';
+import type { Logger } from '../util/logger.js';
+import { BaselineCache } from './baselineCache.js';
+import { actionsToolkit, type ActionToolkit } from './toolkit.js';
+import { ActionsTrivyDbCache } from './trivyDbCache.js';
+
+export interface ActionRuntime {
+  env: NodeJS.ProcessEnv;
+  toolkit: ActionToolkit;
+  /** Replaces the real scanners (tests). */
+  runScanners?: ScanDependencies['runScanners'];
+  now?: () => Date;
+}
+
+function setOutputs(toolkit: ActionToolkit, outcome: ScanOutcome, config: Config): void {
+  const outputs: Record<Exclude<OutputName, 'sarif-id'>, string> = {
+    verdict: outcome.gate.verdict,
+    findings: String(outcome.counts.findings),
+    critical: String(outcome.counts.critical),
+    high: String(outcome.counts.high),
+    medium: String(outcome.counts.medium),
+    low: String(outcome.counts.low),
+    suppressed: String(outcome.counts.suppressed),
+    'sarif-file': config.reports.sarifFile,
+    'report-file': config.reports.reportFile,
+  };
+  for (const [name, value] of Object.entries(outputs)) toolkit.setOutput(name, value);
+}
+
+function redactingLogger(toolkit: ActionToolkit, redactor: Redactor): Logger {
+  return {
+    info: (m) => toolkit.info(redactor.apply(m)),
+    warning: (m) => toolkit.warning(redactor.apply(m)),
+    group: (title, body) => {
+      toolkit.startGroup(redactor.apply(title));
+      if (body.trim()) toolkit.info(redactor.apply(body.trimEnd()));
+      toolkit.endGroup();
+    },
+  };
+}
+
+async function scanAndPublish(
+  config: Config,
+  context: RunnerContext,
+  runtime: ActionRuntime,
+  redactor: Redactor,
+  logger: Logger,
+): Promise<number> {
+  const { toolkit } = runtime;
+  const baselineCache = new BaselineCache(config, context, logger);
+  const platform = platformKey();
+  const dbCache = platform && isActionsCacheAvailable() ? new ActionsTrivyDbCache(platform, new Date(), logger) : undefined;
+  const outcome = await scan(config, {
+    logger,
+    redactor,
+    env: runtime.env,
+    ...(runtime.now ? { now: runtime.now } : {}),
+    ...(dbCache ? { dbCache } : {}),
+    ...(isPullRequest(context) ? { baselineSource: baselineCache } : {}),
+    ...(runtime.runScanners ? { runScanners: runtime.runScanners } : {}),
+    // What a publish job needs to find this scan's comment again (mode: publish, fork pull requests).
+    githubContext: {
+      repository: context.repository,
+      sha: context.sha,
+      ref: context.ref,
+      ...(context.pullRequest ? { pullRequest: context.pullRequest.number, headSha: context.pullRequest.headSha ?? null } : {}),
+      commentMarker: commentMarker(config, context),
+    },
+  });
+  if (isDefaultBranchPush(context) && outcome.gate.failedScanners.length === 0) await baselineCache.save(config.reports.reportFile);
+  await toolkit.appendSummary(redactor.apply(outcome.summaryMarkdown));
+  if (config.publish.annotations) {
+    for (const a of selectAnnotations(outcome.decisions, new Set(config.targets.dockerfiles))) {
+      const properties = { title: redactor.apply(a.title), file: a.file, startLine: a.line };
+      if (a.level === 'error') toolkit.error(redactor.apply(a.message), properties);
+      else toolkit.warning(redactor.apply(a.message), properties);
+    }
+  }
+  for (const note of outcome.notes) toolkit.notice(redactor.apply(note));
+  toolkit.setOutput('sarif-id', '');
+  await publishToGitHub({
+    outcome,
+    config,
+    context,
+    ...(config.publish.githubToken ? { token: config.publish.githubToken } : {}),
+    logger,
+    setOutput: (name, value) => toolkit.setOutput(name, value),
+    redact: (text) => redactor.apply(text),
+  });
+  setOutputs(toolkit, outcome, config);
+  if (outcome.gate.verdict === 'fail') {
+    toolkit.setFailed(redactor.apply(`bulkhead: ${outcome.gate.reasons.join('; ')}`));
+  } else {
+    toolkit.info(`bulkhead: pass (no finding at or above ${outcome.policy.settings.failOn.value})`);
+  }
+  return outcome.gate.exitCode;
+}
+
+/**
+ * The action: inputs from INPUT_* variables, the event from GITHUB_EVENT_PATH, then a scan (or,
+ * with mode: publish, the publishing of a fork's scan). Returns the exit code and never throws:
+ * any error before the gate is decided is exit 2 (usage) or 3 (tool or input), never 0 or 1.
+ */
+export async function run(runtime: ActionRuntime = { env: process.env, toolkit: actionsToolkit(process.env) }): Promise<number> {
+  const { env, toolkit } = runtime;
+  const redactor = new Redactor();
+  try {
+    const raw = rawInputsFromEnv(env);
+    const token = typeof raw['github-token'] === 'string' ? raw['github-token'] : undefined;
+    if (token) {
+      toolkit.setSecret(token);
+      redactor.add(token);
+    }
+    const config = parseConfig(raw, { workspace: env.GITHUB_WORKSPACE ?? process.cwd() });
+    const logger = redactingLogger(toolkit, redactor);
+    const payload = readEventPayload(env);
+    const context = readRunnerContext(env, payload);
+    if (config.mode === 'publish') {
+      return await runPublish(config, context, payload, {
+        ...(config.publish.githubToken ? { token: config.publish.githubToken } : {}),
+        logger,
+        setOutput: (name, value) => toolkit.setOutput(name, value),
+        redact: (text) => redactor.apply(text),
+      });
+    }
+    return await scanAndPublish(config, context, runtime, redactor, logger);
+  } catch (error) {
+    toolkit.setFailed(redactor.apply(`bulkhead: ${describeError(error)}`));
+    return exitCodeFor(error);
+  }
+}

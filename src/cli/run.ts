@@ -1,0 +1,55 @@
+import { parseConfig } from '../config/parse.js';
+import { BULKHEAD_VERSION } from '../model/version.js';
+import { scan } from '../scan/engine.js';
+import { Redactor } from '../secrets/redactor.js';
+import { describeError, exitCodeFor, UsageError } from '../util/errors.js';
+import type { Logger } from '../util/logger.js';
+import { HELP, parseCliArguments } from './args.js';
+import { renderTable } from './table.js';
+
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Runs the CLI and returns its exit code; never throws. */
+export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+  const redactor = new Redactor();
+  try {
+    const args = parseCliArguments(argv);
+    if (args.command === 'help') {
+      io.stdout(HELP);
+      return 0;
+    }
+    if (args.command === 'version') {
+      io.stdout(`${BULKHEAD_VERSION}\n`);
+      return 0;
+    }
+    const token = typeof args.raw['github-token'] === 'string' ? args.raw['github-token'] : undefined;
+    redactor.add(token);
+    const config = parseConfig(args.raw, { workspace: io.cwd, ...(args.markdownFile ? { markdownFile: args.markdownFile } : {}) });
+    if (config.mode === 'publish') {
+      throw new UsageError('--mode publish runs only in the GitHub Action (a workflow_run workflow); the CLI scans.');
+    }
+    const logger: Logger = {
+      // Which scanner binary ran, and from where, is worth a line; tool output is not.
+      info: (m) => io.stderr(`${redactor.apply(m)}\n`),
+      warning: (m) => io.stderr(`warning: ${redactor.apply(m)}\n`),
+      group: () => {},
+    };
+    const outcome = await scan(config, { logger, redactor, env: { ...io.env } });
+    for (const note of outcome.notes) io.stderr(`note: ${redactor.apply(note)}\n`);
+    if (args.format === 'json') io.stdout(`${redactor.apply(JSON.stringify(outcome.report, null, 2))}\n`);
+    else
+      io.stdout(
+        `${redactor.apply(renderTable({ gate: outcome.gate, decisions: outcome.decisions, results: outcome.results, failOn: outcome.policy.settings.failOn.value }))}\n`,
+      );
+    return outcome.gate.exitCode;
+  } catch (error) {
+    io.stderr(`bulkhead: ${redactor.apply(describeError(error))}\n`);
+    if (io.env.BULKHEAD_DEBUG && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+    return exitCodeFor(error);
+  }
+}

@@ -1,0 +1,252 @@
+/**
+ * Every input of the action, which is also every flag of the CLI (same name). action.yml and
+ * the README's input table are generated from this list (`npm run docs`); a test fails when
+ * they drift.
+ */
+
+export type InputKind = 'string' | 'list' | 'boolean';
+
+export interface InputSpec {
+  name: string;
+  description: string;
+  /** The value action.yml declares; '' means "not set". */
+  default: string;
+  kind: InputKind;
+  /** CLI-only spellings, e.g. --sarif for --sarif-file. */
+  aliases?: readonly string[];
+}
+
+export const INPUTS = [
+  {
+    name: 'mode',
+    kind: 'string',
+    default: 'scan',
+    description:
+      '`scan` (default): scan and gate. `publish`: in a `workflow_run` workflow, upload the SARIF log and post the comment that a scan job on a fork pull request left as an artifact (`report-file`, `sarif-file`), without running any of its code.',
+  },
+  {
+    name: 'image',
+    kind: 'list',
+    default: '',
+    description:
+      'Images to scan, one per line. A bare reference (`myapp:pr-42`) or `docker-daemon:REF` means the local Docker daemon (streamed with `docker save`); `docker-archive:PATH[:REF]`, `oci:DIR[:TAG]`, `oci-archive:PATH[:TAG]` read files; `docker://REF` reads a registry (Trivy only, for now).',
+  },
+  {
+    name: 'dockerfile',
+    kind: 'list',
+    default: '',
+    description:
+      "Dockerfiles to lint and to attribute image findings to, one path or glob per line, relative to the workspace. With several images, the n-th Dockerfile is the n-th image's; a single Dockerfile is every image's. Default: `Dockerfile` when it exists.",
+  },
+  {
+    name: 'platform',
+    kind: 'string',
+    default: 'linux/amd64',
+    description:
+      'Which image to read from an OCI layout or archive that holds several platforms (`os/arch[/variant]`). The summary says which one was read.',
+  },
+  {
+    name: 'scanners',
+    kind: 'list',
+    default: 'trivy,hadolint,bulkhead',
+    description: 'Scanners to use, comma- or line-separated: `trivy`, `hadolint`, `bulkhead` (the built-in image and Dockerfile checks).',
+  },
+  {
+    name: 'fail-on',
+    kind: 'string',
+    default: '',
+    description:
+      "Lowest severity that fails the gate, inclusive: `critical`, `high`, `medium`, `low`, or `none` (report only). Everything is reported whatever this is. Default: the policy file's `fail-on`, else `high`.",
+  },
+  {
+    name: 'ignore-unfixed',
+    kind: 'boolean',
+    default: '',
+    description:
+      "When `true`, vulnerabilities without a fixed version are reported but do not fail the gate. Default: the policy file's `ignore-unfixed`, else `false`.",
+  },
+  {
+    name: 'only-new',
+    kind: 'boolean',
+    default: '',
+    description:
+      "When `true`, only findings that are not in the baseline fail the gate (all are still reported). Default: the policy file's `only-new`, else `false`.",
+  },
+  {
+    name: 'baseline',
+    kind: 'string',
+    default: '',
+    description: 'A report-file from an earlier run (e.g. of the base branch) whose findings count as known for `only-new`.',
+  },
+  {
+    name: 'policy',
+    kind: 'string',
+    default: '',
+    description:
+      'Policy file: fail-on, ignore-unfixed, only-new, severity overrides, and exceptions with a reason, an owner and an expiry date. Default: `.bulkhead.yml` when it exists.',
+  },
+  {
+    name: 'vex',
+    kind: 'list',
+    default: '',
+    description:
+      'OpenVEX documents, one per line; `not_affected` and `fixed` statements suppress the findings they cover, with their justification as the reason.',
+  },
+  {
+    name: 'sarif-file',
+    kind: 'string',
+    default: 'bulkhead.sarif',
+    aliases: ['sarif'],
+    description: 'Where to write the merged SARIF log.',
+  },
+  {
+    name: 'report-file',
+    kind: 'string',
+    default: 'bulkhead-report.json',
+    aliases: ['report'],
+    description: 'Where to write the full JSON report: every finding with the decision about it and why.',
+  },
+  {
+    name: 'trivy-report',
+    kind: 'list',
+    default: '',
+    description: 'Existing Trivy JSON reports (`--format json`) to use instead of running Trivy, one per line.',
+  },
+  {
+    name: 'hadolint-report',
+    kind: 'list',
+    default: '',
+    description: 'Existing hadolint JSON reports (`-f json`) to use instead of running hadolint, one per line.',
+  },
+  {
+    name: 'upload-sarif',
+    kind: 'boolean',
+    default: 'true',
+    description: 'Upload the SARIF log to GitHub code scanning (needs `security-events: write`).',
+  },
+  {
+    name: 'comment',
+    kind: 'string',
+    default: 'always',
+    description: 'When to post or update the sticky pull-request comment: `always`, `on-failure`, or `never`.',
+  },
+  {
+    name: 'resolved-comment',
+    kind: 'string',
+    default: 'update',
+    description: 'What happens to the sticky comment once nothing fails the gate: `update` (edit it to say so) or `delete`.',
+  },
+  {
+    name: 'annotations',
+    kind: 'boolean',
+    default: 'true',
+    description: 'Annotate the Dockerfile lines of the most severe findings (at most 10 errors and 10 warnings).',
+  },
+  {
+    name: 'category',
+    kind: 'string',
+    default: '',
+    description:
+      'Prefix of the code-scanning category of each SARIF run (default `bulkhead`). Set it when two jobs scan the same image, e.g. per architecture.',
+  },
+  {
+    name: 'github-token',
+    kind: 'string',
+    default: '${{ github.token }}',
+    description: 'Token for code-scanning upload and the pull-request comment.',
+  },
+  {
+    name: 'trivy-version',
+    kind: 'string',
+    default: '',
+    description: 'Trivy version to install. Default: the version pinned, with its checksum, in this release of bulkhead.',
+  },
+  {
+    name: 'hadolint-version',
+    kind: 'string',
+    default: '',
+    description: 'hadolint version to install. Default: the version pinned, with its checksum, in this release of bulkhead.',
+  },
+  {
+    name: 'trivy-sha256',
+    kind: 'string',
+    default: '',
+    description:
+      'sha256 of the Trivy release archive for this runner, required when `trivy-version` is a version bulkhead does not know. Take it from a source you trust, not only the same release page.',
+  },
+  {
+    name: 'hadolint-sha256',
+    kind: 'string',
+    default: '',
+    description:
+      'sha256 of the hadolint release binary for this runner, required when `hadolint-version` is a version bulkhead does not know.',
+  },
+  {
+    name: 'trivy-path',
+    kind: 'string',
+    default: '',
+    description: 'A Trivy executable to run as it is (preinstalled, air-gapped runners). Its version and sha256 are logged and recorded.',
+  },
+  {
+    name: 'hadolint-path',
+    kind: 'string',
+    default: '',
+    description: 'A hadolint executable to run as it is. Its version and sha256 are logged and recorded.',
+  },
+  {
+    name: 'release-mirror',
+    kind: 'string',
+    default: 'https://github.com',
+    description:
+      'Where scanner releases are downloaded from: a URL that serves `<owner>/<repo>/releases/download/<tag>/<asset>` like github.com (an internal mirror, GHES). Checksums still come from bulkhead.',
+  },
+  {
+    name: 'trivy-db-repository',
+    kind: 'list',
+    default: '',
+    description: "OCI repositories for Trivy's vulnerability database, in order (Trivy's `--db-repository`). Default: Trivy's own.",
+  },
+  {
+    name: 'timeout',
+    kind: 'string',
+    default: '10m',
+    description: 'Time limit for each scanner run, e.g. `90s`, `10m`, `1h`.',
+  },
+  {
+    name: 'scanner-error',
+    kind: 'string',
+    default: 'fail',
+    description:
+      "What a scanner that fails to run does to the gate: `fail` (default; the gate fails closed) or `warn` (the other scanners' findings still decide).",
+  },
+] as const satisfies readonly InputSpec[];
+
+export type InputName = (typeof INPUTS)[number]['name'];
+
+/** Raw values as the user gave them; absent means "use the default". */
+export type RawInputs = Partial<Record<InputName, string | readonly string[]>>;
+
+export const OUTPUTS = [
+  { name: 'verdict', description: '`pass` or `fail`.' },
+  { name: 'findings', description: 'Number of findings reported, all severities, suppressed included.' },
+  { name: 'critical', description: 'Number of critical findings that are not suppressed.' },
+  { name: 'high', description: 'Number of high findings that are not suppressed.' },
+  { name: 'medium', description: 'Number of medium findings that are not suppressed.' },
+  { name: 'low', description: 'Number of low findings that are not suppressed.' },
+  { name: 'suppressed', description: 'Number of findings suppressed by policy.' },
+  { name: 'sarif-file', description: 'Path of the SARIF log written.' },
+  { name: 'report-file', description: 'Path of the JSON report written.' },
+  { name: 'sarif-id', description: 'The id code scanning gave the uploaded SARIF log (empty when it was not uploaded).' },
+] as const;
+
+export type OutputName = (typeof OUTPUTS)[number]['name'];
+
+/** Inputs as the runner passes them (INPUT_<NAME>); an absent variable means the default. */
+export function rawInputsFromEnv(env: Readonly<Record<string, string | undefined>>): RawInputs {
+  const raw: RawInputs = {};
+  for (const input of INPUTS) {
+    const value = env[`INPUT_${input.name.toUpperCase()}`];
+    if (value !== undefined) raw[input.name] = value;
+  }
+  return raw;
+}

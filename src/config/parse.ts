@@ -1,0 +1,248 @@
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { UsageError } from '../util/errors.js';
+import { TOOLS, isSeverity, type Tool } from '../model/finding.js';
+import type { FailOn } from '../model/severity.js';
+import type { Config } from './types.js';
+import { globFiles, hasGlob } from '../util/glob.js';
+import { INPUTS, type InputName, type RawInputs } from './inputs.js';
+import { normalizeVersion, resolveWanted } from '../releases/choose.js';
+import { CATALOGS, type ScannerTool } from '../releases/catalog.js';
+import { parseImageTarget } from './targets.js';
+
+export interface ConfigContext {
+  workspace: string;
+  /** Extra, CLI-only settings that have no action input. */
+  markdownFile?: string;
+}
+
+const DEFAULTS = Object.fromEntries(INPUTS.map((input) => [input.name, input.default])) as Record<InputName, string>;
+
+/** Reads one input: trims, splits lists on new lines (and commas where a list allows it). */
+function valueOf(raw: RawInputs, name: InputName): string {
+  const value = raw[name];
+  if (value === undefined) return DEFAULTS[name];
+  return (typeof value === 'string' ? value : value.join('\n')).trim();
+}
+
+function listOf(raw: RawInputs, name: InputName, commas: boolean): string[] {
+  const value = valueOf(raw, name);
+  return value
+    .split(commas ? /[\n,]/ : /\n/)
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0 && !item.startsWith('#'));
+}
+
+function optionalBoolean(raw: RawInputs, name: InputName): boolean | undefined {
+  return valueOf(raw, name) === '' ? undefined : booleanOf(raw, name);
+}
+
+function booleanOf(raw: RawInputs, name: InputName): boolean {
+  const value = valueOf(raw, name).toLowerCase();
+  if (['true', 'yes', '1', 'on'].includes(value)) return true;
+  if (['false', 'no', '0', 'off', ''].includes(value)) return false;
+  throw new UsageError(`${name} is "${valueOf(raw, name)}"; set it to true or false.`);
+}
+
+function oneOf<T extends string>(raw: RawInputs, name: InputName, allowed: readonly T[]): T {
+  const value = valueOf(raw, name).toLowerCase();
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${name} is "${valueOf(raw, name)}"; set it to one of: ${allowed.join(', ')}.`);
+}
+
+export function parseDuration(text: string, name: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(text.trim());
+  const value = match ? Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'] : NaN;
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new UsageError(`${name} is "${text}"; write a duration such as 90s, 10m or 1h.`);
+  }
+  return value;
+}
+
+/** A file the user named must exist and be a regular file. */
+function requireFile(workspace: string, path: string, name: InputName): string {
+  const full = resolve(workspace, path);
+  if (!existsSync(full)) throw new UsageError(`${name}: ${path} does not exist; check the path (it is relative to ${workspace}).`);
+  if (!statSync(full).isFile()) throw new UsageError(`${name}: ${path} is a directory; give the path of a file.`);
+  return full;
+}
+
+function repoRelative(workspace: string, full: string): string {
+  const rel = relative(workspace, full);
+  return (rel.startsWith('..') || isAbsolute(rel) ? full : rel).split(sep).join('/');
+}
+
+function resolveDockerfiles(raw: RawInputs, workspace: string): string[] {
+  const patterns = listOf(raw, 'dockerfile', false);
+  if (patterns.length === 0) {
+    const full = resolve(workspace, 'Dockerfile');
+    return existsSync(full) && statSync(full).isFile() ? ['Dockerfile'] : [];
+  }
+  const files = new Set<string>();
+  for (const pattern of patterns) {
+    if (hasGlob(pattern)) {
+      const matches = globFiles(workspace, pattern);
+      if (matches.length === 0)
+        throw new UsageError(`dockerfile: the pattern ${pattern} matches no file under ${workspace}; fix the pattern or remove it.`);
+      matches.forEach((m) => files.add(m));
+    } else {
+      files.add(repoRelative(workspace, requireFile(workspace, pattern, 'dockerfile')));
+    }
+  }
+  return [...files];
+}
+
+function resolveScanners(raw: RawInputs): Tool[] {
+  const names = listOf(raw, 'scanners', true).map((s) => s.toLowerCase());
+  const unknown = names.filter((name) => !(TOOLS as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    throw new UsageError(`scanners names ${unknown.map((u) => `"${u}"`).join(', ')}; the scanners are ${TOOLS.join(', ')}.`);
+  }
+  if (names.length === 0) throw new UsageError(`scanners is empty; name at least one of ${TOOLS.join(', ')}.`);
+  return [...new Set(names as Tool[])];
+}
+
+function resolvePolicy(raw: RawInputs, workspace: string): string | undefined {
+  const given = valueOf(raw, 'policy');
+  if (given) return requireFile(workspace, given, 'policy');
+  const fallback = resolve(workspace, '.bulkhead.yml');
+  return existsSync(fallback) ? fallback : undefined;
+}
+
+/** A version choice that can never install is refused here, before anything runs. */
+function scannerChoice(raw: RawInputs, workspace: string, tool: ScannerTool): { version?: string; sha256?: string; path?: string } {
+  const versionText = valueOf(raw, `${tool}-version`);
+  const sha256 = valueOf(raw, `${tool}-sha256`).toLowerCase();
+  const pathText = valueOf(raw, `${tool}-path`);
+  if (versionText && !/^v?\d+\.\d+\.\d+$/.test(versionText)) {
+    throw new UsageError(`${tool}-version is "${versionText}"; write a release version such as ${CATALOGS[tool].pinned}.`);
+  }
+  if (sha256 && !/^[0-9a-f]{64}$/.test(sha256)) throw new UsageError(`${tool}-sha256 must be 64 hexadecimal characters (a sha256 digest).`);
+  if (pathText && (versionText || sha256)) {
+    throw new UsageError(
+      `${tool}-path runs the given executable as it is; remove ${tool}-version and ${tool}-sha256, or remove ${tool}-path.`,
+    );
+  }
+  const version = versionText ? normalizeVersion(versionText) : undefined;
+  if (version || sha256) {
+    // Refusals and unknown versions do not depend on the platform: check them with any.
+    resolveWanted({ tool, platform: 'linux-x64', ...(version ? { version } : {}), ...(sha256 ? { sha256 } : {}) });
+  }
+  return {
+    ...(version ? { version } : {}),
+    ...(sha256 ? { sha256 } : {}),
+    ...(pathText ? { path: requireFile(workspace, pathText, `${tool}-path`) } : {}),
+  };
+}
+
+function releaseMirror(raw: RawInputs): string {
+  const text = valueOf(raw, 'release-mirror') || DEFAULTS['release-mirror'];
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`release-mirror is "${text}"; write a URL such as https://github.com.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new UsageError(`release-mirror must be an http or https URL, not ${url.protocol}.`);
+  return text.replace(/\/+$/, '');
+}
+
+function platformOf(raw: RawInputs): string {
+  const text = (valueOf(raw, 'platform') || DEFAULTS.platform).toLowerCase();
+  if (!/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(text)) {
+    throw new UsageError(
+      `platform is "${valueOf(raw, 'platform')}"; write it as os/arch or os/arch/variant, e.g. linux/amd64 or linux/arm64/v8.`,
+    );
+  }
+  return text;
+}
+
+/** Validates every input once, up front; the first problem is reported as one sentence. */
+export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
+  const workspace = resolve(context.workspace);
+  if (!existsSync(workspace) || !statSync(workspace).isDirectory()) {
+    throw new UsageError(`the workspace ${workspace} is not a directory.`);
+  }
+  const failOnText = valueOf(raw, 'fail-on').toLowerCase();
+  if (failOnText !== '' && failOnText !== 'none' && !isSeverity(failOnText)) {
+    throw new UsageError(`fail-on is "${valueOf(raw, 'fail-on')}"; set it to critical, high, medium, low or none.`);
+  }
+  if (failOnText === 'info') {
+    throw new UsageError('fail-on cannot be info; the lowest gate is low (use none to report without gating).');
+  }
+  const images = listOf(raw, 'image', false).map(parseImageTarget);
+  for (const image of images) {
+    if (image.source !== 'daemon' && image.source !== 'registry') {
+      const full = resolve(workspace, image.location);
+      if (!existsSync(full)) throw new UsageError(`image: ${image.location} does not exist; check the path in "${image.input}".`);
+    }
+  }
+  const trivyReports = listOf(raw, 'trivy-report', false).map((p) => requireFile(workspace, p, 'trivy-report'));
+  const hadolintReports = listOf(raw, 'hadolint-report', false).map((p) => requireFile(workspace, p, 'hadolint-report'));
+  const token = valueOf(raw, 'github-token');
+  const trivy = scannerChoice(raw, workspace, 'trivy');
+  const hadolint = scannerChoice(raw, workspace, 'hadolint');
+  const dbRepositories = listOf(raw, 'trivy-db-repository', true);
+  for (const repository of dbRepositories) {
+    if (!/^[a-z0-9][a-z0-9.:/_-]*[a-z0-9](:[\w.-]+)?$/i.test(repository) || repository.startsWith('-')) {
+      throw new UsageError(
+        `trivy-db-repository "${repository}" is not an OCI repository; write one such as mirror.gcr.io/aquasec/trivy-db:2.`,
+      );
+    }
+  }
+  const policyFile = resolvePolicy(raw, workspace);
+  const baseline = valueOf(raw, 'baseline');
+  const ignoreUnfixed = optionalBoolean(raw, 'ignore-unfixed');
+  const onlyNew = optionalBoolean(raw, 'only-new');
+  const workspaceTargets = {
+    workspace,
+    images,
+    dockerfiles: resolveDockerfiles(raw, workspace),
+    platform: platformOf(raw),
+    trivyReports,
+    hadolintReports,
+  };
+  return deepFreeze({
+    mode: oneOf(raw, 'mode', ['scan', 'publish'] as const),
+    targets: workspaceTargets,
+    scanners: {
+      tools: resolveScanners(raw),
+      explicit: raw.scanners !== undefined && valueOf(raw, 'scanners') !== DEFAULTS.scanners,
+      trivy: { ...trivy, dbRepositories },
+      hadolint,
+      releaseMirror: releaseMirror(raw),
+      timeoutMs: parseDuration(valueOf(raw, 'timeout'), 'timeout'),
+    },
+    policy: {
+      ...(failOnText ? { failOn: failOnText as FailOn } : {}),
+      ...(ignoreUnfixed !== undefined ? { ignoreUnfixed } : {}),
+      ...(onlyNew !== undefined ? { onlyNew } : {}),
+      ...(baseline ? { baselineFile: requireFile(workspace, baseline, 'baseline') } : {}),
+      vexFiles: listOf(raw, 'vex', false).map((p) => requireFile(workspace, p, 'vex')),
+      ...(policyFile ? { policyFile } : {}),
+      scannerError: oneOf(raw, 'scanner-error', ['fail', 'warn'] as const),
+    },
+    reports: {
+      sarifFile: resolve(workspace, valueOf(raw, 'sarif-file') || DEFAULTS['sarif-file']),
+      reportFile: resolve(workspace, valueOf(raw, 'report-file') || DEFAULTS['report-file']),
+      ...(context.markdownFile ? { markdownFile: resolve(workspace, context.markdownFile) } : {}),
+      category: valueOf(raw, 'category') || 'bulkhead',
+    },
+    publish: {
+      uploadSarif: booleanOf(raw, 'upload-sarif'),
+      comment: oneOf(raw, 'comment', ['always', 'on-failure', 'never'] as const),
+      resolvedComment: oneOf(raw, 'resolved-comment', ['update', 'delete'] as const),
+      annotations: booleanOf(raw, 'annotations'),
+      ...(token && !token.startsWith('${{') ? { githubToken: token } : {}),
+    },
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,79 @@
+import type { Tool } from '../model/finding.js';
+import type { ScannerErrorMode } from '../model/scanResult.js';
+import type { FailOn } from '../model/severity.js';
+import type { ImageTarget } from './targets.js';
+
+/**
+ * The validated configuration, in slices: each stage takes the slice it needs. Built once by
+ * parseConfig, frozen, never changed afterwards.
+ */
+export interface Config {
+  readonly mode: 'scan' | 'publish';
+  readonly targets: TargetsConfig;
+  readonly scanners: ScannersConfig;
+  readonly policy: PolicyConfig;
+  readonly reports: ReportsConfig;
+  readonly publish: PublishConfig;
+}
+
+/** What to scan. Paths in it are absolute, except Dockerfiles (repo-relative, '/'-separated). */
+export interface TargetsConfig {
+  /** Directory that repo-relative paths are relative to (GITHUB_WORKSPACE or the CLI's cwd). */
+  readonly workspace: string;
+  readonly images: readonly ImageTarget[];
+  readonly dockerfiles: readonly string[];
+  /** os/arch[/variant] to read from multi-platform layouts. */
+  readonly platform: string;
+  /** Existing reports that stand in for running Trivy or hadolint. */
+  readonly trivyReports: readonly string[];
+  readonly hadolintReports: readonly string[];
+}
+
+export interface ScannerChoice {
+  readonly version?: string;
+  readonly sha256?: string;
+  /** An executable to run as it is. */
+  readonly path?: string;
+}
+
+export interface ScannersConfig {
+  readonly tools: readonly Tool[];
+  /** True when the user chose the scanners; the default set may skip what this version cannot run. */
+  readonly explicit: boolean;
+  readonly trivy: ScannerChoice & { readonly dbRepositories: readonly string[] };
+  readonly hadolint: ScannerChoice;
+  readonly releaseMirror: string;
+  /** Time limit of each scanner run and of each image read. */
+  readonly timeoutMs: number;
+}
+
+/** What decides the gate besides the findings. Undefined settings fall to the policy file, then the default. */
+export interface PolicyConfig {
+  readonly failOn?: FailOn;
+  readonly ignoreUnfixed?: boolean;
+  readonly onlyNew?: boolean;
+  readonly baselineFile?: string;
+  readonly vexFiles: readonly string[];
+  readonly policyFile?: string;
+  readonly scannerError: ScannerErrorMode;
+}
+
+/** Files written. Absolute paths. */
+export interface ReportsConfig {
+  readonly sarifFile: string;
+  readonly reportFile: string;
+  readonly markdownFile?: string;
+  /** Prefix of each SARIF run's code-scanning category. */
+  readonly category: string;
+}
+
+export type CommentMode = 'always' | 'on-failure' | 'never';
+
+/** What the action does on GitHub. */
+export interface PublishConfig {
+  readonly uploadSarif: boolean;
+  readonly comment: CommentMode;
+  readonly resolvedComment: 'update' | 'delete';
+  readonly annotations: boolean;
+  readonly githubToken?: string;
+}

@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+
+/** Ordered from most to least severe; index 0 is the worst. */
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export type Tool = 'trivy' | 'hadolint' | 'bulkhead';
+export const TOOLS: readonly Tool[] = ['trivy', 'hadolint', 'bulkhead'];
+
+export type FindingKind = 'vulnerability' | 'secret' | 'misconfiguration' | 'license' | 'hardening' | 'lint';
+
+export interface PackageRef {
+  name: string;
+  installed: string;
+  fixed?: string;
+  purl?: string;
+}
+
+export interface Finding {
+  tool: Tool;
+  ruleId: string;
+  kind: FindingKind;
+  severity: Severity;
+  title: string;
+  /** One finding, in one sentence or two: what, where, what to do. Never holds a secret value. */
+  message: string;
+  /** The rule's longer text (e.g. a CVE's description), shared by all findings of the rule. */
+  description?: string;
+  helpUri?: string;
+  /** Image reference as the user gave it (or as the report names it). */
+  image?: string;
+  /** diffID / digest of the layer that introduced the finding. */
+  layer?: string;
+  /** Path inside the image, or the scanner's target (lock file, binary). */
+  path?: string;
+  /** Repo-relative Dockerfile (or other source) location. */
+  file?: string;
+  line?: number;
+  pkg?: PackageRef;
+  /** Fix status as the scanner states it (Trivy: fixed, affected, will_not_fix …). */
+  fixStatus?: string;
+  cvss?: number;
+  fingerprint: string;
+  /** What in the build brought this finding in, once attribution knows (see src/attribution). */
+  introducedBy?: Introduction;
+  /** Other layers that matter to the finding (e.g. the one that deleted a secret), by diffID. */
+  relatedLayers?: { layer: string; role: string }[];
+  /** Other Dockerfile lines that matter to the finding, after attribution. */
+  relatedLines?: { file: string; line: number; role: string }[];
+}
+
+export interface Introduction {
+  /** `instruction`: a Dockerfile line; `base`: the base image; `history`: only the history entry is known. */
+  kind: 'instruction' | 'base' | 'history';
+  /** The instruction as written, or the history entry as an instruction. */
+  instruction: string;
+  stage?: string;
+  copiedFrom?: string;
+  baseImage?: string;
+}
+
+export type Verdict = 'fails-gate' | 'below-threshold' | 'suppressed';
+
+export interface Decision {
+  finding: Finding;
+  verdict: Verdict;
+  reason: string;
+}
+
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
+
+/** True when `severity` is at or above `threshold` (inclusive). */
+export function atOrAbove(severity: Severity, threshold: Severity): boolean {
+  return severityRank(severity) <= severityRank(threshold);
+}
+
+export function isSeverity(value: string): value is Severity {
+  return (SEVERITIES as readonly string[]).includes(value);
+}
+
+/** Most severe first; ties keep a stable, readable order. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    severityRank(a.severity) - severityRank(b.severity) ||
+    (b.cvss ?? 0) - (a.cvss ?? 0) ||
+    a.ruleId.localeCompare(b.ruleId) ||
+    (a.pkg?.name ?? '').localeCompare(b.pkg?.name ?? '') ||
+    (a.path ?? a.file ?? '').localeCompare(b.path ?? b.file ?? '')
+  );
+}
+
+/**
+ * The repository part of a registry/daemon image reference: no tag, no digest.
+ * Fingerprints and SARIF categories use it so that a rebuild (new tag or digest) keeps them.
+ */
+export function imageRepository(reference: string): string {
+  let ref = reference.trim();
+  const at = ref.indexOf('@');
+  if (at >= 0) ref = ref.slice(0, at);
+  // A colon after the last slash is a tag; before it, a registry port.
+  const lastSlash = ref.lastIndexOf('/');
+  const colon = ref.indexOf(':', lastSlash + 1);
+  if (colon >= 0) ref = ref.slice(0, colon);
+  return ref;
+}
+
+/** Stable identity of a finding: never line numbers, never tags or digests. */
+export function fingerprintOf(parts: readonly (string | undefined)[]): string {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(`${part ?? ''}\u0000`);
+  return hash.digest('hex').slice(0, 32);
+}

@@ -1,0 +1,52 @@
+import type { Finding, Tool } from './finding.js';
+
+export type ScanStatus = 'ok' | 'error';
+
+/** What one scanner produced for one target (an image, a Dockerfile, or a report standing in for them). */
+export interface ScanResult {
+  tool: Tool;
+  /** Stable key of what was scanned: image repository or Dockerfile path. Names the SARIF run's category. */
+  key: string;
+  /** Human label: image reference, Dockerfile path, or report file. */
+  target: string;
+  /** `report` when read from an existing report file, `run` when bulkhead ran the scanner. */
+  origin: 'report' | 'run';
+  version?: string;
+  status: ScanStatus;
+  durationMs: number;
+  findings: Finding[];
+  /** Set when status is `error`: which tool, what happened. */
+  error?: string;
+  /** Things the scanner's output held that could not be used. */
+  warnings: string[];
+  /** The executable that ran, when bulkhead ran it. */
+  scanner?: ScannerRecord;
+  /** Trivy's vulnerability database as the scan used it. */
+  database?: DatabaseRecord;
+  /** The scanned image's history and layers, for attribution to Dockerfile lines. */
+  imageHistory?: ImageHistory;
+}
+
+export interface ImageHistory {
+  diffIds: readonly string[];
+  history: readonly { createdBy: string; emptyLayer: boolean }[];
+}
+
+export interface ScannerRecord {
+  path: string;
+  version: string;
+  sha256: string;
+  source: 'given' | 'path' | 'tool-cache' | 'download';
+}
+
+export interface DatabaseRecord {
+  version?: number;
+  updatedAt?: string;
+  /** Hours between the database's build and the scan. */
+  ageHours?: number;
+  /** What the Actions cache did for it: restored today's, an older one, nothing, or not used. */
+  cache: 'hit' | 'restored-older' | 'miss' | 'not-used' | 'failed';
+}
+
+/** What a scanner that failed to run does to the gate: fail it (closed) or only warn. */
+export type ScannerErrorMode = 'fail' | 'warn';

@@ -1,0 +1,123 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import type { Config, TargetsConfig } from '../config/types.js';
+import type { DockerfileSource } from '../attribution/apply.js';
+import type { Tool } from '../model/finding.js';
+import type { ScanResult } from '../model/scanResult.js';
+import type { BaselineSource, ResolvedPolicy } from '../policy/resolved.js';
+import { runBuiltin } from '../scanners/builtin/index.js';
+import { hadolintFromReport } from '../scanners/hadolint/fromReport.js';
+import { scannersToRun } from '../scanners/plan.js';
+import type { ScanPlan } from '../scanners/runScanners.js';
+import { trivyFromReport } from '../scanners/trivy/fromReport.js';
+import { UsageError } from '../util/errors.js';
+import { loadPolicy } from './loadPolicy.js';
+
+/** Everything the pure pipeline needs, read from files and scanners. */
+export interface Collected {
+  results: ScanResult[];
+  policy: ResolvedPolicy;
+  /** The Dockerfiles as read, for attribution. */
+  dockerfiles: DockerfileSource[];
+  /** Things the user should know that are not findings: skipped scanners, report warnings. */
+  notes: string[];
+}
+
+export interface CollectOptions {
+  /** Where `only-new` finds a baseline when no `baseline` input names one. */
+  baselineSource?: BaselineSource;
+  /** Installs and runs the scanners that have no report given (scanners/runScanners.ts). */
+  runScanners?: (plan: ScanPlan) => Promise<ScanResult[]>;
+}
+
+export function displayPath(workspace: string, full: string): string {
+  const rel = relative(workspace, full);
+  return rel.startsWith('..') || isAbsolute(rel) ? full : rel.split(sep).join('/');
+}
+
+/** hadolint names files as it was given them ("-" for stdin, Windows paths): map to the repo's Dockerfiles. */
+function hadolintFileResolver(targets: TargetsConfig): (file: string) => string {
+  return (file) => {
+    const single = targets.dockerfiles.length === 1 ? targets.dockerfiles[0] : undefined;
+    if (file === '-' && single) return single;
+    const normalized = file.replace(/\\/g, '/').replace(/^\.\//, '');
+    const known = targets.dockerfiles.find((d) => d === normalized || normalized.endsWith(`/${d}`));
+    if (known) return known;
+    return isAbsolute(normalized) ? displayPath(targets.workspace, normalized) : normalized;
+  };
+}
+
+function unavailable(tool: Tool, key: string, target: string, error: string): ScanResult {
+  return { tool, key, target, origin: 'run', status: 'error', durationMs: 0, findings: [], error, warnings: [] };
+}
+
+/** Where no way to run scanners was given (a library caller): every run is an error, never a pass. */
+async function noScannerRunner(plan: ScanPlan): Promise<ScanResult[]> {
+  const mustRun = scannersToRun(plan);
+  const why = 'no scanner runner was configured for this scan';
+  return [
+    ...(mustRun.trivy ? plan.targets.images.map((i) => unavailable('trivy', i.key, i.input, why)) : []),
+    ...(mustRun.hadolint ? plan.targets.dockerfiles.map((d) => unavailable('hadolint', d, d, why)) : []),
+  ];
+}
+
+async function collectResults(plan: ScanPlan, notes: string[], runScanners: CollectOptions['runScanners']): Promise<ScanResult[]> {
+  const { targets, scanners } = plan;
+  const results: ScanResult[] = [];
+  const mustRun = scannersToRun(plan);
+  // The built-in checks read images while Trivy and hadolint run.
+  const wantsBuiltin = scanners.tools.includes('bulkhead') && (targets.images.length > 0 || targets.dockerfiles.length > 0);
+  const builtin = wantsBuiltin ? runBuiltin(plan) : Promise.resolve({ results: [], notes: [] });
+  const ran = mustRun.trivy || mustRun.hadolint ? await (runScanners ?? noScannerRunner)(plan) : [];
+  for (const tool of scanners.tools) {
+    if (tool === 'trivy') {
+      if (targets.trivyReports.length > 0) {
+        for (const file of targets.trivyReports) results.push((await trivyFromReport(file, displayPath(targets.workspace, file))).result);
+      } else if (mustRun.trivy) {
+        results.push(...ran.filter((r) => r.tool === 'trivy'));
+      } else notes.push('Trivy had nothing to scan: no image and no trivy-report.');
+    } else if (tool === 'hadolint') {
+      if (targets.hadolintReports.length > 0) {
+        for (const file of targets.hadolintReports)
+          results.push(...(await hadolintFromReport(file, displayPath(targets.workspace, file), hadolintFileResolver(targets))));
+      } else if (mustRun.hadolint) {
+        results.push(...ran.filter((r) => r.tool === 'hadolint'));
+      } else notes.push('hadolint had nothing to lint: no Dockerfile and no hadolint-report.');
+    } else if (wantsBuiltin) {
+      const done = await builtin;
+      results.push(...done.results);
+      notes.push(...done.notes);
+    }
+  }
+  return results;
+}
+
+/**
+ * The edge of a scan: reads the policy, the Dockerfiles and the given reports, and runs the
+ * scanners. What it returns is all the pipeline decides on.
+ */
+export async function collect(config: Config, options: CollectOptions = {}): Promise<Collected> {
+  const { targets, scanners } = config;
+  if (
+    targets.images.length === 0 &&
+    targets.dockerfiles.length === 0 &&
+    targets.trivyReports.length === 0 &&
+    targets.hadolintReports.length === 0
+  ) {
+    throw new UsageError(
+      'there is nothing to scan; set image, dockerfile, trivy-report or hadolint-report (no Dockerfile was found in the workspace).',
+    );
+  }
+  const policy = await loadPolicy(targets, config.policy, options.baselineSource);
+  const notes: string[] = [...policy.notes];
+  const results = await collectResults({ targets, scanners }, notes, options.runScanners);
+  if (results.length === 0) {
+    throw new UsageError(
+      `none of the scanners (${scanners.tools.join(', ')}) has anything to scan; check scanners against image, dockerfile and the report inputs.`,
+    );
+  }
+  const dockerfiles = await Promise.all(
+    targets.dockerfiles.map(async (path) => ({ path, text: await readFile(resolve(targets.workspace, path), 'utf8') })),
+  );
+  return { results, policy, dockerfiles, notes };
+}

@@ -1,0 +1,48 @@
+import type { Config } from '../config/types.js';
+import type { ScanResult } from '../model/scanResult.js';
+import type { BaselineSource } from '../policy/resolved.js';
+import type { Redactor } from '../secrets/redactor.js';
+import { localScannerHost } from '../scanners/localHost.js';
+import { runLocalScanners, type ScanPlan, type TrivyDbCache } from '../scanners/runScanners.js';
+import type { Logger } from '../util/logger.js';
+import { collect } from './collect.js';
+import { runPipeline, type ScanOutcome } from './pipeline.js';
+import { writeReportFiles } from './writeReports.js';
+
+/** What the action and the CLI give the one scan they share. */
+export interface ScanDependencies {
+  logger: Logger;
+  redactor: Redactor;
+  env: NodeJS.ProcessEnv;
+  now?: () => Date;
+  /** Keeps Trivy's database between runs (the Actions cache); none in the CLI. */
+  dbCache?: TrivyDbCache;
+  /** Where `only-new` finds a baseline when no `baseline` input names one. */
+  baselineSource?: BaselineSource;
+  /** Recorded in report-file for a later publish job. */
+  githubContext?: Record<string, unknown>;
+  /** Replaces installing and running the real scanners (tests). */
+  runScanners?: (plan: ScanPlan) => Promise<ScanResult[]>;
+}
+
+/**
+ * One scan, as both entry points run it: collect (files, scanners) → pipeline (attribution,
+ * policy, gate, reports) → report files. Throws the error model's errors; the entry points map
+ * them to exit codes.
+ */
+export async function scan(config: Config, deps: ScanDependencies): Promise<ScanOutcome> {
+  const runScanners =
+    deps.runScanners ?? ((plan: ScanPlan) => runLocalScanners(plan, localScannerHost(deps.env, deps.logger, deps.dbCache)));
+  const collected = await collect(config, { runScanners, ...(deps.baselineSource ? { baselineSource: deps.baselineSource } : {}) });
+  for (const result of collected.results) {
+    deps.logger.info(
+      `${result.tool} ${result.target}: ${result.status === 'ok' ? `${result.findings.length} findings` : `failed: ${result.error}`}`,
+    );
+  }
+  const outcome = await runPipeline(config, collected, {
+    now: (deps.now ?? (() => new Date()))(),
+    ...(deps.githubContext ? { githubContext: deps.githubContext } : {}),
+  });
+  await writeReportFiles(outcome, config.reports, deps.redactor);
+  return outcome;
+}

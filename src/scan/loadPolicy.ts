@@ -1,0 +1,118 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { PolicyConfig, TargetsConfig } from '../config/types.js';
+import type { FailOn } from '../model/severity.js';
+import { FormatError, UsageError } from '../util/errors.js';
+import { readJsonReport } from '../util/jsonFile.js';
+import type { Baseline } from '../policy/baseline.js';
+import { setting, type BaselineSource, type ResolvedPolicy } from '../policy/resolved.js';
+import { readBaseline } from '../report/json.js';
+import { parsePolicyFile, type PolicyException, type PolicyFile } from '../policy/file.js';
+import { parseTrivyIgnore, parseTrivyIgnoreYaml } from '../policy/trivyignore.js';
+import { parseOpenVex, type VexStatement } from '../policy/vex.js';
+
+function display(workspace: string, full: string): string {
+  const rel = relative(workspace, full);
+  return rel.startsWith('..') || isAbsolute(rel) ? full : rel.split(sep).join('/');
+}
+
+async function readText(path: string): Promise<string> {
+  return readFile(path, 'utf8');
+}
+
+/** `ignored` in .hadolint.yaml and `# hadolint ignore=` pragmas in the Dockerfiles. */
+async function hadolintIgnores(config: Pick<TargetsConfig, 'workspace' | 'dockerfiles'>): Promise<string[]> {
+  const found: string[] = [];
+  for (const name of ['.hadolint.yaml', '.hadolint.yml']) {
+    const path = resolve(config.workspace, name);
+    if (!existsSync(path)) continue;
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(await readText(path));
+    } catch {
+      throw new UsageError(`${name} is not valid YAML; fix it or remove it (hadolint reads it too).`);
+    }
+    const ignored = typeof parsed === 'object' && parsed !== null ? (parsed as { ignored?: unknown }).ignored : undefined;
+    if (Array.isArray(ignored)) for (const rule of ignored) found.push(`${String(rule)} (${name})`);
+  }
+  for (const dockerfile of config.dockerfiles) {
+    const lines = (await readText(resolve(config.workspace, dockerfile))).split(/\r?\n/);
+    lines.forEach((line, index) => {
+      const pragma = /^\s*#\s*hadolint\s+ignore=([A-Za-z0-9,\s]+)/.exec(line);
+      if (pragma)
+        for (const rule of (pragma[1] as string)
+          .split(',')
+          .map((r) => r.trim())
+          .filter(Boolean))
+          found.push(`${rule} (${dockerfile}:${index + 1})`);
+    });
+  }
+  return found;
+}
+
+/**
+ * Everything that decides the gate besides the findings: inputs, `.bulkhead.yml`, Trivy's
+ * ignore files, VEX documents and the baseline. Inputs override the file.
+ */
+export async function loadPolicy(targets: TargetsConfig, config: PolicyConfig, baselineSource?: BaselineSource): Promise<ResolvedPolicy> {
+  const { workspace } = targets;
+  const files: string[] = [];
+  const notes: string[] = [];
+  let file: PolicyFile = { overrides: [], exceptions: [] };
+  if (config.policyFile) {
+    const name = display(workspace, config.policyFile);
+    file = parsePolicyFile(await readText(config.policyFile), name);
+    files.push(name);
+  }
+  const exceptions: PolicyException[] = [...file.exceptions];
+  for (const [name, parse] of [
+    ['.trivyignore', parseTrivyIgnore],
+    ['.trivyignore.yaml', parseTrivyIgnoreYaml],
+  ] as const) {
+    const path = resolve(workspace, name);
+    if (!existsSync(path)) continue;
+    exceptions.push(...parse(await readText(path), name));
+    files.push(name);
+  }
+  const vex: VexStatement[] = [];
+  for (const path of config.vexFiles) {
+    const name = display(workspace, path);
+    const [document, ...extra] = await readJsonReport(path);
+    if (extra.length > 0) throw new FormatError(name, 'holds more than one JSON document; write one OpenVEX document per file.');
+    vex.push(...parseOpenVex(document, name));
+    files.push(name);
+  }
+  const settings = {
+    failOn: setting(config.failOn, file.failOn, 'high' as FailOn),
+    ignoreUnfixed: setting(config.ignoreUnfixed, file.ignoreUnfixed, false),
+    onlyNew: setting(config.onlyNew, file.onlyNew, false),
+  };
+  let baseline: Baseline | undefined;
+  if (config.baselineFile) {
+    const name = display(workspace, config.baselineFile);
+    const [document] = await readJsonReport(config.baselineFile);
+    baseline = readBaseline(document, name);
+  } else if (settings.onlyNew.value && baselineSource) {
+    baseline = await baselineSource.restore();
+  }
+  if (settings.onlyNew.value && !baseline) {
+    notes.push('only-new is on but no baseline was found: every finding counts as new.');
+  }
+  return {
+    gate: {
+      failOn: settings.failOn.value,
+      ignoreUnfixed: settings.ignoreUnfixed.value,
+      onlyNew: settings.onlyNew.value,
+      overrides: file.overrides,
+      exceptions,
+      vex,
+      ...(baseline ? { baseline } : {}),
+    },
+    settings,
+    files,
+    hadolintIgnores: await hadolintIgnores(targets),
+    notes,
+  };
+}

@@ -1,0 +1,24 @@
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { platformKey } from './install/installer.js';
+import type { Logger } from '../util/logger.js';
+import type { ScannerHost, TrivyDbCache } from './runScanners.js';
+
+/**
+ * Where scanners are installed and keep their data on this machine: the runner's tool cache
+ * and temp directory in the action, the user's cache directory from the CLI. Trivy's database
+ * lives under the home directory, never in the workspace, so it never dirties the checkout.
+ */
+export function localScannerHost(env: NodeJS.ProcessEnv, logger: Logger, dbCache?: TrivyDbCache): ScannerHost {
+  const cacheRoot = join(homedir(), '.cache', 'bulkhead');
+  return {
+    platform: platformKey(),
+    toolCacheDir: env.RUNNER_TOOL_CACHE || join(cacheRoot, 'tools'),
+    tempDir: join(env.RUNNER_TEMP || tmpdir(), 'bulkhead'),
+    trivyCacheDir: join(cacheRoot, 'trivy'),
+    env,
+    logger,
+    ...(dbCache ? { dbCache } : {}),
+    now: () => new Date(),
+  };
+}

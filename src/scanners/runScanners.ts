@@ -1,0 +1,212 @@
+import type { Logger } from '../util/logger.js';
+import { mkdir } from 'node:fs/promises';
+import type { Config, ScannersConfig, TargetsConfig } from '../config/types.js';
+
+/** The slices of the configuration that running scanners reads. */
+export type ScanPlan = Pick<Config, 'targets' | 'scanners'>;
+import { errorMessage, UsageError } from '../util/errors.js';
+import type { Tool } from '../model/finding.js';
+import { installScanner, type InstalledTool } from './install/installer.js';
+import type { PlatformKey, ScannerTool } from '../releases/catalog.js';
+import { describeExit, formatDuration, runProcess, stderrTail } from './process.js';
+import { runHadolint } from './hadolint/run.js';
+import { readTrivyDatabase, runTrivyImage, trivyDbArgs, type TrivyRun, type TrivySettings } from './trivy/run.js';
+import { scannersToRun } from './plan.js';
+import type { DatabaseRecord, ScanResult, ScannerRecord } from '../model/scanResult.js';
+
+/** Keeps Trivy's database between runs (the Actions cache in the action; nothing in the CLI). */
+export interface TrivyDbCache {
+  restore(dir: string): Promise<DatabaseRecord['cache']>;
+  save(dir: string): Promise<void>;
+}
+
+export interface ScannerHost {
+  platform: PlatformKey | undefined;
+  toolCacheDir: string;
+  tempDir: string;
+  /** Trivy's cache directory, outside the workspace. */
+  trivyCacheDir: string;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  dbCache?: TrivyDbCache;
+  now: () => Date;
+  /** Download limits; the defaults suit real runners. */
+  downloadTimeoutMs?: number;
+  stallTimeoutMs?: number;
+}
+
+function failedResults(tool: Tool, targets: ReadonlyArray<{ key: string; target: string }>, error: string): ScanResult[] {
+  return targets.map(({ key, target }) => ({
+    tool,
+    key,
+    target,
+    origin: 'run',
+    status: 'error',
+    durationMs: 0,
+    findings: [],
+    error,
+    warnings: [],
+  }));
+}
+
+function record(installed: InstalledTool): ScannerRecord {
+  return { path: installed.path, version: installed.version, sha256: installed.sha256, source: installed.source };
+}
+
+async function install(tool: ScannerTool, scanners: ScannersConfig, host: ScannerHost): Promise<InstalledTool> {
+  const choice = scanners[tool];
+  if (!host.platform && !choice.path) {
+    throw new UsageError(
+      `bulkhead has no ${tool} build for ${process.platform}-${process.arch}; install ${tool} yourself and give ${tool}-path.`,
+    );
+  }
+  const installed = await installScanner({
+    tool,
+    ...(choice.version ? { version: choice.version } : {}),
+    ...(choice.sha256 ? { sha256: choice.sha256 } : {}),
+    ...(choice.path ? { executablePath: choice.path } : {}),
+    mirror: scanners.releaseMirror,
+    platform: host.platform ?? 'linux-x64',
+    toolCacheDir: host.toolCacheDir,
+    tempDir: host.tempDir,
+    searchPath: host.env.PATH ?? '',
+    env: host.env,
+    downloadTimeoutMs: host.downloadTimeoutMs ?? Math.min(scanners.timeoutMs, 10 * 60_000),
+    stallTimeoutMs: host.stallTimeoutMs ?? 60_000,
+  });
+  for (const line of installed.log) host.logger.info(line);
+  return installed;
+}
+
+/** Downloads (or refreshes) Trivy's database once, so that the image scans can share it read-only. */
+async function prepareDatabase(settings: TrivySettings, host: ScannerHost): Promise<{ record: DatabaseRecord; error?: string }> {
+  await mkdir(settings.cacheDir, { recursive: true });
+  let cache: DatabaseRecord['cache'] = 'not-used';
+  if (host.dbCache) {
+    cache = await host.dbCache.restore(settings.cacheDir);
+  }
+  const ran = await runProcess(settings.executable, trivyDbArgs(settings), {
+    cwd: settings.tempDir,
+    env: settings.env,
+    timeoutMs: settings.timeoutMs,
+  });
+  host.logger.group(`Trivy database (${describeExit(ran, settings.timeoutMs)}, ${formatDuration(ran.durationMs)})`, ran.stderr);
+  if (ran.spawnError || ran.timedOut || ran.signal || ran.exitCode !== 0) {
+    return {
+      record: { cache },
+      error: `Trivy could not prepare its vulnerability database: it ${describeExit(ran, settings.timeoutMs)}${stderrTail(ran.stderr) ? `: ${stderrTail(ran.stderr, 3)}` : ''}`,
+    };
+  }
+  const db = await readTrivyDatabase(settings);
+  const ageHours = db?.updatedAt ? Math.max(0, (host.now().getTime() - Date.parse(db.updatedAt)) / 3_600_000) : undefined;
+  const dbRecord: DatabaseRecord = {
+    cache,
+    ...(db?.version !== undefined ? { version: db.version } : {}),
+    ...(db?.updatedAt ? { updatedAt: db.updatedAt } : {}),
+    ...(ageHours !== undefined && Number.isFinite(ageHours) ? { ageHours: Math.round(ageHours * 10) / 10 } : {}),
+  };
+  host.logger.info(
+    `Trivy vulnerability database${db?.version !== undefined ? ` v${db.version}` : ''}${db?.updatedAt ? `, built ${db.updatedAt}` : ''}${dbRecord.ageHours !== undefined ? ` (${dbRecord.ageHours} h old)` : ''}.`,
+  );
+  if (host.dbCache && cache !== 'hit') await host.dbCache.save(settings.cacheDir);
+  return { record: dbRecord };
+}
+
+async function runTrivy({ targets, scanners }: ScanPlan, host: ScannerHost, installed: InstalledTool): Promise<ScanResult[]> {
+  const settings: TrivySettings = {
+    executable: installed.path,
+    cacheDir: host.trivyCacheDir,
+    dbRepositories: scanners.trivy.dbRepositories,
+    timeoutMs: scanners.timeoutMs,
+    workspace: targets.workspace,
+    tempDir: host.tempDir,
+    env: host.env,
+  };
+  const images = targets.images;
+  const database = await prepareDatabase(settings, host);
+  if (database.error)
+    return failedResults(
+      'trivy',
+      images.map((i) => ({ key: i.key, target: i.input })),
+      database.error,
+    ).map((r) => ({ ...r, scanner: record(installed), database: database.record }));
+  const runs = await Promise.all(images.map((image) => runTrivyImage(image, settings, record(installed))));
+  // Trivy's own locks can still collide (an old Trivy, a Java DB fetched lazily): retry those one at a time.
+  const finished: TrivyRun[] = [];
+  for (const [index, run] of runs.entries()) {
+    const image = images[index];
+    if (run.lockContention && image) {
+      host.logger.info(`Trivy on ${image.input} met a lock held by another Trivy; running it again on its own.`);
+      finished.push(await runTrivyImage(image, settings, record(installed)));
+    } else finished.push(run);
+  }
+  for (const run of finished) {
+    host.logger.group(
+      `Trivy ${run.result.target} (${describeExit(run.process, settings.timeoutMs)}, ${formatDuration(run.process.durationMs)})`,
+      run.process.stderr,
+    );
+  }
+  return finished.map((run) => ({ ...run.result, database: database.record }));
+}
+
+async function runHadolintAll(
+  targets: TargetsConfig,
+  scanners: ScannersConfig,
+  host: ScannerHost,
+  installed: InstalledTool,
+): Promise<ScanResult[]> {
+  const settings = { executable: installed.path, timeoutMs: scanners.timeoutMs, workspace: targets.workspace, env: host.env };
+  return Promise.all(
+    targets.dockerfiles.map(async (dockerfile) => {
+      const result = await runHadolint(dockerfile, settings, record(installed));
+      host.logger.group(
+        `hadolint ${dockerfile} (${result.status === 'ok' ? 'ok' : 'failed'}, ${formatDuration(result.durationMs)})`,
+        result.error ?? '',
+      );
+      return result;
+    }),
+  );
+}
+
+/**
+ * Installs and runs the scanners bulkhead must run, all at once: hadolint does not wait for
+ * Trivy's database, and every image is scanned concurrently. A scanner that cannot be installed
+ * or run gives error results (the gate then fails closed unless scanner-error is warn).
+ */
+export async function runLocalScanners(plan: ScanPlan, host: ScannerHost): Promise<ScanResult[]> {
+  const { targets, scanners } = plan;
+  const wanted = scannersToRun(plan);
+  await mkdir(host.tempDir, { recursive: true });
+  const jobs: Array<Promise<ScanResult[]>> = [];
+  const guarded = async (
+    tool: ScannerTool,
+    targets: ReadonlyArray<{ key: string; target: string }>,
+    run: (installed: InstalledTool) => Promise<ScanResult[]>,
+  ): Promise<ScanResult[]> => {
+    let installed: InstalledTool;
+    try {
+      installed = await install(tool, scanners, host);
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      return failedResults(tool, targets, `${tool} could not be installed: ${errorMessage(error).replace(new RegExp(`^${tool}: `), '')}`);
+    }
+    return run(installed);
+  };
+  if (wanted.hadolint)
+    jobs.push(
+      guarded(
+        'hadolint',
+        targets.dockerfiles.map((d) => ({ key: d, target: d })),
+        (i) => runHadolintAll(targets, scanners, host, i),
+      ),
+    );
+  if (wanted.trivy)
+    jobs.push(
+      guarded(
+        'trivy',
+        targets.images.map((i) => ({ key: i.key, target: i.input })),
+        (i) => runTrivy(plan, host, i),
+      ),
+    );
+  return (await Promise.all(jobs)).flat();
+}

@@ -1,0 +1,228 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run.js';
+import { fixture, REPO_ROOT, tempDir } from '../helpers.js';
+import { multitoolProblems, schemaErrors } from '../support/sarif.js';
+
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function cli(args: string[], cwd: string): Promise<Ran> {
+  let stdout = '';
+  let stderr = '';
+  // Scanner installs stay inside the test's own directories.
+  const env = { RUNNER_TOOL_CACHE: join(cwd, '.tools'), RUNNER_TEMP: join(cwd, '.tmp') };
+  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, env });
+  return { code, stdout, stderr };
+}
+
+/** A workspace holding the shop-api example, as a user's repository would. */
+function exampleWorkspace(): string {
+  const dir = tempDir('bulkhead-cli-');
+  mkdirSync(join(dir, 'examples/shop-api'), { recursive: true });
+  for (const name of ['Dockerfile', 'trivy.json', 'hadolint.json']) {
+    copyFileSync(join(REPO_ROOT, 'examples/shop-api', name), join(dir, 'examples/shop-api', name));
+  }
+  return dir;
+}
+
+const EXAMPLE = [
+  'scan',
+  '--dockerfile',
+  'examples/shop-api/Dockerfile',
+  '--trivy-report',
+  'examples/shop-api/trivy.json',
+  '--hadolint-report',
+  'examples/shop-api/hadolint.json',
+  '--scanners',
+  'trivy,hadolint',
+];
+
+describe('bulkhead scan', () => {
+  it('fails the gate on the example (critical CVE with a fix), writes SARIF, report and markdown', async () => {
+    const dir = exampleWorkspace();
+    const ran = await cli([...EXAMPLE, '--markdown', 'summary.md'], dir);
+    expect(ran.code).toBe(1);
+    expect(ran.stdout).toMatch(/CRITICAL CVE-2019-18224 libidn2-0 2\.0\.5-1 -> 2\.0\.5-1\+deb10u1 {2}examples\/shop-api\/Dockerfile:2/);
+    expect(ran.stdout.trim().split('\n').at(-1)).toBe('FAIL: 1 finding at or above high');
+    const sarif = JSON.parse(readFileSync(join(dir, 'bulkhead.sarif'), 'utf8'));
+    expect(schemaErrors(sarif)).toEqual([]);
+    expect(multitoolProblems({ example: sarif })).toEqual([]);
+    expect(sarif.runs.map((r: { automationDetails: { id: string } }) => r.automationDetails.id)).toEqual([
+      'bulkhead/trivy/ghcr.io/acme/shop-api/',
+      'bulkhead/hadolint/examples/shop-api/Dockerfile/',
+    ]);
+    const report = JSON.parse(readFileSync(join(dir, 'bulkhead-report.json'), 'utf8'));
+    expect(report.verdict).toBe('fail');
+    expect(report.decisions).toHaveLength(7);
+    expect(report.decisions.every((d: { reason: string }) => d.reason.length > 0)).toBe(true);
+    const markdown = readFileSync(join(dir, 'summary.md'), 'utf8');
+    expect(markdown.split('\n')[0]).toBe('## ❌ bulkhead: fail');
+    expect(markdown).toContain('### Fails the gate (1)');
+  });
+
+  it('passes with fail-on critical when only lower findings remain, and with ignore-unfixed keeps bash below', async () => {
+    const dir = exampleWorkspace();
+    expect((await cli([...EXAMPLE, '--fail-on', 'low'], dir)).code).toBe(1);
+    const unfixed = await cli([...EXAMPLE, '--fail-on', 'low', '--ignore-unfixed', '--format', 'json'], dir);
+    const report = JSON.parse(unfixed.stdout);
+    const bash = report.decisions.find((d: { finding: { pkg?: { name: string } } }) => d.finding.pkg?.name === 'bash');
+    expect(bash.verdict).toBe('below-threshold');
+    expect(bash.reason).toMatch(/ignore-unfixed/);
+    const none = await cli([...EXAMPLE, '--fail-on', 'none'], dir);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toMatch(/^PASS: no finding at or above none/m);
+  });
+
+  it('fails closed with exit 3 when a chosen scanner cannot run, and lets warn pass on the rest', async () => {
+    const dir = exampleWorkspace();
+    // Nothing listens on port 2: the install fails, and with it the gate.
+    const closed = await cli(
+      [
+        'scan',
+        '--dockerfile',
+        'examples/shop-api/Dockerfile',
+        '--scanners',
+        'hadolint',
+        '--fail-on',
+        'critical',
+        '--release-mirror',
+        'http://127.0.0.1:2',
+      ],
+      dir,
+    );
+    expect(closed.code).toBe(3);
+    expect(closed.stdout).toMatch(
+      /hadolint failed on examples\/shop-api\/Dockerfile: hadolint could not be installed: download of http:\/\/127\.0\.0\.1:2\/hadolint\/hadolint\/releases\/download\/v2\.12\.0\/hadolint-Linux-x86_64 failed: .*ECONNREFUSED/,
+    );
+    const warned = await cli(
+      [
+        'scan',
+        '--dockerfile',
+        'examples/shop-api/Dockerfile',
+        '--trivy-report',
+        'examples/shop-api/trivy.json',
+        '--scanners',
+        'trivy,hadolint',
+        '--fail-on',
+        'critical',
+        '--scanner-error',
+        'warn',
+      ],
+      dir,
+    );
+    expect(warned.code).toBe(1);
+  });
+
+  it('a registry image: the default scanners note that the built-in checks skipped it; naming bulkhead fails closed', async () => {
+    const dir = exampleWorkspace();
+    const registry = [
+      '--image',
+      'docker://ghcr.io/acme/shop-api:pr-42',
+      '--trivy-report',
+      'examples/shop-api/trivy.json',
+      '--hadolint-report',
+      'examples/shop-api/hadolint.json',
+      '--dockerfile',
+      'examples/shop-api/Dockerfile',
+    ];
+    const byDefault = await cli(['scan', ...registry, '--markdown', 'summary.md'], dir);
+    expect(byDefault.code).toBe(1);
+    expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toMatch(
+      /The built-in image checks did not read docker:\u200B?\/\/ghcr\.io\/acme\/shop-api:pr-42: they cannot pull from a registry yet/,
+    );
+    const named = await cli(['scan', ...registry, '--scanners', 'hadolint,bulkhead', '--fail-on', 'none'], dir);
+    expect(named.code).toBe(3);
+    expect(named.stdout).toMatch(/cannot pull from a registry yet/);
+  });
+
+  it('answers usage mistakes with one sentence and exit 2, no stack trace', async () => {
+    const dir = exampleWorkspace();
+    const cases: [string[], RegExp][] = [
+      [['scan', '--fail-on', 'severe'], /^bulkhead: fail-on is "severe"; set it to critical, high, medium, low or none\.\n$/],
+      [['scan', '--bogus'], /^bulkhead: Unknown option '--bogus'.*see bulkhead --help\.\n$/],
+      [['lint'], /^bulkhead: unknown command "lint"/],
+      [['scan', '--fail-on', 'high', '--fail-on', 'low'], /--fail-on was given 2 times; give it once\./],
+      [['scan'], /^bulkhead: there is nothing to scan; set image, dockerfile, trivy-report or hadolint-report/],
+      [['scan', '--image', 'x; rm -rf /', '--scanners', 'trivy'], /is not a valid image reference/],
+    ];
+    for (const [args, pattern] of cases) {
+      const ran = await cli(args, dir);
+      expect({ args, code: ran.code }).toEqual({ args, code: 2 });
+      expect(ran.stderr).toMatch(pattern);
+      expect(ran.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('reads bad reports as clear errors: truncated, not JSON, unknown schema, a directory, too large', async () => {
+    const dir = exampleWorkspace();
+    const full = readFileSync(fixture('trivy', 'alpine-310.json'), 'utf8');
+    writeFileSync(join(dir, 'truncated.json'), full.slice(0, full.length / 2));
+    writeFileSync(join(dir, 'html.json'), '<html>rate limited</html>');
+    writeFileSync(join(dir, 'future.json'), JSON.stringify({ SchemaVersion: 3, Results: [] }));
+    writeFileSync(join(dir, 'empty.json'), '');
+    mkdirSync(join(dir, 'adir'));
+    writeFileSync(join(dir, 'huge.json'), '');
+    truncateSync(join(dir, 'huge.json'), 300 * 1024 * 1024);
+    copyFileSync(fixture('trivy', 'alpine-310.sarif'), join(dir, 'trivy.sarif'));
+    const cases: [string, RegExp][] = [
+      ['truncated.json', /^bulkhead: .*truncated\.json: is not valid JSON \(.*\); it may be truncated or not a JSON report\.\n$/],
+      ['html.json', /html\.json: is not valid JSON/],
+      ['future.json', /future\.json: has SchemaVersion 3; bulkhead reads Trivy JSON with SchemaVersion 2/],
+      ['empty.json', /empty\.json: is empty; the scanner wrote no report/],
+      ['adir', /^bulkhead: trivy-report: adir is a directory; give the path of a file\.\n$/],
+      ['huge.json', /huge\.json: is 300 MiB, larger than the 256 MiB bulkhead reads/],
+      ['trivy.sarif', /trivy\.sarif: is a SARIF log; bulkhead reads Trivy's own JSON/],
+    ];
+    for (const [file, pattern] of cases) {
+      const ran = await cli(['scan', '--trivy-report', file, '--scanners', 'trivy'], dir);
+      // A path that is not a file is the user's to fix (2); a file that is not a report is a broken input (3).
+      expect({ file, code: ran.code }).toEqual({ file, code: file === 'adir' ? 2 : 3 });
+      expect(ran.stderr).toMatch(pattern);
+    }
+  });
+
+  it('prints help and version', async () => {
+    const help = await cli(['--help'], REPO_ROOT);
+    expect(help.code).toBe(0);
+    for (const flag of ['--image', '--ignore-unfixed', '--trivy-version', '--scanner-error', '--markdown', '--format'])
+      expect(help.stdout).toContain(flag);
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
+    expect((await cli(['--version'], REPO_ROOT)).stdout.trim()).toBe(pkg.version);
+  });
+});
+
+describe('the bulkhead executable', () => {
+  it('runs from bin/ as a user would, with the same exit code and output', () => {
+    const dir = exampleWorkspace();
+    const ran = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/bulkhead.js'), ...EXAMPLE], { cwd: dir, encoding: 'utf8' });
+    expect(ran.status).toBe(1);
+    expect(ran.stdout).toContain('FAIL: 1 finding at or above high');
+  });
+
+  it('keeps standard output to the report: --format json stays JSON while scanners are installed', () => {
+    const dir = exampleWorkspace();
+    const env = { ...process.env, RUNNER_TOOL_CACHE: join(dir, '.tools'), RUNNER_TEMP: join(dir, '.tmp'), PATH: '/usr/bin:/bin' };
+    const args = [
+      'scan',
+      '--dockerfile',
+      'examples/shop-api/Dockerfile',
+      '--scanners',
+      'hadolint',
+      '--release-mirror',
+      'http://127.0.0.1:2',
+      '--format',
+      'json',
+    ];
+    const ran = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/bulkhead.js'), ...args], { cwd: dir, encoding: 'utf8', env });
+    expect(ran.status).toBe(3);
+    expect(JSON.parse(ran.stdout)).toMatchObject({ verdict: 'fail', exitCode: 3 });
+    expect(ran.stdout).not.toContain('::debug::');
+    expect(ran.stderr).not.toContain('::debug::');
+  });
+});

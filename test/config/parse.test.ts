@@ -1,0 +1,129 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/parse.js';
+import { UsageError } from '../../src/util/errors.js';
+import type { RawInputs } from '../../src/config/inputs.js';
+import { parseImageTarget } from '../../src/config/targets.js';
+import { tempDir } from '../helpers.js';
+
+function workspace(files: Record<string, string> = {}): string {
+  const dir = tempDir('bulkhead-ws-');
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
+  return dir;
+}
+
+function configError(raw: RawInputs, files: Record<string, string> = {}): string {
+  try {
+    parseConfig(raw, { workspace: workspace(files) });
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a configuration error');
+}
+
+describe('configuration', () => {
+  it('has defaults a first run can use: Dockerfile when present, fail-on high, all scanners', () => {
+    const config = parseConfig({}, { workspace: workspace({ Dockerfile: 'FROM scratch\n' }) });
+    expect(config.targets.dockerfiles).toEqual(['Dockerfile']);
+    expect(config.policy.failOn).toBeUndefined();
+    expect(config.policy.ignoreUnfixed).toBeUndefined();
+    expect(config.scanners.tools).toEqual(['trivy', 'hadolint', 'bulkhead']);
+    expect(config.scanners.explicit).toBe(false);
+    expect(config.policy.scannerError).toBe('fail');
+    expect(config.reports.sarifFile.endsWith('bulkhead.sarif')).toBe(true);
+    expect(config.publish.githubToken).toBeUndefined();
+  });
+
+  it('is frozen: no stage can change what another reads', () => {
+    const config = parseConfig({}, { workspace: workspace({ Dockerfile: 'FROM scratch\n' }) });
+    expect(Object.isFrozen(config.targets.dockerfiles)).toBe(true);
+    expect(() => ((config.policy as { scannerError: string }).scannerError = 'warn')).toThrow(TypeError);
+  });
+
+  it('names the input and the fix for each mistake', () => {
+    expect(configError({ 'fail-on': 'severe' })).toBe('fail-on is "severe"; set it to critical, high, medium, low or none.');
+    expect(configError({ scanners: 'trivy,grype' })).toBe('scanners names "grype"; the scanners are trivy, hadolint, bulkhead.');
+    expect(configError({ 'trivy-report': 'missing.json' })).toMatch(/^trivy-report: missing.json does not exist; check the path/);
+    expect(configError({ 'hadolint-report': 'reports' }, { 'reports/x': '' })).toBe(
+      'hadolint-report: reports is a directory; give the path of a file.',
+    );
+    expect(configError({ 'ignore-unfixed': 'maybe' })).toBe('ignore-unfixed is "maybe"; set it to true or false.');
+    expect(configError({ comment: 'sometimes' })).toBe('comment is "sometimes"; set it to one of: always, on-failure, never.');
+    expect(configError({ timeout: 'soon' })).toBe('timeout is "soon"; write a duration such as 90s, 10m or 1h.');
+    expect(configError({ 'scanner-error': 'ignore' })).toMatch(/^scanner-error is "ignore"; set it to one of: fail, warn\.$/);
+    expect(configError({ dockerfile: 'docker/*.Dockerfile' })).toMatch(/^dockerfile: the pattern docker\/\*.Dockerfile matches no file/);
+    expect(configError({ 'fail-on': 'info' })).toMatch(/^fail-on cannot be info/);
+    expect(configError({ 'trivy-version': '0.58.0' })).toBe(
+      'trivy-version 0.58.0 is not a version bulkhead knows (it knows 0.69.3); give trivy-sha256 with the sha256 of trivy_0.58.0_Linux-64bit.tar.gz from a source you trust, or remove trivy-version.',
+    );
+    expect(configError({ 'trivy-version': 'v0.69.4', 'trivy-sha256': 'a'.repeat(64) })).toMatch(
+      /^trivy-version 0\.69\.4 is refused: .*GHSA-69fq-xp46-6x23/,
+    );
+    expect(configError({ 'trivy-version': 'latest' })).toBe('trivy-version is "latest"; write a release version such as 0.69.3.');
+    expect(configError({ 'hadolint-sha256': 'abc' })).toBe('hadolint-sha256 must be 64 hexadecimal characters (a sha256 digest).');
+    expect(configError({ 'trivy-path': 'Dockerfile', 'trivy-version': '0.69.3' })).toMatch(
+      /^trivy-path runs the given executable as it is; remove trivy-version/,
+    );
+    expect(configError({ 'trivy-path': 'no-such-trivy' })).toMatch(/^trivy-path: no-such-trivy does not exist/);
+    expect(configError({ 'release-mirror': 'ftp://mirror.example' })).toBe('release-mirror must be an http or https URL, not ftp:.');
+    expect(configError({ 'trivy-db-repository': '--insecure' })).toMatch(/^trivy-db-repository "--insecure" is not an OCI repository/);
+  });
+
+  it('refuses hostile or malformed image references instead of passing them on', () => {
+    expect(configError({ image: 'x; rm -rf /' })).toMatch(/^image "x; rm -rf \/" is not a valid image reference/);
+    expect(configError({ image: '--output=/etc/passwd' })).toMatch(/is not a valid image reference/);
+    expect(configError({ image: 'docker-archive:missing.tar' })).toMatch(/^image: missing.tar does not exist/);
+  });
+
+  it('parses every image transport into a source and a stable key', () => {
+    expect(parseImageTarget('ghcr.io/acme/app:pr-42')).toMatchObject({
+      source: 'daemon',
+      location: 'ghcr.io/acme/app:pr-42',
+      key: 'ghcr.io/acme/app',
+    });
+    expect(parseImageTarget('docker-daemon:app@sha256:' + 'a'.repeat(64))).toMatchObject({ source: 'daemon', key: 'app' });
+    expect(parseImageTarget('docker://localhost:5000/team/app:1.2')).toMatchObject({ source: 'registry', key: 'localhost:5000/team/app' });
+    expect(parseImageTarget('docker-archive:build/app.tar')).toMatchObject({
+      source: 'docker-archive',
+      location: 'build/app.tar',
+      key: 'build/app.tar',
+    });
+    expect(parseImageTarget('oci:build/layout:ghcr.io/acme/app:1')).toMatchObject({
+      source: 'oci',
+      location: 'build/layout:ghcr.io/acme/app',
+      reference: '1',
+    });
+    expect(parseImageTarget('oci-archive:app.oci.tar:latest')).toMatchObject({
+      source: 'oci-archive',
+      location: 'app.oci.tar',
+      reference: 'latest',
+    });
+  });
+
+  it('expands Dockerfile globs relative to the workspace, sorted', () => {
+    const config = parseConfig(
+      { dockerfile: 'services/**/Dockerfile\nDockerfile.base' },
+      {
+        workspace: workspace({
+          'services/a/Dockerfile': '',
+          'services/b/c/Dockerfile': '',
+          'Dockerfile.base': '',
+          'node_modules/x/Dockerfile': '',
+        }),
+      },
+    );
+    expect(config.targets.dockerfiles).toEqual(['services/a/Dockerfile', 'services/b/c/Dockerfile', 'Dockerfile.base']);
+  });
+
+  it('takes list inputs one per line, scanners also comma-separated, and ignores blank and comment lines', () => {
+    const config = parseConfig({ scanners: 'trivy, hadolint\n', image: 'a:1\n\n# b:2\nc:3' }, { workspace: workspace() });
+    expect(config.scanners.tools).toEqual(['trivy', 'hadolint']);
+    expect(config.scanners.explicit).toBe(true);
+    expect(config.targets.images.map((i) => i.input)).toEqual(['a:1', 'c:3']);
+  });
+});
