@@ -4,7 +4,7 @@ import { runCli } from './cli/run.js';
 // libraries the installer uses write workflow commands and tool echoes there; on a terminal
 // their debug lines are dropped and the rest goes to standard error.
 const writeReport = process.stdout.write.bind(process.stdout);
-process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+process.stdout.write = (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
   const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
   const kept = text
     .split(/(?<=\n)/)
@@ -14,13 +14,11 @@ process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolea
   if (kept) return process.stderr.write(kept, callback);
   callback?.();
   return true;
-}) as typeof process.stdout.write;
+};
 
-runCli(process.argv.slice(2), {
+process.exitCode = await runCli(process.argv.slice(2), {
   stdout: (text) => writeReport(text),
   stderr: (text) => process.stderr.write(text),
   cwd: process.cwd(),
   env: process.env,
-}).then((code) => {
-  process.exitCode = code;
 });

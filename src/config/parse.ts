@@ -2,7 +2,6 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../util/errors.js';
 import { TOOLS, isSeverity, type Tool } from '../model/finding.js';
-import type { FailOn } from '../model/severity.js';
 import type { Config } from './types.js';
 import { globFiles, hasGlob } from '../util/glob.js';
 import { INPUTS, type InputName, type RawInputs } from './inputs.js';
@@ -215,7 +214,7 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
       timeoutMs: parseDuration(valueOf(raw, 'timeout'), 'timeout'),
     },
     policy: {
-      ...(failOnText ? { failOn: failOnText as FailOn } : {}),
+      ...(failOnText ? { failOn: failOnText } : {}),
       ...(ignoreUnfixed !== undefined ? { ignoreUnfixed } : {}),
       ...(onlyNew !== undefined ? { onlyNew } : {}),
       ...(baseline ? { baselineFile: requireFile(workspace, baseline, 'baseline') } : {}),

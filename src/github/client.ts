@@ -53,16 +53,12 @@ export async function createGitHubClient(
 
 /** What GitHub said, in one line: status and message, never headers (they may carry the token). */
 export function describeGitHubError(error: unknown): { status?: number; message: string } {
-  if (typeof error === 'object' && error !== null && 'status' in error && typeof (error as { status: unknown }).status === 'number') {
+  if (typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number') {
     const status = (error as { status: number }).status;
     const response = (error as { response?: { data?: unknown } }).response;
     const data = response?.data;
     const message =
-      typeof data === 'object' && data !== null && 'message' in data
-        ? String((data as { message: unknown }).message)
-        : error instanceof Error
-          ? error.message
-          : '';
+      typeof data === 'object' && data !== null && 'message' in data ? String(data.message) : error instanceof Error ? error.message : '';
     return { status, message: `GitHub answered ${status}${message ? ` (${message.split('\n')[0]})` : ''}` };
   }
   return { message: error instanceof Error ? error.message : String(error) };

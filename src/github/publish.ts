@@ -171,7 +171,7 @@ export async function publishToGitHub(input: PublishInput): Promise<void> {
               failOn: outcome.policy.settings.failOn.value,
               ...(outcome.policyOutcome.baseline ? { baseline: outcome.policyOutcome.baseline } : {}),
             },
-            input.redact,
+            (text) => input.redact(text),
           ),
           input.logger,
         )

@@ -116,7 +116,7 @@ export async function runPublish(
         failOn: report.failOn,
         ...(report.baseline ? { baseline: report.baseline } : {}),
       },
-      io.redact,
+      (text) => io.redact(text),
     );
     jobs.push(publishPullRequestComment(client, repository, pullRequest, plan, io.logger));
   }

@@ -1,5 +1,5 @@
 import { decompress } from './decompress.js';
-import { ImageReadError } from './errors.js';
+import { errorMessage, FormatError } from '../util/errors.js';
 import { readLayer, type ContentWanted, type LayerContents } from './layer.js';
 import { normalizeImagePath, printable } from './paths.js';
 import { readTar, type TarEntrySink, type TarHeader } from './tar.js';
@@ -16,7 +16,7 @@ export interface ArchiveContents {
   json: Map<string, Buffer>;
   layers: Map<string, LayerContents>;
   /** Members that could not be read as layers; only an error if a manifest names them. */
-  layerErrors: Map<string, ImageReadError>;
+  layerErrors: Map<string, FormatError>;
   links: Map<string, string>;
 }
 
@@ -104,7 +104,7 @@ export async function readImageArchive(source: AsyncIterable<Buffer>, where: str
               },
               (error: unknown) => {
                 reading.drain();
-                contents.layerErrors.set(path, error instanceof ImageReadError ? error : new ImageReadError(`${where2}: ${String(error)}`));
+                contents.layerErrors.set(path, error instanceof FormatError ? error : new FormatError(where2, errorMessage(error)));
               },
             );
           }
@@ -132,5 +132,5 @@ export function followArchiveLinks(contents: ArchiveContents, path: string): str
     if (next === undefined) return current;
     current = next;
   }
-  throw new ImageReadError(`"${printable(path)}" is a link loop inside the archive; the archive is hostile or corrupt.`);
+  throw new FormatError(`"${printable(path)}"`, 'is a link loop inside the archive; the archive is hostile or corrupt.');
 }

@@ -1,4 +1,4 @@
-import { ImageReadError } from './errors.js';
+import { FormatError } from '../util/errors.js';
 
 export interface HistoryEntry {
   createdBy: string;
@@ -42,12 +42,11 @@ function optionalString(value: unknown): string | undefined {
 
 /** Reads an image config (OCI image config or Docker's, which is a superset) from untrusted JSON. */
 export function parseImageConfig(json: unknown, where: string): ImageConfig {
-  if (!isRecord(json)) throw new ImageReadError(`${where}: the image config is not a JSON object.`);
+  if (!isRecord(json)) throw new FormatError(where, `the image config is not a JSON object.`);
   const config = isRecord(json.config) ? json.config : {};
   const rootfs = isRecord(json.rootfs) ? json.rootfs : {};
   const diffIds = strings(rootfs.diff_ids);
-  if (!Array.isArray(rootfs.diff_ids))
-    throw new ImageReadError(`${where}: the image config has no rootfs.diff_ids; it is not an image config.`);
+  if (!Array.isArray(rootfs.diff_ids)) throw new FormatError(where, `the image config has no rootfs.diff_ids; it is not an image config.`);
   const history = (Array.isArray(json.history) ? json.history : []).filter(isRecord).map((entry): HistoryEntry => {
     const created = optionalString(entry.created);
     const comment = optionalString(entry.comment);

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { ImageReadError } from './errors.js';
+import { FormatError } from '../util/errors.js';
 import { memoryPacer } from './memory.js';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
@@ -30,8 +30,9 @@ type ZstdFactory = (options?: zlib.ZlibOptions) => NodeJS.ReadWriteStream & Read
 function zstdDecompressor(where: string): NodeJS.ReadWriteStream & Readable {
   const factory = (zlib as unknown as { createZstdDecompress?: ZstdFactory }).createZstdDecompress;
   if (typeof factory !== 'function') {
-    throw new ImageReadError(
-      `${where}: the layer is zstd-compressed, which needs Node.js 22.15 or newer; run bulkhead on Node.js 24 (the action already does).`,
+    throw new FormatError(
+      where,
+      `the layer is zstd-compressed, which needs Node.js 22.15 or newer; run bulkhead on Node.js 24 (the action already does).`,
     );
   }
   return factory({ chunkSize: 256 * 1024 });
@@ -39,7 +40,7 @@ function zstdDecompressor(where: string): NodeJS.ReadWriteStream & Readable {
 
 /**
  * Yields the uncompressed bytes of `source`, whatever its compression (found from its first
- * bytes), and stops with an ImageReadError when the stream is corrupt or expands like a bomb.
+ * bytes), and stops with a FormatError when the stream is corrupt or expands like a bomb.
  */
 export async function* decompress(
   source: AsyncIterable<Buffer>,
@@ -91,21 +92,22 @@ export async function* decompress(
     for await (const chunk of inflater as AsyncIterable<Buffer>) {
       outputBytes += chunk.length;
       if (outputBytes > limits.maxOutput) {
-        throw new ImageReadError(`${where}: expands past ${limits.maxOutput} bytes; treated as a decompression bomb and not read further.`);
+        throw new FormatError(where, `expands past ${limits.maxOutput} bytes; treated as a decompression bomb and not read further.`);
       }
       if (outputBytes > limits.ratioFloor && outputBytes / Math.max(inputBytes, 1) > limits.maxRatio) {
-        throw new ImageReadError(
-          `${where}: expands more than ${limits.maxRatio}:1 (${outputBytes} bytes from ${inputBytes}); treated as a decompression bomb and not read further.`,
+        throw new FormatError(
+          where,
+          `expands more than ${limits.maxRatio}:1 (${outputBytes} bytes from ${inputBytes}); treated as a decompression bomb and not read further.`,
         );
       }
       yield chunk;
       pacer.consumed(chunk.length);
     }
   } catch (error) {
-    if (error instanceof ImageReadError) throw error;
+    if (error instanceof FormatError) throw error;
     const code = (error as { code?: string }).code;
     const detail = error instanceof Error ? error.message : String(error);
-    throw new ImageReadError(`${where}: the ${compression} stream is corrupt or truncated (${code ?? detail}).`);
+    throw new FormatError(where, `the ${compression} stream is corrupt or truncated (${code ?? detail}).`);
   } finally {
     input.destroy();
     inflater.destroy();

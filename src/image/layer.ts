@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { decompress, type Compression } from './decompress.js';
-import { ImageReadError } from './errors.js';
+import { FormatError } from '../util/errors.js';
 import { baseName, normalizeImagePath, parentOf, printable } from './paths.js';
 import { readTar, type TarEntryType, type TarHeader } from './tar.js';
 
@@ -106,7 +106,7 @@ export async function readLayer(source: AsyncIterable<Buffer>, where: string, wa
     if (header.type === 'hardlink') {
       const target = normalizeImagePath(header.linkname, where);
       if (target === '')
-        throw new ImageReadError(`${where}: hard link "${printable(path)}" points at the image root; the archive is hostile or corrupt.`);
+        throw new FormatError(where, `hard link "${printable(path)}" points at the image root; the archive is hostile or corrupt.`);
       file.linkTarget = target;
     }
     const capability = header.xattrs?.get('security.capability');

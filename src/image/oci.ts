@@ -1,4 +1,4 @@
-import { ImageReadError } from './errors.js';
+import { FormatError } from '../util/errors.js';
 import { printable } from './paths.js';
 
 /** OCI image index / manifest resolution, shared by layout directories and archives. */
@@ -26,7 +26,7 @@ const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 
 export function blobPath(digest: string, where: string): string {
   if (!DIGEST.test(digest))
-    throw new ImageReadError(`${where}: "${printable(digest, 80)}" is not a valid content digest; the layout is corrupt or hostile.`);
+    throw new FormatError(where, `"${printable(digest, 80)}" is not a valid content digest; the layout is corrupt or hostile.`);
   const [algorithm, hex] = digest.split(':') as [string, string];
   return `blobs/${algorithm}/${hex}`;
 }
@@ -36,9 +36,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function descriptors(value: unknown, where: string): Descriptor[] {
-  if (!Array.isArray(value)) throw new ImageReadError(`${where}: the index has no manifests list.`);
+  if (!Array.isArray(value)) throw new FormatError(where, `the index has no manifests list.`);
   return value.filter(isRecord).map((d) => {
-    if (typeof d.digest !== 'string') throw new ImageReadError(`${where}: a manifest descriptor has no digest.`);
+    if (typeof d.digest !== 'string') throw new FormatError(where, `a manifest descriptor has no digest.`);
     const platform = isRecord(d.platform) ? d.platform : undefined;
     const annotations: Record<string, string> = {};
     if (isRecord(d.annotations)) for (const [k, v] of Object.entries(d.annotations)) if (typeof v === 'string') annotations[k] = v;
@@ -92,7 +92,7 @@ export async function resolveOciIndex(
   reference: string | undefined,
   platform: string,
 ): Promise<ResolvedManifest> {
-  if (!isRecord(index)) throw new ImageReadError(`${where}: index.json is not a JSON object.`);
+  if (!isRecord(index)) throw new FormatError(where, `index.json is not a JSON object.`);
   let candidates = descriptors(index.manifests, `${where} index.json`);
   if (reference) {
     const tagged = candidates.filter((d) => {
@@ -102,8 +102,9 @@ export async function resolveOciIndex(
     });
     if (tagged.length === 0) {
       const names = candidates.map((d) => d.annotations?.['org.opencontainers.image.ref.name']).filter(Boolean);
-      throw new ImageReadError(
-        `${where}: no image is tagged "${printable(reference, 100)}"${names.length ? `; tags here: ${names.join(', ')}` : '; the layout has no tags'}.`,
+      throw new FormatError(
+        where,
+        `no image is tagged "${printable(reference, 100)}"${names.length ? `; tags here: ${names.join(', ')}` : '; the layout has no tags'}.`,
       );
     }
     candidates = tagged;
@@ -117,28 +118,26 @@ export async function resolveOciIndex(
       chosen = usable.find((d) => matchesPlatform(d, platform));
       const offered = usable.map((d) => platformName(d.platform) ?? d.digest.slice(0, 19)).join(', ');
       if (!chosen)
-        throw new ImageReadError(
-          `${where}: holds ${usable.length} images (${offered}) and none for ${platform}; set platform to one of them.`,
-        );
+        throw new FormatError(where, `holds ${usable.length} images (${offered}) and none for ${platform}; set platform to one of them.`);
       note = `${where} holds images for ${offered}; read ${platformName(chosen.platform)}.`;
     }
-    if (!chosen) throw new ImageReadError(`${where}: the index lists no image.`);
+    if (!chosen) throw new FormatError(where, `the index lists no image.`);
     const json = await readJson(chosen.digest);
-    if (!isRecord(json)) throw new ImageReadError(`${where}: manifest ${chosen.digest} is not a JSON object.`);
+    if (!isRecord(json)) throw new FormatError(where, `manifest ${chosen.digest} is not a JSON object.`);
     if (isIndex(chosen.mediaType, json)) {
       candidates = descriptors(json.manifests, `${where} ${chosen.digest}`);
       continue;
     }
     const config = isRecord(json.config) ? json.config : undefined;
     if (typeof config?.digest !== 'string' || !Array.isArray(json.layers)) {
-      throw new ImageReadError(`${where}: manifest ${chosen.digest} has no config or layers; it is not an image manifest.`);
+      throw new FormatError(where, `manifest ${chosen.digest} has no config or layers; it is not an image manifest.`);
     }
     const layerDigests = json.layers.filter(isRecord).map((l) => {
-      if (typeof l.digest !== 'string') throw new ImageReadError(`${where}: a layer in ${chosen.digest} has no digest.`);
+      if (typeof l.digest !== 'string') throw new FormatError(where, `a layer in ${chosen.digest} has no digest.`);
       return l.digest;
     });
     const name = platformName(chosen.platform);
     return { configDigest: config.digest, layerDigests, ...(name ? { platform: name } : {}), ...(note ? { note } : {}) };
   }
-  throw new ImageReadError(`${where}: indexes nest too deeply; the layout is corrupt or hostile.`);
+  throw new FormatError(where, `indexes nest too deeply; the layout is corrupt or hostile.`);
 }

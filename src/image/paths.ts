@@ -1,4 +1,4 @@
-import { ImageReadError } from './errors.js';
+import { FormatError } from '../util/errors.js';
 
 /**
  * A tar member name as a path inside the image: no leading `/` or `./`, no `.` segments, no
@@ -6,14 +6,15 @@ import { ImageReadError } from './errors.js';
  * Returns '' for the root itself.
  */
 export function normalizeImagePath(name: string, where: string): string {
-  if (name.includes('\u0000')) throw new ImageReadError(`${where}: an entry name holds a NUL byte; the archive is corrupt or hostile.`);
+  if (name.includes('\u0000')) throw new FormatError(where, `an entry name holds a NUL byte; the archive is corrupt or hostile.`);
   const out: string[] = [];
   for (const segment of name.split('/')) {
     if (segment === '' || segment === '.') continue;
     if (segment === '..') {
       if (out.length === 0) {
-        throw new ImageReadError(
-          `${where}: entry "${printable(name)}" climbs out of the image root with "..": the archive is hostile or corrupt, and was not read further.`,
+        throw new FormatError(
+          where,
+          `entry "${printable(name)}" climbs out of the image root with "..": the archive is hostile or corrupt, and was not read further.`,
         );
       }
       out.pop();
@@ -35,7 +36,6 @@ export function baseName(path: string): string {
 
 /** Names from archives go into messages: keep them printable and short. */
 export function printable(text: string, max = 200): string {
-  // eslint-disable-next-line no-control-regex
   const clean = text.replace(/[\u0000-\u001f\u007f]/g, '?');
   return clean.length > max ? `${clean.slice(0, max - 3)}...` : clean;
 }

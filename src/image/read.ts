@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { ImageTarget } from '../config/targets.js';
 import { followArchiveLinks, readImageArchive, type ArchiveContents } from './archive.js';
 import { parseImageConfig, type ImageConfig } from './config.js';
-import { ImageReadError } from './errors.js';
+import { errorMessage, FormatError, ToolError } from '../util/errors.js';
 import { readLayer, type ContentWanted, type LayerContents } from './layer.js';
 import { blobPath, resolveOciIndex } from './oci.js';
 import { mergeLayers, type Filesystem } from './overlay.js';
@@ -37,11 +37,11 @@ export interface ReadImageOptions {
 }
 
 function parseJson(buffer: Buffer | undefined, what: string): unknown {
-  if (!buffer) throw new ImageReadError(`${what} is missing.`);
+  if (!buffer) throw new FormatError(what, 'is missing.');
   try {
     return JSON.parse(buffer.toString('utf8'));
   } catch {
-    throw new ImageReadError(`${what} is not valid JSON.`);
+    throw new FormatError(what, 'is not valid JSON.');
   }
 }
 
@@ -54,8 +54,9 @@ function assemble(
   platform?: string,
 ): ImageModel {
   if (config.diffIds.length !== layers.length) {
-    throw new ImageReadError(
-      `${where}: the config lists ${config.diffIds.length} layers but the manifest ${layers.length}; the image is corrupt.`,
+    throw new FormatError(
+      where,
+      `the config lists ${config.diffIds.length} layers but the manifest ${layers.length}; the image is corrupt.`,
     );
   }
   const filesystem = mergeLayers(layers);
@@ -82,9 +83,7 @@ function archiveLayer(contents: ArchiveContents, member: string, where: string):
   if (error) throw error;
   const layer = contents.layers.get(path);
   if (!layer)
-    throw new ImageReadError(
-      `${where}: layer ${printable(member)} is named by the manifest but not in the archive; it is truncated or corrupt.`,
-    );
+    throw new FormatError(where, `layer ${printable(member)} is named by the manifest but not in the archive; it is truncated or corrupt.`);
   return layer;
 }
 
@@ -94,7 +93,7 @@ async function fromArchive(contents: ArchiveContents, where: string, reference: 
   const manifestJson = contents.json.get('manifest.json');
   if (manifestJson) {
     const manifest = parseJson(manifestJson, `${where}: manifest.json`);
-    if (!Array.isArray(manifest) || manifest.length === 0) throw new ImageReadError(`${where}: manifest.json lists no image.`);
+    if (!Array.isArray(manifest) || manifest.length === 0) throw new FormatError(where, `manifest.json lists no image.`);
     type Entry = { Config?: unknown; RepoTags?: unknown; Layers?: unknown };
     const entries = manifest as Entry[];
     const tagsOf = (e: Entry) => (Array.isArray(e.RepoTags) ? e.RepoTags.filter((t): t is string => typeof t === 'string') : []);
@@ -102,27 +101,30 @@ async function fromArchive(contents: ArchiveContents, where: string, reference: 
     if (reference) {
       entry = entries.find((e) => tagsOf(e).some((t) => refMatches(t, reference)));
       if (!entry)
-        throw new ImageReadError(
-          `${where}: holds no image tagged "${printable(reference, 100)}"; tags here: ${entries.flatMap(tagsOf).join(', ') || 'none'}.`,
+        throw new FormatError(
+          where,
+          `holds no image tagged "${printable(reference, 100)}"; tags here: ${entries.flatMap(tagsOf).join(', ') || 'none'}.`,
         );
     } else if (entries.length > 1) {
-      throw new ImageReadError(
-        `${where}: holds ${entries.length} images (${entries.flatMap(tagsOf).join(', ') || 'untagged'}); name one as docker-archive:PATH:REF.`,
+      throw new FormatError(
+        where,
+        `holds ${entries.length} images (${entries.flatMap(tagsOf).join(', ') || 'untagged'}); name one as docker-archive:PATH:REF.`,
       );
     } else entry = entries[0];
     if (!entry || typeof entry.Config !== 'string' || !Array.isArray(entry.Layers))
-      throw new ImageReadError(`${where}: manifest.json has an entry without Config or Layers.`);
+      throw new FormatError(where, `manifest.json has an entry without Config or Layers.`);
     const configPath = followArchiveLinks(contents, entry.Config);
     const config = parseImageConfig(parseJson(contents.json.get(configPath), `${where}: config ${printable(entry.Config)}`), where);
     const layers = entry.Layers.map((l) => {
-      if (typeof l !== 'string') throw new ImageReadError(`${where}: manifest.json names a layer that is not a path.`);
+      if (typeof l !== 'string') throw new FormatError(where, `manifest.json names a layer that is not a path.`);
       return archiveLayer(contents, l, where);
     });
     return assemble(config, layers, config.diffIds, notes, where);
   }
   const index = contents.json.get('index.json');
-  if (!index) throw new ImageReadError(`${where}: has neither manifest.json nor index.json; it is not an image archive.`);
-  const readJson = async (digest: string) => parseJson(contents.json.get(blobPath(digest, where)), `${where}: blob ${digest}`);
+  if (!index) throw new FormatError(where, `has neither manifest.json nor index.json; it is not an image archive.`);
+  const readJson = (digest: string) =>
+    Promise.resolve().then(() => parseJson(contents.json.get(blobPath(digest, where)), `${where}: blob ${digest}`));
   const resolved = await resolveOciIndex(parseJson(index, `${where}: index.json`), readJson, where, reference, platform);
   if (resolved.note) notes.push(resolved.note);
   const config = parseImageConfig(await readJson(resolved.configDigest), where);
@@ -143,7 +145,7 @@ async function fromLayout(
     try {
       return await readFile(join(dir, relative));
     } catch (error) {
-      throw new ImageReadError(`${where}: ${what} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
+      throw new FormatError(where, `${what} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
     }
   };
   const readJson = async (digest: string) =>
@@ -191,22 +193,24 @@ async function fromDaemon(reference: string, where: string, options: ReadImageOp
   const { code, error } = await exited;
   if (timer) clearTimeout(timer);
   if (timedOut)
-    throw new ImageReadError(
-      `${where}: docker save did not finish within ${Math.round((options.timeoutMs ?? 0) / 1000)} s (the timeout input); it was stopped.`,
+    throw new FormatError(
+      where,
+      `docker save did not finish within ${Math.round((options.timeoutMs ?? 0) / 1000)} s (the timeout input); it was stopped.`,
     );
   if (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new ImageReadError(
+    throw new ToolError(
+      where,
       missing
-        ? `${where}: the docker CLI is not installed or not on PATH; install it, or pass the image as docker-archive:PATH.`
-        : `${where}: docker save could not start (${error.message}).`,
+        ? 'the docker CLI is not installed or not on PATH; install it, or pass the image as docker-archive:PATH.'
+        : `docker save could not start (${error.message}).`,
     );
   }
   if (code !== 0) {
     const message = Buffer.concat(stderr).toString('utf8').trim().split('\n').slice(-3).join(' ');
-    throw new ImageReadError(`${where}: docker save exited with ${code}${message ? `: ${printable(message, 400)}` : ''}.`);
+    throw new FormatError(where, `docker save exited with ${code}${message ? `: ${printable(message, 400)}` : ''}.`);
   }
-  if (readError) throw readError;
+  if (readError) throw readError instanceof Error ? readError : new FormatError(where, `${errorMessage(readError)}`);
   return fromArchive(contents as ArchiveContents, where, undefined, options.platform);
 }
 
@@ -215,13 +219,11 @@ async function requireFile(path: string, where: string, directory: boolean): Pro
   try {
     info = await stat(path);
   } catch {
-    throw new ImageReadError(`${where}: ${path} does not exist.`);
+    throw new FormatError(where, `${path} does not exist.`);
   }
   if (directory && !info.isDirectory())
-    throw new ImageReadError(
-      `${where}: ${path} is not a directory; an oci: image is an OCI layout directory (use oci-archive: for a tar).`,
-    );
-  if (!directory && !info.isFile()) throw new ImageReadError(`${where}: ${path} is not a file.`);
+    throw new FormatError(where, `${path} is not a directory; an oci: image is an OCI layout directory (use oci-archive: for a tar).`);
+  if (!directory && !info.isFile()) throw new FormatError(where, `${path} is not a file.`);
 }
 
 /** Reads any supported image source into an ImageModel. Registry pulls are not supported yet. */
@@ -240,8 +242,9 @@ export async function readImage(target: ImageTarget, options: ReadImageOptions):
       await requireFile(target.location, where, true);
       return fromLayout(target.location, where, target.reference, options.platform, options.wanted);
     case 'registry':
-      throw new ImageReadError(
-        `${where}: the built-in checks cannot pull from a registry yet; pull or build the image first and pass it as a local reference or archive.`,
+      throw new FormatError(
+        where,
+        `the built-in checks cannot pull from a registry yet; pull or build the image first and pass it as a local reference or archive.`,
       );
   }
 }

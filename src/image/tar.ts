@@ -1,4 +1,4 @@
-import { ImageReadError } from './errors.js';
+import { FormatError } from '../util/errors.js';
 import { printable } from './paths.js';
 
 /**
@@ -116,7 +116,7 @@ function parsePax(body: Buffer, where: string): PaxRecords {
     if (space < 0) break;
     const length = parseInt(body.toString('latin1', pos, space), 10);
     if (!Number.isFinite(length) || length <= space - pos || pos + length > body.length) {
-      throw new ImageReadError(`${where}: a PAX header record is malformed; the archive is corrupt.`);
+      throw new FormatError(where, `a PAX header record is malformed; the archive is corrupt.`);
     }
     const record = body.subarray(space + 1, pos + length - 1); // drop the trailing newline
     const eq = record.indexOf(0x3d);
@@ -129,7 +129,7 @@ function parsePax(body: Buffer, where: string): PaxRecords {
         const text = value.toString('latin1');
         const number = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
         if (!Number.isSafeInteger(number))
-          throw new ImageReadError(`${where}: PAX ${key} "${printable(text, 40)}" is not a number; the archive is corrupt.`);
+          throw new FormatError(where, `PAX ${key} "${printable(text, 40)}" is not a number; the archive is corrupt.`);
         records[key] = number;
       } else if (key.startsWith('SCHILY.xattr.')) {
         (records.xattrs ??= new Map()).set(key.slice('SCHILY.xattr.'.length), Buffer.from(value));
@@ -149,7 +149,7 @@ type Phase = 'header' | 'meta' | 'data' | 'padding' | 'end';
 
 /**
  * Reads a tar stream to its end. `onEntry` sees each member's header and may return a sink for its
- * body; bodies without a sink are skipped. Throws ImageReadError on corrupt, truncated or hostile
+ * body; bodies without a sink are skipped. Throws FormatError on corrupt, truncated or hostile
  * input; `where` names the archive in messages.
  */
 export async function readTar(
@@ -178,18 +178,20 @@ export async function readTar(
       return;
     }
     if (!checksumOk(header)) {
-      throw new ImageReadError(
-        `${where}: a tar header${lastName ? ` after "${printable(lastName)}"` : ''} has a bad checksum; the archive is corrupt or not a tar.`,
+      throw new FormatError(
+        where,
+        `a tar header${lastName ? ` after "${printable(lastName)}"` : ''} has a bad checksum; the archive is corrupt or not a tar.`,
       );
     }
     const typeflag = String.fromCharCode(header[156] as number);
     let size = tarNumber(header, 124, 12);
-    if (Number.isNaN(size)) throw new ImageReadError(`${where}: a tar header holds an unreadable size; the archive is corrupt.`);
+    if (Number.isNaN(size)) throw new FormatError(where, `a tar header holds an unreadable size; the archive is corrupt.`);
     const padTo = (n: number): number => (BLOCK - (n % BLOCK)) % BLOCK;
     if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
       if (size > limits.maxMetaSize) {
-        throw new ImageReadError(
-          `${where}: an extended header claims ${size} bytes (limit ${limits.maxMetaSize}); the archive is hostile or corrupt.`,
+        throw new FormatError(
+          where,
+          `an extended header claims ${size} bytes (limit ${limits.maxMetaSize}); the archive is hostile or corrupt.`,
         );
       }
       metaKind = typeflag;
@@ -197,7 +199,7 @@ export async function readTar(
       remaining = size;
       padding = padTo(size);
       phase = remaining > 0 ? 'meta' : padding > 0 ? 'padding' : 'header';
-      if (remaining === 0) await finishMeta();
+      if (remaining === 0) finishMeta();
       return;
     }
     const magic = header.toString('latin1', 257, 263);
@@ -213,15 +215,16 @@ export async function readTar(
     pendingLongName = undefined;
     pendingLongLink = undefined;
     if (size > limits.maxEntrySize) {
-      throw new ImageReadError(
-        `${where}: entry "${printable(name)}" claims ${size} bytes (limit ${limits.maxEntrySize}); the archive is hostile or corrupt.`,
+      throw new FormatError(
+        where,
+        `entry "${printable(name)}" claims ${size} bytes (limit ${limits.maxEntrySize}); the archive is hostile or corrupt.`,
       );
     }
     if ([uid, gid, mode].some((n) => !Number.isFinite(n))) {
-      throw new ImageReadError(`${where}: entry "${printable(name)}" has an unreadable mode, uid or gid; the archive is corrupt.`);
+      throw new FormatError(where, `entry "${printable(name)}" has an unreadable mode, uid or gid; the archive is corrupt.`);
     }
     entries += 1;
-    if (entries > limits.maxEntries) throw new ImageReadError(`${where}: more than ${limits.maxEntries} entries; the archive is hostile.`);
+    if (entries > limits.maxEntries) throw new FormatError(where, `more than ${limits.maxEntries} entries; the archive is hostile.`);
     let type = TYPES[typeflag] ?? 'other';
     // Old tars mark directories only by a trailing slash.
     if (type === 'file' && name.endsWith('/')) type = 'dir';
@@ -240,7 +243,7 @@ export async function readTar(
     }
   };
 
-  const finishMeta = async (): Promise<void> => {
+  const finishMeta = (): void => {
     const body = Buffer.concat(metaChunks);
     metaChunks = [];
     if (metaKind === 'x') pendingPax = parsePax(body, where);
@@ -250,7 +253,7 @@ export async function readTar(
   };
 
   for await (const input of source) {
-    const chunk = Buffer.isBuffer(input) ? input : Buffer.from(input as Uint8Array);
+    const chunk = Buffer.isBuffer(input) ? input : Buffer.from(input);
     let pos = 0;
     while (pos < chunk.length && phase !== 'end') {
       if (phase === 'header') {
@@ -270,7 +273,7 @@ export async function readTar(
         if (phase === 'meta') metaChunks.push(slice);
         else if (sink) await sink.write(slice);
         if (remaining === 0) {
-          if (phase === 'meta') await finishMeta();
+          if (phase === 'meta') finishMeta();
           else if (sink) {
             await sink.end();
             sink = undefined;
@@ -287,8 +290,9 @@ export async function readTar(
     // Bytes after the end-of-archive blocks are padding to the record size: not read.
   }
   if (phase === 'data' || phase === 'meta' || (phase === 'header' && headerFill > 0)) {
-    throw new ImageReadError(
-      `${where}: the archive ends in the middle of ${lastName ? `"${printable(lastName)}"` : 'a header'}; it is truncated.`,
+    throw new FormatError(
+      where,
+      `the archive ends in the middle of ${lastName ? `"${printable(lastName)}"` : 'a header'}; it is truncated.`,
     );
   }
   return { entries };

@@ -30,7 +30,7 @@ export function parseTrivyIgnore(text: string, fileName: string): PolicyExceptio
       expires = exp[1];
     }
     const reason = comments.filter(Boolean).join(' ') || `listed in ${fileName}`;
-    exceptions.push({ match: { id: id as string }, reason, ...(expires ? { expires } : {}), source: `${fileName}:${index + 1}` });
+    exceptions.push({ match: { id: id }, reason, ...(expires ? { expires } : {}), source: `${fileName}:${index + 1}` });
     comments = [];
   });
   return exceptions;
@@ -55,7 +55,15 @@ export function parseTrivyIgnoreYaml(text: string, fileName: string): PolicyExce
       if (!isMap(item)) throw new UsageError(`${at(item)}: each entry needs an id.`);
       const entry = item.toJSON() as { id?: unknown; paths?: unknown; purls?: unknown; statement?: unknown; expired_at?: unknown };
       if (typeof entry.id !== 'string' || entry.id === '') throw new UsageError(`${at(item)}: each entry needs an id.`);
-      const expires = entry.expired_at === undefined ? undefined : String(entry.expired_at).slice(0, 10);
+      const expires =
+        entry.expired_at === undefined
+          ? undefined
+          : (entry.expired_at instanceof Date
+              ? entry.expired_at.toISOString()
+              : typeof entry.expired_at === 'string'
+                ? entry.expired_at
+                : JSON.stringify(entry.expired_at)
+            ).slice(0, 10);
       if (expires !== undefined && !isIsoDate(expires)) throw new UsageError(`${at(item)}: expired_at is not a date; write YYYY-MM-DD.`);
       const reason = typeof entry.statement === 'string' && entry.statement ? entry.statement : `listed in ${fileName}`;
       const base = { reason, ...(expires ? { expires } : {}), source: at(item) };

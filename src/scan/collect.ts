@@ -52,13 +52,13 @@ function unavailable(tool: Tool, key: string, target: string, error: string): Sc
 }
 
 /** Where no way to run scanners was given (a library caller): every run is an error, never a pass. */
-async function noScannerRunner(plan: ScanPlan): Promise<ScanResult[]> {
+function noScannerRunner(plan: ScanPlan): Promise<ScanResult[]> {
   const mustRun = scannersToRun(plan);
   const why = 'no scanner runner was configured for this scan';
-  return [
+  return Promise.resolve([
     ...(mustRun.trivy ? plan.targets.images.map((i) => unavailable('trivy', i.key, i.input, why)) : []),
     ...(mustRun.hadolint ? plan.targets.dockerfiles.map((d) => unavailable('hadolint', d, d, why)) : []),
-  ];
+  ]);
 }
 
 async function collectResults(plan: ScanPlan, notes: string[], runScanners: CollectOptions['runScanners']): Promise<ScanResult[]> {

@@ -85,7 +85,7 @@ export async function loadPolicy(targets: TargetsConfig, config: PolicyConfig, b
     files.push(name);
   }
   const settings = {
-    failOn: setting(config.failOn, file.failOn, 'high' as FailOn),
+    failOn: setting<FailOn>(config.failOn, file.failOn, 'high'),
     ignoreUnfixed: setting(config.ignoreUnfixed, file.ignoreUnfixed, false),
     onlyNew: setting(config.onlyNew, file.onlyNew, false),
   };

@@ -117,7 +117,7 @@ describe('the committed files are up to date', () => {
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
     expect(Object.keys(action.inputs)).toEqual(INPUTS.map((i) => i.name));
     expect(Object.keys(action.outputs)).toEqual(OUTPUTS.map((o) => o.name));
-    for (const input of Object.values(action.inputs) as { description: string }[]) expect(input.description.length).toBeGreaterThan(10);
+    for (const input of Object.values<{ description: string }>(action.inputs)) expect(input.description.length).toBeGreaterThan(10);
   });
 
   it('src/version.ts matches package.json', async () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, tempDir } from '../helpers.js';
@@ -58,7 +58,14 @@ describe('the committed bundle', () => {
       });
       expect(built.status, built.stderr).toBe(0);
     }
-    for (const file of ['index.js', 'package.json', 'cli/index.js', 'cli/package.json']) {
+    const files = (dir: string) =>
+      readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.js') || f.endsWith('.json'))
+        .sort();
+    expect(files(join(REPO_ROOT, 'dist')), 'dist/ holds other files than the build makes: run npm run build and commit dist/').toEqual(
+      files(out),
+    );
+    for (const file of files(out)) {
       const fresh = readFileSync(join(out, file), 'utf8');
       const committed = readFileSync(join(REPO_ROOT, 'dist', file), 'utf8');
       expect(committed === fresh, `dist/${file} is stale: run npm run build and commit dist/`).toBe(true);

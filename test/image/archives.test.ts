@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGzip, gzipSync, zstdCompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { ImageReadError } from '../../src/image/errors.js';
+import { FormatError } from '../../src/util/errors.js';
 import { readLayer } from '../../src/image/layer.js';
 import { resolvePath } from '../../src/image/overlay.js';
 import { readImage, type ImageModel } from '../../src/image/read.js';
@@ -192,13 +192,13 @@ describe('hostile and broken archives are reported, not obeyed', () => {
 
   it('a decompression bomb stops early with a clear error', async () => {
     // 1 GiB of zeros gzips to about 1 MiB: the reader must give up long before the end.
-    async function* zeros() {
+    function* zeros() {
       const chunk = Buffer.alloc(1024 * 1024);
       for (let i = 0; i < 1024; i++) yield chunk;
     }
     const header = tar([{ name: 'zeros', body: '', claimedSize: 1024 * 1024 * 1024 }], { end: false });
     const compressed = Readable.from(
-      (async function* () {
+      (function* () {
         yield header;
         yield* zeros();
       })(),
@@ -245,8 +245,8 @@ describe('hostile and broken archives are reported, not obeyed', () => {
     ).rejects.toThrow(/the docker CLI is not installed or not on PATH/);
   });
 
-  it('every hostile case is an ImageReadError, which the scan turns into a scanner error', async () => {
+  it('every hostile case is a FormatError, which the scan turns into a scanner error', async () => {
     const error = await readLayerBytes(tar([{ name: '../x', body: 'x' }])).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ImageReadError);
+    expect(error).toBeInstanceOf(FormatError);
   });
 });

@@ -10,7 +10,7 @@ const rows = readManifest(fixture('trivy', 'MANIFEST.tsv')).filter((r) => r.form
 function rawResults(document: unknown): Record<string, unknown>[] {
   if (document === null) return [];
   if (Array.isArray(document)) return document as Record<string, unknown>[];
-  return ((document as { Results?: Record<string, unknown>[] }).Results ?? []) as Record<string, unknown>[];
+  return (document as { Results?: Record<string, unknown>[] }).Results ?? [];
 }
 
 describe('Trivy adapter on every JSON fixture', () => {
@@ -45,7 +45,7 @@ describe('Trivy adapter on every JSON fixture', () => {
         ...entries('Secrets'),
         ...entries('Misconfigurations').filter((m) => m.Status === 'FAIL'),
         ...entries('Licenses'),
-      ].map((e) => String(e.Severity ?? 'UNKNOWN').toLowerCase());
+      ].map((e) => (typeof e.Severity === 'string' ? e.Severity : 'UNKNOWN').toLowerCase());
       const order = ['vulnerability', 'secret', 'misconfiguration', 'license'];
       const got = [...report.findings].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind)).map((f) => f.severity);
       expect(got).toHaveLength(expected.length);

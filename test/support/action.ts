@@ -123,8 +123,9 @@ export class RecordingToolkit implements ActionToolkit {
     this.failed.push(message);
     this.error(message);
   }
-  async appendSummary(markdown: string): Promise<void> {
+  appendSummary(markdown: string): Promise<void> {
     this.summary += markdown;
+    return Promise.resolve();
   }
 }
 
@@ -142,10 +143,10 @@ export async function runAction(
   const toolkit = new RecordingToolkit();
   const savedEnv = process.env;
   const savedCwd = process.cwd();
-  const savedWrite = process.stdout.write;
+  const savedWrite = process.stdout.write.bind(process.stdout);
   process.env = { ...env };
   process.chdir(workspace);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+  process.stdout.write = (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     toolkit.log += text
       .split(/(?<=\n)/)
@@ -153,7 +154,7 @@ export async function runAction(
       .join('');
     rest.find((r): r is () => void => typeof r === 'function')?.();
     return true;
-  }) as typeof process.stdout.write;
+  };
   let status: number;
   try {
     status = await run({ env: process.env, toolkit });

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { createHash } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,7 +19,7 @@ export type AssetBehaviour =
 export class ReleaseServer {
   readonly requests: string[] = [];
   private readonly assets = new Map<string, AssetBehaviour>();
-  private readonly sockets = new Set<import('node:net').Socket>();
+  private readonly sockets = new Set<Socket>();
   private server?: Server;
   url = '';
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Config, TargetsConfig } from '../../config/types.js';
 import type { Finding } from '../../model/finding.js';
-import { ImageReadError } from '../../image/errors.js';
+import { errorMessage, FormatError, ToolError } from '../../util/errors.js';
 import { readImage, type ImageModel } from '../../image/read.js';
 import type { ImageTarget } from '../../config/targets.js';
 import { BULKHEAD_VERSION } from '../../model/version.js';
@@ -80,9 +80,7 @@ export async function scanImage(
     return { result: { ...base, status: 'ok', durationMs: Date.now() - started, findings, warnings, imageHistory }, model };
   } catch (error) {
     const message =
-      error instanceof ImageReadError
-        ? error.message
-        : `reading ${target.input} failed: ${error instanceof Error ? error.message : String(error)}`;
+      error instanceof FormatError || error instanceof ToolError ? error.message : `reading ${target.input} failed: ${errorMessage(error)}`;
     return { result: { ...base, status: 'error', durationMs: Date.now() - started, findings: [], error: message, warnings: [] } };
   }
 }

@@ -1,3 +1,4 @@
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -53,7 +54,7 @@ export async function downloadFile(url: string, file: string, tool: string, opti
       fail(`it is ${declared} bytes, more than the ${options.maxBytes} expected`);
     const hash = createHash('sha256');
     let bytes = 0;
-    const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
+    const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
     body.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
       hash.update(chunk);
