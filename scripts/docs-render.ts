@@ -1,4 +1,4 @@
-// Renders action.yml and the README's input/output tables from src/inputs.ts, the one source.
+// Renders action.yml and the README's input/output tables from src/config/inputs.ts, the one source.
 import { stringify } from 'yaml';
 import { INPUTS, OUTPUTS } from '../src/config/inputs.ts';
 import { BUILTIN_RULES, renderRulePage } from '../src/model/builtinRules.ts';
@@ -17,7 +17,7 @@ export function renderActionYml(): string {
     outputs,
     runs: { using: 'node24', main: 'dist/index.js' },
   };
-  return `# Generated from src/inputs.ts by \`npm run docs\`; edit that file, not this one.\n${stringify(document, { lineWidth: 0 })}`;
+  return `# Generated from src/config/inputs.ts by \`npm run docs\`; edit that file, not this one.\n${stringify(document, { lineWidth: 0 })}`;
 }
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -54,7 +54,7 @@ export function renderRulePages(): Map<string, string> {
     [
       '# Built-in rules',
       '',
-      'Generated from `src/scanners/builtin/catalog.ts` by `npm run docs`.',
+      'Generated from `src/model/builtinRules.ts` by `npm run docs`.',
       '',
       '| Rule | Severity | Title | Covers |',
       '|---|---|---|---|',
