@@ -43,7 +43,7 @@ function heredocBody(heredoc: Heredoc, lines: readonly string[]): string {
 const collapseText = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
 /** `${VAR}`, `$VAR`, `${VAR:-default}` with the ARGs declared before the first FROM. */
-function substitute(text: string, args: Map<string, string>): string {
+function substitute(text: string, args: ReadonlyMap<string, string>): string {
   return text.replace(
     /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
     (whole, braced: string | undefined, fallback: string | undefined, bare: string | undefined) => {
@@ -55,31 +55,60 @@ function substitute(text: string, args: Map<string, string>): string {
   );
 }
 
-export function parseStages(text: string): Stage[] {
-  const document = DockerfileParser.parse(text);
-  const lines = text.split(/\r?\n/);
+type ParsedDockerfile = ReturnType<typeof DockerfileParser.parse>;
+
+function initialArgs(document: ParsedDockerfile): Map<string, string> {
   const args = new Map<string, string>();
   for (const arg of document.getInitialARGs()) {
     const property = arg.getProperty();
     const name = property?.getName();
     if (name) args.set(name, property?.getValue() ?? '');
   }
-  const stages: Stage[] = [];
-  const byName = new Map<string, number>();
-  // An instruction belongs to the stage whose FROM precedes it.
-  const stageAt = (line: number): Stage | undefined => [...stages].reverse().find((s) => s.fromLine <= line);
-  const stageRef = (ref: string): number | undefined => {
-    const lower = ref.toLowerCase();
-    if (byName.has(lower)) return byName.get(lower);
-    if (/^\d+$/.test(ref) && Number(ref) < stages.length) return Number(ref);
+  return args;
+}
+
+/** The stages, each with its FROM; an instruction belongs to the stage whose FROM precedes it. */
+class StageIndex {
+  readonly stages: Stage[] = [];
+  private readonly byName = new Map<string, number>();
+
+  add(stage: Omit<Stage, 'index'>): void {
+    const indexed = { index: this.stages.length, ...stage };
+    this.stages.push(indexed);
+    if (stage.name) this.byName.set(stage.name.toLowerCase(), indexed.index);
+  }
+
+  /** The stage a line belongs to: the last one whose FROM is at or before it (stages are in line order). */
+  at(line: number): Stage | undefined {
+    let low = 0;
+    let high = this.stages.length - 1;
+    let found: Stage | undefined;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const stage = this.stages[middle] as Stage;
+      if (stage.fromLine <= line) {
+        found = stage;
+        low = middle + 1;
+      } else high = middle - 1;
+    }
+    return found;
+  }
+
+  ref(reference: string): number | undefined {
+    const lower = reference.toLowerCase();
+    if (this.byName.has(lower)) return this.byName.get(lower);
+    if (/^\d+$/.test(reference) && Number(reference) < this.stages.length) return Number(reference);
     return undefined;
-  };
+  }
+}
+
+function readStages(document: ParsedDockerfile, args: ReadonlyMap<string, string>): StageIndex {
+  const index = new StageIndex();
   for (const from of document.getFROMs()) {
     const name = from.getBuildStage() ?? undefined;
     const base = substitute(from.getImage() ?? '', args);
-    const baseStage = stageRef(base);
-    const stage: Stage = {
-      index: stages.length,
+    const baseStage = index.ref(base);
+    index.add({
       ...(name ? { name } : {}),
       base,
       fromLine: from.getRange().start.line + 1,
@@ -87,26 +116,35 @@ export function parseStages(text: string): Stage[] {
       copiesFrom: [],
       adds: [],
       instructions: [],
-    };
-    stages.push(stage);
-    if (name) byName.set(name.toLowerCase(), stage.index);
+    });
   }
-  // COPY --from belongs to the stage whose FROM precedes it.
+  return index;
+}
+
+function readCopiesFrom(document: ParsedDockerfile, index: StageIndex, args: ReadonlyMap<string, string>): void {
   for (const copy of document.getCOPYs()) {
     const source = copy.getFromFlag()?.getValue();
     if (!source) continue;
     const line = copy.getRange().start.line + 1;
-    const owner = stageAt(line);
+    const owner = index.at(line);
     if (!owner) continue;
     const substituted = substitute(source, args);
-    const stage = stageRef(substituted);
+    const stage = index.ref(substituted);
     owner.copiesFrom.push(stage !== undefined && stage < owner.index ? { line, stage } : { line, image: substituted });
   }
+}
+
+function readInstructions(
+  document: ParsedDockerfile,
+  index: StageIndex,
+  lines: readonly string[],
+  args: ReadonlyMap<string, string>,
+): void {
   for (const instruction of document.getInstructions()) {
     const keyword = instruction.getKeyword().toUpperCase();
     if (keyword === 'FROM') continue;
     const range = instruction.getRange();
-    const owner = stageAt(range.start.line + 1);
+    const owner = index.at(range.start.line + 1);
     if (!owner) continue;
     const text = collapseText(instruction.getArgumentsContent() ?? '');
     const heredocs =
@@ -122,22 +160,26 @@ export function parseStages(text: string): Stage[] {
       ...(from ? { from } : {}),
       display: display.length > 100 ? `${display.slice(0, 99)}…` : display,
     });
+    if (instruction instanceof Add) {
+      const values = instruction.getArguments().map((a) =>
+        a
+          .getValue()
+          .replace(/^\[|\]$|,$/g, '')
+          .replace(/^"(.*)"$/, '$1'),
+      );
+      const checksum = instruction.getFlags().some((f) => f.getName() === 'checksum');
+      owner.adds.push({ line: range.start.line + 1, sources: values.slice(0, -1).map((v) => substitute(v, args)), checksum });
+    }
   }
-  for (const instruction of document.getInstructions()) {
-    if (!(instruction instanceof Add)) continue;
-    const line = instruction.getRange().start.line + 1;
-    const owner = stageAt(line);
-    if (!owner) continue;
-    const values = instruction.getArguments().map((a) =>
-      a
-        .getValue()
-        .replace(/^\[|\]$|,$/g, '')
-        .replace(/^"(.*)"$/, '$1'),
-    );
-    const checksum = instruction.getFlags().some((f) => f.getName() === 'checksum');
-    owner.adds.push({ line, sources: values.slice(0, -1).map((v) => substitute(v, args)), checksum });
-  }
-  return stages;
+}
+
+export function parseStages(text: string): Stage[] {
+  const document = DockerfileParser.parse(text);
+  const args = initialArgs(document);
+  const index = readStages(document, args);
+  readCopiesFrom(document, index, args);
+  readInstructions(document, index, text.split(/\r?\n/), args);
+  return index.stages;
 }
 
 /** Stages whose content ends up in the final image: the last stage, its FROM chain, and what they COPY --from. */
