@@ -23,8 +23,9 @@ const TRIVY: Record<string, Severity> = {
   LOW: 'low',
 };
 
-export function fromTrivy(severity: unknown, cvss?: number): Severity {
-  const known = typeof severity === 'string' ? TRIVY[severity.toUpperCase()] : undefined;
+/** `severity` is one of Trivy's five names (the adapter refuses any other before asking). */
+export function fromTrivy(severity: string, cvss?: number): Severity {
+  const known = TRIVY[severity];
   if (known) return known;
   if (cvss !== undefined) return fromCvss(cvss);
   return 'medium';

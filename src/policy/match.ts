@@ -1,17 +1,17 @@
 import { imageRepository, type Finding } from '../model/finding.js';
-import { globToRegExp } from '../util/glob.js';
+import { compileGlob, type Glob } from '../util/glob.js';
 import type { ExceptionMatch, SeverityOverride } from './file.js';
 import { purlMatches } from './vex.js';
 
-const compiled = new Map<string, RegExp>();
+const compiled = new Map<string, Glob>();
 function glob(pattern: string, value: string | undefined): boolean {
   if (value === undefined) return false;
-  let regexp = compiled.get(pattern);
-  if (!regexp) {
-    regexp = globToRegExp(pattern);
-    compiled.set(pattern, regexp);
+  let matcher = compiled.get(pattern);
+  if (!matcher) {
+    matcher = compileGlob(pattern);
+    compiled.set(pattern, matcher);
   }
-  return regexp.test(value);
+  return matcher.matches(value);
 }
 
 /** Trivy misconfiguration IDs come as DS002, DS-0002 and AVD-DS-0002 across versions: one identity. */
@@ -24,16 +24,16 @@ function misconfigurationKey(id: string): string {
 }
 
 /** A pattern names a rule the way users write it: exact, glob, or without bulkhead's kind prefix. */
-export function idMatches(pattern: string, finding: Finding): boolean {
+export function idMatches(pattern: string, finding: Finding, literal = false): boolean {
   const id = finding.ruleId;
-  if (glob(pattern, id)) return true;
+  if (literal ? pattern === id : glob(pattern, id)) return true;
   const bare = id.replace(/^(secret|license)\//, '');
-  if (bare !== id && glob(pattern, bare)) return true;
+  if (bare !== id && (literal ? pattern === bare : glob(pattern, bare))) return true;
   return finding.kind === 'misconfiguration' && misconfigurationKey(pattern) === misconfigurationKey(id);
 }
 
 export function exceptionMatches(match: ExceptionMatch, finding: Finding): boolean {
-  if (match.id !== undefined && !idMatches(match.id, finding)) return false;
+  if (match.id !== undefined && !idMatches(match.id, finding, match.literalId)) return false;
   if (match.tool !== undefined && match.tool !== finding.tool) return false;
   if (match.package !== undefined && !glob(match.package, finding.pkg?.name)) return false;
   if (match.purl !== undefined && !purlMatches(match.purl, finding.pkg?.purl)) return false;

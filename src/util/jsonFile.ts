@@ -29,10 +29,5 @@ export async function readJsonReport(path: string, maxBytes = MAX_REPORT_BYTES):
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim().length === 0) throw new FormatError(path, 'is empty; the scanner wrote no report (did it fail?).');
-  try {
-    return parseJsonSequence(text);
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new FormatError(path, `is not valid JSON (${detail}); it may be truncated or not a JSON report.`);
-  }
+  return parseJsonSequence(text, path);
 }

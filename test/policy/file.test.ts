@@ -1,3 +1,4 @@
+import { exceptionMatches } from '../../src/policy/match.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -119,13 +120,40 @@ describe("Trivy's ignore files", () => {
       '.trivyignore',
     );
     expect(exceptions).toEqual([
-      { match: { id: 'CVE-2019-18224' }, reason: 'accepted until the base image moves', expires: '2027-01-01', source: '.trivyignore:2' },
-      { match: { id: 'CVE-2019-18276' }, reason: 'listed in .trivyignore', source: '.trivyignore:4' },
-      { match: { id: 'aws-access-key-id' }, reason: 'secrets', source: '.trivyignore:6' },
+      {
+        match: { id: 'CVE-2019-18224', literalId: true },
+        reason: 'accepted until the base image moves',
+        expires: '2027-01-01',
+        source: '.trivyignore:2',
+      },
+      { match: { id: 'CVE-2019-18276', literalId: true }, reason: 'listed in .trivyignore', source: '.trivyignore:4' },
+      { match: { id: 'aws-access-key-id', literalId: true }, reason: 'secrets', source: '.trivyignore:6' },
     ]);
     expect(() => parseTrivyIgnore('CVE-1 exp:tomorrow\n', '.trivyignore')).toThrow(
-      '.trivyignore:1: exp:tomorrow is not a date; write exp:YYYY-MM-DD.',
+      '.trivyignore:1: "exp:tomorrow" is not an expiry date; write exp:YYYY-MM-DD.',
     );
+  });
+
+  it('reads .trivyignore as Trivy does: a lone * is an id, and exp: with no date or a bad one never means "no expiry"', () => {
+    const [star] = parseTrivyIgnore('*\n', '.trivyignore');
+    const finding = {
+      tool: 'trivy',
+      ruleId: 'CVE-2024-1',
+      kind: 'vulnerability',
+      severity: 'critical',
+      title: 't',
+      message: 'm',
+      fingerprint: 'f',
+    } as const;
+    expect(star?.match).toEqual({ id: '*', literalId: true });
+    expect(exceptionMatches(star!.match, finding)).toBe(false);
+    expect(exceptionMatches({ id: '*' }, finding)).toBe(true); // .bulkhead.yml ids are globs, as documented
+    for (const line of ['CVE-1 exp:', 'CVE-1 exp:2026-02-30', 'CVE-1 exp:2026-1-01', 'CVE-1 # note exp:']) {
+      if (line.endsWith('# note exp:')) continue; // a comment field is still a field to Trivy: see below
+      expect(() => parseTrivyIgnore(`${line}\n`, '.trivyignore'), line).toThrow(/is not an expiry date/);
+    }
+    // Trivy takes the first exp: field, wherever it is on the line.
+    expect(parseTrivyIgnore('CVE-1 # until exp:2027-01-01\n', '.trivyignore')[0]?.expires).toBe('2027-01-01');
   });
 
   it('reads .trivyignore.yaml with paths, purls, statements and expired_at', () => {
@@ -146,15 +174,43 @@ secrets:
     const exceptions = parseTrivyIgnoreYaml(text, '.trivyignore.yaml');
     expect(exceptions.map((e) => [e.match, e.reason, e.expires, e.source])).toEqual([
       [
-        { id: 'CVE-2022-40897', path: 'usr/local/lib/python3.9/site-packages/setuptools-58.1.0.dist-info/METADATA' },
+        { id: 'CVE-2022-40897', literalId: true, path: 'usr/local/lib/python3.9/site-packages/setuptools-58.1.0.dist-info/METADATA' },
         'Accept the risk',
         undefined,
         '.trivyignore.yaml:2',
       ],
-      [{ id: 'CVE-2023-3446', purl: 'pkg:deb/debian/libssl1.1' }, 'listed in .trivyignore.yaml', '2023-09-01', '.trivyignore.yaml:6'],
-      [{ id: 'AVD-DS-0002' }, 'listed in .trivyignore.yaml', undefined, '.trivyignore.yaml:11'],
-      [{ id: 'aws-secret-access-key' }, 'listed in .trivyignore.yaml', undefined, '.trivyignore.yaml:13'],
+      [
+        { id: 'CVE-2023-3446', literalId: true, purl: 'pkg:deb/debian/libssl1.1' },
+        'listed in .trivyignore.yaml',
+        '2023-09-01',
+        '.trivyignore.yaml:6',
+      ],
+      [{ id: 'AVD-DS-0002', literalId: true }, 'listed in .trivyignore.yaml', undefined, '.trivyignore.yaml:11'],
+      [{ id: 'aws-secret-access-key', literalId: true }, 'listed in .trivyignore.yaml', undefined, '.trivyignore.yaml:13'],
     ]);
+  });
+
+  it('resolves aliases in .trivyignore.yaml as Trivy does, then checks every field: nothing widens to every path', () => {
+    const paths = parseTrivyIgnoreYaml(
+      'vulnerabilities:\n  - id: CVE-1\n    paths: &p\n      - app/a.jar\n  - id: CVE-2\n    paths: *p\n',
+      '.t.yaml',
+    );
+    expect(paths.map((e) => e.match)).toEqual([
+      { id: 'CVE-1', literalId: true, path: 'app/a.jar' },
+      { id: 'CVE-2', literalId: true, path: 'app/a.jar' },
+    ]);
+    const hostile: [string, RegExp][] = [
+      ['vulnerabilities:\n  - id: CVE-1\n    paths: *nowhere\n', /:3: paths must be a list of strings/],
+      ['s: &s app/a.jar\nvulnerabilities:\n  - id: CVE-1\n    paths: *s\n', /"s" is not a section/],
+      ['vulnerabilities:\n  - id: CVE-1\n    paths: &s app/a.jar\n  - id: CVE-2\n    paths: *s\n', /:3: paths must be a list of strings/],
+      ['vulnerabilities:\n  - id: CVE-1\n    path: app/a.jar\n', /:3: "path" is not a field of an entry/],
+      ['vulnerabilities:\n  - id: CVE-1\n    paths: [{a: 1}]\n', /paths must be a list of strings/],
+      ['vulnerabilities:\n  - id: CVE-1\n    expired_at: soon\n', /expired_at is "soon", not a date/],
+      ['vulnerabilities:\n  - id: CVE-1\n    expired_at: ""\n', /expired_at is "", not a date/],
+      ['vulnerabilities:\n  - id: CVE-1\n    id: CVE-2\n', /not valid YAML/],
+      ['vulnerabilities:\n  - paths: [a]\n', /each entry needs an id/],
+    ];
+    for (const [text, message] of hostile) expect(() => parseTrivyIgnoreYaml(text, '.t.yaml'), text).toThrow(message);
   });
 });
 
@@ -171,5 +227,18 @@ describe('the README example', () => {
       { tool: 'trivy', path: 'usr/share/doc/**' },
     ]);
     expect(policy.exceptions[0]).toMatchObject({ owner: 'platform-team', expires: '2027-01-31' });
+  });
+});
+
+describe('the policy file against a hostile pull request', () => {
+  it('refuses YAML aliases and over-long patterns, naming the line', () => {
+    const aliased = 'exceptions:\n  - id: &all "*"\n    reason: ok\n  - id: *all\n    reason: again\n';
+    expect(() => parsePolicyFile(aliased, '.bulkhead.yml')).toThrow(
+      '.bulkhead.yml:4: the alias *all is not allowed in the policy file; write the value out.',
+    );
+    const merged = 'base: &b {reason: ok}\nexceptions:\n  - <<: *b\n    id: CVE-1\n';
+    expect(() => parsePolicyFile(merged, '.bulkhead.yml')).toThrow(/the alias \*b is not allowed/);
+    const long = `exceptions:\n  - package: "${'*a'.repeat(600)}"\n    reason: ok\n`;
+    expect(() => parsePolicyFile(long, '.bulkhead.yml')).toThrow('.bulkhead.yml:2: package is longer than 1024 characters.');
   });
 });

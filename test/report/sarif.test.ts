@@ -7,6 +7,7 @@ import { decide } from '../../src/policy/decide.js';
 import { automationId, buildSarif, ruleName, toUri, type SarifLog } from '../../src/report/sarif.js';
 import { parseHadolintReport } from '../../src/scanners/hadolint/parse.js';
 import { parseTrivyReport } from '../../src/scanners/trivy/parse.js';
+import { FormatError } from '../../src/util/errors.js';
 import type { ScanResult } from '../../src/model/scanResult.js';
 import { fixture, readManifest } from '../helpers.js';
 import { multitoolProblems, schemaErrors } from '../support/sarif.js';
@@ -27,7 +28,14 @@ function sarifFor(results: ScanResult[], limits?: { runs: number; resultsPerRun:
 function fixtureLogs(): Record<string, SarifLog> {
   const logs: Record<string, SarifLog> = {};
   for (const row of readManifest(fixture('trivy', 'MANIFEST.tsv')).filter((r) => r.format === 'trivy-json')) {
-    const report = parseTrivyReport(JSON.parse(readFileSync(fixture('trivy', row.filename as string), 'utf8')));
+    let report;
+    try {
+      report = parseTrivyReport(JSON.parse(readFileSync(fixture('trivy', row.filename as string), 'utf8')));
+    } catch (error) {
+      // The hand-edited fixtures that break the report contract (test/scanners/trivy.test.ts) make no log.
+      if (error instanceof FormatError) continue;
+      throw error;
+    }
     const findings = report.findings.map((f) => (f.file ? f : { ...f, file: 'Dockerfile', line: 1 }));
     logs[`trivy-${(row.filename as string).replace(/[^A-Za-z0-9.-]+/g, '_')}`] = sarifFor([
       result('trivy', report.artifactName ?? 'x', findings, report.trivyVersion),

@@ -114,4 +114,13 @@ describe('parseJsonSequence', () => {
   it('says where a truncated value starts', () => {
     expect(() => parseJsonSequence('[] [{"a": 1}')).toThrow(/offset 3/);
   });
+  it('refuses an object with the same key twice, however the key is spelled, and says where', () => {
+    const twice = '{"SchemaVersion": 2, "Results": [{"Target": "x", "Vulnerabilities": [{"Severity": "CRITICAL", "Severity": "LOW"}]}]}';
+    expect(() => parseJsonSequence(twice, 'r.json')).toThrow(
+      /^r\.json: has the key "Severity" twice in Results\[0\]\.Vulnerabilities\[0\]; a tool writes each key once/,
+    );
+    expect(() => parseJsonSequence('{"Results": [], "Re\\u0073ults": [1]}', 'r.json')).toThrow(/"Results" twice in the top-level object/);
+    // The same key in sibling objects, and keys inside strings, are fine.
+    expect(parseJsonSequence('[{"a": 1}, {"a": 2}] {"b": "\\"a\\": 1, \\"a\\": 2"}')).toHaveLength(2);
+  });
 });

@@ -18,26 +18,32 @@ describe('Trivy adapter on every JSON fixture', () => {
     expect(rows.length).toBeGreaterThan(40);
   });
 
-  for (const row of rows) {
+  // Files the manifest says were edited by hand (an entry without its id, a blanked ArtifactName) or
+  // that say nothing of what was scanned (old Trivy's `null`) break the report contract.
+  const broken = new Map([
+    ['external/DefectDojo__django-DefectDojo/legacy_no_vuln.json', /is JSON null, not a Trivy report/],
+    ['external/DefectDojo__django-DefectDojo/legacy_trivy_mix.json', /has \[0\]\.Vulnerabilities\[0\] without VulnerabilityID/],
+    ['external/DefectDojo__django-DefectDojo/all_statuses.json', /has no ArtifactName/],
+  ]);
+  for (const [file, message] of broken) {
+    it(`${file}: refused, as the manifest's notes predict`, () => {
+      expect(rows.find((r) => r.filename === file)?.notes).toMatch(/EDITED|literal JSON `null`/);
+      expect(() => parseTrivyReport(JSON.parse(readFileSync(fixture('trivy', file), 'utf8')), file)).toThrow(message);
+    });
+  }
+
+  for (const row of rows.filter((r) => !broken.has(r.filename as string))) {
     const file = row.filename as string;
     it(`${file}: counts and severities match the file`, () => {
       const document: unknown = JSON.parse(readFileSync(fixture('trivy', file), 'utf8'));
       const report = parseTrivyReport(document);
       const byKind = (kind: string) => report.findings.filter((f) => f.kind === kind);
       const results = rawResults(document);
-      const usableVulns = results
-        .flatMap((r) => (r.Vulnerabilities as Record<string, unknown>[] | undefined) ?? [])
-        .filter((v) => v.VulnerabilityID && v.PkgName);
-      // The manifest's count is of entries in the file; entries without an ID are said, not kept.
-      expect(byKind('vulnerability').length + (Number(row['n_vulnerabilities(sarif:n_results)']) - usableVulns.length)).toBe(
-        Number(row['n_vulnerabilities(sarif:n_results)']),
-      );
+      const usableVulns = results.flatMap((r) => (r.Vulnerabilities as Record<string, unknown>[] | undefined) ?? []);
+      expect(byKind('vulnerability')).toHaveLength(Number(row['n_vulnerabilities(sarif:n_results)']));
       expect(byKind('secret')).toHaveLength(Number(row.n_secrets));
       expect(byKind('misconfiguration')).toHaveLength(Number(row.n_misconfigurations));
       expect(byKind('license')).toHaveLength(Number(row.n_licenses));
-      if (usableVulns.length < Number(row['n_vulnerabilities(sarif:n_results)'])) {
-        expect(report.warnings.join(' ')).toMatch(/could not be used/);
-      }
       // Every finding's severity follows the file's own Severity field, entry by entry, in order.
       const entries = (key: string) => results.flatMap((r) => (r[key] as Record<string, unknown>[] | undefined) ?? []);
       const expected = [
@@ -86,8 +92,9 @@ describe('Trivy adapter details', () => {
     expect(bash?.message).toContain('no fix available (affected)');
   });
 
-  it('reads the legacy array and null forms', () => {
-    expect(parseTrivyReport(null)).toMatchObject({ schema: 'legacy', findings: [] });
+  it('reads the legacy array form, and refuses null and an empty list, which name nothing scanned', () => {
+    expect(() => parseTrivyReport(null, 'r.json')).toThrow('r.json: is JSON null, not a Trivy report');
+    expect(() => parseTrivyReport([], 'r.json')).toThrow('r.json: is an empty list');
     const legacy = parseTrivyReport(JSON.parse(readFileSync(fixture('trivy', 'history/v0.19.2/alpine-310.json'), 'utf8')));
     expect(legacy.schema).toBe('legacy');
     expect(legacy.findings).toHaveLength(8);
@@ -131,6 +138,40 @@ describe('Trivy adapter details', () => {
     expect(() => parseTrivyReport({ Results: [] })).toThrow(/no SchemaVersion/);
     expect(() => parseTrivyReport(JSON.parse(readFileSync(fixture('trivy', 'alpine-310.sarif'), 'utf8')))).toThrow(/SARIF/);
     expect(() => parseTrivyReport(42)).toThrow(FormatError);
-    expect(() => parseTrivyReport({ SchemaVersion: 2, Results: [{ Vulnerabilities: 'x' }] })).toThrow(/not a list/);
+    expect(() => parseTrivyReport({ SchemaVersion: 2, ArtifactName: 'a', Results: [{ Target: 't', Vulnerabilities: 'x' }] })).toThrow(
+      /has Results\[0\]\.Vulnerabilities that is not a list/,
+    );
+  });
+
+  it('refuses entries it cannot gate on, naming the JSON path: no id, no package, unknown or missing severity', () => {
+    const report = (entry: Record<string, unknown>, key = 'Vulnerabilities') => ({
+      SchemaVersion: 2,
+      ArtifactName: 'ghcr.io/acme/app:1',
+      ArtifactType: 'container_image',
+      Results: [{ Target: 'os', Vulnerabilities: [], [key]: [entry] }],
+    });
+    const good = { VulnerabilityID: 'CVE-2024-1', PkgName: 'openssl', InstalledVersion: '1', Severity: 'CRITICAL' };
+    expect(parseTrivyReport(report(good)).findings[0]?.severity).toBe('critical');
+    const cases: [Record<string, unknown>, RegExp, string?][] = [
+      [{ ...good, VulnerabilityID: undefined }, /r\.json: has Results\[0\]\.Vulnerabilities\[0\] without VulnerabilityID/],
+      [{ ...good, PkgName: '' }, /Vulnerabilities\[0\] without PkgName/],
+      [
+        { ...good, Severity: 'SUPER' },
+        /Vulnerabilities\[0\]\.Severity "SUPER"; Trivy's severities are CRITICAL, HIGH, MEDIUM, LOW and UNKNOWN/,
+      ],
+      [{ ...good, Severity: 4 }, /Vulnerabilities\[0\]\.Severity 4;/],
+      [{ ...good, Severity: 'critical' }, /Severity "critical";/],
+      [{ ...good, Severity: undefined }, /Severity missing;/],
+      [{ Title: 'AWS' }, /Secrets\[0\] without RuleID/, 'Secrets'],
+      [{ RuleID: 'aws', Severity: 'BAD' }, /Secrets\[0\]\.Severity "BAD"/, 'Secrets'],
+      [{ ID: 'DS002', Severity: 'HIGH' }, /Misconfigurations\[0\] without Status/, 'Misconfigurations'],
+      [{ Severity: 'HIGH' }, /Licenses\[0\] without Name/, 'Licenses'],
+    ];
+    for (const [entry, message, key] of cases)
+      expect(() => parseTrivyReport(report(entry, key), 'r.json'), message.source).toThrow(message);
+    expect(() => parseTrivyReport({ ...report(good), Results: [{ Vulnerabilities: [good] }] }, 'r.json')).toThrow(
+      /Results\[0\] without a Target/,
+    );
+    expect(() => parseTrivyReport({ ...report(good), ArtifactName: '' }, 'r.json')).toThrow(/has no ArtifactName/);
   });
 });

@@ -3,6 +3,8 @@ import { fingerprintOf, type Finding } from '../../model/finding.js';
 import { isObject, num, str } from '../../util/json.js';
 import { fromHadolint } from '../../model/severity.js';
 
+const HADOLINT_LEVELS = new Set(['error', 'warning', 'info', 'style']);
+
 export interface HadolintReport {
   findings: Finding[];
   warnings: string[];
@@ -33,10 +35,17 @@ export function parseHadolintReport(
       );
     }
     document.forEach((entry, position) => {
-      const code = isObject(entry) ? str(entry.code) : undefined;
-      if (!isObject(entry) || !code) {
-        warnings.push(`entry ${position + 1} of list ${index + 1} has no rule code and was skipped`);
-        return;
+      const at = `${documents.length > 1 ? `list ${index + 1}, ` : ''}[${position}]`;
+      if (!isObject(entry)) throw new FormatError(source, `has ${at} that is not an object; hadolint writes one object per finding.`);
+      const code = str(entry.code);
+      if (!code)
+        throw new FormatError(source, `has ${at} without a rule code; hadolint writes one for every finding (is the report edited?).`);
+      const level = entry.level;
+      if (typeof level !== 'string' || !HADOLINT_LEVELS.has(level)) {
+        throw new FormatError(
+          source,
+          `has ${at}.level ${level === undefined ? 'missing' : JSON.stringify(level).slice(0, 40)}; hadolint's levels are error, warning, info and style.`,
+        );
       }
       const file = resolveFile(str(entry.file) ?? '-');
       const message = str(entry.message) ?? code;
@@ -49,7 +58,7 @@ export function parseHadolintReport(
         tool: 'hadolint',
         ruleId: code,
         kind: 'lint',
-        severity: fromHadolint(entry.level),
+        severity: fromHadolint(level),
         title: message,
         message: `${message}${/[.!?]$/.test(message) ? '' : '.'}`,
         helpUri: ruleHelpUri(code),

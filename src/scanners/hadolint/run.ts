@@ -53,7 +53,7 @@ export async function runHadolint(dockerfile: string, settings: HadolintSettings
   try {
     const text = ran.stdout.trim();
     if (text === '') return failed(`${describeExit(ran, settings.timeoutMs)} and wrote no report`);
-    const report = parseHadolintReport(parseJsonSequence(text), () => dockerfile);
+    const report = parseHadolintReport(parseJsonSequence(text, `hadolint's output for ${dockerfile}`), () => dockerfile);
     return { ...base, status: 'ok', findings: report.findings, warnings: report.warnings };
   } catch (error) {
     return failed(`${describeExit(ran, settings.timeoutMs)} and wrote output bulkhead cannot read (${errorMessage(error)})`);

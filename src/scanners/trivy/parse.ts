@@ -1,5 +1,5 @@
 import { FormatError } from '../../util/errors.js';
-import { fingerprintOf, imageRepository, type Finding } from '../../model/finding.js';
+import { fingerprintOf, imageRepository, type Finding, type Severity } from '../../model/finding.js';
 import { isObject, num, str, type JsonObject } from '../../util/json.js';
 import { fromTrivy } from '../../model/severity.js';
 
@@ -21,40 +21,40 @@ export interface TrivyReport {
   warnings: string[];
 }
 
-/** Thrown for a report whose shape is not Trivy's JSON; the message says what it is instead. */
-
 const UNFIXED_STATUSES = new Set(['affected', 'will_not_fix', 'fix_deferred', 'end_of_life', 'under_investigation', 'unknown']);
 
+/**
+ * The report contract: a report says what it scanned, and every entry in it names what it is and
+ * how severe. Anything else is a FormatError naming the JSON path, never a pass: a report that
+ * lost its findings on the way must not read as a clean image.
+ */
 export function parseTrivyReport(document: unknown, source = 'the Trivy report'): TrivyReport {
-  if (document === null) {
-    return { schema: 'legacy', diffIds: [], history: [], findings: [], warnings: [] };
-  }
+  const fail = (detail: string): never => {
+    throw new FormatError(source, detail);
+  };
+  if (document === null) fail('is JSON null, not a Trivy report: a report names what it scanned (did Trivy fail?).');
   if (Array.isArray(document)) {
+    // Trivy before v0.20: a list of results, each naming its target.
+    if (document.length === 0) fail('is an empty list: a Trivy report names what it scanned (did Trivy fail?).');
     const report: TrivyReport = { schema: 'legacy', diffIds: [], history: [], findings: [], warnings: [] };
-    collectResults(document, 'the report', report, source);
+    collectResults(document, '', report, source);
     return report;
   }
-  if (!isObject(document)) {
-    throw new FormatError(source, `is JSON ${typeof document}, not a Trivy report (run Trivy with --format json)`);
+  if (!isObject(document)) fail(`is JSON ${typeof document}, not a Trivy report (run Trivy with --format json).`);
+  const top = document as JsonObject;
+  if ('runs' in top && 'version' in top) fail("is a SARIF log; bulkhead reads Trivy's own JSON (run Trivy with --format json).");
+  if (top.SchemaVersion !== 2) {
+    const seen = top.SchemaVersion === undefined ? 'has no SchemaVersion' : `has SchemaVersion ${JSON.stringify(top.SchemaVersion)}`;
+    fail(`${seen}; bulkhead reads Trivy JSON with SchemaVersion 2 (Trivy v0.20 and later) and the older array form.`);
   }
-  if ('runs' in document && 'version' in document) {
-    throw new FormatError(source, "is a SARIF log; bulkhead reads Trivy's own JSON (run Trivy with --format json)");
-  }
-  if (document.SchemaVersion !== 2) {
-    const seen =
-      document.SchemaVersion === undefined ? 'has no SchemaVersion' : `has SchemaVersion ${JSON.stringify(document.SchemaVersion)}`;
-    throw new FormatError(
-      source,
-      `${seen}; bulkhead reads Trivy JSON with SchemaVersion 2 (Trivy v0.20 and later) and the older array form`,
-    );
-  }
-  const metadata = isObject(document.Metadata) ? document.Metadata : {};
-  const artifactType = str(document.ArtifactType);
-  const artifactName = str(document.ArtifactName);
+  const artifactName = str(top.ArtifactName);
+  if (!artifactName) fail('has no ArtifactName: a Trivy report names what it scanned.');
+  const metadata = isObject(top.Metadata) ? top.Metadata : {};
+  const artifactType = str(top.ArtifactType);
   const image = artifactType === 'container_image' ? artifactName : undefined;
   const report: TrivyReport = {
     schema: 2,
-    trivyVersion: isObject(document.Trivy) ? str(document.Trivy.Version) : undefined,
+    trivyVersion: isObject(top.Trivy) ? str(top.Trivy.Version) : undefined,
     artifactName,
     artifactType,
     image,
@@ -64,9 +64,9 @@ export function parseTrivyReport(document: unknown, source = 'the Trivy report')
     findings: [],
     warnings: [],
   };
-  if (document.Results !== undefined && document.Results !== null) {
-    if (!Array.isArray(document.Results)) throw new FormatError(source, 'has Results that is not a list');
-    collectResults(document.Results, 'Results', report, source);
+  if (top.Results !== undefined && top.Results !== null) {
+    if (!Array.isArray(top.Results)) fail('has Results that is not a list.');
+    collectResults(top.Results as unknown[], 'Results', report, source);
   }
   return report;
 }
@@ -82,35 +82,49 @@ function readHistory(metadata: JsonObject): TrivyReport['history'] {
 
 function collectResults(results: readonly unknown[], where: string, report: TrivyReport, source: string): void {
   results.forEach((result, index) => {
-    if (!isObject(result)) {
-      report.warnings.push(`${where}[${index}] is not an object and was skipped`);
-      return;
-    }
-    const context: ResultContext = {
-      target: str(result.Target) ?? '',
-      cls: str(result.Class) ?? '',
-      type: str(result.Type) ?? '',
-      image: report.image,
-    };
     const at = `${where}[${index}]`;
+    if (!isObject(result)) throw new FormatError(source, `has ${at} that is not an object.`);
+    // Trivy writes a Target for every result ("" for custom resources).
+    const target = result.Target;
+    if (typeof target !== 'string') throw new FormatError(source, `has ${at} without a Target: every result names what it scanned.`);
+    const context: ResultContext = { target, cls: str(result.Class) ?? '', type: str(result.Type) ?? '', image: report.image, source };
     for (const [key, reader] of READERS) {
       const list = result[key];
       if (list === undefined || list === null) continue;
-      if (!Array.isArray(list)) throw new FormatError(source, `has ${at}.${key} that is not a list`);
-      let skipped = 0;
-      for (const entry of list) {
-        const finding = isObject(entry) ? reader(entry, context) : undefined;
-        if (finding === undefined) {
-          if (!(isObject(entry) && key === 'Misconfigurations' && str(entry.Status) !== 'FAIL')) skipped++;
-          continue;
-        }
-        report.findings.push(finding);
-      }
-      if (skipped > 0) {
-        report.warnings.push(`${at}.${key}: ${skipped} ${skipped === 1 ? 'entry' : 'entries'} without an ID or title could not be used`);
-      }
+      if (!Array.isArray(list)) throw new FormatError(source, `has ${at}.${key} that is not a list.`);
+      list.forEach((entry, i) => {
+        const entryAt = `${at}.${key}[${i}]`;
+        if (!isObject(entry)) throw new FormatError(source, `has ${entryAt} that is not an object.`);
+        const finding = reader(entry, context, entryAt);
+        if (finding) report.findings.push(finding);
+      });
     }
   });
+}
+
+const TRIVY_SEVERITIES = new Set(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN']);
+
+/** A field the entry cannot be used without; its absence is a broken report, not an entry to skip. */
+function required(entry: JsonObject, field: string, context: ResultContext, at: string): string {
+  const value = str(entry[field]);
+  if (value === undefined)
+    throw new FormatError(
+      context.source,
+      `has ${at} without ${field}; Trivy writes it for every entry (is the report edited or truncated?).`,
+    );
+  return value;
+}
+
+/** Trivy's five severity names, exactly as it writes them; anything else is refused, never guessed. */
+function severityOf(entry: JsonObject, context: ResultContext, at: string, cvss?: number): Severity {
+  const value = entry.Severity;
+  if (typeof value !== 'string' || !TRIVY_SEVERITIES.has(value)) {
+    throw new FormatError(
+      context.source,
+      `has ${at}.Severity ${value === undefined ? 'missing' : JSON.stringify(value).slice(0, 40)}; Trivy's severities are CRITICAL, HIGH, MEDIUM, LOW and UNKNOWN.`,
+    );
+  }
+  return fromTrivy(value, cvss);
 }
 
 interface ResultContext {
@@ -118,9 +132,11 @@ interface ResultContext {
   cls: string;
   type: string;
   image: string | undefined;
+  /** The report, as named in errors. */
+  source: string;
 }
 
-type Reader = (entry: JsonObject, context: ResultContext) => Finding | undefined;
+type Reader = (entry: JsonObject, context: ResultContext, at: string) => Finding | undefined;
 
 function layerOf(entry: JsonObject): string | undefined {
   return isObject(entry.Layer) ? (str(entry.Layer.DiffID) ?? str(entry.Layer.Digest)) : undefined;
@@ -151,10 +167,9 @@ function bestCvss(entry: JsonObject): number | undefined {
   return all.length > 0 ? Math.max(...all) : undefined;
 }
 
-const readVulnerability: Reader = (entry, context) => {
-  const id = str(entry.VulnerabilityID);
-  const name = str(entry.PkgName);
-  if (!id || !name) return undefined;
+const readVulnerability: Reader = (entry, context, at) => {
+  const id = required(entry, 'VulnerabilityID', context, at);
+  const name = required(entry, 'PkgName', context, at);
   const installed = str(entry.InstalledVersion) ?? '';
   const fixed = str(entry.FixedVersion);
   const cvss = bestCvss(entry);
@@ -171,7 +186,7 @@ const readVulnerability: Reader = (entry, context) => {
     tool: 'trivy',
     ruleId: id,
     kind: 'vulnerability',
-    severity: fromTrivy(entry.Severity, cvss),
+    severity: severityOf(entry, context, at, cvss),
     title,
     message: `${name} ${installed} is affected by ${id}: ${title}; ${fix}.`,
     description: str(entry.Description),
@@ -190,9 +205,8 @@ const readVulnerability: Reader = (entry, context) => {
  * Trivy masks the matched value in `Match` and `Code`, but the surrounding `Code` lines are
  * verbatim file content and may hold other secrets: none of it is copied.
  */
-const readSecret: Reader = (entry, context) => {
-  const rule = str(entry.RuleID);
-  if (!rule) return undefined;
+const readSecret: Reader = (entry, context, at) => {
+  const rule = required(entry, 'RuleID', context, at);
   const title = str(entry.Title) ?? rule;
   const line = num(entry.StartLine);
   const where = `${context.target}${line ? `:${line}` : ''}`;
@@ -200,7 +214,7 @@ const readSecret: Reader = (entry, context) => {
     tool: 'trivy',
     ruleId: `secret/${rule}`,
     kind: 'secret',
-    severity: fromTrivy(entry.Severity),
+    severity: severityOf(entry, context, at),
     title,
     message: `${title} found in ${where} (${str(entry.Category) ?? 'secret'}); the value is not shown.`,
     image: context.image,
@@ -210,10 +224,12 @@ const readSecret: Reader = (entry, context) => {
   };
 };
 
-const readMisconfiguration: Reader = (entry, context) => {
-  if (str(entry.Status) !== 'FAIL') return undefined;
-  const id = str(entry.ID) ?? str(entry.AVDID);
-  if (!id) return undefined;
+const readMisconfiguration: Reader = (entry, context, at) => {
+  const id = str(entry.ID) ?? required(entry, 'AVDID', context, at);
+  const status = required(entry, 'Status', context, at);
+  const severity = severityOf(entry, context, at);
+  // PASS and EXCEPTION are checks that held (or that the team excepted in Trivy itself).
+  if (status !== 'FAIL') return undefined;
   const title = str(entry.Title) ?? id;
   const cause = isObject(entry.CauseMetadata) ? entry.CauseMetadata : {};
   const line = num(cause.StartLine);
@@ -223,7 +239,7 @@ const readMisconfiguration: Reader = (entry, context) => {
     tool: 'trivy',
     ruleId: id,
     kind: 'misconfiguration',
-    severity: fromTrivy(entry.Severity),
+    severity,
     title,
     message: `${message}${/[.!?]$/.test(message) ? '' : '.'}${resolution ? ` Fix: ${resolution}${/[.!?]$/.test(resolution) ? '' : '.'}` : ''}`,
     description: str(entry.Description),
@@ -236,9 +252,8 @@ const readMisconfiguration: Reader = (entry, context) => {
   };
 };
 
-const readLicense: Reader = (entry, context) => {
-  const name = str(entry.Name);
-  if (!name) return undefined;
+const readLicense: Reader = (entry, context, at) => {
+  const name = required(entry, 'Name', context, at);
   const pkgName = str(entry.PkgName);
   const category = str(entry.Category) ?? 'unknown';
   const where = pkgName ?? (str(entry.FilePath) || context.target);
@@ -247,7 +262,7 @@ const readLicense: Reader = (entry, context) => {
     tool: 'trivy',
     ruleId,
     kind: 'license',
-    severity: fromTrivy(entry.Severity),
+    severity: severityOf(entry, context, at),
     title: `${name} license (${category})`,
     message: `${where} is licensed under ${name}, which Trivy classifies as ${category}.`,
     helpUri: str(entry.Link),
