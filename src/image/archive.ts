@@ -1,4 +1,5 @@
 import { decompress } from './decompress.js';
+import { StreamDigest } from './digest.js';
 import { errorMessage, FormatError } from '../util/errors.js';
 import { readLayer, type ContentWanted, type LayerContents } from './layer.js';
 import { normalizeImagePath, printable } from './paths.js';
@@ -15,6 +16,8 @@ const MAX_JSON = 16 * 1024 * 1024;
 export interface ArchiveContents {
   json: Map<string, Buffer>;
   layers: Map<string, LayerContents>;
+  /** Digest and size of each layer member as stored (compressed or not), for OCI descriptors. */
+  blobs: Map<string, { digest: string; size: number }>;
   /** Members that could not be read as layers; only an error if a manifest names them. */
   layerErrors: Map<string, FormatError>;
   links: Map<string, string>;
@@ -74,7 +77,7 @@ class ChunkChannel implements AsyncIterable<Buffer> {
 }
 
 export async function readImageArchive(source: AsyncIterable<Buffer>, where: string, wanted: ContentWanted): Promise<ArchiveContents> {
-  const contents: ArchiveContents = { json: new Map(), layers: new Map(), layerErrors: new Map(), links: new Map() };
+  const contents: ArchiveContents = { json: new Map(), layers: new Map(), blobs: new Map(), layerErrors: new Map(), links: new Map() };
   const onEntry = (header: TarHeader): TarEntrySink | undefined => {
     const path = normalizeImagePath(header.name, where);
     if (header.type === 'symlink' || header.type === 'hardlink') {
@@ -88,6 +91,7 @@ export async function readImageArchive(source: AsyncIterable<Buffer>, where: str
     const jsonChunks: Buffer[] = [];
     let channel: ChunkChannel | undefined;
     let layerDone: Promise<void> | undefined;
+    const stored = new StreamDigest(path.startsWith('blobs/sha512/') ? 'sha512' : 'sha256');
     const where2 = `${where} ${printable(path)}`;
     return {
       async write(chunk: Buffer) {
@@ -110,13 +114,17 @@ export async function readImageArchive(source: AsyncIterable<Buffer>, where: str
           }
         }
         if (mode === 'json') jsonChunks.push(chunk);
-        else if (channel) await channel.push(chunk);
+        else {
+          stored.update(chunk);
+          if (channel) await channel.push(chunk);
+        }
       },
       async end() {
         if (mode === 'json') contents.json.set(path, Buffer.concat(jsonChunks));
         else if (channel) {
           channel.close();
           await layerDone;
+          contents.blobs.set(path, { digest: stored.digest(), size: stored.bytes });
         }
       },
     };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { decompress, type Compression } from './decompress.js';
+import { digesting, StreamDigest } from './digest.js';
 import { FormatError } from '../util/errors.js';
 import { baseName, normalizeImagePath, parentOf, printable } from './paths.js';
 import { readTar, type TarEntryType, type TarHeader } from './tar.js';
@@ -34,6 +35,8 @@ export interface LayerContents {
   /** Directories whose lower contents this layer hides. */
   opaqueDirs: string[];
   compression: Compression;
+  /** sha256 of the uncompressed tar stream, as read: what an image config's diff_ids promise. */
+  diffId: string;
 }
 
 /** Bytes to keep of a file at `path` of `size` (0: none). Checks say what they need to read. */
@@ -142,10 +145,17 @@ export async function readLayer(source: AsyncIterable<Buffer>, where: string, wa
       },
     };
   };
+  const uncompressed = new StreamDigest();
   await readTar(
-    decompress(source, where, (c) => (compression = c)),
+    digesting(
+      decompress(source, where, (c) => (compression = c)),
+      uncompressed,
+      Number.MAX_SAFE_INTEGER,
+      where,
+      'the layer',
+    ),
     onEntry,
     where,
   );
-  return { files, whiteouts, opaqueDirs, compression };
+  return { files, whiteouts, opaqueDirs, compression, diffId: uncompressed.digest() };
 }

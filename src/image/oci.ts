@@ -1,4 +1,5 @@
 import { FormatError } from '../util/errors.js';
+import { isDigest, type BlobClaim } from './digest.js';
 import { printable } from './paths.js';
 
 /** OCI image index / manifest resolution, shared by layout directories and archives. */
@@ -12,20 +13,19 @@ export interface Descriptor {
 }
 
 export interface ResolvedManifest {
-  configDigest: string;
-  layerDigests: string[];
+  config: BlobClaim;
+  layers: BlobClaim[];
   /** os/arch[/variant] of the chosen manifest, when the index said. */
   platform?: string;
   /** Said to the user: which of several platforms was picked. */
   note?: string;
 }
 
-export type ReadBlobJson = (digest: string) => Promise<unknown>;
-
-const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+/** Reads a JSON blob and checks it against the descriptor that named it. */
+export type ReadBlobJson = (claim: BlobClaim) => Promise<unknown>;
 
 export function blobPath(digest: string, where: string): string {
-  if (!DIGEST.test(digest))
+  if (!isDigest(digest))
     throw new FormatError(where, `"${printable(digest, 80)}" is not a valid content digest; the layout is corrupt or hostile.`);
   const [algorithm, hex] = digest.split(':') as [string, string];
   return `blobs/${algorithm}/${hex}`;
@@ -39,6 +39,9 @@ function descriptors(value: unknown, where: string): Descriptor[] {
   if (!Array.isArray(value)) throw new FormatError(where, `the index has no manifests list.`);
   return value.filter(isRecord).map((d) => {
     if (typeof d.digest !== 'string') throw new FormatError(where, `a manifest descriptor has no digest.`);
+    if (d.size !== undefined && (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0)) {
+      throw new FormatError(where, `the descriptor of ${printable(d.digest, 80)} has an invalid size.`);
+    }
     const platform = isRecord(d.platform) ? d.platform : undefined;
     const annotations: Record<string, string> = {};
     if (isRecord(d.annotations)) for (const [k, v] of Object.entries(d.annotations)) if (typeof v === 'string') annotations[k] = v;
@@ -122,7 +125,7 @@ export async function resolveOciIndex(
       note = `${where} holds images for ${offered}; read ${platformName(chosen.platform)}.`;
     }
     if (!chosen) throw new FormatError(where, `the index lists no image.`);
-    const json = await readJson(chosen.digest);
+    const json = await readJson({ digest: chosen.digest, ...(chosen.size !== undefined ? { size: chosen.size } : {}) });
     if (!isRecord(json)) throw new FormatError(where, `manifest ${chosen.digest} is not a JSON object.`);
     if (isIndex(chosen.mediaType, json)) {
       candidates = descriptors(json.manifests, `${where} ${chosen.digest}`);
@@ -132,12 +135,17 @@ export async function resolveOciIndex(
     if (typeof config?.digest !== 'string' || !Array.isArray(json.layers)) {
       throw new FormatError(where, `manifest ${chosen.digest} has no config or layers; it is not an image manifest.`);
     }
-    const layerDigests = json.layers.filter(isRecord).map((l) => {
-      if (typeof l.digest !== 'string') throw new FormatError(where, `a layer in ${chosen.digest} has no digest.`);
-      return l.digest;
-    });
+    const claim = (d: unknown, what: string): BlobClaim => {
+      if (!isRecord(d) || typeof d.digest !== 'string') throw new FormatError(where, `${what} in ${chosen.digest} has no digest.`);
+      blobPath(d.digest, where);
+      if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) {
+        throw new FormatError(where, `${what} in ${chosen.digest} has no valid size; an OCI descriptor always says it.`);
+      }
+      return { digest: d.digest, size: d.size };
+    };
+    const layers = json.layers.map((l) => claim(l, 'a layer'));
     const name = platformName(chosen.platform);
-    return { configDigest: config.digest, layerDigests, ...(name ? { platform: name } : {}), ...(note ? { note } : {}) };
+    return { config: claim(config, 'the config'), layers, ...(name ? { platform: name } : {}), ...(note ? { note } : {}) };
   }
   throw new FormatError(where, `indexes nest too deeply; the layout is corrupt or hostile.`);
 }

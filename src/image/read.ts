@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ImageTarget } from '../config/targets.js';
 import { followArchiveLinks, readImageArchive, type ArchiveContents } from './archive.js';
 import { parseImageConfig, type ImageConfig } from './config.js';
 import { errorMessage, FormatError, ToolError } from '../util/errors.js';
 import { readLayer, type ContentWanted, type LayerContents } from './layer.js';
+import { algorithmOf, digestOf, digesting, StreamDigest, verifyBlob, type BlobClaim } from './digest.js';
 import { blobPath, resolveOciIndex } from './oci.js';
 import { mergeLayers, type Filesystem } from './overlay.js';
 import { printable } from './paths.js';
@@ -59,6 +61,16 @@ function assemble(
       `the config lists ${config.diffIds.length} layers but the manifest ${layers.length}; the image is corrupt.`,
     );
   }
+  // Each layer is what the config says it is: the sha256 of its uncompressed tar stream.
+  layers.forEach((layer, i) => {
+    const expected = config.diffIds[i] as string;
+    if (layer.diffId !== expected) {
+      throw new FormatError(
+        where,
+        `layer ${i + 1} does not match the config's diff_id ${printable(expected, 80)} (its content is ${layer.diffId}); the image was altered or is corrupt.`,
+      );
+    }
+  });
   const filesystem = mergeLayers(layers);
   notes.push(...filesystem.warnings);
   const detected =
@@ -114,7 +126,18 @@ async function fromArchive(contents: ArchiveContents, where: string, reference: 
     if (!entry || typeof entry.Config !== 'string' || !Array.isArray(entry.Layers))
       throw new FormatError(where, `manifest.json has an entry without Config or Layers.`);
     const configPath = followArchiveLinks(contents, entry.Config);
-    const config = parseImageConfig(parseJson(contents.json.get(configPath), `${where}: config ${printable(entry.Config)}`), where);
+    const configBytes = contents.json.get(configPath);
+    // The config's name is its digest (`<hex>.json`, or `blobs/sha256/<hex>` since Docker 25).
+    const named = /^(?:blobs\/sha256\/)?([a-f0-9]{64})(?:\.json)?$/.exec(configPath);
+    if (configBytes && named) {
+      verifyBlob(
+        where,
+        `the config ${printable(entry.Config)}`,
+        { digest: `sha256:${named[1]}` },
+        { digest: digestOf(configBytes), size: configBytes.length },
+      );
+    }
+    const config = parseImageConfig(parseJson(configBytes, `${where}: config ${printable(entry.Config)}`), where);
     const layers = entry.Layers.map((l) => {
       if (typeof l !== 'string') throw new FormatError(where, `manifest.json names a layer that is not a path.`);
       return archiveLayer(contents, l, where);
@@ -123,41 +146,115 @@ async function fromArchive(contents: ArchiveContents, where: string, reference: 
   }
   const index = contents.json.get('index.json');
   if (!index) throw new FormatError(where, `has neither manifest.json nor index.json; it is not an image archive.`);
-  const readJson = (digest: string) =>
-    Promise.resolve().then(() => parseJson(contents.json.get(blobPath(digest, where)), `${where}: blob ${digest}`));
+  const readJson = (claim: BlobClaim) =>
+    Promise.resolve().then(() => {
+      const bytes = contents.json.get(followArchiveLinks(contents, blobPath(claim.digest, where)));
+      if (bytes)
+        verifyBlob(where, `blob ${claim.digest}`, claim, { digest: digestOf(bytes, algorithmOf(claim.digest)), size: bytes.length });
+      return parseJson(bytes, `${where}: blob ${claim.digest}`);
+    });
   const resolved = await resolveOciIndex(parseJson(index, `${where}: index.json`), readJson, where, reference, platform);
   if (resolved.note) notes.push(resolved.note);
-  const config = parseImageConfig(await readJson(resolved.configDigest), where);
-  const layers = resolved.layerDigests.map((d) => archiveLayer(contents, blobPath(d, where), where));
+  const config = parseImageConfig(await readJson(resolved.config), where);
+  const layers = resolved.layers.map((claim) => {
+    const path = followArchiveLinks(contents, blobPath(claim.digest, where));
+    const layer = archiveLayer(contents, path, where);
+    const stored = contents.blobs.get(path);
+    if (stored) verifyBlob(where, `layer ${claim.digest}`, claim, stored);
+    return layer;
+  });
   return assemble(config, layers, config.diffIds, notes, where, resolved.platform);
 }
 
-/** An OCI image layout directory: blobs are read straight from their files, layers in order. */
+/** index.json, manifests and configs larger than this are refused. */
+const MAX_LAYOUT_JSON = 16 * 1024 * 1024;
+
+/**
+ * Opens a file of an OCI layout for reading, only if it is a regular file inside the layout:
+ * no symlink anywhere on its path, no device, FIFO or directory (a FIFO would block the open,
+ * /dev/zero would never end), and not larger than `maxBytes`.
+ */
+async function openLayoutFile(
+  root: string,
+  relative: string,
+  where: string,
+  maxBytes: number,
+): Promise<{ handle: FileHandle; size: number }> {
+  const full = join(root, relative);
+  let real: string;
+  try {
+    real = await realpath(full);
+  } catch (error) {
+    throw new FormatError(where, `${relative} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
+  }
+  if (real !== full) throw new FormatError(where, `${relative} is a link; the blobs of an OCI layout are regular files inside it.`);
+  const handle = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(
+    (error: NodeJS.ErrnoException) => {
+      throw new FormatError(where, `${relative} cannot be opened (${error.code ?? error.message}).`);
+    },
+  );
+  const info = await handle.stat();
+  if (!info.isFile()) {
+    await handle.close();
+    throw new FormatError(where, `${relative} is not a regular file; the blobs of an OCI layout are regular files.`);
+  }
+  if (info.size > maxBytes) {
+    await handle.close();
+    throw new FormatError(where, `${relative} is ${info.size} bytes, more than the ${maxBytes} its descriptor allows.`);
+  }
+  return { handle, size: info.size };
+}
+
+async function readLayoutJson(root: string, relative: string, where: string, claim?: BlobClaim): Promise<unknown> {
+  const { handle, size } = await openLayoutFile(root, relative, where, Math.min(claim?.size ?? MAX_LAYOUT_JSON, MAX_LAYOUT_JSON));
+  try {
+    const bytes = Buffer.alloc(size);
+    const { bytesRead } = await handle.read(bytes, 0, size, 0);
+    if (claim)
+      verifyBlob(where, `blob ${claim.digest}`, claim, {
+        digest: digestOf(bytes.subarray(0, bytesRead), algorithmOf(claim.digest)),
+        size: bytesRead,
+      });
+    return parseJson(bytes.subarray(0, bytesRead), `${where}: ${relative}`);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** An OCI image layout directory: every blob read from its file, no further than its descriptor's size, and verified. */
 async function fromLayout(
   dir: string,
   where: string,
   reference: string | undefined,
   platform: string,
   wanted: ContentWanted,
+  signal?: AbortSignal,
 ): Promise<ImageModel> {
   const notes: string[] = [];
-  const readBlob = async (relative: string, what: string): Promise<Buffer> => {
-    try {
-      return await readFile(join(dir, relative));
-    } catch (error) {
-      throw new FormatError(where, `${what} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
-    }
-  };
-  const readJson = async (digest: string) =>
-    parseJson(await readBlob(blobPath(digest, where), `blob ${digest}`), `${where}: blob ${digest}`);
-  const index = parseJson(await readBlob('index.json', 'index.json'), `${where}: index.json`);
+  const root = await realpath(dir);
+  const readJson = (claim: BlobClaim) => readLayoutJson(root, blobPath(claim.digest, where), where, claim);
+  const index = await readLayoutJson(root, 'index.json', where);
   const resolved = await resolveOciIndex(index, readJson, where, reference, platform);
   if (resolved.note) notes.push(resolved.note);
-  const config = parseImageConfig(await readJson(resolved.configDigest), where);
+  const config = parseImageConfig(await readJson(resolved.config), where);
   const layers: LayerContents[] = [];
-  for (const digest of resolved.layerDigests) {
-    const file = join(dir, blobPath(digest, where));
-    layers.push(await readLayer(createReadStream(file, { highWaterMark: 256 * 1024 }), `${where} layer ${digest.slice(0, 19)}`, wanted));
+  for (const claim of resolved.layers) {
+    const what = `layer ${claim.digest}`;
+    const { handle } = await openLayoutFile(root, blobPath(claim.digest, where), where, claim.size ?? Number.MAX_SAFE_INTEGER);
+    const stored = new StreamDigest(algorithmOf(claim.digest));
+    try {
+      const stream = handle.createReadStream({ highWaterMark: 256 * 1024, autoClose: false, ...(signal ? { signal } : {}) });
+      layers.push(
+        await readLayer(
+          digesting(stream, stored, claim.size ?? Number.MAX_SAFE_INTEGER, where, what),
+          `${where} layer ${claim.digest.slice(0, 19)}`,
+          wanted,
+        ),
+      );
+    } finally {
+      await handle.close();
+    }
+    verifyBlob(where, what, claim, { digest: stored.digest(), size: stored.bytes });
   }
   return assemble(config, layers, config.diffIds, notes, where, resolved.platform);
 }
@@ -193,7 +290,7 @@ async function fromDaemon(reference: string, where: string, options: ReadImageOp
   const { code, error } = await exited;
   if (timer) clearTimeout(timer);
   if (timedOut)
-    throw new FormatError(
+    throw new ToolError(
       where,
       `docker save did not finish within ${Math.round((options.timeoutMs ?? 0) / 1000)} s (the timeout input); it was stopped.`,
     );
@@ -226,22 +323,46 @@ async function requireFile(path: string, where: string, directory: boolean): Pro
   if (!directory && !info.isFile()) throw new FormatError(where, `${path} is not a file.`);
 }
 
-/** Reads any supported image source into an ImageModel. Registry pulls are not supported yet. */
+/**
+ * Reads any supported image source into an ImageModel, within `timeoutMs` (the timeout input)
+ * for the whole read: streams are stopped when it runs out. Registry pulls are not supported yet.
+ */
 export async function readImage(target: ImageTarget, options: ReadImageOptions): Promise<ImageModel> {
   const where = target.input;
+  if (target.source === 'daemon') return fromDaemon(target.location, where, options);
+  const controller = new AbortController();
+  const timer = options.timeoutMs ? setTimeout(() => controller.abort(), options.timeoutMs) : undefined;
+  try {
+    return await readLocalImage(target, where, options, controller.signal);
+  } catch (error) {
+    if (controller.signal.aborted) {
+      throw new ToolError(
+        where,
+        `reading the image did not finish within ${Math.round((options.timeoutMs ?? 0) / 1000)} s (the timeout input); it was stopped.`,
+      );
+    }
+    throw error;
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
+async function readLocalImage(target: ImageTarget, where: string, options: ReadImageOptions, signal: AbortSignal): Promise<ImageModel> {
   switch (target.source) {
-    case 'daemon':
-      return fromDaemon(target.location, where, options);
     case 'docker-archive':
     case 'oci-archive': {
       await requireFile(target.location, where, false);
-      const contents = await readImageArchive(createReadStream(target.location, { highWaterMark: 256 * 1024 }), where, options.wanted);
+      const contents = await readImageArchive(
+        createReadStream(target.location, { highWaterMark: 256 * 1024, signal }),
+        where,
+        options.wanted,
+      );
       return fromArchive(contents, where, target.reference, options.platform);
     }
     case 'oci':
       await requireFile(target.location, where, true);
-      return fromLayout(target.location, where, target.reference, options.platform, options.wanted);
-    case 'registry':
+      return fromLayout(target.location, where, target.reference, options.platform, options.wanted, signal);
+    default:
       throw new FormatError(
         where,
         `the built-in checks cannot pull from a registry yet; pull or build the image first and pass it as a local reference or archive.`,

@@ -92,7 +92,7 @@ class PolicyReader {
     if (!isMap(item)) this.fail(item, `each item of ${section} must be a mapping such as "id: CVE-2024-1234".`);
     const allowed = section === 'exceptions' ? EXCEPTION_KEYS : OVERRIDE_KEYS;
     const fields = new Map<string, Node>();
-    for (const field of (item).items) {
+    for (const field of item.items) {
       const key = this.keyOf(field);
       if (!allowed.includes(key.name))
         this.fail(key.node, `"${key.name}" is not a field of ${section}; the fields are ${allowed.join(', ')}.`);
