@@ -1,3 +1,4 @@
+import { FormatError } from '../util/errors.js';
 import type { ImageFile, LayerContents } from './layer.js';
 import { parentOf, printable } from './paths.js';
 
@@ -34,7 +35,7 @@ function holdsSecret(file: ImageFile): boolean {
  * an opaque directory hides everything below it from lower layers, later entries replace earlier
  * ones. Hard links take their target's attributes and content.
  */
-export function mergeLayers(layers: readonly LayerContents[]): Filesystem {
+export function mergeLayers(layers: readonly LayerContents[], where = 'the image'): Filesystem {
   const files = new Map<string, PlacedFile>();
   const children = new Map<string, Set<string>>();
   const hidden: HiddenFile[] = [];
@@ -90,8 +91,11 @@ export function mergeLayers(layers: readonly LayerContents[]): Filesystem {
             type: target.file.type === 'hardlink' ? 'file' : target.file.type,
           };
         } else {
-          warnings.push(
-            `layer ${index + 1}: hard link "${printable(file.path)}" points at "${printable(file.linkTarget)}", which no layer holds.`,
+          // containerd links to what is already there (a lower layer, or an earlier entry of this
+          // one): a link to nothing, or to a later entry, fails the layer's extraction.
+          throw new FormatError(
+            where,
+            `layer ${index + 1}: hard link "${printable(file.path)}" points at "${printable(file.linkTarget)}", which no earlier entry or layer holds; the runtime refuses such a layer.`,
           );
         }
       }

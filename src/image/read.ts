@@ -71,7 +71,7 @@ function assemble(
       );
     }
   });
-  const filesystem = mergeLayers(layers);
+  const filesystem = mergeLayers(layers, where);
   notes.push(...filesystem.warnings);
   const detected =
     platform ?? (config.os && config.architecture ? [config.os, config.architecture, config.variant].filter(Boolean).join('/') : undefined);

@@ -5,6 +5,18 @@ import { printable } from './paths.js';
  * A streaming tar reader: headers are parsed as they arrive and file bodies are handed to a sink
  * in the slices they came in, so memory never depends on file sizes. Reads ustar, GNU long
  * names (L/K) and PAX extended headers (path, linkpath, size, uid, gid, SCHILY.xattr.*).
+ *
+ * What it sees is what the runtime extracts: it follows Go's archive/tar (which Docker and
+ * containerd use) and containerd's apply, and refuses what they refuse:
+ * - the archive ends at two zero blocks, or at one followed by the end of the stream; a zero
+ *   block followed by anything else is an error (Go's ErrHeader), not an end to stop reading at;
+ * - a GNU long name or link (L/K) overrides a PAX path or linkpath given for the same entry;
+ * - the ustar prefix counts only in ustar/PAX headers (magic "ustar\0", version "00");
+ * - only the old type '\0' with a trailing slash is a directory; a '0' entry named "x/" is a
+ *   regular file with a body;
+ * - entry types containerd does not extract (contiguous '7', GNU sparse 'S', vendor types) are
+ *   refused, as containerd refuses the layer;
+ * - PAX global headers ('g') are read and ignored, as containerd ignores them.
  */
 
 export type TarEntryType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo' | 'other';
@@ -47,7 +59,6 @@ const BLOCK = 512;
 const TYPES: Record<string, TarEntryType> = {
   '0': 'file',
   '\u0000': 'file',
-  '7': 'file',
   '1': 'hardlink',
   '2': 'symlink',
   '3': 'char',
@@ -82,6 +93,34 @@ function tarNumber(buf: Buffer, offset: number, length: number): number {
   return parseInt(text, 8);
 }
 
+/** True when Go's parseNumeric reads the field without error. */
+function numericOk(buf: Buffer, offset: number, length: number): boolean {
+  if ((buf[offset] as number) & 0x80) return Number.isFinite(tarNumber(buf, offset, length));
+  const text = buf
+    .toString('latin1', offset, offset + length)
+    .replace(/^[ \u0000]+/, '')
+    .replace(/[ \u0000]+$/, '');
+  return text === '' || /^[0-7]{1,22}$/.test(text);
+}
+
+/**
+ * The ustar prefix joined to the name, as Go's readHeader decides it: USTAR/PAX headers (magic
+ * "ustar\0") have a 155-byte prefix, star headers (trailer "tar\0") a 131-byte one; GNU headers
+ * have none, unless their atime/ctime fields do not parse and the field is ASCII (pre-Go 1.8 files).
+ */
+function ustarPrefix(header: Buffer): string {
+  const magic = header.toString('latin1', 257, 263);
+  if (magic === 'ustar\u0000') {
+    return header.toString('latin1', 508, 512) === 'tar\u0000' ? cString(header, 345, 131) : cString(header, 345, 155);
+  }
+  if (magic === 'ustar ' && header.toString('latin1', 263, 265) === ' \u0000') {
+    const garbled = (header[345] !== 0 && !numericOk(header, 345, 12)) || (header[357] !== 0 && !numericOk(header, 357, 12));
+    const text = cString(header, 345, 155);
+    if (garbled && /^[\u0000-\u007f]*$/.test(header.toString('latin1', 345, 345 + Math.min(155, Buffer.byteLength(text))))) return text;
+  }
+  return '';
+}
+
 function checksumOk(header: Buffer): boolean {
   const stored = tarNumber(header, 148, 8);
   let unsigned = 0;
@@ -108,37 +147,45 @@ interface PaxRecords {
   xattrs?: Map<string, Buffer>;
 }
 
+/** Go's parsePAXRecord rules: `<length> <key>=<value>\n`, every part present, no NUL in keys or names. */
 function parsePax(body: Buffer, where: string): PaxRecords {
   const records: PaxRecords = {};
+  const malformed = (): never => {
+    throw new FormatError(where, `a PAX header record is malformed; the archive is corrupt.`);
+  };
   let pos = 0;
   while (pos < body.length) {
     const space = body.indexOf(0x20, pos);
-    if (space < 0) break;
-    const length = parseInt(body.toString('latin1', pos, space), 10);
-    if (!Number.isFinite(length) || length <= space - pos || pos + length > body.length) {
-      throw new FormatError(where, `a PAX header record is malformed; the archive is corrupt.`);
-    }
-    const record = body.subarray(space + 1, pos + length - 1); // drop the trailing newline
+    if (space < 0) malformed();
+    const lengthText = body.toString('latin1', pos, space);
+    const length = /^[0-9]+$/.test(lengthText) ? Number(lengthText) : Number.NaN;
+    if (!Number.isSafeInteger(length) || length < 5 || pos + length > body.length || length <= space - pos) malformed();
+    if (body[pos + length - 1] !== 0x0a) malformed();
+    const record = body.subarray(space + 1, pos + length - 1);
     const eq = record.indexOf(0x3d);
-    if (eq > 0) {
-      const key = record.toString('utf8', 0, eq);
-      const value = record.subarray(eq + 1);
-      if (key === 'path') records.path = value.toString('utf8');
-      else if (key === 'linkpath') records.linkpath = value.toString('utf8');
-      else if (key === 'size' || key === 'uid' || key === 'gid') {
-        const text = value.toString('latin1');
-        const number = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
-        if (!Number.isSafeInteger(number))
-          throw new FormatError(where, `PAX ${key} "${printable(text, 40)}" is not a number; the archive is corrupt.`);
-        records[key] = number;
-      } else if (key.startsWith('SCHILY.xattr.')) {
-        (records.xattrs ??= new Map()).set(key.slice('SCHILY.xattr.'.length), Buffer.from(value));
-      } else if (key.startsWith('LIBARCHIVE.xattr.')) {
-        (records.xattrs ??= new Map()).set(
-          decodeURIComponent(key.slice('LIBARCHIVE.xattr.'.length)),
-          Buffer.from(value.toString('latin1'), 'base64'),
-        );
+    if (eq < 0) malformed();
+    const key = record.toString('utf8', 0, eq);
+    const value = record.subarray(eq + 1);
+    const named = key === 'path' || key === 'linkpath' || key === 'uname' || key === 'gname';
+    if (key === '' || (named ? value.includes(0) : key.includes('\u0000'))) malformed();
+    if (key === 'path') records.path = value.toString('utf8');
+    else if (key === 'linkpath') records.linkpath = value.toString('utf8');
+    else if (key === 'size' || key === 'uid' || key === 'gid') {
+      const text = value.toString('latin1');
+      const number = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
+      if (!Number.isSafeInteger(number))
+        throw new FormatError(where, `PAX ${key} "${printable(text, 40)}" is not a number; the archive is corrupt.`);
+      records[key] = number;
+    } else if (key.startsWith('SCHILY.xattr.')) {
+      (records.xattrs ??= new Map()).set(key.slice('SCHILY.xattr.'.length), Buffer.from(value));
+    } else if (key.startsWith('LIBARCHIVE.xattr.')) {
+      let name: string;
+      try {
+        name = decodeURIComponent(key.slice('LIBARCHIVE.xattr.'.length));
+      } catch {
+        throw new FormatError(where, `a PAX xattr name is not valid percent-encoding; the archive is corrupt.`);
       }
+      (records.xattrs ??= new Map()).set(name, Buffer.from(value.toString('latin1'), 'base64'));
     }
     pos += length;
   }
@@ -171,11 +218,19 @@ export async function readTar(
   let pendingLongName: string | undefined;
   let pendingLongLink: string | undefined;
   let lastName = '';
+  let sawZeroBlock = false;
 
   const startHeader = async (): Promise<void> => {
     if (isZeroBlock(header)) {
-      phase = 'end';
+      if (sawZeroBlock) phase = 'end';
+      sawZeroBlock = true;
       return;
+    }
+    if (sawZeroBlock) {
+      throw new FormatError(
+        where,
+        `a zero block${lastName ? ` after "${printable(lastName)}"` : ''} is followed by more entries; the archive ends there for the runtime, so it is hostile or corrupt.`,
+      );
     }
     if (!checksumOk(header)) {
       throw new FormatError(
@@ -202,10 +257,10 @@ export async function readTar(
       if (remaining === 0) finishMeta();
       return;
     }
-    const magic = header.toString('latin1', 257, 263);
-    const prefix = magic === 'ustar\u0000' ? cString(header, 345, 155) : '';
-    let name = pendingPax.path ?? pendingLongName ?? (prefix ? `${prefix}/${cString(header, 0, 100)}` : cString(header, 0, 100));
-    const linkname = pendingPax.linkpath ?? pendingLongLink ?? cString(header, 157, 100);
+    const prefix = ustarPrefix(header);
+    // Go's archive/tar: PAX records first, then a GNU long name or link over them.
+    let name = pendingLongName ?? pendingPax.path ?? (prefix ? `${prefix}/${cString(header, 0, 100)}` : cString(header, 0, 100));
+    const linkname = pendingLongLink ?? pendingPax.linkpath ?? cString(header, 157, 100);
     if (pendingPax.size !== undefined) size = pendingPax.size;
     const uid = pendingPax.uid ?? tarNumber(header, 108, 8);
     const gid = pendingPax.gid ?? tarNumber(header, 116, 8);
@@ -225,9 +280,15 @@ export async function readTar(
     }
     entries += 1;
     if (entries > limits.maxEntries) throw new FormatError(where, `more than ${limits.maxEntries} entries; the archive is hostile.`);
-    let type = TYPES[typeflag] ?? 'other';
-    // Old tars mark directories only by a trailing slash.
-    if (type === 'file' && name.endsWith('/')) type = 'dir';
+    let type = TYPES[typeflag];
+    if (type === undefined) {
+      throw new FormatError(
+        where,
+        `entry "${printable(name)}" has type ${JSON.stringify(typeflag)}, which the container runtime refuses to extract; the layer cannot be run as it is.`,
+      );
+    }
+    // Old tars (type '\0') mark directories only by a trailing slash; a '0' entry never.
+    if (typeflag === '\u0000' && name.endsWith('/')) type = 'dir';
     // Links, devices and directories have no body whatever the size field says (GNU writes 0 anyway).
     if (type === 'hardlink' || type === 'symlink' || type === 'dir' || type === 'char' || type === 'block' || type === 'fifo') size = 0;
     if (name === '') name = '.';
@@ -249,7 +310,8 @@ export async function readTar(
     if (metaKind === 'x') pendingPax = parsePax(body, where);
     else if (metaKind === 'L') pendingLongName = cString(body, 0, body.length);
     else if (metaKind === 'K') pendingLongLink = cString(body, 0, body.length);
-    // 'g' (global) records set defaults nobody relies on for layers: read and ignored.
+    // 'g' (global) records: checked as Go checks them (a malformed one is ErrHeader), then ignored as containerd does.
+    else if (metaKind === 'g') parsePax(body, where);
   };
 
   for await (const input of source) {

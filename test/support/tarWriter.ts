@@ -13,6 +13,17 @@ export interface TarMember {
   pax?: Record<string, string | Buffer>;
   /** Overrides the size field (for lies about size). */
   claimedSize?: number;
+  /** Writes this type flag as it is ('\u0000', '7', 'S' …) instead of the type's. */
+  typeflag?: string;
+  /** A GNU long-name (L) or long-link (K) header before the member. */
+  gnuLongName?: string;
+  gnuLongLink?: string;
+  /** The header's magic and version: ustar (default), GNU's "ustar  \0", or none (V7). */
+  magic?: 'ustar' | 'gnu' | 'v7';
+  /** The ustar prefix field (joined to the name by readers that honour it). */
+  prefix?: string;
+  /** Raw bytes written instead of a member (a stray zero block, garbage). */
+  raw?: Buffer;
 }
 
 const TYPEFLAG = { file: '0', dir: '5', symlink: '2', hardlink: '1' } as const;
@@ -39,7 +50,9 @@ function header(name: string, typeflag: string, size: number, member: Partial<Ta
   block.write('        ', 148, 'latin1');
   block.write(typeflag, 156, 'latin1');
   block.write((member.linkname ?? '').slice(0, 100), 157, 'utf8');
-  block.write('ustar\u000000', 257, 'latin1');
+  if (member.magic === 'gnu') block.write('ustar  \u0000', 257, 'latin1');
+  else if (member.magic !== 'v7') block.write('ustar\u000000', 257, 'latin1');
+  if (member.prefix) block.write(member.prefix.slice(0, 155), 345, 'utf8');
   let sum = 0;
   for (const byte of block) sum += byte;
   block.write(`${sum.toString(8).padStart(6, '0')}\u0000 `, 148, 'latin1');
@@ -65,14 +78,28 @@ function paxBody(records: Record<string, string | Buffer>): Buffer {
 export function tar(members: readonly TarMember[], options: { end?: boolean } = {}): Buffer {
   const blocks: Buffer[] = [];
   for (const member of members) {
+    if (member.raw) {
+      blocks.push(member.raw);
+      continue;
+    }
     const type = member.type ?? 'file';
     const body = Buffer.isBuffer(member.body) ? member.body : Buffer.from(member.body ?? '');
     if (member.pax) {
       const pax = paxBody(member.pax);
       blocks.push(header('PaxHeaders/x', 'x', pax.length, {}), pad(pax));
     }
-    blocks.push(header(member.name, TYPEFLAG[type], member.claimedSize ?? (type === 'file' ? body.length : 0), member));
-    if (type === 'file' && body.length > 0) blocks.push(pad(body));
+    for (const [flag, long] of [
+      ['L', member.gnuLongName],
+      ['K', member.gnuLongLink],
+    ] as const) {
+      if (long === undefined) continue;
+      const text = Buffer.from(`${long}\u0000`);
+      blocks.push(header('././@LongLink', flag, text.length, { magic: 'gnu' }), pad(text));
+    }
+    const typeflag = member.typeflag ?? TYPEFLAG[type];
+    const hasBody = member.typeflag !== undefined ? body.length > 0 : type === 'file';
+    blocks.push(header(member.name, typeflag, member.claimedSize ?? (hasBody ? body.length : 0), member));
+    if (hasBody && body.length > 0) blocks.push(pad(body));
   }
   if (options.end !== false) blocks.push(Buffer.alloc(1024));
   return Buffer.concat(blocks);
