@@ -23,6 +23,11 @@ export interface ScanResult {
   scanner?: ScannerRecord;
   /** Trivy's vulnerability database as the scan used it. */
   database?: DatabaseRecord;
+  /**
+   * Secret values the scanner found, so that the redactor masks them wherever they appear (a path,
+   * a title, another tool's text). Never written anywhere: the report lists scanners field by field.
+   */
+  secretValues?: readonly string[];
   /** The scanned image's history and layers, for attribution to Dockerfile lines. */
   imageHistory?: ImageHistory;
 }

@@ -5,9 +5,15 @@ import type { Redactor } from '../secrets/redactor.js';
 import { localScannerHost } from '../scanners/localHost.js';
 import { runLocalScanners, type ScanPlan, type TrivyDbCache } from '../scanners/runScanners.js';
 import type { Logger } from '../util/logger.js';
+import { escapeMarkdown } from '../report/escape.js';
 import { collect } from './collect.js';
 import { runPipeline, type ScanOutcome } from './pipeline.js';
 import { writeReportFiles } from './writeReports.js';
+
+/** A value as the reports may spell it: as is, inside a JSON string, and escaped for markdown. */
+function renderedForms(value: string): string[] {
+  return [...new Set([value, JSON.stringify(value).slice(1, -1), escapeMarkdown(value)])];
+}
 
 /** What the action and the CLI give the one scan they share. */
 export interface ScanDependencies {
@@ -34,6 +40,10 @@ export async function scan(config: Config, deps: ScanDependencies): Promise<Scan
   const runScanners =
     deps.runScanners ?? ((plan: ScanPlan) => runLocalScanners(plan, localScannerHost(deps.env, deps.logger, deps.dbCache)));
   const collected = await collect(config, { runScanners, ...(deps.baselineSource ? { baselineSource: deps.baselineSource } : {}) });
+  // Every secret value found is masked from here on, in every form a report writes it.
+  for (const value of collected.results.flatMap((r) => r.secretValues ?? [])) {
+    for (const form of renderedForms(value)) deps.redactor.add(form);
+  }
   for (const result of collected.results) {
     deps.logger.info(
       `${result.tool} ${result.target}: ${result.status === 'ok' ? `${result.findings.length} findings` : `failed: ${result.error}`}`,

@@ -13,7 +13,8 @@ export class Redactor {
 
   apply(text: string): string {
     let out = text;
-    for (const value of this.values) {
+    // Longest first: a value that holds another must be masked whole, not around the shorter one.
+    for (const value of [...this.values].sort((a, b) => b.length - a.length)) {
       if (out.includes(value)) out = out.split(value).join('***');
     }
     return out;

@@ -11,10 +11,20 @@ import { creator as recommendedRules } from '@secretlint/secretlint-rule-preset-
 export interface SecretHit {
   kind: string;
   hash: string;
+  /**
+   * The value itself, for the redactor only: the scan registers it before anything is rendered,
+   * so that it is masked wherever else it appears (a path, a title, another tool's message).
+   * Never copied into a finding.
+   */
+  value: string;
 }
 
 export function secretHash(value: string): string {
   return createHash('sha256').update(value).digest('hex').slice(0, 12);
+}
+
+export function secretHit(kind: string, value: string): SecretHit {
+  return { kind, hash: secretHash(value), value };
 }
 
 const SECRETLINT_CONFIG = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: recommendedRules }] };
@@ -30,7 +40,7 @@ async function secretlintMatches(text: string, filePath: string): Promise<{ kind
 
 export async function detectSecrets(text: string, filePath: string): Promise<SecretHit[]> {
   const matches = await secretlintMatches(text, filePath);
-  return dedupe(matches.map(({ kind, range: [start, end] }) => ({ kind, hash: secretHash(text.slice(start, end)) })));
+  return dedupe(matches.map(({ kind, range: [start, end] }) => secretHit(kind, text.slice(start, end))));
 }
 
 export function dedupe(hits: readonly SecretHit[]): SecretHit[] {
@@ -121,16 +131,14 @@ const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)([^\s/@'"]+)@/gi;
 export function credentialsInCommand(text: string): SecretHit[] {
   const hits: SecretHit[] = [];
   for (const [, , name, value] of text.matchAll(ASSIGNMENT)) {
-    if (isCredentialName(name as string) && isLiteralSecretValue(value as string))
-      hits.push({ kind: `${name}=…`, hash: secretHash(value as string) });
+    if (isCredentialName(name as string) && isLiteralSecretValue(value as string)) hits.push(secretHit(`${name}=…`, value as string));
   }
   for (const [, , , , password] of text.matchAll(USER_PASSWORD)) {
-    if (isLiteralSecretValue(password as string))
-      hits.push({ kind: 'user:password passed to a download tool', hash: secretHash(password as string) });
+    if (isLiteralSecretValue(password as string)) hits.push(secretHit('user:password passed to a download tool', password as string));
   }
   for (const [, , userinfo] of text.matchAll(URL_USERINFO)) {
     const password = (userinfo as string).split(':')[1];
-    if (password !== undefined && isLiteralSecretValue(password)) hits.push({ kind: 'password in a URL', hash: secretHash(password) });
+    if (password !== undefined && isLiteralSecretValue(password)) hits.push(secretHit('password in a URL', password));
   }
   return hits;
 }

@@ -13,6 +13,8 @@ export interface ImageSubject {
   model: ImageModel;
   /** The history's `created_by` lines with secrets masked (redactSecrets), by history index: what messages may quote. */
   commands: readonly string[];
+  /** Secret values the checks found, for the redactor (ScanResult.secretValues); never put in a finding. */
+  found: Set<string>;
 }
 
 export interface FindingDetail {

@@ -53,6 +53,7 @@ export async function checkHistory(image: ImageSubject): Promise<Finding[]> {
     // image.commands holds the history already masked.
     const step = `history step ${position + 1} (${describeStep(classifyHistory(image.commands[position] ?? ''), 60)})`;
     const secrets = await historySecrets(entry.createdBy);
+    for (const hit of secrets) image.found.add(hit.value);
     if (secrets.length > 0) {
       findings.push(
         builtinFinding('BH104', image, {

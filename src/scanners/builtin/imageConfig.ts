@@ -42,6 +42,8 @@ export async function checkEnvironment(image: ImageSubject): Promise<Finding[]> 
     const hits = await detectSecrets(entry, 'environment');
     const byName = isCredentialName(name) && isLiteralSecretValue(value);
     if (hits.length === 0 && !byName) continue;
+    for (const hit of hits) image.found.add(hit.value);
+    if (byName) image.found.add(value);
     const kind = hits.length > 0 ? [...new Set(hits.map((h) => h.kind))].join(', ') : 'credential-like name with a literal value';
     findings.push(
       builtinFinding('BH103', image, {

@@ -32,7 +32,7 @@ export function contentWanted(path: string, size: number): number {
 /** An image read, with its history masked once for every message that quotes it. */
 export async function imageSubject(input: string, key: string, model: ImageModel): Promise<ImageSubject> {
   const commands = await Promise.all(model.config.history.map((h) => redactSecrets(h.createdBy)));
-  return { input, key, model, commands };
+  return { input, key, model, commands, found: new Set() };
 }
 
 /** Every image check, on an image already read. */
@@ -71,13 +71,15 @@ export async function scanImage(
       platform: config.platform,
       ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
     });
-    const findings = await checkImage(await imageSubject(target.input, target.key, model));
+    const subject = await imageSubject(target.input, target.key, model);
+    const findings = await checkImage(subject);
     const warnings = [...model.notes];
     const imageHistory = {
       diffIds: model.config.diffIds,
       history: model.config.history.map((h) => ({ createdBy: h.createdBy, emptyLayer: h.emptyLayer })),
     };
-    return { result: { ...base, status: 'ok', durationMs: Date.now() - started, findings, warnings, imageHistory }, model };
+    const secretValues = [...subject.found];
+    return { result: { ...base, status: 'ok', durationMs: Date.now() - started, findings, warnings, imageHistory, secretValues }, model };
   } catch (error) {
     const message =
       error instanceof FormatError || error instanceof ToolError ? error.message : `reading ${target.input} failed: ${errorMessage(error)}`;

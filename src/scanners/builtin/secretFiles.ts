@@ -2,7 +2,7 @@ import type { Finding } from '../../model/finding.js';
 import type { ImageFile } from '../../image/layer.js';
 import { baseName } from '../../image/paths.js';
 import { builtinFinding, layerLabel, type ImageSubject } from './finding.js';
-import { dedupe, detectSecrets, isCredentialName, isLiteralSecretValue, secretHash, type SecretHit } from '../../secrets/shapes.js';
+import { dedupe, detectSecrets, isCredentialName, isLiteralSecretValue, secretHit, type SecretHit } from '../../secrets/shapes.js';
 
 /** BH204 BH205 BH206 BH209: keys and credential files, in the final view and in lower layers. */
 
@@ -45,7 +45,7 @@ function assignmentHits(text: string, pattern: RegExp, kind: string): SecretHit[
   const hits: SecretHit[] = [];
   for (const line of lines(text)) {
     const match = pattern.exec(line);
-    if (match && isLiteralSecretValue(match[1] as string)) hits.push({ kind, hash: secretHash(match[1] as string) });
+    if (match && isLiteralSecretValue(match[1] as string)) hits.push(secretHit(kind, match[1] as string));
   }
   return hits;
 }
@@ -66,8 +66,7 @@ export async function credentialFileSecrets(kind: CredentialKind, text: string, 
         for (const [registry, entry] of Object.entries(json.auths ?? {})) {
           for (const field of ['auth', 'identitytoken', 'password'] as const) {
             const value = entry?.[field];
-            if (typeof value === 'string' && value.length > 0)
-              hits.push({ kind: `registry ${field} for ${registry}`, hash: secretHash(value) });
+            if (typeof value === 'string' && value.length > 0) hits.push(secretHit(`registry ${field} for ${registry}`, value));
           }
         }
       } catch {
@@ -86,11 +85,11 @@ export async function credentialFileSecrets(kind: CredentialKind, text: string, 
       break;
     case 'netrc':
       for (const match of text.matchAll(/\bpassword\s+(\S+)/g))
-        if (isLiteralSecretValue(match[1] as string)) hits.push({ kind: 'netrc password', hash: secretHash(match[1] as string) });
+        if (isLiteralSecretValue(match[1] as string)) hits.push(secretHit('netrc password', match[1] as string));
       break;
     case 'git':
       for (const match of text.matchAll(/:\/\/[^\s:@/]+:([^\s@/]+)@/g))
-        if (isLiteralSecretValue(match[1] as string)) hits.push({ kind: 'git credential', hash: secretHash(match[1] as string) });
+        if (isLiteralSecretValue(match[1] as string)) hits.push(secretHit('git credential', match[1] as string));
       break;
     case 'pypi':
       hits.push(...assignmentHits(text, /^password\s*[:=]\s*(\S+)/i, 'PyPI password'));
@@ -106,7 +105,7 @@ export async function credentialFileSecrets(kind: CredentialKind, text: string, 
       for (const line of lines(text)) {
         const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)$/.exec(line);
         if (match && isCredentialName(match[1] as string) && isLiteralSecretValue(match[2] as string))
-          hits.push({ kind: `${match[1]}=…`, hash: secretHash((match[2] as string).trim()) });
+          hits.push(secretHit(`${match[1]}=…`, (match[2] as string).trim()));
       }
       break;
   }
@@ -115,13 +114,17 @@ export async function credentialFileSecrets(kind: CredentialKind, text: string, 
 }
 
 /** What secret a file holds, if any: a private key, a PKCS#12 bundle, or credentials. */
-export async function fileSecret(file: ImageFile): Promise<{ rule: 'BH204' | 'BH205' | 'BH209'; kinds: string[] } | undefined> {
+export async function fileSecret(
+  file: ImageFile,
+  found?: Set<string>,
+): Promise<{ rule: 'BH204' | 'BH205' | 'BH209'; kinds: string[] } | undefined> {
   if (file.type !== 'file') return undefined;
   if (file.privateKey) return { rule: SSH_HOST_KEY.test(file.path) ? 'BH209' : 'BH204', kinds: [file.privateKey] };
   if (PKCS12.test(file.path) && file.content && file.content[0] === 0x30) return { rule: 'BH204', kinds: ['PKCS#12 bundle'] };
   const kind = credentialKind(file.path);
   if (kind && file.content) {
     const hits = await credentialFileSecrets(kind, file.content.toString('utf8'), file.path);
+    for (const hit of hits) found?.add(hit.value);
     if (hits.length > 0) return { rule: 'BH205', kinds: [...new Set(hits.map((h) => h.kind))] };
   }
   return undefined;
@@ -134,7 +137,7 @@ export async function checkSecretFiles(image: ImageSubject): Promise<Finding[]> 
     .filter((p) => p.file.privateKey || p.file.content)
     .sort((a, b) => a.file.path.localeCompare(b.file.path));
   for (const placed of candidates) {
-    const secret = await fileSecret(placed.file);
+    const secret = await fileSecret(placed.file, image.found);
     if (!secret) continue;
     const where = `/${placed.file.path}, added by ${layerLabel(image, placed.layer)}`;
     const message =
@@ -148,7 +151,7 @@ export async function checkSecretFiles(image: ImageSubject): Promise<Finding[]> 
   // A secret a later layer deleted or replaced is still in the lower layer's tar.
   const reported = new Set<string>();
   for (const hidden of fs.hidden) {
-    const secret = await fileSecret(hidden.file);
+    const secret = await fileSecret(hidden.file, image.found);
     if (!secret) continue;
     const key = `${hidden.file.path}\u0000${hidden.layer}`;
     if (reported.has(key)) continue;
