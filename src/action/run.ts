@@ -137,6 +137,8 @@ export async function run(runtime: ActionRuntime = { env: process.env, toolkit: 
     }
     return await scanAndPublish(config, context, runtime, redactor, logger);
   } catch (error) {
+    // No gate was decided: a later step reading the verdict must not take its absence for a pass.
+    toolkit.setOutput('verdict', 'fail');
     toolkit.setFailed(redactor.apply(`bulkhead: ${describeError(error)}`));
     return exitCodeFor(error);
   }

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../util/errors.js';
+import { MAX_DOCKERFILE_BYTES } from '../util/textFile.js';
 import { TOOLS, isSeverity, type Tool } from '../model/finding.js';
 import type { Config } from './types.js';
 import { globFiles, hasGlob } from '../util/glob.js';
@@ -49,11 +50,19 @@ function oneOf<T extends string>(raw: RawInputs, name: InputName, allowed: reado
   throw new UsageError(`${name} is "${valueOf(raw, name)}"; set it to one of: ${allowed.join(', ')}.`);
 }
 
+const MIN_DURATION_MS = 1000;
+const MAX_DURATION_MS = 6 * 3_600_000;
+
 export function parseDuration(text: string, name: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(text.trim());
   const value = match ? Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'] : NaN;
   if (!Number.isFinite(value) || value <= 0) {
     throw new UsageError(`${name} is "${text}"; write a duration such as 90s, 10m or 1h.`);
+  }
+  // A GitHub job runs at most 6 hours; Node's timers cannot wait more than about 24 days and fire
+  // at once beyond that, which would turn a long limit into none at all.
+  if (value < MIN_DURATION_MS || value > MAX_DURATION_MS) {
+    throw new UsageError(`${name} is "${text}"; give a duration from 1s to 6h.`);
   }
   return value;
 }
@@ -62,7 +71,14 @@ export function parseDuration(text: string, name: string): number {
 function requireFile(workspace: string, path: string, name: InputName): string {
   const full = resolve(workspace, path);
   if (!existsSync(full)) throw new UsageError(`${name}: ${path} does not exist; check the path (it is relative to ${workspace}).`);
-  if (!statSync(full).isFile()) throw new UsageError(`${name}: ${path} is a directory; give the path of a file.`);
+  const info = statSync(full);
+  if (info.isDirectory()) throw new UsageError(`${name}: ${path} is a directory; give the path of a file.`);
+  if (!info.isFile()) throw new UsageError(`${name}: ${path} is not a regular file (a device, FIFO or socket); give the path of a file.`);
+  if (name === 'dockerfile' && info.size > MAX_DOCKERFILE_BYTES) {
+    throw new UsageError(
+      `dockerfile: ${path} is ${info.size} bytes, more than the ${MAX_DOCKERFILE_BYTES} bulkhead reads; is it a Dockerfile?`,
+    );
+  }
   return full;
 }
 
@@ -74,8 +90,10 @@ function repoRelative(workspace: string, full: string): string {
 function resolveDockerfiles(raw: RawInputs, workspace: string): string[] {
   const patterns = listOf(raw, 'dockerfile', false);
   if (patterns.length === 0) {
-    const full = resolve(workspace, 'Dockerfile');
-    return existsSync(full) && statSync(full).isFile() ? ['Dockerfile'] : [];
+    // Found by default, so it is checked like a named one: a Dockerfile that is a link to a device is refused, not skipped.
+    return existsSync(resolve(workspace, 'Dockerfile'))
+      ? [repoRelative(workspace, requireFile(workspace, 'Dockerfile', 'dockerfile'))]
+      : [];
   }
   const files = new Set<string>();
   for (const pattern of patterns) {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { MAX_DOCKERFILE_BYTES, readTextFile } from '../util/textFile.js';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Config, TargetsConfig } from '../config/types.js';
 import type { DockerfileSource } from '../attribution/apply.js';
@@ -117,7 +117,10 @@ export async function collect(config: Config, options: CollectOptions = {}): Pro
     );
   }
   const dockerfiles = await Promise.all(
-    targets.dockerfiles.map(async (path) => ({ path, text: await readFile(resolve(targets.workspace, path), 'utf8') })),
+    targets.dockerfiles.map(async (path) => ({
+      path,
+      text: await readTextFile(resolve(targets.workspace, path), path, MAX_DOCKERFILE_BYTES),
+    })),
   );
   return { results, policy, dockerfiles, notes };
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { MAX_DOCKERFILE_BYTES, MAX_POLICY_BYTES, readTextFile } from '../util/textFile.js';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { PolicyConfig, TargetsConfig } from '../config/types.js';
@@ -18,19 +18,16 @@ function display(workspace: string, full: string): string {
   return rel.startsWith('..') || isAbsolute(rel) ? full : rel.split(sep).join('/');
 }
 
-async function readText(path: string): Promise<string> {
-  return readFile(path, 'utf8');
-}
-
 /** `ignored` in .hadolint.yaml and `# hadolint ignore=` pragmas in the Dockerfiles. */
 async function hadolintIgnores(config: Pick<TargetsConfig, 'workspace' | 'dockerfiles'>): Promise<string[]> {
   const found: string[] = [];
   for (const name of ['.hadolint.yaml', '.hadolint.yml']) {
     const path = resolve(config.workspace, name);
     if (!existsSync(path)) continue;
+    const text = await readTextFile(path, name, MAX_POLICY_BYTES);
     let parsed: unknown;
     try {
-      parsed = parseYaml(await readText(path));
+      parsed = parseYaml(text);
     } catch {
       throw new UsageError(`${name} is not valid YAML; fix it or remove it (hadolint reads it too).`);
     }
@@ -38,7 +35,7 @@ async function hadolintIgnores(config: Pick<TargetsConfig, 'workspace' | 'docker
     if (Array.isArray(ignored)) for (const rule of ignored) found.push(`${String(rule)} (${name})`);
   }
   for (const dockerfile of config.dockerfiles) {
-    const lines = (await readText(resolve(config.workspace, dockerfile))).split(/\r?\n/);
+    const lines = (await readTextFile(resolve(config.workspace, dockerfile), dockerfile, MAX_DOCKERFILE_BYTES)).split(/\r?\n/);
     lines.forEach((line, index) => {
       const pragma = /^\s*#\s*hadolint\s+ignore=([A-Za-z0-9,\s]+)/.exec(line);
       if (pragma)
@@ -63,7 +60,7 @@ export async function loadPolicy(targets: TargetsConfig, config: PolicyConfig, b
   let file: PolicyFile = { overrides: [], exceptions: [] };
   if (config.policyFile) {
     const name = display(workspace, config.policyFile);
-    file = parsePolicyFile(await readText(config.policyFile), name);
+    file = parsePolicyFile(await readTextFile(config.policyFile, name, MAX_POLICY_BYTES), name);
     files.push(name);
   }
   const exceptions: PolicyException[] = [...file.exceptions];
@@ -73,7 +70,7 @@ export async function loadPolicy(targets: TargetsConfig, config: PolicyConfig, b
   ] as const) {
     const path = resolve(workspace, name);
     if (!existsSync(path)) continue;
-    exceptions.push(...parse(await readText(path), name));
+    exceptions.push(...parse(await readTextFile(path, name, MAX_POLICY_BYTES), name));
     files.push(name);
   }
   const vex: VexStatement[] = [];

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { MAX_DOCKERFILE_BYTES, readTextFile } from '../../util/textFile.js';
 import { resolve } from 'node:path';
 import type { Config, TargetsConfig } from '../../config/types.js';
 import type { Finding } from '../../model/finding.js';
@@ -91,7 +91,7 @@ export async function scanDockerfile(dockerfile: string, workspace: string): Pro
   const started = Date.now();
   const base = { tool: 'bulkhead' as const, key: dockerfile, target: dockerfile, origin: 'run' as const, version: BULKHEAD_VERSION };
   try {
-    const text = await readFile(resolve(workspace, dockerfile), 'utf8');
+    const text = await readTextFile(resolve(workspace, dockerfile), dockerfile, MAX_DOCKERFILE_BYTES);
     const findings = checkDockerfile(dockerfile, text);
     return { ...base, status: 'ok', durationMs: Date.now() - started, findings, warnings: [] };
   } catch (error) {
