@@ -74,17 +74,22 @@ interface Purl {
   version?: string;
 }
 
+/** A purl that is not valid percent-encoding names nothing (and so matches nothing), rather than throwing. */
 export function parsePurl(text: string): Purl | undefined {
   const match = /^pkg:([A-Za-z.+-]+)\/([^@?#]+?)(?:@([^?#]+))?(?:[?#].*)?$/.exec(text);
   if (!match) return undefined;
-  const path = (match[2] as string).split('/').map((p) => decodeURIComponent(p));
-  const name = path.pop() as string;
-  return {
-    type: (match[1] as string).toLowerCase(),
-    namespace: path.join('/').toLowerCase(),
-    name,
-    ...(match[3] ? { version: decodeURIComponent(match[3]) } : {}),
-  };
+  try {
+    const path = (match[2] as string).split('/').map((p) => decodeURIComponent(p));
+    const name = path.pop() as string;
+    return {
+      type: (match[1] as string).toLowerCase(),
+      namespace: path.join('/').toLowerCase(),
+      name,
+      ...(match[3] ? { version: decodeURIComponent(match[3]) } : {}),
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 /** `pattern` names the same package as `actual`; a version in the pattern must match too. */

@@ -8,7 +8,7 @@ import { resolveOciIndex } from '../../src/image/oci.js';
 import { readTar } from '../../src/image/tar.js';
 import { parsePolicyFile } from '../../src/policy/file.js';
 import { parseTrivyIgnore, parseTrivyIgnoreYaml } from '../../src/policy/trivyignore.js';
-import { parseOpenVex } from '../../src/policy/vex.js';
+import { parseOpenVex, purlMatches } from '../../src/policy/vex.js';
 import { readBaseline } from '../../src/report/json.js';
 import { checkDockerfile } from '../../src/scanners/builtin/dockerfile.js';
 import { parseHadolintReport } from '../../src/scanners/hadolint/parse.js';
@@ -209,6 +209,16 @@ describe('parsers never throw anything but the typed errors, and always finish',
         expectTyped(() => parsePolicyFile(text, 'fuzz.yml'));
         expectTyped(() => parseTrivyIgnoreYaml(text, 'fuzz.yaml'));
         expectTyped(() => parseTrivyIgnore(text, 'fuzz'));
+      }),
+      options,
+    );
+  });
+
+  it('package URLs with any percent-encoding, in VEX statements and exceptions', () => {
+    const purl = fc.string({ unit: fc.constantFrom('pkg:', 'npm/', '%', 'E0', 'A4', 'zz', '@', '1.0', '?', '#', '/'), maxLength: 12 });
+    fc.assert(
+      fc.property(purl, purl, (pattern, actual) => {
+        expectTyped(() => purlMatches(pattern, actual));
       }),
       options,
     );

@@ -90,7 +90,9 @@ function build({ members, end }: { members: TarMember[]; end: string }): Buffer 
 describe("the tar reader agrees with Go's archive/tar and containerd's apply", () => {
   beforeAll(() => {
     const out = join(tempDir('bulkhead-tarlist-'), 'tarlist');
-    const built = spawnSync('go', ['build', '-o', out, join(REPO_ROOT, 'test/support/tarlist/main.go')], {
+    // The Go on PATH, else the usual toolchain location (CI may start with a minimal PATH).
+    const go = spawnSync('go', ['version']).status === 0 ? 'go' : '/usr/local/go/bin/go';
+    const built = spawnSync(go, ['build', '-o', out, join(REPO_ROOT, 'test/support/tarlist/main.go')], {
       encoding: 'utf8',
       env: {
         ...process.env,

@@ -114,3 +114,11 @@ describe('OpenVEX', () => {
     expect(purlMatches('pkg:deb/ubuntu/openssl', 'pkg:deb/debian/openssl@3')).toBe(false);
   });
 });
+
+describe('purls that are not valid percent-encoding', () => {
+  it('match nothing instead of throwing (the finding stays, the run does not crash)', () => {
+    expect(purlMatches('pkg:npm/%E0%A4%A@1.0.0', 'pkg:npm/%E0%A4%A@1.0.0')).toBe(false);
+    expect(purlMatches('pkg:npm/lodash', 'pkg:npm/lodash@%ZZ')).toBe(false);
+    expect(purlMatches('pkg:npm/lodash', 'pkg:npm/lodash@4.17.21')).toBe(true);
+  });
+});
