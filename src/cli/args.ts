@@ -78,7 +78,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     const list = [...(previous === undefined ? [] : typeof previous === 'string' ? [previous] : previous), ...(value as string[])];
     const spec = INPUTS.find((i) => i.name === name);
     if (spec?.kind !== 'list' && list.length > 1) throw new UsageError(`--${name} was given ${list.length} times; give it once.`);
-    raw[name] = spec?.kind === 'list' ? list : list[0];
+    raw[name] = spec?.kind === 'list' ? list : (list[0] as string);
   }
   const format = typeof values.format === 'string' ? values.format : 'table';
   if (format !== 'table' && format !== 'json') throw new UsageError(`--format is "${format}"; use table or json.`);

@@ -194,54 +194,102 @@ function parsePax(body: Buffer, where: string): PaxRecords {
 
 type Phase = 'header' | 'meta' | 'data' | 'padding' | 'end';
 
-/**
- * Reads a tar stream to its end. `onEntry` sees each member's header and may return a sink for its
- * body; bodies without a sink are skipped. Throws FormatError on corrupt, truncated or hostile
- * input; `where` names the archive in messages.
- */
-export async function readTar(
-  source: AsyncIterable<Buffer>,
-  onEntry: (header: TarHeader) => TarEntrySink | undefined | Promise<TarEntrySink | undefined>,
-  where: string,
-  limits: TarLimits = DEFAULT_TAR_LIMITS,
-): Promise<{ entries: number }> {
-  const header = Buffer.alloc(BLOCK);
-  let headerFill = 0;
-  let phase = 'header' as Phase;
-  let remaining = 0;
-  let padding = 0;
-  let entries = 0;
-  let sink: TarEntrySink | undefined;
-  let metaKind = '';
-  let metaChunks: Buffer[] = [];
-  let pendingPax: PaxRecords = {};
-  let pendingLongName: string | undefined;
-  let pendingLongLink: string | undefined;
-  let lastName = '';
-  let sawZeroBlock = false;
+/** What the meta headers before a member said about it. */
+interface PendingMeta {
+  pax: PaxRecords;
+  longName: string | undefined;
+  longLink: string | undefined;
+}
 
-  const startHeader = async (): Promise<void> => {
+/** One member's header as Go's archive/tar gives it, checked as containerd's apply would. */
+function memberHeader(
+  header: Buffer,
+  typeflag: string,
+  headerSize: number,
+  pending: PendingMeta,
+  where: string,
+  limits: TarLimits,
+): TarHeader {
+  const prefix = ustarPrefix(header);
+  // Go's archive/tar: PAX records first, then a GNU long name or link over them.
+  let name = pending.longName ?? pending.pax.path ?? (prefix ? `${prefix}/${cString(header, 0, 100)}` : cString(header, 0, 100));
+  const linkname = pending.longLink ?? pending.pax.linkpath ?? cString(header, 157, 100);
+  let size = pending.pax.size ?? headerSize;
+  const uid = pending.pax.uid ?? tarNumber(header, 108, 8);
+  const gid = pending.pax.gid ?? tarNumber(header, 116, 8);
+  const mode = tarNumber(header, 100, 8);
+  const xattrs = pending.pax.xattrs;
+  if (size > limits.maxEntrySize) {
+    throw new FormatError(
+      where,
+      `entry "${printable(name)}" claims ${size} bytes (limit ${limits.maxEntrySize}); the archive is hostile or corrupt.`,
+    );
+  }
+  if ([uid, gid, mode].some((n) => !Number.isFinite(n))) {
+    throw new FormatError(where, `entry "${printable(name)}" has an unreadable mode, uid or gid; the archive is corrupt.`);
+  }
+  let type = TYPES[typeflag];
+  if (type === undefined) {
+    throw new FormatError(
+      where,
+      `entry "${printable(name)}" has type ${JSON.stringify(typeflag)}, which the container runtime refuses to extract; the layer cannot be run as it is.`,
+    );
+  }
+  // Old tars (type '\0') mark directories only by a trailing slash; a '0' entry never.
+  if (typeflag === '\u0000' && name.endsWith('/')) type = 'dir';
+  // Links, devices and directories have no body whatever the size field says (GNU writes 0 anyway).
+  if (type === 'hardlink' || type === 'symlink' || type === 'dir' || type === 'char' || type === 'block' || type === 'fifo') size = 0;
+  if (name === '') name = '.';
+  return { name, type, mode: mode & 0o7777, uid, gid, size, linkname, ...(xattrs ? { xattrs } : {}) };
+}
+
+type EntryHandler = (header: TarHeader) => TarEntrySink | undefined | Promise<TarEntrySink | undefined>;
+
+const padTo = (n: number): number => (BLOCK - (n % BLOCK)) % BLOCK;
+
+/** The reader's state between chunks: which part of the archive the next byte belongs to. */
+class TarStream {
+  readonly header = Buffer.alloc(BLOCK);
+  headerFill = 0;
+  phase: Phase = 'header';
+  remaining = 0;
+  padding = 0;
+  entries = 0;
+  private sink: TarEntrySink | undefined;
+  private metaKind = '';
+  private metaChunks: Buffer[] = [];
+  private pending: PendingMeta = { pax: {}, longName: undefined, longLink: undefined };
+  lastName = '';
+  private sawZeroBlock = false;
+
+  constructor(
+    private readonly onEntry: EntryHandler,
+    private readonly where: string,
+    private readonly limits: TarLimits,
+  ) {}
+
+  private after(): string {
+    return this.lastName ? ` after "${printable(this.lastName)}"` : '';
+  }
+
+  async startHeader(): Promise<void> {
+    const { header, where, limits } = this;
     if (isZeroBlock(header)) {
-      if (sawZeroBlock) phase = 'end';
-      sawZeroBlock = true;
+      if (this.sawZeroBlock) this.phase = 'end';
+      this.sawZeroBlock = true;
       return;
     }
-    if (sawZeroBlock) {
+    if (this.sawZeroBlock) {
       throw new FormatError(
         where,
-        `a zero block${lastName ? ` after "${printable(lastName)}"` : ''} is followed by more entries; the archive ends there for the runtime, so it is hostile or corrupt.`,
+        `a zero block${this.after()} is followed by more entries; the archive ends there for the runtime, so it is hostile or corrupt.`,
       );
     }
-    if (!checksumOk(header)) {
-      throw new FormatError(
-        where,
-        `a tar header${lastName ? ` after "${printable(lastName)}"` : ''} has a bad checksum; the archive is corrupt or not a tar.`,
-      );
-    }
+    if (!checksumOk(header))
+      throw new FormatError(where, `a tar header${this.after()} has a bad checksum; the archive is corrupt or not a tar.`);
     const typeflag = String.fromCharCode(header[156] as number);
-    let size = tarNumber(header, 124, 12);
+    const size = tarNumber(header, 124, 12);
     if (Number.isNaN(size)) throw new FormatError(where, `a tar header holds an unreadable size; the archive is corrupt.`);
-    const padTo = (n: number): number => (BLOCK - (n % BLOCK)) % BLOCK;
     if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
       if (size > limits.maxMetaSize) {
         throw new FormatError(
@@ -249,113 +297,105 @@ export async function readTar(
           `an extended header claims ${size} bytes (limit ${limits.maxMetaSize}); the archive is hostile or corrupt.`,
         );
       }
-      metaKind = typeflag;
-      metaChunks = [];
-      remaining = size;
-      padding = padTo(size);
-      phase = remaining > 0 ? 'meta' : padding > 0 ? 'padding' : 'header';
-      if (remaining === 0) finishMeta();
+      this.metaKind = typeflag;
+      this.metaChunks = [];
+      this.enterBody(size, 'meta');
+      if (size === 0) this.finishMeta();
       return;
     }
-    const prefix = ustarPrefix(header);
-    // Go's archive/tar: PAX records first, then a GNU long name or link over them.
-    let name = pendingLongName ?? pendingPax.path ?? (prefix ? `${prefix}/${cString(header, 0, 100)}` : cString(header, 0, 100));
-    const linkname = pendingLongLink ?? pendingPax.linkpath ?? cString(header, 157, 100);
-    if (pendingPax.size !== undefined) size = pendingPax.size;
-    const uid = pendingPax.uid ?? tarNumber(header, 108, 8);
-    const gid = pendingPax.gid ?? tarNumber(header, 116, 8);
-    const mode = tarNumber(header, 100, 8);
-    const xattrs = pendingPax.xattrs;
-    pendingPax = {};
-    pendingLongName = undefined;
-    pendingLongLink = undefined;
-    if (size > limits.maxEntrySize) {
-      throw new FormatError(
-        where,
-        `entry "${printable(name)}" claims ${size} bytes (limit ${limits.maxEntrySize}); the archive is hostile or corrupt.`,
-      );
-    }
-    if ([uid, gid, mode].some((n) => !Number.isFinite(n))) {
-      throw new FormatError(where, `entry "${printable(name)}" has an unreadable mode, uid or gid; the archive is corrupt.`);
-    }
-    entries += 1;
-    if (entries > limits.maxEntries) throw new FormatError(where, `more than ${limits.maxEntries} entries; the archive is hostile.`);
-    let type = TYPES[typeflag];
-    if (type === undefined) {
-      throw new FormatError(
-        where,
-        `entry "${printable(name)}" has type ${JSON.stringify(typeflag)}, which the container runtime refuses to extract; the layer cannot be run as it is.`,
-      );
-    }
-    // Old tars (type '\0') mark directories only by a trailing slash; a '0' entry never.
-    if (typeflag === '\u0000' && name.endsWith('/')) type = 'dir';
-    // Links, devices and directories have no body whatever the size field says (GNU writes 0 anyway).
-    if (type === 'hardlink' || type === 'symlink' || type === 'dir' || type === 'char' || type === 'block' || type === 'fifo') size = 0;
-    if (name === '') name = '.';
-    lastName = name;
-    sink = (await onEntry({ name, type, mode: mode & 0o7777, uid, gid, size, linkname, ...(xattrs ? { xattrs } : {}) })) ?? undefined;
-    remaining = size;
-    padding = padTo(size);
-    if (remaining > 0) phase = 'data';
-    else {
-      if (sink) await sink.end();
-      sink = undefined;
-      phase = padding > 0 ? 'padding' : 'header';
-    }
-  };
+    const member = memberHeader(header, typeflag, size, this.pending, where, limits);
+    this.pending = { pax: {}, longName: undefined, longLink: undefined };
+    this.entries += 1;
+    if (this.entries > limits.maxEntries) throw new FormatError(where, `more than ${limits.maxEntries} entries; the archive is hostile.`);
+    this.lastName = member.name;
+    this.sink = (await this.onEntry(member)) ?? undefined;
+    this.enterBody(member.size, 'data');
+    if (member.size === 0) await this.endSink();
+  }
 
-  const finishMeta = (): void => {
-    const body = Buffer.concat(metaChunks);
-    metaChunks = [];
-    if (metaKind === 'x') pendingPax = parsePax(body, where);
-    else if (metaKind === 'L') pendingLongName = cString(body, 0, body.length);
-    else if (metaKind === 'K') pendingLongLink = cString(body, 0, body.length);
+  private enterBody(size: number, kind: 'meta' | 'data'): void {
+    this.remaining = size;
+    this.padding = padTo(size);
+    this.phase = size > 0 ? kind : this.padding > 0 ? 'padding' : 'header';
+  }
+
+  private async endSink(): Promise<void> {
+    const sink = this.sink;
+    this.sink = undefined;
+    if (sink) await sink.end();
+  }
+
+  private finishMeta(): void {
+    const body = Buffer.concat(this.metaChunks);
+    this.metaChunks = [];
+    if (this.metaKind === 'x') this.pending.pax = parsePax(body, this.where);
+    else if (this.metaKind === 'L') this.pending.longName = cString(body, 0, body.length);
+    else if (this.metaKind === 'K') this.pending.longLink = cString(body, 0, body.length);
     // 'g' (global) records: checked as Go checks them (a malformed one is ErrHeader), then ignored as containerd does.
-    else if (metaKind === 'g') parsePax(body, where);
-  };
+    else if (this.metaKind === 'g') parsePax(body, this.where);
+  }
 
-  for await (const input of source) {
-    const chunk = Buffer.isBuffer(input) ? input : Buffer.from(input);
+  /** Takes the body bytes at `pos`; returns the new position. */
+  async body(chunk: Buffer, pos: number): Promise<number> {
+    const take = Math.min(this.remaining, chunk.length - pos);
+    const slice = chunk.subarray(pos, pos + take);
+    this.remaining -= take;
+    if (this.phase === 'meta') this.metaChunks.push(slice);
+    else if (this.sink) await this.sink.write(slice);
+    if (this.remaining === 0) {
+      if (this.phase === 'meta') this.finishMeta();
+      else await this.endSink();
+      this.phase = this.padding > 0 ? 'padding' : 'header';
+    }
+    return pos + take;
+  }
+
+  async feed(chunk: Buffer): Promise<void> {
     let pos = 0;
-    while (pos < chunk.length && phase !== 'end') {
-      if (phase === 'header') {
-        const take = Math.min(BLOCK - headerFill, chunk.length - pos);
-        chunk.copy(header, headerFill, pos, pos + take);
-        headerFill += take;
+    while (pos < chunk.length && this.phase !== 'end') {
+      if (this.phase === 'header') {
+        const take = Math.min(BLOCK - this.headerFill, chunk.length - pos);
+        chunk.copy(this.header, this.headerFill, pos, pos + take);
+        this.headerFill += take;
         pos += take;
-        if (headerFill === BLOCK) {
-          headerFill = 0;
-          await startHeader();
+        if (this.headerFill === BLOCK) {
+          this.headerFill = 0;
+          await this.startHeader();
         }
-      } else if (phase === 'meta' || phase === 'data') {
-        const take = Math.min(remaining, chunk.length - pos);
-        const slice = chunk.subarray(pos, pos + take);
+      } else if (this.phase === 'meta' || this.phase === 'data') pos = await this.body(chunk, pos);
+      else if (this.phase === 'padding') {
+        const take = Math.min(this.padding, chunk.length - pos);
         pos += take;
-        remaining -= take;
-        if (phase === 'meta') metaChunks.push(slice);
-        else if (sink) await sink.write(slice);
-        if (remaining === 0) {
-          if (phase === 'meta') finishMeta();
-          else if (sink) {
-            await sink.end();
-            sink = undefined;
-          }
-          phase = padding > 0 ? 'padding' : 'header';
-        }
-      } else if (phase === 'padding') {
-        const take = Math.min(padding, chunk.length - pos);
-        pos += take;
-        padding -= take;
-        if (padding === 0) phase = 'header';
+        this.padding -= take;
+        if (this.padding === 0) this.phase = 'header';
       }
     }
     // Bytes after the end-of-archive blocks are padding to the record size: not read.
   }
-  if (phase === 'data' || phase === 'meta' || (phase === 'header' && headerFill > 0)) {
-    throw new FormatError(
-      where,
-      `the archive ends in the middle of ${lastName ? `"${printable(lastName)}"` : 'a header'}; it is truncated.`,
-    );
+
+  finish(): void {
+    if (this.phase === 'data' || this.phase === 'meta' || (this.phase === 'header' && this.headerFill > 0)) {
+      throw new FormatError(
+        this.where,
+        `the archive ends in the middle of ${this.lastName ? `"${printable(this.lastName)}"` : 'a header'}; it is truncated.`,
+      );
+    }
   }
-  return { entries };
+}
+
+/**
+ * Reads a tar stream to its end. `onEntry` sees each member's header and may return a sink for its
+ * body; bodies without a sink are skipped. Throws FormatError on corrupt, truncated or hostile
+ * input; `where` names the archive in messages.
+ */
+export async function readTar(
+  source: AsyncIterable<Buffer>,
+  onEntry: EntryHandler,
+  where: string,
+  limits: TarLimits = DEFAULT_TAR_LIMITS,
+): Promise<{ entries: number }> {
+  const stream = new TarStream(onEntry, where, limits);
+  for await (const input of source) await stream.feed(Buffer.isBuffer(input) ? input : Buffer.from(input));
+  stream.finish();
+  return { entries: stream.entries };
 }

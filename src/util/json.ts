@@ -136,3 +136,13 @@ export function parseJsonSequence(text: string, source = 'the JSON text'): unkno
   }
   return values;
 }
+
+/** An object with its undefined-valued keys made optional and absent (exactOptionalPropertyTypes). */
+export type Compact<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
+  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
+};
+
+/** Drops the keys whose value is undefined, so optional fields are absent rather than undefined. */
+export function compact<T extends object>(value: T): Compact<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Compact<T>;
+}

@@ -281,7 +281,7 @@ describe("the GitHub edge, against an API held to GitHub's OpenAPI description",
     });
     expect(scan.status).toBe(1);
     expect(repo.comments).toHaveLength(0);
-    repo.commentFailure = undefined;
+    delete repo.commentFailure;
 
     // The publish job: the artifact downloaded into a fresh workspace, no checkout of the pull request.
     const publishWorkspace = exampleWorkspace();

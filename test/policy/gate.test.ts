@@ -70,7 +70,7 @@ describe('ignore-unfixed', () => {
   });
 
   it('does not treat secrets or lint as unfixed vulnerabilities', () => {
-    const secret = finding('critical', { kind: 'secret', pkg: undefined, ruleId: 'secret/x' });
+    const { pkg: _pkg, ...secret } = finding('critical', { kind: 'secret', ruleId: 'secret/x' });
     expect(decide([secret], { failOn: 'high', ignoreUnfixed: true })[0]?.verdict).toBe('fails-gate');
   });
 });

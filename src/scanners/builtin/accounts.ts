@@ -43,7 +43,7 @@ export function checkAccounts(image: ImageSubject): Finding[] {
         builtinFinding('BH210', image, {
           message: `Account "${name}" has UID 0 (/etc/passwd line ${row.line}): it is root under another name.`,
           path: 'etc/passwd',
-          layer: passwd?.layer,
+          ...(passwd ? { layer: passwd.layer } : {}),
           subject: `uid0:${name}`,
         }),
       );
@@ -58,7 +58,7 @@ export function checkAccounts(image: ImageSubject): Finding[] {
         builtinFinding('BH211', image, {
           message: `Account "${name}" has an empty password in /etc/shadow (line ${row.line}): it logs in without one. Lock it with passwd -l.`,
           path: 'etc/shadow',
-          layer: shadow?.layer,
+          ...(shadow ? { layer: shadow.layer } : {}),
           subject: `empty:${name}`,
         }),
       );
@@ -71,7 +71,7 @@ export function checkAccounts(image: ImageSubject): Finding[] {
         builtinFinding('BH211', image, {
           message: `Account "${name}" has an empty password field in /etc/passwd (line ${row.line}) and no shadow entry: it logs in without a password.`,
           path: 'etc/passwd',
-          layer: passwd?.layer,
+          ...(passwd ? { layer: passwd.layer } : {}),
           subject: `empty:${name}`,
         }),
       );

@@ -54,6 +54,7 @@ export function parseHadolintReport(
       const identity = `${file}\u0000${code}\u0000${message}`;
       const occurrence = (occurrences.get(identity) ?? 0) + 1;
       occurrences.set(identity, occurrence);
+      const helpUri = ruleHelpUri(code);
       findings.push({
         tool: 'hadolint',
         ruleId: code,
@@ -61,7 +62,7 @@ export function parseHadolintReport(
         severity: fromHadolint(level),
         title: message,
         message: `${message}${/[.!?]$/.test(message) ? '' : '.'}`,
-        helpUri: ruleHelpUri(code),
+        ...(helpUri ? { helpUri } : {}),
         file,
         line: line !== undefined && line >= 1 ? line : 1,
         fingerprint: fingerprintOf(['hadolint', code, file, message, String(occurrence)]),

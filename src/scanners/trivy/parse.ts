@@ -1,6 +1,6 @@
 import { FormatError } from '../../util/errors.js';
 import { fingerprintOf, imageRepository, type Finding, type Severity } from '../../model/finding.js';
-import { isObject, num, str, type JsonObject } from '../../util/json.js';
+import { compact, isObject, num, str, type JsonObject } from '../../util/json.js';
 import { fromTrivy } from '../../model/severity.js';
 
 /** What bulkhead keeps of one Trivy JSON report (`trivy … --format json`). */
@@ -52,8 +52,8 @@ export function parseTrivyReport(document: unknown, source = 'the Trivy report')
   const metadata = isObject(top.Metadata) ? top.Metadata : {};
   const artifactType = str(top.ArtifactType);
   const image = artifactType === 'container_image' ? artifactName : undefined;
-  const report: TrivyReport = {
-    schema: 2,
+  const report: TrivyReport = compact({
+    schema: 2 as const,
     trivyVersion: isObject(top.Trivy) ? str(top.Trivy.Version) : undefined,
     artifactName,
     artifactType,
@@ -63,7 +63,7 @@ export function parseTrivyReport(document: unknown, source = 'the Trivy report')
     history: readHistory(metadata),
     findings: [],
     warnings: [],
-  };
+  });
   if (top.Results !== undefined && top.Results !== null) {
     if (!Array.isArray(top.Results)) fail('has Results that is not a list.');
     collectResults(top.Results as unknown[], 'Results', report, source);
@@ -182,10 +182,10 @@ const readVulnerability: Reader = (entry, context, at) => {
     : status && UNFIXED_STATUSES.has(status)
       ? `no fix available (${status.replace(/_/g, ' ')})`
       : 'no fix available';
-  return {
-    tool: 'trivy',
+  return compact({
+    tool: 'trivy' as const,
     ruleId: id,
-    kind: 'vulnerability',
+    kind: 'vulnerability' as const,
     severity: severityOf(entry, context, at, cvss),
     title,
     message: `${name} ${installed} is affected by ${id}: ${title}; ${fix}.`,
@@ -198,7 +198,7 @@ const readVulnerability: Reader = (entry, context, at) => {
     fixStatus: status,
     cvss,
     fingerprint: fingerprintOf(['trivy', id, subjectKey(context), name, pkgPath ?? context.type]),
-  };
+  });
 };
 
 /**
@@ -210,10 +210,10 @@ const readSecret: Reader = (entry, context, at) => {
   const title = str(entry.Title) ?? rule;
   const line = num(entry.StartLine);
   const where = `${context.target}${line ? `:${line}` : ''}`;
-  return {
-    tool: 'trivy',
+  return compact({
+    tool: 'trivy' as const,
     ruleId: `secret/${rule}`,
-    kind: 'secret',
+    kind: 'secret' as const,
     severity: severityOf(entry, context, at),
     title,
     message: `${title} found in ${where} (${str(entry.Category) ?? 'secret'}); the value is not shown.`,
@@ -221,7 +221,7 @@ const readSecret: Reader = (entry, context, at) => {
     layer: layerOf(entry),
     path: context.target || undefined,
     fingerprint: fingerprintOf(['trivy', `secret/${rule}`, subjectKey(context), context.target, String(num(entry.Offset) ?? line ?? '')]),
-  };
+  });
 };
 
 const readMisconfiguration: Reader = (entry, context, at) => {
@@ -235,10 +235,10 @@ const readMisconfiguration: Reader = (entry, context, at) => {
   const line = num(cause.StartLine);
   const message = str(entry.Message) ?? title;
   const resolution = str(entry.Resolution);
-  return {
-    tool: 'trivy',
+  return compact({
+    tool: 'trivy' as const,
     ruleId: id,
-    kind: 'misconfiguration',
+    kind: 'misconfiguration' as const,
     severity,
     title,
     message: `${message}${/[.!?]$/.test(message) ? '' : '.'}${resolution ? ` Fix: ${resolution}${/[.!?]$/.test(resolution) ? '' : '.'}` : ''}`,
@@ -249,7 +249,7 @@ const readMisconfiguration: Reader = (entry, context, at) => {
     path: context.target || undefined,
     ...(context.image ? {} : { file: context.target || undefined, line }),
     fingerprint: fingerprintOf(['trivy', id, subjectKey(context), context.target, message]),
-  };
+  });
 };
 
 const readLicense: Reader = (entry, context, at) => {
@@ -258,10 +258,10 @@ const readLicense: Reader = (entry, context, at) => {
   const category = str(entry.Category) ?? 'unknown';
   const where = pkgName ?? (str(entry.FilePath) || context.target);
   const ruleId = `license/${name.replace(/[^A-Za-z0-9.+-]+/g, '-')}`;
-  return {
-    tool: 'trivy',
+  return compact({
+    tool: 'trivy' as const,
     ruleId,
-    kind: 'license',
+    kind: 'license' as const,
     severity: severityOf(entry, context, at),
     title: `${name} license (${category})`,
     message: `${where} is licensed under ${name}, which Trivy classifies as ${category}.`,
@@ -270,7 +270,7 @@ const readLicense: Reader = (entry, context, at) => {
     layer: layerOf(entry),
     path: str(entry.FilePath) ?? targetPath(context),
     fingerprint: fingerprintOf(['trivy', ruleId, subjectKey(context), where]),
-  };
+  });
 };
 
 const READERS: readonly (readonly [string, Reader])[] = [
