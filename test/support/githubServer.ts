@@ -10,8 +10,7 @@ type Json = Record<string, unknown>;
 
 // ajv and ajv-formats are CommonJS: their default export is the module object under NodeNext.
 const Ajv = (ajvModule as unknown as { default?: typeof ajvModule.default }).default ?? (ajvModule as unknown as typeof ajvModule.default);
-const addFormats =
-  (ajvFormats as unknown as { default?: typeof ajvFormats.default }).default ?? (ajvFormats as unknown as typeof ajvFormats.default);
+const addFormats = ajvFormats.default ?? (ajvFormats as unknown as typeof ajvFormats.default);
 
 interface Operation {
   method: string;

@@ -9,8 +9,7 @@ const schema = JSON.parse(readFileSync(fixture('sarif-schema-2.1.0.json'), 'utf8
 // CommonJS packages: their default export sits on .default under Node's ESM interop.
 const Ajv04 =
   (ajvDraft04 as unknown as { default?: typeof ajvDraft04.default }).default ?? (ajvDraft04 as unknown as typeof ajvDraft04.default);
-const addFormats =
-  (ajvFormats as unknown as { default?: typeof ajvFormats.default }).default ?? (ajvFormats as unknown as typeof ajvFormats.default);
+const addFormats = ajvFormats.default ?? (ajvFormats as unknown as typeof ajvFormats.default);
 const ajv = new Ajv04({ allErrors: true, strict: false });
 addFormats(ajv);
 const validateSchema = ajv.compile(schema);
