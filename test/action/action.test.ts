@@ -6,14 +6,7 @@ import { INPUTS, OUTPUTS } from '../../src/config/inputs.js';
 import { renderActionYml, renderRulePages, withReadmeTables } from '../../scripts/docs-render.js';
 import { REPO_ROOT } from '../helpers.js';
 import { multitoolProblems, schemaErrors } from '../support/sarif.js';
-import { runAction } from '../support/action.js';
-
-const EXAMPLE_INPUTS = {
-  dockerfile: 'examples/shop-api/Dockerfile',
-  'trivy-report': 'examples/shop-api/trivy.json',
-  'hadolint-report': 'examples/shop-api/hadolint.json',
-  scanners: 'trivy,hadolint',
-};
+import { EXAMPLE_INPUTS, runAction } from '../support/action.js';
 
 describe('the action, run in-process with the environment a runner gives it', () => {
   it('fails the step when the gate fails, and writes outputs, summary, SARIF and annotations', async () => {

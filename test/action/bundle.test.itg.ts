@@ -3,14 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, tempDir } from '../helpers.js';
-import { runActionBundle } from '../support/action.js';
-
-const EXAMPLE_INPUTS = {
-  dockerfile: 'examples/shop-api/Dockerfile',
-  'trivy-report': 'examples/shop-api/trivy.json',
-  'hadolint-report': 'examples/shop-api/hadolint.json',
-  scanners: 'trivy,hadolint',
-};
+import { EXAMPLE_INPUTS, runActionBundle } from '../support/action.js';
 
 describe('the bundled action, run as a runner runs it', () => {
   it('node dist/index.js: outputs to GITHUB_OUTPUT, the summary to GITHUB_STEP_SUMMARY, annotations and the exit code', async () => {

@@ -23,6 +23,14 @@ export interface ActionRun {
   workspace: string;
 }
 
+/** The example's Dockerfile and scanner reports, as inputs. */
+export const EXAMPLE_INPUTS = {
+  dockerfile: 'examples/shop-api/Dockerfile',
+  'trivy-report': 'examples/shop-api/trivy.json',
+  'hadolint-report': 'examples/shop-api/hadolint.json',
+  scanners: 'trivy,hadolint',
+};
+
 /** A workspace holding the shop-api example, as a user's checkout would. */
 export function exampleWorkspace(): string {
   const workspace = tempDir('bulkhead-action-');
