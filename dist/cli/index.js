@@ -40012,7 +40012,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3851);
+/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7130);
 
 // Standard output belongs to the report (--format json must stay parseable). The toolkit
 // libraries the installer uses write workflow commands and tool echoes there; on a terminal
@@ -40042,7 +40042,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3851:
+/***/ 7130:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40106,6 +40106,48 @@ function describeError(error) {
     return `unexpected error: ${errorMessage(error)}`;
 }
 
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/util/textFile.ts
+
+
+
+/** Dockerfiles larger than this are refused: real ones are a few kilobytes, and parsing cost grows with size. */
+const MAX_DOCKERFILE_BYTES = 256 * 1024;
+/** Policy and ignore files larger than this are refused. */
+const MAX_POLICY_BYTES = 1024 * 1024;
+/**
+ * Reads a text file the repository holds (a Dockerfile, the policy file, an ignore file), only if
+ * it is a regular file no larger than `maxBytes`: a pull request can replace any of them with a
+ * link to /dev/zero or a FIFO, which would otherwise never end or never open. The open does not
+ * block on a FIFO. A file that is not fit to read is the user's to fix (exit 2).
+ */
+async function readTextFile(path, name, maxBytes) {
+    const handle = await (0,promises_namespaceObject.open)(path, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK).catch((error) => {
+        throw new UsageError(`${name} cannot be opened (${error.code ?? error.message}).`);
+    });
+    try {
+        const info = await handle.stat();
+        if (!info.isFile())
+            throw new UsageError(`${name} is not a regular file (a device, FIFO, socket or directory); give a file.`);
+        if (info.size > maxBytes) {
+            throw new UsageError(`${name} is ${info.size} bytes, more than the ${maxBytes} bulkhead reads for such a file; is it the right file?`);
+        }
+        const bytes = Buffer.alloc(info.size);
+        const { bytesRead } = await handle.read(bytes, 0, info.size, 0);
+        const text = bytes.toString('utf8', 0, bytesRead);
+        return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    }
+    catch (error) {
+        if (error instanceof UsageError || error instanceof FormatError)
+            throw error;
+        throw new UsageError(`${name} cannot be read (${error.code ?? String(error)}).`);
+    }
+    finally {
+        await handle.close();
+    }
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/model/finding.ts
@@ -40158,26 +40200,95 @@ function fingerprintOf(parts) {
 ;// CONCATENATED MODULE: ./src/util/glob.ts
 
 
-/** `*` and `?` stay inside one path segment; `**` spans segments. */
-function globToRegExp(pattern) {
-    let source = '';
+/** The longest pattern bulkhead accepts: far above any real one, and it bounds the matching cost. */
+const MAX_PATTERN_LENGTH = 1024;
+function tokenize(pattern) {
+    const tokens = [];
     for (let i = 0; i < pattern.length; i++) {
         const c = pattern[i];
         if (c === '*') {
-            if (pattern[i + 1] === '*') {
-                const slashAfter = pattern[i + 2] === '/';
-                source += slashAfter ? '(?:.*/)?' : '.*';
-                i += slashAfter ? 2 : 1;
+            let last = i;
+            while (pattern[last + 1] === '*')
+                last++;
+            if (last > i) {
+                const slashAfter = pattern[last + 1] === '/';
+                tokens.push({ kind: slashAfter ? 'segments' : 'globstar' });
+                i = slashAfter ? last + 1 : last;
             }
-            else
-                source += '[^/]*';
+            else if (tokens.at(-1)?.kind !== 'star')
+                tokens.push({ kind: 'star' });
         }
         else if (c === '?')
-            source += '[^/]';
+            tokens.push({ kind: 'one' });
         else
-            source += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+            tokens.push({ kind: 'char', char: c });
     }
-    return new RegExp(`^${source}$`);
+    return tokens;
+}
+function compileGlob(pattern) {
+    if (pattern.length > MAX_PATTERN_LENGTH)
+        throw new RangeError(`a pattern is longer than ${MAX_PATTERN_LENGTH} characters`);
+    const tokens = tokenize(pattern);
+    const m = tokens.length;
+    // State i: tokens[0..i) matched. `segments` has a second, inner state (m + 1 + i): inside the
+    // run of segments, before its closing '/'.
+    const size = 2 * m + 2;
+    const close = (states) => {
+        // Stars and segment runs may match nothing: the next state is reachable for free.
+        for (let i = 0; i < m; i++)
+            if (states[i] && tokens[i]?.kind !== 'char' && tokens[i]?.kind !== 'one')
+                states[i + 1] = 1;
+    };
+    return {
+        pattern,
+        matches(text) {
+            let current = new Uint8Array(size);
+            let next = new Uint8Array(size);
+            current[0] = 1;
+            close(current);
+            for (let p = 0; p < text.length; p++) {
+                const c = text[p];
+                next.fill(0);
+                let any = false;
+                for (let i = 0; i < m; i++) {
+                    const token = tokens[i];
+                    const inner = m + 1 + i;
+                    if (current[i]) {
+                        if (token.kind === 'char') {
+                            if (token.char === c)
+                                next[i + 1] = 1;
+                        }
+                        else if (token.kind === 'one') {
+                            if (c !== '/')
+                                next[i + 1] = 1;
+                        }
+                        else if (token.kind === 'star') {
+                            if (c !== '/')
+                                next[i] = 1;
+                        }
+                        else if (token.kind === 'globstar')
+                            next[i] = 1;
+                        else if (c === '/')
+                            next[i + 1] = next[inner] = 1;
+                        else
+                            next[inner] = 1;
+                    }
+                    if (token.kind === 'segments' && current[inner]) {
+                        next[inner] = 1;
+                        if (c === '/')
+                            next[i + 1] = 1;
+                    }
+                }
+                close(next);
+                for (let i = 0; i < size && !any; i++)
+                    any = next[i] === 1;
+                if (!any)
+                    return false;
+                [current, next] = [next, current];
+            }
+            return current[m] === 1;
+        },
+    };
 }
 function hasGlob(pattern) {
     return /[*?]/.test(pattern);
@@ -40185,7 +40296,7 @@ function hasGlob(pattern) {
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
 /** Files under `root` whose root-relative, '/'-separated path matches the pattern. */
 function globFiles(root, pattern) {
-    const matcher = globToRegExp(pattern.replace(/^\.\//, ''));
+    const matcher = compileGlob(pattern.replace(/^\.\//, ''));
     const found = [];
     const walk = (directory) => {
         for (const entry of (0,external_node_fs_.readdirSync)(directory, { withFileTypes: true })) {
@@ -40196,7 +40307,7 @@ function globFiles(root, pattern) {
             }
             else if (entry.isFile()) {
                 const rel = (0,external_node_path_.relative)(root, full).split(external_node_path_.sep).join('/');
-                if (matcher.test(rel))
+                if (matcher.matches(rel))
                     found.push(rel);
             }
         }
@@ -40626,6 +40737,7 @@ function parseImageTarget(input) {
 
 
 
+
 const DEFAULTS = Object.fromEntries(INPUTS.map((input) => [input.name, input.default]));
 /** Reads one input: trims, splits lists on new lines (and commas where a list allows it). */
 function parse_valueOf(raw, name) {
@@ -40658,11 +40770,18 @@ function oneOf(raw, name, allowed) {
         return value;
     throw new UsageError(`${name} is "${parse_valueOf(raw, name)}"; set it to one of: ${allowed.join(', ')}.`);
 }
+const MIN_DURATION_MS = 1000;
+const MAX_DURATION_MS = 6 * 3_600_000;
 function parseDuration(text, name) {
     const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(text.trim());
     const value = match ? Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's')] : NaN;
     if (!Number.isFinite(value) || value <= 0) {
         throw new UsageError(`${name} is "${text}"; write a duration such as 90s, 10m or 1h.`);
+    }
+    // A GitHub job runs at most 6 hours; Node's timers cannot wait more than about 24 days and fire
+    // at once beyond that, which would turn a long limit into none at all.
+    if (value < MIN_DURATION_MS || value > MAX_DURATION_MS) {
+        throw new UsageError(`${name} is "${text}"; give a duration from 1s to 6h.`);
     }
     return value;
 }
@@ -40671,8 +40790,14 @@ function requireFile(workspace, path, name) {
     const full = (0,external_node_path_.resolve)(workspace, path);
     if (!(0,external_node_fs_.existsSync)(full))
         throw new UsageError(`${name}: ${path} does not exist; check the path (it is relative to ${workspace}).`);
-    if (!(0,external_node_fs_.statSync)(full).isFile())
+    const info = (0,external_node_fs_.statSync)(full);
+    if (info.isDirectory())
         throw new UsageError(`${name}: ${path} is a directory; give the path of a file.`);
+    if (!info.isFile())
+        throw new UsageError(`${name}: ${path} is not a regular file (a device, FIFO or socket); give the path of a file.`);
+    if (name === 'dockerfile' && info.size > MAX_DOCKERFILE_BYTES) {
+        throw new UsageError(`dockerfile: ${path} is ${info.size} bytes, more than the ${MAX_DOCKERFILE_BYTES} bulkhead reads; is it a Dockerfile?`);
+    }
     return full;
 }
 function repoRelative(workspace, full) {
@@ -40682,8 +40807,10 @@ function repoRelative(workspace, full) {
 function resolveDockerfiles(raw, workspace) {
     const patterns = listOf(raw, 'dockerfile', false);
     if (patterns.length === 0) {
-        const full = (0,external_node_path_.resolve)(workspace, 'Dockerfile');
-        return (0,external_node_fs_.existsSync)(full) && (0,external_node_fs_.statSync)(full).isFile() ? ['Dockerfile'] : [];
+        // Found by default, so it is checked like a named one: a Dockerfile that is a link to a device is refused, not skipped.
+        return (0,external_node_fs_.existsSync)((0,external_node_path_.resolve)(workspace, 'Dockerfile'))
+            ? [repoRelative(workspace, requireFile(workspace, 'Dockerfile', 'dockerfile'))]
+            : [];
     }
     const files = new Set();
     for (const pattern of patterns) {
@@ -40854,8 +40981,6 @@ const BULKHEAD_VERSION = '0.1.0';
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -44980,7 +45105,7 @@ function localScannerHost(env, logger, dbCache) {
 }
 
 ;// CONCATENATED MODULE: ./src/util/json.ts
-/** Small readers for untyped JSON: each returns undefined rather than guessing. */
+
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -44990,54 +45115,123 @@ function str(value) {
 function num(value) {
     return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
+function pathOf(stack) {
+    let path = '';
+    for (const frame of stack.slice(0, -1)) {
+        if (frame.object)
+            path += path === '' ? (frame.key ?? '') : `.${frame.key ?? ''}`;
+        else
+            path += `[${frame.index}]`;
+    }
+    return path === '' ? 'the top-level object' : path;
+}
+/** The index of the quote that closes the string opened at `start`. */
+function stringEnd(text, start) {
+    let end = text.indexOf('"', start + 1);
+    while (end !== -1) {
+        let backslashes = 0;
+        for (let j = end - 1; text.charCodeAt(j) === 92; j--)
+            backslashes++;
+        if (backslashes % 2 === 0)
+            return end;
+        end = text.indexOf('"', end + 1);
+    }
+    return -1;
+}
+const QUOTE = 34;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+const OPEN_BRACKET = 91;
+const CLOSE_BRACKET = 93;
+const COMMA = 44;
 /**
- * Splits text that holds one or more JSON values written one after another
- * (`[][][{…}]`, or values separated by white space) and parses each. Throws SyntaxError
- * with the offset of the first malformed value.
+ * Parses text that holds one or more JSON values written one after another (`[][][{…}]`, or
+ * values separated by white space). One pass finds where each value ends and refuses an object
+ * that has the same key twice: JSON.parse (like Go's encoding/json) silently keeps the last, so a
+ * report with two `Results` would read as whichever one an attacker put second. Each value is
+ * then parsed by JSON.parse. Throws FormatError naming `source` and where.
  */
-function parseJsonSequence(text) {
+function parseJsonSequence(text, source = 'the JSON text') {
     const values = [];
-    let i = 0;
     const n = text.length;
+    let i = 0;
+    const parse = (slice) => {
+        try {
+            return JSON.parse(slice);
+        }
+        catch (error) {
+            throw new FormatError(source, `is not valid JSON (${error instanceof Error ? error.message : String(error)}); it may be truncated or not a JSON report.`);
+        }
+    };
     while (i < n) {
         while (i < n && /\s/.test(text[i]))
             i++;
         if (i >= n)
             break;
         const start = i;
-        const open = text[i];
-        if (open !== '[' && open !== '{') {
+        const open = text.charCodeAt(i);
+        if (open !== OPEN_BRACE && open !== OPEN_BRACKET) {
             // A scalar (null, number, string): only valid as the whole document.
-            values.push(JSON.parse(text.slice(start)));
+            values.push(parse(text.slice(start)));
             return values;
         }
-        let depth = 0;
-        let inString = false;
+        const stack = [];
         for (; i < n; i++) {
-            const c = text[i];
-            if (inString) {
-                if (c === '\\')
-                    i++;
-                else if (c === '"')
-                    inString = false;
+            const c = text.charCodeAt(i);
+            if (c === QUOTE) {
+                const end = stringEnd(text, i);
+                if (end === -1)
+                    break;
+                const frame = stack[stack.length - 1];
+                if (frame?.object && frame.expectKey) {
+                    const raw = text.slice(i + 1, end);
+                    let key = raw;
+                    if (raw.includes('\\')) {
+                        try {
+                            key = JSON.parse(`"${raw}"`);
+                        }
+                        catch {
+                            // Left to JSON.parse below, which says where the text is malformed.
+                        }
+                    }
+                    if (frame.keys?.has(key)) {
+                        throw new FormatError(source, `has the key ${JSON.stringify(key.slice(0, 60))} twice in ${pathOf(stack)}; a tool writes each key once, so the file was edited or is not the tool's output.`);
+                    }
+                    frame.keys?.add(key);
+                    frame.key = key;
+                    frame.expectKey = false;
+                }
+                i = end;
             }
-            else if (c === '"')
-                inString = true;
-            else if (c === '[' || c === '{')
-                depth++;
-            else if (c === ']' || c === '}') {
-                depth--;
-                if (depth === 0) {
+            else if (c === OPEN_BRACE)
+                stack.push({ object: true, keys: new Set(), expectKey: true, index: 0 });
+            else if (c === OPEN_BRACKET)
+                stack.push({ object: false, expectKey: false, index: 0 });
+            else if (c === COMMA) {
+                const frame = stack[stack.length - 1];
+                if (frame?.object)
+                    frame.expectKey = true;
+                else if (frame)
+                    frame.index++;
+            }
+            else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+                stack.pop();
+                if (stack.length === 0) {
                     i++;
                     break;
                 }
             }
         }
-        if (depth !== 0)
-            throw new SyntaxError(`unexpected end of JSON input (value starting at offset ${start} is not closed)`);
-        values.push(JSON.parse(text.slice(start, i)));
+        if (stack.length !== 0) {
+            throw new FormatError(source, `is not valid JSON (the value starting at offset ${start} is not closed); it may be truncated or not a JSON report.`);
+        }
+        values.push(parse(text.slice(start, i)));
     }
     return values;
+}
+/** Drops the keys whose value is undefined, so optional fields are absent rather than undefined. */
+function compact(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }
 
 ;// CONCATENATED MODULE: ./src/model/severity.ts
@@ -45062,8 +45256,9 @@ const severity_TRIVY = {
     MEDIUM: 'medium',
     LOW: 'low',
 };
+/** `severity` is one of Trivy's five names (the adapter refuses any other before asking). */
 function fromTrivy(severity, cvss) {
-    const known = typeof severity === 'string' ? severity_TRIVY[severity.toUpperCase()] : undefined;
+    const known = severity_TRIVY[severity];
     if (known)
         return known;
     if (cvss !== undefined)
@@ -45110,6 +45305,7 @@ function securitySeverity(severity, cvss) {
 
 
 
+const HADOLINT_LEVELS = new Set(['error', 'warning', 'info', 'style']);
 /**
  * Reads `hadolint -f json` output: one array of findings, or several arrays written one after
  * another when runs were appended to one file (`[][][{…}]`); the caller splits those with
@@ -45128,10 +45324,15 @@ function parseHadolintReport(documents, resolveFile, source = 'the hadolint repo
             throw new FormatError(source, `holds JSON ${document === null ? 'null' : typeof document} where hadolint writes a list of findings (run hadolint with -f json)`);
         }
         document.forEach((entry, position) => {
-            const code = isObject(entry) ? str(entry.code) : undefined;
-            if (!isObject(entry) || !code) {
-                warnings.push(`entry ${position + 1} of list ${index + 1} has no rule code and was skipped`);
-                return;
+            const at = `${documents.length > 1 ? `list ${index + 1}, ` : ''}[${position}]`;
+            if (!isObject(entry))
+                throw new FormatError(source, `has ${at} that is not an object; hadolint writes one object per finding.`);
+            const code = str(entry.code);
+            if (!code)
+                throw new FormatError(source, `has ${at} without a rule code; hadolint writes one for every finding (is the report edited?).`);
+            const level = entry.level;
+            if (typeof level !== 'string' || !HADOLINT_LEVELS.has(level)) {
+                throw new FormatError(source, `has ${at}.level ${level === undefined ? 'missing' : JSON.stringify(level).slice(0, 40)}; hadolint's levels are error, warning, info and style.`);
             }
             const file = resolveFile(str(entry.file) ?? '-');
             const message = str(entry.message) ?? code;
@@ -45140,14 +45341,15 @@ function parseHadolintReport(documents, resolveFile, source = 'the hadolint repo
             const identity = `${file}\u0000${code}\u0000${message}`;
             const occurrence = (occurrences.get(identity) ?? 0) + 1;
             occurrences.set(identity, occurrence);
+            const helpUri = ruleHelpUri(code);
             findings.push({
                 tool: 'hadolint',
                 ruleId: code,
                 kind: 'lint',
-                severity: fromHadolint(entry.level),
+                severity: fromHadolint(level),
                 title: message,
                 message: `${message}${/[.!?]$/.test(message) ? '' : '.'}`,
-                helpUri: ruleHelpUri(code),
+                ...(helpUri ? { helpUri } : {}),
                 file,
                 line: line !== undefined && line >= 1 ? line : 1,
                 fingerprint: fingerprintOf(['hadolint', code, file, message, String(occurrence)]),
@@ -45211,7 +45413,7 @@ async function runHadolint(dockerfile, settings, scanner) {
         const text = ran.stdout.trim();
         if (text === '')
             return failed(`${describeExit(ran, settings.timeoutMs)} and wrote no report`);
-        const report = parseHadolintReport(parseJsonSequence(text), () => dockerfile);
+        const report = parseHadolintReport(parseJsonSequence(text, `hadolint's output for ${dockerfile}`), () => dockerfile);
         return { ...base, status: 'ok', findings: report.findings, warnings: report.warnings };
     }
     catch (error) {
@@ -45250,13 +45452,7 @@ async function readJsonReport(path, maxBytes = MAX_REPORT_BYTES) {
         text = text.slice(1);
     if (text.trim().length === 0)
         throw new FormatError(path, 'is empty; the scanner wrote no report (did it fail?).');
-    try {
-        return parseJsonSequence(text);
-    }
-    catch (error) {
-        const detail = error instanceof Error ? error.message : String(error);
-        throw new FormatError(path, `is not valid JSON (${detail}); it may be truncated or not a JSON report.`);
-    }
+    return parseJsonSequence(text, path);
 }
 
 ;// CONCATENATED MODULE: ./src/scanners/trivy/parse.ts
@@ -45264,34 +45460,44 @@ async function readJsonReport(path, maxBytes = MAX_REPORT_BYTES) {
 
 
 
-/** Thrown for a report whose shape is not Trivy's JSON; the message says what it is instead. */
 const UNFIXED_STATUSES = new Set(['affected', 'will_not_fix', 'fix_deferred', 'end_of_life', 'under_investigation', 'unknown']);
+/**
+ * The report contract: a report says what it scanned, and every entry in it names what it is and
+ * how severe. Anything else is a FormatError naming the JSON path, never a pass: a report that
+ * lost its findings on the way must not read as a clean image.
+ */
 function parseTrivyReport(document, source = 'the Trivy report') {
-    if (document === null) {
-        return { schema: 'legacy', diffIds: [], history: [], findings: [], warnings: [] };
-    }
+    const fail = (detail) => {
+        throw new FormatError(source, detail);
+    };
+    if (document === null)
+        fail('is JSON null, not a Trivy report: a report names what it scanned (did Trivy fail?).');
     if (Array.isArray(document)) {
+        // Trivy before v0.20: a list of results, each naming its target.
+        if (document.length === 0)
+            fail('is an empty list: a Trivy report names what it scanned (did Trivy fail?).');
         const report = { schema: 'legacy', diffIds: [], history: [], findings: [], warnings: [] };
-        collectResults(document, 'the report', report, source);
+        collectResults(document, '', report, source);
         return report;
     }
-    if (!isObject(document)) {
-        throw new FormatError(source, `is JSON ${typeof document}, not a Trivy report (run Trivy with --format json)`);
+    if (!isObject(document))
+        fail(`is JSON ${typeof document}, not a Trivy report (run Trivy with --format json).`);
+    const top = document;
+    if ('runs' in top && 'version' in top)
+        fail("is a SARIF log; bulkhead reads Trivy's own JSON (run Trivy with --format json).");
+    if (top.SchemaVersion !== 2) {
+        const seen = top.SchemaVersion === undefined ? 'has no SchemaVersion' : `has SchemaVersion ${JSON.stringify(top.SchemaVersion)}`;
+        fail(`${seen}; bulkhead reads Trivy JSON with SchemaVersion 2 (Trivy v0.20 and later) and the older array form.`);
     }
-    if ('runs' in document && 'version' in document) {
-        throw new FormatError(source, "is a SARIF log; bulkhead reads Trivy's own JSON (run Trivy with --format json)");
-    }
-    if (document.SchemaVersion !== 2) {
-        const seen = document.SchemaVersion === undefined ? 'has no SchemaVersion' : `has SchemaVersion ${JSON.stringify(document.SchemaVersion)}`;
-        throw new FormatError(source, `${seen}; bulkhead reads Trivy JSON with SchemaVersion 2 (Trivy v0.20 and later) and the older array form`);
-    }
-    const metadata = isObject(document.Metadata) ? document.Metadata : {};
-    const artifactType = str(document.ArtifactType);
-    const artifactName = str(document.ArtifactName);
+    const artifactName = str(top.ArtifactName);
+    if (!artifactName)
+        fail('has no ArtifactName: a Trivy report names what it scanned.');
+    const metadata = isObject(top.Metadata) ? top.Metadata : {};
+    const artifactType = str(top.ArtifactType);
     const image = artifactType === 'container_image' ? artifactName : undefined;
-    const report = {
+    const report = compact({
         schema: 2,
-        trivyVersion: isObject(document.Trivy) ? str(document.Trivy.Version) : undefined,
+        trivyVersion: isObject(top.Trivy) ? str(top.Trivy.Version) : undefined,
         artifactName,
         artifactType,
         image,
@@ -45300,11 +45506,11 @@ function parseTrivyReport(document, source = 'the Trivy report') {
         history: readHistory(metadata),
         findings: [],
         warnings: [],
-    };
-    if (document.Results !== undefined && document.Results !== null) {
-        if (!Array.isArray(document.Results))
-            throw new FormatError(source, 'has Results that is not a list');
-        collectResults(document.Results, 'Results', report, source);
+    });
+    if (top.Results !== undefined && top.Results !== null) {
+        if (!Array.isArray(top.Results))
+            fail('has Results that is not a list.');
+        collectResults(top.Results, 'Results', report, source);
     }
     return report;
 }
@@ -45319,38 +45525,46 @@ function readHistory(metadata) {
 }
 function collectResults(results, where, report, source) {
     results.forEach((result, index) => {
-        if (!isObject(result)) {
-            report.warnings.push(`${where}[${index}] is not an object and was skipped`);
-            return;
-        }
-        const context = {
-            target: str(result.Target) ?? '',
-            cls: str(result.Class) ?? '',
-            type: str(result.Type) ?? '',
-            image: report.image,
-        };
         const at = `${where}[${index}]`;
+        if (!isObject(result))
+            throw new FormatError(source, `has ${at} that is not an object.`);
+        // Trivy writes a Target for every result ("" for custom resources).
+        const target = result.Target;
+        if (typeof target !== 'string')
+            throw new FormatError(source, `has ${at} without a Target: every result names what it scanned.`);
+        const context = { target, cls: str(result.Class) ?? '', type: str(result.Type) ?? '', image: report.image, source };
         for (const [key, reader] of READERS) {
             const list = result[key];
             if (list === undefined || list === null)
                 continue;
             if (!Array.isArray(list))
-                throw new FormatError(source, `has ${at}.${key} that is not a list`);
-            let skipped = 0;
-            for (const entry of list) {
-                const finding = isObject(entry) ? reader(entry, context) : undefined;
-                if (finding === undefined) {
-                    if (!(isObject(entry) && key === 'Misconfigurations' && str(entry.Status) !== 'FAIL'))
-                        skipped++;
-                    continue;
-                }
-                report.findings.push(finding);
-            }
-            if (skipped > 0) {
-                report.warnings.push(`${at}.${key}: ${skipped} ${skipped === 1 ? 'entry' : 'entries'} without an ID or title could not be used`);
-            }
+                throw new FormatError(source, `has ${at}.${key} that is not a list.`);
+            list.forEach((entry, i) => {
+                const entryAt = `${at}.${key}[${i}]`;
+                if (!isObject(entry))
+                    throw new FormatError(source, `has ${entryAt} that is not an object.`);
+                const finding = reader(entry, context, entryAt);
+                if (finding)
+                    report.findings.push(finding);
+            });
         }
     });
+}
+const TRIVY_SEVERITIES = new Set(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN']);
+/** A field the entry cannot be used without; its absence is a broken report, not an entry to skip. */
+function required(entry, field, context, at) {
+    const value = str(entry[field]);
+    if (value === undefined)
+        throw new FormatError(context.source, `has ${at} without ${field}; Trivy writes it for every entry (is the report edited or truncated?).`);
+    return value;
+}
+/** Trivy's five severity names, exactly as it writes them; anything else is refused, never guessed. */
+function severityOf(entry, context, at, cvss) {
+    const value = entry.Severity;
+    if (typeof value !== 'string' || !TRIVY_SEVERITIES.has(value)) {
+        throw new FormatError(context.source, `has ${at}.Severity ${value === undefined ? 'missing' : JSON.stringify(value).slice(0, 40)}; Trivy's severities are CRITICAL, HIGH, MEDIUM, LOW and UNKNOWN.`);
+    }
+    return fromTrivy(value, cvss);
 }
 function layerOf(entry) {
     return isObject(entry.Layer) ? (str(entry.Layer.DiffID) ?? str(entry.Layer.Digest)) : undefined;
@@ -45379,11 +45593,9 @@ function bestCvss(entry) {
         .filter((s) => s !== undefined);
     return all.length > 0 ? Math.max(...all) : undefined;
 }
-const readVulnerability = (entry, context) => {
-    const id = str(entry.VulnerabilityID);
-    const name = str(entry.PkgName);
-    if (!id || !name)
-        return undefined;
+const readVulnerability = (entry, context, at) => {
+    const id = required(entry, 'VulnerabilityID', context, at);
+    const name = required(entry, 'PkgName', context, at);
     const installed = str(entry.InstalledVersion) ?? '';
     const fixed = str(entry.FixedVersion);
     const cvss = bestCvss(entry);
@@ -45396,11 +45608,11 @@ const readVulnerability = (entry, context) => {
         : status && UNFIXED_STATUSES.has(status)
             ? `no fix available (${status.replace(/_/g, ' ')})`
             : 'no fix available';
-    return {
+    return compact({
         tool: 'trivy',
         ruleId: id,
         kind: 'vulnerability',
-        severity: fromTrivy(entry.Severity, cvss),
+        severity: severityOf(entry, context, at, cvss),
         title,
         message: `${name} ${installed} is affected by ${id}: ${title}; ${fix}.`,
         description: str(entry.Description),
@@ -45412,48 +45624,47 @@ const readVulnerability = (entry, context) => {
         fixStatus: status,
         cvss,
         fingerprint: fingerprintOf(['trivy', id, subjectKey(context), name, pkgPath ?? context.type]),
-    };
+    });
 };
 /**
  * Trivy masks the matched value in `Match` and `Code`, but the surrounding `Code` lines are
  * verbatim file content and may hold other secrets: none of it is copied.
  */
-const readSecret = (entry, context) => {
-    const rule = str(entry.RuleID);
-    if (!rule)
-        return undefined;
+const readSecret = (entry, context, at) => {
+    const rule = required(entry, 'RuleID', context, at);
     const title = str(entry.Title) ?? rule;
     const line = num(entry.StartLine);
     const where = `${context.target}${line ? `:${line}` : ''}`;
-    return {
+    return compact({
         tool: 'trivy',
         ruleId: `secret/${rule}`,
         kind: 'secret',
-        severity: fromTrivy(entry.Severity),
+        severity: severityOf(entry, context, at),
         title,
         message: `${title} found in ${where} (${str(entry.Category) ?? 'secret'}); the value is not shown.`,
         image: context.image,
         layer: layerOf(entry),
         path: context.target || undefined,
         fingerprint: fingerprintOf(['trivy', `secret/${rule}`, subjectKey(context), context.target, String(num(entry.Offset) ?? line ?? '')]),
-    };
+    });
 };
-const readMisconfiguration = (entry, context) => {
-    if (str(entry.Status) !== 'FAIL')
-        return undefined;
-    const id = str(entry.ID) ?? str(entry.AVDID);
-    if (!id)
+const readMisconfiguration = (entry, context, at) => {
+    const id = str(entry.ID) ?? required(entry, 'AVDID', context, at);
+    const status = required(entry, 'Status', context, at);
+    const severity = severityOf(entry, context, at);
+    // PASS and EXCEPTION are checks that held (or that the team excepted in Trivy itself).
+    if (status !== 'FAIL')
         return undefined;
     const title = str(entry.Title) ?? id;
     const cause = isObject(entry.CauseMetadata) ? entry.CauseMetadata : {};
     const line = num(cause.StartLine);
     const message = str(entry.Message) ?? title;
     const resolution = str(entry.Resolution);
-    return {
+    return compact({
         tool: 'trivy',
         ruleId: id,
         kind: 'misconfiguration',
-        severity: fromTrivy(entry.Severity),
+        severity,
         title,
         message: `${message}${/[.!?]$/.test(message) ? '' : '.'}${resolution ? ` Fix: ${resolution}${/[.!?]$/.test(resolution) ? '' : '.'}` : ''}`,
         description: str(entry.Description),
@@ -45463,21 +45674,19 @@ const readMisconfiguration = (entry, context) => {
         path: context.target || undefined,
         ...(context.image ? {} : { file: context.target || undefined, line }),
         fingerprint: fingerprintOf(['trivy', id, subjectKey(context), context.target, message]),
-    };
+    });
 };
-const readLicense = (entry, context) => {
-    const name = str(entry.Name);
-    if (!name)
-        return undefined;
+const readLicense = (entry, context, at) => {
+    const name = required(entry, 'Name', context, at);
     const pkgName = str(entry.PkgName);
     const category = str(entry.Category) ?? 'unknown';
     const where = pkgName ?? (str(entry.FilePath) || context.target);
     const ruleId = `license/${name.replace(/[^A-Za-z0-9.+-]+/g, '-')}`;
-    return {
+    return compact({
         tool: 'trivy',
         ruleId,
         kind: 'license',
-        severity: fromTrivy(entry.Severity),
+        severity: severityOf(entry, context, at),
         title: `${name} license (${category})`,
         message: `${where} is licensed under ${name}, which Trivy classifies as ${category}.`,
         helpUri: str(entry.Link),
@@ -45485,7 +45694,7 @@ const readLicense = (entry, context) => {
         layer: layerOf(entry),
         path: str(entry.FilePath) ?? targetPath(context),
         fingerprint: fingerprintOf(['trivy', ruleId, subjectKey(context), where]),
-    };
+    });
 };
 const READERS = [
     ['Vulnerabilities', readVulnerability],
@@ -45800,6 +46009,32 @@ async function runLocalScanners(plan, host) {
     return (await Promise.all(jobs)).flat();
 }
 
+;// CONCATENATED MODULE: ./src/report/escape.ts
+/**
+ * Makes scanner- and image-provided text inert in GitHub-flavoured markdown: no HTML, no links
+ * or images, no emphasis or headings that change the page, no @mentions or #references that
+ * notify anyone, no table breakage. The text is always placed inline, never at the start of a
+ * line, so list and heading markers (`-`, `+`, `1.`) need no escape there.
+ */
+function escapeMarkdown(text) {
+    return text
+        .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/[\\`*_[\]#|~]/g, '\\$&')
+        .replace(/@/g, '@\u200b')
+        .replace(/:\/\//g, ':\u200b//')
+        .replace(/www\./gi, (m) => `${m.slice(0, 3)}\u200b.`)
+        .replace(/\r?\n/g, ' ');
+}
+/** For text inside a code span: only backticks and line breaks need care; mentions cannot fire there. */
+function codeSpan(text) {
+    // GFM splits table cells on | even inside code spans unless it is escaped.
+    const clean = text.replace(/\r?\n/g, ' ').replace(/`/g, "'").replace(/\|/g, '\\|');
+    return `\`${clean}\``;
+}
+
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
 ;// CONCATENATED MODULE: external "node:v8"
@@ -45989,6 +46224,60 @@ function printable(text, max = 200) {
     return clean.length > max ? `${clean.slice(0, max - 3)}...` : clean;
 }
 
+;// CONCATENATED MODULE: ./src/image/digest.ts
+
+
+
+const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+function isDigest(text) {
+    return DIGEST.test(text);
+}
+/** A running digest of bytes as they stream past: no second pass over the data. */
+class StreamDigest {
+    algorithm;
+    hash;
+    bytes = 0;
+    constructor(algorithm = 'sha256') {
+        this.algorithm = algorithm;
+        this.hash = (0,external_node_crypto_.createHash)(algorithm);
+    }
+    update(chunk) {
+        this.hash.update(chunk);
+        this.bytes += chunk.length;
+    }
+    digest() {
+        return `${this.algorithm}:${this.hash.digest('hex')}`;
+    }
+}
+function digestOf(bytes, algorithm = 'sha256') {
+    return `${algorithm}:${(0,external_node_crypto_.createHash)(algorithm).update(bytes).digest('hex')}`;
+}
+function algorithmOf(digest) {
+    return digest.startsWith('sha512:') ? 'sha512' : 'sha256';
+}
+/** Refuses bytes that are not what their descriptor says: the image was altered or is corrupt. */
+function verifyBlob(where, what, claim, actual) {
+    if (claim.size !== undefined && claim.size !== actual.size) {
+        throw new FormatError(where, `${what} is ${actual.size} bytes but its descriptor says ${claim.size}; the image was altered or is corrupt.`);
+    }
+    if (actual.digest !== claim.digest) {
+        throw new FormatError(where, `${what} does not match its digest: expected ${printable(claim.digest, 80)}, its content is ${actual.digest}; the image was altered or is corrupt.`);
+    }
+}
+/**
+ * Yields `source` unchanged while digesting it, and stops before reading past `maxBytes` (a
+ * descriptor's size): a blob linked to /dev/zero ends there, not at the memory limit.
+ */
+async function* digesting(source, digest, maxBytes, where, what) {
+    for await (const chunk of source) {
+        if (digest.bytes + chunk.length > maxBytes) {
+            throw new FormatError(where, `${what} holds more than the ${maxBytes} bytes its descriptor says; the image was altered or is corrupt.`);
+        }
+        digest.update(chunk);
+        yield chunk;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/image/tar.ts
 
 
@@ -46001,7 +46290,6 @@ const BLOCK = 512;
 const TYPES = {
     '0': 'file',
     '\u0000': 'file',
-    '7': 'file',
     '1': 'hardlink',
     '2': 'symlink',
     '3': 'char',
@@ -46037,6 +46325,34 @@ function tarNumber(buf, offset, length) {
         return Number.NaN;
     return parseInt(text, 8);
 }
+/** True when Go's parseNumeric reads the field without error. */
+function numericOk(buf, offset, length) {
+    if (buf[offset] & 0x80)
+        return Number.isFinite(tarNumber(buf, offset, length));
+    const text = buf
+        .toString('latin1', offset, offset + length)
+        .replace(/^[ \u0000]+/, '')
+        .replace(/[ \u0000]+$/, '');
+    return text === '' || /^[0-7]{1,22}$/.test(text);
+}
+/**
+ * The ustar prefix joined to the name, as Go's readHeader decides it: USTAR/PAX headers (magic
+ * "ustar\0") have a 155-byte prefix, star headers (trailer "tar\0") a 131-byte one; GNU headers
+ * have none, unless their atime/ctime fields do not parse and the field is ASCII (pre-Go 1.8 files).
+ */
+function ustarPrefix(header) {
+    const magic = header.toString('latin1', 257, 263);
+    if (magic === 'ustar\u0000') {
+        return header.toString('latin1', 508, 512) === 'tar\u0000' ? cString(header, 345, 131) : cString(header, 345, 155);
+    }
+    if (magic === 'ustar ' && header.toString('latin1', 263, 265) === ' \u0000') {
+        const garbled = (header[345] !== 0 && !numericOk(header, 345, 12)) || (header[357] !== 0 && !numericOk(header, 357, 12));
+        const text = cString(header, 345, 155);
+        if (garbled && /^[\u0000-\u007f]*$/.test(header.toString('latin1', 345, 345 + Math.min(155, Buffer.byteLength(text)))))
+            return text;
+    }
+    return '';
+}
 function checksumOk(header) {
     const stored = tarNumber(header, 148, 8);
     let unsigned = 0;
@@ -46054,43 +46370,228 @@ function isZeroBlock(header) {
             return false;
     return true;
 }
+/** Go's parsePAXRecord rules: `<length> <key>=<value>\n`, every part present, no NUL in keys or names. */
 function parsePax(body, where) {
     const records = {};
+    const malformed = () => {
+        throw new FormatError(where, `a PAX header record is malformed; the archive is corrupt.`);
+    };
     let pos = 0;
     while (pos < body.length) {
         const space = body.indexOf(0x20, pos);
         if (space < 0)
-            break;
-        const length = parseInt(body.toString('latin1', pos, space), 10);
-        if (!Number.isFinite(length) || length <= space - pos || pos + length > body.length) {
-            throw new FormatError(where, `a PAX header record is malformed; the archive is corrupt.`);
-        }
-        const record = body.subarray(space + 1, pos + length - 1); // drop the trailing newline
+            malformed();
+        const lengthText = body.toString('latin1', pos, space);
+        const length = /^[0-9]+$/.test(lengthText) ? Number(lengthText) : Number.NaN;
+        if (!Number.isSafeInteger(length) || length < 5 || pos + length > body.length || length <= space - pos)
+            malformed();
+        if (body[pos + length - 1] !== 0x0a)
+            malformed();
+        const record = body.subarray(space + 1, pos + length - 1);
         const eq = record.indexOf(0x3d);
-        if (eq > 0) {
-            const key = record.toString('utf8', 0, eq);
-            const value = record.subarray(eq + 1);
-            if (key === 'path')
-                records.path = value.toString('utf8');
-            else if (key === 'linkpath')
-                records.linkpath = value.toString('utf8');
-            else if (key === 'size' || key === 'uid' || key === 'gid') {
-                const text = value.toString('latin1');
-                const number = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
-                if (!Number.isSafeInteger(number))
-                    throw new FormatError(where, `PAX ${key} "${printable(text, 40)}" is not a number; the archive is corrupt.`);
-                records[key] = number;
+        if (eq < 0)
+            malformed();
+        const key = record.toString('utf8', 0, eq);
+        const value = record.subarray(eq + 1);
+        const named = key === 'path' || key === 'linkpath' || key === 'uname' || key === 'gname';
+        if (key === '' || (named ? value.includes(0) : key.includes('\u0000')))
+            malformed();
+        if (key === 'path')
+            records.path = value.toString('utf8');
+        else if (key === 'linkpath')
+            records.linkpath = value.toString('utf8');
+        else if (key === 'size' || key === 'uid' || key === 'gid') {
+            const text = value.toString('latin1');
+            const number = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
+            if (!Number.isSafeInteger(number))
+                throw new FormatError(where, `PAX ${key} "${printable(text, 40)}" is not a number; the archive is corrupt.`);
+            records[key] = number;
+        }
+        else if (key.startsWith('SCHILY.xattr.')) {
+            (records.xattrs ??= new Map()).set(key.slice('SCHILY.xattr.'.length), Buffer.from(value));
+        }
+        else if (key.startsWith('LIBARCHIVE.xattr.')) {
+            let name;
+            try {
+                name = decodeURIComponent(key.slice('LIBARCHIVE.xattr.'.length));
             }
-            else if (key.startsWith('SCHILY.xattr.')) {
-                (records.xattrs ??= new Map()).set(key.slice('SCHILY.xattr.'.length), Buffer.from(value));
+            catch {
+                throw new FormatError(where, `a PAX xattr name is not valid percent-encoding; the archive is corrupt.`);
             }
-            else if (key.startsWith('LIBARCHIVE.xattr.')) {
-                (records.xattrs ??= new Map()).set(decodeURIComponent(key.slice('LIBARCHIVE.xattr.'.length)), Buffer.from(value.toString('latin1'), 'base64'));
-            }
+            (records.xattrs ??= new Map()).set(name, Buffer.from(value.toString('latin1'), 'base64'));
         }
         pos += length;
     }
     return records;
+}
+/** One member's header as Go's archive/tar gives it, checked as containerd's apply would. */
+function memberHeader(header, typeflag, headerSize, pending, where, limits) {
+    const prefix = ustarPrefix(header);
+    // Go's archive/tar: PAX records first, then a GNU long name or link over them.
+    let name = pending.longName ?? pending.pax.path ?? (prefix ? `${prefix}/${cString(header, 0, 100)}` : cString(header, 0, 100));
+    const linkname = pending.longLink ?? pending.pax.linkpath ?? cString(header, 157, 100);
+    let size = pending.pax.size ?? headerSize;
+    const uid = pending.pax.uid ?? tarNumber(header, 108, 8);
+    const gid = pending.pax.gid ?? tarNumber(header, 116, 8);
+    const mode = tarNumber(header, 100, 8);
+    const xattrs = pending.pax.xattrs;
+    if (size > limits.maxEntrySize) {
+        throw new FormatError(where, `entry "${printable(name)}" claims ${size} bytes (limit ${limits.maxEntrySize}); the archive is hostile or corrupt.`);
+    }
+    if ([uid, gid, mode].some((n) => !Number.isFinite(n))) {
+        throw new FormatError(where, `entry "${printable(name)}" has an unreadable mode, uid or gid; the archive is corrupt.`);
+    }
+    let type = TYPES[typeflag];
+    if (type === undefined) {
+        throw new FormatError(where, `entry "${printable(name)}" has type ${JSON.stringify(typeflag)}, which the container runtime refuses to extract; the layer cannot be run as it is.`);
+    }
+    // Old tars (type '\0') mark directories only by a trailing slash; a '0' entry never.
+    if (typeflag === '\u0000' && name.endsWith('/'))
+        type = 'dir';
+    // Links, devices and directories have no body whatever the size field says (GNU writes 0 anyway).
+    if (type === 'hardlink' || type === 'symlink' || type === 'dir' || type === 'char' || type === 'block' || type === 'fifo')
+        size = 0;
+    if (name === '')
+        name = '.';
+    return { name, type, mode: mode & 0o7777, uid, gid, size, linkname, ...(xattrs ? { xattrs } : {}) };
+}
+const padTo = (n) => (BLOCK - (n % BLOCK)) % BLOCK;
+/** The reader's state between chunks: which part of the archive the next byte belongs to. */
+class TarStream {
+    onEntry;
+    where;
+    limits;
+    header = Buffer.alloc(BLOCK);
+    headerFill = 0;
+    phase = 'header';
+    remaining = 0;
+    padding = 0;
+    entries = 0;
+    sink;
+    metaKind = '';
+    metaChunks = [];
+    pending = { pax: {}, longName: undefined, longLink: undefined };
+    lastName = '';
+    sawZeroBlock = false;
+    constructor(onEntry, where, limits) {
+        this.onEntry = onEntry;
+        this.where = where;
+        this.limits = limits;
+    }
+    after() {
+        return this.lastName ? ` after "${printable(this.lastName)}"` : '';
+    }
+    async startHeader() {
+        const { header, where, limits } = this;
+        if (isZeroBlock(header)) {
+            if (this.sawZeroBlock)
+                this.phase = 'end';
+            this.sawZeroBlock = true;
+            return;
+        }
+        if (this.sawZeroBlock) {
+            throw new FormatError(where, `a zero block${this.after()} is followed by more entries; the archive ends there for the runtime, so it is hostile or corrupt.`);
+        }
+        if (!checksumOk(header))
+            throw new FormatError(where, `a tar header${this.after()} has a bad checksum; the archive is corrupt or not a tar.`);
+        const typeflag = String.fromCharCode(header[156]);
+        const size = tarNumber(header, 124, 12);
+        if (Number.isNaN(size))
+            throw new FormatError(where, `a tar header holds an unreadable size; the archive is corrupt.`);
+        if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
+            if (size > limits.maxMetaSize) {
+                throw new FormatError(where, `an extended header claims ${size} bytes (limit ${limits.maxMetaSize}); the archive is hostile or corrupt.`);
+            }
+            this.metaKind = typeflag;
+            this.metaChunks = [];
+            this.enterBody(size, 'meta');
+            if (size === 0)
+                this.finishMeta();
+            return;
+        }
+        const member = memberHeader(header, typeflag, size, this.pending, where, limits);
+        this.pending = { pax: {}, longName: undefined, longLink: undefined };
+        this.entries += 1;
+        if (this.entries > limits.maxEntries)
+            throw new FormatError(where, `more than ${limits.maxEntries} entries; the archive is hostile.`);
+        this.lastName = member.name;
+        this.sink = (await this.onEntry(member)) ?? undefined;
+        this.enterBody(member.size, 'data');
+        if (member.size === 0)
+            await this.endSink();
+    }
+    enterBody(size, kind) {
+        this.remaining = size;
+        this.padding = padTo(size);
+        this.phase = size > 0 ? kind : this.padding > 0 ? 'padding' : 'header';
+    }
+    async endSink() {
+        const sink = this.sink;
+        this.sink = undefined;
+        if (sink)
+            await sink.end();
+    }
+    finishMeta() {
+        const body = Buffer.concat(this.metaChunks);
+        this.metaChunks = [];
+        if (this.metaKind === 'x')
+            this.pending.pax = parsePax(body, this.where);
+        else if (this.metaKind === 'L')
+            this.pending.longName = cString(body, 0, body.length);
+        else if (this.metaKind === 'K')
+            this.pending.longLink = cString(body, 0, body.length);
+        // 'g' (global) records: checked as Go checks them (a malformed one is ErrHeader), then ignored as containerd does.
+        else if (this.metaKind === 'g')
+            parsePax(body, this.where);
+    }
+    /** Takes the body bytes at `pos`; returns the new position. */
+    async body(chunk, pos) {
+        const take = Math.min(this.remaining, chunk.length - pos);
+        const slice = chunk.subarray(pos, pos + take);
+        this.remaining -= take;
+        if (this.phase === 'meta')
+            this.metaChunks.push(slice);
+        else if (this.sink)
+            await this.sink.write(slice);
+        if (this.remaining === 0) {
+            if (this.phase === 'meta')
+                this.finishMeta();
+            else
+                await this.endSink();
+            this.phase = this.padding > 0 ? 'padding' : 'header';
+        }
+        return pos + take;
+    }
+    async feed(chunk) {
+        let pos = 0;
+        while (pos < chunk.length && this.phase !== 'end') {
+            if (this.phase === 'header') {
+                const take = Math.min(BLOCK - this.headerFill, chunk.length - pos);
+                chunk.copy(this.header, this.headerFill, pos, pos + take);
+                this.headerFill += take;
+                pos += take;
+                if (this.headerFill === BLOCK) {
+                    this.headerFill = 0;
+                    await this.startHeader();
+                }
+            }
+            else if (this.phase === 'meta' || this.phase === 'data')
+                pos = await this.body(chunk, pos);
+            else if (this.phase === 'padding') {
+                const take = Math.min(this.padding, chunk.length - pos);
+                pos += take;
+                this.padding -= take;
+                if (this.padding === 0)
+                    this.phase = 'header';
+            }
+        }
+        // Bytes after the end-of-archive blocks are padding to the record size: not read.
+    }
+    finish() {
+        if (this.phase === 'data' || this.phase === 'meta' || (this.phase === 'header' && this.headerFill > 0)) {
+            throw new FormatError(this.where, `the archive ends in the middle of ${this.lastName ? `"${printable(this.lastName)}"` : 'a header'}; it is truncated.`);
+        }
+    }
 }
 /**
  * Reads a tar stream to its end. `onEntry` sees each member's header and may return a sink for its
@@ -46098,150 +46599,15 @@ function parsePax(body, where) {
  * input; `where` names the archive in messages.
  */
 async function readTar(source, onEntry, where, limits = DEFAULT_TAR_LIMITS) {
-    const header = Buffer.alloc(BLOCK);
-    let headerFill = 0;
-    let phase = 'header';
-    let remaining = 0;
-    let padding = 0;
-    let entries = 0;
-    let sink;
-    let metaKind = '';
-    let metaChunks = [];
-    let pendingPax = {};
-    let pendingLongName;
-    let pendingLongLink;
-    let lastName = '';
-    const startHeader = async () => {
-        if (isZeroBlock(header)) {
-            phase = 'end';
-            return;
-        }
-        if (!checksumOk(header)) {
-            throw new FormatError(where, `a tar header${lastName ? ` after "${printable(lastName)}"` : ''} has a bad checksum; the archive is corrupt or not a tar.`);
-        }
-        const typeflag = String.fromCharCode(header[156]);
-        let size = tarNumber(header, 124, 12);
-        if (Number.isNaN(size))
-            throw new FormatError(where, `a tar header holds an unreadable size; the archive is corrupt.`);
-        const padTo = (n) => (BLOCK - (n % BLOCK)) % BLOCK;
-        if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
-            if (size > limits.maxMetaSize) {
-                throw new FormatError(where, `an extended header claims ${size} bytes (limit ${limits.maxMetaSize}); the archive is hostile or corrupt.`);
-            }
-            metaKind = typeflag;
-            metaChunks = [];
-            remaining = size;
-            padding = padTo(size);
-            phase = remaining > 0 ? 'meta' : padding > 0 ? 'padding' : 'header';
-            if (remaining === 0)
-                finishMeta();
-            return;
-        }
-        const magic = header.toString('latin1', 257, 263);
-        const prefix = magic === 'ustar\u0000' ? cString(header, 345, 155) : '';
-        let name = pendingPax.path ?? pendingLongName ?? (prefix ? `${prefix}/${cString(header, 0, 100)}` : cString(header, 0, 100));
-        const linkname = pendingPax.linkpath ?? pendingLongLink ?? cString(header, 157, 100);
-        if (pendingPax.size !== undefined)
-            size = pendingPax.size;
-        const uid = pendingPax.uid ?? tarNumber(header, 108, 8);
-        const gid = pendingPax.gid ?? tarNumber(header, 116, 8);
-        const mode = tarNumber(header, 100, 8);
-        const xattrs = pendingPax.xattrs;
-        pendingPax = {};
-        pendingLongName = undefined;
-        pendingLongLink = undefined;
-        if (size > limits.maxEntrySize) {
-            throw new FormatError(where, `entry "${printable(name)}" claims ${size} bytes (limit ${limits.maxEntrySize}); the archive is hostile or corrupt.`);
-        }
-        if ([uid, gid, mode].some((n) => !Number.isFinite(n))) {
-            throw new FormatError(where, `entry "${printable(name)}" has an unreadable mode, uid or gid; the archive is corrupt.`);
-        }
-        entries += 1;
-        if (entries > limits.maxEntries)
-            throw new FormatError(where, `more than ${limits.maxEntries} entries; the archive is hostile.`);
-        let type = TYPES[typeflag] ?? 'other';
-        // Old tars mark directories only by a trailing slash.
-        if (type === 'file' && name.endsWith('/'))
-            type = 'dir';
-        // Links, devices and directories have no body whatever the size field says (GNU writes 0 anyway).
-        if (type === 'hardlink' || type === 'symlink' || type === 'dir' || type === 'char' || type === 'block' || type === 'fifo')
-            size = 0;
-        if (name === '')
-            name = '.';
-        lastName = name;
-        sink = (await onEntry({ name, type, mode: mode & 0o7777, uid, gid, size, linkname, ...(xattrs ? { xattrs } : {}) })) ?? undefined;
-        remaining = size;
-        padding = padTo(size);
-        if (remaining > 0)
-            phase = 'data';
-        else {
-            if (sink)
-                await sink.end();
-            sink = undefined;
-            phase = padding > 0 ? 'padding' : 'header';
-        }
-    };
-    const finishMeta = () => {
-        const body = Buffer.concat(metaChunks);
-        metaChunks = [];
-        if (metaKind === 'x')
-            pendingPax = parsePax(body, where);
-        else if (metaKind === 'L')
-            pendingLongName = cString(body, 0, body.length);
-        else if (metaKind === 'K')
-            pendingLongLink = cString(body, 0, body.length);
-        // 'g' (global) records set defaults nobody relies on for layers: read and ignored.
-    };
-    for await (const input of source) {
-        const chunk = Buffer.isBuffer(input) ? input : Buffer.from(input);
-        let pos = 0;
-        while (pos < chunk.length && phase !== 'end') {
-            if (phase === 'header') {
-                const take = Math.min(BLOCK - headerFill, chunk.length - pos);
-                chunk.copy(header, headerFill, pos, pos + take);
-                headerFill += take;
-                pos += take;
-                if (headerFill === BLOCK) {
-                    headerFill = 0;
-                    await startHeader();
-                }
-            }
-            else if (phase === 'meta' || phase === 'data') {
-                const take = Math.min(remaining, chunk.length - pos);
-                const slice = chunk.subarray(pos, pos + take);
-                pos += take;
-                remaining -= take;
-                if (phase === 'meta')
-                    metaChunks.push(slice);
-                else if (sink)
-                    await sink.write(slice);
-                if (remaining === 0) {
-                    if (phase === 'meta')
-                        finishMeta();
-                    else if (sink) {
-                        await sink.end();
-                        sink = undefined;
-                    }
-                    phase = padding > 0 ? 'padding' : 'header';
-                }
-            }
-            else if (phase === 'padding') {
-                const take = Math.min(padding, chunk.length - pos);
-                pos += take;
-                padding -= take;
-                if (padding === 0)
-                    phase = 'header';
-            }
-        }
-        // Bytes after the end-of-archive blocks are padding to the record size: not read.
-    }
-    if (phase === 'data' || phase === 'meta' || (phase === 'header' && headerFill > 0)) {
-        throw new FormatError(where, `the archive ends in the middle of ${lastName ? `"${printable(lastName)}"` : 'a header'}; it is truncated.`);
-    }
-    return { entries };
+    const stream = new TarStream(onEntry, where, limits);
+    for await (const input of source)
+        await stream.feed(Buffer.isBuffer(input) ? input : Buffer.from(input));
+    stream.finish();
+    return { entries: stream.entries };
 }
 
 ;// CONCATENATED MODULE: ./src/image/layer.ts
+
 
 
 
@@ -46357,11 +46723,13 @@ async function readLayer(source, where, wanted) {
             },
         };
     };
-    await readTar(decompress(source, where, (c) => (compression = c)), onEntry, where);
-    return { files, whiteouts, opaqueDirs, compression };
+    const uncompressed = new StreamDigest();
+    await readTar(digesting(decompress(source, where, (c) => (compression = c)), uncompressed, Number.MAX_SAFE_INTEGER, where, 'the layer'), onEntry, where);
+    return { files, whiteouts, opaqueDirs, compression, diffId: uncompressed.digest() };
 }
 
 ;// CONCATENATED MODULE: ./src/image/archive.ts
+
 
 
 
@@ -46419,7 +46787,7 @@ class ChunkChannel {
     }
 }
 async function readImageArchive(source, where, wanted) {
-    const contents = { json: new Map(), layers: new Map(), layerErrors: new Map(), links: new Map() };
+    const contents = { json: new Map(), layers: new Map(), blobs: new Map(), layerErrors: new Map(), links: new Map() };
     const onEntry = (header) => {
         const path = normalizeImagePath(header.name, where);
         if (header.type === 'symlink' || header.type === 'hardlink') {
@@ -46434,6 +46802,7 @@ async function readImageArchive(source, where, wanted) {
         const jsonChunks = [];
         let channel;
         let layerDone;
+        const stored = new StreamDigest(path.startsWith('blobs/sha512/') ? 'sha512' : 'sha256');
         const where2 = `${where} ${printable(path)}`;
         return {
             async write(chunk) {
@@ -46455,8 +46824,11 @@ async function readImageArchive(source, where, wanted) {
                 }
                 if (mode === 'json')
                     jsonChunks.push(chunk);
-                else if (channel)
-                    await channel.push(chunk);
+                else {
+                    stored.update(chunk);
+                    if (channel)
+                        await channel.push(chunk);
+                }
             },
             async end() {
                 if (mode === 'json')
@@ -46464,6 +46836,7 @@ async function readImageArchive(source, where, wanted) {
                 else if (channel) {
                     channel.close();
                     await layerDone;
+                    contents.blobs.set(path, { digest: stored.digest(), size: stored.bytes });
                 }
             },
         };
@@ -46550,9 +46923,9 @@ function layerHistory(config) {
 ;// CONCATENATED MODULE: ./src/image/oci.ts
 
 
-const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+
 function blobPath(digest, where) {
-    if (!DIGEST.test(digest))
+    if (!isDigest(digest))
         throw new FormatError(where, `"${printable(digest, 80)}" is not a valid content digest; the layout is corrupt or hostile.`);
     const [algorithm, hex] = digest.split(':');
     return `blobs/${algorithm}/${hex}`;
@@ -46566,6 +46939,9 @@ function descriptors(value, where) {
     return value.filter(oci_isRecord).map((d) => {
         if (typeof d.digest !== 'string')
             throw new FormatError(where, `a manifest descriptor has no digest.`);
+        if (d.size !== undefined && (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0)) {
+            throw new FormatError(where, `the descriptor of ${printable(d.digest, 80)} has an invalid size.`);
+        }
         const platform = oci_isRecord(d.platform) ? d.platform : undefined;
         const annotations = {};
         if (oci_isRecord(d.annotations))
@@ -46643,7 +47019,7 @@ async function resolveOciIndex(index, readJson, where, reference, platform) {
         }
         if (!chosen)
             throw new FormatError(where, `the index lists no image.`);
-        const json = await readJson(chosen.digest);
+        const json = await readJson({ digest: chosen.digest, ...(chosen.size !== undefined ? { size: chosen.size } : {}) });
         if (!oci_isRecord(json))
             throw new FormatError(where, `manifest ${chosen.digest} is not a JSON object.`);
         if (isIndex(chosen.mediaType, json)) {
@@ -46654,18 +47030,24 @@ async function resolveOciIndex(index, readJson, where, reference, platform) {
         if (typeof config?.digest !== 'string' || !Array.isArray(json.layers)) {
             throw new FormatError(where, `manifest ${chosen.digest} has no config or layers; it is not an image manifest.`);
         }
-        const layerDigests = json.layers.filter(oci_isRecord).map((l) => {
-            if (typeof l.digest !== 'string')
-                throw new FormatError(where, `a layer in ${chosen.digest} has no digest.`);
-            return l.digest;
-        });
+        const claim = (d, what) => {
+            if (!oci_isRecord(d) || typeof d.digest !== 'string')
+                throw new FormatError(where, `${what} in ${chosen.digest} has no digest.`);
+            blobPath(d.digest, where);
+            if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) {
+                throw new FormatError(where, `${what} in ${chosen.digest} has no valid size; an OCI descriptor always says it.`);
+            }
+            return { digest: d.digest, size: d.size };
+        };
+        const layers = json.layers.map((l) => claim(l, 'a layer'));
         const name = platformName(chosen.platform);
-        return { configDigest: config.digest, layerDigests, ...(name ? { platform: name } : {}), ...(note ? { note } : {}) };
+        return { config: claim(config, 'the config'), layers, ...(name ? { platform: name } : {}), ...(note ? { note } : {}) };
     }
     throw new FormatError(where, `indexes nest too deeply; the layout is corrupt or hostile.`);
 }
 
 ;// CONCATENATED MODULE: ./src/image/overlay.ts
+
 
 const MAX_SYMLINK_HOPS = 40;
 function holdsSecret(file) {
@@ -46676,7 +47058,7 @@ function holdsSecret(file) {
  * an opaque directory hides everything below it from lower layers, later entries replace earlier
  * ones. Hard links take their target's attributes and content.
  */
-function mergeLayers(layers) {
+function mergeLayers(layers, where = 'the image') {
     const files = new Map();
     const children = new Map();
     const hidden = [];
@@ -46737,7 +47119,9 @@ function mergeLayers(layers) {
                     };
                 }
                 else {
-                    warnings.push(`layer ${index + 1}: hard link "${printable(file.path)}" points at "${printable(file.linkTarget)}", which no layer holds.`);
+                    // containerd links to what is already there (a lower layer, or an earlier entry of this
+                    // one): a link to nothing, or to a later entry, fails the layer's extraction.
+                    throw new FormatError(where, `layer ${index + 1}: hard link "${printable(file.path)}" points at "${printable(file.linkTarget)}", which no earlier entry or layer holds; the runtime refuses such a layer.`);
                 }
             }
             const existing = files.get(file.path);
@@ -46803,6 +47187,8 @@ function resolvePath(fs, path) {
 
 
 
+
+
 function parseJson(buffer, what) {
     if (!buffer)
         throw new FormatError(what, 'is missing.');
@@ -46817,7 +47203,14 @@ function assemble(config, layers, diffIds, notes, where, platform) {
     if (config.diffIds.length !== layers.length) {
         throw new FormatError(where, `the config lists ${config.diffIds.length} layers but the manifest ${layers.length}; the image is corrupt.`);
     }
-    const filesystem = mergeLayers(layers);
+    // Each layer is what the config says it is: the sha256 of its uncompressed tar stream.
+    layers.forEach((layer, i) => {
+        const expected = config.diffIds[i];
+        if (layer.diffId !== expected) {
+            throw new FormatError(where, `layer ${i + 1} does not match the config's diff_id ${printable(expected, 80)} (its content is ${layer.diffId}); the image was altered or is corrupt.`);
+        }
+    });
+    const filesystem = mergeLayers(layers, where);
     notes.push(...filesystem.warnings);
     const detected = platform ?? (config.os && config.architecture ? [config.os, config.architecture, config.variant].filter(Boolean).join('/') : undefined);
     return {
@@ -46866,7 +47259,13 @@ async function fromArchive(contents, where, reference, platform) {
         if (!entry || typeof entry.Config !== 'string' || !Array.isArray(entry.Layers))
             throw new FormatError(where, `manifest.json has an entry without Config or Layers.`);
         const configPath = followArchiveLinks(contents, entry.Config);
-        const config = parseImageConfig(parseJson(contents.json.get(configPath), `${where}: config ${printable(entry.Config)}`), where);
+        const configBytes = contents.json.get(configPath);
+        // The config's name is its digest (`<hex>.json`, or `blobs/sha256/<hex>` since Docker 25).
+        const named = /^(?:blobs\/sha256\/)?([a-f0-9]{64})(?:\.json)?$/.exec(configPath);
+        if (configBytes && named) {
+            verifyBlob(where, `the config ${printable(entry.Config)}`, { digest: `sha256:${named[1]}` }, { digest: digestOf(configBytes), size: configBytes.length });
+        }
+        const config = parseImageConfig(parseJson(configBytes, `${where}: config ${printable(entry.Config)}`), where);
         const layers = entry.Layers.map((l) => {
             if (typeof l !== 'string')
                 throw new FormatError(where, `manifest.json names a layer that is not a path.`);
@@ -46877,35 +47276,97 @@ async function fromArchive(contents, where, reference, platform) {
     const index = contents.json.get('index.json');
     if (!index)
         throw new FormatError(where, `has neither manifest.json nor index.json; it is not an image archive.`);
-    const readJson = (digest) => Promise.resolve().then(() => parseJson(contents.json.get(blobPath(digest, where)), `${where}: blob ${digest}`));
+    const readJson = (claim) => Promise.resolve().then(() => {
+        const bytes = contents.json.get(followArchiveLinks(contents, blobPath(claim.digest, where)));
+        if (bytes)
+            verifyBlob(where, `blob ${claim.digest}`, claim, { digest: digestOf(bytes, algorithmOf(claim.digest)), size: bytes.length });
+        return parseJson(bytes, `${where}: blob ${claim.digest}`);
+    });
     const resolved = await resolveOciIndex(parseJson(index, `${where}: index.json`), readJson, where, reference, platform);
     if (resolved.note)
         notes.push(resolved.note);
-    const config = parseImageConfig(await readJson(resolved.configDigest), where);
-    const layers = resolved.layerDigests.map((d) => archiveLayer(contents, blobPath(d, where), where));
+    const config = parseImageConfig(await readJson(resolved.config), where);
+    const layers = resolved.layers.map((claim) => {
+        const path = followArchiveLinks(contents, blobPath(claim.digest, where));
+        const layer = archiveLayer(contents, path, where);
+        const stored = contents.blobs.get(path);
+        if (stored)
+            verifyBlob(where, `layer ${claim.digest}`, claim, stored);
+        return layer;
+    });
     return assemble(config, layers, config.diffIds, notes, where, resolved.platform);
 }
-/** An OCI image layout directory: blobs are read straight from their files, layers in order. */
-async function fromLayout(dir, where, reference, platform, wanted) {
+/** index.json, manifests and configs larger than this are refused. */
+const MAX_LAYOUT_JSON = 16 * 1024 * 1024;
+/**
+ * Opens a file of an OCI layout for reading, only if it is a regular file inside the layout:
+ * no symlink anywhere on its path, no device, FIFO or directory (a FIFO would block the open,
+ * /dev/zero would never end), and not larger than `maxBytes`.
+ */
+async function openLayoutFile(root, relative, where, maxBytes) {
+    const full = (0,external_node_path_.join)(root, relative);
+    let real;
+    try {
+        real = await (0,promises_namespaceObject.realpath)(full);
+    }
+    catch (error) {
+        throw new FormatError(where, `${relative} cannot be read (${error.code ?? String(error)}).`);
+    }
+    if (real !== full)
+        throw new FormatError(where, `${relative} is a link; the blobs of an OCI layout are regular files inside it.`);
+    const handle = await (0,promises_namespaceObject.open)(full, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW | external_node_fs_.constants.O_NONBLOCK).catch((error) => {
+        throw new FormatError(where, `${relative} cannot be opened (${error.code ?? error.message}).`);
+    });
+    const info = await handle.stat();
+    if (!info.isFile()) {
+        await handle.close();
+        throw new FormatError(where, `${relative} is not a regular file; the blobs of an OCI layout are regular files.`);
+    }
+    if (info.size > maxBytes) {
+        await handle.close();
+        throw new FormatError(where, `${relative} is ${info.size} bytes, more than the ${maxBytes} its descriptor allows.`);
+    }
+    return { handle, size: info.size };
+}
+async function readLayoutJson(root, relative, where, claim) {
+    const { handle, size } = await openLayoutFile(root, relative, where, Math.min(claim?.size ?? MAX_LAYOUT_JSON, MAX_LAYOUT_JSON));
+    try {
+        const bytes = Buffer.alloc(size);
+        const { bytesRead } = await handle.read(bytes, 0, size, 0);
+        if (claim)
+            verifyBlob(where, `blob ${claim.digest}`, claim, {
+                digest: digestOf(bytes.subarray(0, bytesRead), algorithmOf(claim.digest)),
+                size: bytesRead,
+            });
+        return parseJson(bytes.subarray(0, bytesRead), `${where}: ${relative}`);
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** An OCI image layout directory: every blob read from its file, no further than its descriptor's size, and verified. */
+async function fromLayout(dir, where, reference, platform, wanted, signal) {
     const notes = [];
-    const readBlob = async (relative, what) => {
-        try {
-            return await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(dir, relative));
-        }
-        catch (error) {
-            throw new FormatError(where, `${what} cannot be read (${error.code ?? String(error)}).`);
-        }
-    };
-    const readJson = async (digest) => parseJson(await readBlob(blobPath(digest, where), `blob ${digest}`), `${where}: blob ${digest}`);
-    const index = parseJson(await readBlob('index.json', 'index.json'), `${where}: index.json`);
+    const root = await (0,promises_namespaceObject.realpath)(dir);
+    const readJson = (claim) => readLayoutJson(root, blobPath(claim.digest, where), where, claim);
+    const index = await readLayoutJson(root, 'index.json', where);
     const resolved = await resolveOciIndex(index, readJson, where, reference, platform);
     if (resolved.note)
         notes.push(resolved.note);
-    const config = parseImageConfig(await readJson(resolved.configDigest), where);
+    const config = parseImageConfig(await readJson(resolved.config), where);
     const layers = [];
-    for (const digest of resolved.layerDigests) {
-        const file = (0,external_node_path_.join)(dir, blobPath(digest, where));
-        layers.push(await readLayer((0,external_node_fs_.createReadStream)(file, { highWaterMark: 256 * 1024 }), `${where} layer ${digest.slice(0, 19)}`, wanted));
+    for (const claim of resolved.layers) {
+        const what = `layer ${claim.digest}`;
+        const { handle } = await openLayoutFile(root, blobPath(claim.digest, where), where, claim.size ?? Number.MAX_SAFE_INTEGER);
+        const stored = new StreamDigest(algorithmOf(claim.digest));
+        try {
+            const stream = handle.createReadStream({ highWaterMark: 256 * 1024, autoClose: false, ...(signal ? { signal } : {}) });
+            layers.push(await readLayer(digesting(stream, stored, claim.size ?? Number.MAX_SAFE_INTEGER, where, what), `${where} layer ${claim.digest.slice(0, 19)}`, wanted));
+        }
+        finally {
+            await handle.close();
+        }
+        verifyBlob(where, what, claim, { digest: stored.digest(), size: stored.bytes });
     }
     return assemble(config, layers, config.diffIds, notes, where, resolved.platform);
 }
@@ -46943,7 +47404,7 @@ async function fromDaemon(reference, where, options) {
     if (timer)
         clearTimeout(timer);
     if (timedOut)
-        throw new FormatError(where, `docker save did not finish within ${Math.round((options.timeoutMs ?? 0) / 1000)} s (the timeout input); it was stopped.`);
+        throw new ToolError(where, `docker save did not finish within ${Math.round((options.timeoutMs ?? 0) / 1000)} s (the timeout input); it was stopped.`);
     if (error) {
         const missing = error.code === 'ENOENT';
         throw new ToolError(where, missing
@@ -46971,22 +47432,42 @@ async function read_requireFile(path, where, directory) {
     if (!directory && !info.isFile())
         throw new FormatError(where, `${path} is not a file.`);
 }
-/** Reads any supported image source into an ImageModel. Registry pulls are not supported yet. */
+/**
+ * Reads any supported image source into an ImageModel, within `timeoutMs` (the timeout input)
+ * for the whole read: streams are stopped when it runs out. Registry pulls are not supported yet.
+ */
 async function readImage(target, options) {
     const where = target.input;
+    if (target.source === 'daemon')
+        return fromDaemon(target.location, where, options);
+    const controller = new AbortController();
+    const timer = options.timeoutMs ? setTimeout(() => controller.abort(), options.timeoutMs) : undefined;
+    try {
+        return await readLocalImage(target, where, options, controller.signal);
+    }
+    catch (error) {
+        if (controller.signal.aborted) {
+            throw new ToolError(where, `reading the image did not finish within ${Math.round((options.timeoutMs ?? 0) / 1000)} s (the timeout input); it was stopped.`);
+        }
+        throw error;
+    }
+    finally {
+        if (timer)
+            clearTimeout(timer);
+    }
+}
+async function readLocalImage(target, where, options, signal) {
     switch (target.source) {
-        case 'daemon':
-            return fromDaemon(target.location, where, options);
         case 'docker-archive':
         case 'oci-archive': {
             await read_requireFile(target.location, where, false);
-            const contents = await readImageArchive((0,external_node_fs_.createReadStream)(target.location, { highWaterMark: 256 * 1024 }), where, options.wanted);
+            const contents = await readImageArchive((0,external_node_fs_.createReadStream)(target.location, { highWaterMark: 256 * 1024, signal }), where, options.wanted);
             return fromArchive(contents, where, target.reference, options.platform);
         }
         case 'oci':
             await read_requireFile(target.location, where, true);
-            return fromLayout(target.location, where, target.reference, options.platform, options.wanted);
-        case 'registry':
+            return fromLayout(target.location, where, target.reference, options.platform, options.wanted, signal);
+        default:
             throw new FormatError(where, `the built-in checks cannot pull from a registry yet; pull or build the image first and pass it as a local reference or archive.`);
     }
 }
@@ -47414,7 +47895,7 @@ function checkAccounts(image) {
             findings.push(builtinFinding('BH210', image, {
                 message: `Account "${name}" has UID 0 (/etc/passwd line ${row.line}): it is root under another name.`,
                 path: 'etc/passwd',
-                layer: passwd?.layer,
+                ...(passwd ? { layer: passwd.layer } : {}),
                 subject: `uid0:${name}`,
             }));
         }
@@ -47427,7 +47908,7 @@ function checkAccounts(image) {
             findings.push(builtinFinding('BH211', image, {
                 message: `Account "${name}" has an empty password in /etc/shadow (line ${row.line}): it logs in without one. Lock it with passwd -l.`,
                 path: 'etc/shadow',
-                layer: shadow?.layer,
+                ...(shadow ? { layer: shadow.layer } : {}),
                 subject: `empty:${name}`,
             }));
         }
@@ -47438,7 +47919,7 @@ function checkAccounts(image) {
             findings.push(builtinFinding('BH211', image, {
                 message: `Account "${name}" has an empty password field in /etc/passwd (line ${row.line}) and no shadow entry: it logs in without a password.`,
                 path: 'etc/passwd',
-                layer: passwd?.layer,
+                ...(passwd ? { layer: passwd.layer } : {}),
                 subject: `empty:${name}`,
             }));
         }
@@ -47488,9 +47969,7 @@ function substitute(text, args) {
         return fallback ?? whole;
     });
 }
-function parseStages(text) {
-    const document = main.DockerfileParser.parse(text);
-    const lines = text.split(/\r?\n/);
+function initialArgs(document) {
     const args = new Map();
     for (const arg of document.getInitialARGs()) {
         const property = arg.getProperty();
@@ -47498,24 +47977,51 @@ function parseStages(text) {
         if (name)
             args.set(name, property?.getValue() ?? '');
     }
-    const stages = [];
-    const byName = new Map();
-    // An instruction belongs to the stage whose FROM precedes it.
-    const stageAt = (line) => [...stages].reverse().find((s) => s.fromLine <= line);
-    const stageRef = (ref) => {
-        const lower = ref.toLowerCase();
-        if (byName.has(lower))
-            return byName.get(lower);
-        if (/^\d+$/.test(ref) && Number(ref) < stages.length)
-            return Number(ref);
+    return args;
+}
+/** The stages, each with its FROM; an instruction belongs to the stage whose FROM precedes it. */
+class StageIndex {
+    stages = [];
+    byName = new Map();
+    add(stage) {
+        const indexed = { index: this.stages.length, ...stage };
+        this.stages.push(indexed);
+        if (stage.name)
+            this.byName.set(stage.name.toLowerCase(), indexed.index);
+    }
+    /** The stage a line belongs to: the last one whose FROM is at or before it (stages are in line order). */
+    at(line) {
+        let low = 0;
+        let high = this.stages.length - 1;
+        let found;
+        while (low <= high) {
+            const middle = (low + high) >> 1;
+            const stage = this.stages[middle];
+            if (stage.fromLine <= line) {
+                found = stage;
+                low = middle + 1;
+            }
+            else
+                high = middle - 1;
+        }
+        return found;
+    }
+    ref(reference) {
+        const lower = reference.toLowerCase();
+        if (this.byName.has(lower))
+            return this.byName.get(lower);
+        if (/^\d+$/.test(reference) && Number(reference) < this.stages.length)
+            return Number(reference);
         return undefined;
-    };
+    }
+}
+function readStages(document, args) {
+    const index = new StageIndex();
     for (const from of document.getFROMs()) {
         const name = from.getBuildStage() ?? undefined;
         const base = substitute(from.getImage() ?? '', args);
-        const baseStage = stageRef(base);
-        const stage = {
-            index: stages.length,
+        const baseStage = index.ref(base);
+        index.add({
             ...(name ? { name } : {}),
             base,
             fromLine: from.getRange().start.line + 1,
@@ -47523,30 +48029,31 @@ function parseStages(text) {
             copiesFrom: [],
             adds: [],
             instructions: [],
-        };
-        stages.push(stage);
-        if (name)
-            byName.set(name.toLowerCase(), stage.index);
+        });
     }
-    // COPY --from belongs to the stage whose FROM precedes it.
+    return index;
+}
+function readCopiesFrom(document, index, args) {
     for (const copy of document.getCOPYs()) {
         const source = copy.getFromFlag()?.getValue();
         if (!source)
             continue;
         const line = copy.getRange().start.line + 1;
-        const owner = stageAt(line);
+        const owner = index.at(line);
         if (!owner)
             continue;
         const substituted = substitute(source, args);
-        const stage = stageRef(substituted);
+        const stage = index.ref(substituted);
         owner.copiesFrom.push(stage !== undefined && stage < owner.index ? { line, stage } : { line, image: substituted });
     }
+}
+function readInstructions(document, index, lines, args) {
     for (const instruction of document.getInstructions()) {
         const keyword = instruction.getKeyword().toUpperCase();
         if (keyword === 'FROM')
             continue;
         const range = instruction.getRange();
-        const owner = stageAt(range.start.line + 1);
+        const owner = index.at(range.start.line + 1);
         if (!owner)
             continue;
         const text = collapseText(instruction.getArgumentsContent() ?? '');
@@ -47562,22 +48069,23 @@ function parseStages(text) {
             ...(from ? { from } : {}),
             display: display.length > 100 ? `${display.slice(0, 99)}…` : display,
         });
+        if (instruction instanceof main.Add) {
+            const values = instruction.getArguments().map((a) => a
+                .getValue()
+                .replace(/^\[|\]$|,$/g, '')
+                .replace(/^"(.*)"$/, '$1'));
+            const checksum = instruction.getFlags().some((f) => f.getName() === 'checksum');
+            owner.adds.push({ line: range.start.line + 1, sources: values.slice(0, -1).map((v) => substitute(v, args)), checksum });
+        }
     }
-    for (const instruction of document.getInstructions()) {
-        if (!(instruction instanceof main.Add))
-            continue;
-        const line = instruction.getRange().start.line + 1;
-        const owner = stageAt(line);
-        if (!owner)
-            continue;
-        const values = instruction.getArguments().map((a) => a
-            .getValue()
-            .replace(/^\[|\]$|,$/g, '')
-            .replace(/^"(.*)"$/, '$1'));
-        const checksum = instruction.getFlags().some((f) => f.getName() === 'checksum');
-        owner.adds.push({ line, sources: values.slice(0, -1).map((v) => substitute(v, args)), checksum });
-    }
-    return stages;
+}
+function parseStages(text) {
+    const document = main.DockerfileParser.parse(text);
+    const args = initialArgs(document);
+    const index = readStages(document, args);
+    readCopiesFrom(document, index, args);
+    readInstructions(document, index, text.split(/\r?\n/), args);
+    return index.stages;
 }
 /** Stages whose content ends up in the final image: the last stage, its FROM chain, and what they COPY --from. */
 function stagesInImage(stages) {
@@ -55979,6 +56487,9 @@ const creator = {
 function secretHash(value) {
     return (0,external_node_crypto_.createHash)('sha256').update(value).digest('hex').slice(0, 12);
 }
+function secretHit(kind, value) {
+    return { kind, hash: secretHash(value), value };
+}
 const SECRETLINT_CONFIG = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: creator }] };
 async function secretlintMatches(text, filePath) {
     if (text.length === 0)
@@ -55991,7 +56502,7 @@ async function secretlintMatches(text, filePath) {
 }
 async function detectSecrets(text, filePath) {
     const matches = await secretlintMatches(text, filePath);
-    return dedupe(matches.map(({ kind, range: [start, end] }) => ({ kind, hash: secretHash(text.slice(start, end)) })));
+    return dedupe(matches.map(({ kind, range: [start, end] }) => secretHit(kind, text.slice(start, end))));
 }
 function dedupe(hits) {
     const seen = new Set();
@@ -56087,16 +56598,16 @@ function credentialsInCommand(text) {
     const hits = [];
     for (const [, , name, value] of text.matchAll(ASSIGNMENT)) {
         if (isCredentialName(name) && isLiteralSecretValue(value))
-            hits.push({ kind: `${name}=…`, hash: secretHash(value) });
+            hits.push(secretHit(`${name}=…`, value));
     }
     for (const [, , , , password] of text.matchAll(USER_PASSWORD)) {
         if (isLiteralSecretValue(password))
-            hits.push({ kind: 'user:password passed to a download tool', hash: secretHash(password) });
+            hits.push(secretHit('user:password passed to a download tool', password));
     }
     for (const [, , userinfo] of text.matchAll(URL_USERINFO)) {
         const password = userinfo.split(':')[1];
         if (password !== undefined && isLiteralSecretValue(password))
-            hits.push({ kind: 'password in a URL', hash: secretHash(password) });
+            hits.push(secretHit('password in a URL', password));
     }
     return hits;
 }
@@ -56170,6 +56681,8 @@ async function checkHistory(image) {
         // image.commands holds the history already masked.
         const step = `history step ${position + 1} (${describeStep(classifyHistory(image.commands[position] ?? ''), 60)})`;
         const secrets = await historySecrets(entry.createdBy);
+        for (const hit of secrets)
+            image.found.add(hit.value);
         if (secrets.length > 0) {
             findings.push(builtinFinding('BH104', image, {
                 message: `Build history ${step} holds a credential (${secrets.map((s) => `${s.kind} sha256 ${s.hash}…`).join('; ')}; values not shown). Use a secret mount and rotate it.`,
@@ -56241,6 +56754,10 @@ async function checkEnvironment(image) {
         const byName = isCredentialName(name) && isLiteralSecretValue(value);
         if (hits.length === 0 && !byName)
             continue;
+        for (const hit of hits)
+            image.found.add(hit.value);
+        if (byName)
+            image.found.add(value);
         const kind = hits.length > 0 ? [...new Set(hits.map((h) => h.kind))].join(', ') : 'credential-like name with a literal value';
         findings.push(builtinFinding('BH103', image, {
             message: `Environment variable ${name} holds a secret (${kind}; value sha256 ${secretHash(value)}…, not shown). Pass it at run time instead and rotate it.`,
@@ -56363,7 +56880,7 @@ function assignmentHits(text, pattern, kind) {
     for (const line of lines(text)) {
         const match = pattern.exec(line);
         if (match && isLiteralSecretValue(match[1]))
-            hits.push({ kind, hash: secretHash(match[1]) });
+            hits.push(secretHit(kind, match[1]));
     }
     return hits;
 }
@@ -56381,7 +56898,7 @@ async function credentialFileSecrets(kind, text, path) {
                     for (const field of ['auth', 'identitytoken', 'password']) {
                         const value = entry?.[field];
                         if (typeof value === 'string' && value.length > 0)
-                            hits.push({ kind: `registry ${field} for ${registry}`, hash: secretHash(value) });
+                            hits.push(secretHit(`registry ${field} for ${registry}`, value));
                     }
                 }
             }
@@ -56399,12 +56916,12 @@ async function credentialFileSecrets(kind, text, path) {
         case 'netrc':
             for (const match of text.matchAll(/\bpassword\s+(\S+)/g))
                 if (isLiteralSecretValue(match[1]))
-                    hits.push({ kind: 'netrc password', hash: secretHash(match[1]) });
+                    hits.push(secretHit('netrc password', match[1]));
             break;
         case 'git':
             for (const match of text.matchAll(/:\/\/[^\s:@/]+:([^\s@/]+)@/g))
                 if (isLiteralSecretValue(match[1]))
-                    hits.push({ kind: 'git credential', hash: secretHash(match[1]) });
+                    hits.push(secretHit('git credential', match[1]));
             break;
         case 'pypi':
             hits.push(...assignmentHits(text, /^password\s*[:=]\s*(\S+)/i, 'PyPI password'));
@@ -56416,7 +56933,7 @@ async function credentialFileSecrets(kind, text, path) {
             for (const line of lines(text)) {
                 const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)$/.exec(line);
                 if (match && isCredentialName(match[1]) && isLiteralSecretValue(match[2]))
-                    hits.push({ kind: `${match[1]}=…`, hash: secretHash(match[2].trim()) });
+                    hits.push(secretHit(`${match[1]}=…`, match[2].trim()));
             }
             break;
     }
@@ -56424,7 +56941,7 @@ async function credentialFileSecrets(kind, text, path) {
     return dedupe(hits);
 }
 /** What secret a file holds, if any: a private key, a PKCS#12 bundle, or credentials. */
-async function fileSecret(file) {
+async function fileSecret(file, found) {
     if (file.type !== 'file')
         return undefined;
     if (file.privateKey)
@@ -56434,6 +56951,8 @@ async function fileSecret(file) {
     const kind = credentialKind(file.path);
     if (kind && file.content) {
         const hits = await credentialFileSecrets(kind, file.content.toString('utf8'), file.path);
+        for (const hit of hits)
+            found?.add(hit.value);
         if (hits.length > 0)
             return { rule: 'BH205', kinds: [...new Set(hits.map((h) => h.kind))] };
     }
@@ -56446,7 +56965,7 @@ async function checkSecretFiles(image) {
         .filter((p) => p.file.privateKey || p.file.content)
         .sort((a, b) => a.file.path.localeCompare(b.file.path));
     for (const placed of candidates) {
-        const secret = await fileSecret(placed.file);
+        const secret = await fileSecret(placed.file, image.found);
         if (!secret)
             continue;
         const where = `/${placed.file.path}, added by ${layerLabel(image, placed.layer)}`;
@@ -56460,7 +56979,7 @@ async function checkSecretFiles(image) {
     // A secret a later layer deleted or replaced is still in the lower layer's tar.
     const reported = new Set();
     for (const hidden of fs.hidden) {
-        const secret = await fileSecret(hidden.file);
+        const secret = await fileSecret(hidden.file, image.found);
         if (!secret)
             continue;
         const key = `${hidden.file.path}\u0000${hidden.layer}`;
@@ -56501,7 +57020,7 @@ function contentWanted(path, size) {
 /** An image read, with its history masked once for every message that quotes it. */
 async function imageSubject(input, key, model) {
     const commands = await Promise.all(model.config.history.map((h) => redactSecrets(h.createdBy)));
-    return { input, key, model, commands };
+    return { input, key, model, commands, found: new Set() };
 }
 /** Every image check, on an image already read. */
 async function checkImage(subject) {
@@ -56529,13 +57048,15 @@ async function scanImage(target, config) {
             platform: config.platform,
             ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
         });
-        const findings = await checkImage(await imageSubject(target.input, target.key, model));
+        const subject = await imageSubject(target.input, target.key, model);
+        const findings = await checkImage(subject);
         const warnings = [...model.notes];
         const imageHistory = {
             diffIds: model.config.diffIds,
             history: model.config.history.map((h) => ({ createdBy: h.createdBy, emptyLayer: h.emptyLayer })),
         };
-        return { result: { ...base, status: 'ok', durationMs: Date.now() - started, findings, warnings, imageHistory }, model };
+        const secretValues = [...subject.found];
+        return { result: { ...base, status: 'ok', durationMs: Date.now() - started, findings, warnings, imageHistory, secretValues }, model };
     }
     catch (error) {
         const message = error instanceof FormatError || error instanceof ToolError ? error.message : `reading ${target.input} failed: ${errorMessage(error)}`;
@@ -56546,7 +57067,7 @@ async function scanDockerfile(dockerfile, workspace) {
     const started = Date.now();
     const base = { tool: 'bulkhead', key: dockerfile, target: dockerfile, origin: 'run', version: BULKHEAD_VERSION };
     try {
-        const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_.resolve)(workspace, dockerfile), 'utf8');
+        const text = await readTextFile((0,external_node_path_.resolve)(workspace, dockerfile), dockerfile, MAX_DOCKERFILE_BYTES);
         const findings = checkDockerfile(dockerfile, text);
         return { ...base, status: 'ok', durationMs: Date.now() - started, findings, warnings: [] };
     }
@@ -56737,128 +57258,156 @@ function readBaseline(document, source) {
 
 
 
+
 const TOP_LEVEL = ['fail-on', 'ignore-unfixed', 'only-new', 'overrides', 'exceptions'];
 const EXCEPTION_KEYS = ['id', 'rule', 'tool', 'package', 'purl', 'image', 'path', 'dockerfile', 'reason', 'owner', 'expires'];
 const OVERRIDE_KEYS = ['id', 'rule', 'tool', 'severity'];
-/** Reads `.bulkhead.yml`. Every mistake is reported as `file:line: what is wrong; what to write`. */
-function parsePolicyFile(text, fileName) {
-    const lines = new dist/* LineCounter */.HN();
-    const document = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-    const at = (node) => {
+/** Reads one YAML node of the policy file; every mistake is `file:line: what is wrong; what to write`. */
+class PolicyReader {
+    fileName;
+    lines = new dist/* LineCounter */.HN();
+    document;
+    constructor(text, fileName) {
+        this.fileName = fileName;
+        this.document = (0,dist/* parseDocument */.Tp)(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    }
+    at(node) {
         const offset = node?.range?.[0];
-        return offset === undefined ? fileName : `${fileName}:${lines.linePos(offset).line}`;
-    };
-    const fail = (node, message) => {
-        throw new UsageError(`${at(node)}: ${message}`);
-    };
+        return offset === undefined ? this.fileName : `${this.fileName}:${this.lines.linePos(offset).line}`;
+    }
+    fail(node, message) {
+        throw new UsageError(`${this.at(node)}: ${message}`);
+    }
+    lineOf(offset) {
+        return this.lines.linePos(offset).line;
+    }
+    scalarText(node, what) {
+        if (!(0,dist/* isScalar */.jn)(node) || node.value === null || typeof node.value === 'object')
+            this.fail(node, `${what} must be a single value.`);
+        return String(node.value).trim();
+    }
+    booleanOf(node, what) {
+        if ((0,dist/* isScalar */.jn)(node) && typeof node.value === 'boolean')
+            return node.value;
+        return this.fail(node, `${what} must be true or false.`);
+    }
+    keyOf(pair) {
+        const key = pair.key;
+        return { name: (0,dist/* isScalar */.jn)(key) ? String(key.value) : '', node: key };
+    }
+    /** The fields of one override or exception, `rule` read as `id`, unknown fields refused. */
+    fields(item, section) {
+        if (!(0,dist/* isMap */.jh)(item))
+            this.fail(item, `each item of ${section} must be a mapping such as "id: CVE-2024-1234".`);
+        const allowed = section === 'exceptions' ? EXCEPTION_KEYS : OVERRIDE_KEYS;
+        const fields = new Map();
+        for (const field of item.items) {
+            const key = this.keyOf(field);
+            if (!allowed.includes(key.name))
+                this.fail(key.node, `"${key.name}" is not a field of ${section}; the fields are ${allowed.join(', ')}.`);
+            fields.set(key.name === 'rule' ? 'id' : key.name, field.value);
+        }
+        return fields;
+    }
+}
+function readTool(reader, fields) {
+    if (!fields.has('tool'))
+        return undefined;
+    const tool = reader.scalarText(fields.get('tool'), 'tool').toLowerCase();
+    if (!TOOLS.includes(tool))
+        reader.fail(fields.get('tool'), `tool is "${tool}"; write one of ${TOOLS.join(', ')}.`);
+    return tool;
+}
+function readOverride(reader, item) {
+    const fields = reader.fields(item, 'overrides');
+    const text = (field) => (fields.has(field) ? reader.scalarText(fields.get(field), field) : undefined);
+    const tool = readTool(reader, fields);
+    const severity = text('severity')?.toLowerCase();
+    if (severity === undefined)
+        reader.fail(item, 'an override needs a severity (critical, high, medium, low or info).');
+    if (!isSeverity(severity))
+        reader.fail(fields.get('severity'), `severity is "${severity}"; write critical, high, medium, low or info.`);
+    const id = text('id');
+    if (id === undefined && tool === undefined)
+        reader.fail(item, 'an override needs an id (rule) or a tool to apply to.');
+    if (id !== undefined && id.length > MAX_PATTERN_LENGTH)
+        reader.fail(fields.get('id'), `id is longer than ${MAX_PATTERN_LENGTH} characters.`);
+    return { ...(id ? { id } : {}), ...(tool ? { tool } : {}), severity, source: reader.at(item) };
+}
+function readException(reader, item) {
+    const fields = reader.fields(item, 'exceptions');
+    const text = (field) => (fields.has(field) ? reader.scalarText(fields.get(field), field) : undefined);
+    const tool = readTool(reader, fields);
+    const reason = text('reason');
+    if (!reason)
+        reader.fail(item, 'every exception needs a reason: say why the finding is acceptable (reason: "…").');
+    const match = {};
+    for (const field of ['id', 'package', 'purl', 'image', 'path', 'dockerfile']) {
+        const v = text(field);
+        if (v !== undefined && v.length > MAX_PATTERN_LENGTH)
+            reader.fail(fields.get(field), `${field} is longer than ${MAX_PATTERN_LENGTH} characters.`);
+        if (v !== undefined)
+            match[field] = v;
+    }
+    if (tool)
+        match.tool = tool;
+    if (Object.keys(match).length === 0)
+        reader.fail(item, 'an exception must say what it matches: id, package, purl, image, path or dockerfile.');
+    const expires = text('expires');
+    if (expires !== undefined && !isIsoDate(expires)) {
+        reader.fail(fields.get('expires'), `expires is "${expires}"; write a date as YYYY-MM-DD (a whole day, UTC).`);
+    }
+    const owner = text('owner');
+    return { match, reason, ...(owner ? { owner } : {}), ...(expires ? { expires } : {}), source: reader.at(item) };
+}
+/**
+ * Reads `.bulkhead.yml`. Every mistake is reported as `file:line: what is wrong; what to write`.
+ * YAML aliases are refused: an exception is read as written, never through a reference that could
+ * make it cover more than it seems to.
+ */
+function parsePolicyFile(text, fileName) {
+    const reader = new PolicyReader(text, fileName);
+    const { document } = reader;
     const firstError = document.errors[0];
     if (firstError) {
-        const line = lines.linePos(firstError.pos[0]).line;
-        throw new UsageError(`${fileName}:${line}: this is not valid YAML (${firstError.message.split('\n')[0]}); fix the syntax.`);
+        throw new UsageError(`${fileName}:${reader.lineOf(firstError.pos[0])}: this is not valid YAML (${firstError.message.split('\n')[0]}); fix the syntax.`);
     }
+    (0,dist/* visit */.YR)(document, {
+        Alias: (_key, node) => reader.fail(node, `the alias *${node.source} is not allowed in the policy file; write the value out.`),
+    });
     const policy = { overrides: [], exceptions: [] };
     if (document.contents === null || ((0,dist/* isScalar */.jn)(document.contents) && document.contents.value === null))
         return policy;
-    if (!(0,dist/* isMap */.jh)(document.contents))
-        fail(document.contents, 'the policy must be a mapping of settings (fail-on, ignore-unfixed, only-new, overrides, exceptions).');
-    const root = document.contents;
-    const scalarText = (node, what) => {
-        if (!(0,dist/* isScalar */.jn)(node) || node.value === null || typeof node.value === 'object')
-            fail(node, `${what} must be a single value.`);
-        return String(node.value).trim();
-    };
-    const booleanOf = (node, what) => {
-        if ((0,dist/* isScalar */.jn)(node) && typeof node.value === 'boolean')
-            return node.value;
-        return fail(node, `${what} must be true or false.`);
-    };
-    const keyOf = (pair) => {
-        const key = pair.key;
-        return { name: (0,dist/* isScalar */.jn)(key) ? String(key.value) : '', node: key };
-    };
-    for (const pair of root.items) {
-        const { name, node: keyNode } = keyOf(pair);
+    if (!(0,dist/* isMap */.jh)(document.contents)) {
+        reader.fail(document.contents, 'the policy must be a mapping of settings (fail-on, ignore-unfixed, only-new, overrides, exceptions).');
+    }
+    for (const pair of document.contents.items) {
+        const { name, node: keyNode } = reader.keyOf(pair);
         const value = pair.value;
-        switch (name) {
-            case 'fail-on': {
-                const v = scalarText(value, 'fail-on').toLowerCase();
-                if (v !== 'none' && (!isSeverity(v) || v === 'info'))
-                    fail(value, `fail-on is "${v}"; write critical, high, medium, low or none.`);
-                policy.failOn = v;
-                break;
-            }
-            case 'ignore-unfixed':
-                policy.ignoreUnfixed = booleanOf(value, 'ignore-unfixed');
-                break;
-            case 'only-new':
-                policy.onlyNew = booleanOf(value, 'only-new');
-                break;
-            case 'overrides':
-            case 'exceptions': {
-                if (value === null || ((0,dist/* isScalar */.jn)(value) && value.value === null))
-                    break;
-                if (!(0,dist/* isSeq */.oP)(value))
-                    fail(value, `${name} must be a list (each item starting with "- ").`);
-                for (const item of value.items) {
-                    if (!(0,dist/* isMap */.jh)(item))
-                        fail(item, `each item of ${name} must be a mapping such as "id: CVE-2024-1234".`);
-                    const map = item;
-                    const fields = new Map();
-                    for (const field of map.items) {
-                        const key = keyOf(field);
-                        const allowed = name === 'exceptions' ? EXCEPTION_KEYS : OVERRIDE_KEYS;
-                        if (!allowed.includes(key.name))
-                            fail(key.node, `"${key.name}" is not a field of ${name}; the fields are ${allowed.join(', ')}.`);
-                        fields.set(key.name === 'rule' ? 'id' : key.name, field.value);
-                    }
-                    const text = (field) => (fields.has(field) ? scalarText(fields.get(field), `${field}`) : undefined);
-                    const toolText = text('tool')?.toLowerCase();
-                    if (toolText !== undefined && !TOOLS.includes(toolText))
-                        fail(fields.get('tool'), `tool is "${toolText}"; write one of ${TOOLS.join(', ')}.`);
-                    const tool = toolText;
-                    if (name === 'overrides') {
-                        const severity = text('severity')?.toLowerCase();
-                        if (severity === undefined)
-                            fail(item, 'an override needs a severity (critical, high, medium, low or info).');
-                        if (!isSeverity(severity))
-                            fail(fields.get('severity'), `severity is "${severity}"; write critical, high, medium, low or info.`);
-                        const id = text('id');
-                        if (id === undefined && tool === undefined)
-                            fail(item, 'an override needs an id (rule) or a tool to apply to.');
-                        policy.overrides.push({ ...(id ? { id } : {}), ...(tool ? { tool } : {}), severity: severity, source: at(item) });
-                    }
-                    else {
-                        const reason = text('reason');
-                        if (!reason)
-                            fail(item, 'every exception needs a reason: say why the finding is acceptable (reason: "…").');
-                        const match = {};
-                        for (const field of ['id', 'package', 'purl', 'image', 'path', 'dockerfile']) {
-                            const v = text(field);
-                            if (v !== undefined)
-                                match[field] = v;
-                        }
-                        if (tool)
-                            match.tool = tool;
-                        if (Object.keys(match).length === 0)
-                            fail(item, 'an exception must say what it matches: id, package, purl, image, path or dockerfile.');
-                        const expires = text('expires');
-                        if (expires !== undefined && !isIsoDate(expires))
-                            fail(fields.get('expires'), `expires is "${expires}"; write a date as YYYY-MM-DD (a whole day, UTC).`);
-                        const owner = text('owner');
-                        policy.exceptions.push({
-                            match,
-                            reason: reason,
-                            ...(owner ? { owner } : {}),
-                            ...(expires ? { expires } : {}),
-                            source: at(item),
-                        });
-                    }
-                }
-                break;
-            }
-            default:
-                fail(keyNode, `"${name}" is not a policy setting; the settings are ${TOP_LEVEL.join(', ')}.`);
+        if (name === 'fail-on') {
+            const v = reader.scalarText(value, 'fail-on').toLowerCase();
+            if (v !== 'none' && (!isSeverity(v) || v === 'info'))
+                reader.fail(value, `fail-on is "${v}"; write critical, high, medium, low or none.`);
+            policy.failOn = v;
         }
+        else if (name === 'ignore-unfixed')
+            policy.ignoreUnfixed = reader.booleanOf(value, 'ignore-unfixed');
+        else if (name === 'only-new')
+            policy.onlyNew = reader.booleanOf(value, 'only-new');
+        else if (name === 'overrides' || name === 'exceptions') {
+            if (value === null || ((0,dist/* isScalar */.jn)(value) && value.value === null))
+                continue;
+            if (!(0,dist/* isSeq */.oP)(value))
+                reader.fail(value, `${name} must be a list (each item starting with "- ").`);
+            for (const item of value.items) {
+                if (name === 'overrides')
+                    policy.overrides.push(readOverride(reader, item));
+                else
+                    policy.exceptions.push(readException(reader, item));
+            }
+        }
+        else
+            reader.fail(keyNode, `"${name}" is not a policy setting; the settings are ${TOP_LEVEL.join(', ')}.`);
     }
     return policy;
 }
@@ -56871,6 +57420,7 @@ function isIsoDate(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/policy/trivyignore.ts
+
 
 
 
@@ -56891,68 +57441,115 @@ function parseTrivyIgnore(text, fileName) {
             comments = [];
             return;
         }
-        const [id, ...rest] = line.split(/\s+/);
-        let expires;
-        for (const field of rest) {
-            if (field.startsWith('#'))
-                break;
-            const exp = /^exp:(.+)$/.exec(field);
-            if (!exp)
-                continue;
-            if (!isIsoDate(exp[1]))
-                throw new UsageError(`${fileName}:${index + 1}: exp:${exp[1]} is not a date; write exp:YYYY-MM-DD.`);
-            expires = exp[1];
+        // As Trivy reads it: the first field is the id, compared literally; the first field that
+        // starts with exp: is the expiry, a date in Go's 2006-01-02 layout (Trivy skips a line whose
+        // date does not parse; bulkhead stops, so that a typo never becomes "ignored for ever").
+        const fields = line.split(/\s+/);
+        const id = fields[0];
+        const exp = fields.find((field) => field.startsWith('exp:'));
+        const expires = exp === undefined ? undefined : exp.slice(4);
+        if (expires !== undefined && !isIsoDate(expires)) {
+            throw new UsageError(`${fileName}:${index + 1}: ${JSON.stringify(exp).slice(0, 60)} is not an expiry date; write exp:YYYY-MM-DD.`);
         }
         const reason = comments.filter(Boolean).join(' ') || `listed in ${fileName}`;
-        exceptions.push({ match: { id: id }, reason, ...(expires ? { expires } : {}), source: `${fileName}:${index + 1}` });
+        exceptions.push({ match: { id, literalId: true }, reason, ...(expires ? { expires } : {}), source: `${fileName}:${index + 1}` });
         comments = [];
     });
     return exceptions;
 }
-/** `.trivyignore.yaml`: vulnerabilities, misconfigurations, secrets and licenses, each with id, paths, purls, statement, expired_at. */
+const ENTRY_FIELDS = ['id', 'paths', 'purls', 'statement', 'expired_at'];
+const SECTIONS = ['vulnerabilities', 'misconfigurations', 'secrets', 'licenses'];
+/** Follows an alias (`*name`) to the node it names, as Trivy's YAML decoder does. */
+function resolved(node, document) {
+    let current = node;
+    for (let hops = 0; (0,dist/* isAlias */.Vj)(current) && hops < 64; hops++)
+        current = current.resolve(document);
+    return current;
+}
+/**
+ * `.trivyignore.yaml`: vulnerabilities, misconfigurations, secrets and licenses, each a list of
+ * entries with id, paths, purls, statement and expired_at. Aliases are resolved as Trivy
+ * resolves them, and every field is checked after that: `paths: *x` naming anything but a list of
+ * strings is an error, never an exception that covers every path. Unknown fields (`path:` for
+ * `paths:`) are refused for the same reason.
+ */
 function parseTrivyIgnoreYaml(text, fileName) {
     const lines = new dist/* LineCounter */.HN();
-    const document = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: false });
-    const at = (node) => `${fileName}:${node?.range ? lines.linePos(node.range[0]).line : 1}`;
+    const document = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const at = (node) => `${fileName}:${(0,dist/* isNode */.Ll)(node) && node.range ? lines.linePos(node.range[0]).line : 1}`;
+    const fail = (node, message) => {
+        throw new UsageError(`${at(node)}: ${message}`);
+    };
     if (document.errors[0])
-        throw new UsageError(`${fileName}:${lines.linePos(document.errors[0].pos[0]).line}: this is not valid YAML; fix the syntax.`);
-    const root = document.contents;
-    if (root === null)
+        fail(undefined, 'this is not valid YAML; fix the syntax.');
+    const root = resolved(document.contents, document);
+    if (root === null || ((0,dist/* isScalar */.jn)(root) && root.value === null))
         return [];
     if (!(0,dist/* isMap */.jh)(root))
-        throw new UsageError(`${fileName}:1: expected the sections vulnerabilities, misconfigurations, secrets or licenses.`);
+        return fail(root, `expected the sections ${SECTIONS.join(', ')}.`);
+    const strings = (node, what) => {
+        const list = resolved(node, document);
+        if (!(0,dist/* isSeq */.oP)(list))
+            return fail(node, `${what} must be a list of strings.`);
+        return list.items.map((item) => {
+            const value = resolved(item, document);
+            if (!(0,dist/* isScalar */.jn)(value) || typeof value.value !== 'string' || value.value === '')
+                return fail(item, `${what} must be a list of strings.`);
+            if (value.value.length > MAX_PATTERN_LENGTH)
+                return fail(item, `a pattern in ${what} is longer than ${MAX_PATTERN_LENGTH} characters.`);
+            return value.value;
+        });
+    };
     const exceptions = [];
-    for (const section of ['vulnerabilities', 'misconfigurations', 'secrets', 'licenses']) {
-        const list = root.get(section, true);
-        if (list === undefined || list === null)
+    for (const pair of root.items) {
+        const key = resolved(pair.key, document);
+        const section = (0,dist/* isScalar */.jn)(key) ? String(key.value) : '';
+        if (!SECTIONS.includes(section))
+            fail(pair.key, `"${section}" is not a section; the sections are ${SECTIONS.join(', ')}.`);
+        const list = resolved(pair.value, document);
+        if (list === null || ((0,dist/* isScalar */.jn)(list) && list.value === null))
             continue;
         if (!(0,dist/* isSeq */.oP)(list))
-            throw new UsageError(`${at(list)}: ${section} must be a list of entries with an id.`);
-        for (const item of list.items) {
+            return fail(pair.value, `${section} must be a list of entries with an id.`);
+        for (const raw of list.items) {
+            const item = resolved(raw, document);
             if (!(0,dist/* isMap */.jh)(item))
-                throw new UsageError(`${at(item)}: each entry needs an id.`);
-            const entry = item.toJSON();
-            if (typeof entry.id !== 'string' || entry.id === '')
-                throw new UsageError(`${at(item)}: each entry needs an id.`);
-            const expires = entry.expired_at === undefined
-                ? undefined
-                : (entry.expired_at instanceof Date
-                    ? entry.expired_at.toISOString()
-                    : typeof entry.expired_at === 'string'
-                        ? entry.expired_at
-                        : JSON.stringify(entry.expired_at)).slice(0, 10);
-            if (expires !== undefined && !isIsoDate(expires))
-                throw new UsageError(`${at(item)}: expired_at is not a date; write YYYY-MM-DD.`);
-            const reason = typeof entry.statement === 'string' && entry.statement ? entry.statement : `listed in ${fileName}`;
-            const base = { reason, ...(expires ? { expires } : {}), source: at(item) };
-            const paths = Array.isArray(entry.paths) ? entry.paths.map(String) : [];
-            const purls = Array.isArray(entry.purls) ? entry.purls.map(String) : [];
+                return fail(raw, 'each entry needs an id.');
+            const fields = new Map();
+            for (const field of item.items) {
+                const name = resolved(field.key, document);
+                const fieldName = (0,dist/* isScalar */.jn)(name) ? String(name.value) : '';
+                if (!ENTRY_FIELDS.includes(fieldName))
+                    fail(field.key, `"${fieldName}" is not a field of an entry; the fields are ${ENTRY_FIELDS.join(', ')}.`);
+                fields.set(fieldName, field.value);
+            }
+            const scalar = (name) => {
+                if (!fields.has(name))
+                    return undefined;
+                const value = resolved(fields.get(name), document);
+                if (!(0,dist/* isScalar */.jn)(value) || (typeof value.value !== 'string' && !(value.value instanceof Date)))
+                    return fail(fields.get(name) ?? raw, `${name} must be a single value.`);
+                return value.value instanceof Date ? value.value.toISOString() : value.value;
+            };
+            const id = scalar('id');
+            if (!id)
+                return fail(raw, 'each entry needs an id.');
+            const expiredAt = scalar('expired_at');
+            const expires = expiredAt === undefined ? undefined : expiredAt.slice(0, 10);
+            if (expiredAt !== undefined && (!isIsoDate(expires) || !/^\d{4}-\d{2}-\d{2}([Tt ].*)?$/.test(expiredAt))) {
+                fail(fields.get('expired_at'), `expired_at is ${JSON.stringify(expiredAt).slice(0, 40)}, not a date; write YYYY-MM-DD.`);
+            }
+            const statement = scalar('statement');
+            const reason = statement || `listed in ${fileName}`;
+            const base = { reason, ...(expires ? { expires } : {}), source: at(raw) };
+            const paths = fields.has('paths') ? strings(fields.get('paths'), 'paths') : [];
+            const purls = fields.has('purls') ? strings(fields.get('purls'), 'purls') : [];
             if (paths.length === 0 && purls.length === 0)
-                exceptions.push({ ...base, match: { id: entry.id } });
+                exceptions.push({ ...base, match: { id, literalId: true } });
             for (const path of paths)
-                exceptions.push({ ...base, match: { id: entry.id, path } });
+                exceptions.push({ ...base, match: { id, literalId: true, path } });
             for (const purl of purls)
-                exceptions.push({ ...base, match: { id: entry.id, purl } });
+                exceptions.push({ ...base, match: { id, literalId: true, purl } });
         }
     }
     return exceptions;
@@ -57009,18 +57606,24 @@ function parseOpenVex(document, fileName) {
         };
     });
 }
+/** A purl that is not valid percent-encoding names nothing (and so matches nothing), rather than throwing. */
 function parsePurl(text) {
     const match = /^pkg:([A-Za-z.+-]+)\/([^@?#]+?)(?:@([^?#]+))?(?:[?#].*)?$/.exec(text);
     if (!match)
         return undefined;
-    const path = match[2].split('/').map((p) => decodeURIComponent(p));
-    const name = path.pop();
-    return {
-        type: match[1].toLowerCase(),
-        namespace: path.join('/').toLowerCase(),
-        name,
-        ...(match[3] ? { version: decodeURIComponent(match[3]) } : {}),
-    };
+    try {
+        const path = match[2].split('/').map((p) => decodeURIComponent(p));
+        const name = path.pop();
+        return {
+            type: match[1].toLowerCase(),
+            namespace: path.join('/').toLowerCase(),
+            name,
+            ...(match[3] ? { version: decodeURIComponent(match[3]) } : {}),
+        };
+    }
+    catch {
+        return undefined;
+    }
 }
 /** `pattern` names the same package as `actual`; a version in the pattern must match too. */
 function purlMatches(pattern, actual) {
@@ -57093,9 +57696,6 @@ function display(workspace, full) {
     const rel = (0,external_node_path_.relative)(workspace, full);
     return rel.startsWith('..') || (0,external_node_path_.isAbsolute)(rel) ? full : rel.split(external_node_path_.sep).join('/');
 }
-async function readText(path) {
-    return (0,promises_namespaceObject.readFile)(path, 'utf8');
-}
 /** `ignored` in .hadolint.yaml and `# hadolint ignore=` pragmas in the Dockerfiles. */
 async function hadolintIgnores(config) {
     const found = [];
@@ -57103,9 +57703,10 @@ async function hadolintIgnores(config) {
         const path = (0,external_node_path_.resolve)(config.workspace, name);
         if (!(0,external_node_fs_.existsSync)(path))
             continue;
+        const text = await readTextFile(path, name, MAX_POLICY_BYTES);
         let parsed;
         try {
-            parsed = (0,dist/* parse */.qg)(await readText(path));
+            parsed = (0,dist/* parse */.qg)(text);
         }
         catch {
             throw new UsageError(`${name} is not valid YAML; fix it or remove it (hadolint reads it too).`);
@@ -57116,7 +57717,7 @@ async function hadolintIgnores(config) {
                 found.push(`${String(rule)} (${name})`);
     }
     for (const dockerfile of config.dockerfiles) {
-        const lines = (await readText((0,external_node_path_.resolve)(config.workspace, dockerfile))).split(/\r?\n/);
+        const lines = (await readTextFile((0,external_node_path_.resolve)(config.workspace, dockerfile), dockerfile, MAX_DOCKERFILE_BYTES)).split(/\r?\n/);
         lines.forEach((line, index) => {
             const pragma = /^\s*#\s*hadolint\s+ignore=([A-Za-z0-9,\s]+)/.exec(line);
             if (pragma)
@@ -57140,7 +57741,7 @@ async function loadPolicy(targets, config, baselineSource) {
     let file = { overrides: [], exceptions: [] };
     if (config.policyFile) {
         const name = display(workspace, config.policyFile);
-        file = parsePolicyFile(await readText(config.policyFile), name);
+        file = parsePolicyFile(await readTextFile(config.policyFile, name, MAX_POLICY_BYTES), name);
         files.push(name);
     }
     const exceptions = [...file.exceptions];
@@ -57151,7 +57752,7 @@ async function loadPolicy(targets, config, baselineSource) {
         const path = (0,external_node_path_.resolve)(workspace, name);
         if (!(0,external_node_fs_.existsSync)(path))
             continue;
-        exceptions.push(...parse(await readText(path), name));
+        exceptions.push(...parse(await readTextFile(path, name, MAX_POLICY_BYTES), name));
         files.push(name);
     }
     const vex = [];
@@ -57292,7 +57893,10 @@ async function collect(config, options = {}) {
     if (results.length === 0) {
         throw new UsageError(`none of the scanners (${scanners.tools.join(', ')}) has anything to scan; check scanners against image, dockerfile and the report inputs.`);
     }
-    const dockerfiles = await Promise.all(targets.dockerfiles.map(async (path) => ({ path, text: await (0,promises_namespaceObject.readFile)((0,external_node_path_.resolve)(targets.workspace, path), 'utf8') })));
+    const dockerfiles = await Promise.all(targets.dockerfiles.map(async (path) => ({
+        path,
+        text: await readTextFile((0,external_node_path_.resolve)(targets.workspace, path), path, MAX_DOCKERFILE_BYTES),
+    })));
     return { results, policy, dockerfiles, notes };
 }
 
@@ -57542,12 +58146,12 @@ const compiled = new Map();
 function glob(pattern, value) {
     if (value === undefined)
         return false;
-    let regexp = compiled.get(pattern);
-    if (!regexp) {
-        regexp = globToRegExp(pattern);
-        compiled.set(pattern, regexp);
+    let matcher = compiled.get(pattern);
+    if (!matcher) {
+        matcher = compileGlob(pattern);
+        compiled.set(pattern, matcher);
     }
-    return regexp.test(value);
+    return matcher.matches(value);
 }
 /** Trivy misconfiguration IDs come as DS002, DS-0002 and AVD-DS-0002 across versions: one identity. */
 function misconfigurationKey(id) {
@@ -57558,17 +58162,17 @@ function misconfigurationKey(id) {
         .replace(/^([A-Z]+)0*(\d)/, '$1$2');
 }
 /** A pattern names a rule the way users write it: exact, glob, or without bulkhead's kind prefix. */
-function idMatches(pattern, finding) {
+function idMatches(pattern, finding, literal = false) {
     const id = finding.ruleId;
-    if (glob(pattern, id))
+    if (literal ? pattern === id : glob(pattern, id))
         return true;
     const bare = id.replace(/^(secret|license)\//, '');
-    if (bare !== id && glob(pattern, bare))
+    if (bare !== id && (literal ? pattern === bare : glob(pattern, bare)))
         return true;
     return finding.kind === 'misconfiguration' && misconfigurationKey(pattern) === misconfigurationKey(id);
 }
 function exceptionMatches(match, finding) {
-    if (match.id !== undefined && !idMatches(match.id, finding))
+    if (match.id !== undefined && !idMatches(match.id, finding, match.literalId))
         return false;
     if (match.tool !== undefined && match.tool !== finding.tool)
         return false;
@@ -57738,32 +58342,6 @@ function countDecisions(decisions) {
             counts.failing++;
     }
     return counts;
-}
-
-;// CONCATENATED MODULE: ./src/report/escape.ts
-/**
- * Makes scanner- and image-provided text inert in GitHub-flavoured markdown: no HTML, no links
- * or images, no emphasis or headings that change the page, no @mentions or #references that
- * notify anyone, no table breakage. The text is always placed inline, never at the start of a
- * line, so list and heading markers (`-`, `+`, `1.`) need no escape there.
- */
-function escapeMarkdown(text) {
-    return text
-        .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/[\\`*_[\]#|~]/g, '\\$&')
-        .replace(/@/g, '@\u200b')
-        .replace(/:\/\//g, ':\u200b//')
-        .replace(/www\./gi, (m) => `${m.slice(0, 3)}\u200b.`)
-        .replace(/\r?\n/g, ' ');
-}
-/** For text inside a code span: only backticks and line breaks need care; mentions cannot fire there. */
-function codeSpan(text) {
-    // GFM splits table cells on | even inside code spans unless it is escaped.
-    const clean = text.replace(/\r?\n/g, ' ').replace(/`/g, "'").replace(/\|/g, '\\|');
-    return `\`${clean}\``;
 }
 
 ;// CONCATENATED MODULE: ./src/report/byLine.ts
@@ -58425,6 +59003,11 @@ async function writeReportFiles(outcome, reports, redactor) {
 
 
 
+
+/** A value as the reports may spell it: as is, inside a JSON string, and escaped for markdown. */
+function renderedForms(value) {
+    return [...new Set([value, JSON.stringify(value).slice(1, -1), escapeMarkdown(value)])];
+}
 /**
  * One scan, as both entry points run it: collect (files, scanners) → pipeline (attribution,
  * policy, gate, reports) → report files. Throws the error model's errors; the entry points map
@@ -58433,6 +59016,11 @@ async function writeReportFiles(outcome, reports, redactor) {
 async function scan(config, deps) {
     const runScanners = deps.runScanners ?? ((plan) => runLocalScanners(plan, localScannerHost(deps.env, deps.logger, deps.dbCache)));
     const collected = await collect(config, { runScanners, ...(deps.baselineSource ? { baselineSource: deps.baselineSource } : {}) });
+    // Every secret value found is masked from here on, in every form a report writes it.
+    for (const value of collected.results.flatMap((r) => r.secretValues ?? [])) {
+        for (const form of renderedForms(value))
+            deps.redactor.add(form);
+    }
     for (const result of collected.results) {
         deps.logger.info(`${result.tool} ${result.target}: ${result.status === 'ok' ? `${result.findings.length} findings` : `failed: ${result.error}`}`);
     }
@@ -58459,7 +59047,8 @@ class Redactor {
     }
     apply(text) {
         let out = text;
-        for (const value of this.values) {
+        // Longest first: a value that holds another must be masked whole, not around the shorter one.
+        for (const value of [...this.values].sort((a, b) => b.length - a.length)) {
             if (out.includes(value))
                 out = out.split(value).join('***');
         }
@@ -61538,11 +62127,11 @@ __webpack_unused_export__ = errors.YAMLError;
 __webpack_unused_export__ = errors.YAMLParseError;
 __webpack_unused_export__ = errors.YAMLWarning;
 __webpack_unused_export__ = Alias.Alias;
-__webpack_unused_export__ = identity.isAlias;
+exports.Vj = identity.isAlias;
 __webpack_unused_export__ = identity.isCollection;
 __webpack_unused_export__ = identity.isDocument;
 exports.jh = identity.isMap;
-__webpack_unused_export__ = identity.isNode;
+exports.Ll = identity.isNode;
 __webpack_unused_export__ = identity.isPair;
 exports.jn = identity.isScalar;
 exports.oP = identity.isSeq;
@@ -61558,7 +62147,7 @@ exports.qg = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
-__webpack_unused_export__ = visit.visit;
+exports.YR = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
 
 
