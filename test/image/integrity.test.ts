@@ -140,3 +140,16 @@ describe('every layer and blob is what its digest says, checked as it streams', 
     expect(result.error).toMatch(/does not match the config's diff_id/);
   });
 });
+
+describe('the timeout input bounds the whole built-in read of an image', () => {
+  it('an archive that takes longer than the limit to read is stopped and said, as a tool error', async () => {
+    const members = Array.from({ length: 60_000 }, (_, i) => ({ name: `junk/${i}`, body: 'x' }));
+    const junk = layer(members);
+    const archive = file(legacyDockerArchive([junk], imageConfig([junk])));
+    const started = Date.now();
+    await expect(read(`docker-archive:${archive}`, 1)).rejects.toThrow(
+      /reading the image did not finish within 0 s \(the timeout input\); it was stopped/,
+    );
+    expect(Date.now() - started).toBeLessThan(60_000);
+  });
+});
