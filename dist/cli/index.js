@@ -59022,7 +59022,7 @@ async function scan(config, deps) {
             deps.redactor.add(form);
     }
     for (const result of collected.results) {
-        deps.logger.info(`${result.tool} ${result.target}: ${result.status === 'ok' ? `${result.findings.length} findings` : `failed: ${result.error}`}`);
+        deps.logger.info(`${result.tool} ${result.target}: ${result.status === 'ok' ? `${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}` : `failed: ${result.error}`}`);
     }
     const outcome = await runPipeline(config, collected, {
         now: (deps.now ?? (() => new Date()))(),

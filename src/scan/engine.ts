@@ -46,7 +46,7 @@ export async function scan(config: Config, deps: ScanDependencies): Promise<Scan
   }
   for (const result of collected.results) {
     deps.logger.info(
-      `${result.tool} ${result.target}: ${result.status === 'ok' ? `${result.findings.length} findings` : `failed: ${result.error}`}`,
+      `${result.tool} ${result.target}: ${result.status === 'ok' ? `${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}` : `failed: ${result.error}`}`,
     );
   }
   const outcome = await runPipeline(config, collected, {
