@@ -7,7 +7,7 @@ import { fixture, REPO_ROOT, tempDir } from '../helpers.js';
 import { multitoolProblems, schemaErrors } from '../support/sarif.js';
 
 describe('the CLI on a report far larger than real ones', () => {
-  it('reads a 200 MB Trivy report without crashing, and keeps its SARIF within the limits', { timeout: 600_000 }, async () => {
+  it('reads a 200 MB Trivy report without crashing, and keeps its SARIF within the limits', { timeout: 1_500_000 }, async () => {
     const dir = tempDir('bulkhead-big-');
     const document = JSON.parse(readFileSync(fixture('trivy', 'alpine-310.json'), 'utf8'));
     const vulnerability = document.Results[0].Vulnerabilities[0];
@@ -38,7 +38,7 @@ describe('the CLI on a report far larger than real ones', () => {
     expect(sarif.runs[0].results.length).toBeLessThanOrEqual(25_000);
     expect(sarif.runs[0].properties.omitted.results).toBeGreaterThan(0);
     expect(schemaErrors(sarif)).toEqual([]);
-    // 25,000 results: the validator needs about a minute and a half for this one.
+    // 25,000 results (a 125 MB log): on two loaded cores the schema check and the validator take minutes.
     expect(multitoolProblems({ large: sarif })).toEqual([]);
   });
 });
