@@ -9120,7 +9120,7 @@ const util = __nccwpck_require__(3440)
 const { InvalidArgumentError } = errors
 const api = __nccwpck_require__(6615)
 const buildConnector = __nccwpck_require__(9136)
-const MockClient = __nccwpck_require__(7365)
+const MockClient = __nccwpck_require__(9746)
 const MockAgent = __nccwpck_require__(7501)
 const MockPool = __nccwpck_require__(4004)
 const mockErrors = __nccwpck_require__(2429)
@@ -19525,7 +19525,7 @@ const {
   kOptions,
   kFactory
 } = __nccwpck_require__(1117)
-const MockClient = __nccwpck_require__(7365)
+const MockClient = __nccwpck_require__(9746)
 const MockPool = __nccwpck_require__(4004)
 const { matchValue, buildMockOptions } = __nccwpck_require__(3397)
 const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
@@ -19674,7 +19674,7 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 7365:
+/***/ 9746:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -40012,7 +40012,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7130);
+/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7365);
 
 // Standard output belongs to the report (--format json must stay parseable). The toolkit
 // libraries the installer uses write workflow commands and tool echoes there; on a terminal
@@ -40042,7 +40042,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7130:
+/***/ 7365:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40106,6 +40106,14 @@ function describeError(error) {
     return `unexpected error: ${errorMessage(error)}`;
 }
 
+;// CONCATENATED MODULE: ./src/util/paths.ts
+
+/** A path as reports show it: workspace-relative and '/'-separated when inside the workspace, else as given. */
+function workspacePath(workspace, full) {
+    const rel = (0,external_node_path_.relative)(workspace, full);
+    return (rel.startsWith('..') || (0,external_node_path_.isAbsolute)(rel) ? full : rel).split(external_node_path_.sep).join('/');
+}
+
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./src/util/textFile.ts
@@ -40116,23 +40124,23 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 const MAX_DOCKERFILE_BYTES = 256 * 1024;
 /** Policy and ignore files larger than this are refused. */
 const MAX_POLICY_BYTES = 1024 * 1024;
+const size = (bytes) => (bytes >= 1024 * 1024 ? `${Math.round(bytes / 1048576)} MiB` : `${bytes} bytes`);
 /**
- * Reads a text file the repository holds (a Dockerfile, the policy file, an ignore file), only if
- * it is a regular file no larger than `maxBytes`: a pull request can replace any of them with a
- * link to /dev/zero or a FIFO, which would otherwise never end or never open. The open does not
- * block on a FIFO. A file that is not fit to read is the user's to fix (exit 2).
+ * Reads a file only if it is a regular file no larger than `maxBytes`: a pull request can replace
+ * any file bulkhead reads with a link to /dev/zero or a FIFO, which would otherwise never end or
+ * never open (the open does not block on a FIFO). `refuse` makes the error for a detail such as
+ * "is not a regular file", so each caller keeps its place in the error model.
  */
-async function readTextFile(path, name, maxBytes) {
+async function readRegularFile(path, maxBytes, refuse) {
     const handle = await (0,promises_namespaceObject.open)(path, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK).catch((error) => {
-        throw new UsageError(`${name} cannot be opened (${error.code ?? error.message}).`);
+        throw refuse(`cannot be opened (${error.code ?? error.message}).`);
     });
     try {
         const info = await handle.stat();
         if (!info.isFile())
-            throw new UsageError(`${name} is not a regular file (a device, FIFO, socket or directory); give a file.`);
-        if (info.size > maxBytes) {
-            throw new UsageError(`${name} is ${info.size} bytes, more than the ${maxBytes} bulkhead reads for such a file; is it the right file?`);
-        }
+            throw refuse('is not a regular file (a device, FIFO, socket or directory); give a file.');
+        if (info.size > maxBytes)
+            throw refuse(`is ${size(info.size)}, larger than the ${size(maxBytes)} bulkhead reads for such a file; is it the right file?`);
         const bytes = Buffer.alloc(info.size);
         const { bytesRead } = await handle.read(bytes, 0, info.size, 0);
         const text = bytes.toString('utf8', 0, bytesRead);
@@ -40141,11 +40149,15 @@ async function readTextFile(path, name, maxBytes) {
     catch (error) {
         if (error instanceof UsageError || error instanceof FormatError)
             throw error;
-        throw new UsageError(`${name} cannot be read (${error.code ?? String(error)}).`);
+        throw refuse(`cannot be read (${error.code ?? String(error)}).`);
     }
     finally {
         await handle.close();
     }
+}
+/** A text file the repository holds (a Dockerfile, the policy file, an ignore file): not fit to read is the user's to fix (exit 2). */
+function readTextFile(path, name, maxBytes) {
+    return readRegularFile(path, maxBytes, (detail) => new UsageError(`${name} ${detail}`));
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -40738,6 +40750,7 @@ function parseImageTarget(input) {
 
 
 
+
 const DEFAULTS = Object.fromEntries(INPUTS.map((input) => [input.name, input.default]));
 /** Reads one input: trims, splits lists on new lines (and commas where a list allows it). */
 function parse_valueOf(raw, name) {
@@ -40800,16 +40813,12 @@ function requireFile(workspace, path, name) {
     }
     return full;
 }
-function repoRelative(workspace, full) {
-    const rel = (0,external_node_path_.relative)(workspace, full);
-    return (rel.startsWith('..') || (0,external_node_path_.isAbsolute)(rel) ? full : rel).split(external_node_path_.sep).join('/');
-}
 function resolveDockerfiles(raw, workspace) {
     const patterns = listOf(raw, 'dockerfile', false);
     if (patterns.length === 0) {
         // Found by default, so it is checked like a named one: a Dockerfile that is a link to a device is refused, not skipped.
         return (0,external_node_fs_.existsSync)((0,external_node_path_.resolve)(workspace, 'Dockerfile'))
-            ? [repoRelative(workspace, requireFile(workspace, 'Dockerfile', 'dockerfile'))]
+            ? [workspacePath(workspace, requireFile(workspace, 'Dockerfile', 'dockerfile'))]
             : [];
     }
     const files = new Set();
@@ -40821,7 +40830,7 @@ function resolveDockerfiles(raw, workspace) {
             matches.forEach((m) => files.add(m));
         }
         else {
-            files.add(repoRelative(workspace, requireFile(workspace, pattern, 'dockerfile')));
+            files.add(workspacePath(workspace, requireFile(workspace, pattern, 'dockerfile')));
         }
     }
     return [...files];
@@ -45430,26 +45439,9 @@ async function runHadolint(dockerfile, settings, scanner) {
  * 1,500-vulnerability image is ~2 MB); below the size where parsing it could exhaust a runner's memory.
  */
 const MAX_REPORT_BYTES = 256 * 1024 * 1024;
-/** Reads a scanner's JSON report: one document, or several written back to back. */
+/** Reads a JSON report (a scanner's, a VEX document, a report-file): one document, or several written back to back. */
 async function readJsonReport(path, maxBytes = MAX_REPORT_BYTES) {
-    let text;
-    const handle = await (0,promises_namespaceObject.open)(path, 'r').catch((error) => {
-        throw new FormatError(path, `cannot be opened (${error.code ?? error.message}).`);
-    });
-    try {
-        const stats = await handle.stat();
-        if (!stats.isFile())
-            throw new FormatError(path, 'is not a regular file; give the path of the JSON report.');
-        if (stats.size > maxBytes) {
-            throw new FormatError(path, `is ${(stats.size / 1048576).toFixed(0)} MiB, larger than the ${maxBytes / 1048576} MiB bulkhead reads; is it the right file?`);
-        }
-        text = await handle.readFile({ encoding: 'utf8' });
-    }
-    finally {
-        await handle.close();
-    }
-    if (text.charCodeAt(0) === 0xfeff)
-        text = text.slice(1);
+    const text = await readRegularFile(path, maxBytes, (detail) => new FormatError(path, detail));
     if (text.trim().length === 0)
         throw new FormatError(path, 'is empty; the scanner wrote no report (did it fail?).');
     return parseJsonSequence(text, path);
@@ -57692,10 +57684,7 @@ function vexFor(finding, statements) {
 
 
 
-function display(workspace, full) {
-    const rel = (0,external_node_path_.relative)(workspace, full);
-    return rel.startsWith('..') || (0,external_node_path_.isAbsolute)(rel) ? full : rel.split(external_node_path_.sep).join('/');
-}
+
 /** `ignored` in .hadolint.yaml and `# hadolint ignore=` pragmas in the Dockerfiles. */
 async function hadolintIgnores(config) {
     const found = [];
@@ -57740,7 +57729,7 @@ async function loadPolicy(targets, config, baselineSource) {
     const notes = [];
     let file = { overrides: [], exceptions: [] };
     if (config.policyFile) {
-        const name = display(workspace, config.policyFile);
+        const name = workspacePath(workspace, config.policyFile);
         file = parsePolicyFile(await readTextFile(config.policyFile, name, MAX_POLICY_BYTES), name);
         files.push(name);
     }
@@ -57757,7 +57746,7 @@ async function loadPolicy(targets, config, baselineSource) {
     }
     const vex = [];
     for (const path of config.vexFiles) {
-        const name = display(workspace, path);
+        const name = workspacePath(workspace, path);
         const [document, ...extra] = await readJsonReport(path);
         if (extra.length > 0)
             throw new FormatError(name, 'holds more than one JSON document; write one OpenVEX document per file.');
@@ -57771,7 +57760,7 @@ async function loadPolicy(targets, config, baselineSource) {
     };
     let baseline;
     if (config.baselineFile) {
-        const name = display(workspace, config.baselineFile);
+        const name = workspacePath(workspace, config.baselineFile);
         const [document] = await readJsonReport(config.baselineFile);
         baseline = readBaseline(document, name);
     }
@@ -57807,10 +57796,7 @@ async function loadPolicy(targets, config, baselineSource) {
 
 
 
-function displayPath(workspace, full) {
-    const rel = (0,external_node_path_.relative)(workspace, full);
-    return rel.startsWith('..') || (0,external_node_path_.isAbsolute)(rel) ? full : rel.split(external_node_path_.sep).join('/');
-}
+
 /** hadolint names files as it was given them ("-" for stdin, Windows paths): map to the repo's Dockerfiles. */
 function hadolintFileResolver(targets) {
     return (file) => {
@@ -57821,7 +57807,7 @@ function hadolintFileResolver(targets) {
         const known = targets.dockerfiles.find((d) => d === normalized || normalized.endsWith(`/${d}`));
         if (known)
             return known;
-        return (0,external_node_path_.isAbsolute)(normalized) ? displayPath(targets.workspace, normalized) : normalized;
+        return (0,external_node_path_.isAbsolute)(normalized) ? workspacePath(targets.workspace, normalized) : normalized;
     };
 }
 function unavailable(tool, key, target, error) {
@@ -57848,7 +57834,7 @@ async function collect_collectResults(plan, notes, runScanners) {
         if (tool === 'trivy') {
             if (targets.trivyReports.length > 0) {
                 for (const file of targets.trivyReports)
-                    results.push((await trivyFromReport(file, displayPath(targets.workspace, file))).result);
+                    results.push((await trivyFromReport(file, workspacePath(targets.workspace, file))).result);
             }
             else if (mustRun.trivy) {
                 results.push(...ran.filter((r) => r.tool === 'trivy'));
@@ -57859,7 +57845,7 @@ async function collect_collectResults(plan, notes, runScanners) {
         else if (tool === 'hadolint') {
             if (targets.hadolintReports.length > 0) {
                 for (const file of targets.hadolintReports)
-                    results.push(...(await hadolintFromReport(file, displayPath(targets.workspace, file), hadolintFileResolver(targets))));
+                    results.push(...(await hadolintFromReport(file, workspacePath(targets.workspace, file), hadolintFileResolver(targets))));
             }
             else if (mustRun.hadolint) {
                 results.push(...ran.filter((r) => r.tool === 'hadolint'));
@@ -58943,8 +58929,8 @@ async function runPipeline(config, collected, options) {
         bulkheadVersion: BULKHEAD_VERSION,
     });
     const { workspace } = config.targets;
-    const sarifFile = displayPath(workspace, config.reports.sarifFile);
-    const reportFile = displayPath(workspace, config.reports.reportFile);
+    const sarifFile = workspacePath(workspace, config.reports.sarifFile);
+    const reportFile = workspacePath(workspace, config.reports.reportFile);
     const summaryMarkdown = renderSummary({
         gate: outcome,
         decisions,

@@ -125,7 +125,7 @@ export async function run(runtime: ActionRuntime = { env: process.env, toolkit: 
     }
     const config = parseConfig(raw, { workspace: env.GITHUB_WORKSPACE ?? process.cwd() });
     const logger = redactingLogger(toolkit, redactor);
-    const payload = readEventPayload(env);
+    const payload = await readEventPayload(env);
     const context = readRunnerContext(env, payload);
     if (config.mode === 'publish') {
       return await runPublish(config, context, payload, {

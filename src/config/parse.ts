@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { UsageError } from '../util/errors.js';
+import { workspacePath } from '../util/paths.js';
 import { MAX_DOCKERFILE_BYTES } from '../util/textFile.js';
 import { TOOLS, isSeverity, type Tool } from '../model/finding.js';
 import type { Config } from './types.js';
@@ -82,17 +83,12 @@ function requireFile(workspace: string, path: string, name: InputName): string {
   return full;
 }
 
-function repoRelative(workspace: string, full: string): string {
-  const rel = relative(workspace, full);
-  return (rel.startsWith('..') || isAbsolute(rel) ? full : rel).split(sep).join('/');
-}
-
 function resolveDockerfiles(raw: RawInputs, workspace: string): string[] {
   const patterns = listOf(raw, 'dockerfile', false);
   if (patterns.length === 0) {
     // Found by default, so it is checked like a named one: a Dockerfile that is a link to a device is refused, not skipped.
     return existsSync(resolve(workspace, 'Dockerfile'))
-      ? [repoRelative(workspace, requireFile(workspace, 'Dockerfile', 'dockerfile'))]
+      ? [workspacePath(workspace, requireFile(workspace, 'Dockerfile', 'dockerfile'))]
       : [];
   }
   const files = new Set<string>();
@@ -103,7 +99,7 @@ function resolveDockerfiles(raw: RawInputs, workspace: string): string[] {
         throw new UsageError(`dockerfile: the pattern ${pattern} matches no file under ${workspace}; fix the pattern or remove it.`);
       matches.forEach((m) => files.add(m));
     } else {
-      files.add(repoRelative(workspace, requireFile(workspace, pattern, 'dockerfile')));
+      files.add(workspacePath(workspace, requireFile(workspace, pattern, 'dockerfile')));
     }
   }
   return [...files];

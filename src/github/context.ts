@@ -1,6 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
 import { FormatError } from '../util/errors.js';
 import { isObject } from '../util/json.js';
+import { readRegularFile } from '../util/textFile.js';
 
 /** What the runner tells the action about the event, read once from its environment. */
 export interface RunnerContext {
@@ -27,27 +27,15 @@ export interface RunnerContext {
  * The event payload the runner wrote (GITHUB_EVENT_PATH): undefined outside Actions; a file
  * that is there but unreadable is an error, never a silent "no pull request".
  */
-export function readEventPayload(env: Readonly<Record<string, string | undefined>>): unknown {
+export async function readEventPayload(env: Readonly<Record<string, string | undefined>>): Promise<unknown> {
   const eventPath = env.GITHUB_EVENT_PATH;
   if (!eventPath) return undefined;
-  let text: string;
-  try {
-    const stats = statSync(eventPath);
-    if (!stats.isFile()) throw new FormatError(`the event payload ${eventPath}`, 'is not a regular file.');
-    if (stats.size > MAX_EVENT_BYTES)
-      throw new FormatError(`the event payload ${eventPath}`, `is ${stats.size} bytes, more than the ${MAX_EVENT_BYTES} GitHub writes.`);
-    text = readFileSync(eventPath, 'utf8');
-  } catch (error) {
-    if (error instanceof FormatError) throw error;
-    throw new FormatError(`the event payload ${eventPath}`, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
-  }
+  const source = `the event payload ${eventPath}`;
+  const text = await readRegularFile(eventPath, MAX_EVENT_BYTES, (detail) => new FormatError(source, detail));
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new FormatError(
-      `the event payload ${eventPath}`,
-      `is not valid JSON (${error instanceof Error ? error.message : String(error)}).`,
-    );
+    throw new FormatError(source, `is not valid JSON (${error instanceof Error ? error.message : String(error)}).`);
   }
 }
 

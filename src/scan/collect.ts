@@ -1,5 +1,5 @@
 import { MAX_DOCKERFILE_BYTES, readTextFile } from '../util/textFile.js';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import type { Config, TargetsConfig } from '../config/types.js';
 import type { DockerfileSource } from '../attribution/apply.js';
 import type { Tool } from '../model/finding.js';
@@ -11,6 +11,7 @@ import { scannersToRun } from '../scanners/plan.js';
 import type { ScanPlan } from '../scanners/runScanners.js';
 import { trivyFromReport } from '../scanners/trivy/fromReport.js';
 import { UsageError } from '../util/errors.js';
+import { workspacePath } from '../util/paths.js';
 import { loadPolicy } from './loadPolicy.js';
 
 /** Everything the pure pipeline needs, read from files and scanners. */
@@ -30,11 +31,6 @@ export interface CollectOptions {
   runScanners?: (plan: ScanPlan) => Promise<ScanResult[]>;
 }
 
-export function displayPath(workspace: string, full: string): string {
-  const rel = relative(workspace, full);
-  return rel.startsWith('..') || isAbsolute(rel) ? full : rel.split(sep).join('/');
-}
-
 /** hadolint names files as it was given them ("-" for stdin, Windows paths): map to the repo's Dockerfiles. */
 function hadolintFileResolver(targets: TargetsConfig): (file: string) => string {
   return (file) => {
@@ -43,7 +39,7 @@ function hadolintFileResolver(targets: TargetsConfig): (file: string) => string 
     const normalized = file.replace(/\\/g, '/').replace(/^\.\//, '');
     const known = targets.dockerfiles.find((d) => d === normalized || normalized.endsWith(`/${d}`));
     if (known) return known;
-    return isAbsolute(normalized) ? displayPath(targets.workspace, normalized) : normalized;
+    return isAbsolute(normalized) ? workspacePath(targets.workspace, normalized) : normalized;
   };
 }
 
@@ -72,14 +68,14 @@ async function collectResults(plan: ScanPlan, notes: string[], runScanners: Coll
   for (const tool of scanners.tools) {
     if (tool === 'trivy') {
       if (targets.trivyReports.length > 0) {
-        for (const file of targets.trivyReports) results.push((await trivyFromReport(file, displayPath(targets.workspace, file))).result);
+        for (const file of targets.trivyReports) results.push((await trivyFromReport(file, workspacePath(targets.workspace, file))).result);
       } else if (mustRun.trivy) {
         results.push(...ran.filter((r) => r.tool === 'trivy'));
       } else notes.push('Trivy had nothing to scan: no image and no trivy-report.');
     } else if (tool === 'hadolint') {
       if (targets.hadolintReports.length > 0) {
         for (const file of targets.hadolintReports)
-          results.push(...(await hadolintFromReport(file, displayPath(targets.workspace, file), hadolintFileResolver(targets))));
+          results.push(...(await hadolintFromReport(file, workspacePath(targets.workspace, file), hadolintFileResolver(targets))));
       } else if (mustRun.hadolint) {
         results.push(...ran.filter((r) => r.tool === 'hadolint'));
       } else notes.push('hadolint had nothing to lint: no Dockerfile and no hadolint-report.');

@@ -1,22 +1,18 @@
 import { existsSync } from 'node:fs';
 import { MAX_DOCKERFILE_BYTES, MAX_POLICY_BYTES, readTextFile } from '../util/textFile.js';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { PolicyConfig, TargetsConfig } from '../config/types.js';
 import type { FailOn } from '../model/severity.js';
 import { FormatError, UsageError } from '../util/errors.js';
 import { readJsonReport } from '../util/jsonFile.js';
+import { workspacePath } from '../util/paths.js';
 import type { Baseline } from '../policy/baseline.js';
 import { setting, type BaselineSource, type ResolvedPolicy } from '../policy/resolved.js';
 import { readBaseline } from '../report/json.js';
 import { parsePolicyFile, type PolicyException, type PolicyFile } from '../policy/file.js';
 import { parseTrivyIgnore, parseTrivyIgnoreYaml } from '../policy/trivyignore.js';
 import { parseOpenVex, type VexStatement } from '../policy/vex.js';
-
-function display(workspace: string, full: string): string {
-  const rel = relative(workspace, full);
-  return rel.startsWith('..') || isAbsolute(rel) ? full : rel.split(sep).join('/');
-}
 
 /** `ignored` in .hadolint.yaml and `# hadolint ignore=` pragmas in the Dockerfiles. */
 async function hadolintIgnores(config: Pick<TargetsConfig, 'workspace' | 'dockerfiles'>): Promise<string[]> {
@@ -59,7 +55,7 @@ export async function loadPolicy(targets: TargetsConfig, config: PolicyConfig, b
   const notes: string[] = [];
   let file: PolicyFile = { overrides: [], exceptions: [] };
   if (config.policyFile) {
-    const name = display(workspace, config.policyFile);
+    const name = workspacePath(workspace, config.policyFile);
     file = parsePolicyFile(await readTextFile(config.policyFile, name, MAX_POLICY_BYTES), name);
     files.push(name);
   }
@@ -75,7 +71,7 @@ export async function loadPolicy(targets: TargetsConfig, config: PolicyConfig, b
   }
   const vex: VexStatement[] = [];
   for (const path of config.vexFiles) {
-    const name = display(workspace, path);
+    const name = workspacePath(workspace, path);
     const [document, ...extra] = await readJsonReport(path);
     if (extra.length > 0) throw new FormatError(name, 'holds more than one JSON document; write one OpenVEX document per file.');
     vex.push(...parseOpenVex(document, name));
@@ -88,7 +84,7 @@ export async function loadPolicy(targets: TargetsConfig, config: PolicyConfig, b
   };
   let baseline: Baseline | undefined;
   if (config.baselineFile) {
-    const name = display(workspace, config.baselineFile);
+    const name = workspacePath(workspace, config.baselineFile);
     const [document] = await readJsonReport(config.baselineFile);
     baseline = readBaseline(document, name);
   } else if (settings.onlyNew.value && baselineSource) {

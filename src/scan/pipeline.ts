@@ -11,7 +11,8 @@ import { countDecisions, type SummaryCounts } from '../report/counts.js';
 import { buildJsonReport } from '../report/json.js';
 import { renderSummary } from '../report/markdown.js';
 import { buildSarif, type Omitted, type SarifLog } from '../report/sarif.js';
-import { displayPath, type Collected } from './collect.js';
+import { workspacePath } from '../util/paths.js';
+import type { Collected } from './collect.js';
 
 export interface ScanOutcome {
   results: ScanResult[];
@@ -100,8 +101,8 @@ export async function runPipeline(config: Config, collected: Collected, options:
     bulkheadVersion: BULKHEAD_VERSION,
   });
   const { workspace } = config.targets;
-  const sarifFile = displayPath(workspace, config.reports.sarifFile);
-  const reportFile = displayPath(workspace, config.reports.reportFile);
+  const sarifFile = workspacePath(workspace, config.reports.sarifFile);
+  const reportFile = workspacePath(workspace, config.reports.reportFile);
   const summaryMarkdown = renderSummary({
     gate: outcome,
     decisions,

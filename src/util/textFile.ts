@@ -7,32 +7,36 @@ export const MAX_DOCKERFILE_BYTES = 256 * 1024;
 /** Policy and ignore files larger than this are refused. */
 export const MAX_POLICY_BYTES = 1024 * 1024;
 
+const size = (bytes: number): string => (bytes >= 1024 * 1024 ? `${Math.round(bytes / 1048576)} MiB` : `${bytes} bytes`);
+
 /**
- * Reads a text file the repository holds (a Dockerfile, the policy file, an ignore file), only if
- * it is a regular file no larger than `maxBytes`: a pull request can replace any of them with a
- * link to /dev/zero or a FIFO, which would otherwise never end or never open. The open does not
- * block on a FIFO. A file that is not fit to read is the user's to fix (exit 2).
+ * Reads a file only if it is a regular file no larger than `maxBytes`: a pull request can replace
+ * any file bulkhead reads with a link to /dev/zero or a FIFO, which would otherwise never end or
+ * never open (the open does not block on a FIFO). `refuse` makes the error for a detail such as
+ * "is not a regular file", so each caller keeps its place in the error model.
  */
-export async function readTextFile(path: string, name: string, maxBytes: number): Promise<string> {
+export async function readRegularFile(path: string, maxBytes: number, refuse: (detail: string) => Error): Promise<string> {
   const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(`${name} cannot be opened (${error.code ?? error.message}).`);
+    throw refuse(`cannot be opened (${error.code ?? error.message}).`);
   });
   try {
     const info = await handle.stat();
-    if (!info.isFile()) throw new UsageError(`${name} is not a regular file (a device, FIFO, socket or directory); give a file.`);
-    if (info.size > maxBytes) {
-      throw new UsageError(
-        `${name} is ${info.size} bytes, more than the ${maxBytes} bulkhead reads for such a file; is it the right file?`,
-      );
-    }
+    if (!info.isFile()) throw refuse('is not a regular file (a device, FIFO, socket or directory); give a file.');
+    if (info.size > maxBytes)
+      throw refuse(`is ${size(info.size)}, larger than the ${size(maxBytes)} bulkhead reads for such a file; is it the right file?`);
     const bytes = Buffer.alloc(info.size);
     const { bytesRead } = await handle.read(bytes, 0, info.size, 0);
     const text = bytes.toString('utf8', 0, bytesRead);
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   } catch (error) {
     if (error instanceof UsageError || error instanceof FormatError) throw error;
-    throw new UsageError(`${name} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
+    throw refuse(`cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
   } finally {
     await handle.close();
   }
+}
+
+/** A text file the repository holds (a Dockerfile, the policy file, an ignore file): not fit to read is the user's to fix (exit 2). */
+export function readTextFile(path: string, name: string, maxBytes: number): Promise<string> {
+  return readRegularFile(path, maxBytes, (detail) => new UsageError(`${name} ${detail}`));
 }

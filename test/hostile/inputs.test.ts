@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } fro
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
+import { readJsonReport } from '../../src/util/jsonFile.js';
 import { REPO_ROOT, tempDir } from '../helpers.js';
 import { runAction } from '../support/action.js';
 
@@ -112,6 +113,13 @@ describe('inputs that are not files, or absurdly large, are refused without read
     const third = workspace();
     symlinkSync('/dev/zero', join(third, 'Dockerfile'));
     expectRefused(await cli(TRIVY, third), 2, /dockerfile: Dockerfile is not a regular file/);
+  });
+
+  it('a JSON report read without a path check first (a published report, Trivy output) that is a FIFO is refused, not waited on', async () => {
+    const dir = workspace();
+    execFileSync('mkfifo', [join(dir, 'report.json')]);
+    await expect(readJsonReport(join(dir, 'report.json'))).rejects.toThrow(/report\.json: is not a regular file/);
+    await expect(readJsonReport(join(dir, 'r/trivy.json'))).resolves.toHaveLength(1);
   });
 
   it('a 10 MB one-line Dockerfile is refused at once; its normal-sized twin is read', async () => {

@@ -99,17 +99,14 @@ export class RecordingToolkit implements ActionToolkit {
   log = '';
   outputs: Record<string, string> = {};
   summary = '';
-  annotations: Array<{ level: 'error' | 'warning'; message: string; properties: AnnotationProperties }> = [];
   failed: string[] = [];
   info(message: string): void {
     this.log += `${message}\n`;
   }
   warning(message: string, properties?: AnnotationProperties): void {
-    if (properties) this.annotations.push({ level: 'warning', message, properties });
     this.log += command('warning', message, properties);
   }
   error(message: string, properties?: AnnotationProperties): void {
-    if (properties) this.annotations.push({ level: 'error', message, properties });
     this.log += command('error', message, properties);
   }
   notice(message: string): void {
