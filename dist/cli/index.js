@@ -9120,7 +9120,7 @@ const util = __nccwpck_require__(3440)
 const { InvalidArgumentError } = errors
 const api = __nccwpck_require__(6615)
 const buildConnector = __nccwpck_require__(9136)
-const MockClient = __nccwpck_require__(9746)
+const MockClient = __nccwpck_require__(7365)
 const MockAgent = __nccwpck_require__(7501)
 const MockPool = __nccwpck_require__(4004)
 const mockErrors = __nccwpck_require__(2429)
@@ -19525,7 +19525,7 @@ const {
   kOptions,
   kFactory
 } = __nccwpck_require__(1117)
-const MockClient = __nccwpck_require__(9746)
+const MockClient = __nccwpck_require__(7365)
 const MockPool = __nccwpck_require__(4004)
 const { matchValue, buildMockOptions } = __nccwpck_require__(3397)
 const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
@@ -19674,7 +19674,7 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 9746:
+/***/ 7365:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -40012,7 +40012,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7365);
+/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(201);
 
 // Standard output belongs to the report (--format json must stay parseable). The toolkit
 // libraries the installer uses write workflow commands and tool echoes there; on a terminal
@@ -40042,7 +40042,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7365:
+/***/ 201:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40131,7 +40131,7 @@ const size = (bytes) => (bytes >= 1024 * 1024 ? `${Math.round(bytes / 1048576)} 
  * never open (the open does not block on a FIFO). `refuse` makes the error for a detail such as
  * "is not a regular file", so each caller keeps its place in the error model.
  */
-async function readRegularFile(path, maxBytes, refuse) {
+async function readRegularFile(path, maxBytes, refuse, options = {}) {
     const handle = await (0,promises_namespaceObject.open)(path, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK).catch((error) => {
         throw refuse(`cannot be opened (${error.code ?? error.message}).`);
     });
@@ -40143,7 +40143,13 @@ async function readRegularFile(path, maxBytes, refuse) {
             throw refuse(`is ${size(info.size)}, larger than the ${size(maxBytes)} bulkhead reads for such a file; is it the right file?`);
         const bytes = Buffer.alloc(info.size);
         const { bytesRead } = await handle.read(bytes, 0, info.size, 0);
-        const text = bytes.toString('utf8', 0, bytesRead);
+        let text;
+        try {
+            text = new TextDecoder('utf-8', { fatal: options.strictUtf8 === true }).decode(bytes.subarray(0, bytesRead));
+        }
+        catch {
+            throw refuse('is not UTF-8 text; save it as UTF-8.');
+        }
         return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
     }
     catch (error) {
@@ -40352,6 +40358,24 @@ const INPUTS = [
         kind: 'list',
         default: '',
         description: "Dockerfiles to lint and to attribute image findings to, one path or glob per line, relative to the workspace. With several images, the n-th Dockerfile is the n-th image's; a single Dockerfile is every image's. Default: `Dockerfile` when it exists.",
+    },
+    {
+        name: 'manifests',
+        kind: 'list',
+        default: '',
+        description: 'Kubernetes manifests to check for how the containers will run (BH3xx), one path or glob per line: YAML or JSON files (several documents, `List` kinds), or directories. A directory with a `kustomization.yaml` is rendered with `kubectl kustomize` (kubectl must be on PATH); any other directory means its YAML and JSON files. No default.',
+    },
+    {
+        name: 'compose',
+        kind: 'list',
+        default: '',
+        description: 'Compose files to check for how the services will run (BH3xx), one path or glob per line. `${VAR}` is interpolated from the environment and the `.env` beside the file. Default: `compose.yaml`, `compose.yml`, `docker-compose.yml` or `docker-compose.yaml` at the workspace root, when one exists.',
+    },
+    {
+        name: 'pod-security',
+        kind: 'string',
+        default: '',
+        description: "Pod Security Standards level every Kubernetes workload must meet: `restricted`, `baseline` or `none`. A workload below it is a high finding (BH320). Default: the policy file's `pod-security`, else `none` (levels are still shown).",
     },
     {
         name: 'platform',
@@ -40835,6 +40859,58 @@ function resolveDockerfiles(raw, workspace) {
     }
     return [...files];
 }
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+const MANIFEST_FILE = /\.(ya?ml|json)$/i;
+const COMPOSE_DEFAULTS = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
+/** A directory: rendered with kustomize when it has a kustomization, else its YAML and JSON files. */
+function manifestDirectory(workspace, path, full) {
+    const relativePath = workspacePath(workspace, full);
+    if (KUSTOMIZATION_FILES.some((name) => (0,external_node_fs_.existsSync)((0,external_node_path_.resolve)(full, name))))
+        return [{ kind: 'kustomize', path: relativePath }];
+    const prefix = relativePath === '' || relativePath === '.' ? '' : `${relativePath}/`;
+    const files = globFiles(workspace, `${prefix}**`).filter((f) => MANIFEST_FILE.test(f));
+    if (files.length === 0)
+        throw new UsageError(`manifests: the directory ${path} holds no .yaml, .yml or .json file and no kustomization.yaml; give files or a kustomize directory.`);
+    return files.map((f) => ({ kind: 'file', path: f }));
+}
+function resolveManifests(raw, workspace) {
+    const targets = new Map();
+    const add = (target) => targets.set(`${target.kind}:${target.path}`, target);
+    for (const pattern of listOf(raw, 'manifests', false)) {
+        if (hasGlob(pattern)) {
+            const matches = globFiles(workspace, pattern);
+            if (matches.length === 0)
+                throw new UsageError(`manifests: the pattern ${pattern} matches no file under ${workspace}; fix the pattern or remove it.`);
+            matches.forEach((path) => add({ kind: 'file', path }));
+            continue;
+        }
+        const full = (0,external_node_path_.resolve)(workspace, pattern);
+        if ((0,external_node_fs_.existsSync)(full) && (0,external_node_fs_.statSync)(full).isDirectory())
+            manifestDirectory(workspace, pattern, full).forEach(add);
+        else
+            add({ kind: 'file', path: workspacePath(workspace, requireFile(workspace, pattern, 'manifests')) });
+    }
+    return [...targets.values()];
+}
+function resolveCompose(raw, workspace) {
+    const patterns = listOf(raw, 'compose', false);
+    if (patterns.length === 0) {
+        const found = COMPOSE_DEFAULTS.find((name) => (0,external_node_fs_.existsSync)((0,external_node_path_.resolve)(workspace, name)));
+        return { files: found ? [workspacePath(workspace, requireFile(workspace, found, 'compose'))] : [], explicit: false };
+    }
+    const files = new Set();
+    for (const pattern of patterns) {
+        if (hasGlob(pattern)) {
+            const matches = globFiles(workspace, pattern);
+            if (matches.length === 0)
+                throw new UsageError(`compose: the pattern ${pattern} matches no file under ${workspace}; fix the pattern or remove it.`);
+            matches.forEach((m) => files.add(m));
+        }
+        else
+            files.add(workspacePath(workspace, requireFile(workspace, pattern, 'compose')));
+    }
+    return { files: [...files], explicit: true };
+}
 function resolveScanners(raw) {
     const names = listOf(raw, 'scanners', true).map((s) => s.toLowerCase());
     const unknown = names.filter((name) => !TOOLS.includes(name));
@@ -40932,19 +41008,28 @@ function parseConfig(raw, context) {
     const baseline = parse_valueOf(raw, 'baseline');
     const ignoreUnfixed = optionalBoolean(raw, 'ignore-unfixed');
     const onlyNew = optionalBoolean(raw, 'only-new');
+    const compose = resolveCompose(raw, workspace);
+    const podSecurity = parse_valueOf(raw, 'pod-security') === '' ? undefined : oneOf(raw, 'pod-security', ['restricted', 'baseline', 'none']);
     const workspaceTargets = {
         workspace,
         images,
         dockerfiles: resolveDockerfiles(raw, workspace),
+        manifests: resolveManifests(raw, workspace),
+        compose: compose.files,
+        composeExplicit: compose.explicit,
         platform: platformOf(raw),
         trivyReports,
         hadolintReports,
     };
+    const tools = resolveScanners(raw);
+    if ((workspaceTargets.manifests.length > 0 || compose.explicit) && !tools.includes('bulkhead')) {
+        throw new UsageError(`manifests and compose are checked by bulkhead's own rules; add bulkhead to scanners (now ${tools.join(', ')}).`);
+    }
     return deepFreeze({
         mode: oneOf(raw, 'mode', ['scan', 'publish']),
         targets: workspaceTargets,
         scanners: {
-            tools: resolveScanners(raw),
+            tools,
             explicit: raw.scanners !== undefined && parse_valueOf(raw, 'scanners') !== DEFAULTS.scanners,
             trivy: { ...trivy, dbRepositories },
             hadolint,
@@ -40958,6 +41043,7 @@ function parseConfig(raw, context) {
             ...(baseline ? { baselineFile: requireFile(workspace, baseline, 'baseline') } : {}),
             vexFiles: listOf(raw, 'vex', false).map((p) => requireFile(workspace, p, 'vex')),
             ...(policyFile ? { policyFile } : {}),
+            ...(podSecurity ? { podSecurity } : {}),
             scannerError: oneOf(raw, 'scanner-error', ['fail', 'warn']),
         },
         reports: {
@@ -47546,8 +47632,249 @@ function describeStep(step, max = 80) {
     return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+;// CONCATENATED MODULE: ./src/model/workloadRules.ts
+/**
+ * BH3xx: how a container will run, read from Kubernetes manifests and Compose files. One rule set
+ * for both; `fix` names the field of each. Severity is the rule's highest: a finding states its own
+ * (e.g. BH310 is critical for a runtime socket, low for a project bind mount).
+ */
+const WORKLOAD_RULES = [
+    {
+        id: 'BH301',
+        severity: 'critical',
+        kind: 'hardening',
+        title: 'Privileged container',
+        what: 'Kubernetes `securityContext.privileged: true`, or Compose `privileged: true`.',
+        why: 'A privileged container holds every capability, sees every host device and runs without seccomp or AppArmor confinement: root in it is root on the node.',
+        fix: 'Remove `privileged: true`. Add only the capability the workload needs (`capabilities.add` / `cap_add`), or mount the one device it needs.',
+        references: ['Pod Security Standards baseline: Privileged Containers', 'CIS Docker Benchmark 5.4', 'Trivy KSV017', 'kube-score container-security-context-privileged'],
+    },
+    {
+        id: 'BH302',
+        severity: 'medium',
+        kind: 'hardening',
+        title: 'Privilege escalation allowed',
+        what: 'Kubernetes: `securityContext.allowPrivilegeEscalation` is not `false`. Compose: `security_opt` lacks `no-new-privileges:true`.',
+        why: 'Without no_new_privs a process can gain privileges through setuid binaries or file capabilities, undoing a non-root user.',
+        fix: 'Kubernetes: `allowPrivilegeEscalation: false` in each container\'s securityContext. Compose: `security_opt: ["no-new-privileges:true"]`.',
+        references: ['Pod Security Standards restricted: Privilege Escalation', 'CIS Docker Benchmark 5.25', 'Trivy KSV001'],
+    },
+    {
+        id: 'BH303',
+        severity: 'high',
+        kind: 'hardening',
+        title: 'Host namespace shared',
+        what: 'Kubernetes `hostNetwork`, `hostPID` or `hostIPC: true`; Compose `network_mode: host`, `pid: host`, `ipc: host`, `userns_mode: host` or `uts: host`.',
+        why: 'A host namespace removes one layer of isolation: the container sees the node\'s network interfaces and loopback services, its processes, or its shared memory.',
+        fix: 'Remove the setting. Publish ports through a Service (Kubernetes) or `ports:` (Compose) instead of the host network.',
+        references: ['Pod Security Standards baseline: Host Namespaces', 'CIS Docker Benchmark 5.9, 5.15, 5.16, 5.20, 5.30', 'Trivy KSV008, KSV009, KSV010'],
+    },
+    {
+        id: 'BH304',
+        severity: 'high',
+        kind: 'hardening',
+        title: 'May run as root',
+        what: 'Kubernetes: neither `runAsNonRoot: true` nor a non-zero `runAsUser` at pod or container level. Compose: `user` unset, `root` or `0`. High when the image\'s own USER is root too, so the container surely runs as root.',
+        why: 'A root process in the container is root on the host kernel\'s terms; every escape starts from there.',
+        fix: 'Kubernetes: `runAsNonRoot: true` and a numeric `runAsUser` (the image\'s own non-root UID). Compose: `user: "10001:10001"`.',
+        references: ['Pod Security Standards restricted: Running as Non-root', 'CIS Docker Benchmark 4.1', 'Trivy KSV012', 'Polaris runAsRootAllowed'],
+    },
+    {
+        id: 'BH305',
+        severity: 'medium',
+        kind: 'hardening',
+        title: 'Writable root filesystem',
+        what: 'Kubernetes `readOnlyRootFilesystem` is not `true`; Compose `read_only` is not `true`.',
+        why: 'An attacker who gets code execution can replace binaries and drop tools into a writable root; a read-only root keeps the image as it was built.',
+        fix: 'Kubernetes: `readOnlyRootFilesystem: true`, with an `emptyDir` volume for each path the process writes (often /tmp). Compose: `read_only: true` with `tmpfs: [/tmp]`.',
+        references: ['CIS Docker Benchmark 5.12', 'Trivy KSV014', 'kube-score container-security-context-readonlyrootfilesystem'],
+    },
+    {
+        id: 'BH306',
+        severity: 'medium',
+        kind: 'hardening',
+        title: 'Capabilities not dropped',
+        what: 'Kubernetes `securityContext.capabilities.drop` lacks `ALL`; Compose `cap_drop` lacks `ALL`.',
+        why: 'Runtimes grant a default set (CHOWN, DAC_OVERRIDE, FOWNER, NET_RAW, SETUID, SETGID …) that few applications need; NET_RAW alone allows ARP and DNS spoofing on the node network.',
+        fix: 'Drop every capability and add back the one you need: `capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}` / `cap_drop: [ALL]`.',
+        references: ['Pod Security Standards restricted: Capabilities', 'CIS Docker Benchmark 5.3', 'Trivy KSV003'],
+    },
+    {
+        id: 'BH307',
+        severity: 'high',
+        kind: 'hardening',
+        title: 'Capabilities added',
+        what: 'Kubernetes `capabilities.add` or Compose `cap_add` adds a capability: high for ALL, SYS_ADMIN, NET_ADMIN, SYS_MODULE, SYS_PTRACE, SYS_RAWIO, DAC_READ_SEARCH, BPF, PERFMON, SYS_BOOT and the like; medium for any other except NET_BIND_SERVICE.',
+        why: 'SYS_ADMIN is nearly root, SYS_MODULE loads kernel code, SYS_PTRACE reads other processes, NET_ADMIN rewires the network: each is a known escape route.',
+        fix: 'Remove the capability. If the workload truly needs it, add an exception to `.bulkhead.yml` with the reason and an owner.',
+        references: ['Pod Security Standards baseline: Capabilities', 'CIS Docker Benchmark 5.3', 'Trivy KSV005, KSV022'],
+    },
+    {
+        id: 'BH308',
+        severity: 'high',
+        kind: 'hardening',
+        title: 'No seccomp profile',
+        what: 'Kubernetes: no `seccompProfile` of type RuntimeDefault or Localhost at pod or container level (low), or type `Unconfined` (high). Compose: `security_opt: [seccomp=unconfined]` (high); Docker applies its default profile otherwise.',
+        why: 'Seccomp removes the system calls most kernel exploits use. Kubernetes runs containers unconfined unless a profile is set.',
+        fix: 'Kubernetes: `seccompProfile: {type: RuntimeDefault}` in the pod securityContext. Compose: remove `seccomp=unconfined`.',
+        references: ['Pod Security Standards baseline and restricted: Seccomp', 'CIS Docker Benchmark 5.21', 'Trivy KSV030, KSV104'],
+    },
+    {
+        id: 'BH309',
+        severity: 'high',
+        kind: 'hardening',
+        title: 'AppArmor or SELinux disabled',
+        what: 'Kubernetes `appArmorProfile.type: Unconfined` (or the legacy annotation `unconfined`), an SELinux type outside the container types (e.g. `spc_t`) or a custom SELinux user or role. Compose `security_opt` with `apparmor=unconfined`, `apparmor:unconfined`, `label=disable` or `label:disable`.',
+        why: 'The mandatory access control profile is what stops a root process in the container from writing host files it can reach; disabling it removes that wall.',
+        fix: 'Remove the setting: the runtime default profile applies. Write a Localhost AppArmor profile if the default is too tight.',
+        references: ['Pod Security Standards baseline: AppArmor, SELinux', 'CIS Docker Benchmark 5.1, 5.2', 'Trivy KSV002, KSV025'],
+    },
+    {
+        id: 'BH310',
+        severity: 'critical',
+        kind: 'hardening',
+        title: 'Host path mounted',
+        what: 'A Kubernetes `hostPath` volume or a Compose bind mount: a container-runtime socket (`docker.sock`, `containerd.sock`, `crio.sock`, `/run/containerd`, `/var/run`) is critical; `/`, `/etc`, `/proc`, `/sys`, `/root`, `/home`, `/var/lib/kubelet`, `/var/log`, `/boot`, `/dev` high; any other absolute host path medium; a relative bind mount of the project\'s own files low. A mount that does not say read-only is writable, which the message says.',
+        why: 'The Docker socket is root on the host for whoever can write to it; host system directories let the container rewrite the node.',
+        fix: 'Remove the mount. Use a named volume, an `emptyDir`, a ConfigMap or Secret, or a CSI driver; if a host path is unavoidable, mount it read-only (`readOnly: true` / `:ro`).',
+        references: ['Pod Security Standards baseline: HostPath Volumes', 'CIS Docker Benchmark 5.5, 5.31', 'Trivy KSV006, KSV023'],
+    },
+    {
+        id: 'BH311',
+        severity: 'low',
+        kind: 'hardening',
+        title: 'Port on the host',
+        what: 'Kubernetes `hostPort`; a Compose port published without a host IP, i.e. on every interface of the host.',
+        why: 'A host port bypasses Services and NetworkPolicies; a Compose port without an IP is reachable from every network the host is on, past the host firewall (Docker writes its own iptables rules).',
+        fix: 'Kubernetes: remove `hostPort` and use a Service. Compose: bind to one interface, e.g. `"127.0.0.1:8080:80"`.',
+        references: ['Pod Security Standards baseline: Host Ports', 'CIS Docker Benchmark 5.14', 'Trivy KSV024'],
+    },
+    {
+        id: 'BH312',
+        severity: 'medium',
+        kind: 'hardening',
+        title: 'No resource limit',
+        what: 'No memory limit (medium), no CPU limit (low); Compose: no `pids_limit` or `deploy.resources.limits.pids` (low).',
+        why: 'Without limits one container can take all of a node\'s memory, CPU or process table: one compromised or leaking workload takes its neighbours down.',
+        fix: 'Kubernetes: `resources.limits.memory` and `resources.limits.cpu` from observed use. Compose: `deploy.resources.limits` (`memory`, `cpus`, `pids`) or `mem_limit`, `cpus`, `pids_limit`.',
+        references: ['CIS Docker Benchmark 5.10, 5.11, 5.28', 'Trivy KSV011, KSV018', 'kube-score container-resources'],
+    },
+    {
+        id: 'BH313',
+        severity: 'low',
+        kind: 'hardening',
+        title: 'Service-account token mounted',
+        what: '`automountServiceAccountToken` is not `false` on the pod, nor on its ServiceAccount where the manifests include that ServiceAccount.',
+        why: 'Every process in the pod can read the token and call the Kubernetes API with the service account\'s rights; most workloads never call the API.',
+        fix: '`automountServiceAccountToken: false` in the pod spec (or on the ServiceAccount), and mount a projected token only where the API is used.',
+        references: ['CIS Kubernetes Benchmark 5.1.6', 'Trivy KSV036', 'Checkov CKV_K8S_38'],
+    },
+    {
+        id: 'BH314',
+        severity: 'high',
+        kind: 'secret',
+        title: 'Credential in the environment',
+        what: 'A literal env value in a manifest or Compose file that is a credential: a credential-like name (PASSWORD, SECRET, TOKEN, API_KEY …) with a literal value, or a value a secret-detection rule recognises. The value is never printed: the variable, the kind and a short hash.',
+        why: 'The manifest is in the repository and in the cluster\'s API objects: everyone with read access to either reads the secret.',
+        fix: 'Kubernetes: `valueFrom.secretKeyRef`. Compose: `secrets:`, `env_file:` kept out of the repository, or `${VAR}` from the environment. Rotate the exposed value.',
+        references: ['Trivy KSV-secrets', 'Checkov CKV_K8S_35', 'kubesec'],
+    },
+    {
+        id: 'BH315',
+        severity: 'medium',
+        kind: 'hardening',
+        title: 'Image not pinned',
+        what: 'The workload\'s image has no tag or `:latest` (medium), or a tag without a digest (low).',
+        why: 'A tag can be moved: the image that runs is whatever it points to on the day of the pull, not the one that was scanned.',
+        fix: 'Pin the digest the pipeline scanned: `image: ghcr.io/acme/app:1.4.2@sha256:…`.',
+        references: ['Trivy KSV013', 'kube-score container-image-tag', 'Polaris tagNotSpecified'],
+    },
+    {
+        id: 'BH316',
+        severity: 'high',
+        kind: 'hardening',
+        title: 'Pod Security baseline violation',
+        what: 'A baseline control not covered by another rule: `procMount: Unmasked`, a sysctl outside the safe set, or a Windows `hostProcess` container.',
+        why: 'Each of these lets a container see or change node-wide state: an unmasked /proc, kernel parameters shared by every pod, or a process on the Windows host itself.',
+        fix: 'Remove the setting. Safe sysctls are listed by the Pod Security Standards (e.g. `net.ipv4.ip_local_port_range`).',
+        references: ['Pod Security Standards baseline: /proc Mount Type, Sysctls, HostProcess'],
+    },
+    {
+        id: 'BH317',
+        severity: 'medium',
+        kind: 'hardening',
+        title: 'Workload outside every NetworkPolicy',
+        what: 'No NetworkPolicy in the workload\'s namespace selects its pods. Checked when the manifests define any NetworkPolicy, or always with `network-policies: required` in `.bulkhead.yml`.',
+        why: 'Pods that no policy selects accept traffic from every pod in the cluster and reach every other: one compromised workload reaches them all.',
+        fix: 'Add a NetworkPolicy whose `podSelector` matches the workload\'s labels, or a default-deny policy for the namespace (`podSelector: {}`).',
+        references: ['CIS Kubernetes Benchmark 5.3.2', 'kube-score pod-networkpolicy', 'Trivy KSV038'],
+    },
+    {
+        id: 'BH318',
+        severity: 'low',
+        kind: 'hardening',
+        title: 'No default-deny NetworkPolicy',
+        what: 'A namespace with workloads has no NetworkPolicy with an empty `podSelector` that denies ingress (no ingress rules), or none that denies egress. Checked as BH317 is.',
+        why: 'Without a default deny, every new workload starts open until someone remembers to write its policy.',
+        fix: 'Add `{kind: NetworkPolicy, spec: {podSelector: {}, policyTypes: [Ingress, Egress]}}` to the namespace, then allow what each workload needs.',
+        references: ['CIS Kubernetes Benchmark 5.3.2', 'NSA/CISA Kubernetes Hardening Guide'],
+    },
+    {
+        id: 'BH319',
+        severity: 'medium',
+        kind: 'hardening',
+        title: 'NetworkPolicy allows any source',
+        what: 'An ingress rule that admits any source (no `from`, a `namespaceSelector: {}` without a pod selector, or an `ipBlock` of 0.0.0.0/0 or ::/0 without `except`) to a workload that no LoadBalancer or NodePort Service nor Ingress exposes (medium); or a NetworkPolicy that selects no workload in the manifests (low).',
+        why: 'A policy that admits everything looks like segmentation and is none; one that selects nothing protects nothing, often after a label was renamed.',
+        fix: 'Name the sources: `from: [{podSelector: {matchLabels: {app: frontend}}}]`. Fix the `podSelector` of a policy that selects nothing, or remove it.',
+        references: ['kube-score networkpolicy-targets-pod'],
+    },
+    {
+        id: 'BH320',
+        severity: 'high',
+        kind: 'hardening',
+        title: 'Below the required Pod Security level',
+        what: 'The workload does not meet the Pod Security Standards level that `pod-security` (or `pod-security` in `.bulkhead.yml`) requires: `baseline` or `restricted`.',
+        why: 'A namespace that enforces that level refuses the pod: better to learn it in the pull request than at deploy time.',
+        fix: 'Apply the fixes of the workload\'s other BH3xx findings; the summary shows one securityContext that meets restricted.',
+        references: ['Pod Security Standards', 'Pod Security Admission'],
+    },
+    {
+        id: 'BH330',
+        severity: 'high',
+        kind: 'hardening',
+        title: 'runAsNonRoot cannot hold for this image',
+        what: 'The manifest sets `runAsNonRoot: true` and no `runAsUser`, but the image scanned in the same run runs as root, or names its USER rather than giving a number.',
+        why: 'The kubelet refuses to start the container ("image will run as root" or "has non-numeric user"): the deployment fails, often only in production.',
+        fix: 'Set `runAsUser` to the image\'s non-root UID, or make the image\'s last USER a number (`USER 10001`).',
+        references: ['Kubernetes: SecurityContext runAsNonRoot'],
+    },
+    {
+        id: 'BH331',
+        severity: 'medium',
+        kind: 'hardening',
+        title: 'A capability the image needs is dropped',
+        what: 'The manifest drops a capability that a file of the image scanned in the same run carries (`security.capability`, see BH202), or the image EXPOSEs a port below 1024 while the container runs as non-root without NET_BIND_SERVICE.',
+        why: 'The program fails at run time ("operation not permitted", "permission denied" on bind): hardening that breaks the workload gets reverted.',
+        fix: 'Add back that one capability (`capabilities.add: [NET_BIND_SERVICE]`), or change the image: listen on a port above 1024, remove the file capability.',
+        references: ['capabilities(7)'],
+    },
+    {
+        id: 'BH332',
+        severity: 'low',
+        kind: 'hardening',
+        title: 'Image VOLUME on a read-only root',
+        what: 'The manifest sets `readOnlyRootFilesystem: true` while the image scanned in the same run declares a VOLUME that no volumeMount covers.',
+        why: 'Kubernetes does not create the VOLUMEs an image declares: with a read-only root the program cannot write where its image says it will.',
+        fix: 'Mount an `emptyDir` (or a persistent volume) at that path.',
+        references: ['Kubernetes: Volumes'],
+    },
+];
+
 ;// CONCATENATED MODULE: ./src/model/builtinRules.ts
+
 const RULES_URL = 'https://github.com/bulkhead-security/bulkhead/blob/main/docs/rules';
+/** bulkhead's own rules: image (BH1xx, BH2xx) and workload (BH3xx). */
 const BUILTIN_RULES = [
     {
         id: 'BH101',
@@ -47769,6 +48096,7 @@ const BUILTIN_RULES = [
         fix: 'Give each account and group its own ID.',
         references: ['Dockle DKL-LI-0002'],
     },
+    ...WORKLOAD_RULES,
 ];
 const BY_ID = new Map(BUILTIN_RULES.map((r) => [r.id, r]));
 function builtinRule(id) {
@@ -56990,7 +57318,2103 @@ async function checkSecretFiles(image) {
     return findings;
 }
 
+;// CONCATENATED MODULE: ./src/workloads/compose.ts
+
+/**
+ * Compose services as workloads (Compose Specification). A service with `extends` (within the
+ * file) reads its own fields first, then its base's; lists that Compose merges (cap_add,
+ * security_opt, ports, volumes …) are joined. Services under `profiles` are read too: they run
+ * whenever the profile is enabled.
+ */
+const JOINED = new Set(['cap_add', 'cap_drop', 'security_opt', 'ports', 'volumes', 'environment', 'sysctls']);
+class ServiceFields {
+    chain;
+    constructor(chain) {
+        this.chain = chain;
+    }
+    get(key) {
+        for (const view of this.chain) {
+            const found = view.get(key);
+            if (found)
+                return found;
+        }
+        return undefined;
+    }
+    at(...path) {
+        const [first, ...rest] = path;
+        return first === undefined ? undefined : this.get(first)?.at(...rest);
+    }
+    /** A list field, joined across extends (own items first). */
+    list(key) {
+        const views = JOINED.has(key) ? this.chain.map((v) => v.get(key)) : [this.get(key)];
+        return views.flatMap((v) => (v ? v.items(key) : []));
+    }
+}
+function extendsChain(services, name, notes) {
+    const chain = [];
+    const seen = new Set();
+    let current = name;
+    while (current !== undefined) {
+        const view = services.get(current);
+        if (!view) {
+            chain[0]?.fail(`extends names the service "${current}", which the file does not define.`);
+            break;
+        }
+        if (seen.has(current))
+            throw view.error(`extends makes a loop through the service "${current}".`);
+        seen.add(current);
+        chain.push(view);
+        const ext = view.get('extends');
+        if (!ext)
+            break;
+        if (ext.isMap()) {
+            if (ext.get('file')) {
+                notes.push(`${view.file}: the service ${current} extends a service of another file, which bulkhead does not follow; its own fields are checked.`);
+                break;
+            }
+            current = ext.get('service')?.text('extends.service');
+        }
+        else
+            current = ext.text('extends');
+    }
+    return chain;
+}
+function textAt(view, what) {
+    const value = view?.text(what);
+    return view && value !== undefined ? { value, line: view.line } : undefined;
+}
+/** `[HOST:]CONTAINER[:MODE]` bind mounts and the long form `{type: bind, source, target, read_only}`. */
+function hostMountOf(item, service) {
+    let source;
+    let target = '';
+    let readOnly = false;
+    if (item.isMap()) {
+        const type = item.get('type')?.text('volumes type');
+        if (type !== 'bind')
+            return undefined;
+        source = item.get('source')?.text('volumes source');
+        target = item.get('target')?.text('volumes target') ?? '';
+        readOnly = item.get('read_only')?.bool('volumes read_only') ?? false;
+    }
+    else {
+        const text = item.text('volumes') ?? '';
+        const parts = text.split(':');
+        // A Windows drive letter (C:\… or C:/…) keeps its colon.
+        if (/^[A-Za-z]$/.test(parts[0] ?? '') && /^[\\/]/.test(parts[1] ?? ''))
+            parts.splice(0, 2, `${parts[0]}:${parts[1]}`);
+        if (parts.length < 2)
+            return undefined;
+        [source, target = ''] = parts;
+        readOnly = (parts[2] ?? '').split(',').includes('ro');
+    }
+    if (!source)
+        return undefined;
+    const relative = /^\.\.?([\\/]|$)/.test(source);
+    const absolute = source.startsWith('/') || source.startsWith('~') || /^[A-Za-z]:[\\/]/.test(source);
+    if (!relative && !absolute)
+        return undefined; // a named volume
+    return { hostPath: source, relative, mountedBy: [{ container: service, path: target, readOnly }], line: item.line };
+}
+/** `[[IP:]HOST:]CONTAINER[/PROTO]` and the long form `{target, published, host_ip}`. */
+function portOf(item) {
+    if (item.isMap()) {
+        const hostIp = item.get('host_ip')?.text('ports host_ip');
+        const published = item.get('published')?.text('ports published');
+        const target = item.get('target')?.text('ports target') ?? '';
+        const hostPort = Number.parseInt(published ?? '', 10);
+        const containerPort = Number.parseInt(target, 10);
+        return {
+            text: `${hostIp ? `${hostIp}:` : ''}${published ? `${published}:` : ''}${target}`,
+            ...(Number.isFinite(containerPort) ? { containerPort } : {}),
+            ...(Number.isFinite(hostPort) ? { hostPort } : {}),
+            ...(hostIp ? { hostIp } : {}),
+            line: item.line,
+        };
+    }
+    const text = item.text('ports') ?? '';
+    const bare = text.replace(/\/(tcp|udp|sctp)$/i, '');
+    // An IPv6 host IP is written in brackets: [::1]:8080:80.
+    const ipv6 = /^\[([^\]]+)\]:(.*)$/.exec(bare);
+    const parts = ipv6 ? [ipv6[1], ...ipv6[2].split(':')] : bare.split(':');
+    const hostIp = parts.length === 3 ? parts[0] : undefined;
+    const hostPort = parts.length >= 2 ? Number.parseInt(parts[parts.length - 2], 10) : undefined;
+    const containerPort = Number.parseInt(parts[parts.length - 1], 10);
+    return {
+        text,
+        ...(Number.isFinite(containerPort) ? { containerPort } : {}),
+        ...(hostPort !== undefined && Number.isFinite(hostPort) ? { hostPort } : {}),
+        ...(hostIp ? { hostIp } : {}),
+        line: item.line,
+    };
+}
+function environmentOf(fields) {
+    const env = [];
+    for (const view of [fields.get('environment')]) {
+        if (!view)
+            continue;
+        if (view.isMap()) {
+            for (const [name, value] of view.entries()) {
+                const raw = value.raw('environment value');
+                if (raw !== undefined)
+                    env.push({ name, value: raw, line: value.line });
+            }
+        }
+        else {
+            for (const item of view.items('environment')) {
+                const raw = item.raw('environment') ?? '';
+                const eq = raw.indexOf('=');
+                if (eq > 0)
+                    env.push({ name: raw.slice(0, eq), value: raw.slice(eq + 1), line: item.line });
+            }
+        }
+    }
+    return env;
+}
+function securityOptions(fields) {
+    const options = {};
+    for (const item of fields.list('security_opt')) {
+        const text = (item.text('security_opt') ?? '').trim();
+        const [key = '', value = ''] = text.split(/[=:](.*)/s);
+        const lower = key.toLowerCase();
+        if (lower === 'no-new-privileges')
+            options.noNewPrivileges = { value: value === '' || value === 'true', line: item.line };
+        else if (lower === 'seccomp')
+            options.seccomp = { value: value === 'unconfined' ? 'Unconfined' : value, line: item.line };
+        else if (lower === 'apparmor')
+            options.appArmor = { value: value === 'unconfined' ? 'Unconfined' : value, line: item.line };
+        else if (lower === 'label' && value === 'disable')
+            options.labelDisabled = { value: true, line: item.line };
+    }
+    return options;
+}
+function limitsOf(fields) {
+    const pick = (...views) => {
+        const view = views.find((v) => v !== undefined && !v.isNull());
+        return textAt(view, 'limit');
+    };
+    const memory = pick(fields.at('deploy', 'resources', 'limits', 'memory'), fields.get('mem_limit'));
+    const cpu = pick(fields.at('deploy', 'resources', 'limits', 'cpus'), fields.get('cpus'));
+    const pids = pick(fields.at('deploy', 'resources', 'limits', 'pids'), fields.get('pids_limit'));
+    return { ...(memory ? { memory } : {}), ...(cpu ? { cpu } : {}), ...(pids ? { pids } : {}) };
+}
+const HOST_MODES = [
+    ['network_mode', 'network_mode: host'],
+    ['pid', 'pid: host'],
+    ['ipc', 'ipc: host'],
+    ['userns_mode', 'userns_mode: host'],
+    ['uts', 'uts: host'],
+];
+function serviceOf(name, fields, key, file) {
+    const options = securityOptions(fields);
+    const hostNamespaces = HOST_MODES.flatMap(([field, label]) => {
+        const view = fields.get(field);
+        return view?.text(field)?.trim().toLowerCase() === 'host' ? [{ field: label, line: view.line }] : [];
+    });
+    const hostMounts = fields.list('volumes').flatMap((item) => hostMountOf(item, name) ?? []);
+    const image = textAt(fields.get('image'), 'image');
+    const privileged = fields.get('privileged');
+    const readOnly = fields.get('read_only');
+    const user = textAt(fields.get('user'), 'user');
+    const caps = (field) => fields.list(field).map((item) => ({ value: (item.text(field) ?? '').toUpperCase().replace(/^CAP_/, ''), line: item.line }));
+    const container = {
+        name,
+        role: 'service',
+        line: key.line,
+        ...(image ? { image } : {}),
+        ...(fields.get('build') ? { built: true } : {}),
+        ...(privileged && privileged.bool('privileged') !== undefined ? { privileged: { value: privileged.bool('privileged'), line: privileged.line } } : {}),
+        ...(options.noNewPrivileges ? { allowPrivilegeEscalation: { value: !options.noNewPrivileges.value, line: options.noNewPrivileges.line } } : {}),
+        ...(user ? { runAsUser: { value: (user.value.split(':')[0] ?? '').trim(), line: user.line } } : {}),
+        ...(readOnly && readOnly.bool('read_only') !== undefined ? { readOnlyRootFilesystem: { value: readOnly.bool('read_only'), line: readOnly.line } } : {}),
+        capDrop: caps('cap_drop'),
+        capAdd: caps('cap_add'),
+        ...(options.seccomp ? { seccomp: options.seccomp } : {}),
+        ...(options.appArmor ? { appArmor: options.appArmor } : {}),
+        ...(options.labelDisabled ? { seLinux: { value: { disabled: true }, line: options.labelDisabled.line } } : {}),
+        ports: fields.list('ports').map(portOf),
+        env: environmentOf(fields),
+        limits: limitsOf(fields),
+        volumeMounts: [],
+    };
+    const sysctls = fields.get('sysctls');
+    return {
+        platform: 'compose',
+        kind: 'service',
+        name,
+        namespace: file,
+        file,
+        line: key.line,
+        podLabels: {},
+        hostNamespaces,
+        hostMounts,
+        volumes: [],
+        podLine: key.line,
+        sysctls: sysctls?.isMap()
+            ? sysctls.entries().map(([sysctl, view]) => ({ value: sysctl, line: view.line }))
+            : (sysctls?.items('sysctls') ?? []).map((item) => ({ value: (item.text('sysctls') ?? '').split('=')[0] ?? '', line: item.line })),
+        containers: [container],
+    };
+}
+/** Reads the services of a Compose file (already parsed with interpolation). */
+function readCompose(file, set, notes) {
+    const [root, ...more] = file.documents;
+    if (!root || root.isNull())
+        throw new FormatError(file.file, 'is empty; a Compose file needs services.');
+    if (more.length > 0)
+        more[0]?.fail('a Compose file holds one YAML document; this is a second one.');
+    if (!root.isMap())
+        throw root.error('a Compose file must be a mapping with services.');
+    const services = root.get('services');
+    if (!services || !services.isMap())
+        throw root.error('has no services mapping; is it a Compose file?');
+    for (const [name, view] of services.entries()) {
+        if (!view.isMap())
+            throw view.error(`the service ${name} must be a mapping.`);
+        const chain = extendsChain(services, name, notes);
+        set.workloads.push(serviceOf(name, new ServiceFields(chain), view, file.file));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/workloads/imageFacts.ts
+/** USER '' (unset), root, 0, root:… and 0:… all run as root. */
+function isRootUser(user) {
+    const name = user.trim().split(':')[0] ?? '';
+    return name === '' || name === 'root' || name === '0';
+}
+/** A numeric UID, or undefined for a name. */
+function numericUid(user) {
+    const name = user.trim().split(':')[0] ?? '';
+    return /^\d+$/.test(name) ? name : undefined;
+}
+/**
+ * Docker's normalisation of a reference: `nginx` → `docker.io/library/nginx:latest`,
+ * `ghcr.io/a/b@sha256:…` unchanged. Manifests and image inputs compare in this form.
+ */
+function normalizeReference(reference) {
+    let ref = reference.trim().replace(/^docker:\/\//, '');
+    const at = ref.indexOf('@');
+    const digest = at >= 0 ? ref.slice(at) : '';
+    if (at >= 0)
+        ref = ref.slice(0, at);
+    const slash = ref.indexOf('/');
+    const first = slash < 0 ? '' : ref.slice(0, slash);
+    const hasRegistry = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
+    if (!hasRegistry)
+        ref = `docker.io/${slash < 0 ? 'library/' : ''}${ref}`;
+    const lastSlash = ref.lastIndexOf('/');
+    if (!ref.slice(lastSlash + 1).includes(':') && !digest)
+        ref = `${ref}:latest`;
+    return `${ref}${digest}`;
+}
+/** True when a manifest's `image:` names this image: the same repository and tag, or the same digest. */
+function sameImage(manifestImage, facts) {
+    const wanted = normalizeReference(manifestImage);
+    const [wantedName, wantedDigest] = wanted.split('@');
+    return facts.names.some((name) => {
+        const [knownName, knownDigest] = name.split('@');
+        if (wantedDigest && knownDigest)
+            return wantedDigest === knownDigest;
+        if (wantedDigest)
+            return false;
+        return knownName === wantedName;
+    });
+}
+/** Linux capability numbers (capability.h), for reading `security.capability` xattrs. */
+const CAPABILITY_NAMES = [
+    'CHOWN', 'DAC_OVERRIDE', 'DAC_READ_SEARCH', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP', 'LINUX_IMMUTABLE',
+    'NET_BIND_SERVICE', 'NET_BROADCAST', 'NET_ADMIN', 'NET_RAW', 'IPC_LOCK', 'IPC_OWNER', 'SYS_MODULE', 'SYS_RAWIO', 'SYS_CHROOT',
+    'SYS_PTRACE', 'SYS_PACCT', 'SYS_ADMIN', 'SYS_BOOT', 'SYS_NICE', 'SYS_RESOURCE', 'SYS_TIME', 'SYS_TTY_CONFIG', 'MKNOD', 'LEASE',
+    'AUDIT_WRITE', 'AUDIT_CONTROL', 'SETFCAP', 'MAC_OVERRIDE', 'MAC_ADMIN', 'SYSLOG', 'WAKE_ALARM', 'BLOCK_SUSPEND', 'AUDIT_READ',
+    'PERFMON', 'BPF', 'CHECKPOINT_RESTORE',
+];
+/**
+ * The permitted capabilities of a `security.capability` xattr (struct vfs_cap_data, little
+ * endian: magic, then permitted/inheritable pairs of 32 bits, low word first). Unreadable → [].
+ */
+function decodeFileCapabilities(hex) {
+    const bytes = Buffer.from(hex, 'hex');
+    if (bytes.length < 12)
+        return [];
+    const low = bytes.readUInt32LE(4);
+    const high = bytes.length >= 20 ? bytes.readUInt32LE(12) : 0;
+    const names = [];
+    for (let bit = 0; bit < CAPABILITY_NAMES.length; bit++) {
+        const set = bit < 32 ? (low >>> bit) & 1 : (high >>> (bit - 32)) & 1;
+        if (set)
+            names.push(CAPABILITY_NAMES[bit]);
+    }
+    return names;
+}
+
+;// CONCATENATED MODULE: ./src/workloads/crossCheck.ts
+
+/**
+ * BH330–BH332: the manifest read against the image the same run scanned. These are the settings
+ * that look right in review and fail when the kubelet or the program meets the real image.
+ */
+function runsNonRoot(c, image) {
+    if (c.runAsUser !== undefined)
+        return !isRootUser(c.runAsUser.value);
+    return c.runAsNonRoot?.value === true || !isRootUser(image.user);
+}
+function nonRootImpossible(workload, c, image) {
+    if (workload.platform !== 'kubernetes' || c.runAsNonRoot?.value !== true || c.runAsUser !== undefined)
+        return [];
+    const root = isRootUser(image.user);
+    if (!root && numericUid(image.user) !== undefined)
+        return [];
+    const why = root
+        ? `the image ${image.reference} runs as root${image.user ? ` (USER ${image.user})` : ' (no USER)'}, so the kubelet refuses to start it ("image will run as root")`
+        : `the image ${image.reference} names its user (USER ${image.user}) instead of giving a UID, so the kubelet cannot verify it and refuses to start it`;
+    return [
+        {
+            ruleId: 'BH330',
+            severity: 'high',
+            line: c.runAsNonRoot.line,
+            message: `Container ${c.name} of ${workload.kind} ${workload.name} sets runAsNonRoot: true with no runAsUser, but ${why}. Set \`runAsUser\` to the image's non-root UID, or make the image's last USER a number.`,
+            subject: `${c.name}:nonroot-image`,
+            container: c.name,
+        },
+    ];
+}
+function droppedNeeds(workload, c, image) {
+    const hits = [];
+    const dropsAll = c.capDrop.find((cap) => cap.value === 'ALL');
+    const added = new Set(c.capAdd.map((cap) => cap.value));
+    const label = workload.platform === 'kubernetes' ? `Container ${c.name} of ${workload.kind} ${workload.name}` : `Service ${workload.name}`;
+    for (const file of image.fileCapabilities) {
+        for (const capability of file.capabilities) {
+            const drop = dropsAll ?? c.capDrop.find((cap) => cap.value === capability);
+            if (!drop || added.has(capability))
+                continue;
+            hits.push({
+                ruleId: 'BH331',
+                severity: 'medium',
+                line: drop.line,
+                message: `${label} drops ${capability}, which ${file.path} in the image ${image.reference} carries as a file capability: that program fails with "operation not permitted". Add back \`${capability}\` (${workload.platform === 'kubernetes' ? 'capabilities.add' : 'cap_add'}) or remove the file capability from the image.`,
+                subject: `${c.name}:cap:${capability}:${file.path}`,
+                container: c.name,
+            });
+        }
+    }
+    if (workload.platform !== 'kubernetes' || !runsNonRoot(c, image) || added.has('NET_BIND_SERVICE'))
+        return hits;
+    const lowPorts = image.exposedPorts.map((p) => Number.parseInt(p, 10)).filter((p) => Number.isFinite(p) && p > 0 && p < 1024);
+    const unprivilegedStart = workload.sysctls.some((s) => s.value === 'net.ipv4.ip_unprivileged_port_start');
+    for (const port of lowPorts) {
+        if (unprivilegedStart)
+            break;
+        hits.push({
+            ruleId: 'BH331',
+            severity: 'medium',
+            line: c.runAsNonRoot?.line ?? c.runAsUser?.line ?? c.line,
+            message: `${label} runs as non-root, but the image ${image.reference} EXPOSEs port ${port}, below 1024: binding it needs NET_BIND_SERVICE, unless the runtime lowers net.ipv4.ip_unprivileged_port_start. Listen on a port above 1024, or add \`NET_BIND_SERVICE\` and give the binary that file capability.`,
+            subject: `${c.name}:port:${port}`,
+            container: c.name,
+        });
+    }
+    return hits;
+}
+function uncoveredVolumes(workload, c, image) {
+    if (workload.platform !== 'kubernetes' || c.readOnlyRootFilesystem?.value !== true)
+        return [];
+    const covered = (path) => c.volumeMounts.some((m) => {
+        const mount = m.mountPath.replace(/\/+$/, '') || '/';
+        return path === mount || path.startsWith(`${mount === '/' ? '' : mount}/`);
+    });
+    return image.volumes
+        .map((v) => v.replace(/\/+$/, '') || '/')
+        .filter((path) => !covered(path))
+        .map((path) => ({
+        ruleId: 'BH332',
+        severity: 'low',
+        line: c.readOnlyRootFilesystem?.line ?? c.line,
+        message: `Container ${c.name} of ${workload.kind} ${workload.name} has a read-only root, and the image ${image.reference} declares VOLUME ${path}, which no volumeMount covers: Kubernetes does not create it, so writes there fail. Mount an emptyDir at ${path}.`,
+        subject: `${c.name}:volume:${path}`,
+        container: c.name,
+    }));
+}
+function crossCheck(workload, c, image) {
+    return [...nonRootImpossible(workload, c, image), ...droppedNeeds(workload, c, image), ...uncoveredVolumes(workload, c, image)];
+}
+
+;// CONCATENATED MODULE: ./src/workloads/selectors.ts
+/** Kubernetes label-selector semantics: every matchLabels pair and every expression must hold; an empty selector selects everything. */
+function selects(selector, labels) {
+    for (const [key, value] of Object.entries(selector.matchLabels)) {
+        if (labels[key] !== value)
+            return false;
+    }
+    for (const { key, operator, values } of selector.matchExpressions) {
+        const has = Object.hasOwn(labels, key);
+        const value = labels[key];
+        switch (operator) {
+            case 'In':
+                if (!has || !values.includes(value))
+                    return false;
+                break;
+            case 'NotIn':
+                if (has && values.includes(value))
+                    return false;
+                break;
+            case 'Exists':
+                if (!has)
+                    return false;
+                break;
+            case 'DoesNotExist':
+                if (has)
+                    return false;
+                break;
+            default:
+                return false;
+        }
+    }
+    return true;
+}
+function isEmptySelector(selector) {
+    return selector !== undefined && Object.keys(selector.matchLabels).length === 0 && selector.matchExpressions.length === 0;
+}
+/** A Service's plain selector map: a missing or empty one selects no pod (its endpoints are managed by hand). */
+function serviceSelects(selector, labels) {
+    if (!selector || Object.keys(selector).length === 0)
+        return false;
+    return Object.entries(selector).every(([key, value]) => labels[key] === value);
+}
+
+;// CONCATENATED MODULE: ./src/workloads/network.ts
+
+function selectedBy(policy, workloads) {
+    return workloads.filter((w) => w.namespace === policy.namespace && selects(policy.podSelector, w.podLabels));
+}
+/** A rule that admits every source: no `from`, an empty namespace selector without a pod selector, or a whole-internet ipBlock. */
+function admitsAnySource(rule) {
+    if (!rule.from)
+        return true;
+    return rule.from.some((peer) => (isEmptySelector(peer.namespaceSelector) && (peer.podSelector === undefined || isEmptySelector(peer.podSelector))) ||
+        (peer.ipBlock !== undefined && ['0.0.0.0/0', '::/0'].includes(peer.ipBlock.cidr) && peer.ipBlock.except.length === 0));
+}
+/** Exposed on purpose: selected by a LoadBalancer or NodePort Service, or by a Service an Ingress routes to. */
+function exposed(workload, set) {
+    const routed = new Set(set.ingresses.filter((i) => i.namespace === workload.namespace).flatMap((i) => i.services));
+    return set.services.some((s) => s.namespace === workload.namespace &&
+        serviceSelects(s.selector, workload.podLabels) &&
+        (s.type === 'LoadBalancer' || s.type === 'NodePort' || routed.has(s.name)));
+}
+function isDefaultDeny(policy, direction) {
+    const rules = direction === 'Ingress' ? policy.ingress : policy.egress;
+    return isEmptySelector(policy.podSelector) && policy.policyTypes.includes(direction) && rules.length === 0;
+}
+function checkSegmentation(set, required) {
+    const workloads = set.workloads.filter((w) => w.platform === 'kubernetes');
+    if (workloads.length === 0 && set.networkPolicies.length === 0)
+        return [];
+    if (set.networkPolicies.length === 0 && !required)
+        return [];
+    const hits = [];
+    for (const w of workloads) {
+        if (set.networkPolicies.some((p) => p.namespace === w.namespace && selects(p.podSelector, w.podLabels)))
+            continue;
+        hits.push({
+            ruleId: 'BH317',
+            severity: 'medium',
+            line: w.line,
+            file: w.file,
+            owner: `${w.kind}/${w.namespace}/${w.name}`,
+            subject: 'networkpolicy',
+            message: `${w.kind} ${w.name} is selected by no NetworkPolicy in the namespace ${w.namespace}: every pod in the cluster reaches it. Add a NetworkPolicy whose podSelector matches its labels (${Object.entries(w.podLabels).map(([k, v]) => `${k}: ${v}`).join(', ') || 'it has none'}), or a default-deny for the namespace.`,
+        });
+    }
+    const namespaces = new Map();
+    for (const w of workloads)
+        if (!namespaces.has(w.namespace))
+            namespaces.set(w.namespace, w);
+    for (const [namespace, first] of namespaces) {
+        const policies = set.networkPolicies.filter((p) => p.namespace === namespace);
+        const missing = ['Ingress', 'Egress'].filter((d) => !policies.some((p) => isDefaultDeny(p, d)));
+        if (missing.length === 0)
+            continue;
+        hits.push({
+            ruleId: 'BH318',
+            severity: 'low',
+            line: first.line,
+            file: first.file,
+            owner: `Namespace/${namespace}`,
+            subject: 'default-deny',
+            message: `The namespace ${namespace} has no default-deny NetworkPolicy for ${missing.join(' or ').toLowerCase()}: a new workload there starts open. Add one with \`podSelector: {}\` and \`policyTypes: [${missing.join(', ')}]\`, then allow what each workload needs.`,
+        });
+    }
+    for (const policy of set.networkPolicies) {
+        const selected = selectedBy(policy, workloads);
+        const owner = `NetworkPolicy/${policy.namespace}/${policy.name}`;
+        if (selected.length === 0 && workloads.length > 0) {
+            hits.push({
+                ruleId: 'BH319',
+                severity: 'low',
+                line: policy.podSelectorLine,
+                file: policy.file,
+                owner,
+                subject: 'selects-nothing',
+                message: `The NetworkPolicy ${policy.name} selects no workload of these manifests in the namespace ${policy.namespace}: it protects nothing. Fix its podSelector (a renamed label?) or remove it.`,
+            });
+            continue;
+        }
+        if (!policy.policyTypes.includes('Ingress'))
+            continue;
+        for (const [index, rule] of policy.ingress.entries()) {
+            if (!admitsAnySource(rule))
+                continue;
+            const internal = selected.filter((w) => !exposed(w, set));
+            if (internal.length === 0)
+                continue;
+            hits.push({
+                ruleId: 'BH319',
+                severity: 'medium',
+                line: rule.line,
+                file: policy.file,
+                owner,
+                subject: `any-source:${index}`,
+                message: `The NetworkPolicy ${policy.name} admits traffic from any source to ${internal.map((w) => w.name).join(', ')}, which no LoadBalancer, NodePort or Ingress exposes. Name the sources: \`from: [{podSelector: {matchLabels: {…}}}]\`.`,
+            });
+        }
+    }
+    return hits;
+}
+
+;// CONCATENATED MODULE: ./src/model/workload.ts
+/** What a scan tells about each workload of the manifests and Compose files, besides its findings. */
+const POD_SECURITY_LEVELS = ['privileged', 'baseline', 'restricted'];
+
+;// CONCATENATED MODULE: ./src/workloads/rules.ts
+
+
+/** Two wordings of one fix: the Kubernetes field and the Compose one. */
+function say(workload, kubernetes, compose) {
+    return workload.platform === 'kubernetes' ? kubernetes : compose;
+}
+function who(workload, container) {
+    if (workload.platform === 'compose')
+        return `Service ${workload.name}`;
+    const role = container.role === 'init' ? 'Init container' : container.role === 'ephemeral' ? 'Ephemeral container' : 'Container';
+    return `${role} ${container.name} of ${workload.kind} ${workload.name}`;
+}
+/** Capabilities that are close to root or a known escape route. */
+const DANGEROUS_CAPABILITIES = new Set([
+    'ALL',
+    'SYS_ADMIN',
+    'NET_ADMIN',
+    'SYS_MODULE',
+    'SYS_PTRACE',
+    'SYS_RAWIO',
+    'DAC_READ_SEARCH',
+    'BPF',
+    'PERFMON',
+    'SYS_BOOT',
+    'SYS_TIME',
+    'MAC_ADMIN',
+    'MAC_OVERRIDE',
+    'SYSLOG',
+    'CHECKPOINT_RESTORE',
+]);
+const SELINUX_CONTAINER_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
+/** The Pod Security Standards' safe sysctls. */
+const SAFE_SYSCTLS = new Set([
+    'kernel.shm_rmid_forced',
+    'net.ipv4.ip_local_port_range',
+    'net.ipv4.ip_unprivileged_port_start',
+    'net.ipv4.tcp_syncookies',
+    'net.ipv4.ping_group_range',
+    'net.ipv4.ip_local_reserved_ports',
+    'net.ipv4.tcp_keepalive_time',
+    'net.ipv4.tcp_fin_timeout',
+    'net.ipv4.tcp_keepalive_intvl',
+    'net.ipv4.tcp_keepalive_probes',
+]);
+function containerIsolation(workload, c) {
+    const hits = [];
+    const hit = (ruleId, severity, line, message, subject) => hits.push({ ruleId, severity, line, message, subject: `${c.name}:${subject}`, container: c.name });
+    if (c.privileged?.value) {
+        hit('BH301', 'critical', c.privileged.line, `${who(workload, c)} runs privileged: it holds every capability and every host device. Remove ${say(workload, '`privileged: true`', '`privileged: true`')} and add only the capability it needs.`, 'privileged');
+    }
+    if (c.role !== 'ephemeral' && c.allowPrivilegeEscalation?.value !== false) {
+        hit('BH302', 'medium', c.allowPrivilegeEscalation?.line ?? c.line, `${who(workload, c)} may gain privileges through setuid files. ${say(workload, 'Set `allowPrivilegeEscalation: false` in its securityContext.', 'Add `security_opt: ["no-new-privileges:true"]`.')}`, 'escalation');
+    }
+    if (c.readOnlyRootFilesystem?.value !== true) {
+        hit('BH305', 'medium', c.readOnlyRootFilesystem?.line ?? c.line, `${who(workload, c)} has a writable root filesystem. ${say(workload, 'Set `readOnlyRootFilesystem: true` and mount an emptyDir where it writes (e.g. /tmp).', 'Set `read_only: true` and `tmpfs: [/tmp]` where it writes.')}`, 'read-only');
+    }
+    if (!c.capDrop.some((cap) => cap.value === 'ALL')) {
+        hit('BH306', 'medium', c.capDrop[0]?.line ?? c.line, `${who(workload, c)} keeps the runtime's default capabilities. ${say(workload, 'Add `capabilities: {drop: [ALL]}` to its securityContext', 'Add `cap_drop: [ALL]`')} and add back only what it needs.`, 'drop');
+    }
+    for (const cap of c.capAdd) {
+        if (cap.value === 'NET_BIND_SERVICE')
+            continue;
+        const severity = DANGEROUS_CAPABILITIES.has(cap.value) ? 'high' : 'medium';
+        hit('BH307', severity, cap.line, `${who(workload, c)} adds the capability ${cap.value}${severity === 'high' ? ', a known escape route' : ''}. Remove it, or record why it is needed in an exception.`, `add:${cap.value}`);
+    }
+    return hits;
+}
+function confinement(workload, c) {
+    const hits = [];
+    const hit = (ruleId, severity, line, message, subject) => hits.push({ ruleId, severity, line, message, subject: `${c.name}:${subject}`, container: c.name });
+    const seccomp = c.seccomp?.value;
+    if (seccomp === 'Unconfined') {
+        hit('BH308', 'high', c.seccomp?.line ?? c.line, `${who(workload, c)} runs without seccomp (Unconfined). ${say(workload, 'Use `seccompProfile: {type: RuntimeDefault}`.', 'Remove `seccomp=unconfined` from security_opt.')}`, 'seccomp');
+    }
+    else if (workload.platform === 'kubernetes' && seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') {
+        hit('BH308', 'low', c.seccomp?.line ?? c.line, `${who(workload, c)} has no seccomp profile, so Kubernetes runs it unconfined. Set \`seccompProfile: {type: RuntimeDefault}\` in the pod's securityContext.`, 'seccomp');
+    }
+    if (c.appArmor?.value === 'Unconfined') {
+        hit('BH309', 'high', c.appArmor.line, `${who(workload, c)} runs with AppArmor disabled (unconfined). Remove the setting so that the runtime's default profile applies.`, 'apparmor');
+    }
+    const selinux = c.seLinux?.value;
+    if (selinux?.disabled) {
+        hit('BH309', 'high', c.seLinux?.line ?? c.line, `${who(workload, c)} disables SELinux labelling (label=disable). Remove it from security_opt.`, 'selinux');
+    }
+    else if (selinux && (!SELINUX_CONTAINER_TYPES.has(selinux.type ?? '') || selinux.user || selinux.role)) {
+        const what = !SELINUX_CONTAINER_TYPES.has(selinux.type ?? '') ? `the SELinux type ${selinux.type}` : 'a custom SELinux user or role';
+        hit('BH309', 'high', c.seLinux?.line ?? c.line, `${who(workload, c)} runs with ${what}, outside the confined container types. Remove seLinuxOptions or use container_t.`, 'selinux');
+    }
+    if (c.procMount && c.procMount.value !== 'Default') {
+        hit('BH316', 'high', c.procMount.line, `${who(workload, c)} mounts /proc unmasked (procMount: ${c.procMount.value}). Remove procMount.`, 'procmount');
+    }
+    if (c.windowsHostProcess?.value) {
+        hit('BH316', 'high', c.windowsHostProcess.line, `${who(workload, c)} is a Windows HostProcess container: it runs on the host itself. Remove windowsOptions.hostProcess.`, 'hostprocess');
+    }
+    return hits;
+}
+function rules_runsAsRoot(workload, c, image) {
+    const user = c.runAsUser?.value;
+    const explicitRoot = user !== undefined && isRootUser(user);
+    const base = { ruleId: 'BH304', subject: `${c.name}:root`, container: c.name };
+    if (workload.platform === 'kubernetes') {
+        if (c.runAsNonRoot?.value === true && !explicitRoot)
+            return [];
+        if (user !== undefined && !explicitRoot)
+            return [];
+        if (explicitRoot) {
+            return [{ ...base, severity: 'high', line: c.runAsUser?.line ?? c.line, message: `${who(workload, c)} runs as root (runAsUser: 0)${c.runAsNonRoot?.value ? ', which contradicts runAsNonRoot: true: the kubelet refuses to start it' : ''}. Set runAsUser to a non-zero UID.` }];
+        }
+        const imageRoot = image !== undefined && isRootUser(image.user);
+        return [
+            {
+                ...base,
+                severity: imageRoot ? 'high' : 'medium',
+                line: c.runAsNonRoot?.line ?? c.line,
+                message: `${who(workload, c)} may run as root: neither runAsNonRoot: true nor a non-zero runAsUser is set${imageRoot ? `, and the image ${image.reference} runs as root, so it will` : image ? ` (the image ${image.reference} runs as ${image.user}, but nothing keeps it so)` : ''}. Set \`runAsNonRoot: true\` and \`runAsUser: ${image && !imageRoot && /^\d+/.test(image.user) ? image.user.split(':')[0] : '<non-root UID>'}\`.`,
+            },
+        ];
+    }
+    if (explicitRoot) {
+        return [{ ...base, severity: 'high', line: c.runAsUser?.line ?? c.line, message: `${who(workload, c)} runs as root (user: ${user}). Set \`user\` to a non-root UID, e.g. "10001:10001".` }];
+    }
+    if (user !== undefined)
+        return [];
+    if (image && !isRootUser(image.user))
+        return [];
+    const imageRoot = image !== undefined;
+    return [
+        {
+            ...base,
+            severity: imageRoot ? 'high' : 'medium',
+            line: c.line,
+            message: `${who(workload, c)} sets no user${imageRoot ? `, and the image ${image.reference} runs as root, so it will` : ', so it runs as whatever the image says (root unless the image sets USER)'}. Set \`user: "10001:10001"\` (a UID the image owns files for).`,
+        },
+    ];
+}
+function hostMountHit(workload, mount) {
+    const path = mount.hostPath.replace(/\/+$/, '') || '/';
+    const home = path.startsWith('~') ? `/home${path.slice(1)}` : path;
+    const under = (prefix) => home === prefix || home.startsWith(`${prefix}/`);
+    const writable = mount.mountedBy.length === 0 || mount.mountedBy.some((m) => !m.readOnly);
+    let severity;
+    let what;
+    if (/(^|\/)(docker|containerd|crio|podman|cri-dockerd)\.sock$/.test(home) || ['/run', '/var/run'].some(under)) {
+        severity = 'critical';
+        what = 'a container-runtime socket or its directory: whoever writes to it controls every container on the host';
+    }
+    else if (home === '/' || ['/etc', '/root', '/home', '/var/log'].includes(home) || ['/proc', '/sys', '/var/lib/kubelet', '/boot', '/dev'].some(under) || home.startsWith('/home/')) {
+        severity = 'high';
+        what = 'a host system directory';
+    }
+    else if (mount.relative) {
+        severity = 'low';
+        what = "the project's own files";
+    }
+    else {
+        severity = 'medium';
+        what = 'a host directory';
+    }
+    const where = mount.mountedBy.map((m) => `${m.path}${workload.platform === 'kubernetes' ? ` in ${m.container}` : ''}`).join(', ');
+    const fix = say(workload, 'Use an emptyDir, a ConfigMap or a PersistentVolumeClaim instead, or set `readOnly: true` on the volumeMount.', 'Use a named volume instead, or append `:ro`.');
+    return {
+        ruleId: 'BH310',
+        severity,
+        line: mount.line,
+        message: `${workload.platform === 'kubernetes' ? `${workload.kind} ${workload.name}` : `Service ${workload.name}`} mounts the host path ${mount.hostPath}, ${what}${where ? ` (at ${where})` : ' (declared, mounted by no container)'}${writable ? ', writable' : ', read-only'}. ${fix}`,
+        subject: `hostpath:${mount.hostPath}`,
+    };
+}
+function hostAccess(workload) {
+    const hits = [];
+    const label = workload.platform === 'kubernetes' ? `${workload.kind} ${workload.name}` : `Service ${workload.name}`;
+    for (const ns of workload.hostNamespaces) {
+        hits.push({ ruleId: 'BH303', severity: 'high', line: ns.line, message: `${label} shares a host namespace (${ns.field}). Remove it${ns.field.startsWith('host') || ns.field.startsWith('network') ? '; expose ports through a Service or `ports:` instead' : ''}.`, subject: `ns:${ns.field}` });
+    }
+    for (const mount of workload.hostMounts)
+        hits.push(hostMountHit(workload, mount));
+    for (const sysctl of workload.sysctls) {
+        if (workload.platform === 'kubernetes' && !SAFE_SYSCTLS.has(sysctl.value)) {
+            hits.push({ ruleId: 'BH316', severity: 'high', line: sysctl.line, message: `${label} sets the sysctl ${sysctl.value}, outside the Pod Security Standards' safe set: it can change node-wide kernel state. Remove it.`, subject: `sysctl:${sysctl.value}` });
+        }
+    }
+    return hits;
+}
+function ports(workload, c) {
+    return c.ports
+        .filter((port) => workload.platform === 'kubernetes' || !port.hostIp)
+        .map((port) => ({
+        ruleId: 'BH311',
+        severity: 'low',
+        line: port.line,
+        message: workload.platform === 'kubernetes'
+            ? `${who(workload, c)} takes the host port ${port.hostPort ?? ''}, past Services and NetworkPolicies. Remove hostPort and use a Service.`
+            : `${who(workload, c)} publishes ${port.text} on every interface of the host. Bind it to one, e.g. "127.0.0.1:${port.hostPort ?? port.containerPort ?? ''}:${port.containerPort ?? ''}".`,
+        subject: `${c.name}:port:${port.text}`,
+        container: c.name,
+    }));
+}
+function limits(workload, c) {
+    if (c.role === 'ephemeral')
+        return [];
+    const hits = [];
+    const hit = (severity, what, fix) => hits.push({ ruleId: 'BH312', severity, line: c.line, message: `${who(workload, c)} has no ${what} limit. ${fix}`, subject: `${c.name}:limit:${what}`, container: c.name });
+    if (!c.limits.memory)
+        hit('medium', 'memory', say(workload, 'Set `resources.limits.memory` from its observed use.', 'Set `deploy.resources.limits.memory` (or `mem_limit`) from its observed use.'));
+    if (!c.limits.cpu)
+        hit('low', 'CPU', say(workload, 'Set `resources.limits.cpu`.', 'Set `deploy.resources.limits.cpus` (or `cpus`).'));
+    if (workload.platform === 'compose' && !c.limits.pids)
+        hit('low', 'process-count', 'Set `pids_limit` (or `deploy.resources.limits.pids`), e.g. 256.');
+    return hits;
+}
+function token(workload, context) {
+    if (workload.platform !== 'kubernetes' || workload.automountServiceAccountToken?.value === false)
+        return [];
+    const accountName = workload.serviceAccountName ?? 'default';
+    const account = context.serviceAccounts.find((a) => a.name === accountName && a.namespace === workload.namespace);
+    if (!workload.automountServiceAccountToken && account?.automount === false)
+        return [];
+    return [
+        {
+            ruleId: 'BH313',
+            severity: 'low',
+            line: workload.automountServiceAccountToken?.line ?? workload.serviceAccountLine ?? workload.podLine,
+            message: `${workload.kind} ${workload.name} mounts the token of the service account ${accountName} into every container. Set \`automountServiceAccountToken: false\` in the pod spec${account ? ' or on the ServiceAccount' : ''} unless it calls the Kubernetes API.`,
+            subject: 'token',
+        },
+    ];
+}
+async function credentials(workload, c, context) {
+    const hits = [];
+    for (const env of c.env) {
+        const value = env.value;
+        const detected = await detectSecrets(`${env.name}=${value}`, 'environment');
+        const byName = isCredentialName(env.name) && isLiteralSecretValue(value) && !/^\$\{?[A-Za-z_]/.test(value.trim());
+        if (detected.length === 0 && !byName)
+            continue;
+        for (const found of detected)
+            context.found.add(found.value);
+        if (byName)
+            context.found.add(value);
+        const kind = detected.length > 0 ? [...new Set(detected.map((d) => d.kind))].join(', ') : 'credential-like name with a literal value';
+        hits.push({
+            ruleId: 'BH314',
+            severity: 'high',
+            line: env.line,
+            message: `${who(workload, c)} has the secret ${env.name} written in the file (${kind}; value sha256 ${secretHash(value)}…, not shown). ${say(workload, 'Use `valueFrom.secretKeyRef`', 'Use `secrets:` or `${' + env.name + '}` from the environment')} and rotate the value.`,
+            subject: `${c.name}:env:${env.name}`,
+            container: c.name,
+        });
+    }
+    return hits;
+}
+/** `name[:tag][@digest]`: what a reference pins. */
+function imagePinning(reference) {
+    if (reference.includes('@'))
+        return 'digest';
+    const lastSlash = reference.lastIndexOf('/');
+    const colon = reference.indexOf(':', lastSlash + 1);
+    if (colon < 0)
+        return 'latest';
+    return reference.slice(colon + 1) === 'latest' ? 'latest' : 'tag';
+}
+function pinning(workload, c) {
+    if (!c.image || c.built)
+        return [];
+    const pin = imagePinning(c.image.value);
+    if (pin === 'digest')
+        return [];
+    return [
+        {
+            ruleId: 'BH315',
+            severity: pin === 'latest' ? 'medium' : 'low',
+            line: c.image.line,
+            message: `${who(workload, c)} runs ${c.image.value}, ${pin === 'latest' ? 'with no tag or :latest' : 'a tag without a digest'}: what runs is whatever the tag points to on the day. Pin the digest, e.g. ${c.image.value.replace(/:latest$/, '')}${pin === 'latest' ? ':<version>' : ''}@sha256:….`,
+            subject: `${c.name}:image`,
+            container: c.name,
+        },
+    ];
+}
+/** Every per-workload rule (BH301–BH316) on one workload. */
+async function checkWorkload(workload, context) {
+    const hits = [...hostAccess(workload), ...token(workload, context)];
+    for (const c of workload.containers) {
+        hits.push(...containerIsolation(workload, c), ...rules_runsAsRoot(workload, c, context.imageOf(c)), ...confinement(workload, c), ...ports(workload, c), ...limits(workload, c), ...(await credentials(workload, c, context)), ...pinning(workload, c));
+    }
+    return hits;
+}
+
+;// CONCATENATED MODULE: ./src/workloads/podSecurity.ts
+
+
+/**
+ * The Pod Security Standards (kubernetes.io/docs/concepts/security/pod-security-standards, the
+ * checks of k8s.io/pod-security-admission, latest version): a workload's level is the strictest
+ * whose every control it meets. Container fields are read as effective values (the container's
+ * own, else the pod's), which is how the standards combine the two levels.
+ */
+const BASELINE_CAPABILITIES = new Set([
+    'AUDIT_WRITE',
+    'CHOWN',
+    'DAC_OVERRIDE',
+    'FOWNER',
+    'FSETID',
+    'KILL',
+    'MKNOD',
+    'NET_BIND_SERVICE',
+    'SETFCAP',
+    'SETGID',
+    'SETPCAP',
+    'SETUID',
+    'SYS_CHROOT',
+]);
+const RESTRICTED_VOLUMES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
+const SELINUX_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
+function baselineViolations(w) {
+    const out = [];
+    const names = (pick) => w.containers.filter(pick).map((c) => c.name);
+    const report = (control, containers, what) => {
+        if (containers.length > 0)
+            out.push(`${control}: ${what} (${containers.join(', ')})`);
+    };
+    report('HostProcess', names((c) => c.windowsHostProcess?.value === true), 'hostProcess: true');
+    if (w.hostNamespaces.length > 0)
+        out.push(`Host Namespaces: ${w.hostNamespaces.map((n) => n.field).join(', ')}`);
+    report('Privileged Containers', names((c) => c.privileged?.value === true), 'privileged: true');
+    report('Capabilities', names((c) => c.capAdd.some((cap) => !BASELINE_CAPABILITIES.has(cap.value))), 'adds a capability outside the baseline set');
+    const hostPaths = w.volumes.filter((v) => v.type === 'hostPath').map((v) => v.name);
+    if (hostPaths.length > 0)
+        out.push(`HostPath Volumes: ${hostPaths.join(', ')}`);
+    report('Host Ports', names((c) => c.ports.some((p) => (p.hostPort ?? 0) !== 0)), 'hostPort');
+    report('AppArmor', names((c) => c.appArmor !== undefined && !['RuntimeDefault', 'Localhost', 'runtime/default'].includes(c.appArmor.value) && !c.appArmor.value.startsWith('localhost/')), 'profile not RuntimeDefault or Localhost');
+    report('SELinux', names((c) => { const s = c.seLinux?.value; return s !== undefined && (!SELINUX_TYPES.has(s.type ?? '') || Boolean(s.user) || Boolean(s.role)); }), 'custom type, user or role');
+    report('/proc Mount Type', names((c) => c.procMount !== undefined && c.procMount.value !== 'Default'), 'procMount not Default');
+    report('Seccomp', names((c) => c.seccomp?.value === 'Unconfined'), 'Unconfined');
+    const sysctls = w.sysctls.filter((s) => !SAFE_SYSCTLS.has(s.value)).map((s) => s.value);
+    if (sysctls.length > 0)
+        out.push(`Sysctls: ${sysctls.join(', ')}`);
+    return out;
+}
+function restrictedViolations(w) {
+    const out = [];
+    const names = (pick) => w.containers.filter(pick).map((c) => c.name);
+    const report = (control, containers, what) => {
+        if (containers.length > 0)
+            out.push(`${control}: ${what} (${containers.join(', ')})`);
+    };
+    const volumes = w.volumes.filter((v) => !RESTRICTED_VOLUMES.has(v.type)).map((v) => `${v.name} (${v.type})`);
+    if (volumes.length > 0)
+        out.push(`Volume Types: ${volumes.join(', ')}`);
+    report('Privilege Escalation', names((c) => c.allowPrivilegeEscalation?.value !== false), 'allowPrivilegeEscalation is not false');
+    report('Running as Non-root', names((c) => c.runAsNonRoot?.value !== true), 'runAsNonRoot is not true');
+    const rootUsers = names((c) => c.runAsUser?.value === '0');
+    if (w.podRunAsUser?.value === '0')
+        rootUsers.unshift('pod');
+    report('Running as Non-root user', rootUsers, 'runAsUser: 0');
+    report('Seccomp', names((c) => c.seccomp?.value !== 'RuntimeDefault' && c.seccomp?.value !== 'Localhost'), 'no RuntimeDefault or Localhost profile');
+    report('Capabilities', names((c) => !c.capDrop.some((cap) => cap.value === 'ALL')), 'does not drop ALL');
+    report('Capabilities', names((c) => c.capAdd.some((cap) => cap.value !== 'NET_BIND_SERVICE')), 'adds a capability other than NET_BIND_SERVICE');
+    return out;
+}
+function podSecurityLevel(workload) {
+    const baseline = baselineViolations(workload);
+    const restricted = restrictedViolations(workload);
+    const level = baseline.length > 0 ? 'privileged' : restricted.length > 0 ? 'baseline' : 'restricted';
+    return { level, violations: [...baseline, ...restricted] };
+}
+function meets(level, required) {
+    return POD_SECURITY_LEVELS.indexOf(level) >= POD_SECURITY_LEVELS.indexOf(required);
+}
+
+;// CONCATENATED MODULE: ./src/workloads/suggest.ts
+
+/**
+ * One fragment per workload that fixes all of its isolation findings at once: a securityContext
+ * (Kubernetes) or service fields (Compose), as YAML to merge into the file. Values that bulkhead
+ * cannot know (a UID the image does not give) are left as a comment for the user, never invented.
+ */
+const FIXABLE = new Set(['BH301', 'BH302', 'BH303', 'BH304', 'BH305', 'BH306', 'BH307', 'BH308', 'BH309', 'BH313', 'BH330', 'BH331']);
+const POD_SPEC_PATH = {
+    Pod: ['spec'],
+    CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+function uidLine(image, indent, key) {
+    const uid = image && !isRootUser(image.user) ? numericUid(image.user) : undefined;
+    return uid ? `${indent}${key}: ${uid}` : `${indent}# ${key}: <a non-root UID the image owns its files for>`;
+}
+function keptAdds(c, needs) {
+    return [...new Set([...c.capAdd.map((cap) => cap.value).filter((cap) => cap === 'NET_BIND_SERVICE'), ...needs])];
+}
+function kubernetesContainer(fix, image, indent) {
+    const { container: c, rules } = fix;
+    const lines = [`${indent}- name: ${c.name}`, `${indent}  securityContext:`];
+    const sc = `${indent}    `;
+    if (rules.has('BH301'))
+        lines.push(`${sc}privileged: false`);
+    if (rules.has('BH302') || rules.has('BH301'))
+        lines.push(`${sc}allowPrivilegeEscalation: false`);
+    if (rules.has('BH305'))
+        lines.push(`${sc}readOnlyRootFilesystem: true  # mount an emptyDir where it writes (often /tmp)`);
+    if (rules.has('BH330'))
+        lines.push(uidLine(image, sc, 'runAsUser'));
+    if (rules.has('BH306') || rules.has('BH307') || rules.has('BH331')) {
+        const adds = keptAdds(c, fix.needs);
+        lines.push(`${sc}capabilities:`, `${sc}  drop: [ALL]`, ...(adds.length > 0 ? [`${sc}  add: [${adds.join(', ')}]`] : []));
+    }
+    if (rules.has('BH309'))
+        lines.push(`${sc}appArmorProfile:`, `${sc}  type: RuntimeDefault  # and remove seLinuxOptions`);
+    return lines;
+}
+function kubernetesFragment(workload, fixes, podRules, imageOf) {
+    const path = POD_SPEC_PATH[workload.kind] ?? ['spec', 'template', 'spec'];
+    const lines = [];
+    path.forEach((key, depth) => lines.push(`${'  '.repeat(depth)}${key}:`));
+    const indent = '  '.repeat(path.length);
+    if (podRules.has('BH303'))
+        for (const ns of workload.hostNamespaces)
+            lines.push(`${indent}${ns.field}: false`);
+    if (podRules.has('BH313'))
+        lines.push(`${indent}automountServiceAccountToken: false`);
+    const runAsRoot = fixes.some((f) => f.rules.has('BH304'));
+    if (runAsRoot || podRules.has('BH308')) {
+        lines.push(`${indent}securityContext:`);
+        if (runAsRoot) {
+            lines.push(`${indent}  runAsNonRoot: true`);
+            lines.push(uidLine(fixes.map((f) => imageOf(f.container)).find(Boolean), `${indent}  `, 'runAsUser'));
+        }
+        if (podRules.has('BH308'))
+            lines.push(`${indent}  seccompProfile:`, `${indent}    type: RuntimeDefault`);
+    }
+    for (const [list, role] of [
+        ['initContainers', 'init'],
+        ['containers', 'container'],
+    ]) {
+        const own = fixes.filter((f) => f.container.role === role && [...f.rules].some((r) => r !== 'BH304' && r !== 'BH308'));
+        if (own.length === 0)
+            continue;
+        lines.push(`${indent}${list}:`);
+        for (const fix of own)
+            lines.push(...kubernetesContainer(fix, imageOf(fix.container), `${indent}  `));
+    }
+    return lines.join('\n');
+}
+function composeFragment(workload, fix, image, podRules) {
+    const { container: c, rules } = fix;
+    const lines = ['services:', `  ${workload.name}:`];
+    const f = '    ';
+    if (rules.has('BH304')) {
+        const uid = image && !isRootUser(image.user) ? numericUid(image.user) : undefined;
+        lines.push(uid ? `${f}user: "${uid}"` : `${f}# user: "<a non-root UID the image owns its files for>"`);
+    }
+    if (rules.has('BH301'))
+        lines.push(`${f}privileged: false`);
+    if (rules.has('BH305'))
+        lines.push(`${f}read_only: true`, `${f}tmpfs: [/tmp]  # and any other path it writes`);
+    if (rules.has('BH306') || rules.has('BH307') || rules.has('BH331')) {
+        const adds = keptAdds(c, fix.needs);
+        lines.push(`${f}cap_drop: [ALL]`, ...(adds.length > 0 ? [`${f}cap_add: [${adds.join(', ')}]`] : []));
+    }
+    if (rules.has('BH302') || rules.has('BH308') || rules.has('BH309')) {
+        lines.push(`${f}security_opt:`, `${f}  - no-new-privileges:true  # and remove any *=unconfined or label=disable`);
+    }
+    if (podRules.has('BH303'))
+        lines.push(`${f}# remove: ${workload.hostNamespaces.map((n) => n.field).join(', ')}`);
+    return lines.join('\n');
+}
+/** The fragment for one workload, or undefined when none of its findings is a setting to change. */
+function suggestFix(workload, hits, imageOf) {
+    const fixable = hits.filter((h) => FIXABLE.has(h.ruleId));
+    if (fixable.length === 0)
+        return undefined;
+    const podRules = new Set(fixable.filter((h) => h.container === undefined || h.ruleId === 'BH308').map((h) => h.ruleId));
+    const fixes = workload.containers.flatMap((container) => {
+        const own = fixable.filter((h) => h.container === container.name);
+        if (own.length === 0)
+            return [];
+        const needs = own.filter((h) => h.ruleId === 'BH331').flatMap((h) => /:cap:([A-Z_]+):/.exec(h.subject)?.[1] ?? []);
+        return [{ container, rules: new Set(own.map((h) => h.ruleId)), needs }];
+    });
+    if (workload.platform === 'compose') {
+        const fix = fixes[0] ?? { container: workload.containers[0], rules: new Set(), needs: [] };
+        return composeFragment(workload, fix, imageOf(fix.container), podRules);
+    }
+    return kubernetesFragment(workload, fixes, podRules, imageOf);
+}
+
+;// CONCATENATED MODULE: ./src/workloads/index.ts
+
+
+
+
+
+
+
+
+function toFinding(hit, place, owner) {
+    const rule = builtinRule(hit.ruleId);
+    return {
+        tool: 'bulkhead',
+        ruleId: hit.ruleId,
+        kind: rule.kind,
+        severity: hit.severity,
+        title: rule.title,
+        message: hit.message,
+        description: `${rule.what} ${rule.why}`,
+        helpUri: ruleDocUrl(hit.ruleId),
+        file: place.file,
+        line: place.line,
+        workload: owner,
+        fingerprint: fingerprintOf(['bulkhead', hit.ruleId, place.file, owner, hit.subject]),
+    };
+}
+function podSecurityHit(workload, result, required) {
+    return {
+        ruleId: 'BH320',
+        severity: 'high',
+        line: workload.line,
+        subject: `pss:${required}`,
+        message: `${workload.kind} ${workload.name} meets the Pod Security Standards at ${result.level}, not ${required} as required: ${result.violations.join('; ')}.`,
+    };
+}
+function ownerOf(workload) {
+    return workload.platform === 'compose' ? `service/${workload.name}` : `${workload.kind}/${workload.namespace}/${workload.name}`;
+}
+async function analyzeWorkloads(set, options) {
+    const translate = options.translate ?? ((file, line) => ({ file, line }));
+    const imageOf = (c) => (c.image ? options.images.find((facts) => sameImage(c.image?.value ?? '', facts)) : undefined);
+    const found = new Set();
+    const findings = new Map();
+    const add = (source, finding) => {
+        const list = findings.get(source);
+        if (list)
+            list.push(finding);
+        else
+            findings.set(source, [finding]);
+    };
+    const workloads = [];
+    for (const workload of set.workloads) {
+        const hits = await checkWorkload(workload, { serviceAccounts: set.serviceAccounts, imageOf, found });
+        for (const c of workload.containers) {
+            const image = imageOf(c);
+            if (image)
+                hits.push(...crossCheck(workload, c, image));
+        }
+        const podSecurity = workload.platform === 'kubernetes' ? podSecurityLevel(workload) : undefined;
+        if (podSecurity && options.podSecurity !== 'none' && !meets(podSecurity.level, options.podSecurity)) {
+            hits.push(podSecurityHit(workload, podSecurity, options.podSecurity));
+        }
+        const owner = ownerOf(workload);
+        for (const hit of hits)
+            add(workload.file, toFinding(hit, translate(workload.file, hit.line), owner));
+        const suggestion = suggestFix(workload, hits, imageOf);
+        const place = translate(workload.file, workload.line);
+        workloads.push({
+            source: workload.file,
+            platform: workload.platform,
+            kind: workload.kind,
+            name: workload.name,
+            namespace: workload.namespace,
+            file: place.file,
+            line: place.line,
+            ...(podSecurity ? { podSecurity } : {}),
+            scannedImages: [...new Set(workload.containers.flatMap((c) => imageOf(c)?.reference ?? []))],
+            findings: hits.length,
+            ...(suggestion ? { suggestion } : {}),
+        });
+    }
+    for (const hit of checkSegmentation(set, options.networkPolicies === 'required')) {
+        add(hit.file, toFinding(hit, translate(hit.file, hit.line), hit.owner));
+    }
+    return { findings, workloads, secretValues: [...found] };
+}
+
+;// CONCATENATED MODULE: ./src/workloads/interpolate.ts
+/**
+ * Compose interpolation as the Compose Specification defines it: `$$` is a dollar, `$VAR` and
+ * `${VAR}` the variable, `${VAR:-default}` / `${VAR-default}` a default when unset (or empty,
+ * with the colon), `${VAR:+other}` / `${VAR+other}` a replacement when set, `${VAR:?message}` /
+ * `${VAR?message}` an error when unset. Defaults may nest (`${A:-${B}}`). Written by hand: it is
+ * twenty lines of grammar, and the libraries on npm implement shell rules instead.
+ */
+class InterpolationError extends Error {
+}
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
+/** The end of a `${…}` whose body starts at `start`, braces nested. */
+function closingBrace(text, start) {
+    let depth = 1;
+    for (let i = start; i < text.length; i++) {
+        const c = text[i];
+        if (c === '$' && text[i + 1] === '$')
+            i++;
+        else if (c === '$' && text[i + 1] === '{') {
+            depth++;
+            i++;
+        }
+        else if (c === '}' && --depth === 0)
+            return i;
+    }
+    return -1;
+}
+function braced(body, lookup, unset) {
+    const name = NAME.exec(body)?.[0];
+    if (!name)
+        throw new InterpolationError(`"\${${body}}" is not a valid variable reference`);
+    const rest = body.slice(name.length);
+    const value = lookup(name);
+    if (rest === '') {
+        if (value === undefined)
+            unset.add(name);
+        return value ?? '';
+    }
+    const operator = /^(:?[-+?])/.exec(rest)?.[1];
+    if (!operator)
+        throw new InterpolationError(`"\${${body}}" is not a valid variable reference`);
+    const argument = () => interpolate(rest.slice(operator.length), lookup, unset);
+    const empty = value === undefined || (operator.startsWith(':') && value === '');
+    switch (operator.slice(-1)) {
+        case '-':
+            return empty ? argument() : (value ?? '');
+        case '+':
+            return empty ? '' : argument();
+        default:
+            if (empty)
+                throw new InterpolationError(`required variable ${name} is not set${rest.length > operator.length ? `: ${argument()}` : ''}`);
+            return value ?? '';
+    }
+}
+/** Interpolates one string; `unset` collects variables that had no value and no default. */
+function interpolate(text, lookup, unset = new Set()) {
+    if (!text.includes('$'))
+        return text;
+    let out = '';
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c !== '$') {
+            out += c;
+            continue;
+        }
+        const next = text[i + 1];
+        if (next === '$') {
+            out += '$';
+            i++;
+        }
+        else if (next === '{') {
+            const end = closingBrace(text, i + 2);
+            if (end < 0)
+                throw new InterpolationError(`"${text}" has a \${ without its closing brace`);
+            out += braced(text.slice(i + 2, end), lookup, unset);
+            i = end;
+        }
+        else {
+            const name = NAME.exec(text.slice(i + 1))?.[0];
+            if (!name) {
+                out += '$';
+                continue;
+            }
+            const value = lookup(name);
+            if (value === undefined)
+                unset.add(name);
+            out += value ?? '';
+            i += name.length;
+        }
+    }
+    return out;
+}
+/**
+ * A `.env` file as Compose reads it: `KEY=VALUE` lines, `export ` allowed, `#` comments (inline
+ * only after a space in unquoted values), single quotes literal, double quotes with escapes.
+ * Later values may use earlier ones (`${A}`).
+ */
+function parseDotEnv(text, lookup) {
+    const values = new Map();
+    const chained = (name) => lookup(name) ?? values.get(name);
+    for (const raw of text.split(/\r?\n/)) {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
+        if (!match)
+            continue;
+        const [, key, rest] = match;
+        let value;
+        if (rest.startsWith("'")) {
+            const end = rest.indexOf("'", 1);
+            value = end > 0 ? rest.slice(1, end) : rest.slice(1);
+        }
+        else if (rest.startsWith('"')) {
+            const close = rest.slice(1).search(/(?<!\\)"/);
+            const body = close >= 0 ? rest.slice(1, close + 1) : rest.slice(1);
+            value = interpolate(body.replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\'), chained);
+        }
+        else {
+            value = interpolate(rest.replace(/\s+#.*$/, '').trim(), chained);
+        }
+        values.set(key, value);
+    }
+    return values;
+}
+
+;// CONCATENATED MODULE: ./src/workloads/kubernetes.ts
+/** Where each workload kind keeps its pod template. */
+const POD_TEMPLATE = {
+    Pod: [],
+    Deployment: ['spec', 'template'],
+    StatefulSet: ['spec', 'template'],
+    DaemonSet: ['spec', 'template'],
+    ReplicaSet: ['spec', 'template'],
+    ReplicationController: ['spec', 'template'],
+    Job: ['spec', 'template'],
+    CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+};
+const CONTAINER_LISTS = [
+    ['initContainers', 'init'],
+    ['containers', 'container'],
+    ['ephemeralContainers', 'ephemeral'],
+];
+function at(view, read) {
+    if (!view)
+        return undefined;
+    const value = read(view);
+    return value === undefined ? undefined : { value, line: view.line };
+}
+function stringMap(view, what) {
+    const map = {};
+    if (!view || view.isNull())
+        return map;
+    if (!view.isMap())
+        throw view.error(`${what} must be a mapping.`);
+    for (const [key, value] of view.entries())
+        map[key] = value.text(`${what}.${key}`) ?? '';
+    return map;
+}
+function labelSelector(view) {
+    const selector = { matchLabels: {}, matchExpressions: [] };
+    if (!view || view.isNull())
+        return selector;
+    if (!view.isMap())
+        throw view.error('a label selector must be a mapping (matchLabels, matchExpressions).');
+    selector.matchLabels = stringMap(view.get('matchLabels'), 'matchLabels');
+    for (const expression of view.get('matchExpressions')?.items('matchExpressions') ?? []) {
+        const key = expression.get('key')?.text('key');
+        const operator = expression.get('operator')?.text('operator');
+        if (!key || !operator)
+            throw expression.error('each matchExpressions item needs a key and an operator.');
+        if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(operator)) {
+            expression.fail(`operator is "${operator}"; write In, NotIn, Exists or DoesNotExist.`);
+        }
+        const values = (expression.get('values')?.items('values') ?? []).map((v) => v.text('values') ?? '');
+        selector.matchExpressions.push({ key, operator, values });
+    }
+    return selector;
+}
+/** runAsUser as text, so that Compose names and Kubernetes numbers share one field. */
+function userOf(view) {
+    return at(view, (v) => {
+        const n = v.integer('runAsUser');
+        return n === undefined ? undefined : String(n);
+    });
+}
+function seLinuxOf(view) {
+    if (!view || view.isNull())
+        return undefined;
+    const type = view.get('type')?.text('seLinuxOptions.type');
+    const user = view.get('user')?.text('seLinuxOptions.user');
+    const role = view.get('role')?.text('seLinuxOptions.role');
+    return { value: { ...(type ? { type } : {}), ...(user ? { user } : {}), ...(role ? { role } : {}) }, line: view.line };
+}
+function container(view, role, pod, annotations) {
+    const name = view.get('name')?.text('container name');
+    if (!name)
+        throw view.error('every container needs a name.');
+    const sc = view.get('securityContext');
+    const own = (field, read) => at(sc?.get(field), read);
+    const either = (field, read) => own(field, read) ?? at(pod?.get(field), read);
+    const caps = sc?.get('capabilities');
+    const capList = (field) => (caps?.get(field)?.items(`capabilities.${field}`) ?? []).map((item) => ({ value: (item.text('capability') ?? '').toUpperCase(), line: item.line }));
+    // The annotation that AppArmor profiles were set with before Kubernetes 1.30.
+    const legacyAppArmor = at(annotations?.get(`container.apparmor.security.beta.kubernetes.io/${name}`), (v) => v.text('annotation'));
+    const appArmor = at(sc?.at('appArmorProfile', 'type'), (v) => v.text('appArmorProfile.type')) ??
+        (legacyAppArmor ? { ...legacyAppArmor, value: legacyAppArmor.value === 'unconfined' ? 'Unconfined' : legacyAppArmor.value } : undefined) ??
+        at(pod?.at('appArmorProfile', 'type'), (v) => v.text('appArmorProfile.type'));
+    const resources = view.get('resources');
+    const limit = (field) => at(resources?.at('limits', field), (v) => v.text(`resources.limits.${field}`));
+    const nameLine = view.get('name')?.line ?? view.line;
+    const memory = limit('memory');
+    const cpu = limit('cpu');
+    const image = at(view.get('image'), (v) => v.text('image'));
+    const privileged = own('privileged', (v) => v.bool('privileged'));
+    const allowPrivilegeEscalation = own('allowPrivilegeEscalation', (v) => v.bool('allowPrivilegeEscalation'));
+    const runAsNonRoot = either('runAsNonRoot', (v) => v.bool('runAsNonRoot'));
+    const runAsUser = userOf(sc?.get('runAsUser')) ?? userOf(pod?.get('runAsUser'));
+    const readOnlyRootFilesystem = own('readOnlyRootFilesystem', (v) => v.bool('readOnlyRootFilesystem'));
+    const seccomp = at(sc?.at('seccompProfile', 'type'), (v) => v.text('seccompProfile.type')) ?? at(pod?.at('seccompProfile', 'type'), (v) => v.text('seccompProfile.type'));
+    const seLinux = seLinuxOf(sc?.get('seLinuxOptions')) ?? seLinuxOf(pod?.get('seLinuxOptions'));
+    const procMount = own('procMount', (v) => v.text('procMount'));
+    const windowsHostProcess = at(sc?.at('windowsOptions', 'hostProcess'), (v) => v.bool('hostProcess')) ?? at(pod?.at('windowsOptions', 'hostProcess'), (v) => v.bool('hostProcess'));
+    return {
+        name,
+        role,
+        line: nameLine,
+        ...(image ? { image } : {}),
+        ...(privileged ? { privileged } : {}),
+        ...(allowPrivilegeEscalation ? { allowPrivilegeEscalation } : {}),
+        ...(runAsNonRoot ? { runAsNonRoot } : {}),
+        ...(runAsUser ? { runAsUser } : {}),
+        ...(readOnlyRootFilesystem ? { readOnlyRootFilesystem } : {}),
+        capDrop: capList('drop'),
+        capAdd: capList('add'),
+        ...(seccomp ? { seccomp } : {}),
+        ...(appArmor ? { appArmor } : {}),
+        ...(seLinux ? { seLinux } : {}),
+        ...(procMount ? { procMount } : {}),
+        ...(windowsHostProcess ? { windowsHostProcess } : {}),
+        ports: (view.get('ports')?.items('ports') ?? []).flatMap((port) => {
+            const hostPort = port.get('hostPort');
+            const value = hostPort?.integer('hostPort');
+            if (!hostPort || !value)
+                return [];
+            const containerPort = port.get('containerPort')?.integer('containerPort');
+            const hostIp = port.get('hostIP')?.text('hostIP');
+            return [{ text: `hostPort ${value}`, hostPort: value, ...(containerPort ? { containerPort } : {}), ...(hostIp ? { hostIp } : {}), line: hostPort.line }];
+        }),
+        env: (view.get('env')?.items('env') ?? []).flatMap((entry) => {
+            const value = entry.get('value');
+            const text = value?.text('env value');
+            const envName = entry.get('name')?.text('env name');
+            return value && text !== undefined && envName ? [{ name: envName, value: text, line: value.line }] : [];
+        }),
+        limits: { ...(memory ? { memory } : {}), ...(cpu ? { cpu } : {}) },
+        volumeMounts: (view.get('volumeMounts')?.items('volumeMounts') ?? []).map((mount) => ({
+            name: mount.get('name')?.text('volumeMounts name') ?? '',
+            mountPath: mount.get('mountPath')?.text('mountPath') ?? '',
+            readOnly: mount.get('readOnly')?.bool('readOnly') ?? false,
+            line: mount.line,
+        })),
+    };
+}
+function volumesOf(spec) {
+    const volumes = [];
+    const hostPaths = new Map();
+    for (const item of spec.get('volumes')?.items('volumes') ?? []) {
+        const name = item.get('name')?.text('volume name') ?? '';
+        const source = item.entries().find(([key]) => key !== 'name');
+        volumes.push({ name, type: source?.[0] ?? 'emptyDir', line: source?.[1].line ?? item.line });
+        const hostPath = item.get('hostPath');
+        if (hostPath) {
+            const path = hostPath.get('path');
+            hostPaths.set(name, { path: path?.text('hostPath.path') ?? '', line: path?.line ?? hostPath.line });
+        }
+    }
+    return { volumes, hostPaths };
+}
+function workloadOf(object, kind, file, name, namespace) {
+    const templatePath = POD_TEMPLATE[kind] ?? [];
+    const template = templatePath.length > 0 ? object.at(...templatePath) : object;
+    if (!template || !template.isMap())
+        throw object.error(`the ${kind} has no pod template (${templatePath.join('.')}).`);
+    const spec = template.get('spec');
+    if (!spec || !spec.isMap())
+        throw template.error(`the ${kind} has no pod spec.`);
+    const metadata = template.get('metadata');
+    const annotations = metadata?.get('annotations');
+    const podSc = spec.get('securityContext');
+    const containers = CONTAINER_LISTS.flatMap(([list, role]) => (spec.get(list)?.items(list) ?? []).map((item) => container(item, role, podSc, annotations)));
+    if (containers.length === 0)
+        throw spec.error(`the ${kind} ${name} has no containers.`);
+    const { volumes, hostPaths } = volumesOf(spec);
+    const hostMounts = [...hostPaths].map(([volume, { path, line }]) => ({
+        hostPath: path,
+        relative: false,
+        volume,
+        line,
+        mountedBy: containers.flatMap((c) => c.volumeMounts.filter((m) => m.name === volume).map((m) => ({ container: c.name, path: m.mountPath, readOnly: m.readOnly }))),
+    }));
+    const hostNamespaces = ['hostNetwork', 'hostPID', 'hostIPC'].flatMap((field) => {
+        const view = spec.get(field);
+        return view?.bool(field) ? [{ field, line: view.line }] : [];
+    });
+    const automount = at(spec.get('automountServiceAccountToken'), (v) => v.bool('automountServiceAccountToken'));
+    const serviceAccountName = spec.get('serviceAccountName')?.text('serviceAccountName');
+    const podRunAsUser = userOf(podSc?.get('runAsUser'));
+    return {
+        platform: 'kubernetes',
+        kind,
+        name,
+        namespace,
+        file,
+        line: object.at('metadata', 'name')?.line ?? object.line,
+        podLabels: stringMap(metadata?.get('labels'), 'labels'),
+        hostNamespaces,
+        hostMounts,
+        volumes,
+        ...(podRunAsUser ? { podRunAsUser } : {}),
+        podLine: spec.line,
+        ...(spec.get('serviceAccountName') ? { serviceAccountLine: spec.get('serviceAccountName')?.line ?? spec.line } : {}),
+        ...(automount ? { automountServiceAccountToken: automount } : {}),
+        ...(serviceAccountName ? { serviceAccountName } : {}),
+        sysctls: (podSc?.get('sysctls')?.items('sysctls') ?? []).map((item) => ({ value: item.get('name')?.text('sysctl name') ?? '', line: item.line })),
+        containers,
+    };
+}
+function peers(view, field) {
+    if (!view || view.isNull())
+        return undefined;
+    return view.items(field).map((peer) => {
+        const ipBlock = peer.get('ipBlock');
+        return {
+            ...(peer.get('podSelector') ? { podSelector: labelSelector(peer.get('podSelector')) } : {}),
+            ...(peer.get('namespaceSelector') ? { namespaceSelector: labelSelector(peer.get('namespaceSelector')) } : {}),
+            ...(ipBlock
+                ? {
+                    ipBlock: {
+                        cidr: ipBlock.get('cidr')?.text('ipBlock.cidr') ?? '',
+                        except: (ipBlock.get('except')?.items('except') ?? []).map((e) => e.text('except') ?? ''),
+                    },
+                }
+                : {}),
+            line: peer.line,
+        };
+    });
+}
+function kubernetes_rules(spec, field) {
+    return (spec.get(field)?.items(field) ?? []).map((rule) => {
+        const from = peers(rule.get(field === 'ingress' ? 'from' : 'to'), field === 'ingress' ? 'from' : 'to');
+        return { ...(from && from.length > 0 ? { from } : {}), line: rule.line };
+    });
+}
+function readObject(object, file, set, depth) {
+    if (object.isNull())
+        return;
+    if (!object.isMap())
+        throw object.error('each document must be a Kubernetes object: a mapping with apiVersion, kind and metadata.');
+    const kind = object.get('kind')?.text('kind');
+    const apiVersion = object.get('apiVersion')?.text('apiVersion');
+    if (!kind || !apiVersion)
+        throw object.error('a Kubernetes object needs apiVersion and kind.');
+    if (kind === 'List' || kind.endsWith('List')) {
+        if (depth > 0)
+            throw object.error('a List inside a List is not a Kubernetes object.');
+        for (const item of object.get('items')?.items('items') ?? [])
+            readObject(item, file, set, depth + 1);
+        return;
+    }
+    const name = object.at('metadata', 'name')?.text('metadata.name') ?? object.at('metadata', 'generateName')?.text('metadata.generateName');
+    const namespace = object.at('metadata', 'namespace')?.text('metadata.namespace') ?? 'default';
+    if (kind in POD_TEMPLATE) {
+        if (!name)
+            throw object.error(`the ${kind} has no metadata.name.`);
+        set.workloads.push(workloadOf(object, kind, file, name, namespace));
+    }
+    else if (kind === 'NetworkPolicy' && apiVersion.startsWith('networking.k8s.io/')) {
+        const spec = object.get('spec');
+        if (!spec || !spec.isMap())
+            throw object.error('the NetworkPolicy has no spec.');
+        const declared = (spec.get('policyTypes')?.items('policyTypes') ?? []).map((t) => t.text('policyTypes'));
+        // Without policyTypes, Kubernetes assumes Ingress, plus Egress when egress rules are given.
+        const policyTypes = (declared.length > 0 ? declared : ['Ingress', ...(spec.get('egress') ? ['Egress'] : [])]).filter((t) => t === 'Ingress' || t === 'Egress');
+        set.networkPolicies.push({
+            name: name ?? '',
+            namespace,
+            file,
+            line: object.at('metadata', 'name')?.line ?? object.line,
+            podSelector: labelSelector(spec.get('podSelector')),
+            podSelectorLine: spec.get('podSelector')?.line ?? spec.line,
+            policyTypes,
+            ingress: kubernetes_rules(spec, 'ingress'),
+            egress: kubernetes_rules(spec, 'egress'),
+        });
+    }
+    else if (kind === 'Service' && apiVersion === 'v1') {
+        const selector = object.at('spec', 'selector');
+        set.services.push({
+            name: name ?? '',
+            namespace,
+            type: object.at('spec', 'type')?.text('spec.type') ?? 'ClusterIP',
+            ...(selector && !selector.isNull() ? { selector: stringMap(selector, 'spec.selector') } : {}),
+        });
+    }
+    else if (kind === 'Ingress') {
+        const services = new Set();
+        const backend = (view) => {
+            const service = view?.at('service', 'name')?.text('backend service name') ?? view?.get('serviceName')?.text('serviceName');
+            if (service)
+                services.add(service);
+        };
+        backend(object.at('spec', 'defaultBackend'));
+        for (const rule of object.at('spec', 'rules')?.items('rules') ?? []) {
+            for (const path of rule.at('http', 'paths')?.items('paths') ?? [])
+                backend(path.get('backend'));
+        }
+        set.ingresses.push({ namespace, services: [...services] });
+    }
+    else if (kind === 'ServiceAccount' && apiVersion === 'v1') {
+        const automount = object.get('automountServiceAccountToken')?.bool('automountServiceAccountToken');
+        set.serviceAccounts.push({ name: name ?? '', namespace, ...(automount !== undefined ? { automount } : {}) });
+    }
+    else if (kind === 'Namespace' && apiVersion === 'v1') {
+        set.namespaces.push({ name: name ?? '', labels: stringMap(object.at('metadata', 'labels'), 'labels') });
+    }
+    else {
+        set.skipped.set(kind, (set.skipped.get(kind) ?? 0) + 1);
+    }
+}
+/** Reads every Kubernetes object of a parsed file into the set; a malformed object is an error with its line. */
+function readKubernetes(file, set) {
+    for (const document of file.documents)
+        readObject(document, file.file, set, 0);
+}
+
+;// CONCATENATED MODULE: ./src/workloads/model.ts
+/**
+ * One model of "how a container will run", read from Kubernetes manifests or Compose files, so
+ * that one set of rules judges both. Every setting carries the line it was written on; a setting
+ * that is absent is undefined, and a finding about it points at the container's own line.
+ */
+function emptyManifestSet() {
+    return { workloads: [], networkPolicies: [], services: [], ingresses: [], serviceAccounts: [], namespaces: [], skipped: new Map() };
+}
+
+;// CONCATENATED MODULE: ./src/workloads/sourceMap.ts
+/**
+ * Maps lines of kustomize's rendered output back to the files that define each object: the
+ * object is found by kind and name, the field by its path (list items by their `name` where they
+ * have one, so a patch that adds a container does not shift the others). A field the base does
+ * not have (added by a patch) maps to its nearest ancestor; an object no base defines maps to the
+ * kustomization file.
+ */
+const MAX_DEPTH = 64;
+function walk(view, path, visit, depth) {
+    visit(path, view.line);
+    if (depth >= MAX_DEPTH)
+        return;
+    if (view.isMap()) {
+        for (const [key, child] of view.entries())
+            walk(child, `${path}/${key}`, visit, depth + 1);
+    }
+    else if (view.isSeq()) {
+        view.items().forEach((item, index) => {
+            const name = item.isMap() ? item.get('name')?.raw('name') : undefined;
+            walk(item, `${path}/${name !== undefined ? `name=${name}` : index}`, visit, depth + 1);
+        });
+    }
+}
+function identity(document) {
+    if (!document.isMap())
+        return undefined;
+    const kind = document.get('kind')?.raw('kind');
+    const name = document.at('metadata', 'name')?.raw('metadata.name');
+    return kind && name ? `${kind}/${name}` : undefined;
+}
+function kustomizeTranslator(rendered, bases, kustomization) {
+    const byIdentity = new Map();
+    for (const base of bases) {
+        for (const document of base.documents) {
+            const id = identity(document);
+            if (!id || byIdentity.has(id))
+                continue;
+            const lines = new Map();
+            walk(document, '', (path, line) => lines.set(path, line), 0);
+            byIdentity.set(id, { file: base.file, lines });
+        }
+    }
+    // For each rendered document: its first line, the base that defines it, and line → path.
+    const documents = rendered.documents.map((document) => {
+        const paths = new Map();
+        walk(document, '', (path, line) => {
+            if (!paths.has(line))
+                paths.set(line, path);
+        }, 0);
+        const id = identity(document);
+        return { start: document.valueLine, paths, base: id ? byIdentity.get(id) : undefined };
+    });
+    return (line) => {
+        const document = documents.filter((d) => d.start <= line).at(-1);
+        if (!document?.base)
+            return { file: kustomization, line: 1 };
+        let path = document.paths.get(line) ?? '';
+        for (;;) {
+            const found = document.base.lines.get(path);
+            if (found !== undefined)
+                return { file: document.base.file, line: found };
+            if (path === '')
+                return { file: document.base.file, line: 1 };
+            path = path.slice(0, path.lastIndexOf('/'));
+        }
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/workloads/yamlView.ts
+
+
+/**
+ * A read-only view of a YAML node that knows the line it was written on. Rules read fields through
+ * it, so every finding and every error can name the line; nothing is converted to plain objects,
+ * so an alias bomb costs only the few paths a rule reads (each alias resolution is counted).
+ */
+/** More alias resolutions than this in one file is refused: no real manifest comes near it. */
+const MAX_ALIAS_RESOLUTIONS = 10_000;
+class YamlView {
+    line;
+    context;
+    node;
+    constructor(node, 
+    /** The line of the key that holds this value (or of the item, in a list). */
+    line, context) {
+        this.line = line;
+        this.context = context;
+        this.node = resolve(node, context);
+    }
+    get file() {
+        return this.context.file;
+    }
+    /** The line a value starts on (for a map or list, its first entry). */
+    get valueLine() {
+        const offset = this.node?.range?.[0];
+        return offset === undefined ? this.line : this.context.lines.linePos(offset).line;
+    }
+    /** The error for this place: `file:line: detail`. */
+    error(detail) {
+        return new FormatError(`${this.context.file}:${this.line}`, detail);
+    }
+    fail(detail) {
+        throw this.error(detail);
+    }
+    isMap() {
+        return (0,dist/* isMap */.jh)(this.node);
+    }
+    isSeq() {
+        return (0,dist/* isSeq */.oP)(this.node);
+    }
+    isNull() {
+        return this.node === null || ((0,dist/* isScalar */.jn)(this.node) && this.node.value === null);
+    }
+    /** A field of a mapping; merge keys (`<<: *base`) are followed, the map's own keys first. */
+    get(key) {
+        if (!(0,dist/* isMap */.jh)(this.node))
+            return undefined;
+        for (const pair of this.node.items) {
+            if (scalarKey(pair) === key)
+                return this.child(pair);
+        }
+        for (const base of this.mergeSources()) {
+            const found = base.get(key);
+            if (found)
+                return found;
+        }
+        return undefined;
+    }
+    /** A path of fields; undefined as soon as one is missing. */
+    at(...path) {
+        let view = this;
+        for (const key of path)
+            view = view?.get(key);
+        return view;
+    }
+    /** Every field of a mapping, merged ones included (own keys win). */
+    entries() {
+        if (!(0,dist/* isMap */.jh)(this.node))
+            return [];
+        const seen = new Map();
+        for (const pair of this.node.items) {
+            const key = scalarKey(pair);
+            if (key !== undefined && !seen.has(key))
+                seen.set(key, this.child(pair));
+        }
+        for (const base of this.mergeSources()) {
+            for (const [key, view] of base.entries())
+                if (!seen.has(key))
+                    seen.set(key, view);
+        }
+        return [...seen];
+    }
+    /** The items of a list; a value that is not a list is an error when `what` is given. */
+    items(what) {
+        if ((0,dist/* isSeq */.oP)(this.node)) {
+            return this.node.items.map((item) => {
+                const offset = item?.range?.[0];
+                return new YamlView(item, offset === undefined ? this.line : this.context.lines.linePos(offset).line, this.context);
+            });
+        }
+        if (what !== undefined && !this.isNull())
+            this.fail(`${what} must be a list.`);
+        return [];
+    }
+    /** A scalar as text (numbers and booleans as written); a map or list is an error. */
+    text(what) {
+        if (this.isNull())
+            return undefined;
+        if (!(0,dist/* isScalar */.jn)(this.node))
+            return this.fail(`${what} must be a single value, not a ${(0,dist/* isMap */.jh)(this.node) ? 'mapping' : 'list'}.`);
+        const value = this.node.value;
+        const text = typeof value === 'string' ? value : String(value);
+        return typeof value === 'string' && this.context.interpolate ? this.context.interpolate(text, this.line) : text;
+    }
+    /** A scalar as written, before any interpolation: what a file itself says (e.g. a literal secret). */
+    raw(what) {
+        if (this.isNull())
+            return undefined;
+        if (!(0,dist/* isScalar */.jn)(this.node))
+            return this.fail(`${what} must be a single value, not a ${(0,dist/* isMap */.jh)(this.node) ? 'mapping' : 'list'}.`);
+        return String(this.node.value);
+    }
+    /**
+     * A boolean. Kubernetes takes only YAML booleans (the API server refuses "true" in quotes);
+     * Compose values may come from interpolation, so there the strings true and false count too.
+     */
+    bool(what) {
+        if (this.isNull())
+            return undefined;
+        if ((0,dist/* isScalar */.jn)(this.node) && typeof this.node.value === 'boolean')
+            return this.node.value;
+        if (this.context.interpolate && (0,dist/* isScalar */.jn)(this.node) && typeof this.node.value === 'string') {
+            const text = this.text(what)?.trim().toLowerCase();
+            if (text === 'true')
+                return true;
+            if (text === 'false')
+                return false;
+        }
+        return this.fail(`${what} must be true or false.`);
+    }
+    /** An integer (Compose also accepts one written as a string). */
+    integer(what) {
+        if (this.isNull())
+            return undefined;
+        if ((0,dist/* isScalar */.jn)(this.node) && typeof this.node.value === 'number' && Number.isInteger(this.node.value))
+            return this.node.value;
+        if (this.context.interpolate && (0,dist/* isScalar */.jn)(this.node) && typeof this.node.value === 'string') {
+            const text = this.text(what)?.trim() ?? '';
+            if (/^-?\d+$/.test(text))
+                return Number(text);
+        }
+        return this.fail(`${what} must be a whole number.`);
+    }
+    child(pair) {
+        const key = pair.key;
+        const offset = key?.range?.[0] ?? pair.value?.range?.[0];
+        return new YamlView(pair.value, offset === undefined ? this.line : this.context.lines.linePos(offset).line, this.context);
+    }
+    mergeSources() {
+        if (!(0,dist/* isMap */.jh)(this.node))
+            return [];
+        const sources = [];
+        for (const pair of this.node.items) {
+            if (!isMergeKey(pair))
+                continue;
+            const value = this.child(pair);
+            for (const base of value.isSeq() ? value.items() : [value]) {
+                if (!base.isMap())
+                    base.fail('a merge key (<<) must refer to a mapping.');
+                sources.push(base);
+            }
+        }
+        return sources;
+    }
+}
+function resolve(node, context) {
+    let current = node;
+    while ((0,dist/* isAlias */.Vj)(current)) {
+        context.aliases.used += 1;
+        if (context.aliases.used > MAX_ALIAS_RESOLUTIONS) {
+            throw new FormatError(context.file, `uses more than ${MAX_ALIAS_RESOLUTIONS} YAML alias references; write the values out.`);
+        }
+        current = current.resolve(context.document);
+    }
+    return current ?? null;
+}
+function scalarKey(pair) {
+    const key = pair.key;
+    if ((0,dist/* isScalar */.jn)(key) && (typeof key.value === 'string' || typeof key.value === 'number' || typeof key.value === 'boolean'))
+        return String(key.value);
+    return undefined;
+}
+function isMergeKey(pair) {
+    return (0,dist/* isScalar */.jn)(pair.key) && typeof pair.key.value === 'symbol';
+}
+/** More documents than this in one file is refused. */
+const MAX_DOCUMENTS = 20_000;
+/**
+ * Parses every document of a YAML (or JSON) file. Duplicate keys and syntax errors are refused
+ * with the line, as the API server and Compose refuse them.
+ */
+function parseYamlFile(text, file, interpolate) {
+    const lines = new dist/* LineCounter */.HN();
+    let documents;
+    try {
+        documents = (0,dist/* parseAllDocuments */.hR)(text, { lineCounter: lines, uniqueKeys: true, merge: true, prettyErrors: false });
+    }
+    catch (error) {
+        throw new FormatError(file, `cannot be parsed as YAML (${error instanceof Error ? error.message : String(error)}).`);
+    }
+    if (!Array.isArray(documents))
+        documents = [documents];
+    if (documents.length > MAX_DOCUMENTS)
+        throw new FormatError(file, `holds more than ${MAX_DOCUMENTS} YAML documents; split it.`);
+    const aliases = { used: 0 };
+    return {
+        file,
+        documents: documents.map((document) => {
+            const error = document.errors[0];
+            if (error) {
+                const line = lines.linePos(error.pos[0]).line;
+                throw new FormatError(`${file}:${line}`, `is not valid YAML: ${error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}.`);
+            }
+            const offset = document.contents?.range?.[0] ?? 0;
+            const context = { file, lines, document, aliases, ...(interpolate ? { interpolate } : {}) };
+            return new YamlView(document.contents, lines.linePos(offset).line, context);
+        }),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/scanners/builtin/workloads.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * The edge of the workload checks: reads manifests and Compose files (bounded, strict UTF-8),
+ * renders kustomize directories with kubectl, and hands one ManifestSet to the pure analysis.
+ * A file that cannot be read is an error result for that file: the gate fails closed on it.
+ */
+/** Larger manifests are refused: real ones are kilobytes; a generated bundle of a whole cluster stays well under this. */
+const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
+const MAX_KUSTOMIZE_OUTPUT = 64 * 1024 * 1024;
+const MAX_KUSTOMIZE_FILES = 1000;
+const workloads_KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+function readManifestText(targets, path) {
+    return readRegularFile((0,external_node_path_.resolve)(targets.workspace, path), MAX_MANIFEST_BYTES, (detail) => new FormatError(path, detail), { strictUtf8: true });
+}
+/** The facts the cross-checks need from an image bulkhead read, and the names a manifest may call it by. */
+function imageFacts(target, model) {
+    const names = new Set();
+    if (target.source === 'daemon' || target.source === 'registry')
+        names.add(normalizeReference(target.location));
+    if (target.reference)
+        names.add(normalizeReference(target.reference));
+    const fileCapabilities = [];
+    for (const placed of model.filesystem.files.values()) {
+        if (placed.file.type !== 'file' || placed.file.capability === undefined)
+            continue;
+        const capabilities = decodeFileCapabilities(placed.file.capability);
+        if (capabilities.length > 0)
+            fileCapabilities.push({ path: `/${placed.file.path}`, capabilities });
+    }
+    return {
+        reference: target.input,
+        names: [...names],
+        user: model.config.user,
+        exposedPorts: model.config.exposedPorts,
+        volumes: model.config.volumes,
+        fileCapabilities,
+    };
+}
+async function workloads_findOnPath(name, env) {
+    for (const dir of (env.PATH ?? '').split(external_node_path_.delimiter)) {
+        if (!dir)
+            continue;
+        const candidate = (0,external_node_path_.join)(dir, name);
+        if (await (0,promises_namespaceObject.access)(candidate, promises_namespaceObject.constants.X_OK).then(() => true, () => false))
+            return candidate;
+    }
+    return undefined;
+}
+/** The files a kustomization (and the kustomizations it names) takes resources from, inside the workspace. */
+async function kustomizeSources(workspace, directory) {
+    const files = new Set();
+    const seen = new Set();
+    const visit = async (dir, depth) => {
+        if (seen.has(dir) || depth > 10 || files.size > MAX_KUSTOMIZE_FILES)
+            return;
+        seen.add(dir);
+        const name = workloads_KUSTOMIZATION_FILES.find((f) => (0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, f)));
+        if (!name)
+            return;
+        const rel = (0,external_node_path_.relative)(workspace, (0,external_node_path_.join)(dir, name)).split(external_node_path_.sep).join('/');
+        const kustomization = parseYamlFile(await readManifestText({ workspace }, rel), rel).documents[0];
+        for (const field of ['resources', 'bases', 'components']) {
+            for (const item of kustomization?.get(field)?.items(field) ?? []) {
+                const entry = item.text(field) ?? '';
+                if (/^[a-z]+:\/\//i.test(entry) || entry.startsWith('github.com/'))
+                    continue;
+                const full = (0,external_node_path_.resolve)(dir, entry);
+                if ((0,external_node_path_.relative)(workspace, full).startsWith('..'))
+                    continue;
+                if (workloads_KUSTOMIZATION_FILES.some((f) => (0,external_node_fs_.existsSync)((0,external_node_path_.join)(full, f))))
+                    await visit(full, depth + 1);
+                else if ((0,external_node_fs_.existsSync)(full))
+                    files.add((0,external_node_path_.relative)(workspace, full).split(external_node_path_.sep).join('/'));
+            }
+        }
+    };
+    await visit((0,external_node_path_.resolve)(workspace, directory), 0);
+    return [...files];
+}
+async function renderKustomize(target, targets, settings) {
+    const kustomization = workloads_KUSTOMIZATION_FILES.find((f) => (0,external_node_fs_.existsSync)((0,external_node_path_.resolve)(targets.workspace, target.path, f))) ?? 'kustomization.yaml';
+    const label = `${target.path === '' ? '' : `${target.path}/`}${kustomization}`;
+    const base = { target: target.path, label, notes: [] };
+    const kubectl = await workloads_findOnPath('kubectl', settings.env);
+    if (!kubectl) {
+        return { ...base, error: `${target.path} is a kustomize directory, and kubectl is not on PATH to render it (bulkhead runs \`kubectl kustomize\`); install kubectl, or list the rendered manifests instead.` };
+    }
+    const ran = await runProcess(kubectl, ['kustomize', target.path === '' ? '.' : target.path], {
+        cwd: targets.workspace,
+        env: settings.env,
+        timeoutMs: settings.timeoutMs,
+        maxStdoutBytes: MAX_KUSTOMIZE_OUTPUT,
+    });
+    if (ran.spawnError || ran.timedOut || ran.signal || ran.exitCode !== 0 || ran.stdoutTruncated) {
+        const why = ran.stdoutTruncated ? `wrote more than ${MAX_KUSTOMIZE_OUTPUT / 1048576} MiB` : describeExit(ran, settings.timeoutMs);
+        return { ...base, error: `kubectl kustomize ${target.path} ${why}${stderrTail(ran.stderr) ? `: ${stderrTail(ran.stderr, 3)}` : ''}` };
+    }
+    const yaml = parseYamlFile(ran.stdout, label);
+    const bases = [];
+    for (const file of await kustomizeSources(targets.workspace, target.path)) {
+        bases.push(parseYamlFile(await readManifestText(targets, file), file));
+    }
+    return { ...base, yaml, translate: kustomizeTranslator(yaml, bases, label) };
+}
+async function readComposeFile(path, targets, settings) {
+    const notes = [];
+    const dotEnvPath = (0,external_node_path_.join)((0,external_node_path_.dirname)(path), '.env');
+    const shell = (name) => settings.env[name];
+    const dotEnv = (0,external_node_fs_.existsSync)((0,external_node_path_.resolve)(targets.workspace, dotEnvPath)) ? parseDotEnv(await readManifestText(targets, dotEnvPath), shell) : new Map();
+    // Compose: the shell's environment wins over .env.
+    const lookup = (name) => settings.env[name] ?? dotEnv.get(name);
+    const unset = new Set();
+    const yaml = parseYamlFile(await readManifestText(targets, path), path, (text, line) => {
+        try {
+            return interpolate(text, lookup, unset);
+        }
+        catch (error) {
+            if (error instanceof InterpolationError)
+                throw new FormatError(`${path}:${line}`, `${error.message}.`);
+            throw error;
+        }
+    });
+    const source = { target: path, label: path, yaml, notes };
+    if (unset.size > 0)
+        notes.push(`${path}: ${[...unset].sort().join(', ')} ${unset.size === 1 ? 'is' : 'are'} not set; Compose reads an empty string.`);
+    return source;
+}
+async function readSource(kind, target, targets, settings) {
+    try {
+        if (kind === 'compose')
+            return await readComposeFile(target.path, targets, settings);
+        if (target.kind === 'kustomize')
+            return await renderKustomize(target, targets, settings);
+        return { target: target.path, label: target.path, yaml: parseYamlFile(await readManifestText(targets, target.path), target.path), notes: [] };
+    }
+    catch (error) {
+        const message = error instanceof FormatError ? error.message : `reading ${target.path} failed: ${errorMessage(error)}`;
+        return { target: target.path, label: target.path, error: message, notes: [] };
+    }
+}
+function intoSet(source, kind, set) {
+    if (!source.yaml)
+        return source.error;
+    // Objects are read into a scratch set first, so that a file with an error adds nothing.
+    const scratch = emptyManifestSet();
+    try {
+        if (kind === 'compose')
+            readCompose(source.yaml, scratch, source.notes);
+        else
+            readKubernetes(source.yaml, scratch);
+    }
+    catch (error) {
+        return error instanceof FormatError ? error.message : `reading ${source.target} failed: ${errorMessage(error)}`;
+    }
+    set.workloads.push(...scratch.workloads);
+    set.networkPolicies.push(...scratch.networkPolicies);
+    set.services.push(...scratch.services);
+    set.ingresses.push(...scratch.ingresses);
+    set.serviceAccounts.push(...scratch.serviceAccounts);
+    set.namespaces.push(...scratch.namespaces);
+    for (const [k, n] of scratch.skipped)
+        set.skipped.set(k, (set.skipped.get(k) ?? 0) + n);
+    return undefined;
+}
+/** Every manifest and Compose file of a scan, judged together (NetworkPolicies and Services reach across files). */
+async function scanWorkloads(targets, settings, images) {
+    const started = Date.now();
+    const sources = await Promise.all([
+        ...targets.manifests.map((t) => readSource('manifest', t, targets, settings).then((s) => ({ s, kind: 'manifest' }))),
+        ...targets.compose.map((path) => readSource('compose', { kind: 'file', path }, targets, settings).then((s) => ({ s, kind: 'compose' }))),
+    ]);
+    const set = emptyManifestSet();
+    const errors = new Map();
+    for (const { s, kind } of sources) {
+        const error = intoSet(s, kind, set);
+        if (error)
+            errors.set(s.label, error);
+    }
+    const translators = new Map(sources.flatMap(({ s }) => (s.translate ? [[s.label, s.translate]] : [])));
+    const analysis = await analyzeWorkloads(set, {
+        podSecurity: settings.podSecurity,
+        networkPolicies: settings.networkPolicies,
+        images,
+        translate: (file, line) => translators.get(file)?.(line) ?? { file, line },
+    });
+    const notes = sources.flatMap(({ s }) => s.notes);
+    if (set.skipped.size > 0) {
+        const kinds = [...set.skipped].map(([kind, n]) => `${n} ${kind}`).join(', ');
+        notes.push(`The manifests hold objects the workload checks do not read, skipped: ${kinds}.`);
+    }
+    const durationMs = Date.now() - started;
+    const secretValues = analysis.secretValues;
+    const results = sources.map(({ s }) => {
+        const base = { tool: 'bulkhead', key: s.target, target: s.target, origin: 'run', version: BULKHEAD_VERSION, durationMs, warnings: [] };
+        const error = errors.get(s.label);
+        if (error)
+            return { ...base, status: 'error', findings: [], error };
+        const workloads = analysis.workloads.filter((w) => w.source === s.label).map(({ source: _, ...summary }) => summary);
+        return { ...base, status: 'ok', findings: analysis.findings.get(s.label) ?? [], workloads, ...(secretValues.length > 0 ? { secretValues } : {}) };
+    });
+    return { results, notes };
+}
+
 ;// CONCATENATED MODULE: ./src/scanners/builtin/index.ts
+
 
 
 
@@ -57079,7 +59503,7 @@ async function scanDockerfile(dockerfile, workspace) {
  * read yet: when the user named bulkhead in `scanners` that is an error (the gate fails closed),
  * otherwise a note, so that the default scanner list does not fail a registry scan.
  */
-async function runBuiltin({ targets, scanners, }) {
+async function runBuiltin({ targets, scanners }, workloads) {
     const notes = [];
     const readable = targets.images.filter((image) => {
         if (image.source !== 'registry' || scanners.explicit)
@@ -57089,7 +59513,14 @@ async function runBuiltin({ targets, scanners, }) {
     });
     const images = await Promise.all(readable.map((image) => scanImage(image, { ...targets, timeoutMs: scanners.timeoutMs })));
     const dockerfiles = await Promise.all(targets.dockerfiles.map((d) => scanDockerfile(d, targets.workspace)));
-    return { results: [...images.map((i) => i.result), ...dockerfiles], notes };
+    const manifests = targets.manifests.length > 0 || targets.compose.length > 0
+        ? await scanWorkloads(targets, { ...workloads, timeoutMs: scanners.timeoutMs }, readable.flatMap((image, i) => {
+            const model = images[i]?.model;
+            return model ? [imageFacts(image, model)] : [];
+        }))
+        : { results: [], notes: [] };
+    notes.push(...manifests.notes);
+    return { results: [...images.map((i) => i.result), ...dockerfiles, ...manifests.results], notes };
 }
 
 ;// CONCATENATED MODULE: ./src/scanners/hadolint/fromReport.ts
@@ -57166,8 +59597,6 @@ async function trivyFromReport(file, displayName) {
     };
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/policy/resolved.ts
 /** The first setting given wins: the input, then the policy file, then the default. */
 function setting(input, file, fallback) {
@@ -57251,7 +59680,7 @@ function readBaseline(document, source) {
 
 
 
-const TOP_LEVEL = ['fail-on', 'ignore-unfixed', 'only-new', 'overrides', 'exceptions'];
+const TOP_LEVEL = ['fail-on', 'ignore-unfixed', 'only-new', 'pod-security', 'network-policies', 'overrides', 'exceptions'];
 const EXCEPTION_KEYS = ['id', 'rule', 'tool', 'package', 'purl', 'image', 'path', 'dockerfile', 'reason', 'owner', 'expires'];
 const OVERRIDE_KEYS = ['id', 'rule', 'tool', 'severity'];
 /** Reads one YAML node of the policy file; every mistake is `file:line: what is wrong; what to write`. */
@@ -57386,6 +59815,18 @@ function parsePolicyFile(text, fileName) {
             policy.ignoreUnfixed = reader.booleanOf(value, 'ignore-unfixed');
         else if (name === 'only-new')
             policy.onlyNew = reader.booleanOf(value, 'only-new');
+        else if (name === 'pod-security') {
+            const v = reader.scalarText(value, 'pod-security').toLowerCase();
+            if (v !== 'restricted' && v !== 'baseline' && v !== 'none')
+                reader.fail(value, `pod-security is "${v}"; write restricted, baseline or none.`);
+            policy.podSecurity = v;
+        }
+        else if (name === 'network-policies') {
+            const v = reader.scalarText(value, 'network-policies').toLowerCase();
+            if (v !== 'required' && v !== 'when-present')
+                reader.fail(value, `network-policies is "${v}"; write required or when-present.`);
+            policy.networkPolicies = v;
+        }
         else if (name === 'overrides' || name === 'exceptions') {
             if (value === null || ((0,dist/* isScalar */.jn)(value) && value.value === null))
                 continue;
@@ -57757,6 +60198,8 @@ async function loadPolicy(targets, config, baselineSource) {
         failOn: setting(config.failOn, file.failOn, 'high'),
         ignoreUnfixed: setting(config.ignoreUnfixed, file.ignoreUnfixed, false),
         onlyNew: setting(config.onlyNew, file.onlyNew, false),
+        podSecurity: setting(config.podSecurity, file.podSecurity, 'none'),
+        networkPolicies: setting(undefined, file.networkPolicies, 'when-present'),
     };
     let baseline;
     if (config.baselineFile) {
@@ -57822,13 +60265,14 @@ function noScannerRunner(plan) {
         ...(mustRun.hadolint ? plan.targets.dockerfiles.map((d) => unavailable('hadolint', d, d, why)) : []),
     ]);
 }
-async function collect_collectResults(plan, notes, runScanners) {
+async function collect_collectResults(plan, notes, runScanners, workloads) {
     const { targets, scanners } = plan;
     const results = [];
     const mustRun = scannersToRun(plan);
     // The built-in checks read images while Trivy and hadolint run.
-    const wantsBuiltin = scanners.tools.includes('bulkhead') && (targets.images.length > 0 || targets.dockerfiles.length > 0);
-    const builtin = wantsBuiltin ? runBuiltin(plan) : Promise.resolve({ results: [], notes: [] });
+    const wantsBuiltin = scanners.tools.includes('bulkhead') &&
+        (targets.images.length > 0 || targets.dockerfiles.length > 0 || targets.manifests.length > 0 || targets.compose.length > 0);
+    const builtin = wantsBuiltin ? runBuiltin(plan, workloads) : Promise.resolve({ results: [], notes: [] });
     const ran = mustRun.trivy || mustRun.hadolint ? await (runScanners ?? noScannerRunner)(plan) : [];
     for (const tool of scanners.tools) {
         if (tool === 'trivy') {
@@ -57870,12 +60314,18 @@ async function collect(config, options = {}) {
     if (targets.images.length === 0 &&
         targets.dockerfiles.length === 0 &&
         targets.trivyReports.length === 0 &&
-        targets.hadolintReports.length === 0) {
-        throw new UsageError('there is nothing to scan; set image, dockerfile, trivy-report or hadolint-report (no Dockerfile was found in the workspace).');
+        targets.hadolintReports.length === 0 &&
+        targets.manifests.length === 0 &&
+        targets.compose.length === 0) {
+        throw new UsageError('there is nothing to scan; set image, dockerfile, manifests, compose, trivy-report or hadolint-report (no Dockerfile or Compose file was found in the workspace).');
     }
     const policy = await loadPolicy(targets, config.policy, options.baselineSource);
     const notes = [...policy.notes];
-    const results = await collect_collectResults({ targets, scanners }, notes, options.runScanners);
+    const results = await collect_collectResults({ targets, scanners }, notes, options.runScanners, {
+        podSecurity: policy.settings.podSecurity.value,
+        networkPolicies: policy.settings.networkPolicies.value,
+        env: options.env ?? process.env,
+    });
     if (results.length === 0) {
         throw new UsageError(`none of the scanners (${scanners.tools.join(', ')}) has anything to scan; check scanners against image, dockerfile and the report inputs.`);
     }
@@ -59001,7 +61451,7 @@ function renderedForms(value) {
  */
 async function scan(config, deps) {
     const runScanners = deps.runScanners ?? ((plan) => runLocalScanners(plan, localScannerHost(deps.env, deps.logger, deps.dbCache)));
-    const collected = await collect(config, { runScanners, ...(deps.baselineSource ? { baselineSource: deps.baselineSource } : {}) });
+    const collected = await collect(config, { runScanners, env: deps.env, ...(deps.baselineSource ? { baselineSource: deps.baselineSource } : {}) });
     // Every secret value found is masked from here on, in every form a report writes it.
     for (const value of collected.results.flatMap((r) => r.secretValues ?? [])) {
         for (const form of renderedForms(value))
@@ -62130,7 +64580,7 @@ __webpack_unused_export__ = lexer.Lexer;
 exports.HN = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;
 exports.qg = publicApi.parse;
-__webpack_unused_export__ = publicApi.parseAllDocuments;
+exports.hR = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
 exports.YR = visit.visit;

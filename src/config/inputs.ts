@@ -39,6 +39,27 @@ export const INPUTS = [
       "Dockerfiles to lint and to attribute image findings to, one path or glob per line, relative to the workspace. With several images, the n-th Dockerfile is the n-th image's; a single Dockerfile is every image's. Default: `Dockerfile` when it exists.",
   },
   {
+    name: 'manifests',
+    kind: 'list',
+    default: '',
+    description:
+      'Kubernetes manifests to check for how the containers will run (BH3xx), one path or glob per line: YAML or JSON files (several documents, `List` kinds), or directories. A directory with a `kustomization.yaml` is rendered with `kubectl kustomize` (kubectl must be on PATH); any other directory means its YAML and JSON files. No default.',
+  },
+  {
+    name: 'compose',
+    kind: 'list',
+    default: '',
+    description:
+      'Compose files to check for how the services will run (BH3xx), one path or glob per line. `${VAR}` is interpolated from the environment and the `.env` beside the file. Default: `compose.yaml`, `compose.yml`, `docker-compose.yml` or `docker-compose.yaml` at the workspace root, when one exists.',
+  },
+  {
+    name: 'pod-security',
+    kind: 'string',
+    default: '',
+    description:
+      "Pod Security Standards level every Kubernetes workload must meet: `restricted`, `baseline` or `none`. A workload below it is a high finding (BH320). Default: the policy file's `pod-security`, else `none` (levels are still shown).",
+  },
+  {
     name: 'platform',
     kind: 'string',
     default: 'linux/amd64',

@@ -4,7 +4,8 @@ import { UsageError } from '../util/errors.js';
 import { workspacePath } from '../util/paths.js';
 import { MAX_DOCKERFILE_BYTES } from '../util/textFile.js';
 import { TOOLS, isSeverity, type Tool } from '../model/finding.js';
-import type { Config } from './types.js';
+import type { Config, ManifestTarget } from './types.js';
+import type { PodSecurityRequirement } from '../model/workload.js';
 import { globFiles, hasGlob } from '../util/glob.js';
 import { INPUTS, type InputName, type RawInputs } from './inputs.js';
 import { normalizeVersion, resolveWanted } from '../releases/choose.js';
@@ -103,6 +104,57 @@ function resolveDockerfiles(raw: RawInputs, workspace: string): string[] {
     }
   }
   return [...files];
+}
+
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+const MANIFEST_FILE = /\.(ya?ml|json)$/i;
+const COMPOSE_DEFAULTS = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
+
+/** A directory: rendered with kustomize when it has a kustomization, else its YAML and JSON files. */
+function manifestDirectory(workspace: string, path: string, full: string): ManifestTarget[] {
+  const relativePath = workspacePath(workspace, full);
+  if (KUSTOMIZATION_FILES.some((name) => existsSync(resolve(full, name)))) return [{ kind: 'kustomize', path: relativePath }];
+  const prefix = relativePath === '' || relativePath === '.' ? '' : `${relativePath}/`;
+  const files = globFiles(workspace, `${prefix}**`).filter((f) => MANIFEST_FILE.test(f));
+  if (files.length === 0)
+    throw new UsageError(`manifests: the directory ${path} holds no .yaml, .yml or .json file and no kustomization.yaml; give files or a kustomize directory.`);
+  return files.map((f) => ({ kind: 'file', path: f }));
+}
+
+function resolveManifests(raw: RawInputs, workspace: string): ManifestTarget[] {
+  const targets = new Map<string, ManifestTarget>();
+  const add = (target: ManifestTarget) => targets.set(`${target.kind}:${target.path}`, target);
+  for (const pattern of listOf(raw, 'manifests', false)) {
+    if (hasGlob(pattern)) {
+      const matches = globFiles(workspace, pattern);
+      if (matches.length === 0)
+        throw new UsageError(`manifests: the pattern ${pattern} matches no file under ${workspace}; fix the pattern or remove it.`);
+      matches.forEach((path) => add({ kind: 'file', path }));
+      continue;
+    }
+    const full = resolve(workspace, pattern);
+    if (existsSync(full) && statSync(full).isDirectory()) manifestDirectory(workspace, pattern, full).forEach(add);
+    else add({ kind: 'file', path: workspacePath(workspace, requireFile(workspace, pattern, 'manifests')) });
+  }
+  return [...targets.values()];
+}
+
+function resolveCompose(raw: RawInputs, workspace: string): { files: string[]; explicit: boolean } {
+  const patterns = listOf(raw, 'compose', false);
+  if (patterns.length === 0) {
+    const found = COMPOSE_DEFAULTS.find((name) => existsSync(resolve(workspace, name)));
+    return { files: found ? [workspacePath(workspace, requireFile(workspace, found, 'compose'))] : [], explicit: false };
+  }
+  const files = new Set<string>();
+  for (const pattern of patterns) {
+    if (hasGlob(pattern)) {
+      const matches = globFiles(workspace, pattern);
+      if (matches.length === 0)
+        throw new UsageError(`compose: the pattern ${pattern} matches no file under ${workspace}; fix the pattern or remove it.`);
+      matches.forEach((m) => files.add(m));
+    } else files.add(workspacePath(workspace, requireFile(workspace, pattern, 'compose')));
+  }
+  return { files: [...files], explicit: true };
 }
 
 function resolveScanners(raw: RawInputs): Tool[] {
@@ -208,19 +260,28 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
   const baseline = valueOf(raw, 'baseline');
   const ignoreUnfixed = optionalBoolean(raw, 'ignore-unfixed');
   const onlyNew = optionalBoolean(raw, 'only-new');
+  const compose = resolveCompose(raw, workspace);
+  const podSecurity = valueOf(raw, 'pod-security') === '' ? undefined : oneOf<PodSecurityRequirement>(raw, 'pod-security', ['restricted', 'baseline', 'none']);
   const workspaceTargets = {
     workspace,
     images,
     dockerfiles: resolveDockerfiles(raw, workspace),
+    manifests: resolveManifests(raw, workspace),
+    compose: compose.files,
+    composeExplicit: compose.explicit,
     platform: platformOf(raw),
     trivyReports,
     hadolintReports,
   };
+  const tools = resolveScanners(raw);
+  if ((workspaceTargets.manifests.length > 0 || compose.explicit) && !tools.includes('bulkhead')) {
+    throw new UsageError(`manifests and compose are checked by bulkhead's own rules; add bulkhead to scanners (now ${tools.join(', ')}).`);
+  }
   return deepFreeze({
     mode: oneOf(raw, 'mode', ['scan', 'publish'] as const),
     targets: workspaceTargets,
     scanners: {
-      tools: resolveScanners(raw),
+      tools,
       explicit: raw.scanners !== undefined && valueOf(raw, 'scanners') !== DEFAULTS.scanners,
       trivy: { ...trivy, dbRepositories },
       hadolint,
@@ -234,6 +295,7 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
       ...(baseline ? { baselineFile: requireFile(workspace, baseline, 'baseline') } : {}),
       vexFiles: listOf(raw, 'vex', false).map((p) => requireFile(workspace, p, 'vex')),
       ...(policyFile ? { policyFile } : {}),
+      ...(podSecurity ? { podSecurity } : {}),
       scannerError: oneOf(raw, 'scanner-error', ['fail', 'warn'] as const),
     },
     reports: {

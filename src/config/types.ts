@@ -2,6 +2,7 @@ import type { Tool } from '../model/finding.js';
 import type { ScannerErrorMode } from '../model/scanResult.js';
 import type { FailOn } from '../model/severity.js';
 import type { ImageTarget } from './targets.js';
+import type { PodSecurityRequirement } from '../model/workload.js';
 
 /**
  * The validated configuration, in slices: each stage takes the slice it needs. Built once by
@@ -22,6 +23,11 @@ export interface TargetsConfig {
   readonly workspace: string;
   readonly images: readonly ImageTarget[];
   readonly dockerfiles: readonly string[];
+  /** Kubernetes manifests: files, or kustomize directories to render. Repo-relative. */
+  readonly manifests: readonly ManifestTarget[];
+  /** Compose files, repo-relative; `composeExplicit` when the user named them (not found by default). */
+  readonly compose: readonly string[];
+  readonly composeExplicit: boolean;
   /** os/arch[/variant] to read from multi-platform layouts. */
   readonly platform: string;
   /** Existing reports that stand in for running Trivy or hadolint. */
@@ -47,6 +53,12 @@ export interface ScannersConfig {
   readonly timeoutMs: number;
 }
 
+export interface ManifestTarget {
+  readonly kind: 'file' | 'kustomize';
+  /** Repo-relative, '/'-separated: the file, or the directory holding kustomization.yaml. */
+  readonly path: string;
+}
+
 /** What decides the gate besides the findings. Undefined settings fall to the policy file, then the default. */
 export interface PolicyConfig {
   readonly failOn?: FailOn;
@@ -55,6 +67,7 @@ export interface PolicyConfig {
   readonly baselineFile?: string;
   readonly vexFiles: readonly string[];
   readonly policyFile?: string;
+  readonly podSecurity?: PodSecurityRequirement;
   readonly scannerError: ScannerErrorMode;
 }
 

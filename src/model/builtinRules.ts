@@ -1,23 +1,12 @@
-import type { FindingKind, Severity } from './finding.js';
 
-/**
- * bulkhead's own rules: stable public IDs. This one table is the source of docs/rules/*.md
- * (`npm run docs`) and of the help text in SARIF, so they never drift apart.
- */
-export interface BuiltinRule {
-  id: string;
-  severity: Severity;
-  kind: FindingKind;
-  title: string;
-  what: string;
-  why: string;
-  fix: string;
-  /** CIS Docker Benchmark and Dockle checkpoints this rule covers. */
-  references: string[];
-}
+import { WORKLOAD_RULES } from './workloadRules.js';
+import type { BuiltinRule } from './rule.js';
+
+export type { BuiltinRule } from './rule.js';
 
 export const RULES_URL = 'https://github.com/bulkhead-security/bulkhead/blob/main/docs/rules';
 
+/** bulkhead's own rules: image (BH1xx, BH2xx) and workload (BH3xx). */
 export const BUILTIN_RULES: readonly BuiltinRule[] = [
   {
     id: 'BH101',
@@ -239,6 +228,7 @@ export const BUILTIN_RULES: readonly BuiltinRule[] = [
     fix: 'Give each account and group its own ID.',
     references: ['Dockle DKL-LI-0002'],
   },
+  ...WORKLOAD_RULES,
 ];
 
 const BY_ID = new Map(BUILTIN_RULES.map((r) => [r.id, r]));

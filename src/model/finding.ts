@@ -36,6 +36,8 @@ export interface Finding {
   /** Repo-relative Dockerfile (or other source) location. */
   file?: string;
   line?: number;
+  /** The Kubernetes object (`Kind/namespace/name`) or Compose service (`service/name`) a workload finding is about. */
+  workload?: string;
   pkg?: PackageRef;
   /** Fix status as the scanner states it (Trivy: fixed, affected, will_not_fix …). */
   fixStatus?: string;

@@ -1,4 +1,5 @@
 import type { Finding, Tool } from './finding.js';
+import type { WorkloadSummary } from './workload.js';
 
 export type ScanStatus = 'ok' | 'error';
 
@@ -30,6 +31,8 @@ export interface ScanResult {
   secretValues?: readonly string[];
   /** The scanned image's history and layers, for attribution to Dockerfile lines. */
   imageHistory?: ImageHistory;
+  /** The workloads of a manifest or Compose file, with their Pod Security level and suggested fix. */
+  workloads?: WorkloadSummary[];
 }
 
 export interface ImageHistory {

@@ -3,6 +3,7 @@ import { MAX_PATTERN_LENGTH } from '../util/glob.js';
 import { UsageError } from '../util/errors.js';
 import { isSeverity, TOOLS, type Severity, type Tool } from '../model/finding.js';
 import type { FailOn } from '../model/severity.js';
+import type { NetworkPolicyRequirement, PodSecurityRequirement } from '../model/workload.js';
 
 /** What an exception matches; every field given must match. Globs: `*` within a path segment, `**` across. */
 export interface ExceptionMatch {
@@ -37,13 +38,15 @@ export interface SeverityOverride {
 
 export interface PolicyFile {
   failOn?: FailOn;
+  podSecurity?: PodSecurityRequirement;
+  networkPolicies?: NetworkPolicyRequirement;
   ignoreUnfixed?: boolean;
   onlyNew?: boolean;
   overrides: SeverityOverride[];
   exceptions: PolicyException[];
 }
 
-const TOP_LEVEL = ['fail-on', 'ignore-unfixed', 'only-new', 'overrides', 'exceptions'];
+const TOP_LEVEL = ['fail-on', 'ignore-unfixed', 'only-new', 'pod-security', 'network-policies', 'overrides', 'exceptions'];
 const EXCEPTION_KEYS = ['id', 'rule', 'tool', 'package', 'purl', 'image', 'path', 'dockerfile', 'reason', 'owner', 'expires'];
 const OVERRIDE_KEYS = ['id', 'rule', 'tool', 'severity'];
 
@@ -179,6 +182,15 @@ export function parsePolicyFile(text: string, fileName: string): PolicyFile {
       policy.failOn = v as FailOn;
     } else if (name === 'ignore-unfixed') policy.ignoreUnfixed = reader.booleanOf(value, 'ignore-unfixed');
     else if (name === 'only-new') policy.onlyNew = reader.booleanOf(value, 'only-new');
+    else if (name === 'pod-security') {
+      const v = reader.scalarText(value, 'pod-security').toLowerCase();
+      if (v !== 'restricted' && v !== 'baseline' && v !== 'none') reader.fail(value, `pod-security is "${v}"; write restricted, baseline or none.`);
+      policy.podSecurity = v as PodSecurityRequirement;
+    } else if (name === 'network-policies') {
+      const v = reader.scalarText(value, 'network-policies').toLowerCase();
+      if (v !== 'required' && v !== 'when-present') reader.fail(value, `network-policies is "${v}"; write required or when-present.`);
+      policy.networkPolicies = v as NetworkPolicyRequirement;
+    }
     else if (name === 'overrides' || name === 'exceptions') {
       if (value === null || (isScalar(value) && value.value === null)) continue;
       if (!isSeq(value)) reader.fail(value, `${name} must be a list (each item starting with "- ").`);

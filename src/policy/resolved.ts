@@ -1,4 +1,5 @@
 import type { FailOn } from '../model/severity.js';
+import type { NetworkPolicyRequirement, PodSecurityRequirement } from '../model/workload.js';
 import type { Baseline } from './baseline.js';
 import type { GatePolicy } from './decide.js';
 
@@ -12,7 +13,13 @@ export interface Setting<T> {
 /** Everything that decides the gate besides the findings, with where each setting came from. */
 export interface ResolvedPolicy {
   gate: Omit<GatePolicy, 'today'> & { failOn: FailOn; ignoreUnfixed: boolean; onlyNew: boolean };
-  settings: { failOn: Setting<FailOn>; ignoreUnfixed: Setting<boolean>; onlyNew: Setting<boolean> };
+  settings: {
+    failOn: Setting<FailOn>;
+    ignoreUnfixed: Setting<boolean>;
+    onlyNew: Setting<boolean>;
+    podSecurity: Setting<PodSecurityRequirement>;
+    networkPolicies: Setting<NetworkPolicyRequirement>;
+  };
   /** Files whose rules were applied, repo-relative. */
   files: string[];
   /** Rules hadolint applies itself (config `ignored`, inline pragmas): reported, not re-applied. */

@@ -6,6 +6,7 @@ import type { Tool } from '../model/finding.js';
 import type { ScanResult } from '../model/scanResult.js';
 import type { BaselineSource, ResolvedPolicy } from '../policy/resolved.js';
 import { runBuiltin } from '../scanners/builtin/index.js';
+import type { WorkloadSettings } from '../scanners/builtin/workloads.js';
 import { hadolintFromReport } from '../scanners/hadolint/fromReport.js';
 import { scannersToRun } from '../scanners/plan.js';
 import type { ScanPlan } from '../scanners/runScanners.js';
@@ -27,6 +28,8 @@ export interface Collected {
 export interface CollectOptions {
   /** Where `only-new` finds a baseline when no `baseline` input names one. */
   baselineSource?: BaselineSource;
+  /** The environment Compose files are interpolated from and kubectl runs in. */
+  env?: NodeJS.ProcessEnv;
   /** Installs and runs the scanners that have no report given (scanners/runScanners.ts). */
   runScanners?: (plan: ScanPlan) => Promise<ScanResult[]>;
 }
@@ -57,13 +60,20 @@ function noScannerRunner(plan: ScanPlan): Promise<ScanResult[]> {
   ]);
 }
 
-async function collectResults(plan: ScanPlan, notes: string[], runScanners: CollectOptions['runScanners']): Promise<ScanResult[]> {
+async function collectResults(
+  plan: ScanPlan,
+  notes: string[],
+  runScanners: CollectOptions['runScanners'],
+  workloads: Omit<WorkloadSettings, 'timeoutMs'>,
+): Promise<ScanResult[]> {
   const { targets, scanners } = plan;
   const results: ScanResult[] = [];
   const mustRun = scannersToRun(plan);
   // The built-in checks read images while Trivy and hadolint run.
-  const wantsBuiltin = scanners.tools.includes('bulkhead') && (targets.images.length > 0 || targets.dockerfiles.length > 0);
-  const builtin = wantsBuiltin ? runBuiltin(plan) : Promise.resolve({ results: [], notes: [] });
+  const wantsBuiltin =
+    scanners.tools.includes('bulkhead') &&
+    (targets.images.length > 0 || targets.dockerfiles.length > 0 || targets.manifests.length > 0 || targets.compose.length > 0);
+  const builtin = wantsBuiltin ? runBuiltin(plan, workloads) : Promise.resolve({ results: [], notes: [] });
   const ran = mustRun.trivy || mustRun.hadolint ? await (runScanners ?? noScannerRunner)(plan) : [];
   for (const tool of scanners.tools) {
     if (tool === 'trivy') {
@@ -98,15 +108,21 @@ export async function collect(config: Config, options: CollectOptions = {}): Pro
     targets.images.length === 0 &&
     targets.dockerfiles.length === 0 &&
     targets.trivyReports.length === 0 &&
-    targets.hadolintReports.length === 0
+    targets.hadolintReports.length === 0 &&
+    targets.manifests.length === 0 &&
+    targets.compose.length === 0
   ) {
     throw new UsageError(
-      'there is nothing to scan; set image, dockerfile, trivy-report or hadolint-report (no Dockerfile was found in the workspace).',
+      'there is nothing to scan; set image, dockerfile, manifests, compose, trivy-report or hadolint-report (no Dockerfile or Compose file was found in the workspace).',
     );
   }
   const policy = await loadPolicy(targets, config.policy, options.baselineSource);
   const notes: string[] = [...policy.notes];
-  const results = await collectResults({ targets, scanners }, notes, options.runScanners);
+  const results = await collectResults({ targets, scanners }, notes, options.runScanners, {
+    podSecurity: policy.settings.podSecurity.value,
+    networkPolicies: policy.settings.networkPolicies.value,
+    env: options.env ?? process.env,
+  });
   if (results.length === 0) {
     throw new UsageError(
       `none of the scanners (${scanners.tools.join(', ')}) has anything to scan; check scanners against image, dockerfile and the report inputs.`,

@@ -11,6 +11,7 @@ import type { Baseline } from '../policy/baseline.js';
 import { setting, type BaselineSource, type ResolvedPolicy } from '../policy/resolved.js';
 import { readBaseline } from '../report/json.js';
 import { parsePolicyFile, type PolicyException, type PolicyFile } from '../policy/file.js';
+import type { NetworkPolicyRequirement, PodSecurityRequirement } from '../model/workload.js';
 import { parseTrivyIgnore, parseTrivyIgnoreYaml } from '../policy/trivyignore.js';
 import { parseOpenVex, type VexStatement } from '../policy/vex.js';
 
@@ -81,6 +82,8 @@ export async function loadPolicy(targets: TargetsConfig, config: PolicyConfig, b
     failOn: setting<FailOn>(config.failOn, file.failOn, 'high'),
     ignoreUnfixed: setting(config.ignoreUnfixed, file.ignoreUnfixed, false),
     onlyNew: setting(config.onlyNew, file.onlyNew, false),
+    podSecurity: setting<PodSecurityRequirement>(config.podSecurity, file.podSecurity, 'none'),
+    networkPolicies: setting<NetworkPolicyRequirement>(undefined, file.networkPolicies, 'when-present'),
   };
   let baseline: Baseline | undefined;
   if (config.baselineFile) {

@@ -15,7 +15,12 @@ const size = (bytes: number): string => (bytes >= 1024 * 1024 ? `${Math.round(by
  * never open (the open does not block on a FIFO). `refuse` makes the error for a detail such as
  * "is not a regular file", so each caller keeps its place in the error model.
  */
-export async function readRegularFile(path: string, maxBytes: number, refuse: (detail: string) => Error): Promise<string> {
+export async function readRegularFile(
+  path: string,
+  maxBytes: number,
+  refuse: (detail: string) => Error,
+  options: { strictUtf8?: boolean } = {},
+): Promise<string> {
   const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch((error: NodeJS.ErrnoException) => {
     throw refuse(`cannot be opened (${error.code ?? error.message}).`);
   });
@@ -26,7 +31,12 @@ export async function readRegularFile(path: string, maxBytes: number, refuse: (d
       throw refuse(`is ${size(info.size)}, larger than the ${size(maxBytes)} bulkhead reads for such a file; is it the right file?`);
     const bytes = Buffer.alloc(info.size);
     const { bytesRead } = await handle.read(bytes, 0, info.size, 0);
-    const text = bytes.toString('utf8', 0, bytesRead);
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: options.strictUtf8 === true }).decode(bytes.subarray(0, bytesRead));
+    } catch {
+      throw refuse('is not UTF-8 text; save it as UTF-8.');
+    }
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   } catch (error) {
     if (error instanceof UsageError || error instanceof FormatError) throw error;

@@ -15,6 +15,7 @@ import { checkHistory } from './history.js';
 import { checkEnvironment, checkHealthcheck, checkPorts, checkUser, checkVolumes } from './imageConfig.js';
 import { checkSecretFiles, secretContentWanted } from './secretFiles.js';
 import { redactSecrets } from '../../secrets/shapes.js';
+import { imageFacts, scanWorkloads, type WorkloadSettings } from './workloads.js';
 
 /** bulkhead's own checks: one ScanResult per image (BH1xx config/history, BH2xx filesystem) and per Dockerfile (BH109). */
 
@@ -111,10 +112,10 @@ export async function scanDockerfile(dockerfile: string, workspace: string): Pro
  * read yet: when the user named bulkhead in `scanners` that is an error (the gate fails closed),
  * otherwise a note, so that the default scanner list does not fail a registry scan.
  */
-export async function runBuiltin({
-  targets,
-  scanners,
-}: Pick<Config, 'targets' | 'scanners'>): Promise<{ results: ScanResult[]; notes: string[] }> {
+export async function runBuiltin(
+  { targets, scanners }: Pick<Config, 'targets' | 'scanners'>,
+  workloads: Omit<WorkloadSettings, 'timeoutMs'>,
+): Promise<{ results: ScanResult[]; notes: string[] }> {
   const notes: string[] = [];
   const readable = targets.images.filter((image) => {
     if (image.source !== 'registry' || scanners.explicit) return true;
@@ -125,5 +126,17 @@ export async function runBuiltin({
   });
   const images = await Promise.all(readable.map((image) => scanImage(image, { ...targets, timeoutMs: scanners.timeoutMs })));
   const dockerfiles = await Promise.all(targets.dockerfiles.map((d) => scanDockerfile(d, targets.workspace)));
-  return { results: [...images.map((i) => i.result), ...dockerfiles], notes };
+  const manifests =
+    targets.manifests.length > 0 || targets.compose.length > 0
+      ? await scanWorkloads(
+          targets,
+          { ...workloads, timeoutMs: scanners.timeoutMs },
+          readable.flatMap((image, i) => {
+            const model = images[i]?.model;
+            return model ? [imageFacts(image, model)] : [];
+          }),
+        )
+      : { results: [], notes: [] };
+  notes.push(...manifests.notes);
+  return { results: [...images.map((i) => i.result), ...dockerfiles, ...manifests.results], notes };
 }

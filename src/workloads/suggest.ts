@@ -1,0 +1,115 @@
+import { isRootUser, numericUid, type ImageFacts } from './imageFacts.js';
+import type { ContainerRun, Workload } from './model.js';
+import type { RuleHit } from './rules.js';
+
+/**
+ * One fragment per workload that fixes all of its isolation findings at once: a securityContext
+ * (Kubernetes) or service fields (Compose), as YAML to merge into the file. Values that bulkhead
+ * cannot know (a UID the image does not give) are left as a comment for the user, never invented.
+ */
+
+const FIXABLE = new Set(['BH301', 'BH302', 'BH303', 'BH304', 'BH305', 'BH306', 'BH307', 'BH308', 'BH309', 'BH313', 'BH330', 'BH331']);
+
+const POD_SPEC_PATH: Record<string, readonly string[]> = {
+  Pod: ['spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+interface ContainerFix {
+  container: ContainerRun;
+  rules: Set<string>;
+  /** Capabilities BH331 says the image needs. */
+  needs: string[];
+}
+
+function uidLine(image: ImageFacts | undefined, indent: string, key: string): string {
+  const uid = image && !isRootUser(image.user) ? numericUid(image.user) : undefined;
+  return uid ? `${indent}${key}: ${uid}` : `${indent}# ${key}: <a non-root UID the image owns its files for>`;
+}
+
+function keptAdds(c: ContainerRun, needs: readonly string[]): string[] {
+  return [...new Set([...c.capAdd.map((cap) => cap.value).filter((cap) => cap === 'NET_BIND_SERVICE'), ...needs])];
+}
+
+function kubernetesContainer(fix: ContainerFix, image: ImageFacts | undefined, indent: string): string[] {
+  const { container: c, rules } = fix;
+  const lines = [`${indent}- name: ${c.name}`, `${indent}  securityContext:`];
+  const sc = `${indent}    `;
+  if (rules.has('BH301')) lines.push(`${sc}privileged: false`);
+  if (rules.has('BH302') || rules.has('BH301')) lines.push(`${sc}allowPrivilegeEscalation: false`);
+  if (rules.has('BH305')) lines.push(`${sc}readOnlyRootFilesystem: true  # mount an emptyDir where it writes (often /tmp)`);
+  if (rules.has('BH330')) lines.push(uidLine(image, sc, 'runAsUser'));
+  if (rules.has('BH306') || rules.has('BH307') || rules.has('BH331')) {
+    const adds = keptAdds(c, fix.needs);
+    lines.push(`${sc}capabilities:`, `${sc}  drop: [ALL]`, ...(adds.length > 0 ? [`${sc}  add: [${adds.join(', ')}]`] : []));
+  }
+  if (rules.has('BH309')) lines.push(`${sc}appArmorProfile:`, `${sc}  type: RuntimeDefault  # and remove seLinuxOptions`);
+  return lines;
+}
+
+function kubernetesFragment(workload: Workload, fixes: ContainerFix[], podRules: Set<string>, imageOf: (c: ContainerRun) => ImageFacts | undefined): string {
+  const path = POD_SPEC_PATH[workload.kind] ?? ['spec', 'template', 'spec'];
+  const lines: string[] = [];
+  path.forEach((key, depth) => lines.push(`${'  '.repeat(depth)}${key}:`));
+  const indent = '  '.repeat(path.length);
+  if (podRules.has('BH303')) for (const ns of workload.hostNamespaces) lines.push(`${indent}${ns.field}: false`);
+  if (podRules.has('BH313')) lines.push(`${indent}automountServiceAccountToken: false`);
+  const runAsRoot = fixes.some((f) => f.rules.has('BH304'));
+  if (runAsRoot || podRules.has('BH308')) {
+    lines.push(`${indent}securityContext:`);
+    if (runAsRoot) {
+      lines.push(`${indent}  runAsNonRoot: true`);
+      lines.push(uidLine(fixes.map((f) => imageOf(f.container)).find(Boolean), `${indent}  `, 'runAsUser'));
+    }
+    if (podRules.has('BH308')) lines.push(`${indent}  seccompProfile:`, `${indent}    type: RuntimeDefault`);
+  }
+  for (const [list, role] of [
+    ['initContainers', 'init'],
+    ['containers', 'container'],
+  ] as const) {
+    const own = fixes.filter((f) => f.container.role === role && [...f.rules].some((r) => r !== 'BH304' && r !== 'BH308'));
+    if (own.length === 0) continue;
+    lines.push(`${indent}${list}:`);
+    for (const fix of own) lines.push(...kubernetesContainer(fix, imageOf(fix.container), `${indent}  `));
+  }
+  return lines.join('\n');
+}
+
+function composeFragment(workload: Workload, fix: ContainerFix, image: ImageFacts | undefined, podRules: Set<string>): string {
+  const { container: c, rules } = fix;
+  const lines = ['services:', `  ${workload.name}:`];
+  const f = '    ';
+  if (rules.has('BH304')) {
+    const uid = image && !isRootUser(image.user) ? numericUid(image.user) : undefined;
+    lines.push(uid ? `${f}user: "${uid}"` : `${f}# user: "<a non-root UID the image owns its files for>"`);
+  }
+  if (rules.has('BH301')) lines.push(`${f}privileged: false`);
+  if (rules.has('BH305')) lines.push(`${f}read_only: true`, `${f}tmpfs: [/tmp]  # and any other path it writes`);
+  if (rules.has('BH306') || rules.has('BH307') || rules.has('BH331')) {
+    const adds = keptAdds(c, fix.needs);
+    lines.push(`${f}cap_drop: [ALL]`, ...(adds.length > 0 ? [`${f}cap_add: [${adds.join(', ')}]`] : []));
+  }
+  if (rules.has('BH302') || rules.has('BH308') || rules.has('BH309')) {
+    lines.push(`${f}security_opt:`, `${f}  - no-new-privileges:true  # and remove any *=unconfined or label=disable`);
+  }
+  if (podRules.has('BH303')) lines.push(`${f}# remove: ${workload.hostNamespaces.map((n) => n.field).join(', ')}`);
+  return lines.join('\n');
+}
+
+/** The fragment for one workload, or undefined when none of its findings is a setting to change. */
+export function suggestFix(workload: Workload, hits: readonly RuleHit[], imageOf: (c: ContainerRun) => ImageFacts | undefined): string | undefined {
+  const fixable = hits.filter((h) => FIXABLE.has(h.ruleId));
+  if (fixable.length === 0) return undefined;
+  const podRules = new Set(fixable.filter((h) => h.container === undefined || h.ruleId === 'BH308').map((h) => h.ruleId));
+  const fixes: ContainerFix[] = workload.containers.flatMap((container) => {
+    const own = fixable.filter((h) => h.container === container.name);
+    if (own.length === 0) return [];
+    const needs = own.filter((h) => h.ruleId === 'BH331').flatMap((h) => /:cap:([A-Z_]+):/.exec(h.subject)?.[1] ?? []);
+    return [{ container, rules: new Set(own.map((h) => h.ruleId)), needs }];
+  });
+  if (workload.platform === 'compose') {
+    const fix = fixes[0] ?? { container: workload.containers[0] as ContainerRun, rules: new Set<string>(), needs: [] };
+    return composeFragment(workload, fix, imageOf(fix.container), podRules);
+  }
+  return kubernetesFragment(workload, fixes, podRules, imageOf);
+}
