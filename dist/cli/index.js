@@ -40012,7 +40012,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(201);
+/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4668);
 
 // Standard output belongs to the report (--format json must stay parseable). The toolkit
 // libraries the installer uses write workflow commands and tool echoes there; on a terminal
@@ -40042,7 +40042,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 201:
+/***/ 4668:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57455,6 +57455,7 @@ function environmentOf(fields) {
         if (view.isMap()) {
             for (const [name, value] of view.entries()) {
                 const raw = value.raw('environment value');
+                value.text('environment value'); // interpolated as Compose does: a ${VAR:?} error or an unset variable is said
                 if (raw !== undefined)
                     env.push({ name, value: raw, line: value.line });
             }
@@ -57462,6 +57463,7 @@ function environmentOf(fields) {
         else {
             for (const item of view.items('environment')) {
                 const raw = item.raw('environment') ?? '';
+                item.text('environment');
                 const eq = raw.indexOf('=');
                 if (eq > 0)
                     env.push({ name: raw.slice(0, eq), value: raw.slice(eq + 1), line: item.line });
@@ -58438,6 +58440,7 @@ async function analyzeWorkloads(set, options) {
         const place = translate(workload.file, workload.line);
         workloads.push({
             source: workload.file,
+            id: owner,
             platform: workload.platform,
             kind: workload.kind,
             name: workload.name,
@@ -59332,10 +59335,7 @@ async function readComposeFile(path, targets, settings) {
             throw error;
         }
     });
-    const source = { target: path, label: path, yaml, notes };
-    if (unset.size > 0)
-        notes.push(`${path}: ${[...unset].sort().join(', ')} ${unset.size === 1 ? 'is' : 'are'} not set; Compose reads an empty string.`);
-    return source;
+    return { target: path, label: path, yaml, notes, unset };
 }
 async function readSource(kind, target, targets, settings) {
     try {
@@ -59396,6 +59396,10 @@ async function scanWorkloads(targets, settings, images) {
         translate: (file, line) => translators.get(file)?.(line) ?? { file, line },
     });
     const notes = sources.flatMap(({ s }) => s.notes);
+    for (const { s } of sources) {
+        if (s.unset && s.unset.size > 0)
+            notes.push(`${s.label}: ${[...s.unset].sort().join(', ')} ${s.unset.size === 1 ? 'is' : 'are'} not set; Compose reads an empty string.`);
+    }
     if (set.skipped.size > 0) {
         const kinds = [...set.skipped].map(([kind, n]) => `${n} ${kind}`).join(', ');
         notes.push(`The manifests hold objects the workload checks do not read, skipped: ${kinds}.`);
@@ -59647,6 +59651,7 @@ function buildJsonReport(input) {
             executable: r.scanner ?? null,
             database: r.database ?? null,
         })),
+        workloads: input.results.flatMap((r) => r.workloads ?? []),
         sarifOmitted: input.omitted,
         notes: input.notes,
         decisions: input.decisions.map((d) => ({ verdict: d.verdict, reason: d.reason, finding: d.finding })),
@@ -60853,7 +60858,67 @@ function renderByLine(decisions, lineLabel, maxRows = 10) {
     return lines;
 }
 
+;// CONCATENATED MODULE: ./src/report/workloads.ts
+
+/** The workloads part of the summary and the comment: Pod Security levels and one suggested fix per workload. */
+function podSecurityLine(workloads) {
+    const levels = workloads.flatMap((w) => (w.podSecurity ? [w.podSecurity.level] : []));
+    if (levels.length === 0)
+        return undefined;
+    const count = (level) => levels.filter((l) => l === level).length;
+    const rest = ['baseline', 'privileged'].filter((l) => count(l) > 0).map((l) => `${count(l)} only ${l}`);
+    return `Pod Security Standards: **${count('restricted')} of ${levels.length}** Kubernetes workload${levels.length === 1 ? '' : 's'} meet restricted${rest.length > 0 ? ` (${rest.join(', ')})` : ''}.`;
+}
+function label(w) {
+    return w.platform === 'compose' ? `service ${w.name}` : `${w.kind} ${w.namespace === 'default' ? '' : `${w.namespace}/`}${w.name}`;
+}
+/** A fence longer than any run of backticks in the text, so a hostile suggestion cannot close it. */
+function fenced(text, language) {
+    const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+    const fence = '`'.repeat(longest + 1);
+    return [`${fence}${language}`, text, fence];
+}
+function suggestionBlock(w, where) {
+    if (!w.suggestion)
+        return [];
+    return [
+        `<details><summary>Suggested fix for ${escapeMarkdown(label(w))} (${where})</summary>`,
+        '',
+        ...fenced(w.suggestion, 'yaml'),
+        '',
+        '</details>',
+        '',
+    ];
+}
+/** The summary's section: the level line, a table of workloads, and the suggested fixes (at most `maxRows` of each). */
+function renderWorkloads(workloads, maxRows) {
+    if (workloads.length === 0)
+        return [];
+    const out = ['### Workloads', ''];
+    const levels = podSecurityLine(workloads);
+    if (levels)
+        out.push(levels, '');
+    const shown = [...workloads].sort((a, b) => b.findings - a.findings).slice(0, Math.max(0, maxRows));
+    out.push('| Workload | Where | Pod Security | Findings | Image scanned in this run |', '|---|---|---|---|---|');
+    for (const w of shown) {
+        out.push(`| ${[
+            escapeMarkdown(label(w)),
+            codeSpan(`${w.file}:${w.line}`),
+            w.podSecurity ? w.podSecurity.level : '—',
+            String(w.findings),
+            w.scannedImages.length > 0 ? w.scannedImages.map(codeSpan).join(', ') : '—',
+        ].join(' | ')} |`);
+    }
+    if (shown.length < workloads.length)
+        out.push('', `${workloads.length - shown.length} more in the report file.`);
+    out.push('');
+    for (const w of shown)
+        out.push(...suggestionBlock(w, codeSpan(w.file)));
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
+
 
 
 
@@ -61023,6 +61088,7 @@ function render(input, maxRows) {
         out.push(`### Fails the gate (${failing.length})`, '', ...findingsTable(take(failing), false), '');
     }
     out.push(...renderByLine(decisions, (file, line) => codeSpan(`${file}:${line}`)));
+    out.push(...renderWorkloads(input.results.flatMap((r) => r.workloads ?? []), maxRows));
     if (below.length > 0) {
         out.push('<details><summary>' + `Below the gate (${below.length})` + '</summary>', '', ...findingsTable(take(below), true), '', '</details>', '');
     }

@@ -82,7 +82,13 @@ async function scanAndPublish(
   if (isDefaultBranchPush(context) && outcome.gate.failedScanners.length === 0) await baselineCache.save(config.reports.reportFile);
   await toolkit.appendSummary(redactor.apply(outcome.summaryMarkdown));
   if (config.publish.annotations) {
-    for (const a of selectAnnotations(outcome.decisions, new Set(config.targets.dockerfiles))) {
+    // Files of the repository a finding can be placed on: Dockerfiles, manifests, Compose files (and kustomize sources).
+    const repoFiles = new Set([
+      ...config.targets.dockerfiles,
+      ...config.targets.compose,
+      ...outcome.results.filter((r) => r.workloads !== undefined).flatMap((r) => r.findings.flatMap((f) => f.file ?? [])),
+    ]);
+    for (const a of selectAnnotations(outcome.decisions, repoFiles)) {
       const properties = { title: redactor.apply(a.title), file: a.file, startLine: a.line };
       if (a.level === 'error') toolkit.error(redactor.apply(a.message), properties);
       else toolkit.warning(redactor.apply(a.message), properties);

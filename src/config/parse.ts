@@ -117,7 +117,9 @@ function manifestDirectory(workspace: string, path: string, full: string): Manif
   const prefix = relativePath === '' || relativePath === '.' ? '' : `${relativePath}/`;
   const files = globFiles(workspace, `${prefix}**`).filter((f) => MANIFEST_FILE.test(f));
   if (files.length === 0)
-    throw new UsageError(`manifests: the directory ${path} holds no .yaml, .yml or .json file and no kustomization.yaml; give files or a kustomize directory.`);
+    throw new UsageError(
+      `manifests: the directory ${path} holds no .yaml, .yml or .json file and no kustomization.yaml; give files or a kustomize directory.`,
+    );
   return files.map((f) => ({ kind: 'file', path: f }));
 }
 
@@ -261,7 +263,10 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
   const ignoreUnfixed = optionalBoolean(raw, 'ignore-unfixed');
   const onlyNew = optionalBoolean(raw, 'only-new');
   const compose = resolveCompose(raw, workspace);
-  const podSecurity = valueOf(raw, 'pod-security') === '' ? undefined : oneOf<PodSecurityRequirement>(raw, 'pod-security', ['restricted', 'baseline', 'none']);
+  const podSecurity =
+    valueOf(raw, 'pod-security') === ''
+      ? undefined
+      : oneOf<PodSecurityRequirement>(raw, 'pod-security', ['restricted', 'baseline', 'none']);
   const workspaceTargets = {
     workspace,
     images,

@@ -169,6 +169,7 @@ export async function publishToGitHub(input: PublishInput): Promise<void> {
               gate: outcome.gate,
               decisions: outcome.decisions,
               failOn: outcome.policy.settings.failOn.value,
+              workloads: outcome.results.flatMap((r) => r.workloads ?? []),
               ...(outcome.policyOutcome.baseline ? { baseline: outcome.policyOutcome.baseline } : {}),
             },
             (text) => input.redact(text),

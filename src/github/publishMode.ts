@@ -114,6 +114,7 @@ export async function runPublish(
         gate: { verdict: report.verdict, reasons: report.reasons },
         decisions: report.decisions,
         failOn: report.failOn,
+        workloads: report.workloads,
         ...(report.baseline ? { baseline: report.baseline } : {}),
       },
       (text) => io.redact(text),

@@ -5,6 +5,7 @@ import { isObject, str, num } from '../util/json.js';
 import type { BaselineEntry } from '../policy/baseline.js';
 import type { BaselineComparison } from '../policy/decide.js';
 import { REPORT_FORMAT } from '../report/json.js';
+import type { PodSecurityLevel, WorkloadSummary } from '../model/workload.js';
 
 /** What a scan job left for the publish job: everything the comment needs, nothing executable. */
 export interface PublishedReport {
@@ -14,6 +15,7 @@ export interface PublishedReport {
   decisions: Decision[];
   baseline?: BaselineComparison;
   marker?: string;
+  workloads: WorkloadSummary[];
   /** Entries that were not well-formed and were left out. */
   dropped: number;
 }
@@ -53,6 +55,7 @@ function findingOf(value: unknown): Finding | undefined {
   const image = text(value.image, 500);
   const path = text(value.path, 1000);
   const helpUri = text(value.helpUri, 500);
+  const workload = text(value.workload, 500);
   const pkg = isObject(value.pkg) ? value.pkg : undefined;
   const pkgName = pkg ? text(pkg.name, 300) : undefined;
   return {
@@ -68,6 +71,7 @@ function findingOf(value: unknown): Finding | undefined {
     ...(image ? { image } : {}),
     ...(path ? { path } : {}),
     ...(helpUri ? { helpUri } : {}),
+    ...(workload ? { workload } : {}),
     ...(pkg && pkgName
       ? {
           pkg: {
@@ -77,6 +81,38 @@ function findingOf(value: unknown): Finding | undefined {
           },
         }
       : {}),
+  };
+}
+
+const LEVELS: readonly PodSecurityLevel[] = ['privileged', 'baseline', 'restricted'];
+
+/** One workload of the report, capped like findings; a malformed one is left out. */
+function workloadOf(value: unknown): WorkloadSummary | undefined {
+  if (!isObject(value)) return undefined;
+  const id = text(value.id, 500);
+  const name = text(value.name, 300);
+  const kind = text(value.kind, 100);
+  const file = text(value.file, 500);
+  const line = num(value.line);
+  const platform = value.platform === 'kubernetes' || value.platform === 'compose' ? value.platform : undefined;
+  if (!id || !name || !kind || !file || !platform || line === undefined || !Number.isInteger(line) || line < 1) return undefined;
+  const pss = isObject(value.podSecurity) ? value.podSecurity : undefined;
+  const level = pss ? str(pss.level) : undefined;
+  const suggestion = text(value.suggestion, 4000);
+  return {
+    id,
+    platform,
+    kind,
+    name,
+    namespace: text(value.namespace, 300) ?? '',
+    file,
+    line,
+    ...(level && (LEVELS as readonly string[]).includes(level)
+      ? { podSecurity: { level: level as PodSecurityLevel, violations: [] } }
+      : {}),
+    scannedImages: [],
+    findings: num(value.findings) ?? 0,
+    ...(suggestion ? { suggestion } : {}),
   };
 }
 
@@ -130,6 +166,7 @@ export function parsePublishedReport(document: unknown, file: string): Published
         }
       : {}),
     ...(marker && /^<!-- bulkhead:comment [0-9a-f]{16} -->$/.test(marker) ? { marker } : {}),
+    workloads: (Array.isArray(document.workloads) ? document.workloads.slice(0, 1000) : []).flatMap((w) => workloadOf(w) ?? []),
     dropped,
   };
 }

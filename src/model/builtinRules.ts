@@ -1,4 +1,3 @@
-
 import { WORKLOAD_RULES } from './workloadRules.js';
 import type { BuiltinRule } from './rule.js';
 

@@ -15,4 +15,3 @@ export interface BuiltinRule {
   /** CIS Docker Benchmark and Dockle checkpoints this rule covers. */
   references: string[];
 }
-

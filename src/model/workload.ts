@@ -15,6 +15,8 @@ export interface PodSecurityResult {
 }
 
 export interface WorkloadSummary {
+  /** `Kind/namespace/name`, or `service/name` for Compose: what its findings' `workload` field says. */
+  id: string;
   platform: 'kubernetes' | 'compose';
   kind: string;
   name: string;

@@ -184,14 +184,14 @@ export function parsePolicyFile(text: string, fileName: string): PolicyFile {
     else if (name === 'only-new') policy.onlyNew = reader.booleanOf(value, 'only-new');
     else if (name === 'pod-security') {
       const v = reader.scalarText(value, 'pod-security').toLowerCase();
-      if (v !== 'restricted' && v !== 'baseline' && v !== 'none') reader.fail(value, `pod-security is "${v}"; write restricted, baseline or none.`);
+      if (v !== 'restricted' && v !== 'baseline' && v !== 'none')
+        reader.fail(value, `pod-security is "${v}"; write restricted, baseline or none.`);
       policy.podSecurity = v as PodSecurityRequirement;
     } else if (name === 'network-policies') {
       const v = reader.scalarText(value, 'network-policies').toLowerCase();
       if (v !== 'required' && v !== 'when-present') reader.fail(value, `network-policies is "${v}"; write required or when-present.`);
       policy.networkPolicies = v as NetworkPolicyRequirement;
-    }
-    else if (name === 'overrides' || name === 'exceptions') {
+    } else if (name === 'overrides' || name === 'exceptions') {
       if (value === null || (isScalar(value) && value.value === null)) continue;
       if (!isSeq(value)) reader.fail(value, `${name} must be a list (each item starting with "- ").`);
       for (const item of (value as { items: unknown[] }).items as Node[]) {

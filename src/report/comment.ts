@@ -3,6 +3,8 @@ import type { FailOn } from '../model/severity.js';
 import type { BaselineComparison } from '../policy/decide.js';
 import type { GateOutcome } from '../policy/gate.js';
 import { renderByLine } from './byLine.js';
+import type { WorkloadSummary } from '../model/workload.js';
+import { podSecurityLine, suggestionBlock } from './workloads.js';
 import { codeSpan, escapeMarkdown } from './escape.js';
 import { fixedCell, packageCell, ruleCell, SEVERITY_BADGE, sorted } from './markdown.js';
 
@@ -26,6 +28,27 @@ export interface CommentInput {
   baseline?: BaselineComparison;
   links: CommentLinks;
   version: string;
+  /** Workloads of the manifests and Compose files: their Pod Security levels and suggested fixes. */
+  workloads?: readonly WorkloadSummary[];
+}
+
+/** Suggested fixes shown in the comment, for workloads whose findings fail the gate. */
+const COMMENT_SUGGESTIONS = 3;
+
+function workloadLines(input: CommentInput, maxRows: number): string[] {
+  const workloads = input.workloads ?? [];
+  const out: string[] = [];
+  const levels = podSecurityLine(workloads);
+  if (levels) out.push(levels, '');
+  if (maxRows === 0) return out;
+  const failing = new Set(
+    input.decisions
+      .filter((d) => d.verdict === 'fails-gate' && d.finding.workload)
+      .map((d) => `${d.finding.file ?? ''}\u0000${d.finding.workload ?? ''}`),
+  );
+  const worst = workloads.filter((w) => w.suggestion && failing.has(`${w.file}\u0000${w.id}`)).slice(0, COMMENT_SUGGESTIONS);
+  for (const w of worst) out.push(...suggestionBlock(w, fileLineLink(w.file, w.line, input.links)));
+  return out;
 }
 
 const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
@@ -84,6 +107,7 @@ function render(input: CommentInput, maxRows: number): string {
     lines.push('');
   }
   lines.push(...renderByLine(decisions, (file, line) => fileLineLink(file, line, links), maxRows > 0 ? 10 : 3));
+  lines.push(...workloadLines(input, maxRows));
   const footer = [
     links.runUrl ? `[Full summary of this run](${links.runUrl})` : undefined,
     `bulkhead ${escapeMarkdown(input.version)}`,

@@ -61,6 +61,7 @@ export function buildJsonReport(input: {
       executable: r.scanner ?? null,
       database: r.database ?? null,
     })),
+    workloads: input.results.flatMap((r) => r.workloads ?? []),
     sarifOmitted: input.omitted,
     notes: input.notes,
     decisions: input.decisions.map((d) => ({ verdict: d.verdict, reason: d.reason, finding: d.finding })),

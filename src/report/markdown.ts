@@ -1,4 +1,5 @@
 import { renderByLine } from './byLine.js';
+import { renderWorkloads } from './workloads.js';
 import { compareFindings, SEVERITIES, TOOLS, type Decision, type Severity, type Tool } from '../model/finding.js';
 import type { GateOutcome } from '../policy/gate.js';
 import type { ScanResult } from '../model/scanResult.js';
@@ -209,6 +210,12 @@ function render(input: SummaryInput, maxRows: number): { text: string; cut: numb
     out.push(`### Fails the gate (${failing.length})`, '', ...findingsTable(take(failing), false), '');
   }
   out.push(...renderByLine(decisions, (file, line) => codeSpan(`${file}:${line}`)));
+  out.push(
+    ...renderWorkloads(
+      input.results.flatMap((r) => r.workloads ?? []),
+      maxRows,
+    ),
+  );
   if (below.length > 0) {
     out.push(
       '<details><summary>' + `Below the gate (${below.length})` + '</summary>',

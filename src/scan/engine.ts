@@ -39,7 +39,11 @@ export interface ScanDependencies {
 export async function scan(config: Config, deps: ScanDependencies): Promise<ScanOutcome> {
   const runScanners =
     deps.runScanners ?? ((plan: ScanPlan) => runLocalScanners(plan, localScannerHost(deps.env, deps.logger, deps.dbCache)));
-  const collected = await collect(config, { runScanners, env: deps.env, ...(deps.baselineSource ? { baselineSource: deps.baselineSource } : {}) });
+  const collected = await collect(config, {
+    runScanners,
+    env: deps.env,
+    ...(deps.baselineSource ? { baselineSource: deps.baselineSource } : {}),
+  });
   // Every secret value found is masked from here on, in every form a report writes it.
   for (const value of collected.results.flatMap((r) => r.secretValues ?? [])) {
     for (const form of renderedForms(value)) deps.redactor.add(form);

@@ -51,7 +51,9 @@ function extendsChain(services: YamlView, name: string, notes: string[]): YamlVi
     if (!ext) break;
     if (ext.isMap()) {
       if (ext.get('file')) {
-        notes.push(`${view.file}: the service ${current} extends a service of another file, which bulkhead does not follow; its own fields are checked.`);
+        notes.push(
+          `${view.file}: the service ${current} extends a service of another file, which bulkhead does not follow; its own fields are checked.`,
+        );
         break;
       }
       current = ext.get('service')?.text('extends.service');
@@ -132,11 +134,13 @@ function environmentOf(fields: ServiceFields): EnvLiteral[] {
     if (view.isMap()) {
       for (const [name, value] of view.entries()) {
         const raw = value.raw('environment value');
+        value.text('environment value'); // interpolated as Compose does: a ${VAR:?} error or an unset variable is said
         if (raw !== undefined) env.push({ name, value: raw, line: value.line });
       }
     } else {
       for (const item of view.items('environment')) {
         const raw = item.raw('environment') ?? '';
+        item.text('environment');
         const eq = raw.indexOf('=');
         if (eq > 0) env.push({ name: raw.slice(0, eq), value: raw.slice(eq + 1), line: item.line });
       }
@@ -196,17 +200,24 @@ function serviceOf(name: string, fields: ServiceFields, key: YamlView, file: str
   const privileged = fields.get('privileged');
   const readOnly = fields.get('read_only');
   const user = textAt(fields.get('user'), 'user');
-  const caps = (field: string) => fields.list(field).map((item) => ({ value: (item.text(field) ?? '').toUpperCase().replace(/^CAP_/, ''), line: item.line }));
+  const caps = (field: string) =>
+    fields.list(field).map((item) => ({ value: (item.text(field) ?? '').toUpperCase().replace(/^CAP_/, ''), line: item.line }));
   const container: ContainerRun = {
     name,
     role: 'service',
     line: key.line,
     ...(image ? { image } : {}),
     ...(fields.get('build') ? { built: true } : {}),
-    ...(privileged && privileged.bool('privileged') !== undefined ? { privileged: { value: privileged.bool('privileged') as boolean, line: privileged.line } } : {}),
-    ...(options.noNewPrivileges ? { allowPrivilegeEscalation: { value: !options.noNewPrivileges.value, line: options.noNewPrivileges.line } } : {}),
+    ...(privileged && privileged.bool('privileged') !== undefined
+      ? { privileged: { value: privileged.bool('privileged') as boolean, line: privileged.line } }
+      : {}),
+    ...(options.noNewPrivileges
+      ? { allowPrivilegeEscalation: { value: !options.noNewPrivileges.value, line: options.noNewPrivileges.line } }
+      : {}),
     ...(user ? { runAsUser: { value: (user.value.split(':')[0] ?? '').trim(), line: user.line } } : {}),
-    ...(readOnly && readOnly.bool('read_only') !== undefined ? { readOnlyRootFilesystem: { value: readOnly.bool('read_only') as boolean, line: readOnly.line } } : {}),
+    ...(readOnly && readOnly.bool('read_only') !== undefined
+      ? { readOnlyRootFilesystem: { value: readOnly.bool('read_only') as boolean, line: readOnly.line } }
+      : {}),
     capDrop: caps('cap_drop'),
     capAdd: caps('cap_add'),
     ...(options.seccomp ? { seccomp: options.seccomp } : {}),

@@ -35,7 +35,8 @@ function droppedNeeds(workload: Workload, c: ContainerRun, image: ImageFacts): R
   const hits: RuleHit[] = [];
   const dropsAll = c.capDrop.find((cap) => cap.value === 'ALL');
   const added = new Set(c.capAdd.map((cap) => cap.value));
-  const label = workload.platform === 'kubernetes' ? `Container ${c.name} of ${workload.kind} ${workload.name}` : `Service ${workload.name}`;
+  const label =
+    workload.platform === 'kubernetes' ? `Container ${c.name} of ${workload.kind} ${workload.name}` : `Service ${workload.name}`;
   for (const file of image.fileCapabilities) {
     for (const capability of file.capabilities) {
       const drop = dropsAll ?? c.capDrop.find((cap) => cap.value === capability);

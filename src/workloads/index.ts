@@ -5,7 +5,13 @@ import { sameImage, type ImageFacts } from './imageFacts.js';
 import type { ContainerRun, ManifestSet, Workload } from './model.js';
 import { checkSegmentation } from './network.js';
 import { meets, podSecurityLevel } from './podSecurity.js';
-import type { NetworkPolicyRequirement, PodSecurityLevel, PodSecurityRequirement, PodSecurityResult, WorkloadSummary } from '../model/workload.js';
+import type {
+  NetworkPolicyRequirement,
+  PodSecurityLevel,
+  PodSecurityRequirement,
+  PodSecurityResult,
+  WorkloadSummary,
+} from '../model/workload.js';
 import { checkWorkload, type RuleHit } from './rules.js';
 import { suggestFix } from './suggest.js';
 
@@ -88,6 +94,7 @@ export async function analyzeWorkloads(set: ManifestSet, options: WorkloadAnalys
     const place = translate(workload.file, workload.line);
     workloads.push({
       source: workload.file,
+      id: owner,
       platform: workload.platform,
       kind: workload.kind,
       name: workload.name,

@@ -45,7 +45,8 @@ function braced(body: string, lookup: Lookup, unset: Set<string>): string {
     case '+':
       return empty ? '' : argument();
     default:
-      if (empty) throw new InterpolationError(`required variable ${name} is not set${rest.length > operator.length ? `: ${argument()}` : ''}`);
+      if (empty)
+        throw new InterpolationError(`required variable ${name} is not set${rest.length > operator.length ? `: ${argument()}` : ''}`);
       return value ?? '';
   }
 }

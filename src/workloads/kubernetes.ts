@@ -1,4 +1,14 @@
-import type { At, ContainerRun, HostMount, LabelSelector, ManifestSet, NetworkPolicyPeer, NetworkPolicyRule, PodVolume, Workload } from './model.js';
+import type {
+  At,
+  ContainerRun,
+  HostMount,
+  LabelSelector,
+  ManifestSet,
+  NetworkPolicyPeer,
+  NetworkPolicyRule,
+  PodVolume,
+  Workload,
+} from './model.js';
 import type { YamlFile, YamlView } from './yamlView.js';
 
 /** Where each workload kind keeps its pod template. */
@@ -75,12 +85,17 @@ function container(view: YamlView, role: ContainerRun['role'], pod: YamlView | u
   const either = <T>(field: string, read: (v: YamlView) => T | undefined) => own(field, read) ?? at(pod?.get(field), read);
   const caps = sc?.get('capabilities');
   const capList = (field: string) =>
-    (caps?.get(field)?.items(`capabilities.${field}`) ?? []).map((item) => ({ value: (item.text('capability') ?? '').toUpperCase(), line: item.line }));
+    (caps?.get(field)?.items(`capabilities.${field}`) ?? []).map((item) => ({
+      value: (item.text('capability') ?? '').toUpperCase(),
+      line: item.line,
+    }));
   // The annotation that AppArmor profiles were set with before Kubernetes 1.30.
   const legacyAppArmor = at(annotations?.get(`container.apparmor.security.beta.kubernetes.io/${name}`), (v) => v.text('annotation'));
   const appArmor =
     at(sc?.at('appArmorProfile', 'type'), (v) => v.text('appArmorProfile.type')) ??
-    (legacyAppArmor ? { ...legacyAppArmor, value: legacyAppArmor.value === 'unconfined' ? 'Unconfined' : legacyAppArmor.value } : undefined) ??
+    (legacyAppArmor
+      ? { ...legacyAppArmor, value: legacyAppArmor.value === 'unconfined' ? 'Unconfined' : legacyAppArmor.value }
+      : undefined) ??
     at(pod?.at('appArmorProfile', 'type'), (v) => v.text('appArmorProfile.type'));
   const resources = view.get('resources');
   const limit = (field: string) => at(resources?.at('limits', field), (v) => v.text(`resources.limits.${field}`));
@@ -93,10 +108,14 @@ function container(view: YamlView, role: ContainerRun['role'], pod: YamlView | u
   const runAsNonRoot = either('runAsNonRoot', (v) => v.bool('runAsNonRoot'));
   const runAsUser = userOf(sc?.get('runAsUser')) ?? userOf(pod?.get('runAsUser'));
   const readOnlyRootFilesystem = own('readOnlyRootFilesystem', (v) => v.bool('readOnlyRootFilesystem'));
-  const seccomp = at(sc?.at('seccompProfile', 'type'), (v) => v.text('seccompProfile.type')) ?? at(pod?.at('seccompProfile', 'type'), (v) => v.text('seccompProfile.type'));
+  const seccomp =
+    at(sc?.at('seccompProfile', 'type'), (v) => v.text('seccompProfile.type')) ??
+    at(pod?.at('seccompProfile', 'type'), (v) => v.text('seccompProfile.type'));
   const seLinux = seLinuxOf(sc?.get('seLinuxOptions')) ?? seLinuxOf(pod?.get('seLinuxOptions'));
   const procMount = own('procMount', (v) => v.text('procMount'));
-  const windowsHostProcess = at(sc?.at('windowsOptions', 'hostProcess'), (v) => v.bool('hostProcess')) ?? at(pod?.at('windowsOptions', 'hostProcess'), (v) => v.bool('hostProcess'));
+  const windowsHostProcess =
+    at(sc?.at('windowsOptions', 'hostProcess'), (v) => v.bool('hostProcess')) ??
+    at(pod?.at('windowsOptions', 'hostProcess'), (v) => v.bool('hostProcess'));
   return {
     name,
     role,
@@ -115,26 +134,39 @@ function container(view: YamlView, role: ContainerRun['role'], pod: YamlView | u
     ...(procMount ? { procMount } : {}),
     ...(windowsHostProcess ? { windowsHostProcess } : {}),
     ports: (view.get('ports')?.items('ports') ?? []).flatMap((port) => {
+      if (!port.isMap()) port.fail('each ports entry must be a mapping with containerPort.');
       const hostPort = port.get('hostPort');
       const value = hostPort?.integer('hostPort');
       if (!hostPort || !value) return [];
       const containerPort = port.get('containerPort')?.integer('containerPort');
       const hostIp = port.get('hostIP')?.text('hostIP');
-      return [{ text: `hostPort ${value}`, hostPort: value, ...(containerPort ? { containerPort } : {}), ...(hostIp ? { hostIp } : {}), line: hostPort.line }];
+      return [
+        {
+          text: `hostPort ${value}`,
+          hostPort: value,
+          ...(containerPort ? { containerPort } : {}),
+          ...(hostIp ? { hostIp } : {}),
+          line: hostPort.line,
+        },
+      ];
     }),
     env: (view.get('env')?.items('env') ?? []).flatMap((entry) => {
+      if (!entry.isMap()) entry.fail('each env entry must be a mapping with name and value (or valueFrom).');
       const value = entry.get('value');
       const text = value?.text('env value');
       const envName = entry.get('name')?.text('env name');
       return value && text !== undefined && envName ? [{ name: envName, value: text, line: value.line }] : [];
     }),
     limits: { ...(memory ? { memory } : {}), ...(cpu ? { cpu } : {}) },
-    volumeMounts: (view.get('volumeMounts')?.items('volumeMounts') ?? []).map((mount) => ({
-      name: mount.get('name')?.text('volumeMounts name') ?? '',
-      mountPath: mount.get('mountPath')?.text('mountPath') ?? '',
-      readOnly: mount.get('readOnly')?.bool('readOnly') ?? false,
-      line: mount.line,
-    })),
+    volumeMounts: (view.get('volumeMounts')?.items('volumeMounts') ?? []).map((mount) => {
+      if (!mount.isMap()) mount.fail('each volumeMounts entry must be a mapping with name and mountPath.');
+      return {
+        name: mount.get('name')?.text('volumeMounts name') ?? '',
+        mountPath: mount.get('mountPath')?.text('mountPath') ?? '',
+        readOnly: mount.get('readOnly')?.bool('readOnly') ?? false,
+        line: mount.line,
+      };
+    }),
   };
 }
 
@@ -142,6 +174,7 @@ function volumesOf(spec: YamlView): { volumes: PodVolume[]; hostPaths: Map<strin
   const volumes: PodVolume[] = [];
   const hostPaths = new Map<string, { path: string; line: number }>();
   for (const item of spec.get('volumes')?.items('volumes') ?? []) {
+    if (!item.isMap()) item.fail('each volumes entry must be a mapping with a name and a volume source.');
     const name = item.get('name')?.text('volume name') ?? '';
     const source = item.entries().find(([key]) => key !== 'name');
     volumes.push({ name, type: source?.[0] ?? 'emptyDir', line: source?.[1].line ?? item.line });
@@ -164,7 +197,10 @@ function workloadOf(object: YamlView, kind: string, file: string, name: string, 
   const annotations = metadata?.get('annotations');
   const podSc = spec.get('securityContext');
   const containers = CONTAINER_LISTS.flatMap(([list, role]) =>
-    (spec.get(list)?.items(list) ?? []).map((item) => container(item, role, podSc, annotations)),
+    (spec.get(list)?.items(list) ?? []).map((item) => {
+      if (!item.isMap()) item.fail(`each ${list} entry must be a mapping with name and image.`);
+      return container(item, role, podSc, annotations);
+    }),
   );
   if (containers.length === 0) throw spec.error(`the ${kind} ${name} has no containers.`);
   const { volumes, hostPaths } = volumesOf(spec);
@@ -200,7 +236,10 @@ function workloadOf(object: YamlView, kind: string, file: string, name: string, 
     ...(spec.get('serviceAccountName') ? { serviceAccountLine: spec.get('serviceAccountName')?.line ?? spec.line } : {}),
     ...(automount ? { automountServiceAccountToken: automount } : {}),
     ...(serviceAccountName ? { serviceAccountName } : {}),
-    sysctls: (podSc?.get('sysctls')?.items('sysctls') ?? []).map((item) => ({ value: item.get('name')?.text('sysctl name') ?? '', line: item.line })),
+    sysctls: (podSc?.get('sysctls')?.items('sysctls') ?? []).map((item) => ({
+      value: item.get('name')?.text('sysctl name') ?? '',
+      line: item.line,
+    })),
     containers,
   };
 }

@@ -57,7 +57,11 @@ export function checkSegmentation(set: ManifestSet, required: boolean): PlacedHi
       file: w.file,
       owner: `${w.kind}/${w.namespace}/${w.name}`,
       subject: 'networkpolicy',
-      message: `${w.kind} ${w.name} is selected by no NetworkPolicy in the namespace ${w.namespace}: every pod in the cluster reaches it. Add a NetworkPolicy whose podSelector matches its labels (${Object.entries(w.podLabels).map(([k, v]) => `${k}: ${v}`).join(', ') || 'it has none'}), or a default-deny for the namespace.`,
+      message: `${w.kind} ${w.name} is selected by no NetworkPolicy in the namespace ${w.namespace}: every pod in the cluster reaches it. Add a NetworkPolicy whose podSelector matches its labels (${
+        Object.entries(w.podLabels)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(', ') || 'it has none'
+      }), or a default-deny for the namespace.`,
     });
   }
   const namespaces = new Map<string, Workload>();

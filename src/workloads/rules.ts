@@ -73,21 +73,51 @@ function containerIsolation(workload: Workload, c: ContainerRun): RuleHit[] {
   const hit = (ruleId: string, severity: Severity, line: number, message: string, subject: string) =>
     hits.push({ ruleId, severity, line, message, subject: `${c.name}:${subject}`, container: c.name });
   if (c.privileged?.value) {
-    hit('BH301', 'critical', c.privileged.line, `${who(workload, c)} runs privileged: it holds every capability and every host device. Remove ${say(workload, '`privileged: true`', '`privileged: true`')} and add only the capability it needs.`, 'privileged');
+    hit(
+      'BH301',
+      'critical',
+      c.privileged.line,
+      `${who(workload, c)} runs privileged: it holds every capability and every host device. Remove ${say(workload, '`privileged: true`', '`privileged: true`')} and add only the capability it needs.`,
+      'privileged',
+    );
   }
   if (c.role !== 'ephemeral' && c.allowPrivilegeEscalation?.value !== false) {
-    hit('BH302', 'medium', c.allowPrivilegeEscalation?.line ?? c.line, `${who(workload, c)} may gain privileges through setuid files. ${say(workload, 'Set `allowPrivilegeEscalation: false` in its securityContext.', 'Add `security_opt: ["no-new-privileges:true"]`.')}`, 'escalation');
+    hit(
+      'BH302',
+      'medium',
+      c.allowPrivilegeEscalation?.line ?? c.line,
+      `${who(workload, c)} may gain privileges through setuid files. ${say(workload, 'Set `allowPrivilegeEscalation: false` in its securityContext.', 'Add `security_opt: ["no-new-privileges:true"]`.')}`,
+      'escalation',
+    );
   }
   if (c.readOnlyRootFilesystem?.value !== true) {
-    hit('BH305', 'medium', c.readOnlyRootFilesystem?.line ?? c.line, `${who(workload, c)} has a writable root filesystem. ${say(workload, 'Set `readOnlyRootFilesystem: true` and mount an emptyDir where it writes (e.g. /tmp).', 'Set `read_only: true` and `tmpfs: [/tmp]` where it writes.')}`, 'read-only');
+    hit(
+      'BH305',
+      'medium',
+      c.readOnlyRootFilesystem?.line ?? c.line,
+      `${who(workload, c)} has a writable root filesystem. ${say(workload, 'Set `readOnlyRootFilesystem: true` and mount an emptyDir where it writes (e.g. /tmp).', 'Set `read_only: true` and `tmpfs: [/tmp]` where it writes.')}`,
+      'read-only',
+    );
   }
   if (!c.capDrop.some((cap) => cap.value === 'ALL')) {
-    hit('BH306', 'medium', c.capDrop[0]?.line ?? c.line, `${who(workload, c)} keeps the runtime's default capabilities. ${say(workload, 'Add `capabilities: {drop: [ALL]}` to its securityContext', 'Add `cap_drop: [ALL]`')} and add back only what it needs.`, 'drop');
+    hit(
+      'BH306',
+      'medium',
+      c.capDrop[0]?.line ?? c.line,
+      `${who(workload, c)} keeps the runtime's default capabilities. ${say(workload, 'Add `capabilities: {drop: [ALL]}` to its securityContext', 'Add `cap_drop: [ALL]`')} and add back only what it needs.`,
+      'drop',
+    );
   }
   for (const cap of c.capAdd) {
     if (cap.value === 'NET_BIND_SERVICE') continue;
     const severity = DANGEROUS_CAPABILITIES.has(cap.value) ? 'high' : 'medium';
-    hit('BH307', severity, cap.line, `${who(workload, c)} adds the capability ${cap.value}${severity === 'high' ? ', a known escape route' : ''}. Remove it, or record why it is needed in an exception.`, `add:${cap.value}`);
+    hit(
+      'BH307',
+      severity,
+      cap.line,
+      `${who(workload, c)} adds the capability ${cap.value}${severity === 'high' ? ', a known escape route' : ''}. Remove it, or record why it is needed in an exception.`,
+      `add:${cap.value}`,
+    );
   }
   return hits;
 }
@@ -98,25 +128,67 @@ function confinement(workload: Workload, c: ContainerRun): RuleHit[] {
     hits.push({ ruleId, severity, line, message, subject: `${c.name}:${subject}`, container: c.name });
   const seccomp = c.seccomp?.value;
   if (seccomp === 'Unconfined') {
-    hit('BH308', 'high', c.seccomp?.line ?? c.line, `${who(workload, c)} runs without seccomp (Unconfined). ${say(workload, 'Use `seccompProfile: {type: RuntimeDefault}`.', 'Remove `seccomp=unconfined` from security_opt.')}`, 'seccomp');
+    hit(
+      'BH308',
+      'high',
+      c.seccomp?.line ?? c.line,
+      `${who(workload, c)} runs without seccomp (Unconfined). ${say(workload, 'Use `seccompProfile: {type: RuntimeDefault}`.', 'Remove `seccomp=unconfined` from security_opt.')}`,
+      'seccomp',
+    );
   } else if (workload.platform === 'kubernetes' && seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') {
-    hit('BH308', 'low', c.seccomp?.line ?? c.line, `${who(workload, c)} has no seccomp profile, so Kubernetes runs it unconfined. Set \`seccompProfile: {type: RuntimeDefault}\` in the pod's securityContext.`, 'seccomp');
+    hit(
+      'BH308',
+      'low',
+      c.seccomp?.line ?? c.line,
+      `${who(workload, c)} has no seccomp profile, so Kubernetes runs it unconfined. Set \`seccompProfile: {type: RuntimeDefault}\` in the pod's securityContext.`,
+      'seccomp',
+    );
   }
   if (c.appArmor?.value === 'Unconfined') {
-    hit('BH309', 'high', c.appArmor.line, `${who(workload, c)} runs with AppArmor disabled (unconfined). Remove the setting so that the runtime's default profile applies.`, 'apparmor');
+    hit(
+      'BH309',
+      'high',
+      c.appArmor.line,
+      `${who(workload, c)} runs with AppArmor disabled (unconfined). Remove the setting so that the runtime's default profile applies.`,
+      'apparmor',
+    );
   }
   const selinux = c.seLinux?.value;
   if (selinux?.disabled) {
-    hit('BH309', 'high', c.seLinux?.line ?? c.line, `${who(workload, c)} disables SELinux labelling (label=disable). Remove it from security_opt.`, 'selinux');
+    hit(
+      'BH309',
+      'high',
+      c.seLinux?.line ?? c.line,
+      `${who(workload, c)} disables SELinux labelling (label=disable). Remove it from security_opt.`,
+      'selinux',
+    );
   } else if (selinux && (!SELINUX_CONTAINER_TYPES.has(selinux.type ?? '') || selinux.user || selinux.role)) {
     const what = !SELINUX_CONTAINER_TYPES.has(selinux.type ?? '') ? `the SELinux type ${selinux.type}` : 'a custom SELinux user or role';
-    hit('BH309', 'high', c.seLinux?.line ?? c.line, `${who(workload, c)} runs with ${what}, outside the confined container types. Remove seLinuxOptions or use container_t.`, 'selinux');
+    hit(
+      'BH309',
+      'high',
+      c.seLinux?.line ?? c.line,
+      `${who(workload, c)} runs with ${what}, outside the confined container types. Remove seLinuxOptions or use container_t.`,
+      'selinux',
+    );
   }
   if (c.procMount && c.procMount.value !== 'Default') {
-    hit('BH316', 'high', c.procMount.line, `${who(workload, c)} mounts /proc unmasked (procMount: ${c.procMount.value}). Remove procMount.`, 'procmount');
+    hit(
+      'BH316',
+      'high',
+      c.procMount.line,
+      `${who(workload, c)} mounts /proc unmasked (procMount: ${c.procMount.value}). Remove procMount.`,
+      'procmount',
+    );
   }
   if (c.windowsHostProcess?.value) {
-    hit('BH316', 'high', c.windowsHostProcess.line, `${who(workload, c)} is a Windows HostProcess container: it runs on the host itself. Remove windowsOptions.hostProcess.`, 'hostprocess');
+    hit(
+      'BH316',
+      'high',
+      c.windowsHostProcess.line,
+      `${who(workload, c)} is a Windows HostProcess container: it runs on the host itself. Remove windowsOptions.hostProcess.`,
+      'hostprocess',
+    );
   }
   return hits;
 }
@@ -129,7 +201,14 @@ function runsAsRoot(workload: Workload, c: ContainerRun, image: ImageFacts | und
     if (c.runAsNonRoot?.value === true && !explicitRoot) return [];
     if (user !== undefined && !explicitRoot) return [];
     if (explicitRoot) {
-      return [{ ...base, severity: 'high', line: c.runAsUser?.line ?? c.line, message: `${who(workload, c)} runs as root (runAsUser: 0)${c.runAsNonRoot?.value ? ', which contradicts runAsNonRoot: true: the kubelet refuses to start it' : ''}. Set runAsUser to a non-zero UID.` }];
+      return [
+        {
+          ...base,
+          severity: 'high',
+          line: c.runAsUser?.line ?? c.line,
+          message: `${who(workload, c)} runs as root (runAsUser: 0)${c.runAsNonRoot?.value ? ', which contradicts runAsNonRoot: true: the kubelet refuses to start it' : ''}. Set runAsUser to a non-zero UID.`,
+        },
+      ];
     }
     const imageRoot = image !== undefined && isRootUser(image.user);
     return [
@@ -142,7 +221,14 @@ function runsAsRoot(workload: Workload, c: ContainerRun, image: ImageFacts | und
     ];
   }
   if (explicitRoot) {
-    return [{ ...base, severity: 'high', line: c.runAsUser?.line ?? c.line, message: `${who(workload, c)} runs as root (user: ${user}). Set \`user\` to a non-root UID, e.g. "10001:10001".` }];
+    return [
+      {
+        ...base,
+        severity: 'high',
+        line: c.runAsUser?.line ?? c.line,
+        message: `${who(workload, c)} runs as root (user: ${user}). Set \`user\` to a non-root UID, e.g. "10001:10001".`,
+      },
+    ];
   }
   if (user !== undefined) return [];
   if (image && !isRootUser(image.user)) return [];
@@ -167,7 +253,12 @@ function hostMountHit(workload: Workload, mount: HostMount): RuleHit {
   if (/(^|\/)(docker|containerd|crio|podman|cri-dockerd)\.sock$/.test(home) || ['/run', '/var/run'].some(under)) {
     severity = 'critical';
     what = 'a container-runtime socket or its directory: whoever writes to it controls every container on the host';
-  } else if (home === '/' || ['/etc', '/root', '/home', '/var/log'].includes(home) || ['/proc', '/sys', '/var/lib/kubelet', '/boot', '/dev'].some(under) || home.startsWith('/home/')) {
+  } else if (
+    home === '/' ||
+    ['/etc', '/root', '/home', '/var/log'].includes(home) ||
+    ['/proc', '/sys', '/var/lib/kubelet', '/boot', '/dev'].some(under) ||
+    home.startsWith('/home/')
+  ) {
     severity = 'high';
     what = 'a host system directory';
   } else if (mount.relative) {
@@ -178,7 +269,11 @@ function hostMountHit(workload: Workload, mount: HostMount): RuleHit {
     what = 'a host directory';
   }
   const where = mount.mountedBy.map((m) => `${m.path}${workload.platform === 'kubernetes' ? ` in ${m.container}` : ''}`).join(', ');
-  const fix = say(workload, 'Use an emptyDir, a ConfigMap or a PersistentVolumeClaim instead, or set `readOnly: true` on the volumeMount.', 'Use a named volume instead, or append `:ro`.');
+  const fix = say(
+    workload,
+    'Use an emptyDir, a ConfigMap or a PersistentVolumeClaim instead, or set `readOnly: true` on the volumeMount.',
+    'Use a named volume instead, or append `:ro`.',
+  );
   return {
     ruleId: 'BH310',
     severity,
@@ -192,12 +287,24 @@ function hostAccess(workload: Workload): RuleHit[] {
   const hits: RuleHit[] = [];
   const label = workload.platform === 'kubernetes' ? `${workload.kind} ${workload.name}` : `Service ${workload.name}`;
   for (const ns of workload.hostNamespaces) {
-    hits.push({ ruleId: 'BH303', severity: 'high', line: ns.line, message: `${label} shares a host namespace (${ns.field}). Remove it${ns.field.startsWith('host') || ns.field.startsWith('network') ? '; expose ports through a Service or `ports:` instead' : ''}.`, subject: `ns:${ns.field}` });
+    hits.push({
+      ruleId: 'BH303',
+      severity: 'high',
+      line: ns.line,
+      message: `${label} shares a host namespace (${ns.field}). Remove it${ns.field.startsWith('host') || ns.field.startsWith('network') ? '; expose ports through a Service or `ports:` instead' : ''}.`,
+      subject: `ns:${ns.field}`,
+    });
   }
   for (const mount of workload.hostMounts) hits.push(hostMountHit(workload, mount));
   for (const sysctl of workload.sysctls) {
     if (workload.platform === 'kubernetes' && !SAFE_SYSCTLS.has(sysctl.value)) {
-      hits.push({ ruleId: 'BH316', severity: 'high', line: sysctl.line, message: `${label} sets the sysctl ${sysctl.value}, outside the Pod Security Standards' safe set: it can change node-wide kernel state. Remove it.`, subject: `sysctl:${sysctl.value}` });
+      hits.push({
+        ruleId: 'BH316',
+        severity: 'high',
+        line: sysctl.line,
+        message: `${label} sets the sysctl ${sysctl.value}, outside the Pod Security Standards' safe set: it can change node-wide kernel state. Remove it.`,
+        subject: `sysctl:${sysctl.value}`,
+      });
     }
   }
   return hits;
@@ -223,10 +330,27 @@ function limits(workload: Workload, c: ContainerRun): RuleHit[] {
   if (c.role === 'ephemeral') return [];
   const hits: RuleHit[] = [];
   const hit = (severity: Severity, what: string, fix: string) =>
-    hits.push({ ruleId: 'BH312', severity, line: c.line, message: `${who(workload, c)} has no ${what} limit. ${fix}`, subject: `${c.name}:limit:${what}`, container: c.name });
-  if (!c.limits.memory) hit('medium', 'memory', say(workload, 'Set `resources.limits.memory` from its observed use.', 'Set `deploy.resources.limits.memory` (or `mem_limit`) from its observed use.'));
+    hits.push({
+      ruleId: 'BH312',
+      severity,
+      line: c.line,
+      message: `${who(workload, c)} has no ${what} limit. ${fix}`,
+      subject: `${c.name}:limit:${what}`,
+      container: c.name,
+    });
+  if (!c.limits.memory)
+    hit(
+      'medium',
+      'memory',
+      say(
+        workload,
+        'Set `resources.limits.memory` from its observed use.',
+        'Set `deploy.resources.limits.memory` (or `mem_limit`) from its observed use.',
+      ),
+    );
   if (!c.limits.cpu) hit('low', 'CPU', say(workload, 'Set `resources.limits.cpu`.', 'Set `deploy.resources.limits.cpus` (or `cpus`).'));
-  if (workload.platform === 'compose' && !c.limits.pids) hit('low', 'process-count', 'Set `pids_limit` (or `deploy.resources.limits.pids`), e.g. 256.');
+  if (workload.platform === 'compose' && !c.limits.pids)
+    hit('low', 'process-count', 'Set `pids_limit` (or `deploy.resources.limits.pids`), e.g. 256.');
   return hits;
 }
 

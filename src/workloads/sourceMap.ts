@@ -53,9 +53,14 @@ export function kustomizeTranslator(rendered: YamlFile, bases: readonly YamlFile
   // For each rendered document: its first line, the base that defines it, and line → path.
   const documents = rendered.documents.map((document) => {
     const paths = new Map<number, string>();
-    walk(document, '', (path, line) => {
-      if (!paths.has(line)) paths.set(line, path);
-    }, 0);
+    walk(
+      document,
+      '',
+      (path, line) => {
+        if (!paths.has(line)) paths.set(line, path);
+      },
+      0,
+    );
     const id = identity(document);
     return { start: document.valueLine, paths, base: id ? byIdentity.get(id) : undefined };
   });

@@ -38,7 +38,9 @@ function kubernetesContainer(fix: ContainerFix, image: ImageFacts | undefined, i
   if (rules.has('BH301')) lines.push(`${sc}privileged: false`);
   if (rules.has('BH302') || rules.has('BH301')) lines.push(`${sc}allowPrivilegeEscalation: false`);
   if (rules.has('BH305')) lines.push(`${sc}readOnlyRootFilesystem: true  # mount an emptyDir where it writes (often /tmp)`);
-  if (rules.has('BH330')) lines.push(uidLine(image, sc, 'runAsUser'));
+  // A container-level runAsUser: 0 or seccomp Unconfined overrides whatever the pod sets.
+  if (rules.has('BH330') || (rules.has('BH304') && c.runAsUser?.value === '0')) lines.push(uidLine(image, sc, 'runAsUser'));
+  if (rules.has('BH308') && c.seccomp?.value === 'Unconfined') lines.push(`${sc}seccompProfile:`, `${sc}  type: RuntimeDefault`);
   if (rules.has('BH306') || rules.has('BH307') || rules.has('BH331')) {
     const adds = keptAdds(c, fix.needs);
     lines.push(`${sc}capabilities:`, `${sc}  drop: [ALL]`, ...(adds.length > 0 ? [`${sc}  add: [${adds.join(', ')}]`] : []));
@@ -47,7 +49,12 @@ function kubernetesContainer(fix: ContainerFix, image: ImageFacts | undefined, i
   return lines;
 }
 
-function kubernetesFragment(workload: Workload, fixes: ContainerFix[], podRules: Set<string>, imageOf: (c: ContainerRun) => ImageFacts | undefined): string {
+function kubernetesFragment(
+  workload: Workload,
+  fixes: ContainerFix[],
+  podRules: Set<string>,
+  imageOf: (c: ContainerRun) => ImageFacts | undefined,
+): string {
   const path = POD_SPEC_PATH[workload.kind] ?? ['spec', 'template', 'spec'];
   const lines: string[] = [];
   path.forEach((key, depth) => lines.push(`${'  '.repeat(depth)}${key}:`));
@@ -67,7 +74,13 @@ function kubernetesFragment(workload: Workload, fixes: ContainerFix[], podRules:
     ['initContainers', 'init'],
     ['containers', 'container'],
   ] as const) {
-    const own = fixes.filter((f) => f.container.role === role && [...f.rules].some((r) => r !== 'BH304' && r !== 'BH308'));
+    const own = fixes.filter(
+      (f) =>
+        f.container.role === role &&
+        [...f.rules].some(
+          (r) => (r !== 'BH304' && r !== 'BH308') || f.container.runAsUser?.value === '0' || f.container.seccomp?.value === 'Unconfined',
+        ),
+    );
     if (own.length === 0) continue;
     lines.push(`${indent}${list}:`);
     for (const fix of own) lines.push(...kubernetesContainer(fix, imageOf(fix.container), `${indent}  `));
@@ -97,7 +110,11 @@ function composeFragment(workload: Workload, fix: ContainerFix, image: ImageFact
 }
 
 /** The fragment for one workload, or undefined when none of its findings is a setting to change. */
-export function suggestFix(workload: Workload, hits: readonly RuleHit[], imageOf: (c: ContainerRun) => ImageFacts | undefined): string | undefined {
+export function suggestFix(
+  workload: Workload,
+  hits: readonly RuleHit[],
+  imageOf: (c: ContainerRun) => ImageFacts | undefined,
+): string | undefined {
   const fixable = hits.filter((h) => FIXABLE.has(h.ruleId));
   if (fixable.length === 0) return undefined;
   const podRules = new Set(fixable.filter((h) => h.container === undefined || h.ruleId === 'BH308').map((h) => h.ruleId));

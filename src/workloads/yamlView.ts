@@ -223,7 +223,10 @@ export function parseYamlFile(text: string, file: string, interpolate?: (text: s
       const error = document.errors[0];
       if (error) {
         const line = lines.linePos(error.pos[0]).line;
-        throw new FormatError(`${file}:${line}`, `is not valid YAML: ${error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}.`);
+        throw new FormatError(
+          `${file}:${line}`,
+          `is not valid YAML: ${error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}.`,
+        );
       }
       const offset = document.contents?.range?.[0] ?? 0;
       const context: ViewContext = { file, lines, document, aliases, ...(interpolate ? { interpolate } : {}) };

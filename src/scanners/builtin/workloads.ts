@@ -39,7 +39,9 @@ export interface WorkloadSettings {
 }
 
 function readManifestText(targets: Pick<TargetsConfig, 'workspace'>, path: string): Promise<string> {
-  return readRegularFile(resolve(targets.workspace, path), MAX_MANIFEST_BYTES, (detail) => new FormatError(path, detail), { strictUtf8: true });
+  return readRegularFile(resolve(targets.workspace, path), MAX_MANIFEST_BYTES, (detail) => new FormatError(path, detail), {
+    strictUtf8: true,
+  });
 }
 
 /** The facts the cross-checks need from an image bulkhead read, and the names a manifest may call it by. */
@@ -67,7 +69,13 @@ async function findOnPath(name: string, env: NodeJS.ProcessEnv): Promise<string 
   for (const dir of (env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, name);
-    if (await access(candidate, constants.X_OK).then(() => true, () => false)) return candidate;
+    if (
+      await access(candidate, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return candidate;
   }
   return undefined;
 }
@@ -105,6 +113,8 @@ interface Source {
   translate?: LineTranslator;
   error?: string;
   notes: string[];
+  /** Compose variables read with no value and no default, filled while the file is read. */
+  unset?: Set<string>;
 }
 
 async function renderKustomize(target: ManifestTarget, targets: TargetsConfig, settings: WorkloadSettings): Promise<Source> {
@@ -113,7 +123,10 @@ async function renderKustomize(target: ManifestTarget, targets: TargetsConfig, s
   const base = { target: target.path, label, notes: [] };
   const kubectl = await findOnPath('kubectl', settings.env);
   if (!kubectl) {
-    return { ...base, error: `${target.path} is a kustomize directory, and kubectl is not on PATH to render it (bulkhead runs \`kubectl kustomize\`); install kubectl, or list the rendered manifests instead.` };
+    return {
+      ...base,
+      error: `${target.path} is a kustomize directory, and kubectl is not on PATH to render it (bulkhead runs \`kubectl kustomize\`); install kubectl, or list the rendered manifests instead.`,
+    };
   }
   const ran = await runProcess(kubectl, ['kustomize', target.path === '' ? '.' : target.path], {
     cwd: targets.workspace,
@@ -137,7 +150,9 @@ async function readComposeFile(path: string, targets: TargetsConfig, settings: W
   const notes: string[] = [];
   const dotEnvPath = join(dirname(path), '.env');
   const shell = (name: string) => settings.env[name];
-  const dotEnv = existsSync(resolve(targets.workspace, dotEnvPath)) ? parseDotEnv(await readManifestText(targets, dotEnvPath), shell) : new Map<string, string>();
+  const dotEnv = existsSync(resolve(targets.workspace, dotEnvPath))
+    ? parseDotEnv(await readManifestText(targets, dotEnvPath), shell)
+    : new Map<string, string>();
   // Compose: the shell's environment wins over .env.
   const lookup = (name: string) => settings.env[name] ?? dotEnv.get(name);
   const unset = new Set<string>();
@@ -149,16 +164,24 @@ async function readComposeFile(path: string, targets: TargetsConfig, settings: W
       throw error;
     }
   });
-  const source: Source = { target: path, label: path, yaml, notes };
-  if (unset.size > 0) notes.push(`${path}: ${[...unset].sort().join(', ')} ${unset.size === 1 ? 'is' : 'are'} not set; Compose reads an empty string.`);
-  return source;
+  return { target: path, label: path, yaml, notes, unset };
 }
 
-async function readSource(kind: 'manifest' | 'compose', target: ManifestTarget, targets: TargetsConfig, settings: WorkloadSettings): Promise<Source> {
+async function readSource(
+  kind: 'manifest' | 'compose',
+  target: ManifestTarget,
+  targets: TargetsConfig,
+  settings: WorkloadSettings,
+): Promise<Source> {
   try {
     if (kind === 'compose') return await readComposeFile(target.path, targets, settings);
     if (target.kind === 'kustomize') return await renderKustomize(target, targets, settings);
-    return { target: target.path, label: target.path, yaml: parseYamlFile(await readManifestText(targets, target.path), target.path), notes: [] };
+    return {
+      target: target.path,
+      label: target.path,
+      yaml: parseYamlFile(await readManifestText(targets, target.path), target.path),
+      notes: [],
+    };
   } catch (error) {
     const message = error instanceof FormatError ? error.message : `reading ${target.path} failed: ${errorMessage(error)}`;
     return { target: target.path, label: target.path, error: message, notes: [] };
@@ -186,11 +209,17 @@ function intoSet(source: Source, kind: 'manifest' | 'compose', set: ManifestSet)
 }
 
 /** Every manifest and Compose file of a scan, judged together (NetworkPolicies and Services reach across files). */
-export async function scanWorkloads(targets: TargetsConfig, settings: WorkloadSettings, images: readonly ImageFacts[]): Promise<{ results: ScanResult[]; notes: string[] }> {
+export async function scanWorkloads(
+  targets: TargetsConfig,
+  settings: WorkloadSettings,
+  images: readonly ImageFacts[],
+): Promise<{ results: ScanResult[]; notes: string[] }> {
   const started = Date.now();
   const sources = await Promise.all([
     ...targets.manifests.map((t) => readSource('manifest', t, targets, settings).then((s) => ({ s, kind: 'manifest' as const }))),
-    ...targets.compose.map((path) => readSource('compose', { kind: 'file', path }, targets, settings).then((s) => ({ s, kind: 'compose' as const }))),
+    ...targets.compose.map((path) =>
+      readSource('compose', { kind: 'file', path }, targets, settings).then((s) => ({ s, kind: 'compose' as const })),
+    ),
   ]);
   const set = emptyManifestSet();
   const errors = new Map<string, string>();
@@ -206,6 +235,12 @@ export async function scanWorkloads(targets: TargetsConfig, settings: WorkloadSe
     translate: (file, line) => translators.get(file)?.(line) ?? { file, line },
   });
   const notes = sources.flatMap(({ s }) => s.notes);
+  for (const { s } of sources) {
+    if (s.unset && s.unset.size > 0)
+      notes.push(
+        `${s.label}: ${[...s.unset].sort().join(', ')} ${s.unset.size === 1 ? 'is' : 'are'} not set; Compose reads an empty string.`,
+      );
+  }
   if (set.skipped.size > 0) {
     const kinds = [...set.skipped].map(([kind, n]) => `${n} ${kind}`).join(', ');
     notes.push(`The manifests hold objects the workload checks do not read, skipped: ${kinds}.`);
@@ -213,11 +248,25 @@ export async function scanWorkloads(targets: TargetsConfig, settings: WorkloadSe
   const durationMs = Date.now() - started;
   const secretValues = analysis.secretValues;
   const results: ScanResult[] = sources.map(({ s }) => {
-    const base = { tool: 'bulkhead' as const, key: s.target, target: s.target, origin: 'run' as const, version: BULKHEAD_VERSION, durationMs, warnings: [] };
+    const base = {
+      tool: 'bulkhead' as const,
+      key: s.target,
+      target: s.target,
+      origin: 'run' as const,
+      version: BULKHEAD_VERSION,
+      durationMs,
+      warnings: [],
+    };
     const error = errors.get(s.label);
     if (error) return { ...base, status: 'error', findings: [], error };
     const workloads = analysis.workloads.filter((w) => w.source === s.label).map(({ source: _, ...summary }) => summary);
-    return { ...base, status: 'ok', findings: analysis.findings.get(s.label) ?? [], workloads, ...(secretValues.length > 0 ? { secretValues } : {}) };
+    return {
+      ...base,
+      status: 'ok',
+      findings: analysis.findings.get(s.label) ?? [],
+      workloads,
+      ...(secretValues.length > 0 ? { secretValues } : {}),
+    };
   });
   return { results, notes };
 }
