@@ -8,6 +8,7 @@ const LAYERS = [
   'secrets',
   'dockerfile',
   'image',
+  'workloads',
   'scanners',
   'attribution',
   'policy',

@@ -40972,6 +40972,31 @@ function platformOf(raw) {
     }
     return text;
 }
+/** What to scan: images, Dockerfiles, manifests, Compose files and the reports that stand in for scanners. */
+function targetsOf(raw, workspace) {
+    const images = listOf(raw, 'image', false).map(parseImageTarget);
+    for (const image of images) {
+        if (image.source !== 'daemon' && image.source !== 'registry') {
+            const full = (0,external_node_path_.resolve)(workspace, image.location);
+            if (!(0,external_node_fs_.existsSync)(full))
+                throw new UsageError(`image: ${image.location} does not exist; check the path in "${image.input}".`);
+        }
+    }
+    const trivyReports = listOf(raw, 'trivy-report', false).map((p) => requireFile(workspace, p, 'trivy-report'));
+    const hadolintReports = listOf(raw, 'hadolint-report', false).map((p) => requireFile(workspace, p, 'hadolint-report'));
+    const compose = resolveCompose(raw, workspace);
+    return {
+        workspace,
+        images,
+        dockerfiles: resolveDockerfiles(raw, workspace),
+        manifests: resolveManifests(raw, workspace),
+        compose: compose.files,
+        composeExplicit: compose.explicit,
+        platform: platformOf(raw),
+        trivyReports,
+        hadolintReports,
+    };
+}
 /** Validates every input once, up front; the first problem is reported as one sentence. */
 function parseConfig(raw, context) {
     const workspace = (0,external_node_path_.resolve)(context.workspace);
@@ -40985,16 +41010,6 @@ function parseConfig(raw, context) {
     if (failOnText === 'info') {
         throw new UsageError('fail-on cannot be info; the lowest gate is low (use none to report without gating).');
     }
-    const images = listOf(raw, 'image', false).map(parseImageTarget);
-    for (const image of images) {
-        if (image.source !== 'daemon' && image.source !== 'registry') {
-            const full = (0,external_node_path_.resolve)(workspace, image.location);
-            if (!(0,external_node_fs_.existsSync)(full))
-                throw new UsageError(`image: ${image.location} does not exist; check the path in "${image.input}".`);
-        }
-    }
-    const trivyReports = listOf(raw, 'trivy-report', false).map((p) => requireFile(workspace, p, 'trivy-report'));
-    const hadolintReports = listOf(raw, 'hadolint-report', false).map((p) => requireFile(workspace, p, 'hadolint-report'));
     const token = parse_valueOf(raw, 'github-token');
     const trivy = scannerChoice(raw, workspace, 'trivy');
     const hadolint = scannerChoice(raw, workspace, 'hadolint');
@@ -41008,21 +41023,12 @@ function parseConfig(raw, context) {
     const baseline = parse_valueOf(raw, 'baseline');
     const ignoreUnfixed = optionalBoolean(raw, 'ignore-unfixed');
     const onlyNew = optionalBoolean(raw, 'only-new');
-    const compose = resolveCompose(raw, workspace);
-    const podSecurity = parse_valueOf(raw, 'pod-security') === '' ? undefined : oneOf(raw, 'pod-security', ['restricted', 'baseline', 'none']);
-    const workspaceTargets = {
-        workspace,
-        images,
-        dockerfiles: resolveDockerfiles(raw, workspace),
-        manifests: resolveManifests(raw, workspace),
-        compose: compose.files,
-        composeExplicit: compose.explicit,
-        platform: platformOf(raw),
-        trivyReports,
-        hadolintReports,
-    };
+    const podSecurity = parse_valueOf(raw, 'pod-security') === ''
+        ? undefined
+        : oneOf(raw, 'pod-security', ['restricted', 'baseline', 'none']);
+    const workspaceTargets = targetsOf(raw, workspace);
     const tools = resolveScanners(raw);
-    if ((workspaceTargets.manifests.length > 0 || compose.explicit) && !tools.includes('bulkhead')) {
+    if ((workspaceTargets.manifests.length > 0 || workspaceTargets.composeExplicit) && !tools.includes('bulkhead')) {
         throw new UsageError(`manifests and compose are checked by bulkhead's own rules; add bulkhead to scanners (now ${tools.join(', ')}).`);
     }
     return deepFreeze({
@@ -47450,7 +47456,10 @@ async function fromLayout(dir, where, reference, platform, wanted, signal) {
 }
 /** `docker save` streamed straight into the archive reader: no temporary file. */
 async function fromDaemon(reference, where, options) {
-    const child = (0,external_node_child_process_namespaceObject.spawn)(options.docker ?? 'docker', ['save', '--', reference], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = (0,external_node_child_process_namespaceObject.spawn)(options.docker ?? 'docker', ['save', '--', reference], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        ...(options.env ? { env: options.env } : {}),
+    });
     const stderr = [];
     let stderrBytes = 0;
     child.stderr.on('data', (chunk) => {
@@ -47491,7 +47500,7 @@ async function fromDaemon(reference, where, options) {
     }
     if (code !== 0) {
         const message = Buffer.concat(stderr).toString('utf8').trim().split('\n').slice(-3).join(' ');
-        throw new FormatError(where, `docker save exited with ${code}${message ? `: ${printable(message, 400)}` : ''}.`);
+        throw new FormatError(where, `docker save exited with ${code}${message ? `: ${printable(message, 400).replace(/[.!?]+$/, '')}` : ''}.`);
     }
     if (readError)
         throw readError instanceof Error ? readError : new FormatError(where, `${errorMessage(readError)}`);
@@ -47647,7 +47656,12 @@ const WORKLOAD_RULES = [
         what: 'Kubernetes `securityContext.privileged: true`, or Compose `privileged: true`.',
         why: 'A privileged container holds every capability, sees every host device and runs without seccomp or AppArmor confinement: root in it is root on the node.',
         fix: 'Remove `privileged: true`. Add only the capability the workload needs (`capabilities.add` / `cap_add`), or mount the one device it needs.',
-        references: ['Pod Security Standards baseline: Privileged Containers', 'CIS Docker Benchmark 5.4', 'Trivy KSV017', 'kube-score container-security-context-privileged'],
+        references: [
+            'Pod Security Standards baseline: Privileged Containers',
+            'CIS Docker Benchmark 5.4',
+            'Trivy KSV017',
+            'kube-score container-security-context-privileged',
+        ],
     },
     {
         id: 'BH302',
@@ -47665,19 +47679,28 @@ const WORKLOAD_RULES = [
         kind: 'hardening',
         title: 'Host namespace shared',
         what: 'Kubernetes `hostNetwork`, `hostPID` or `hostIPC: true`; Compose `network_mode: host`, `pid: host`, `ipc: host`, `userns_mode: host` or `uts: host`.',
-        why: 'A host namespace removes one layer of isolation: the container sees the node\'s network interfaces and loopback services, its processes, or its shared memory.',
+        why: "A host namespace removes one layer of isolation: the container sees the node's network interfaces and loopback services, its processes, or its shared memory.",
         fix: 'Remove the setting. Publish ports through a Service (Kubernetes) or `ports:` (Compose) instead of the host network.',
-        references: ['Pod Security Standards baseline: Host Namespaces', 'CIS Docker Benchmark 5.9, 5.15, 5.16, 5.20, 5.30', 'Trivy KSV008, KSV009, KSV010'],
+        references: [
+            'Pod Security Standards baseline: Host Namespaces',
+            'CIS Docker Benchmark 5.9, 5.15, 5.16, 5.20, 5.30',
+            'Trivy KSV008, KSV009, KSV010',
+        ],
     },
     {
         id: 'BH304',
         severity: 'high',
         kind: 'hardening',
         title: 'May run as root',
-        what: 'Kubernetes: neither `runAsNonRoot: true` nor a non-zero `runAsUser` at pod or container level. Compose: `user` unset, `root` or `0`. High when the image\'s own USER is root too, so the container surely runs as root.',
-        why: 'A root process in the container is root on the host kernel\'s terms; every escape starts from there.',
+        what: "Kubernetes: neither `runAsNonRoot: true` nor a non-zero `runAsUser` at pod or container level. Compose: `user` unset, `root` or `0`. High when the image's own USER is root too, so the container surely runs as root.",
+        why: "A root process in the container is root on the host kernel's terms; every escape starts from there.",
         fix: 'Kubernetes: `runAsNonRoot: true` and a numeric `runAsUser` (the image\'s own non-root UID). Compose: `user: "10001:10001"`.',
-        references: ['Pod Security Standards restricted: Running as Non-root', 'CIS Docker Benchmark 4.1', 'Trivy KSV012', 'Polaris runAsRootAllowed'],
+        references: [
+            'Pod Security Standards restricted: Running as Non-root',
+            'CIS Docker Benchmark 4.1',
+            'Trivy KSV012',
+            'Polaris runAsRootAllowed',
+        ],
     },
     {
         id: 'BH305',
@@ -47734,7 +47757,7 @@ const WORKLOAD_RULES = [
         severity: 'critical',
         kind: 'hardening',
         title: 'Host path mounted',
-        what: 'A Kubernetes `hostPath` volume or a Compose bind mount: a container-runtime socket (`docker.sock`, `containerd.sock`, `crio.sock`, `/run/containerd`, `/var/run`) is critical; `/`, `/etc`, `/proc`, `/sys`, `/root`, `/home`, `/var/lib/kubelet`, `/var/log`, `/boot`, `/dev` high; any other absolute host path medium; a relative bind mount of the project\'s own files low. A mount that does not say read-only is writable, which the message says.',
+        what: "A Kubernetes `hostPath` volume or a Compose bind mount: a container-runtime socket (`docker.sock`, `containerd.sock`, `crio.sock`, `/run/containerd`, `/var/run`) is critical; `/`, `/etc`, `/proc`, `/sys`, `/root`, `/home`, `/var/lib/kubelet`, `/var/log`, `/boot`, `/dev` high; any other absolute host path medium; a relative bind mount of the project's own files low. A mount that does not say read-only is writable, which the message says.",
         why: 'The Docker socket is root on the host for whoever can write to it; host system directories let the container rewrite the node.',
         fix: 'Remove the mount. Use a named volume, an `emptyDir`, a ConfigMap or Secret, or a CSI driver; if a host path is unavoidable, mount it read-only (`readOnly: true` / `:ro`).',
         references: ['Pod Security Standards baseline: HostPath Volumes', 'CIS Docker Benchmark 5.5, 5.31', 'Trivy KSV006, KSV023'],
@@ -47755,7 +47778,7 @@ const WORKLOAD_RULES = [
         kind: 'hardening',
         title: 'No resource limit',
         what: 'No memory limit (medium), no CPU limit (low); Compose: no `pids_limit` or `deploy.resources.limits.pids` (low).',
-        why: 'Without limits one container can take all of a node\'s memory, CPU or process table: one compromised or leaking workload takes its neighbours down.',
+        why: "Without limits one container can take all of a node's memory, CPU or process table: one compromised or leaking workload takes its neighbours down.",
         fix: 'Kubernetes: `resources.limits.memory` and `resources.limits.cpu` from observed use. Compose: `deploy.resources.limits` (`memory`, `cpus`, `pids`) or `mem_limit`, `cpus`, `pids_limit`.',
         references: ['CIS Docker Benchmark 5.10, 5.11, 5.28', 'Trivy KSV011, KSV018', 'kube-score container-resources'],
     },
@@ -47765,7 +47788,7 @@ const WORKLOAD_RULES = [
         kind: 'hardening',
         title: 'Service-account token mounted',
         what: '`automountServiceAccountToken` is not `false` on the pod, nor on its ServiceAccount where the manifests include that ServiceAccount.',
-        why: 'Every process in the pod can read the token and call the Kubernetes API with the service account\'s rights; most workloads never call the API.',
+        why: "Every process in the pod can read the token and call the Kubernetes API with the service account's rights; most workloads never call the API.",
         fix: '`automountServiceAccountToken: false` in the pod spec (or on the ServiceAccount), and mount a projected token only where the API is used.',
         references: ['CIS Kubernetes Benchmark 5.1.6', 'Trivy KSV036', 'Checkov CKV_K8S_38'],
     },
@@ -47775,7 +47798,7 @@ const WORKLOAD_RULES = [
         kind: 'secret',
         title: 'Credential in the environment',
         what: 'A literal env value in a manifest or Compose file that is a credential: a credential-like name (PASSWORD, SECRET, TOKEN, API_KEY …) with a literal value, or a value a secret-detection rule recognises. The value is never printed: the variable, the kind and a short hash.',
-        why: 'The manifest is in the repository and in the cluster\'s API objects: everyone with read access to either reads the secret.',
+        why: "The manifest is in the repository and in the cluster's API objects: everyone with read access to either reads the secret.",
         fix: 'Kubernetes: `valueFrom.secretKeyRef`. Compose: `secrets:`, `env_file:` kept out of the repository, or `${VAR}` from the environment. Rotate the exposed value.',
         references: ['Trivy KSV-secrets', 'Checkov CKV_K8S_35', 'kubesec'],
     },
@@ -47784,7 +47807,7 @@ const WORKLOAD_RULES = [
         severity: 'medium',
         kind: 'hardening',
         title: 'Image not pinned',
-        what: 'The workload\'s image has no tag or `:latest` (medium), or a tag without a digest (low).',
+        what: "The workload's image has no tag or `:latest` (medium), or a tag without a digest (low).",
         why: 'A tag can be moved: the image that runs is whatever it points to on the day of the pull, not the one that was scanned.',
         fix: 'Pin the digest the pipeline scanned: `image: ghcr.io/acme/app:1.4.2@sha256:…`.',
         references: ['Trivy KSV013', 'kube-score container-image-tag', 'Polaris tagNotSpecified'],
@@ -47804,9 +47827,9 @@ const WORKLOAD_RULES = [
         severity: 'medium',
         kind: 'hardening',
         title: 'Workload outside every NetworkPolicy',
-        what: 'No NetworkPolicy in the workload\'s namespace selects its pods. Checked when the manifests define any NetworkPolicy, or always with `network-policies: required` in `.bulkhead.yml`.',
+        what: "No NetworkPolicy in the workload's namespace selects its pods. Checked when the manifests define any NetworkPolicy, or always with `network-policies: required` in `.bulkhead.yml`.",
         why: 'Pods that no policy selects accept traffic from every pod in the cluster and reach every other: one compromised workload reaches them all.',
-        fix: 'Add a NetworkPolicy whose `podSelector` matches the workload\'s labels, or a default-deny policy for the namespace (`podSelector: {}`).',
+        fix: "Add a NetworkPolicy whose `podSelector` matches the workload's labels, or a default-deny policy for the namespace (`podSelector: {}`).",
         references: ['CIS Kubernetes Benchmark 5.3.2', 'kube-score pod-networkpolicy', 'Trivy KSV038'],
     },
     {
@@ -47836,7 +47859,7 @@ const WORKLOAD_RULES = [
         title: 'Below the required Pod Security level',
         what: 'The workload does not meet the Pod Security Standards level that `pod-security` (or `pod-security` in `.bulkhead.yml`) requires: `baseline` or `restricted`.',
         why: 'A namespace that enforces that level refuses the pod: better to learn it in the pull request than at deploy time.',
-        fix: 'Apply the fixes of the workload\'s other BH3xx findings; the summary shows one securityContext that meets restricted.',
+        fix: "Apply the fixes of the workload's other BH3xx findings; the summary shows one securityContext that meets restricted.",
         references: ['Pod Security Standards', 'Pod Security Admission'],
     },
     {
@@ -47846,7 +47869,7 @@ const WORKLOAD_RULES = [
         title: 'runAsNonRoot cannot hold for this image',
         what: 'The manifest sets `runAsNonRoot: true` and no `runAsUser`, but the image scanned in the same run runs as root, or names its USER rather than giving a number.',
         why: 'The kubelet refuses to start the container ("image will run as root" or "has non-numeric user"): the deployment fails, often only in production.',
-        fix: 'Set `runAsUser` to the image\'s non-root UID, or make the image\'s last USER a number (`USER 10001`).',
+        fix: "Set `runAsUser` to the image's non-root UID, or make the image's last USER a number (`USER 10001`).",
         references: ['Kubernetes: SecurityContext runAsNonRoot'],
     },
     {
@@ -57384,31 +57407,30 @@ function textAt(view, what) {
     return view && value !== undefined ? { value, line: view.line } : undefined;
 }
 /** `[HOST:]CONTAINER[:MODE]` bind mounts and the long form `{type: bind, source, target, read_only}`. */
-function hostMountOf(item, service) {
-    let source;
-    let target = '';
-    let readOnly = false;
+function bindOf(item) {
     if (item.isMap()) {
-        const type = item.get('type')?.text('volumes type');
-        if (type !== 'bind')
+        if (item.get('type')?.text('volumes type') !== 'bind')
             return undefined;
-        source = item.get('source')?.text('volumes source');
-        target = item.get('target')?.text('volumes target') ?? '';
-        readOnly = item.get('read_only')?.bool('volumes read_only') ?? false;
+        const source = item.get('source')?.text('volumes source');
+        return {
+            ...(source ? { source } : {}),
+            target: item.get('target')?.text('volumes target') ?? '',
+            readOnly: item.get('read_only')?.bool('volumes read_only') ?? false,
+        };
     }
-    else {
-        const text = item.text('volumes') ?? '';
-        const parts = text.split(':');
-        // A Windows drive letter (C:\… or C:/…) keeps its colon.
-        if (/^[A-Za-z]$/.test(parts[0] ?? '') && /^[\\/]/.test(parts[1] ?? ''))
-            parts.splice(0, 2, `${parts[0]}:${parts[1]}`);
-        if (parts.length < 2)
-            return undefined;
-        [source, target = ''] = parts;
-        readOnly = (parts[2] ?? '').split(',').includes('ro');
-    }
-    if (!source)
+    const parts = (item.text('volumes') ?? '').split(':');
+    // A Windows drive letter (C:\… or C:/…) keeps its colon.
+    if (/^[A-Za-z]$/.test(parts[0] ?? '') && /^[\\/]/.test(parts[1] ?? ''))
+        parts.splice(0, 2, `${parts[0]}:${parts[1]}`);
+    if (parts.length < 2)
         return undefined;
+    return { ...(parts[0] ? { source: parts[0] } : {}), target: parts[1] ?? '', readOnly: (parts[2] ?? '').split(',').includes('ro') };
+}
+function hostMountOf(item, service) {
+    const bind = bindOf(item);
+    if (!bind?.source)
+        return undefined;
+    const { source, target, readOnly } = bind;
     const relative = /^\.\.?([\\/]|$)/.test(source);
     const absolute = source.startsWith('/') || source.startsWith('~') || /^[A-Za-z]:[\\/]/.test(source);
     if (!relative && !absolute)
@@ -57524,10 +57546,16 @@ function serviceOf(name, fields, key, file) {
         line: key.line,
         ...(image ? { image } : {}),
         ...(fields.get('build') ? { built: true } : {}),
-        ...(privileged && privileged.bool('privileged') !== undefined ? { privileged: { value: privileged.bool('privileged'), line: privileged.line } } : {}),
-        ...(options.noNewPrivileges ? { allowPrivilegeEscalation: { value: !options.noNewPrivileges.value, line: options.noNewPrivileges.line } } : {}),
+        ...(privileged && privileged.bool('privileged') !== undefined
+            ? { privileged: { value: privileged.bool('privileged'), line: privileged.line } }
+            : {}),
+        ...(options.noNewPrivileges
+            ? { allowPrivilegeEscalation: { value: !options.noNewPrivileges.value, line: options.noNewPrivileges.line } }
+            : {}),
         ...(user ? { runAsUser: { value: (user.value.split(':')[0] ?? '').trim(), line: user.line } } : {}),
-        ...(readOnly && readOnly.bool('read_only') !== undefined ? { readOnlyRootFilesystem: { value: readOnly.bool('read_only'), line: readOnly.line } } : {}),
+        ...(readOnly && readOnly.bool('read_only') !== undefined
+            ? { readOnlyRootFilesystem: { value: readOnly.bool('read_only'), line: readOnly.line } }
+            : {}),
         capDrop: caps('cap_drop'),
         capAdd: caps('cap_add'),
         ...(options.seccomp ? { seccomp: options.seccomp } : {}),
@@ -57623,11 +57651,47 @@ function sameImage(manifestImage, facts) {
 }
 /** Linux capability numbers (capability.h), for reading `security.capability` xattrs. */
 const CAPABILITY_NAMES = [
-    'CHOWN', 'DAC_OVERRIDE', 'DAC_READ_SEARCH', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP', 'LINUX_IMMUTABLE',
-    'NET_BIND_SERVICE', 'NET_BROADCAST', 'NET_ADMIN', 'NET_RAW', 'IPC_LOCK', 'IPC_OWNER', 'SYS_MODULE', 'SYS_RAWIO', 'SYS_CHROOT',
-    'SYS_PTRACE', 'SYS_PACCT', 'SYS_ADMIN', 'SYS_BOOT', 'SYS_NICE', 'SYS_RESOURCE', 'SYS_TIME', 'SYS_TTY_CONFIG', 'MKNOD', 'LEASE',
-    'AUDIT_WRITE', 'AUDIT_CONTROL', 'SETFCAP', 'MAC_OVERRIDE', 'MAC_ADMIN', 'SYSLOG', 'WAKE_ALARM', 'BLOCK_SUSPEND', 'AUDIT_READ',
-    'PERFMON', 'BPF', 'CHECKPOINT_RESTORE',
+    'CHOWN',
+    'DAC_OVERRIDE',
+    'DAC_READ_SEARCH',
+    'FOWNER',
+    'FSETID',
+    'KILL',
+    'SETGID',
+    'SETUID',
+    'SETPCAP',
+    'LINUX_IMMUTABLE',
+    'NET_BIND_SERVICE',
+    'NET_BROADCAST',
+    'NET_ADMIN',
+    'NET_RAW',
+    'IPC_LOCK',
+    'IPC_OWNER',
+    'SYS_MODULE',
+    'SYS_RAWIO',
+    'SYS_CHROOT',
+    'SYS_PTRACE',
+    'SYS_PACCT',
+    'SYS_ADMIN',
+    'SYS_BOOT',
+    'SYS_NICE',
+    'SYS_RESOURCE',
+    'SYS_TIME',
+    'SYS_TTY_CONFIG',
+    'MKNOD',
+    'LEASE',
+    'AUDIT_WRITE',
+    'AUDIT_CONTROL',
+    'SETFCAP',
+    'MAC_OVERRIDE',
+    'MAC_ADMIN',
+    'SYSLOG',
+    'WAKE_ALARM',
+    'BLOCK_SUSPEND',
+    'AUDIT_READ',
+    'PERFMON',
+    'BPF',
+    'CHECKPOINT_RESTORE',
 ];
 /**
  * The permitted capabilities of a `security.capability` xattr (struct vfs_cap_data, little
@@ -57823,7 +57887,9 @@ function checkSegmentation(set, required) {
             file: w.file,
             owner: `${w.kind}/${w.namespace}/${w.name}`,
             subject: 'networkpolicy',
-            message: `${w.kind} ${w.name} is selected by no NetworkPolicy in the namespace ${w.namespace}: every pod in the cluster reaches it. Add a NetworkPolicy whose podSelector matches its labels (${Object.entries(w.podLabels).map(([k, v]) => `${k}: ${v}`).join(', ') || 'it has none'}), or a default-deny for the namespace.`,
+            message: `${w.kind} ${w.name} is selected by no NetworkPolicy in the namespace ${w.namespace}: every pod in the cluster reaches it. Add a NetworkPolicy whose podSelector matches its labels (${Object.entries(w.podLabels)
+                .map(([k, v]) => `${k}: ${v}`)
+                .join(', ') || 'it has none'}), or a default-deny for the namespace.`,
         });
     }
     const namespaces = new Map();
@@ -57993,7 +58059,14 @@ function rules_runsAsRoot(workload, c, image) {
         if (user !== undefined && !explicitRoot)
             return [];
         if (explicitRoot) {
-            return [{ ...base, severity: 'high', line: c.runAsUser?.line ?? c.line, message: `${who(workload, c)} runs as root (runAsUser: 0)${c.runAsNonRoot?.value ? ', which contradicts runAsNonRoot: true: the kubelet refuses to start it' : ''}. Set runAsUser to a non-zero UID.` }];
+            return [
+                {
+                    ...base,
+                    severity: 'high',
+                    line: c.runAsUser?.line ?? c.line,
+                    message: `${who(workload, c)} runs as root (runAsUser: 0)${c.runAsNonRoot?.value ? ', which contradicts runAsNonRoot: true: the kubelet refuses to start it' : ''}. Set runAsUser to a non-zero UID.`,
+                },
+            ];
         }
         const imageRoot = image !== undefined && isRootUser(image.user);
         return [
@@ -58006,7 +58079,14 @@ function rules_runsAsRoot(workload, c, image) {
         ];
     }
     if (explicitRoot) {
-        return [{ ...base, severity: 'high', line: c.runAsUser?.line ?? c.line, message: `${who(workload, c)} runs as root (user: ${user}). Set \`user\` to a non-root UID, e.g. "10001:10001".` }];
+        return [
+            {
+                ...base,
+                severity: 'high',
+                line: c.runAsUser?.line ?? c.line,
+                message: `${who(workload, c)} runs as root (user: ${user}). Set \`user\` to a non-root UID, e.g. "10001:10001".`,
+            },
+        ];
     }
     if (user !== undefined)
         return [];
@@ -58033,7 +58113,10 @@ function hostMountHit(workload, mount) {
         severity = 'critical';
         what = 'a container-runtime socket or its directory: whoever writes to it controls every container on the host';
     }
-    else if (home === '/' || ['/etc', '/root', '/home', '/var/log'].includes(home) || ['/proc', '/sys', '/var/lib/kubelet', '/boot', '/dev'].some(under) || home.startsWith('/home/')) {
+    else if (home === '/' ||
+        ['/etc', '/root', '/home', '/var/log'].includes(home) ||
+        ['/proc', '/sys', '/var/lib/kubelet', '/boot', '/dev'].some(under) ||
+        home.startsWith('/home/')) {
         severity = 'high';
         what = 'a host system directory';
     }
@@ -58059,13 +58142,25 @@ function hostAccess(workload) {
     const hits = [];
     const label = workload.platform === 'kubernetes' ? `${workload.kind} ${workload.name}` : `Service ${workload.name}`;
     for (const ns of workload.hostNamespaces) {
-        hits.push({ ruleId: 'BH303', severity: 'high', line: ns.line, message: `${label} shares a host namespace (${ns.field}). Remove it${ns.field.startsWith('host') || ns.field.startsWith('network') ? '; expose ports through a Service or `ports:` instead' : ''}.`, subject: `ns:${ns.field}` });
+        hits.push({
+            ruleId: 'BH303',
+            severity: 'high',
+            line: ns.line,
+            message: `${label} shares a host namespace (${ns.field}). Remove it${ns.field.startsWith('host') || ns.field.startsWith('network') ? '; expose ports through a Service or `ports:` instead' : ''}.`,
+            subject: `ns:${ns.field}`,
+        });
     }
     for (const mount of workload.hostMounts)
         hits.push(hostMountHit(workload, mount));
     for (const sysctl of workload.sysctls) {
         if (workload.platform === 'kubernetes' && !SAFE_SYSCTLS.has(sysctl.value)) {
-            hits.push({ ruleId: 'BH316', severity: 'high', line: sysctl.line, message: `${label} sets the sysctl ${sysctl.value}, outside the Pod Security Standards' safe set: it can change node-wide kernel state. Remove it.`, subject: `sysctl:${sysctl.value}` });
+            hits.push({
+                ruleId: 'BH316',
+                severity: 'high',
+                line: sysctl.line,
+                message: `${label} sets the sysctl ${sysctl.value}, outside the Pod Security Standards' safe set: it can change node-wide kernel state. Remove it.`,
+                subject: `sysctl:${sysctl.value}`,
+            });
         }
     }
     return hits;
@@ -58088,7 +58183,14 @@ function limits(workload, c) {
     if (c.role === 'ephemeral')
         return [];
     const hits = [];
-    const hit = (severity, what, fix) => hits.push({ ruleId: 'BH312', severity, line: c.line, message: `${who(workload, c)} has no ${what} limit. ${fix}`, subject: `${c.name}:limit:${what}`, container: c.name });
+    const hit = (severity, what, fix) => hits.push({
+        ruleId: 'BH312',
+        severity,
+        line: c.line,
+        message: `${who(workload, c)} has no ${what} limit. ${fix}`,
+        subject: `${c.name}:limit:${what}`,
+        container: c.name,
+    });
     if (!c.limits.memory)
         hit('medium', 'memory', say(workload, 'Set `resources.limits.memory` from its observed use.', 'Set `deploy.resources.limits.memory` (or `mem_limit`) from its observed use.'));
     if (!c.limits.cpu)
@@ -58198,7 +58300,16 @@ const BASELINE_CAPABILITIES = new Set([
     'SETUID',
     'SYS_CHROOT',
 ]);
-const RESTRICTED_VOLUMES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
+const RESTRICTED_VOLUMES = new Set([
+    'configMap',
+    'csi',
+    'downwardAPI',
+    'emptyDir',
+    'ephemeral',
+    'persistentVolumeClaim',
+    'projected',
+    'secret',
+]);
 const SELINUX_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
 function baselineViolations(w) {
     const out = [];
@@ -58216,8 +58327,13 @@ function baselineViolations(w) {
     if (hostPaths.length > 0)
         out.push(`HostPath Volumes: ${hostPaths.join(', ')}`);
     report('Host Ports', names((c) => c.ports.some((p) => (p.hostPort ?? 0) !== 0)), 'hostPort');
-    report('AppArmor', names((c) => c.appArmor !== undefined && !['RuntimeDefault', 'Localhost', 'runtime/default'].includes(c.appArmor.value) && !c.appArmor.value.startsWith('localhost/')), 'profile not RuntimeDefault or Localhost');
-    report('SELinux', names((c) => { const s = c.seLinux?.value; return s !== undefined && (!SELINUX_TYPES.has(s.type ?? '') || Boolean(s.user) || Boolean(s.role)); }), 'custom type, user or role');
+    report('AppArmor', names((c) => c.appArmor !== undefined &&
+        !['RuntimeDefault', 'Localhost', 'runtime/default'].includes(c.appArmor.value) &&
+        !c.appArmor.value.startsWith('localhost/')), 'profile not RuntimeDefault or Localhost');
+    report('SELinux', names((c) => {
+        const s = c.seLinux?.value;
+        return s !== undefined && (!SELINUX_TYPES.has(s.type ?? '') || Boolean(s.user) || Boolean(s.role));
+    }), 'custom type, user or role');
     report('/proc Mount Type', names((c) => c.procMount !== undefined && c.procMount.value !== 'Default'), 'procMount not Default');
     report('Seccomp', names((c) => c.seccomp?.value === 'Unconfined'), 'Unconfined');
     const sysctls = w.sysctls.filter((s) => !SAFE_SYSCTLS.has(s.value)).map((s) => s.value);
@@ -58285,8 +58401,11 @@ function kubernetesContainer(fix, image, indent) {
         lines.push(`${sc}allowPrivilegeEscalation: false`);
     if (rules.has('BH305'))
         lines.push(`${sc}readOnlyRootFilesystem: true  # mount an emptyDir where it writes (often /tmp)`);
-    if (rules.has('BH330'))
+    // A container-level runAsUser: 0 or seccomp Unconfined overrides whatever the pod sets.
+    if (rules.has('BH330') || (rules.has('BH304') && c.runAsUser?.value === '0'))
         lines.push(uidLine(image, sc, 'runAsUser'));
+    if (rules.has('BH308') && c.seccomp?.value === 'Unconfined')
+        lines.push(`${sc}seccompProfile:`, `${sc}  type: RuntimeDefault`);
     if (rules.has('BH306') || rules.has('BH307') || rules.has('BH331')) {
         const adds = keptAdds(c, fix.needs);
         lines.push(`${sc}capabilities:`, `${sc}  drop: [ALL]`, ...(adds.length > 0 ? [`${sc}  add: [${adds.join(', ')}]`] : []));
@@ -58319,7 +58438,8 @@ function kubernetesFragment(workload, fixes, podRules, imageOf) {
         ['initContainers', 'init'],
         ['containers', 'container'],
     ]) {
-        const own = fixes.filter((f) => f.container.role === role && [...f.rules].some((r) => r !== 'BH304' && r !== 'BH308'));
+        const own = fixes.filter((f) => f.container.role === role &&
+            [...f.rules].some((r) => (r !== 'BH304' && r !== 'BH308') || f.container.runAsUser?.value === '0' || f.container.seccomp?.value === 'Unconfined'));
         if (own.length === 0)
             continue;
         lines.push(`${indent}${list}:`);
@@ -58653,6 +58773,49 @@ function seLinuxOf(view) {
     const role = view.get('role')?.text('seLinuxOptions.role');
     return { value: { ...(type ? { type } : {}), ...(user ? { user } : {}), ...(role ? { role } : {}) }, line: view.line };
 }
+function portsOf(view) {
+    return (view.get('ports')?.items('ports') ?? []).flatMap((port) => {
+        if (!port.isMap())
+            port.fail('each ports entry must be a mapping with containerPort.');
+        const hostPort = port.get('hostPort');
+        const value = hostPort?.integer('hostPort');
+        if (!hostPort || !value)
+            return [];
+        const containerPort = port.get('containerPort')?.integer('containerPort');
+        const hostIp = port.get('hostIP')?.text('hostIP');
+        return [
+            {
+                text: `hostPort ${value}`,
+                hostPort: value,
+                ...(containerPort ? { containerPort } : {}),
+                ...(hostIp ? { hostIp } : {}),
+                line: hostPort.line,
+            },
+        ];
+    });
+}
+function envOf(view) {
+    return (view.get('env')?.items('env') ?? []).flatMap((entry) => {
+        if (!entry.isMap())
+            entry.fail('each env entry must be a mapping with name and value (or valueFrom).');
+        const value = entry.get('value');
+        const text = value?.text('env value');
+        const envName = entry.get('name')?.text('env name');
+        return value && text !== undefined && envName ? [{ name: envName, value: text, line: value.line }] : [];
+    });
+}
+function mountsOf(view) {
+    return (view.get('volumeMounts')?.items('volumeMounts') ?? []).map((mount) => {
+        if (!mount.isMap())
+            mount.fail('each volumeMounts entry must be a mapping with name and mountPath.');
+        return {
+            name: mount.get('name')?.text('volumeMounts name') ?? '',
+            mountPath: mount.get('mountPath')?.text('mountPath') ?? '',
+            readOnly: mount.get('readOnly')?.bool('readOnly') ?? false,
+            line: mount.line,
+        };
+    });
+}
 function container(view, role, pod, annotations) {
     const name = view.get('name')?.text('container name');
     if (!name)
@@ -58661,11 +58824,16 @@ function container(view, role, pod, annotations) {
     const own = (field, read) => at(sc?.get(field), read);
     const either = (field, read) => own(field, read) ?? at(pod?.get(field), read);
     const caps = sc?.get('capabilities');
-    const capList = (field) => (caps?.get(field)?.items(`capabilities.${field}`) ?? []).map((item) => ({ value: (item.text('capability') ?? '').toUpperCase(), line: item.line }));
+    const capList = (field) => (caps?.get(field)?.items(`capabilities.${field}`) ?? []).map((item) => ({
+        value: (item.text('capability') ?? '').toUpperCase(),
+        line: item.line,
+    }));
     // The annotation that AppArmor profiles were set with before Kubernetes 1.30.
     const legacyAppArmor = at(annotations?.get(`container.apparmor.security.beta.kubernetes.io/${name}`), (v) => v.text('annotation'));
     const appArmor = at(sc?.at('appArmorProfile', 'type'), (v) => v.text('appArmorProfile.type')) ??
-        (legacyAppArmor ? { ...legacyAppArmor, value: legacyAppArmor.value === 'unconfined' ? 'Unconfined' : legacyAppArmor.value } : undefined) ??
+        (legacyAppArmor
+            ? { ...legacyAppArmor, value: legacyAppArmor.value === 'unconfined' ? 'Unconfined' : legacyAppArmor.value }
+            : undefined) ??
         at(pod?.at('appArmorProfile', 'type'), (v) => v.text('appArmorProfile.type'));
     const resources = view.get('resources');
     const limit = (field) => at(resources?.at('limits', field), (v) => v.text(`resources.limits.${field}`));
@@ -58678,10 +58846,12 @@ function container(view, role, pod, annotations) {
     const runAsNonRoot = either('runAsNonRoot', (v) => v.bool('runAsNonRoot'));
     const runAsUser = userOf(sc?.get('runAsUser')) ?? userOf(pod?.get('runAsUser'));
     const readOnlyRootFilesystem = own('readOnlyRootFilesystem', (v) => v.bool('readOnlyRootFilesystem'));
-    const seccomp = at(sc?.at('seccompProfile', 'type'), (v) => v.text('seccompProfile.type')) ?? at(pod?.at('seccompProfile', 'type'), (v) => v.text('seccompProfile.type'));
+    const seccomp = at(sc?.at('seccompProfile', 'type'), (v) => v.text('seccompProfile.type')) ??
+        at(pod?.at('seccompProfile', 'type'), (v) => v.text('seccompProfile.type'));
     const seLinux = seLinuxOf(sc?.get('seLinuxOptions')) ?? seLinuxOf(pod?.get('seLinuxOptions'));
     const procMount = own('procMount', (v) => v.text('procMount'));
-    const windowsHostProcess = at(sc?.at('windowsOptions', 'hostProcess'), (v) => v.bool('hostProcess')) ?? at(pod?.at('windowsOptions', 'hostProcess'), (v) => v.bool('hostProcess'));
+    const windowsHostProcess = at(sc?.at('windowsOptions', 'hostProcess'), (v) => v.bool('hostProcess')) ??
+        at(pod?.at('windowsOptions', 'hostProcess'), (v) => v.bool('hostProcess'));
     return {
         name,
         role,
@@ -58699,34 +58869,18 @@ function container(view, role, pod, annotations) {
         ...(seLinux ? { seLinux } : {}),
         ...(procMount ? { procMount } : {}),
         ...(windowsHostProcess ? { windowsHostProcess } : {}),
-        ports: (view.get('ports')?.items('ports') ?? []).flatMap((port) => {
-            const hostPort = port.get('hostPort');
-            const value = hostPort?.integer('hostPort');
-            if (!hostPort || !value)
-                return [];
-            const containerPort = port.get('containerPort')?.integer('containerPort');
-            const hostIp = port.get('hostIP')?.text('hostIP');
-            return [{ text: `hostPort ${value}`, hostPort: value, ...(containerPort ? { containerPort } : {}), ...(hostIp ? { hostIp } : {}), line: hostPort.line }];
-        }),
-        env: (view.get('env')?.items('env') ?? []).flatMap((entry) => {
-            const value = entry.get('value');
-            const text = value?.text('env value');
-            const envName = entry.get('name')?.text('env name');
-            return value && text !== undefined && envName ? [{ name: envName, value: text, line: value.line }] : [];
-        }),
+        ports: portsOf(view),
+        env: envOf(view),
         limits: { ...(memory ? { memory } : {}), ...(cpu ? { cpu } : {}) },
-        volumeMounts: (view.get('volumeMounts')?.items('volumeMounts') ?? []).map((mount) => ({
-            name: mount.get('name')?.text('volumeMounts name') ?? '',
-            mountPath: mount.get('mountPath')?.text('mountPath') ?? '',
-            readOnly: mount.get('readOnly')?.bool('readOnly') ?? false,
-            line: mount.line,
-        })),
+        volumeMounts: mountsOf(view),
     };
 }
 function volumesOf(spec) {
     const volumes = [];
     const hostPaths = new Map();
     for (const item of spec.get('volumes')?.items('volumes') ?? []) {
+        if (!item.isMap())
+            item.fail('each volumes entry must be a mapping with a name and a volume source.');
         const name = item.get('name')?.text('volume name') ?? '';
         const source = item.entries().find(([key]) => key !== 'name');
         volumes.push({ name, type: source?.[0] ?? 'emptyDir', line: source?.[1].line ?? item.line });
@@ -58749,7 +58903,11 @@ function workloadOf(object, kind, file, name, namespace) {
     const metadata = template.get('metadata');
     const annotations = metadata?.get('annotations');
     const podSc = spec.get('securityContext');
-    const containers = CONTAINER_LISTS.flatMap(([list, role]) => (spec.get(list)?.items(list) ?? []).map((item) => container(item, role, podSc, annotations)));
+    const containers = CONTAINER_LISTS.flatMap(([list, role]) => (spec.get(list)?.items(list) ?? []).map((item) => {
+        if (!item.isMap())
+            item.fail(`each ${list} entry must be a mapping with name and image.`);
+        return container(item, role, podSc, annotations);
+    }));
     if (containers.length === 0)
         throw spec.error(`the ${kind} ${name} has no containers.`);
     const { volumes, hostPaths } = volumesOf(spec);
@@ -58783,7 +58941,10 @@ function workloadOf(object, kind, file, name, namespace) {
         ...(spec.get('serviceAccountName') ? { serviceAccountLine: spec.get('serviceAccountName')?.line ?? spec.line } : {}),
         ...(automount ? { automountServiceAccountToken: automount } : {}),
         ...(serviceAccountName ? { serviceAccountName } : {}),
-        sysctls: (podSc?.get('sysctls')?.items('sysctls') ?? []).map((item) => ({ value: item.get('name')?.text('sysctl name') ?? '', line: item.line })),
+        sysctls: (podSc?.get('sysctls')?.items('sysctls') ?? []).map((item) => ({
+            value: item.get('name')?.text('sysctl name') ?? '',
+            line: item.line,
+        })),
         containers,
     };
 }
@@ -58950,11 +59111,9 @@ function kustomizeTranslator(rendered, bases, kustomization) {
     }
     // For each rendered document: its first line, the base that defines it, and line → path.
     const documents = rendered.documents.map((document) => {
+        // The deepest field wins a line: kustomize writes `- image: x` with the list item on the same line.
         const paths = new Map();
-        walk(document, '', (path, line) => {
-            if (!paths.has(line))
-                paths.set(line, path);
-        }, 0);
+        walk(document, '', (path, line) => paths.set(line, path), 0);
         const id = identity(document);
         return { start: document.valueLine, paths, base: id ? byIdentity.get(id) : undefined };
     });
@@ -59038,10 +59197,7 @@ class YamlView {
     }
     /** A path of fields; undefined as soon as one is missing. */
     at(...path) {
-        let view = this;
-        for (const key of path)
-            view = view?.get(key);
-        return view;
+        return path.reduce((view, key) => view?.get(key), this);
     }
     /** Every field of a mapping, merged ones included (own keys win). */
     entries() {
@@ -59225,7 +59381,9 @@ const MAX_KUSTOMIZE_OUTPUT = 64 * 1024 * 1024;
 const MAX_KUSTOMIZE_FILES = 1000;
 const workloads_KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 function readManifestText(targets, path) {
-    return readRegularFile((0,external_node_path_.resolve)(targets.workspace, path), MAX_MANIFEST_BYTES, (detail) => new FormatError(path, detail), { strictUtf8: true });
+    return readRegularFile((0,external_node_path_.resolve)(targets.workspace, path), MAX_MANIFEST_BYTES, (detail) => new FormatError(path, detail), {
+        strictUtf8: true,
+    });
 }
 /** The facts the cross-checks need from an image bulkhead read, and the names a manifest may call it by. */
 function imageFacts(target, model) {
@@ -59298,7 +59456,10 @@ async function renderKustomize(target, targets, settings) {
     const base = { target: target.path, label, notes: [] };
     const kubectl = await workloads_findOnPath('kubectl', settings.env);
     if (!kubectl) {
-        return { ...base, error: `${target.path} is a kustomize directory, and kubectl is not on PATH to render it (bulkhead runs \`kubectl kustomize\`); install kubectl, or list the rendered manifests instead.` };
+        return {
+            ...base,
+            error: `${target.path} is a kustomize directory, and kubectl is not on PATH to render it (bulkhead runs \`kubectl kustomize\`); install kubectl, or list the rendered manifests instead.`,
+        };
     }
     const ran = await runProcess(kubectl, ['kustomize', target.path === '' ? '.' : target.path], {
         cwd: targets.workspace,
@@ -59308,7 +59469,10 @@ async function renderKustomize(target, targets, settings) {
     });
     if (ran.spawnError || ran.timedOut || ran.signal || ran.exitCode !== 0 || ran.stdoutTruncated) {
         const why = ran.stdoutTruncated ? `wrote more than ${MAX_KUSTOMIZE_OUTPUT / 1048576} MiB` : describeExit(ran, settings.timeoutMs);
-        return { ...base, error: `kubectl kustomize ${target.path} ${why}${stderrTail(ran.stderr) ? `: ${stderrTail(ran.stderr, 3)}` : ''}` };
+        return {
+            ...base,
+            error: `kubectl kustomize ${target.path || '.'} ${why}${stderrTail(ran.stderr) ? `: ${stderrTail(ran.stderr, 3)}` : ''}`,
+        };
     }
     const yaml = parseYamlFile(ran.stdout, label);
     const bases = [];
@@ -59321,7 +59485,9 @@ async function readComposeFile(path, targets, settings) {
     const notes = [];
     const dotEnvPath = (0,external_node_path_.join)((0,external_node_path_.dirname)(path), '.env');
     const shell = (name) => settings.env[name];
-    const dotEnv = (0,external_node_fs_.existsSync)((0,external_node_path_.resolve)(targets.workspace, dotEnvPath)) ? parseDotEnv(await readManifestText(targets, dotEnvPath), shell) : new Map();
+    const dotEnv = (0,external_node_fs_.existsSync)((0,external_node_path_.resolve)(targets.workspace, dotEnvPath))
+        ? parseDotEnv(await readManifestText(targets, dotEnvPath), shell)
+        : new Map();
     // Compose: the shell's environment wins over .env.
     const lookup = (name) => settings.env[name] ?? dotEnv.get(name);
     const unset = new Set();
@@ -59343,7 +59509,12 @@ async function readSource(kind, target, targets, settings) {
             return await readComposeFile(target.path, targets, settings);
         if (target.kind === 'kustomize')
             return await renderKustomize(target, targets, settings);
-        return { target: target.path, label: target.path, yaml: parseYamlFile(await readManifestText(targets, target.path), target.path), notes: [] };
+        return {
+            target: target.path,
+            label: target.path,
+            yaml: parseYamlFile(await readManifestText(targets, target.path), target.path),
+            notes: [],
+        };
     }
     catch (error) {
         const message = error instanceof FormatError ? error.message : `reading ${target.path} failed: ${errorMessage(error)}`;
@@ -59407,12 +59578,26 @@ async function scanWorkloads(targets, settings, images) {
     const durationMs = Date.now() - started;
     const secretValues = analysis.secretValues;
     const results = sources.map(({ s }) => {
-        const base = { tool: 'bulkhead', key: s.target, target: s.target, origin: 'run', version: BULKHEAD_VERSION, durationMs, warnings: [] };
+        const base = {
+            tool: 'bulkhead',
+            key: s.target,
+            target: s.target,
+            origin: 'run',
+            version: BULKHEAD_VERSION,
+            durationMs,
+            warnings: [],
+        };
         const error = errors.get(s.label);
         if (error)
             return { ...base, status: 'error', findings: [], error };
         const workloads = analysis.workloads.filter((w) => w.source === s.label).map(({ source: _, ...summary }) => summary);
-        return { ...base, status: 'ok', findings: analysis.findings.get(s.label) ?? [], workloads, ...(secretValues.length > 0 ? { secretValues } : {}) };
+        return {
+            ...base,
+            status: 'ok',
+            findings: analysis.findings.get(s.label) ?? [],
+            workloads,
+            ...(secretValues.length > 0 ? { secretValues } : {}),
+        };
     });
     return { results, notes };
 }
@@ -59467,6 +59652,7 @@ async function scanImage(target, config) {
             wanted: contentWanted,
             platform: config.platform,
             ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
+            ...(config.env ? { env: config.env } : {}),
         });
         const subject = await imageSubject(target.input, target.key, model);
         const findings = await checkImage(subject);
@@ -59515,7 +59701,7 @@ async function runBuiltin({ targets, scanners }, workloads) {
         notes.push(`The built-in image checks did not read ${image.input}: they cannot pull from a registry yet (Trivy still scans it). Pass the image as a local reference or archive to have them.`);
         return false;
     });
-    const images = await Promise.all(readable.map((image) => scanImage(image, { ...targets, timeoutMs: scanners.timeoutMs })));
+    const images = await Promise.all(readable.map((image) => scanImage(image, { ...targets, timeoutMs: scanners.timeoutMs, env: workloads.env })));
     const dockerfiles = await Promise.all(targets.dockerfiles.map((d) => scanDockerfile(d, targets.workspace)));
     const manifests = targets.manifests.length > 0 || targets.compose.length > 0
         ? await scanWorkloads(targets, { ...workloads, timeoutMs: scanners.timeoutMs }, readable.flatMap((image, i) => {
@@ -59805,7 +59991,7 @@ function parsePolicyFile(text, fileName) {
     if (document.contents === null || ((0,dist/* isScalar */.jn)(document.contents) && document.contents.value === null))
         return policy;
     if (!(0,dist/* isMap */.jh)(document.contents)) {
-        reader.fail(document.contents, 'the policy must be a mapping of settings (fail-on, ignore-unfixed, only-new, overrides, exceptions).');
+        reader.fail(document.contents, 'the policy must be a mapping of settings (fail-on, ignore-unfixed, only-new, pod-security, network-policies, overrides, exceptions).');
     }
     for (const pair of document.contents.items) {
         const { name, node: keyNode } = reader.keyOf(pair);
@@ -61517,7 +61703,11 @@ function renderedForms(value) {
  */
 async function scan(config, deps) {
     const runScanners = deps.runScanners ?? ((plan) => runLocalScanners(plan, localScannerHost(deps.env, deps.logger, deps.dbCache)));
-    const collected = await collect(config, { runScanners, env: deps.env, ...(deps.baselineSource ? { baselineSource: deps.baselineSource } : {}) });
+    const collected = await collect(config, {
+        runScanners,
+        env: deps.env,
+        ...(deps.baselineSource ? { baselineSource: deps.baselineSource } : {}),
+    });
     // Every secret value found is masked from here on, in every form a report writes it.
     for (const value of collected.results.flatMap((r) => r.secretValues ?? [])) {
         for (const form of renderedForms(value))

@@ -4,7 +4,7 @@ import { UsageError } from '../util/errors.js';
 import { workspacePath } from '../util/paths.js';
 import { MAX_DOCKERFILE_BYTES } from '../util/textFile.js';
 import { TOOLS, isSeverity, type Tool } from '../model/finding.js';
-import type { Config, ManifestTarget } from './types.js';
+import type { Config, ManifestTarget, TargetsConfig } from './types.js';
 import type { PodSecurityRequirement } from '../model/workload.js';
 import { globFiles, hasGlob } from '../util/glob.js';
 import { INPUTS, type InputName, type RawInputs } from './inputs.js';
@@ -225,6 +225,31 @@ function platformOf(raw: RawInputs): string {
   return text;
 }
 
+/** What to scan: images, Dockerfiles, manifests, Compose files and the reports that stand in for scanners. */
+function targetsOf(raw: RawInputs, workspace: string): TargetsConfig {
+  const images = listOf(raw, 'image', false).map(parseImageTarget);
+  for (const image of images) {
+    if (image.source !== 'daemon' && image.source !== 'registry') {
+      const full = resolve(workspace, image.location);
+      if (!existsSync(full)) throw new UsageError(`image: ${image.location} does not exist; check the path in "${image.input}".`);
+    }
+  }
+  const trivyReports = listOf(raw, 'trivy-report', false).map((p) => requireFile(workspace, p, 'trivy-report'));
+  const hadolintReports = listOf(raw, 'hadolint-report', false).map((p) => requireFile(workspace, p, 'hadolint-report'));
+  const compose = resolveCompose(raw, workspace);
+  return {
+    workspace,
+    images,
+    dockerfiles: resolveDockerfiles(raw, workspace),
+    manifests: resolveManifests(raw, workspace),
+    compose: compose.files,
+    composeExplicit: compose.explicit,
+    platform: platformOf(raw),
+    trivyReports,
+    hadolintReports,
+  };
+}
+
 /** Validates every input once, up front; the first problem is reported as one sentence. */
 export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
   const workspace = resolve(context.workspace);
@@ -238,15 +263,6 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
   if (failOnText === 'info') {
     throw new UsageError('fail-on cannot be info; the lowest gate is low (use none to report without gating).');
   }
-  const images = listOf(raw, 'image', false).map(parseImageTarget);
-  for (const image of images) {
-    if (image.source !== 'daemon' && image.source !== 'registry') {
-      const full = resolve(workspace, image.location);
-      if (!existsSync(full)) throw new UsageError(`image: ${image.location} does not exist; check the path in "${image.input}".`);
-    }
-  }
-  const trivyReports = listOf(raw, 'trivy-report', false).map((p) => requireFile(workspace, p, 'trivy-report'));
-  const hadolintReports = listOf(raw, 'hadolint-report', false).map((p) => requireFile(workspace, p, 'hadolint-report'));
   const token = valueOf(raw, 'github-token');
   const trivy = scannerChoice(raw, workspace, 'trivy');
   const hadolint = scannerChoice(raw, workspace, 'hadolint');
@@ -262,24 +278,13 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
   const baseline = valueOf(raw, 'baseline');
   const ignoreUnfixed = optionalBoolean(raw, 'ignore-unfixed');
   const onlyNew = optionalBoolean(raw, 'only-new');
-  const compose = resolveCompose(raw, workspace);
   const podSecurity =
     valueOf(raw, 'pod-security') === ''
       ? undefined
       : oneOf<PodSecurityRequirement>(raw, 'pod-security', ['restricted', 'baseline', 'none']);
-  const workspaceTargets = {
-    workspace,
-    images,
-    dockerfiles: resolveDockerfiles(raw, workspace),
-    manifests: resolveManifests(raw, workspace),
-    compose: compose.files,
-    composeExplicit: compose.explicit,
-    platform: platformOf(raw),
-    trivyReports,
-    hadolintReports,
-  };
+  const workspaceTargets = targetsOf(raw, workspace);
   const tools = resolveScanners(raw);
-  if ((workspaceTargets.manifests.length > 0 || compose.explicit) && !tools.includes('bulkhead')) {
+  if ((workspaceTargets.manifests.length > 0 || workspaceTargets.composeExplicit) && !tools.includes('bulkhead')) {
     throw new UsageError(`manifests and compose are checked by bulkhead's own rules; add bulkhead to scanners (now ${tools.join(', ')}).`);
   }
   return deepFreeze({

@@ -34,6 +34,8 @@ export interface ReadImageOptions {
   platform: string;
   /** The docker CLI, for daemon images. */
   docker?: string;
+  /** The environment docker runs in (DOCKER_HOST, DOCKER_CONFIG …); the process's own by default. */
+  env?: NodeJS.ProcessEnv;
   /** How long `docker save` may take before it is stopped. */
   timeoutMs?: number;
 }
@@ -261,7 +263,10 @@ async function fromLayout(
 
 /** `docker save` streamed straight into the archive reader: no temporary file. */
 async function fromDaemon(reference: string, where: string, options: ReadImageOptions): Promise<ImageModel> {
-  const child = spawn(options.docker ?? 'docker', ['save', '--', reference], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(options.docker ?? 'docker', ['save', '--', reference], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.env ? { env: options.env } : {}),
+  });
   const stderr: Buffer[] = [];
   let stderrBytes = 0;
   child.stderr.on('data', (chunk: Buffer) => {
@@ -305,7 +310,7 @@ async function fromDaemon(reference: string, where: string, options: ReadImageOp
   }
   if (code !== 0) {
     const message = Buffer.concat(stderr).toString('utf8').trim().split('\n').slice(-3).join(' ');
-    throw new FormatError(where, `docker save exited with ${code}${message ? `: ${printable(message, 400)}` : ''}.`);
+    throw new FormatError(where, `docker save exited with ${code}${message ? `: ${printable(message, 400).replace(/[.!?]+$/, '')}` : ''}.`);
   }
   if (readError) throw readError instanceof Error ? readError : new FormatError(where, `${errorMessage(readError)}`);
   return fromArchive(contents as ArchiveContents, where, undefined, options.platform);

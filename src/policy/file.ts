@@ -170,7 +170,10 @@ export function parsePolicyFile(text: string, fileName: string): PolicyFile {
   const policy: PolicyFile = { overrides: [], exceptions: [] };
   if (document.contents === null || (isScalar(document.contents) && document.contents.value === null)) return policy;
   if (!isMap(document.contents)) {
-    reader.fail(document.contents, 'the policy must be a mapping of settings (fail-on, ignore-unfixed, only-new, overrides, exceptions).');
+    reader.fail(
+      document.contents,
+      'the policy must be a mapping of settings (fail-on, ignore-unfixed, only-new, pod-security, network-policies, overrides, exceptions).',
+    );
   }
   for (const pair of (document.contents as YAMLMap).items) {
     const { name, node: keyNode } = reader.keyOf(pair);

@@ -68,26 +68,27 @@ function textAt(view: YamlView | undefined, what: string): At<string> | undefine
 }
 
 /** `[HOST:]CONTAINER[:MODE]` bind mounts and the long form `{type: bind, source, target, read_only}`. */
-function hostMountOf(item: YamlView, service: string): HostMount | undefined {
-  let source: string | undefined;
-  let target = '';
-  let readOnly = false;
+function bindOf(item: YamlView): { source?: string; target: string; readOnly: boolean } | undefined {
   if (item.isMap()) {
-    const type = item.get('type')?.text('volumes type');
-    if (type !== 'bind') return undefined;
-    source = item.get('source')?.text('volumes source');
-    target = item.get('target')?.text('volumes target') ?? '';
-    readOnly = item.get('read_only')?.bool('volumes read_only') ?? false;
-  } else {
-    const text = item.text('volumes') ?? '';
-    const parts = text.split(':');
-    // A Windows drive letter (C:\… or C:/…) keeps its colon.
-    if (/^[A-Za-z]$/.test(parts[0] ?? '') && /^[\\/]/.test(parts[1] ?? '')) parts.splice(0, 2, `${parts[0]}:${parts[1]}`);
-    if (parts.length < 2) return undefined;
-    [source, target = ''] = parts;
-    readOnly = (parts[2] ?? '').split(',').includes('ro');
+    if (item.get('type')?.text('volumes type') !== 'bind') return undefined;
+    const source = item.get('source')?.text('volumes source');
+    return {
+      ...(source ? { source } : {}),
+      target: item.get('target')?.text('volumes target') ?? '',
+      readOnly: item.get('read_only')?.bool('volumes read_only') ?? false,
+    };
   }
-  if (!source) return undefined;
+  const parts = (item.text('volumes') ?? '').split(':');
+  // A Windows drive letter (C:\… or C:/…) keeps its colon.
+  if (/^[A-Za-z]$/.test(parts[0] ?? '') && /^[\\/]/.test(parts[1] ?? '')) parts.splice(0, 2, `${parts[0]}:${parts[1]}`);
+  if (parts.length < 2) return undefined;
+  return { ...(parts[0] ? { source: parts[0] } : {}), target: parts[1] ?? '', readOnly: (parts[2] ?? '').split(',').includes('ro') };
+}
+
+function hostMountOf(item: YamlView, service: string): HostMount | undefined {
+  const bind = bindOf(item);
+  if (!bind?.source) return undefined;
+  const { source, target, readOnly } = bind;
   const relative = /^\.\.?([\\/]|$)/.test(source);
   const absolute = source.startsWith('/') || source.startsWith('~') || /^[A-Za-z]:[\\/]/.test(source);
   if (!relative && !absolute) return undefined; // a named volume

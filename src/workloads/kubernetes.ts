@@ -77,6 +77,48 @@ function seLinuxOf(view: YamlView | undefined): ContainerRun['seLinux'] {
   return { value: { ...(type ? { type } : {}), ...(user ? { user } : {}), ...(role ? { role } : {}) }, line: view.line };
 }
 
+function portsOf(view: YamlView): ContainerRun['ports'] {
+  return (view.get('ports')?.items('ports') ?? []).flatMap((port) => {
+    if (!port.isMap()) port.fail('each ports entry must be a mapping with containerPort.');
+    const hostPort = port.get('hostPort');
+    const value = hostPort?.integer('hostPort');
+    if (!hostPort || !value) return [];
+    const containerPort = port.get('containerPort')?.integer('containerPort');
+    const hostIp = port.get('hostIP')?.text('hostIP');
+    return [
+      {
+        text: `hostPort ${value}`,
+        hostPort: value,
+        ...(containerPort ? { containerPort } : {}),
+        ...(hostIp ? { hostIp } : {}),
+        line: hostPort.line,
+      },
+    ];
+  });
+}
+
+function envOf(view: YamlView): ContainerRun['env'] {
+  return (view.get('env')?.items('env') ?? []).flatMap((entry) => {
+    if (!entry.isMap()) entry.fail('each env entry must be a mapping with name and value (or valueFrom).');
+    const value = entry.get('value');
+    const text = value?.text('env value');
+    const envName = entry.get('name')?.text('env name');
+    return value && text !== undefined && envName ? [{ name: envName, value: text, line: value.line }] : [];
+  });
+}
+
+function mountsOf(view: YamlView): ContainerRun['volumeMounts'] {
+  return (view.get('volumeMounts')?.items('volumeMounts') ?? []).map((mount) => {
+    if (!mount.isMap()) mount.fail('each volumeMounts entry must be a mapping with name and mountPath.');
+    return {
+      name: mount.get('name')?.text('volumeMounts name') ?? '',
+      mountPath: mount.get('mountPath')?.text('mountPath') ?? '',
+      readOnly: mount.get('readOnly')?.bool('readOnly') ?? false,
+      line: mount.line,
+    };
+  });
+}
+
 function container(view: YamlView, role: ContainerRun['role'], pod: YamlView | undefined, annotations: YamlView | undefined): ContainerRun {
   const name = view.get('name')?.text('container name');
   if (!name) throw view.error('every container needs a name.');
@@ -133,40 +175,10 @@ function container(view: YamlView, role: ContainerRun['role'], pod: YamlView | u
     ...(seLinux ? { seLinux } : {}),
     ...(procMount ? { procMount } : {}),
     ...(windowsHostProcess ? { windowsHostProcess } : {}),
-    ports: (view.get('ports')?.items('ports') ?? []).flatMap((port) => {
-      if (!port.isMap()) port.fail('each ports entry must be a mapping with containerPort.');
-      const hostPort = port.get('hostPort');
-      const value = hostPort?.integer('hostPort');
-      if (!hostPort || !value) return [];
-      const containerPort = port.get('containerPort')?.integer('containerPort');
-      const hostIp = port.get('hostIP')?.text('hostIP');
-      return [
-        {
-          text: `hostPort ${value}`,
-          hostPort: value,
-          ...(containerPort ? { containerPort } : {}),
-          ...(hostIp ? { hostIp } : {}),
-          line: hostPort.line,
-        },
-      ];
-    }),
-    env: (view.get('env')?.items('env') ?? []).flatMap((entry) => {
-      if (!entry.isMap()) entry.fail('each env entry must be a mapping with name and value (or valueFrom).');
-      const value = entry.get('value');
-      const text = value?.text('env value');
-      const envName = entry.get('name')?.text('env name');
-      return value && text !== undefined && envName ? [{ name: envName, value: text, line: value.line }] : [];
-    }),
+    ports: portsOf(view),
+    env: envOf(view),
     limits: { ...(memory ? { memory } : {}), ...(cpu ? { cpu } : {}) },
-    volumeMounts: (view.get('volumeMounts')?.items('volumeMounts') ?? []).map((mount) => {
-      if (!mount.isMap()) mount.fail('each volumeMounts entry must be a mapping with name and mountPath.');
-      return {
-        name: mount.get('name')?.text('volumeMounts name') ?? '',
-        mountPath: mount.get('mountPath')?.text('mountPath') ?? '',
-        readOnly: mount.get('readOnly')?.bool('readOnly') ?? false,
-        line: mount.line,
-      };
-    }),
+    volumeMounts: mountsOf(view),
   };
 }
 

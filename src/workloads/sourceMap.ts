@@ -52,15 +52,9 @@ export function kustomizeTranslator(rendered: YamlFile, bases: readonly YamlFile
   }
   // For each rendered document: its first line, the base that defines it, and line → path.
   const documents = rendered.documents.map((document) => {
+    // The deepest field wins a line: kustomize writes `- image: x` with the list item on the same line.
     const paths = new Map<number, string>();
-    walk(
-      document,
-      '',
-      (path, line) => {
-        if (!paths.has(line)) paths.set(line, path);
-      },
-      0,
-    );
+    walk(document, '', (path, line) => paths.set(line, path), 0);
     const id = identity(document);
     return { start: document.valueLine, paths, base: id ? byIdentity.get(id) : undefined };
   });

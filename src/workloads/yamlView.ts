@@ -82,9 +82,7 @@ export class YamlView {
 
   /** A path of fields; undefined as soon as one is missing. */
   at(...path: string[]): YamlView | undefined {
-    let view: YamlView | undefined = this;
-    for (const key of path) view = view?.get(key);
-    return view;
+    return path.reduce<YamlView | undefined>((view, key) => view?.get(key), this);
   }
 
   /** Every field of a mapping, merged ones included (own keys win). */
@@ -183,7 +181,7 @@ function resolve(node: unknown, context: ViewContext): Node | null {
     if (context.aliases.used > MAX_ALIAS_RESOLUTIONS) {
       throw new FormatError(context.file, `uses more than ${MAX_ALIAS_RESOLUTIONS} YAML alias references; write the values out.`);
     }
-    current = current.resolve(context.document) as Node | undefined;
+    current = current.resolve(context.document);
   }
   return current ?? null;
 }
@@ -210,7 +208,7 @@ export function parseYamlFile(text: string, file: string, interpolate?: (text: s
   const lines = new LineCounter();
   let documents: Document[];
   try {
-    documents = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, merge: true, prettyErrors: false }) as Document[];
+    documents = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, merge: true, prettyErrors: false });
   } catch (error) {
     throw new FormatError(file, `cannot be parsed as YAML (${error instanceof Error ? error.message : String(error)}).`);
   }

@@ -148,7 +148,7 @@ describe('bulkhead scan', () => {
       [['scan', '--bogus'], /^bulkhead: Unknown option '--bogus'.*see bulkhead --help\.\n$/],
       [['lint'], /^bulkhead: unknown command "lint"/],
       [['scan', '--fail-on', 'high', '--fail-on', 'low'], /--fail-on was given 2 times; give it once\./],
-      [['scan'], /^bulkhead: there is nothing to scan; set image, dockerfile, trivy-report or hadolint-report/],
+      [['scan'], /^bulkhead: there is nothing to scan; set image, dockerfile, manifests, compose, trivy-report or hadolint-report/],
       [['scan', '--image', 'x; rm -rf /', '--scanners', 'trivy'], /is not a valid image reference/],
     ];
     for (const [args, pattern] of cases) {

@@ -66,7 +66,7 @@ describe('.bulkhead.yml', () => {
     ['ignore-unfixed: yes please\n', '.bulkhead.yml:1: ignore-unfixed must be true or false.'],
     [
       'fail_on: high\n',
-      '.bulkhead.yml:1: "fail_on" is not a policy setting; the settings are fail-on, ignore-unfixed, only-new, overrides, exceptions.',
+      '.bulkhead.yml:1: "fail_on" is not a policy setting; the settings are fail-on, ignore-unfixed, only-new, pod-security, network-policies, overrides, exceptions.',
     ],
     ['exceptions:\n  - id: CVE-1\n', '.bulkhead.yml:2: every exception needs a reason: say why the finding is acceptable (reason: "…").'],
     [
@@ -97,7 +97,7 @@ describe('.bulkhead.yml', () => {
     ],
     [
       '- just a list\n',
-      '.bulkhead.yml:1: the policy must be a mapping of settings (fail-on, ignore-unfixed, only-new, overrides, exceptions).',
+      '.bulkhead.yml:1: the policy must be a mapping of settings (fail-on, ignore-unfixed, only-new, pod-security, network-policies, overrides, exceptions).',
     ],
   ];
   for (const [text, message] of malformed) {

@@ -1,5 +1,9 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../helpers.js';
+import { DEMO_SERVICES, predictedDemoFindings } from '../support/microservicesDemo.js';
 import { checkWorkloads, expectedPlaces, places } from '../support/workloads.js';
 
 const RULES = fixture('workloads', 'rules');
@@ -45,9 +49,6 @@ describe('workload rules on hand-made manifests', () => {
     expect(text).not.toContain('hunter2-but-longer');
     expect(text).not.toContain('ghp_0123456789abcdefghijklmnopqrstuvwxyzAB');
     expect(scan.results[0]?.secretValues).toEqual(expect.arrayContaining(['hunter2-but-longer']));
-    const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
     const moved = mkdtempSync(join(tmpdir(), 'bulkhead-moved-'));
     writeFileSync(
       join(moved, 'risky-deployment.yaml'),
@@ -110,60 +111,13 @@ describe('workload rules on hand-made manifests', () => {
 
 describe('workload rules on real manifests (GoogleCloudPlatform/microservices-demo)', () => {
   const DEMO = fixture('workloads', 'kubernetes', 'microservices-demo');
-  const files = [
-    'adservice',
-    'cartservice',
-    'checkoutservice',
-    'currencyservice',
-    'emailservice',
-    'frontend',
-    'loadgenerator',
-    'paymentservice',
-    'productcatalogservice',
-    'recommendationservice',
-    'shippingservice',
-  ];
-  // Read from the files: [service file, container `name:` line, `image:` line, `serviceAccountName:` line].
-  const containers: [string, number, number, number][] = [
-    ['adservice', 38, 46, 30],
-    ['cartservice', 38, 46, 30],
-    ['checkoutservice', 37, 45, 30],
-    ['currencyservice', 38, 46, 30],
-    ['emailservice', 38, 46, 30],
-    ['frontend', 39, 47, 32],
-    ['loadgenerator', 72, 80, 32],
-    ['paymentservice', 38, 46, 30],
-    ['productcatalogservice', 38, 46, 30],
-    ['recommendationservice', 38, 46, 30],
-    ['shippingservice', 37, 45, 30],
-  ];
-  /**
-   * The set is hardened (non-root, read-only root, drop ALL, no escalation, limits): what remains
-   * is no seccomp profile (BH308), the service-account token (BH313), unpinned images (BH315),
-   * the redis sidecar's default service account, and loadgenerator's init container without limits.
-   */
-  function predicted(dir: string, ownImage: 'BH315:medium' | 'BH315:low'): string[] {
-    const file = (name: string) => `${dir}/${name}.yaml`;
-    return [
-      ...containers.flatMap(([name, nameLine, imageLine, saLine]) => [
-        `BH308@${file(name)}:${nameLine}:low`,
-        `BH313@${file(name)}:${saLine}:low`,
-        `BH315@${file(name)}:${imageLine}:${ownImage.split(':')[1]}`,
-      ]),
-      `BH308@${file('cartservice')}:110:low`,
-      `BH315@${file('cartservice')}:118:low`,
-      `BH313@${file('cartservice')}:103:low`,
-      `BH308@${file('loadgenerator')}:59:low`,
-      `BH312@${file('loadgenerator')}:59:medium`,
-      `BH312@${file('loadgenerator')}:59:low`,
-    ].sort();
-  }
+  const files = DEMO_SERVICES;
 
   it('give exactly the findings that reading kubernetes-manifests/ predicts, all at baseline', async () => {
     const dir = 'kubernetes-manifests';
     const scan = await checkWorkloads(DEMO, { manifests: [...files.map((f) => `${dir}/${f}.yaml`), `${dir}/kustomization.yaml`] });
     expect(scan.results.every((r) => r.status === 'ok')).toBe(true);
-    expect(places(scan.findings, true)).toEqual(predicted(dir, 'BH315:medium'));
+    expect(places(scan.findings, true)).toEqual(predictedDemoFindings(dir, 'medium'));
     const workloads = scan.results.flatMap((r) => r.workloads ?? []);
     expect(workloads).toHaveLength(12);
     expect(new Set(workloads.map((w) => w.podSecurity?.level))).toEqual(new Set(['baseline']));

@@ -58,7 +58,7 @@ export interface BuiltinImageResult {
 
 export async function scanImage(
   target: ImageTarget,
-  config: Pick<TargetsConfig, 'workspace' | 'platform'> & { timeoutMs?: number },
+  config: Pick<TargetsConfig, 'workspace' | 'platform'> & { timeoutMs?: number; env?: NodeJS.ProcessEnv },
 ): Promise<BuiltinImageResult> {
   const started = Date.now();
   const located =
@@ -71,6 +71,7 @@ export async function scanImage(
       wanted: contentWanted,
       platform: config.platform,
       ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
+      ...(config.env ? { env: config.env } : {}),
     });
     const subject = await imageSubject(target.input, target.key, model);
     const findings = await checkImage(subject);
@@ -124,7 +125,9 @@ export async function runBuiltin(
     );
     return false;
   });
-  const images = await Promise.all(readable.map((image) => scanImage(image, { ...targets, timeoutMs: scanners.timeoutMs })));
+  const images = await Promise.all(
+    readable.map((image) => scanImage(image, { ...targets, timeoutMs: scanners.timeoutMs, env: workloads.env })),
+  );
   const dockerfiles = await Promise.all(targets.dockerfiles.map((d) => scanDockerfile(d, targets.workspace)));
   const manifests =
     targets.manifests.length > 0 || targets.compose.length > 0

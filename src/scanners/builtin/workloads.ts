@@ -106,7 +106,7 @@ async function kustomizeSources(workspace: string, directory: string): Promise<s
   return [...files];
 }
 
-interface Source {
+export interface Source {
   target: string;
   label: string;
   yaml?: YamlFile;
@@ -136,7 +136,10 @@ async function renderKustomize(target: ManifestTarget, targets: TargetsConfig, s
   });
   if (ran.spawnError || ran.timedOut || ran.signal || ran.exitCode !== 0 || ran.stdoutTruncated) {
     const why = ran.stdoutTruncated ? `wrote more than ${MAX_KUSTOMIZE_OUTPUT / 1048576} MiB` : describeExit(ran, settings.timeoutMs);
-    return { ...base, error: `kubectl kustomize ${target.path} ${why}${stderrTail(ran.stderr) ? `: ${stderrTail(ran.stderr, 3)}` : ''}` };
+    return {
+      ...base,
+      error: `kubectl kustomize ${target.path || '.'} ${why}${stderrTail(ran.stderr) ? `: ${stderrTail(ran.stderr, 3)}` : ''}`,
+    };
   }
   const yaml = parseYamlFile(ran.stdout, label);
   const bases: YamlFile[] = [];
@@ -146,7 +149,7 @@ async function renderKustomize(target: ManifestTarget, targets: TargetsConfig, s
   return { ...base, yaml, translate: kustomizeTranslator(yaml, bases, label) };
 }
 
-async function readComposeFile(path: string, targets: TargetsConfig, settings: WorkloadSettings): Promise<Source> {
+export async function readComposeFile(path: string, targets: TargetsConfig, settings: WorkloadSettings): Promise<Source> {
   const notes: string[] = [];
   const dotEnvPath = join(dirname(path), '.env');
   const shell = (name: string) => settings.env[name];
