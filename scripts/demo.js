@@ -12,6 +12,8 @@ const args = [
   'examples/shop-api/trivy.json',
   '--hadolint-report',
   'examples/shop-api/hadolint.json',
+  '--manifests',
+  'examples/shop-api/deploy.yaml',
   '--scanners',
   'trivy,hadolint,bulkhead',
   '--sarif',
@@ -26,7 +28,8 @@ const run = spawnSync(process.execPath, args, { stdio: 'inherit' });
 console.log(`\nbulkhead exited with ${run.status}.`);
 if (run.status === 1) {
   console.log('That is the gate failing as it should: the example image has a critical CVE with a fix available,');
-  console.log("and bulkhead's own checks found it runs as root, keeps a password in /app/.env and a token in its environment.");
+  console.log("and bulkhead's own checks found it runs as root, keeps a password in /app/.env and a token in its environment;");
+  console.log('its Deployment mounts the Docker socket, and says runAsNonRoot for an image whose USER is root: the kubelet would refuse it.');
   console.log('Written: out/demo/bulkhead.sarif, out/demo/bulkhead-report.json, out/demo/summary.md');
   process.exit(0);
 }

@@ -47355,7 +47355,8 @@ async function fromArchive(contents, where, reference, platform) {
                 throw new FormatError(where, `manifest.json names a layer that is not a path.`);
             return archiveLayer(contents, l, where);
         });
-        return assemble(config, layers, config.diffIds, notes, where);
+        const tags = tagsOf(entry);
+        return { ...assemble(config, layers, config.diffIds, notes, where), ...(tags.length > 0 ? { tags } : {}) };
     }
     const index = contents.json.get('index.json');
     if (!index)
@@ -59392,6 +59393,8 @@ function imageFacts(target, model) {
         names.add(normalizeReference(target.location));
     if (target.reference)
         names.add(normalizeReference(target.reference));
+    for (const tag of model.tags ?? [])
+        names.add(normalizeReference(tag));
     const fileCapabilities = [];
     for (const placed of model.filesystem.files.values()) {
         if (placed.file.type !== 'file' || placed.file.capability === undefined)
@@ -61843,6 +61846,23 @@ function parseCliArguments(argv) {
 
 ;// CONCATENATED MODULE: ./src/cli/table.ts
 
+/** Suggested fixes printed, for the workloads whose findings fail the gate. */
+const MAX_SUGGESTIONS = 3;
+function workloadLines(results, decisions) {
+    const workloads = results.flatMap((r) => r.workloads ?? []);
+    if (workloads.length === 0)
+        return [];
+    const lines = [];
+    const levels = workloads.flatMap((w) => w.podSecurity?.level ?? []);
+    if (levels.length > 0)
+        lines.push(`Pod Security Standards: ${levels.filter((l) => l === 'restricted').length} of ${levels.length} Kubernetes workloads meet restricted.`, '');
+    const failing = new Set(decisions.filter((d) => d.verdict === 'fails-gate').map((d) => `${d.finding.file ?? ''}\u0000${d.finding.workload ?? ''}`));
+    for (const w of workloads.filter((w) => w.suggestion && failing.has(`${w.file}\u0000${w.id}`)).slice(0, MAX_SUGGESTIONS)) {
+        lines.push(`Suggested fix for ${w.platform === 'compose' ? 'service' : w.kind} ${w.name} (${w.file}:${w.line}):`);
+        lines.push(...(w.suggestion ?? '').split('\n').map((l) => `  ${l}`), '');
+    }
+    return lines;
+}
 /** Terminal output: a compact table by severity, the failing findings, and a one-line verdict. */
 function renderTable(input) {
     const { decisions, gate } = input;
@@ -61887,6 +61907,7 @@ function renderTable(input) {
             lines.push(`  … and ${failing.length - maxListed} more (see the report file)`);
         lines.push('');
     }
+    lines.push(...workloadLines(input.results, decisions));
     for (const r of gate.failedScanners)
         lines.push(`Scanner failed: ${r.tool} on ${r.target}: ${r.error ?? 'unknown error'}`);
     lines.push(gate.verdict === 'pass'

@@ -2,6 +2,24 @@ import { compareFindings, SEVERITIES, type Decision } from '../model/finding.js'
 import type { GateOutcome } from '../policy/gate.js';
 import type { ScanResult } from '../model/scanResult.js';
 
+/** Suggested fixes printed, for the workloads whose findings fail the gate. */
+const MAX_SUGGESTIONS = 3;
+
+function workloadLines(results: readonly ScanResult[], decisions: readonly Decision[]): string[] {
+  const workloads = results.flatMap((r) => r.workloads ?? []);
+  if (workloads.length === 0) return [];
+  const lines: string[] = [];
+  const levels = workloads.flatMap((w) => w.podSecurity?.level ?? []);
+  if (levels.length > 0)
+    lines.push(`Pod Security Standards: ${levels.filter((l) => l === 'restricted').length} of ${levels.length} Kubernetes workloads meet restricted.`, '');
+  const failing = new Set(decisions.filter((d) => d.verdict === 'fails-gate').map((d) => `${d.finding.file ?? ''}\u0000${d.finding.workload ?? ''}`));
+  for (const w of workloads.filter((w) => w.suggestion && failing.has(`${w.file}\u0000${w.id}`)).slice(0, MAX_SUGGESTIONS)) {
+    lines.push(`Suggested fix for ${w.platform === 'compose' ? 'service' : w.kind} ${w.name} (${w.file}:${w.line}):`);
+    lines.push(...(w.suggestion ?? '').split('\n').map((l) => `  ${l}`), '');
+  }
+  return lines;
+}
+
 /** Terminal output: a compact table by severity, the failing findings, and a one-line verdict. */
 export function renderTable(input: {
   gate: GateOutcome;
@@ -52,6 +70,7 @@ export function renderTable(input: {
     if (failing.length > maxListed) lines.push(`  … and ${failing.length - maxListed} more (see the report file)`);
     lines.push('');
   }
+  lines.push(...workloadLines(input.results, decisions));
   for (const r of gate.failedScanners) lines.push(`Scanner failed: ${r.tool} on ${r.target}: ${r.error ?? 'unknown error'}`);
   lines.push(
     gate.verdict === 'pass'

@@ -26,6 +26,8 @@ export interface ImageModel {
   /** os/arch of what was read, when known. */
   platform?: string;
   notes: string[];
+  /** The tags a `docker save` archive gives the image (RepoTags): what manifests may call it. */
+  tags?: string[];
 }
 
 export interface ReadImageOptions {
@@ -144,7 +146,8 @@ async function fromArchive(contents: ArchiveContents, where: string, reference: 
       if (typeof l !== 'string') throw new FormatError(where, `manifest.json names a layer that is not a path.`);
       return archiveLayer(contents, l, where);
     });
-    return assemble(config, layers, config.diffIds, notes, where);
+    const tags = tagsOf(entry);
+    return { ...assemble(config, layers, config.diffIds, notes, where), ...(tags.length > 0 ? { tags } : {}) };
   }
   const index = contents.json.get('index.json');
   if (!index) throw new FormatError(where, `has neither manifest.json nor index.json; it is not an image archive.`);

@@ -49,6 +49,7 @@ export function imageFacts(target: ImageTarget, model: ImageModel): ImageFacts {
   const names = new Set<string>();
   if (target.source === 'daemon' || target.source === 'registry') names.add(normalizeReference(target.location));
   if (target.reference) names.add(normalizeReference(target.reference));
+  for (const tag of model.tags ?? []) names.add(normalizeReference(tag));
   const fileCapabilities: ImageFacts['fileCapabilities'][number][] = [];
   for (const placed of model.filesystem.files.values()) {
     if (placed.file.type !== 'file' || placed.file.capability === undefined) continue;
