@@ -29,7 +29,9 @@ console.log(`\nbulkhead exited with ${run.status}.`);
 if (run.status === 1) {
   console.log('That is the gate failing as it should: the example image has a critical CVE with a fix available,');
   console.log("and bulkhead's own checks found it runs as root, keeps a password in /app/.env and a token in its environment;");
-  console.log('its Deployment mounts the Docker socket, and says runAsNonRoot for an image whose USER is root: the kubelet would refuse it.');
+  console.log(
+    'its Deployment mounts the Docker socket, and says runAsNonRoot for an image whose USER is root: the kubelet would refuse it.',
+  );
   console.log('Written: out/demo/bulkhead.sarif, out/demo/bulkhead-report.json, out/demo/summary.md');
   process.exit(0);
 }

@@ -58380,7 +58380,21 @@ function meets(level, required) {
  * (Kubernetes) or service fields (Compose), as YAML to merge into the file. Values that bulkhead
  * cannot know (a UID the image does not give) are left as a comment for the user, never invented.
  */
-const FIXABLE = new Set(['BH301', 'BH302', 'BH303', 'BH304', 'BH305', 'BH306', 'BH307', 'BH308', 'BH309', 'BH313', 'BH330', 'BH331']);
+const FIXABLE = new Set([
+    'BH301',
+    'BH302',
+    'BH303',
+    'BH304',
+    'BH305',
+    'BH306',
+    'BH307',
+    'BH308',
+    'BH309',
+    'BH310',
+    'BH313',
+    'BH330',
+    'BH331',
+]);
 const POD_SPEC_PATH = {
     Pod: ['spec'],
     CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
@@ -58425,6 +58439,9 @@ function kubernetesFragment(workload, fixes, podRules, imageOf) {
             lines.push(`${indent}${ns.field}: false`);
     if (podRules.has('BH313'))
         lines.push(`${indent}automountServiceAccountToken: false`);
+    if (podRules.has('BH310'))
+        for (const mount of workload.hostMounts)
+            lines.push(`${indent}# volumes: replace the hostPath volume ${mount.volume ?? ''} (${mount.hostPath}) with an emptyDir or a PVC`);
     const runAsRoot = fixes.some((f) => f.rules.has('BH304'));
     if (runAsRoot || podRules.has('BH308')) {
         lines.push(`${indent}securityContext:`);
@@ -58470,6 +58487,9 @@ function composeFragment(workload, fix, image, podRules) {
     }
     if (podRules.has('BH303'))
         lines.push(`${f}# remove: ${workload.hostNamespaces.map((n) => n.field).join(', ')}`);
+    if (podRules.has('BH310'))
+        for (const mount of workload.hostMounts)
+            lines.push(`${f}# volumes: replace the bind mount of ${mount.hostPath} with a named volume, or add :ro`);
     return lines.join('\n');
 }
 /** The fragment for one workload, or undefined when none of its findings is a setting to change. */

@@ -11,8 +11,13 @@ function workloadLines(results: readonly ScanResult[], decisions: readonly Decis
   const lines: string[] = [];
   const levels = workloads.flatMap((w) => w.podSecurity?.level ?? []);
   if (levels.length > 0)
-    lines.push(`Pod Security Standards: ${levels.filter((l) => l === 'restricted').length} of ${levels.length} Kubernetes workloads meet restricted.`, '');
-  const failing = new Set(decisions.filter((d) => d.verdict === 'fails-gate').map((d) => `${d.finding.file ?? ''}\u0000${d.finding.workload ?? ''}`));
+    lines.push(
+      `Pod Security Standards: ${levels.filter((l) => l === 'restricted').length} of ${levels.length} Kubernetes workloads meet restricted.`,
+      '',
+    );
+  const failing = new Set(
+    decisions.filter((d) => d.verdict === 'fails-gate').map((d) => `${d.finding.file ?? ''}\u0000${d.finding.workload ?? ''}`),
+  );
   for (const w of workloads.filter((w) => w.suggestion && failing.has(`${w.file}\u0000${w.id}`)).slice(0, MAX_SUGGESTIONS)) {
     lines.push(`Suggested fix for ${w.platform === 'compose' ? 'service' : w.kind} ${w.name} (${w.file}:${w.line}):`);
     lines.push(...(w.suggestion ?? '').split('\n').map((l) => `  ${l}`), '');

@@ -8,7 +8,21 @@ import type { RuleHit } from './rules.js';
  * cannot know (a UID the image does not give) are left as a comment for the user, never invented.
  */
 
-const FIXABLE = new Set(['BH301', 'BH302', 'BH303', 'BH304', 'BH305', 'BH306', 'BH307', 'BH308', 'BH309', 'BH310', 'BH313', 'BH330', 'BH331']);
+const FIXABLE = new Set([
+  'BH301',
+  'BH302',
+  'BH303',
+  'BH304',
+  'BH305',
+  'BH306',
+  'BH307',
+  'BH308',
+  'BH309',
+  'BH310',
+  'BH313',
+  'BH330',
+  'BH331',
+]);
 
 const POD_SPEC_PATH: Record<string, readonly string[]> = {
   Pod: ['spec'],
@@ -62,7 +76,8 @@ function kubernetesFragment(
   if (podRules.has('BH303')) for (const ns of workload.hostNamespaces) lines.push(`${indent}${ns.field}: false`);
   if (podRules.has('BH313')) lines.push(`${indent}automountServiceAccountToken: false`);
   if (podRules.has('BH310'))
-    for (const mount of workload.hostMounts) lines.push(`${indent}# volumes: replace the hostPath volume ${mount.volume ?? ''} (${mount.hostPath}) with an emptyDir or a PVC`);
+    for (const mount of workload.hostMounts)
+      lines.push(`${indent}# volumes: replace the hostPath volume ${mount.volume ?? ''} (${mount.hostPath}) with an emptyDir or a PVC`);
   const runAsRoot = fixes.some((f) => f.rules.has('BH304'));
   if (runAsRoot || podRules.has('BH308')) {
     lines.push(`${indent}securityContext:`);
@@ -108,7 +123,9 @@ function composeFragment(workload: Workload, fix: ContainerFix, image: ImageFact
     lines.push(`${f}security_opt:`, `${f}  - no-new-privileges:true  # and remove any *=unconfined or label=disable`);
   }
   if (podRules.has('BH303')) lines.push(`${f}# remove: ${workload.hostNamespaces.map((n) => n.field).join(', ')}`);
-  if (podRules.has('BH310')) for (const mount of workload.hostMounts) lines.push(`${f}# volumes: replace the bind mount of ${mount.hostPath} with a named volume, or add :ro`);
+  if (podRules.has('BH310'))
+    for (const mount of workload.hostMounts)
+      lines.push(`${f}# volumes: replace the bind mount of ${mount.hostPath} with a named volume, or add :ro`);
   return lines.join('\n');
 }
 

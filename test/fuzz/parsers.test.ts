@@ -15,6 +15,12 @@ import { parseHadolintReport } from '../../src/scanners/hadolint/parse.js';
 import { parseTrivyReport } from '../../src/scanners/trivy/parse.js';
 import { FormatError, UsageError } from '../../src/util/errors.js';
 import { parseJsonSequence } from '../../src/util/json.js';
+import { readCompose } from '../../src/workloads/compose.js';
+import { analyzeWorkloads } from '../../src/workloads/index.js';
+import { interpolate, InterpolationError } from '../../src/workloads/interpolate.js';
+import { readKubernetes } from '../../src/workloads/kubernetes.js';
+import { emptyManifestSet } from '../../src/workloads/model.js';
+import { parseYamlFile } from '../../src/workloads/yamlView.js';
 import { fixture } from '../helpers.js';
 
 /**
@@ -243,6 +249,91 @@ describe('parsers never throw anything but the typed errors, and always finish',
         ),
         async (bytes) => expectTypedAsync(() => readTar(Readable.from([bytes]) as AsyncIterable<Buffer>, () => undefined, 'fuzz')),
       ),
+      options,
+    );
+  });
+
+  it('the manifest and Compose readers and the workload rules, on generated YAML and on the hand-made fixtures with bytes changed', async () => {
+    const piece = fc.constantFrom(
+      'apiVersion: v1\n',
+      'kind: Pod\n',
+      'kind: Deployment\n',
+      'kind: NetworkPolicy\n',
+      'kind: List\nitems:\n',
+      'metadata: {name: a}\n',
+      'spec:\n',
+      '  template:\n',
+      '  containers:\n',
+      '    - name: c\n',
+      '      image: x\n',
+      '      securityContext:\n',
+      '        privileged: true\n',
+      '        capabilities: {drop: [ALL], add: [SYS_ADMIN]}\n',
+      '      env: [{name: TOKEN, value: abcd1234}]\n',
+      '  podSelector: {}\n',
+      '  ingress: [{}]\n',
+      '  volumes: [{name: v, hostPath: {path: /}}]\n',
+      'services:\n',
+      '  web:\n',
+      '    image: ${IMG:-x}\n',
+      '    extends: web\n',
+      '    <<: *a\n',
+      'x: &a {b: 1}\n',
+      '    ports: ["80:80", {target: 1}]\n',
+      '    volumes: ["/:/h:ro", {type: bind, source: ./s}]\n',
+      '---\n',
+      '- \n',
+      '  ',
+      ': ',
+      '[',
+      '{',
+      '"',
+      "'",
+      '*',
+      '&',
+      '$',
+      '${',
+      '}',
+      '\t',
+      '\n',
+    );
+    const generated = fc.array(piece, { maxLength: 30 }).map((parts) => parts.join(''));
+    const mutated = fc
+      .tuple(
+        fc.constantFrom('risky-deployment.yaml', 'risky-compose.yaml'),
+        fc.array(fc.tuple(fc.nat(4000), fc.constantFrom(' ', ':', '-', '\n', '*', '&', 'x', '{', '"')), { maxLength: 6 }),
+      )
+      .map(([name, edits]) => {
+        const chars = readFileSync(fixture('workloads', 'rules', name), 'utf8').split('');
+        for (const [at, c] of edits) chars[at % chars.length] = c;
+        return chars.join('');
+      });
+    const lookup = (name: string) => (name === 'IMG' ? 'img' : undefined);
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(generated, mutated), async (text) => {
+        for (const compose of [false, true]) {
+          await expectTypedAsync(async () => {
+            const set = emptyManifestSet();
+            const file = parseYamlFile(
+              text,
+              'fuzz.yaml',
+              compose
+                ? (t, line) => {
+                    try {
+                      return interpolate(t, lookup);
+                    } catch (error) {
+                      if (error instanceof InterpolationError) throw new FormatError(`fuzz.yaml:${line}`, error.message);
+                      throw error;
+                    }
+                  }
+                : undefined,
+            );
+            if (compose) readCompose(file, set, []);
+            else readKubernetes(file, set);
+            await analyzeWorkloads(set, { podSecurity: 'restricted', networkPolicies: 'required', images: [] });
+          });
+        }
+      }),
       options,
     );
   });
