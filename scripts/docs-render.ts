@@ -1,4 +1,5 @@
 // Renders action.yml and the README's input/output tables from src/config/inputs.ts, the one source.
+import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { INPUTS, OUTPUTS } from '../src/config/inputs.ts';
 import { BUILTIN_RULES, renderRulePage } from '../src/model/builtinRules.ts';
@@ -42,7 +43,40 @@ export function withReadmeTables(readme: string): string {
   const start = readme.indexOf(README_START);
   const end = readme.indexOf(README_END);
   if (start < 0 || end < start) throw new Error(`README.md has no ${README_START} … ${README_END} section`);
-  return `${readme.slice(0, start + README_START.length)}\n${renderReadmeTables()}\n${readme.slice(end)}`;
+  return withWorkflowSnippets(`${readme.slice(0, start + README_START.length)}\n${renderReadmeTables()}\n${readme.slice(end)}`);
+}
+
+/**
+ * A self-test workflow as a user writes it: lines marked `# self-test` are left out, `# readme: X`
+ * lines become X, other comments go; the README's header comment comes first.
+ */
+export function readmeSnippet(workflow: string, header: string): string {
+  const body = workflow.split('\n').flatMap((line) => {
+    if (/#\s*self-test\s*$/.test(line)) return [];
+    const readme = /^(\s*)# readme: (.*)$/.exec(line);
+    if (readme) return [`${readme[1]}${readme[2]}`];
+    return /^\s*#/.test(line) ? [] : [line];
+  });
+  return [header, ...body].join('\n').trimEnd();
+}
+
+const SNIPPETS: [file: string, header: string][] = [
+  ['.github/workflows/self-test.yml', '# .github/workflows/container-security.yml — runs on every pull request, forks included'],
+  ['.github/workflows/self-test-publish.yml', '# .github/workflows/container-security-publish.yml — runs after it, in the base repository'],
+];
+
+/** The README's fork-safe snippets, regenerated after their `<!-- generated from FILE -->` markers. */
+export function withWorkflowSnippets(readme: string): string {
+  let out = readme;
+  for (const [file, header] of SNIPPETS) {
+    const marker = `<!-- generated from ${file} by npm run docs -->\n\`\`\`yaml\n`;
+    const start = out.indexOf(marker);
+    if (start < 0) throw new Error(`README.md has no ${marker.trim()} block`);
+    const end = out.indexOf('\n```', start + marker.length);
+    const snippet = readmeSnippet(readFileSync(file, 'utf8'), header);
+    out = `${out.slice(0, start + marker.length)}${snippet}${out.slice(end)}`;
+  }
+  return out;
 }
 
 /** docs/rules/BHxxx.md for every built-in rule, plus an index: path → text. */

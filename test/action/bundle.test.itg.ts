@@ -38,30 +38,45 @@ describe('the bundled action, run as a runner runs it', () => {
 });
 
 describe('the committed bundle', () => {
-  it('dist/ is what the sources build to', () => {
+  /** The build `npm run build` does (scripts/build.js), into a fresh directory. */
+  function build(): string {
     const out = tempDir('bulkhead-dist-');
-    const ncc = join(REPO_ROOT, 'node_modules/@vercel/ncc/dist/ncc/cli.js');
-    for (const [entry, dir] of [
-      ['src/main.ts', out],
-      ['src/cli.ts', join(out, 'cli')],
-    ] as const) {
-      const built = spawnSync(process.execPath, [ncc, 'build', entry, '-o', dir, '--license', 'licenses.txt'], {
-        cwd: REPO_ROOT,
-        encoding: 'utf8',
-      });
-      expect(built.status, built.stderr).toBe(0);
+    const built = spawnSync(process.execPath, ['scripts/build.js', out], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(built.status, built.stderr).toBe(0);
+    return out;
+  }
+  const files = (dir: string) =>
+    readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => /\.(js|json|txt)$/.test(f))
+      .sort();
+
+  it('dist/ is what the sources build to, byte for byte, and two builds are identical', () => {
+    const [first, second] = [build(), build()];
+    expect(files(first)).toEqual(files(second));
+    for (const file of files(first)) {
+      expect(readFileSync(join(first, file)).equals(readFileSync(join(second, file))), `two builds differ in ${file}`).toBe(true);
     }
-    const files = (dir: string) =>
-      readdirSync(dir, { recursive: true, encoding: 'utf8' })
-        .filter((f) => f.endsWith('.js') || f.endsWith('.json'))
-        .sort();
     expect(files(join(REPO_ROOT, 'dist')), 'dist/ holds other files than the build makes: run npm run build and commit dist/').toEqual(
-      files(out),
+      files(first),
     );
-    for (const file of files(out)) {
-      const fresh = readFileSync(join(out, file), 'utf8');
-      const committed = readFileSync(join(REPO_ROOT, 'dist', file), 'utf8');
-      expect(committed === fresh, `dist/${file} is stale: run npm run build and commit dist/`).toBe(true);
+    for (const file of files(first)) {
+      const same = readFileSync(join(first, file)).equals(readFileSync(join(REPO_ROOT, 'dist', file)));
+      expect(same, `dist/${file} is stale: run npm run build and commit dist/`).toBe(true);
     }
+  });
+
+  it('licenses.txt names every runtime dependency bundled into the action', () => {
+    const licenses = readFileSync(join(REPO_ROOT, 'dist/licenses.txt'), 'utf8');
+    const { dependencies } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const bundle =
+      readFileSync(join(REPO_ROOT, 'dist/index.js'), 'utf8') +
+      readdirSync(join(REPO_ROOT, 'dist'))
+        .filter((f) => f.endsWith('.index.js'))
+        .map((f) => readFileSync(join(REPO_ROOT, 'dist', f), 'utf8'))
+        .join('');
+    const bundled = Object.keys(dependencies).filter((name) => bundle.includes(`node_modules/${name}/`));
+    expect(bundled.length).toBeGreaterThan(5);
+    for (const name of bundled)
+      expect(licenses, `${name} is bundled but not in licenses.txt`).toMatch(new RegExp(`^${name.replace(/[/.]/g, '\\$&')}\n`, 'm'));
   });
 });
