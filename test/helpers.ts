@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,4 +22,14 @@ export function readManifest(path: string): Record<string, string>[] {
 
 export function tempDir(prefix = 'bulkhead-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A temporary workspace holding the given files (paths may name subdirectories). */
+export function workspaceWith(files: Record<string, string | Buffer> = {}, prefix = 'bulkhead-ws-'): string {
+  const dir = tempDir(prefix);
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
+  return dir;
 }

@@ -40012,7 +40012,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4668);
+/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3723);
 
 // Standard output belongs to the report (--format json must stay parseable). The toolkit
 // libraries the installer uses write workflow commands and tool echoes there; on a terminal
@@ -40042,7 +40042,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4668:
+/***/ 3723:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40214,6 +40214,10 @@ function fingerprintOf(parts) {
         hash.update(`${part ?? ''}\u0000`);
     return hash.digest('hex').slice(0, 32);
 }
+
+;// CONCATENATED MODULE: ./src/config/types.ts
+/** The names kustomize looks for in a directory. */
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
 ;// CONCATENATED MODULE: ./src/util/glob.ts
 
@@ -40775,6 +40779,7 @@ function parseImageTarget(input) {
 
 
 
+
 const DEFAULTS = Object.fromEntries(INPUTS.map((input) => [input.name, input.default]));
 /** Reads one input: trims, splits lists on new lines (and commas where a list allows it). */
 function parse_valueOf(raw, name) {
@@ -40859,7 +40864,6 @@ function resolveDockerfiles(raw, workspace) {
     }
     return [...files];
 }
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 const MANIFEST_FILE = /\.(ya?ml|json)$/i;
 const COMPOSE_DEFAULTS = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
 /** A directory: rendered with kustomize when it has a kustomization, else its YAML and JSON files. */
@@ -44831,6 +44835,8 @@ function _unique(values) {
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/scanners/process.ts
 
+
+
 /**
  * Runs one program with an argument array, never through a shell, in its own process group so
  * that a time limit ends the program and everything it started.
@@ -44939,6 +44945,30 @@ function stderrTail(stderr, lines = 5) {
         .filter((l) => l.length > 0)
         .slice(-lines)
         .join('\n');
+}
+/** A regular file this process may execute. */
+async function isExecutable(file) {
+    try {
+        const info = await (0,promises_namespaceObject.stat)(file);
+        if (!info.isFile())
+            return false;
+        await (0,promises_namespaceObject.access)(file, promises_namespaceObject.constants.X_OK);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** The first executable `name` on a PATH-style search path. */
+async function findOnPath(name, searchPath) {
+    for (const dir of (searchPath ?? '').split(external_node_path_.delimiter)) {
+        if (!dir)
+            continue;
+        const candidate = (0,external_node_path_.join)(dir, name);
+        if (await isExecutable(candidate))
+            return candidate;
+    }
+    return undefined;
 }
 
 // EXTERNAL MODULE: external "node:stream"
@@ -45055,28 +45085,6 @@ async function versionOf(executable, tool, env) {
         return undefined;
     const match = (tool === 'trivy' ? /Version:\s*v?(\d+\.\d+\.\d+\S*)/ : /(\d+\.\d+\.\d+)/).exec(ran.stdout) ?? /(\d+\.\d+\.\d+)/.exec(ran.stdout);
     return match?.[1];
-}
-async function isExecutable(file) {
-    try {
-        const info = await (0,promises_namespaceObject.stat)(file);
-        if (!info.isFile())
-            return false;
-        await (0,promises_namespaceObject.access)(file, external_node_fs_.constants.X_OK);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-async function findOnPath(name, searchPath) {
-    for (const dir of (searchPath ?? '').split(external_node_path_.delimiter)) {
-        if (!dir)
-            continue;
-        const candidate = (0,external_node_path_.join)(dir, name);
-        if (await isExecutable(candidate))
-            return candidate;
-    }
-    return undefined;
 }
 async function findExecutable(dir, name) {
     const entries = await (0,promises_namespaceObject.readdir)(dir, { withFileTypes: true, recursive: true });
@@ -56924,8 +56932,8 @@ function isLiteralSecretValue(value) {
     const v = value.trim().replace(/^(['"])(.*)\1$/, '$2');
     if (v.length < 4)
         return false;
-    if (/^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(v))
-        return false; // $VAR, ${VAR}
+    if (/^\$([A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*([:?+-][^}]*)?\})$/.test(v))
+        return false; // $VAR, ${VAR}, ${VAR:-default}
     if (v.startsWith('/') || v.startsWith('./') || v.startsWith('file:'))
         return false;
     if (/^(true|false|yes|no|on|off|none|null|required|optional|disabled|enabled)$/i.test(v))
@@ -57472,9 +57480,8 @@ function portOf(item) {
 }
 function environmentOf(fields) {
     const env = [];
-    for (const view of [fields.get('environment')]) {
-        if (!view)
-            continue;
+    const view = fields.get('environment');
+    if (view) {
         if (view.isMap()) {
             for (const [name, value] of view.entries()) {
                 const raw = value.raw('environment value');
@@ -57760,6 +57767,7 @@ function droppedNeeds(workload, c, image) {
                 line: drop.line,
                 message: `${label} drops ${capability}, which ${file.path} in the image ${image.reference} carries as a file capability: that program fails with "operation not permitted". Add back \`${capability}\` (${workload.platform === 'kubernetes' ? 'capabilities.add' : 'cap_add'}) or remove the file capability from the image.`,
                 subject: `${c.name}:cap:${capability}:${file.path}`,
+                needs: capability,
                 container: c.name,
             });
         }
@@ -57984,6 +57992,7 @@ const DANGEROUS_CAPABILITIES = new Set([
     'SYSLOG',
     'CHECKPOINT_RESTORE',
 ]);
+/** SELinux types the Pod Security Standards accept: the confined container types. */
 const SELINUX_CONTAINER_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
 /** The Pod Security Standards' safe sysctls. */
 const SAFE_SYSCTLS = new Set([
@@ -58222,7 +58231,7 @@ async function credentials(workload, c, context) {
     for (const env of c.env) {
         const value = env.value;
         const detected = await detectSecrets(`${env.name}=${value}`, 'environment');
-        const byName = isCredentialName(env.name) && isLiteralSecretValue(value) && !/^\$\{?[A-Za-z_]/.test(value.trim());
+        const byName = isCredentialName(env.name) && isLiteralSecretValue(value);
         if (detected.length === 0 && !byName)
             continue;
         for (const found of detected)
@@ -58311,7 +58320,6 @@ const RESTRICTED_VOLUMES = new Set([
     'projected',
     'secret',
 ]);
-const SELINUX_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
 function baselineViolations(w) {
     const out = [];
     const names = (pick) => w.containers.filter(pick).map((c) => c.name);
@@ -58333,7 +58341,7 @@ function baselineViolations(w) {
         !c.appArmor.value.startsWith('localhost/')), 'profile not RuntimeDefault or Localhost');
     report('SELinux', names((c) => {
         const s = c.seLinux?.value;
-        return s !== undefined && (!SELINUX_TYPES.has(s.type ?? '') || Boolean(s.user) || Boolean(s.role));
+        return s !== undefined && (!SELINUX_CONTAINER_TYPES.has(s.type ?? '') || Boolean(s.user) || Boolean(s.role));
     }), 'custom type, user or role');
     report('/proc Mount Type', names((c) => c.procMount !== undefined && c.procMount.value !== 'Default'), 'procMount not Default');
     report('Seccomp', names((c) => c.seccomp?.value === 'Unconfined'), 'Unconfined');
@@ -58502,7 +58510,7 @@ function suggestFix(workload, hits, imageOf) {
         const own = fixable.filter((h) => h.container === container.name);
         if (own.length === 0)
             return [];
-        const needs = own.filter((h) => h.ruleId === 'BH331').flatMap((h) => /:cap:([A-Z_]+):/.exec(h.subject)?.[1] ?? []);
+        const needs = own.flatMap((h) => h.needs ?? []);
         return [{ container, rules: new Set(own.map((h) => h.ruleId)), needs }];
     });
     if (workload.platform === 'compose') {
@@ -59400,7 +59408,6 @@ function parseYamlFile(text, file, interpolate) {
 const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 const MAX_KUSTOMIZE_OUTPUT = 64 * 1024 * 1024;
 const MAX_KUSTOMIZE_FILES = 1000;
-const workloads_KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 function readManifestText(targets, path) {
     return readRegularFile((0,external_node_path_.resolve)(targets.workspace, path), MAX_MANIFEST_BYTES, (detail) => new FormatError(path, detail), {
         strictUtf8: true,
@@ -59432,16 +59439,6 @@ function imageFacts(target, model) {
         fileCapabilities,
     };
 }
-async function workloads_findOnPath(name, env) {
-    for (const dir of (env.PATH ?? '').split(external_node_path_.delimiter)) {
-        if (!dir)
-            continue;
-        const candidate = (0,external_node_path_.join)(dir, name);
-        if (await (0,promises_namespaceObject.access)(candidate, promises_namespaceObject.constants.X_OK).then(() => true, () => false))
-            return candidate;
-    }
-    return undefined;
-}
 /** The files a kustomization (and the kustomizations it names) takes resources from, inside the workspace. */
 async function kustomizeSources(workspace, directory) {
     const files = new Set();
@@ -59450,7 +59447,7 @@ async function kustomizeSources(workspace, directory) {
         if (seen.has(dir) || depth > 10 || files.size > MAX_KUSTOMIZE_FILES)
             return;
         seen.add(dir);
-        const name = workloads_KUSTOMIZATION_FILES.find((f) => (0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, f)));
+        const name = KUSTOMIZATION_FILES.find((f) => (0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, f)));
         if (!name)
             return;
         const rel = (0,external_node_path_.relative)(workspace, (0,external_node_path_.join)(dir, name)).split(external_node_path_.sep).join('/');
@@ -59463,7 +59460,7 @@ async function kustomizeSources(workspace, directory) {
                 const full = (0,external_node_path_.resolve)(dir, entry);
                 if ((0,external_node_path_.relative)(workspace, full).startsWith('..'))
                     continue;
-                if (workloads_KUSTOMIZATION_FILES.some((f) => (0,external_node_fs_.existsSync)((0,external_node_path_.join)(full, f))))
+                if (KUSTOMIZATION_FILES.some((f) => (0,external_node_fs_.existsSync)((0,external_node_path_.join)(full, f))))
                     await visit(full, depth + 1);
                 else if ((0,external_node_fs_.existsSync)(full))
                     files.add((0,external_node_path_.relative)(workspace, full).split(external_node_path_.sep).join('/'));
@@ -59474,10 +59471,10 @@ async function kustomizeSources(workspace, directory) {
     return [...files];
 }
 async function renderKustomize(target, targets, settings) {
-    const kustomization = workloads_KUSTOMIZATION_FILES.find((f) => (0,external_node_fs_.existsSync)((0,external_node_path_.resolve)(targets.workspace, target.path, f))) ?? 'kustomization.yaml';
+    const kustomization = KUSTOMIZATION_FILES.find((f) => (0,external_node_fs_.existsSync)((0,external_node_path_.resolve)(targets.workspace, target.path, f))) ?? 'kustomization.yaml';
     const label = `${target.path === '' ? '' : `${target.path}/`}${kustomization}`;
     const base = { target: target.path, label, notes: [] };
-    const kubectl = await workloads_findOnPath('kubectl', settings.env);
+    const kubectl = await findOnPath('kubectl', settings.env.PATH);
     if (!kubectl) {
         return {
             ...base,
@@ -61078,6 +61075,13 @@ function podSecurityLine(workloads) {
     const rest = ['baseline', 'privileged'].filter((l) => count(l) > 0).map((l) => `${count(l)} only ${l}`);
     return `Pod Security Standards: **${count('restricted')} of ${levels.length}** Kubernetes workload${levels.length === 1 ? '' : 's'} meet restricted${rest.length > 0 ? ` (${rest.join(', ')})` : ''}.`;
 }
+/** Workloads with a suggested fix and at least one finding that fails the gate: the fixes worth showing first. */
+function failingWorkloads(workloads, decisions) {
+    const failing = new Set(decisions
+        .filter((d) => d.verdict === 'fails-gate' && d.finding.workload)
+        .map((d) => `${d.finding.file ?? ''}\u0000${d.finding.workload ?? ''}`));
+    return workloads.filter((w) => w.suggestion && failing.has(`${w.file}\u0000${w.id}`));
+}
 function label(w) {
     return w.platform === 'compose' ? `service ${w.name}` : `${w.kind} ${w.namespace === 'default' ? '' : `${w.namespace}/`}${w.name}`;
 }
@@ -61866,6 +61870,7 @@ function parseCliArguments(argv) {
 
 ;// CONCATENATED MODULE: ./src/cli/table.ts
 
+
 /** Suggested fixes printed, for the workloads whose findings fail the gate. */
 const MAX_SUGGESTIONS = 3;
 function workloadLines(results, decisions) {
@@ -61873,12 +61878,11 @@ function workloadLines(results, decisions) {
     if (workloads.length === 0)
         return [];
     const lines = [];
-    const levels = workloads.flatMap((w) => w.podSecurity?.level ?? []);
-    if (levels.length > 0)
-        lines.push(`Pod Security Standards: ${levels.filter((l) => l === 'restricted').length} of ${levels.length} Kubernetes workloads meet restricted.`, '');
-    const failing = new Set(decisions.filter((d) => d.verdict === 'fails-gate').map((d) => `${d.finding.file ?? ''}\u0000${d.finding.workload ?? ''}`));
-    for (const w of workloads.filter((w) => w.suggestion && failing.has(`${w.file}\u0000${w.id}`)).slice(0, MAX_SUGGESTIONS)) {
-        lines.push(`Suggested fix for ${w.platform === 'compose' ? 'service' : w.kind} ${w.name} (${w.file}:${w.line}):`);
+    const levels = podSecurityLine(workloads);
+    if (levels)
+        lines.push(levels.replace(/\*\*/g, ''), '');
+    for (const w of failingWorkloads(workloads, decisions).slice(0, MAX_SUGGESTIONS)) {
+        lines.push(`Suggested fix for ${label(w)} (${w.file}:${w.line}):`);
         lines.push(...(w.suggestion ?? '').split('\n').map((l) => `  ${l}`), '');
     }
     return lines;

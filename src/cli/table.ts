@@ -1,6 +1,7 @@
 import { compareFindings, SEVERITIES, type Decision } from '../model/finding.js';
 import type { GateOutcome } from '../policy/gate.js';
 import type { ScanResult } from '../model/scanResult.js';
+import { failingWorkloads, label, podSecurityLine } from '../report/workloads.js';
 
 /** Suggested fixes printed, for the workloads whose findings fail the gate. */
 const MAX_SUGGESTIONS = 3;
@@ -9,17 +10,10 @@ function workloadLines(results: readonly ScanResult[], decisions: readonly Decis
   const workloads = results.flatMap((r) => r.workloads ?? []);
   if (workloads.length === 0) return [];
   const lines: string[] = [];
-  const levels = workloads.flatMap((w) => w.podSecurity?.level ?? []);
-  if (levels.length > 0)
-    lines.push(
-      `Pod Security Standards: ${levels.filter((l) => l === 'restricted').length} of ${levels.length} Kubernetes workloads meet restricted.`,
-      '',
-    );
-  const failing = new Set(
-    decisions.filter((d) => d.verdict === 'fails-gate').map((d) => `${d.finding.file ?? ''}\u0000${d.finding.workload ?? ''}`),
-  );
-  for (const w of workloads.filter((w) => w.suggestion && failing.has(`${w.file}\u0000${w.id}`)).slice(0, MAX_SUGGESTIONS)) {
-    lines.push(`Suggested fix for ${w.platform === 'compose' ? 'service' : w.kind} ${w.name} (${w.file}:${w.line}):`);
+  const levels = podSecurityLine(workloads);
+  if (levels) lines.push(levels.replace(/\*\*/g, ''), '');
+  for (const w of failingWorkloads(workloads, decisions).slice(0, MAX_SUGGESTIONS)) {
+    lines.push(`Suggested fix for ${label(w)} (${w.file}:${w.line}):`);
     lines.push(...(w.suggestion ?? '').split('\n').map((l) => `  ${l}`), '');
   }
   return lines;

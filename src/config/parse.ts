@@ -4,7 +4,7 @@ import { UsageError } from '../util/errors.js';
 import { workspacePath } from '../util/paths.js';
 import { MAX_DOCKERFILE_BYTES } from '../util/textFile.js';
 import { TOOLS, isSeverity, type Tool } from '../model/finding.js';
-import type { Config, ManifestTarget, TargetsConfig } from './types.js';
+import { KUSTOMIZATION_FILES, type Config, type ManifestTarget, type TargetsConfig } from './types.js';
 import type { PodSecurityRequirement } from '../model/workload.js';
 import { globFiles, hasGlob } from '../util/glob.js';
 import { INPUTS, type InputName, type RawInputs } from './inputs.js';
@@ -106,7 +106,6 @@ function resolveDockerfiles(raw: RawInputs, workspace: string): string[] {
   return [...files];
 }
 
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 const MANIFEST_FILE = /\.(ya?ml|json)$/i;
 const COMPOSE_DEFAULTS = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
 

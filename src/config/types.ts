@@ -53,6 +53,9 @@ export interface ScannersConfig {
   readonly timeoutMs: number;
 }
 
+/** The names kustomize looks for in a directory. */
+export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
 export interface ManifestTarget {
   readonly kind: 'file' | 'kustomize';
   /** Repo-relative, '/'-separated: the file, or the directory holding kustomization.yaml. */

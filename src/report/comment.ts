@@ -4,7 +4,7 @@ import type { BaselineComparison } from '../policy/decide.js';
 import type { GateOutcome } from '../policy/gate.js';
 import { renderByLine } from './byLine.js';
 import type { WorkloadSummary } from '../model/workload.js';
-import { podSecurityLine, suggestionBlock } from './workloads.js';
+import { failingWorkloads, podSecurityLine, suggestionBlock } from './workloads.js';
 import { codeSpan, escapeMarkdown } from './escape.js';
 import { fixedCell, packageCell, ruleCell, SEVERITY_BADGE, sorted } from './markdown.js';
 
@@ -41,12 +41,7 @@ function workloadLines(input: CommentInput, maxRows: number): string[] {
   const levels = podSecurityLine(workloads);
   if (levels) out.push(levels, '');
   if (maxRows === 0) return out;
-  const failing = new Set(
-    input.decisions
-      .filter((d) => d.verdict === 'fails-gate' && d.finding.workload)
-      .map((d) => `${d.finding.file ?? ''}\u0000${d.finding.workload ?? ''}`),
-  );
-  const worst = workloads.filter((w) => w.suggestion && failing.has(`${w.file}\u0000${w.id}`)).slice(0, COMMENT_SUGGESTIONS);
+  const worst = failingWorkloads(workloads, input.decisions).slice(0, COMMENT_SUGGESTIONS);
   for (const w of worst) out.push(...suggestionBlock(w, fileLineLink(w.file, w.line, input.links)));
   return out;
 }

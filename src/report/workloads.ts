@@ -1,3 +1,4 @@
+import type { Decision } from '../model/finding.js';
 import type { WorkloadSummary } from '../model/workload.js';
 import { codeSpan, escapeMarkdown } from './escape.js';
 
@@ -11,7 +12,17 @@ export function podSecurityLine(workloads: readonly WorkloadSummary[]): string |
   return `Pod Security Standards: **${count('restricted')} of ${levels.length}** Kubernetes workload${levels.length === 1 ? '' : 's'} meet restricted${rest.length > 0 ? ` (${rest.join(', ')})` : ''}.`;
 }
 
-function label(w: WorkloadSummary): string {
+/** Workloads with a suggested fix and at least one finding that fails the gate: the fixes worth showing first. */
+export function failingWorkloads(workloads: readonly WorkloadSummary[], decisions: readonly Decision[]): WorkloadSummary[] {
+  const failing = new Set(
+    decisions
+      .filter((d) => d.verdict === 'fails-gate' && d.finding.workload)
+      .map((d) => `${d.finding.file ?? ''}\u0000${d.finding.workload ?? ''}`),
+  );
+  return workloads.filter((w) => w.suggestion && failing.has(`${w.file}\u0000${w.id}`));
+}
+
+export function label(w: WorkloadSummary): string {
   return w.platform === 'compose' ? `service ${w.name}` : `${w.kind} ${w.namespace === 'default' ? '' : `${w.namespace}/`}${w.name}`;
 }
 

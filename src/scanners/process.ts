@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { access, constants, stat } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
 
 export interface ProcessOptions {
   cwd: string;
@@ -124,4 +126,26 @@ export function stderrTail(stderr: string, lines = 5): string {
     .filter((l) => l.length > 0)
     .slice(-lines)
     .join('\n');
+}
+
+/** A regular file this process may execute. */
+export async function isExecutable(file: string): Promise<boolean> {
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) return false;
+    await access(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The first executable `name` on a PATH-style search path. */
+export async function findOnPath(name: string, searchPath: string | undefined): Promise<string | undefined> {
+  for (const dir of (searchPath ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    if (await isExecutable(candidate)) return candidate;
+  }
+  return undefined;
 }

@@ -115,7 +115,7 @@ export function isCredentialName(name: string): boolean {
 export function isLiteralSecretValue(value: string): boolean {
   const v = value.trim().replace(/^(['"])(.*)\1$/, '$2');
   if (v.length < 4) return false;
-  if (/^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(v)) return false; // $VAR, ${VAR}
+  if (/^\$([A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*([:?+-][^}]*)?\})$/.test(v)) return false; // $VAR, ${VAR}, ${VAR:-default}
   if (v.startsWith('/') || v.startsWith('./') || v.startsWith('file:')) return false;
   if (/^(true|false|yes|no|on|off|none|null|required|optional|disabled|enabled)$/i.test(v)) return false;
   return true;

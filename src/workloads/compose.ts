@@ -130,8 +130,8 @@ function portOf(item: YamlView): PortBinding {
 
 function environmentOf(fields: ServiceFields): EnvLiteral[] {
   const env: EnvLiteral[] = [];
-  for (const view of [fields.get('environment')]) {
-    if (!view) continue;
+  const view = fields.get('environment');
+  if (view) {
     if (view.isMap()) {
       for (const [name, value] of view.entries()) {
         const raw = value.raw('environment value');

@@ -47,6 +47,7 @@ function droppedNeeds(workload: Workload, c: ContainerRun, image: ImageFacts): R
         line: drop.line,
         message: `${label} drops ${capability}, which ${file.path} in the image ${image.reference} carries as a file capability: that program fails with "operation not permitted". Add back \`${capability}\` (${workload.platform === 'kubernetes' ? 'capabilities.add' : 'cap_add'}) or remove the file capability from the image.`,
         subject: `${c.name}:cap:${capability}:${file.path}`,
+        needs: capability,
         container: c.name,
       });
     }

@@ -1,6 +1,6 @@
 import { POD_SECURITY_LEVELS, type PodSecurityLevel, type PodSecurityResult } from '../model/workload.js';
 import type { Workload } from './model.js';
-import { SAFE_SYSCTLS } from './rules.js';
+import { SAFE_SYSCTLS, SELINUX_CONTAINER_TYPES } from './rules.js';
 
 /**
  * The Pod Security Standards (kubernetes.io/docs/concepts/security/pod-security-standards, the
@@ -34,7 +34,6 @@ const RESTRICTED_VOLUMES = new Set([
   'projected',
   'secret',
 ]);
-const SELINUX_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
 
 function baselineViolations(w: Workload): string[] {
   const out: string[] = [];
@@ -79,7 +78,7 @@ function baselineViolations(w: Workload): string[] {
     'SELinux',
     names((c) => {
       const s = c.seLinux?.value;
-      return s !== undefined && (!SELINUX_TYPES.has(s.type ?? '') || Boolean(s.user) || Boolean(s.role));
+      return s !== undefined && (!SELINUX_CONTAINER_TYPES.has(s.type ?? '') || Boolean(s.user) || Boolean(s.role));
     }),
     'custom type, user or role',
   );

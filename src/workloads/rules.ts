@@ -12,6 +12,8 @@ export interface RuleHit {
   /** What the hit is about within the workload (a container, a field): keeps fingerprints apart. */
   subject: string;
   container?: string;
+  /** BH331: the capability the image needs back, for the suggested fix. */
+  needs?: string;
 }
 
 export interface RuleContext {
@@ -52,7 +54,8 @@ const DANGEROUS_CAPABILITIES = new Set([
   'CHECKPOINT_RESTORE',
 ]);
 
-const SELINUX_CONTAINER_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
+/** SELinux types the Pod Security Standards accept: the confined container types. */
+export const SELINUX_CONTAINER_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
 
 /** The Pod Security Standards' safe sysctls. */
 export const SAFE_SYSCTLS = new Set([
@@ -375,7 +378,7 @@ async function credentials(workload: Workload, c: ContainerRun, context: RuleCon
   for (const env of c.env) {
     const value = env.value;
     const detected = await detectSecrets(`${env.name}=${value}`, 'environment');
-    const byName = isCredentialName(env.name) && isLiteralSecretValue(value) && !/^\$\{?[A-Za-z_]/.test(value.trim());
+    const byName = isCredentialName(env.name) && isLiteralSecretValue(value);
     if (detected.length === 0 && !byName) continue;
     for (const found of detected) context.found.add(found.value);
     if (byName) context.found.add(value);

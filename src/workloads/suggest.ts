@@ -141,7 +141,7 @@ export function suggestFix(
   const fixes: ContainerFix[] = workload.containers.flatMap((container) => {
     const own = fixable.filter((h) => h.container === container.name);
     if (own.length === 0) return [];
-    const needs = own.filter((h) => h.ruleId === 'BH331').flatMap((h) => /:cap:([A-Z_]+):/.exec(h.subject)?.[1] ?? []);
+    const needs = own.flatMap((h) => h.needs ?? []);
     return [{ container, rules: new Set(own.map((h) => h.ruleId)), needs }];
   });
   if (workload.platform === 'compose') {

@@ -1,24 +1,13 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/parse.js';
 import { UsageError } from '../../src/util/errors.js';
 import type { RawInputs } from '../../src/config/inputs.js';
 import { parseImageTarget } from '../../src/config/targets.js';
-import { tempDir } from '../helpers.js';
-
-function workspace(files: Record<string, string> = {}): string {
-  const dir = tempDir('bulkhead-ws-');
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  return dir;
-}
+import { workspaceWith } from '../helpers.js';
 
 function configError(raw: RawInputs, files: Record<string, string> = {}): string {
   try {
-    parseConfig(raw, { workspace: workspace(files) });
+    parseConfig(raw, { workspace: workspaceWith(files) });
   } catch (error) {
     expect(error).toBeInstanceOf(UsageError);
     return (error as Error).message;
@@ -28,7 +17,7 @@ function configError(raw: RawInputs, files: Record<string, string> = {}): string
 
 describe('configuration', () => {
   it('has defaults a first run can use: Dockerfile when present, fail-on high, all scanners', () => {
-    const config = parseConfig({}, { workspace: workspace({ Dockerfile: 'FROM scratch\n' }) });
+    const config = parseConfig({}, { workspace: workspaceWith({ Dockerfile: 'FROM scratch\n' }) });
     expect(config.targets.dockerfiles).toEqual(['Dockerfile']);
     expect(config.policy.failOn).toBeUndefined();
     expect(config.policy.ignoreUnfixed).toBeUndefined();
@@ -40,7 +29,7 @@ describe('configuration', () => {
   });
 
   it('is frozen: no stage can change what another reads', () => {
-    const config = parseConfig({}, { workspace: workspace({ Dockerfile: 'FROM scratch\n' }) });
+    const config = parseConfig({}, { workspace: workspaceWith({ Dockerfile: 'FROM scratch\n' }) });
     expect(Object.isFrozen(config.targets.dockerfiles)).toBe(true);
     expect(() => ((config.policy as { scannerError: string }).scannerError = 'warn')).toThrow(TypeError);
   });
@@ -109,7 +98,7 @@ describe('configuration', () => {
     const config = parseConfig(
       { dockerfile: 'services/**/Dockerfile\nDockerfile.base' },
       {
-        workspace: workspace({
+        workspace: workspaceWith({
           'services/a/Dockerfile': '',
           'services/b/c/Dockerfile': '',
           'Dockerfile.base': '',
@@ -121,7 +110,7 @@ describe('configuration', () => {
   });
 
   it('takes list inputs one per line, scanners also comma-separated, and ignores blank and comment lines', () => {
-    const config = parseConfig({ scanners: 'trivy, hadolint\n', image: 'a:1\n\n# b:2\nc:3' }, { workspace: workspace() });
+    const config = parseConfig({ scanners: 'trivy, hadolint\n', image: 'a:1\n\n# b:2\nc:3' }, { workspace: workspaceWith() });
     expect(config.scanners.tools).toEqual(['trivy', 'hadolint']);
     expect(config.scanners.explicit).toBe(true);
     expect(config.targets.images.map((i) => i.input)).toEqual(['a:1', 'c:3']);

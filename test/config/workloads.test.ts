@@ -1,24 +1,13 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/parse.js';
 import type { RawInputs } from '../../src/config/inputs.js';
 import { parsePolicyFile } from '../../src/policy/file.js';
 import { UsageError } from '../../src/util/errors.js';
-import { tempDir } from '../helpers.js';
-
-function workspace(files: Record<string, string> = {}): string {
-  const dir = tempDir('bulkhead-ws-');
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  return dir;
-}
+import { workspaceWith } from '../helpers.js';
 
 function errorOf(raw: RawInputs, files: Record<string, string>): string {
   try {
-    parseConfig(raw, { workspace: workspace(files) });
+    parseConfig(raw, { workspace: workspaceWith(files) });
   } catch (error) {
     expect(error).toBeInstanceOf(UsageError);
     return (error as Error).message;
@@ -30,7 +19,7 @@ const POD = 'apiVersion: v1\nkind: Pod\n';
 
 describe('manifests, compose and pod-security inputs', () => {
   it('take files, globs, plain directories and kustomize directories', () => {
-    const ws = workspace({
+    const ws = workspaceWith({
       'k8s/app.yaml': POD,
       'k8s/extra/db.yml': POD,
       'k8s/README.md': '# not a manifest',
@@ -47,18 +36,19 @@ describe('manifests, compose and pod-security inputs', () => {
   });
 
   it('find the Compose file at the workspace root by default, as Dockerfile is found', () => {
-    expect(parseConfig({}, { workspace: workspace({ 'docker-compose.yml': 'services: {}\n' }) }).targets.compose).toEqual([
+    expect(parseConfig({}, { workspace: workspaceWith({ 'docker-compose.yml': 'services: {}\n' }) }).targets.compose).toEqual([
       'docker-compose.yml',
     ]);
-    expect(parseConfig({}, { workspace: workspace({ 'compose.yaml': 'x', 'docker-compose.yml': 'y' }) }).targets.compose).toEqual([
+    expect(parseConfig({}, { workspace: workspaceWith({ 'compose.yaml': 'x', 'docker-compose.yml': 'y' }) }).targets.compose).toEqual([
       'compose.yaml',
     ]);
-    const none = parseConfig({ dockerfile: 'Dockerfile' }, { workspace: workspace({ Dockerfile: 'FROM scratch\n' }) });
+    const none = parseConfig({ dockerfile: 'Dockerfile' }, { workspace: workspaceWith({ Dockerfile: 'FROM scratch\n' }) });
     expect(none.targets.compose).toEqual([]);
     expect(none.targets.manifests).toEqual([]);
     // A default Compose file is not a reason to refuse a scanner list without bulkhead.
     expect(
-      parseConfig({ scanners: 'trivy' }, { workspace: workspace({ 'compose.yaml': 'x', Dockerfile: 'FROM scratch\n' }) }).targets.compose,
+      parseConfig({ scanners: 'trivy' }, { workspace: workspaceWith({ 'compose.yaml': 'x', Dockerfile: 'FROM scratch\n' }) }).targets
+        .compose,
     ).toEqual(['compose.yaml']);
   });
 
@@ -80,7 +70,8 @@ describe('manifests, compose and pod-security inputs', () => {
 
   it('read pod-security from the input over the policy file, and network-policies from the policy file', () => {
     expect(
-      parseConfig({ 'pod-security': 'Restricted', manifests: 'a.yaml' }, { workspace: workspace({ 'a.yaml': POD }) }).policy.podSecurity,
+      parseConfig({ 'pod-security': 'Restricted', manifests: 'a.yaml' }, { workspace: workspaceWith({ 'a.yaml': POD }) }).policy
+        .podSecurity,
     ).toBe('restricted');
     expect(parsePolicyFile('pod-security: baseline\nnetwork-policies: required\n', '.bulkhead.yml')).toMatchObject({
       podSecurity: 'baseline',

@@ -1,15 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { workspaceWith } from '../helpers.js';
 import { decodeFileCapabilities, normalizeReference, sameImage, type ImageFacts } from '../../src/workloads/imageFacts.js';
 import { checkWorkloads, places } from '../support/workloads.js';
-
-function workspaceWith(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'bulkhead-xcheck-'));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-}
 
 /** cap_net_bind_service=ep and cap_net_raw+ep as setcap writes them (VFS_CAP_REVISION_2, little endian). */
 const NET_BIND_XATTR = '0000000200040000000000000000000000000000';

@@ -1,15 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { workspaceWith } from '../helpers.js';
 import { interpolate, InterpolationError, parseDotEnv } from '../../src/workloads/interpolate.js';
 import { checkWorkloads } from '../support/workloads.js';
-
-function workspaceWith(files: Record<string, string | Buffer>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'bulkhead-hostile-'));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-}
 
 async function errorOf(
   files: Record<string, string | Buffer>,

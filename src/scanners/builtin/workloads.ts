@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
-import { access, constants } from 'node:fs/promises';
-import { delimiter, dirname, join, relative, resolve, sep } from 'node:path';
-import type { ManifestTarget, TargetsConfig } from '../../config/types.js';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { KUSTOMIZATION_FILES, type ManifestTarget, type TargetsConfig } from '../../config/types.js';
 import type { ImageTarget } from '../../config/targets.js';
 import type { ImageModel } from '../../image/read.js';
 import type { ScanResult } from '../../model/scanResult.js';
@@ -17,7 +16,7 @@ import { readKubernetes } from '../../workloads/kubernetes.js';
 import { emptyManifestSet, type ManifestSet } from '../../workloads/model.js';
 import { kustomizeTranslator, type LineTranslator } from '../../workloads/sourceMap.js';
 import { parseYamlFile, type YamlFile } from '../../workloads/yamlView.js';
-import { describeExit, runProcess, stderrTail } from '../process.js';
+import { describeExit, findOnPath, runProcess, stderrTail } from '../process.js';
 
 /**
  * The edge of the workload checks: reads manifests and Compose files (bounded, strict UTF-8),
@@ -29,7 +28,6 @@ import { describeExit, runProcess, stderrTail } from '../process.js';
 export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 const MAX_KUSTOMIZE_OUTPUT = 64 * 1024 * 1024;
 const MAX_KUSTOMIZE_FILES = 1000;
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
 export interface WorkloadSettings {
   podSecurity: PodSecurityRequirement;
@@ -64,21 +62,6 @@ export function imageFacts(target: ImageTarget, model: ImageModel): ImageFacts {
     volumes: model.config.volumes,
     fileCapabilities,
   };
-}
-
-async function findOnPath(name: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, name);
-    if (
-      await access(candidate, constants.X_OK).then(
-        () => true,
-        () => false,
-      )
-    )
-      return candidate;
-  }
-  return undefined;
 }
 
 /** The files a kustomization (and the kustomizations it names) takes resources from, inside the workspace. */
@@ -122,7 +105,7 @@ async function renderKustomize(target: ManifestTarget, targets: TargetsConfig, s
   const kustomization = KUSTOMIZATION_FILES.find((f) => existsSync(resolve(targets.workspace, target.path, f))) ?? 'kustomization.yaml';
   const label = `${target.path === '' ? '' : `${target.path}/`}${kustomization}`;
   const base = { target: target.path, label, notes: [] };
-  const kubectl = await findOnPath('kubectl', settings.env);
+  const kubectl = await findOnPath('kubectl', settings.env.PATH);
   if (!kubectl) {
     return {
       ...base,

@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { constants, createReadStream } from 'node:fs';
-import { access, chmod, copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { chmod, copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as toolCache from '@actions/tool-cache';
 import { ToolError, UsageError, errorMessage } from '../../util/errors.js';
-import { runProcess } from '../process.js';
+import { findOnPath, isExecutable, runProcess } from '../process.js';
 import { downloadFile } from './download.js';
 import { resolveWanted, type Wanted } from '../../releases/choose.js';
 import { CATALOGS, type PlatformKey, type ScannerTool } from '../../releases/catalog.js';
@@ -69,26 +69,6 @@ export async function versionOf(executable: string, tool: ScannerTool, env?: Nod
   const match =
     (tool === 'trivy' ? /Version:\s*v?(\d+\.\d+\.\d+\S*)/ : /(\d+\.\d+\.\d+)/).exec(ran.stdout) ?? /(\d+\.\d+\.\d+)/.exec(ran.stdout);
   return match?.[1];
-}
-
-async function isExecutable(file: string): Promise<boolean> {
-  try {
-    const info = await stat(file);
-    if (!info.isFile()) return false;
-    await access(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function findOnPath(name: string, searchPath: string | undefined): Promise<string | undefined> {
-  for (const dir of (searchPath ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, name);
-    if (await isExecutable(candidate)) return candidate;
-  }
-  return undefined;
 }
 
 async function findExecutable(dir: string, name: string): Promise<string | undefined> {
