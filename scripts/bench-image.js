@@ -87,7 +87,7 @@ const scan = (input) =>
     'scan',
     '--image',
     input,
-    '--scanners',
+    '--tools',
     'bulkhead',
     '--fail-on',
     'none',

@@ -14,7 +14,7 @@ const args = [
   'examples/shop-api/hadolint.json',
   '--manifests',
   'examples/shop-api/deploy.yaml',
-  '--scanners',
+  '--tools',
   'trivy,hadolint,bulkhead',
   '--sarif',
   'out/demo/bulkhead.sarif',

@@ -1,12 +1,19 @@
 // Renders action.yml and the README's input/output tables from src/config/inputs.ts, the one source.
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { INPUTS, OUTPUTS } from '../src/config/inputs.ts';
+import { INPUTS, OUTPUTS, type InputSpec } from '../src/config/inputs.ts';
 import { BUILTIN_RULES, renderRulePage } from '../src/model/builtinRules.ts';
 
 export function renderActionYml(): string {
-  const inputs: Record<string, { description: string; required: boolean; default: string }> = {};
-  for (const input of INPUTS) inputs[input.name] = { description: input.description, required: false, default: input.default };
+  const inputs: Record<string, { description: string; required: boolean; default: string; deprecationMessage?: string }> = {};
+  for (const input of INPUTS as readonly InputSpec[]) {
+    inputs[input.name] = {
+      description: input.description,
+      required: false,
+      default: input.default,
+      ...(input.deprecated ? { deprecationMessage: input.deprecated } : {}),
+    };
+  }
   const outputs: Record<string, { description: string }> = {};
   for (const output of OUTPUTS) outputs[output.name] = { description: output.description };
   const document = {

@@ -40216,6 +40216,8 @@ function fingerprintOf(parts) {
 }
 
 ;// CONCATENATED MODULE: ./src/config/types.ts
+/** What Trivy's --scanners can name. */
+const TRIVY_SCAN_KINDS = ['vuln', 'secret', 'misconfig', 'license'];
 /** The names kustomize looks for in a directory. */
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -40388,10 +40390,23 @@ const INPUTS = [
         description: 'Which image to read from an OCI layout or archive that holds several platforms (`os/arch[/variant]`). The summary says which one was read.',
     },
     {
-        name: 'scanners',
+        name: 'tools',
         kind: 'list',
         default: 'trivy,hadolint,bulkhead',
-        description: 'Scanners to use, comma- or line-separated: `trivy`, `hadolint`, `bulkhead` (the built-in image and Dockerfile checks).',
+        description: 'Tools to run, comma- or line-separated: `trivy`, `hadolint`, `bulkhead` (the built-in image, Dockerfile and workload checks). Which kinds of scan Trivy does is `trivy-scanners`.',
+    },
+    {
+        name: 'trivy-scanners',
+        kind: 'list',
+        default: 'vuln,secret',
+        description: "What Trivy looks for in images, comma-separated, as trivy-action's `scanners` and Trivy's `--scanners`: `vuln`, `secret`, `misconfig`, `license`.",
+    },
+    {
+        name: 'scanners',
+        kind: 'list',
+        default: '',
+        deprecated: 'bulkhead calls this input `tools` now; `scanners` still works until 0.3.0. Trivy scan kinds (vuln, secret, …) go in `trivy-scanners`.',
+        description: 'Deprecated: the former name of `tools`, read as `tools` with a warning until 0.3.0.',
     },
     {
         name: 'fail-on',
@@ -40915,14 +40930,44 @@ function resolveCompose(raw, workspace) {
     }
     return { files: [...files], explicit: true };
 }
-function resolveScanners(raw) {
-    const names = listOf(raw, 'scanners', true).map((s) => s.toLowerCase());
+/**
+ * `tools`, or its former name `scanners` with a deprecation warning. trivy-action's `scanners`
+ * means Trivy's scan kinds: a migrating user who writes `scanners: vuln,secret` is told where
+ * those go instead of having them read as tool names.
+ */
+function resolveTools(raw, warnings) {
+    const legacy = listOf(raw, 'scanners', true).map((s) => s.toLowerCase());
+    const toolsGiven = raw.tools !== undefined && parse_valueOf(raw, 'tools') !== DEFAULTS.tools;
+    let input = 'tools';
+    let names = listOf(raw, 'tools', true).map((s) => s.toLowerCase());
+    if (legacy.length > 0) {
+        if (legacy.every((name) => TRIVY_SCAN_KINDS.includes(name))) {
+            throw new UsageError(`scanners names Trivy's scan kinds (${legacy.join(', ')}), as in trivy-action; in bulkhead write them as trivy-scanners: ${legacy.join(',')}.`);
+        }
+        if (toolsGiven)
+            throw new UsageError('both tools and scanners are set; keep tools (scanners is its former name) and remove scanners.');
+        warnings.push('the input scanners is now called tools; rename it, as scanners stops working in bulkhead 0.3.0.');
+        input = 'scanners';
+        names = legacy;
+    }
     const unknown = names.filter((name) => !TOOLS.includes(name));
     if (unknown.length > 0) {
-        throw new UsageError(`scanners names ${unknown.map((u) => `"${u}"`).join(', ')}; the scanners are ${TOOLS.join(', ')}.`);
+        const kinds = unknown.filter((name) => TRIVY_SCAN_KINDS.includes(name));
+        const hint = kinds.length > 0 ? `; Trivy's scan kinds (${kinds.join(', ')}) go in trivy-scanners` : '';
+        throw new UsageError(`${input} has ${unknown.map((u) => `"${u}"`).join(', ')}, which bulkhead does not run; the tools are ${TOOLS.join(', ')}${hint}.`);
     }
     if (names.length === 0)
-        throw new UsageError(`scanners is empty; name at least one of ${TOOLS.join(', ')}.`);
+        throw new UsageError(`${input} is empty; name at least one of ${TOOLS.join(', ')}.`);
+    return { tools: [...new Set(names)], explicit: toolsGiven || legacy.length > 0 };
+}
+function resolveTrivyScanKinds(raw) {
+    const names = listOf(raw, 'trivy-scanners', true).map((s) => s.toLowerCase());
+    const unknown = names.filter((name) => !TRIVY_SCAN_KINDS.includes(name));
+    if (unknown.length > 0) {
+        throw new UsageError(`trivy-scanners has ${unknown.map((u) => `"${u}"`).join(', ')}; Trivy's scan kinds are ${TRIVY_SCAN_KINDS.join(', ')}.`);
+    }
+    if (names.length === 0)
+        throw new UsageError(`trivy-scanners is empty; name at least one of ${TRIVY_SCAN_KINDS.join(', ')}.`);
     return [...new Set(names)];
 }
 function resolvePolicy(raw, workspace) {
@@ -41031,17 +41076,18 @@ function parseConfig(raw, context) {
         ? undefined
         : oneOf(raw, 'pod-security', ['restricted', 'baseline', 'none']);
     const workspaceTargets = targetsOf(raw, workspace);
-    const tools = resolveScanners(raw);
+    const warnings = [];
+    const { tools, explicit } = resolveTools(raw, warnings);
     if ((workspaceTargets.manifests.length > 0 || workspaceTargets.composeExplicit) && !tools.includes('bulkhead')) {
-        throw new UsageError(`manifests and compose are checked by bulkhead's own rules; add bulkhead to scanners (now ${tools.join(', ')}).`);
+        throw new UsageError(`manifests and compose are checked by bulkhead's own rules; add bulkhead to tools (now ${tools.join(', ')}).`);
     }
     return deepFreeze({
         mode: oneOf(raw, 'mode', ['scan', 'publish']),
         targets: workspaceTargets,
         scanners: {
             tools,
-            explicit: raw.scanners !== undefined && parse_valueOf(raw, 'scanners') !== DEFAULTS.scanners,
-            trivy: { ...trivy, dbRepositories },
+            explicit,
+            trivy: { ...trivy, dbRepositories, scanKinds: resolveTrivyScanKinds(raw) },
             hadolint,
             releaseMirror: releaseMirror(raw),
             timeoutMs: parseDuration(parse_valueOf(raw, 'timeout'), 'timeout'),
@@ -41069,6 +41115,7 @@ function parseConfig(raw, context) {
             annotations: booleanOf(raw, 'annotations'),
             ...(token && !token.startsWith('${{') ? { githubToken: token } : {}),
         },
+        warnings,
     });
 }
 function deepFreeze(value) {
@@ -45820,7 +45867,7 @@ function trivyImageArgs(image, outputFile, settings) {
         '--output',
         outputFile,
         '--scanners',
-        'vuln,secret',
+        settings.scanKinds.join(','),
         '--cache-dir',
         settings.cacheDir,
         '--cache-backend',
@@ -46038,6 +46085,7 @@ async function runTrivy({ targets, scanners }, host, installed) {
         executable: installed.path,
         cacheDir: host.trivyCacheDir,
         dbRepositories: scanners.trivy.dbRepositories,
+        scanKinds: scanners.trivy.scanKinds,
         timeoutMs: scanners.timeoutMs,
         workspace: targets.workspace,
         tempDir: host.tempDir,
@@ -59710,8 +59758,8 @@ async function scanDockerfile(dockerfile, workspace) {
 }
 /**
  * All built-in checks of a scan, images concurrently with each other. Registry images cannot be
- * read yet: when the user named bulkhead in `scanners` that is an error (the gate fails closed),
- * otherwise a note, so that the default scanner list does not fail a registry scan.
+ * read yet: when the user named bulkhead in `tools` that is an error (the gate fails closed),
+ * otherwise a note, so that the default tool list does not fail a registry scan.
  */
 async function runBuiltin({ targets, scanners }, workloads) {
     const notes = [];
@@ -60538,7 +60586,7 @@ async function collect(config, options = {}) {
         env: options.env ?? process.env,
     });
     if (results.length === 0) {
-        throw new UsageError(`none of the scanners (${scanners.tools.join(', ')}) has anything to scan; check scanners against image, dockerfile and the report inputs.`);
+        throw new UsageError(`none of the tools (${scanners.tools.join(', ')}) has anything to scan; check tools against image, dockerfile and the report inputs.`);
     }
     const dockerfiles = await Promise.all(targets.dockerfiles.map(async (path) => ({
         path,
@@ -61973,6 +62021,8 @@ async function runCli(argv, io) {
             warning: (m) => io.stderr(`warning: ${redactor.apply(m)}\n`),
             group: () => { },
         };
+        for (const warning of config.warnings)
+            logger.warning(warning);
         const outcome = await scan(config, { logger, redactor, env: { ...io.env } });
         for (const note of outcome.notes)
             io.stderr(`note: ${redactor.apply(note)}\n`);

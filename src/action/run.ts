@@ -131,6 +131,7 @@ export async function run(runtime: ActionRuntime = { env: process.env, toolkit: 
     }
     const config = parseConfig(raw, { workspace: env.GITHUB_WORKSPACE ?? process.cwd() });
     const logger = redactingLogger(toolkit, redactor);
+    for (const warning of config.warnings) logger.warning(warning);
     const payload = await readEventPayload(env);
     const context = readRunnerContext(env, payload);
     if (config.mode === 'publish') {

@@ -39,6 +39,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       warning: (m) => io.stderr(`warning: ${redactor.apply(m)}\n`),
       group: () => {},
     };
+    for (const warning of config.warnings) logger.warning(warning);
     const outcome = await scan(config, { logger, redactor, env: { ...io.env } });
     for (const note of outcome.notes) io.stderr(`note: ${redactor.apply(note)}\n`);
     if (args.format === 'json') io.stdout(`${redactor.apply(JSON.stringify(outcome.report, null, 2))}\n`);

@@ -14,6 +14,8 @@ export interface InputSpec {
   kind: InputKind;
   /** CLI-only spellings, e.g. --sarif for --sarif-file. */
   aliases?: readonly string[];
+  /** Set for a former name: action.yml's deprecationMessage, and the warning both faces print. */
+  deprecated?: string;
 }
 
 export const INPUTS = [
@@ -67,10 +69,26 @@ export const INPUTS = [
       'Which image to read from an OCI layout or archive that holds several platforms (`os/arch[/variant]`). The summary says which one was read.',
   },
   {
-    name: 'scanners',
+    name: 'tools',
     kind: 'list',
     default: 'trivy,hadolint,bulkhead',
-    description: 'Scanners to use, comma- or line-separated: `trivy`, `hadolint`, `bulkhead` (the built-in image and Dockerfile checks).',
+    description:
+      'Tools to run, comma- or line-separated: `trivy`, `hadolint`, `bulkhead` (the built-in image, Dockerfile and workload checks). Which kinds of scan Trivy does is `trivy-scanners`.',
+  },
+  {
+    name: 'trivy-scanners',
+    kind: 'list',
+    default: 'vuln,secret',
+    description:
+      "What Trivy looks for in images, comma-separated, as trivy-action's `scanners` and Trivy's `--scanners`: `vuln`, `secret`, `misconfig`, `license`.",
+  },
+  {
+    name: 'scanners',
+    kind: 'list',
+    default: '',
+    deprecated:
+      'bulkhead calls this input `tools` now; `scanners` still works until 0.3.0. Trivy scan kinds (vuln, secret, …) go in `trivy-scanners`.',
+    description: 'Deprecated: the former name of `tools`, read as `tools` with a warning until 0.3.0.',
   },
   {
     name: 'fail-on',

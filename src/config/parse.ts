@@ -4,7 +4,14 @@ import { UsageError } from '../util/errors.js';
 import { workspacePath } from '../util/paths.js';
 import { MAX_DOCKERFILE_BYTES } from '../util/textFile.js';
 import { TOOLS, isSeverity, type Tool } from '../model/finding.js';
-import { KUSTOMIZATION_FILES, type Config, type ManifestTarget, type TargetsConfig } from './types.js';
+import {
+  KUSTOMIZATION_FILES,
+  TRIVY_SCAN_KINDS,
+  type Config,
+  type ManifestTarget,
+  type TargetsConfig,
+  type TrivyScanKind,
+} from './types.js';
 import type { PodSecurityRequirement } from '../model/workload.js';
 import { globFiles, hasGlob } from '../util/glob.js';
 import { INPUTS, type InputName, type RawInputs } from './inputs.js';
@@ -158,14 +165,49 @@ function resolveCompose(raw: RawInputs, workspace: string): { files: string[]; e
   return { files: [...files], explicit: true };
 }
 
-function resolveScanners(raw: RawInputs): Tool[] {
-  const names = listOf(raw, 'scanners', true).map((s) => s.toLowerCase());
+/**
+ * `tools`, or its former name `scanners` with a deprecation warning. trivy-action's `scanners`
+ * means Trivy's scan kinds: a migrating user who writes `scanners: vuln,secret` is told where
+ * those go instead of having them read as tool names.
+ */
+function resolveTools(raw: RawInputs, warnings: string[]): { tools: Tool[]; explicit: boolean } {
+  const legacy = listOf(raw, 'scanners', true).map((s) => s.toLowerCase());
+  const toolsGiven = raw.tools !== undefined && valueOf(raw, 'tools') !== DEFAULTS.tools;
+  let input: 'tools' | 'scanners' = 'tools';
+  let names = listOf(raw, 'tools', true).map((s) => s.toLowerCase());
+  if (legacy.length > 0) {
+    if (legacy.every((name) => (TRIVY_SCAN_KINDS as readonly string[]).includes(name))) {
+      throw new UsageError(
+        `scanners names Trivy's scan kinds (${legacy.join(', ')}), as in trivy-action; in bulkhead write them as trivy-scanners: ${legacy.join(',')}.`,
+      );
+    }
+    if (toolsGiven) throw new UsageError('both tools and scanners are set; keep tools (scanners is its former name) and remove scanners.');
+    warnings.push('the input scanners is now called tools; rename it, as scanners stops working in bulkhead 0.3.0.');
+    input = 'scanners';
+    names = legacy;
+  }
   const unknown = names.filter((name) => !(TOOLS as readonly string[]).includes(name));
   if (unknown.length > 0) {
-    throw new UsageError(`scanners names ${unknown.map((u) => `"${u}"`).join(', ')}; the scanners are ${TOOLS.join(', ')}.`);
+    const kinds = unknown.filter((name) => (TRIVY_SCAN_KINDS as readonly string[]).includes(name));
+    const hint = kinds.length > 0 ? `; Trivy's scan kinds (${kinds.join(', ')}) go in trivy-scanners` : '';
+    throw new UsageError(
+      `${input} has ${unknown.map((u) => `"${u}"`).join(', ')}, which bulkhead does not run; the tools are ${TOOLS.join(', ')}${hint}.`,
+    );
   }
-  if (names.length === 0) throw new UsageError(`scanners is empty; name at least one of ${TOOLS.join(', ')}.`);
-  return [...new Set(names as Tool[])];
+  if (names.length === 0) throw new UsageError(`${input} is empty; name at least one of ${TOOLS.join(', ')}.`);
+  return { tools: [...new Set(names as Tool[])], explicit: toolsGiven || legacy.length > 0 };
+}
+
+function resolveTrivyScanKinds(raw: RawInputs): TrivyScanKind[] {
+  const names = listOf(raw, 'trivy-scanners', true).map((s) => s.toLowerCase());
+  const unknown = names.filter((name) => !(TRIVY_SCAN_KINDS as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `trivy-scanners has ${unknown.map((u) => `"${u}"`).join(', ')}; Trivy's scan kinds are ${TRIVY_SCAN_KINDS.join(', ')}.`,
+    );
+  }
+  if (names.length === 0) throw new UsageError(`trivy-scanners is empty; name at least one of ${TRIVY_SCAN_KINDS.join(', ')}.`);
+  return [...new Set(names as TrivyScanKind[])];
 }
 
 function resolvePolicy(raw: RawInputs, workspace: string): string | undefined {
@@ -282,17 +324,18 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
       ? undefined
       : oneOf<PodSecurityRequirement>(raw, 'pod-security', ['restricted', 'baseline', 'none']);
   const workspaceTargets = targetsOf(raw, workspace);
-  const tools = resolveScanners(raw);
+  const warnings: string[] = [];
+  const { tools, explicit } = resolveTools(raw, warnings);
   if ((workspaceTargets.manifests.length > 0 || workspaceTargets.composeExplicit) && !tools.includes('bulkhead')) {
-    throw new UsageError(`manifests and compose are checked by bulkhead's own rules; add bulkhead to scanners (now ${tools.join(', ')}).`);
+    throw new UsageError(`manifests and compose are checked by bulkhead's own rules; add bulkhead to tools (now ${tools.join(', ')}).`);
   }
   return deepFreeze({
     mode: oneOf(raw, 'mode', ['scan', 'publish'] as const),
     targets: workspaceTargets,
     scanners: {
       tools,
-      explicit: raw.scanners !== undefined && valueOf(raw, 'scanners') !== DEFAULTS.scanners,
-      trivy: { ...trivy, dbRepositories },
+      explicit,
+      trivy: { ...trivy, dbRepositories, scanKinds: resolveTrivyScanKinds(raw) },
       hadolint,
       releaseMirror: releaseMirror(raw),
       timeoutMs: parseDuration(valueOf(raw, 'timeout'), 'timeout'),
@@ -320,6 +363,7 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
       annotations: booleanOf(raw, 'annotations'),
       ...(token && !token.startsWith('${{') ? { githubToken: token } : {}),
     },
+    warnings,
   });
 }
 

@@ -15,6 +15,8 @@ export interface Config {
   readonly policy: PolicyConfig;
   readonly reports: ReportsConfig;
   readonly publish: PublishConfig;
+  /** Said once by each face before anything runs: deprecated inputs still read. */
+  readonly warnings: readonly string[];
 }
 
 /** What to scan. Paths in it are absolute, except Dockerfiles (repo-relative, '/'-separated). */
@@ -46,12 +48,20 @@ export interface ScannersConfig {
   readonly tools: readonly Tool[];
   /** True when the user chose the scanners; the default set may skip what this version cannot run. */
   readonly explicit: boolean;
-  readonly trivy: ScannerChoice & { readonly dbRepositories: readonly string[] };
+  readonly trivy: ScannerChoice & {
+    readonly dbRepositories: readonly string[];
+    /** Trivy's --scanners for images (the `trivy-scanners` input). */
+    readonly scanKinds: readonly TrivyScanKind[];
+  };
   readonly hadolint: ScannerChoice;
   readonly releaseMirror: string;
   /** Time limit of each scanner run and of each image read. */
   readonly timeoutMs: number;
 }
+
+/** What Trivy's --scanners can name. */
+export const TRIVY_SCAN_KINDS = ['vuln', 'secret', 'misconfig', 'license'] as const;
+export type TrivyScanKind = (typeof TRIVY_SCAN_KINDS)[number];
 
 /** The names kustomize looks for in a directory. */
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];

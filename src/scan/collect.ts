@@ -125,7 +125,7 @@ export async function collect(config: Config, options: CollectOptions = {}): Pro
   });
   if (results.length === 0) {
     throw new UsageError(
-      `none of the scanners (${scanners.tools.join(', ')}) has anything to scan; check scanners against image, dockerfile and the report inputs.`,
+      `none of the tools (${scanners.tools.join(', ')}) has anything to scan; check tools against image, dockerfile and the report inputs.`,
     );
   }
   const dockerfiles = await Promise.all(

@@ -117,6 +117,7 @@ async function runTrivy({ targets, scanners }: ScanPlan, host: ScannerHost, inst
     executable: installed.path,
     cacheDir: host.trivyCacheDir,
     dbRepositories: scanners.trivy.dbRepositories,
+    scanKinds: scanners.trivy.scanKinds,
     timeoutMs: scanners.timeoutMs,
     workspace: targets.workspace,
     tempDir: host.tempDir,

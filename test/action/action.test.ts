@@ -43,7 +43,7 @@ describe('the action, run in-process with the environment a runner gives it', ()
   it('reads the example image with the built-in checks: findings in the outputs, the summary and annotations, no secret anywhere', async () => {
     const run = await runAction({
       image: 'docker-archive:examples/shop-api/image.tar',
-      scanners: 'bulkhead',
+      tools: 'bulkhead',
       dockerfile: 'examples/shop-api/Dockerfile',
     });
     expect(run.status).toBe(1);
@@ -78,7 +78,7 @@ describe('the action, run in-process with the environment a runner gives it', ()
   it('fails closed, with the reason, when a scanner it must run is not available', async () => {
     const run = await runAction({
       dockerfile: 'examples/shop-api/Dockerfile',
-      scanners: 'hadolint',
+      tools: 'hadolint',
       'release-mirror': 'http://127.0.0.1:2',
     });
     expect(run.status).toBe(3);

@@ -9,7 +9,7 @@ const INPUTS = {
   dockerfile: 'examples/shop-api/Dockerfile',
   'trivy-report': 'examples/shop-api/trivy.json',
   'hadolint-report': 'examples/shop-api/hadolint.json',
-  scanners: 'trivy,hadolint',
+  tools: 'trivy,hadolint',
   annotations: 'false',
 };
 const PUSH_EVENT = { ref: 'refs/heads/main', repository: { full_name: 'acme/shop', default_branch: 'main' } };
@@ -63,7 +63,7 @@ describe('only-new with the baseline kept in the Actions cache', () => {
   it('does not save a baseline from a run whose scanner failed', async () => {
     const before = server.entries.length;
     const run = await runAction(
-      { dockerfile: 'examples/shop-api/Dockerfile', scanners: 'hadolint', 'release-mirror': 'http://127.0.0.1:2' },
+      { dockerfile: 'examples/shop-api/Dockerfile', tools: 'hadolint', 'release-mirror': 'http://127.0.0.1:2' },
       { eventName: 'push', event: PUSH_EVENT, env },
     );
     expect(run.status).toBe(3);

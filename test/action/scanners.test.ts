@@ -33,7 +33,7 @@ describe('the action runs Trivy and hadolint itself', () => {
   const inputs = {
     image: 'ghcr.io/acme/shop-api:pr-42',
     dockerfile: 'examples/shop-api/Dockerfile',
-    scanners: 'trivy,hadolint',
+    tools: 'trivy,hadolint',
     'fail-on': 'critical',
   };
 

@@ -161,7 +161,7 @@ describe.skipIf(!env.host)('findings land on the Dockerfile line that caused the
       'Dockerfile',
       '--trivy-report',
       'trivy.json',
-      '--scanners',
+      '--tools',
       'trivy,bulkhead',
     ]);
     expect(lineOf(results, 'CVE-2024-0001')).toBe(1);
@@ -200,7 +200,7 @@ describe.skipIf(!env.host)('findings land on the Dockerfile line that caused the
       'Dockerfile',
       '--trivy-report',
       'trivy.json',
-      '--scanners',
+      '--tools',
       'trivy',
     ]);
     expect([lineOf(results, 'CVE-2024-0010'), lineOf(results, 'CVE-2024-0011'), lineOf(results, 'CVE-2024-0012')]).toEqual([5, 6, 7]);
@@ -231,7 +231,7 @@ describe.skipIf(!env.host)('findings land on the Dockerfile line that caused the
       'Dockerfile',
       '--trivy-report',
       'trivy.json',
-      '--scanners',
+      '--tools',
       'trivy',
     ]);
     const history = (bk.config as { history: { created_by: string }[] }).history.map((h) => h.created_by);
@@ -251,7 +251,7 @@ describe.skipIf(!env.host)('findings land on the Dockerfile line that caused the
       'Dockerfile',
       '--trivy-report',
       'trivy.json',
-      '--scanners',
+      '--tools',
       'trivy',
     ]);
     expect(lineOf(results, 'CVE-2024-0002')).toBe(1);

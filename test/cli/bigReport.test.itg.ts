@@ -28,7 +28,7 @@ describe('the CLI on a report far larger than real ones', () => {
     await once(out, 'finish');
     const ran = spawnSync(
       process.execPath,
-      [join(REPO_ROOT, 'bin/bulkhead.js'), 'scan', '--trivy-report', file, '--scanners', 'trivy', '--fail-on', 'critical'],
+      [join(REPO_ROOT, 'bin/bulkhead.js'), 'scan', '--trivy-report', file, '--tools', 'trivy', '--fail-on', 'critical'],
       { cwd: dir, encoding: 'utf8' },
     );
     expect(ran.stderr).not.toMatch(/\n\s+at /);

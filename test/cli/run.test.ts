@@ -39,7 +39,7 @@ const EXAMPLE = [
   'examples/shop-api/trivy.json',
   '--hadolint-report',
   'examples/shop-api/hadolint.json',
-  '--scanners',
+  '--tools',
   'trivy,hadolint',
 ];
 
@@ -87,7 +87,7 @@ describe('bulkhead scan', () => {
         'scan',
         '--dockerfile',
         'examples/shop-api/Dockerfile',
-        '--scanners',
+        '--tools',
         'hadolint',
         '--fail-on',
         'critical',
@@ -107,7 +107,7 @@ describe('bulkhead scan', () => {
         'examples/shop-api/Dockerfile',
         '--trivy-report',
         'examples/shop-api/trivy.json',
-        '--scanners',
+        '--tools',
         'trivy,hadolint',
         '--fail-on',
         'critical',
@@ -136,7 +136,7 @@ describe('bulkhead scan', () => {
     expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toMatch(
       /The built-in image checks did not read docker:\u200B?\/\/ghcr\.io\/acme\/shop-api:pr-42: they cannot pull from a registry yet/,
     );
-    const named = await cli(['scan', ...registry, '--scanners', 'hadolint,bulkhead', '--fail-on', 'none'], dir);
+    const named = await cli(['scan', ...registry, '--tools', 'hadolint,bulkhead', '--fail-on', 'none'], dir);
     expect(named.code).toBe(3);
     expect(named.stdout).toMatch(/cannot pull from a registry yet/);
   });
@@ -149,7 +149,7 @@ describe('bulkhead scan', () => {
       [['lint'], /^bulkhead: unknown command "lint"/],
       [['scan', '--fail-on', 'high', '--fail-on', 'low'], /--fail-on was given 2 times; give it once\./],
       [['scan'], /^bulkhead: there is nothing to scan; set image, dockerfile, manifests, compose, trivy-report or hadolint-report/],
-      [['scan', '--image', 'x; rm -rf /', '--scanners', 'trivy'], /is not a valid image reference/],
+      [['scan', '--image', 'x; rm -rf /', '--tools', 'trivy'], /is not a valid image reference/],
     ];
     for (const [args, pattern] of cases) {
       const ran = await cli(args, dir);
@@ -180,11 +180,25 @@ describe('bulkhead scan', () => {
       ['trivy.sarif', /trivy\.sarif: is a SARIF log; bulkhead reads Trivy's own JSON/],
     ];
     for (const [file, pattern] of cases) {
-      const ran = await cli(['scan', '--trivy-report', file, '--scanners', 'trivy'], dir);
+      const ran = await cli(['scan', '--trivy-report', file, '--tools', 'trivy'], dir);
       // A path that is not a file is the user's to fix (2); a file that is not a report is a broken input (3).
       expect({ file, code: ran.code }).toEqual({ file, code: file === 'adir' ? 2 : 3 });
       expect(ran.stderr).toMatch(pattern);
     }
+  });
+
+  it('reads the former --scanners as --tools and says to rename it; refuses a Trivy scan kind there', async () => {
+    const dir = exampleWorkspace();
+    const legacy = await cli([...EXAMPLE.slice(0, -2), '--scanners', 'trivy,hadolint'], dir);
+    expect(legacy.code).toBe(1);
+    expect(legacy.stderr).toContain(
+      'warning: the input scanners is now called tools; rename it, as scanners stops working in bulkhead 0.3.0.\n',
+    );
+    const kinds = await cli([...EXAMPLE.slice(0, -2), '--scanners', 'vuln,secret'], dir);
+    expect(kinds.code).toBe(2);
+    expect(kinds.stderr).toBe(
+      "bulkhead: scanners names Trivy's scan kinds (vuln, secret), as in trivy-action; in bulkhead write them as trivy-scanners: vuln,secret.\n",
+    );
   });
 
   it('prints help and version', async () => {
@@ -212,7 +226,7 @@ describe('the bulkhead executable', () => {
       'scan',
       '--dockerfile',
       'examples/shop-api/Dockerfile',
-      '--scanners',
+      '--tools',
       'hadolint',
       '--release-mirror',
       'http://127.0.0.1:2',

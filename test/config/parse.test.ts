@@ -36,7 +36,9 @@ describe('configuration', () => {
 
   it('names the input and the fix for each mistake', () => {
     expect(configError({ 'fail-on': 'severe' })).toBe('fail-on is "severe"; set it to critical, high, medium, low or none.');
-    expect(configError({ scanners: 'trivy,grype' })).toBe('scanners names "grype"; the scanners are trivy, hadolint, bulkhead.');
+    expect(configError({ tools: 'trivy,grype' })).toBe(
+      'tools has "grype", which bulkhead does not run; the tools are trivy, hadolint, bulkhead.',
+    );
     expect(configError({ 'trivy-report': 'missing.json' })).toMatch(/^trivy-report: missing.json does not exist; check the path/);
     expect(configError({ 'hadolint-report': 'reports' }, { 'reports/x': '' })).toBe(
       'hadolint-report: reports is a directory; give the path of a file.',
@@ -109,10 +111,43 @@ describe('configuration', () => {
     expect(config.targets.dockerfiles).toEqual(['services/a/Dockerfile', 'services/b/c/Dockerfile', 'Dockerfile.base']);
   });
 
-  it('takes list inputs one per line, scanners also comma-separated, and ignores blank and comment lines', () => {
-    const config = parseConfig({ scanners: 'trivy, hadolint\n', image: 'a:1\n\n# b:2\nc:3' }, { workspace: workspaceWith() });
+  it('takes list inputs one per line, tools also comma-separated, and ignores blank and comment lines', () => {
+    const config = parseConfig({ tools: 'trivy, hadolint\n', image: 'a:1\n\n# b:2\nc:3' }, { workspace: workspaceWith() });
     expect(config.scanners.tools).toEqual(['trivy', 'hadolint']);
     expect(config.scanners.explicit).toBe(true);
     expect(config.targets.images.map((i) => i.input)).toEqual(['a:1', 'c:3']);
+  });
+
+  describe('tools, trivy-scanners and the former name scanners', () => {
+    const workspace = () => workspaceWith({ Dockerfile: 'FROM scratch\n' });
+
+    it("passes Trivy's scan kinds through as trivy-action users know them; vuln,secret by default", () => {
+      expect(parseConfig({}, { workspace: workspace() }).scanners.trivy.scanKinds).toEqual(['vuln', 'secret']);
+      const config = parseConfig({ 'trivy-scanners': 'vuln, misconfig,license' }, { workspace: workspace() });
+      expect(config.scanners.trivy.scanKinds).toEqual(['vuln', 'misconfig', 'license']);
+      expect(configError({ 'trivy-scanners': 'vuln,rbac' })).toBe(
+        'trivy-scanners has "rbac"; Trivy\'s scan kinds are vuln, secret, misconfig, license.',
+      );
+    });
+
+    it('still reads scanners as tools, with a warning that names the new input', () => {
+      const config = parseConfig({ scanners: 'trivy,bulkhead' }, { workspace: workspace() });
+      expect(config.scanners.tools).toEqual(['trivy', 'bulkhead']);
+      expect(config.scanners.explicit).toBe(true);
+      expect(config.warnings).toEqual(['the input scanners is now called tools; rename it, as scanners stops working in bulkhead 0.3.0.']);
+      expect(parseConfig({}, { workspace: workspace() }).warnings).toEqual([]);
+    });
+
+    it("tells a trivy-action user where Trivy's scan kinds go instead of reading them as tools", () => {
+      expect(configError({ scanners: 'vuln,secret' })).toBe(
+        "scanners names Trivy's scan kinds (vuln, secret), as in trivy-action; in bulkhead write them as trivy-scanners: vuln,secret.",
+      );
+      expect(configError({ tools: 'trivy,misconfig' })).toBe(
+        'tools has "misconfig", which bulkhead does not run; the tools are trivy, hadolint, bulkhead; Trivy\'s scan kinds (misconfig) go in trivy-scanners.',
+      );
+      expect(configError({ scanners: 'trivy', tools: 'hadolint' })).toBe(
+        'both tools and scanners are set; keep tools (scanners is its former name) and remove scanners.',
+      );
+    });
   });
 });

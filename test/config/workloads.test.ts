@@ -47,8 +47,7 @@ describe('manifests, compose and pod-security inputs', () => {
     expect(none.targets.manifests).toEqual([]);
     // A default Compose file is not a reason to refuse a scanner list without bulkhead.
     expect(
-      parseConfig({ scanners: 'trivy' }, { workspace: workspaceWith({ 'compose.yaml': 'x', Dockerfile: 'FROM scratch\n' }) }).targets
-        .compose,
+      parseConfig({ tools: 'trivy' }, { workspace: workspaceWith({ 'compose.yaml': 'x', Dockerfile: 'FROM scratch\n' }) }).targets.compose,
     ).toEqual(['compose.yaml']);
   });
 
@@ -60,8 +59,8 @@ describe('manifests, compose and pod-security inputs', () => {
       'manifests: the directory empty holds no .yaml, .yml or .json file and no kustomization.yaml; give files or a kustomize directory.',
     );
     expect(errorOf({ manifests: 'missing.yaml' }, {})).toMatch(/^manifests: missing\.yaml does not exist/);
-    expect(errorOf({ compose: 'compose.yaml', scanners: 'trivy' }, { 'compose.yaml': 'x' })).toBe(
-      "manifests and compose are checked by bulkhead's own rules; add bulkhead to scanners (now trivy).",
+    expect(errorOf({ compose: 'compose.yaml', tools: 'trivy' }, { 'compose.yaml': 'x' })).toBe(
+      "manifests and compose are checked by bulkhead's own rules; add bulkhead to tools (now trivy).",
     );
     expect(errorOf({ 'pod-security': 'strict' }, { Dockerfile: 'FROM scratch\n' })).toBe(
       'pod-security is "strict"; set it to one of: restricted, baseline, none.',

@@ -21,7 +21,7 @@ const INPUTS = {
   dockerfile: 'examples/shop-api/Dockerfile',
   'trivy-report': 'examples/shop-api/trivy.json',
   'hadolint-report': 'examples/shop-api/hadolint.json',
-  scanners: 'trivy,hadolint',
+  tools: 'trivy,hadolint',
   annotations: 'false',
   'github-token': 'ghs_0123456789abcdefghijklmnopqrstuvwxyz',
 };

@@ -31,7 +31,7 @@ function workspace(): string {
   return dir;
 }
 
-const TRIVY = ['--trivy-report', 'r/trivy.json', '--scanners', 'trivy', '--fail-on', 'none'];
+const TRIVY = ['--trivy-report', 'r/trivy.json', '--tools', 'trivy', '--fail-on', 'none'];
 const trivyDocument = () => JSON.parse(readFileSync(join(REPO_ROOT, 'examples/shop-api/trivy.json'), 'utf8'));
 
 function expectRefused(ran: Ran, code: 2 | 3, message: RegExp): void {
@@ -86,7 +86,7 @@ describe('hostile scanner reports fail closed; their twins are read', () => {
 
   it('a hadolint report with an entry without a code or with an unknown level: exit 3', async () => {
     const dir = workspace();
-    const args = ['--hadolint-report', 'r/hadolint.json', '--dockerfile', 'r/Dockerfile', '--scanners', 'hadolint', '--fail-on', 'none'];
+    const args = ['--hadolint-report', 'r/hadolint.json', '--dockerfile', 'r/Dockerfile', '--tools', 'hadolint', '--fail-on', 'none'];
     expect((await cli(args, dir)).code).toBe(0);
     writeFileSync(join(dir, 'r/hadolint.json'), JSON.stringify([{ file: 'r/Dockerfile', line: 1, level: 'error', message: 'x' }]));
     expectRefused(await cli(args, dir), 3, /hadolint\.json: has \[0\] without a rule code/);
@@ -104,7 +104,7 @@ describe('inputs that are not files, or absurdly large, are refused without read
     execFileSync('mkfifo', [join(dir, 'fifo')]);
     expectRefused(await cli([...TRIVY, '--policy', '/dev/zero'], dir), 2, /policy: \/dev\/zero is not a regular file/);
     expectRefused(await cli([...TRIVY, '--policy', 'fifo'], dir), 2, /policy: fifo is not a regular file/);
-    expectRefused(await cli(['--trivy-report', 'fifo', '--scanners', 'trivy'], dir), 2, /trivy-report: fifo is not a regular file/);
+    expectRefused(await cli(['--trivy-report', 'fifo', '--tools', 'trivy'], dir), 2, /trivy-report: fifo is not a regular file/);
     symlinkSync('/dev/zero', join(dir, '.trivyignore'));
     expectRefused(await cli(TRIVY, dir), 2, /\.trivyignore is not a regular file/);
     const other = workspace();
@@ -124,7 +124,7 @@ describe('inputs that are not files, or absurdly large, are refused without read
 
   it('a 10 MB one-line Dockerfile is refused at once; its normal-sized twin is read', async () => {
     const dir = workspace();
-    const args = ['--dockerfile', 'r/Dockerfile', '--scanners', 'bulkhead', '--fail-on', 'none'];
+    const args = ['--dockerfile', 'r/Dockerfile', '--tools', 'bulkhead', '--fail-on', 'none'];
     expect((await cli(args, dir)).code).toBe(0);
     writeFileSync(join(dir, 'r/Dockerfile'), `FROM scratch\nRUN echo ${'a'.repeat(10 * 1024 * 1024)}\n`);
     expectRefused(await cli(args, dir), 2, /dockerfile: r\/Dockerfile is 10485\d+ bytes, more than the 262144 bulkhead reads/);
@@ -147,7 +147,7 @@ describe('the action on a malformed event payload', () => {
   it('says so in one sentence, exits 3 and sets verdict=fail; a well-formed twin runs', async () => {
     const inputs = {
       'trivy-report': 'examples/shop-api/trivy.json',
-      scanners: 'trivy',
+      tools: 'trivy',
       'fail-on': 'none',
       'upload-sarif': 'false',
       comment: 'never',

@@ -11,7 +11,7 @@ const TOKEN = 'ghp_' + 'Ab12Cd34Ef56Gh78Ij90Kl12Mn34Op56Qr78';
 async function scan(dir: string, image: string): Promise<{ code: number; out: string }> {
   let out = '';
   const code = await runCli(
-    ['scan', '--image', image, '--scanners', 'bulkhead', '--fail-on', 'none', '--markdown', 'summary.md', '--format', 'json'],
+    ['scan', '--image', image, '--tools', 'bulkhead', '--fail-on', 'none', '--markdown', 'summary.md', '--format', 'json'],
     {
       stdout: (t) => (out += t),
       stderr: (t) => (out += t),

@@ -188,7 +188,7 @@ describe.skipIf(!env.host)('real images from a real Docker engine', () => {
     const workspace = tempDir('bulkhead-ws-');
     writeFileSync(join(workspace, 'Dockerfile'), RISKY);
     let stdout = '';
-    const code = await runCli(['scan', '--image', 'bulkhead-test/risky:1', '--dockerfile', 'Dockerfile', '--scanners', 'bulkhead'], {
+    const code = await runCli(['scan', '--image', 'bulkhead-test/risky:1', '--dockerfile', 'Dockerfile', '--tools', 'bulkhead'], {
       stdout: (t) => (stdout += t),
       stderr: () => undefined,
       cwd: workspace,

@@ -29,7 +29,7 @@ const SCAN = [
   'examples/shop-api/trivy.json',
   '--hadolint-report',
   'examples/shop-api/hadolint.json',
-  '--scanners',
+  '--tools',
   'trivy,hadolint',
   '--markdown',
   'summary.md',

@@ -63,7 +63,7 @@ async function hostileOutcome() {
       dockerfile: 'examples/shop-api/Dockerfile',
       'trivy-report': 'examples/shop-api/trivy.json',
       'hadolint-report': 'examples/shop-api/hadolint.json',
-      scanners: 'trivy,hadolint',
+      tools: 'trivy,hadolint',
     },
     { workspace },
   );

@@ -69,7 +69,7 @@ function isRunning(pid: number): boolean {
   }
 }
 
-const config = (s: Setup, raw: RawInputs) => parseConfig({ scanners: 'trivy,hadolint', ...raw }, { workspace: s.workspace });
+const config = (s: Setup, raw: RawInputs) => parseConfig({ tools: 'trivy,hadolint', ...raw }, { workspace: s.workspace });
 const scans = (s: Setup) =>
   s
     .argv()
@@ -193,7 +193,7 @@ describe('running Trivy and hadolint', () => {
     const childPidFile = join(root, 'child.pid');
     const s = setup({ trivy: { '*': { hang: true, childPidFile } } });
     const started = performance.now();
-    const results = await runLocalScanners(config(s, { image: 'acme/app:1', scanners: 'trivy', timeout: '2s' }), s.host);
+    const results = await runLocalScanners(config(s, { image: 'acme/app:1', tools: 'trivy', timeout: '2s' }), s.host);
     expect(performance.now() - started).toBeLessThan(15_000);
     expect(results[0]).toMatchObject({ tool: 'trivy', status: 'error' });
     expect(results[0]?.error).toMatch(/^Trivy did not finish within 2 s and was stopped/);
@@ -236,7 +236,7 @@ describe('running Trivy and hadolint', () => {
         },
       },
     });
-    const results = await runLocalScanners(config(s, { image: 'acme/app:1', scanners: 'trivy' }), s.host);
+    const results = await runLocalScanners(config(s, { image: 'acme/app:1', tools: 'trivy' }), s.host);
     expect(results[0]?.status).toBe('ok');
     expect(s.logs).toContain('Trivy on acme/app:1 met a lock held by another Trivy; running it again on its own.');
   });
@@ -294,7 +294,7 @@ describe('running Trivy and hadolint', () => {
 describe('hostile inputs reach a scanner as one harmless argument, or not at all', () => {
   it('passes a Dockerfile named like a flag as one absolute path after --', async () => {
     const s = setup({ hadolint: { '*': { fixture: HADOLINT_FIXTURE } } }, { '--config=/etc/passwd': 'FROM alpine:3.9\n' });
-    const results = await runLocalScanners(config(s, { dockerfile: '--config=/etc/passwd', scanners: 'hadolint' }), s.host);
+    const results = await runLocalScanners(config(s, { dockerfile: '--config=/etc/passwd', tools: 'hadolint' }), s.host);
     expect(results[0]?.status).toBe('ok');
     const run = scans(s).find((e) => e.tool === 'hadolint');
     expect(run?.argv.slice(-2)).toEqual(['--', join(s.workspace, '--config=/etc/passwd')]);

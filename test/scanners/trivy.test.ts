@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseTrivyReport } from '../../src/scanners/trivy/parse.js';
+import { trivyImageArgs } from '../../src/scanners/trivy/run.js';
+import { parseImageTarget } from '../../src/config/targets.js';
 import { FormatError } from '../../src/util/errors.js';
 import { fromTrivy } from '../../src/model/severity.js';
 import { fixture, readManifest } from '../helpers.js';
@@ -173,5 +175,18 @@ describe('Trivy adapter details', () => {
       /Results\[0\] without a Target/,
     );
     expect(() => parseTrivyReport({ ...report(good), ArtifactName: '' }, 'r.json')).toThrow(/has no ArtifactName/);
+  });
+});
+
+describe("Trivy's arguments", () => {
+  it('asks Trivy for the scan kinds trivy-scanners names, and nothing else', () => {
+    const args = trivyImageArgs(parseImageTarget('acme/app:1'), '/tmp/out.json', {
+      cacheDir: '/c',
+      timeoutMs: 60_000,
+      workspace: '/w',
+      scanKinds: ['vuln', 'misconfig', 'license'],
+    });
+    expect(args.slice(args.indexOf('--scanners'), args.indexOf('--scanners') + 2)).toEqual(['--scanners', 'vuln,misconfig,license']);
+    expect(args.filter((a) => a === '--scanners')).toHaveLength(1);
   });
 });

@@ -28,7 +28,7 @@ export const EXAMPLE_INPUTS = {
   dockerfile: 'examples/shop-api/Dockerfile',
   'trivy-report': 'examples/shop-api/trivy.json',
   'hadolint-report': 'examples/shop-api/hadolint.json',
-  scanners: 'trivy,hadolint',
+  tools: 'trivy,hadolint',
 };
 
 /** A workspace holding the shop-api example, as a user's checkout would. */

@@ -52,7 +52,7 @@ describe('workload rules through the action bundle and the CLI', () => {
       {
         manifests: 'risky-deployment.yaml\nhardened-deployment.yaml',
         compose: 'risky-compose.yaml\nhardened-compose.yaml',
-        scanners: 'bulkhead',
+        tools: 'bulkhead',
         'pod-security': 'baseline',
         'upload-sarif': 'false',
         comment: 'never',
@@ -99,7 +99,7 @@ describe('workload rules through the action bundle and the CLI', () => {
     };
     const args = [
       'scan',
-      '--scanners',
+      '--tools',
       'bulkhead',
       '--pod-security',
       'baseline',
@@ -115,7 +115,7 @@ describe('workload rules through the action bundle and the CLI', () => {
       await runCli(
         [
           'scan',
-          '--scanners',
+          '--tools',
           'bulkhead',
           '--pod-security',
           'restricted',
@@ -291,7 +291,7 @@ spec:
   it('the CLI scans the image and the manifest together and names what would break at run time', async () => {
     let stderr = '';
     const code = await runCli(
-      ['scan', '--image', 'bulkhead-test/xcheck:1', '--manifests', 'deployment.yaml', '--scanners', 'bulkhead', '--fail-on', 'high'],
+      ['scan', '--image', 'bulkhead-test/xcheck:1', '--manifests', 'deployment.yaml', '--tools', 'bulkhead', '--fail-on', 'high'],
       {
         stdout: () => undefined,
         stderr: (text) => (stderr += text),

@@ -110,8 +110,8 @@ export async function scanDockerfile(dockerfile: string, workspace: string): Pro
 
 /**
  * All built-in checks of a scan, images concurrently with each other. Registry images cannot be
- * read yet: when the user named bulkhead in `scanners` that is an error (the gate fails closed),
- * otherwise a note, so that the default scanner list does not fail a registry scan.
+ * read yet: when the user named bulkhead in `tools` that is an error (the gate fails closed),
+ * otherwise a note, so that the default tool list does not fail a registry scan.
  */
 export async function runBuiltin(
   { targets, scanners }: Pick<Config, 'targets' | 'scanners'>,

@@ -13,6 +13,8 @@ export interface TrivySettings {
   /** Trivy's --cache-dir: where its vulnerability database lives, outside the workspace. */
   cacheDir: string;
   dbRepositories: readonly string[];
+  /** Trivy's --scanners: vuln, secret, misconfig, license. */
+  scanKinds: readonly string[];
   timeoutMs: number;
   workspace: string;
   tempDir: string;
@@ -33,7 +35,7 @@ function dbRepositoryArgs(settings: Pick<TrivySettings, 'dbRepositories'>): stri
 export function trivyImageArgs(
   image: ImageTarget,
   outputFile: string,
-  settings: Pick<TrivySettings, 'cacheDir' | 'timeoutMs' | 'workspace'>,
+  settings: Pick<TrivySettings, 'cacheDir' | 'timeoutMs' | 'workspace' | 'scanKinds'>,
 ): string[] {
   const common = [
     'image',
@@ -42,7 +44,7 @@ export function trivyImageArgs(
     '--output',
     outputFile,
     '--scanners',
-    'vuln,secret',
+    settings.scanKinds.join(','),
     '--cache-dir',
     settings.cacheDir,
     '--cache-backend',
