@@ -61395,11 +61395,27 @@ function renderSummary(input) {
 /** GitHub code scanning's upload limits. */
 const SARIF_LIMITS = { runs: 20, resultsPerRun: 25_000, gzippedBytes: 10 * 1024 * 1024 };
 const SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
-const SCANNERS = {
-    trivy: { name: 'Trivy', informationUri: 'https://github.com/aquasecurity/trivy' },
-    hadolint: { name: 'hadolint', informationUri: 'https://github.com/hadolint/hadolint' },
+/**
+ * Each run's driver is the tool that found its results, named as that tool names itself in its
+ * own SARIF (Trivy's `--format sarif`, hadolint's `-f sarif`): code scanning's tool filter is the
+ * driver name, and alerts from an earlier trivy-action or hadolint setup carry on under it.
+ */
+const DRIVERS = {
+    trivy: { name: 'Trivy', fullName: 'Trivy Vulnerability Scanner', informationUri: 'https://github.com/aquasecurity/trivy' },
+    hadolint: { name: 'Hadolint', fullName: 'Haskell Dockerfile Linter', informationUri: 'https://github.com/hadolint/hadolint' },
+    bulkhead: {
+        name: 'bulkhead',
+        fullName: 'bulkhead container security gate',
+        informationUri: 'https://github.com/bulkhead-security/bulkhead',
+    },
 };
-const BULKHEAD_URI = 'https://github.com/bulkhead-security/bulkhead';
+/** Multitool (SARIF2005) wants a version that starts with an integer; the suffix says it is not known. */
+const UNKNOWN_VERSION = '0.0.0-unknown';
+/** What bulkhead did to a scanner's results before writing them, recorded on the run. */
+const MAPPING = {
+    trivy: "Trivy's severities (CRITICAL…UNKNOWN) as critical…info; security-severity from the highest CVSS score when Trivy gives one; image findings placed on the Dockerfile line that made their layer; each result carries bulkhead's gate decision.",
+    hadolint: "hadolint's levels error, warning, info, style as high, medium, low, info; each result carries bulkhead's gate decision.",
+};
 /**
  * A SARIF-friendly rule name: Pascal case from the title ("Last USER should not be root" →
  * LastUserShouldNotBeRoot); it must differ from the id.
@@ -61442,6 +61458,10 @@ function toUri(path) {
         .map((segment) => encodeURIComponent(segment))
         .join('/');
 }
+/** The catalog's markdown as plain text: code spans keep their content, without the backticks. */
+function plainText(markdown) {
+    return markdown.replace(/`([^`]*)`/g, '$1');
+}
 function sarif_sentence(text) {
     const trimmed = text.trim();
     return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
@@ -61471,8 +61491,11 @@ function buildRule(decisions) {
         fullDescription: { text: sarif_sentence(description.length > 4000 ? `${description.slice(0, 3997)}...` : description) },
         ...(finding.helpUri ? { helpUri: finding.helpUri } : {}),
         help: {
-            text: `${sarif_sentence(description)} ${fix}${more}`,
-            markdown: `**${escapeMarkdown(title)}**\n\n${escapeMarkdown(description)}\n\n${fix}` +
+            text: `${sarif_sentence(plainText(description))} ${plainText(fix)}${more}`,
+            // The built-in catalog is bulkhead's own markdown (code spans and all); a scanner's text is not.
+            markdown: (builtin
+                ? `**${builtin.title}**\n\n${description}\n\n${fix}`
+                : `**${escapeMarkdown(title)}**\n\n${escapeMarkdown(description)}\n\n${fix}`) +
                 (finding.helpUri ? `\n\n[${escapeMarkdown(finding.ruleId)}](${encodeURI(finding.helpUri)})` : ''),
         },
         defaultConfiguration: { level: levelOf(worst.finding.severity) },
@@ -61547,26 +61570,32 @@ function buildRun(plan, input, maxResults) {
         seen.add(decision.finding.fingerprint);
         results.push(buildResult(decision, ruleIndex.get(decision.finding.ruleId), result.key));
     }
-    // The driver is bulkhead, which mapped severities and placed every result; the scanner that
-    // found them is an extension, with its version when known (report files often lack it).
-    const scanner = result.tool === 'bulkhead' ? undefined : SCANNERS[result.tool];
-    const scannerVersion = numericVersion(result.version);
+    const driver = DRIVERS[result.tool];
+    const version = numericVersion(result.tool === 'bulkhead' ? input.bulkheadVersion : result.version);
     const properties = { scanner: result.tool, target: result.target, origin: result.origin };
     if (result.version)
         properties.scannerVersion = result.version;
+    if (result.tool !== 'bulkhead')
+        properties.bulkhead = { version: input.bulkheadVersion, mapping: MAPPING[result.tool] };
     if (omitted.length > 0)
         properties.omitted = summarizeOmitted(omitted);
     return {
         run: {
             tool: {
-                driver: {
-                    name: 'bulkhead',
-                    version: input.bulkheadVersion,
-                    semanticVersion: input.bulkheadVersion,
-                    informationUri: BULKHEAD_URI,
-                    rules,
-                },
-                ...(scanner ? { extensions: [{ ...scanner, ...(scannerVersion ? { version: scannerVersion } : {}) }] } : {}),
+                // A report file often lacks its scanner's version: say so rather than leave it out (SARIF2005) or guess.
+                driver: { ...driver, ...(version ? { version, semanticVersion: version } : { version: UNKNOWN_VERSION }), rules },
+                // bulkhead merged, mapped and placed a scanner's results: it is on the run as an extension.
+                ...(result.tool !== 'bulkhead'
+                    ? {
+                        extensions: [
+                            {
+                                ...DRIVERS.bulkhead,
+                                version: input.bulkheadVersion,
+                                semanticVersion: input.bulkheadVersion,
+                            },
+                        ],
+                    }
+                    : {}),
             },
             automationDetails: { id: automationId(input.category, result.tool, result.key) },
             invocations: [
@@ -61627,7 +61656,7 @@ function buildSarif(input) {
             const counted = summarizeOmitted([...omittedDecisions, ...dropped.flatMap((plan) => plan.decisions)]);
             const omitted = { runs: omittedRuns, results: counted.results, bySeverity: counted.bySeverity };
             if (omittedRuns.length > 0 && log.runs[0])
-                log.runs[0].properties.omittedRuns = omittedRuns;
+                (log.runs[0].properties ??= {}).omittedRuns = omittedRuns;
             return { log, omitted };
         }
         const largest = Math.max(...plans.map((p) => Math.min(p.decisions.length, maxResults)));

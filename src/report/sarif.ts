@@ -4,6 +4,7 @@ import { compareFindings, severityRank, SEVERITIES, type Decision, type Severity
 import type { ScanResult } from '../model/scanResult.js';
 import { securitySeverity } from '../model/severity.js';
 import { escapeMarkdown } from './escape.js';
+import type * as Sarif from 'sarif';
 
 /** GitHub code scanning's upload limits. */
 export const SARIF_LIMITS = { runs: 20, resultsPerRun: 25_000, gzippedBytes: 10 * 1024 * 1024 } as const;
@@ -28,59 +29,36 @@ export interface SarifOutput {
   omitted: Omitted;
 }
 
-/* Only the part of SARIF 2.1.0 that bulkhead writes. */
-export interface SarifLog {
-  $schema: string;
-  version: '2.1.0';
-  runs: SarifRun[];
-}
-interface SarifRule {
-  id: string;
-  name: string;
-  shortDescription: { text: string };
-  fullDescription: { text: string };
-  helpUri?: string;
-  help: { text: string; markdown: string };
-  defaultConfiguration: { level: SarifLevel };
-  properties: { 'security-severity': string; tags: string[]; precision: string };
-}
-interface SarifResult {
-  ruleId: string;
-  ruleIndex: number;
-  level: SarifLevel;
-  message: { text: string };
-  locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
-  partialFingerprints: Record<string, string>;
-  suppressions?: { kind: 'external'; status: 'accepted'; justification: string }[];
-  relatedLocations?: {
-    id: number;
-    message: { text: string };
-    physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } };
-  }[];
-  properties: Record<string, unknown>;
-}
-interface SarifToolComponent {
-  name: string;
-  version?: string;
-  semanticVersion?: string;
-  informationUri: string;
-}
-export interface SarifRun {
-  tool: { driver: SarifToolComponent & { rules: SarifRule[] }; extensions?: SarifToolComponent[] };
-  automationDetails: { id: string };
-  invocations: { executionSuccessful: boolean; toolExecutionNotifications?: { level: 'error'; message: { text: string } }[] }[];
-  results: SarifResult[];
-  properties: Record<string, unknown>;
-}
+export type SarifLog = Sarif.Log;
+export type SarifRun = Sarif.Run;
 type SarifLevel = 'error' | 'warning' | 'note';
 
 const SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
-const SCANNERS: Record<Exclude<Tool, 'bulkhead'>, { name: string; informationUri: string }> = {
-  trivy: { name: 'Trivy', informationUri: 'https://github.com/aquasecurity/trivy' },
-  hadolint: { name: 'hadolint', informationUri: 'https://github.com/hadolint/hadolint' },
+/**
+ * Each run's driver is the tool that found its results, named as that tool names itself in its
+ * own SARIF (Trivy's `--format sarif`, hadolint's `-f sarif`): code scanning's tool filter is the
+ * driver name, and alerts from an earlier trivy-action or hadolint setup carry on under it.
+ */
+const DRIVERS: Record<Tool, { name: string; fullName: string; informationUri: string }> = {
+  trivy: { name: 'Trivy', fullName: 'Trivy Vulnerability Scanner', informationUri: 'https://github.com/aquasecurity/trivy' },
+  hadolint: { name: 'Hadolint', fullName: 'Haskell Dockerfile Linter', informationUri: 'https://github.com/hadolint/hadolint' },
+  bulkhead: {
+    name: 'bulkhead',
+    fullName: 'bulkhead container security gate',
+    informationUri: 'https://github.com/bulkhead-security/bulkhead',
+  },
 };
-const BULKHEAD_URI = 'https://github.com/bulkhead-security/bulkhead';
+
+/** Multitool (SARIF2005) wants a version that starts with an integer; the suffix says it is not known. */
+const UNKNOWN_VERSION = '0.0.0-unknown';
+
+/** What bulkhead did to a scanner's results before writing them, recorded on the run. */
+const MAPPING: Record<Exclude<Tool, 'bulkhead'>, string> = {
+  trivy:
+    "Trivy's severities (CRITICAL…UNKNOWN) as critical…info; security-severity from the highest CVSS score when Trivy gives one; image findings placed on the Dockerfile line that made their layer; each result carries bulkhead's gate decision.",
+  hadolint: "hadolint's levels error, warning, info, style as high, medium, low, info; each result carries bulkhead's gate decision.",
+};
 
 /**
  * A SARIF-friendly rule name: Pascal case from the title ("Last USER should not be root" →
@@ -129,12 +107,17 @@ export function toUri(path: string): string {
     .join('/');
 }
 
+/** The catalog's markdown as plain text: code spans keep their content, without the backticks. */
+function plainText(markdown: string): string {
+  return markdown.replace(/`([^`]*)`/g, '$1');
+}
+
 function sentence(text: string): string {
   const trimmed = text.trim();
   return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
-function buildRule(decisions: readonly Decision[]): SarifRule {
+function buildRule(decisions: readonly Decision[]): Sarif.ReportingDescriptor {
   const first = decisions[0] as Decision;
   const finding = first.finding;
   const worst = decisions.reduce((w, d) => (severityRank(d.finding.severity) < severityRank(w.finding.severity) ? d : w), first);
@@ -162,9 +145,12 @@ function buildRule(decisions: readonly Decision[]): SarifRule {
     fullDescription: { text: sentence(description.length > 4000 ? `${description.slice(0, 3997)}...` : description) },
     ...(finding.helpUri ? { helpUri: finding.helpUri } : {}),
     help: {
-      text: `${sentence(description)} ${fix}${more}`,
+      text: `${sentence(plainText(description))} ${plainText(fix)}${more}`,
+      // The built-in catalog is bulkhead's own markdown (code spans and all); a scanner's text is not.
       markdown:
-        `**${escapeMarkdown(title)}**\n\n${escapeMarkdown(description)}\n\n${fix}` +
+        (builtin
+          ? `**${builtin.title}**\n\n${description}\n\n${fix}`
+          : `**${escapeMarkdown(title)}**\n\n${escapeMarkdown(description)}\n\n${fix}`) +
         (finding.helpUri ? `\n\n[${escapeMarkdown(finding.ruleId)}](${encodeURI(finding.helpUri)})` : ''),
     },
     defaultConfiguration: { level: levelOf(worst.finding.severity) },
@@ -176,7 +162,7 @@ function buildRule(decisions: readonly Decision[]): SarifRule {
   };
 }
 
-function buildResult(decision: Decision, ruleIndex: number, fallbackUri: string): SarifResult {
+function buildResult(decision: Decision, ruleIndex: number, fallbackUri: string): Sarif.Result {
   const { finding } = decision;
   const uri = toUri(finding.file ?? fallbackUri);
   const properties: Record<string, unknown> = {
@@ -225,7 +211,7 @@ function buildRun(plan: PlannedRun, input: SarifInput, maxResults: number): { ru
   const sorted = [...plan.decisions].sort((a, b) => compareFindings(a.finding, b.finding));
   const kept = sorted.slice(0, maxResults);
   const omitted = sorted.slice(maxResults);
-  const rules: SarifRule[] = [];
+  const rules: Sarif.ReportingDescriptor[] = [];
   const ruleIndex = new Map<string, number>();
   const byRule = new Map<string, Decision[]>();
   for (const decision of kept) {
@@ -238,31 +224,36 @@ function buildRun(plan: PlannedRun, input: SarifInput, maxResults: number): { ru
     rules.push(buildRule(list));
   }
   const seen = new Set<string>();
-  const results: SarifResult[] = [];
+  const results: Sarif.Result[] = [];
   for (const decision of kept) {
     // Two findings with one fingerprint would be one alert; keep the first (most severe).
     if (seen.has(decision.finding.fingerprint)) continue;
     seen.add(decision.finding.fingerprint);
     results.push(buildResult(decision, ruleIndex.get(decision.finding.ruleId) as number, result.key));
   }
-  // The driver is bulkhead, which mapped severities and placed every result; the scanner that
-  // found them is an extension, with its version when known (report files often lack it).
-  const scanner = result.tool === 'bulkhead' ? undefined : SCANNERS[result.tool];
-  const scannerVersion = numericVersion(result.version);
+  const driver = DRIVERS[result.tool];
+  const version = numericVersion(result.tool === 'bulkhead' ? input.bulkheadVersion : result.version);
   const properties: Record<string, unknown> = { scanner: result.tool, target: result.target, origin: result.origin };
   if (result.version) properties.scannerVersion = result.version;
+  if (result.tool !== 'bulkhead') properties.bulkhead = { version: input.bulkheadVersion, mapping: MAPPING[result.tool] };
   if (omitted.length > 0) properties.omitted = summarizeOmitted(omitted);
   return {
     run: {
       tool: {
-        driver: {
-          name: 'bulkhead',
-          version: input.bulkheadVersion,
-          semanticVersion: input.bulkheadVersion,
-          informationUri: BULKHEAD_URI,
-          rules,
-        },
-        ...(scanner ? { extensions: [{ ...scanner, ...(scannerVersion ? { version: scannerVersion } : {}) }] } : {}),
+        // A report file often lacks its scanner's version: say so rather than leave it out (SARIF2005) or guess.
+        driver: { ...driver, ...(version ? { version, semanticVersion: version } : { version: UNKNOWN_VERSION }), rules },
+        // bulkhead merged, mapped and placed a scanner's results: it is on the run as an extension.
+        ...(result.tool !== 'bulkhead'
+          ? {
+              extensions: [
+                {
+                  ...DRIVERS.bulkhead,
+                  version: input.bulkheadVersion,
+                  semanticVersion: input.bulkheadVersion,
+                },
+              ],
+            }
+          : {}),
       },
       automationDetails: { id: automationId(input.category, result.tool, result.key) },
       invocations: [
@@ -319,7 +310,7 @@ export function buildSarif(input: SarifInput): SarifOutput {
     if (size <= limits.gzippedBytes || maxResults === 0) {
       const counted = summarizeOmitted([...omittedDecisions, ...dropped.flatMap((plan) => plan.decisions)]);
       const omitted: Omitted = { runs: omittedRuns, results: counted.results, bySeverity: counted.bySeverity };
-      if (omittedRuns.length > 0 && log.runs[0]) log.runs[0].properties.omittedRuns = omittedRuns;
+      if (omittedRuns.length > 0 && log.runs[0]) (log.runs[0].properties ??= {}).omittedRuns = omittedRuns;
       return { log, omitted };
     }
     const largest = Math.max(...plans.map((p) => Math.min(p.decisions.length, maxResults)));

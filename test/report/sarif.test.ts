@@ -69,27 +69,28 @@ describe('SARIF writer', () => {
     const rules = log.runs[0]?.tool.driver.rules ?? [];
     expect(rules.length).toBeGreaterThan(0);
     for (const rule of rules) {
-      expect(rule.shortDescription.text.length).toBeGreaterThan(0);
-      expect(rule.fullDescription.text.length).toBeGreaterThan(0);
-      expect(rule.help.text.length).toBeGreaterThan(0);
-      expect(rule.help.markdown.length).toBeGreaterThan(0);
-      expect(rule.properties.tags).toContain('security');
+      expect(rule.shortDescription?.text.length).toBeGreaterThan(0);
+      expect(rule.fullDescription?.text.length).toBeGreaterThan(0);
+      expect(rule.help?.text.length).toBeGreaterThan(0);
+      expect(rule.help?.markdown?.length).toBeGreaterThan(0);
+      expect(rule.properties?.tags).toContain('security');
       expect(rule.name).not.toBe(rule.id);
     }
     const critical = rules.find((r) => r.id === 'CVE-2019-14697');
-    expect(Number(critical?.properties['security-severity'])).toBeGreaterThanOrEqual(9);
+    expect(Number(critical?.properties?.['security-severity'])).toBeGreaterThanOrEqual(9);
     const medium = rules.find((r) => r.id === 'CVE-2019-1549');
-    expect(Number(medium?.properties['security-severity'])).toBeGreaterThanOrEqual(4);
-    expect(Number(medium?.properties['security-severity'])).toBeLessThan(7);
-    expect(log.runs[0]?.tool.extensions?.[0]?.name).toBe('Trivy');
+    expect(Number(medium?.properties?.['security-severity'])).toBeGreaterThanOrEqual(4);
+    expect(Number(medium?.properties?.['security-severity'])).toBeLessThan(7);
+    expect(log.runs[0]?.tool.driver.name).toBe('Trivy');
+    expect(log.runs[0]?.tool.extensions?.[0]?.name).toBe('bulkhead');
   });
 
   it('puts each result on a repo-relative file and line with a fingerprint', () => {
     const log = logs['trivy-alpine-39.json'] as SarifLog;
     for (const r of log.runs[0]?.results ?? []) {
-      expect(r.locations[0]?.physicalLocation.artifactLocation.uri).toBe('Dockerfile');
-      expect(r.locations[0]?.physicalLocation.region.startLine).toBe(1);
-      expect(r.partialFingerprints.primaryLocationLineHash).toMatch(/^[0-9a-f]{32}:1$/);
+      expect(r.locations?.[0]?.physicalLocation?.artifactLocation?.uri).toBe('Dockerfile');
+      expect(r.locations?.[0]?.physicalLocation?.region?.startLine).toBe(1);
+      expect(r.partialFingerprints?.primaryLocationLineHash).toMatch(/^[0-9a-f]{32}:1$/);
     }
   });
 
@@ -97,7 +98,7 @@ describe('SARIF writer', () => {
     const a = result('trivy', 'ghcr.io/acme/api', []);
     const b = result('trivy', 'ghcr.io/acme/web', []);
     const c = result('hadolint', 'services/api/Dockerfile', []);
-    const ids = sarifFor([a, b, c]).log.runs.map((r) => r.automationDetails.id);
+    const ids = sarifFor([a, b, c]).log.runs.map((r) => r.automationDetails?.id);
     expect(ids).toEqual([
       'bulkhead/trivy/ghcr.io/acme/api/',
       'bulkhead/trivy/ghcr.io/acme/web/',
@@ -117,7 +118,7 @@ describe('SARIF writer', () => {
     expect(kept).toHaveLength(2);
     expect(kept.every((r) => r.ruleId === 'CVE-2019-14697')).toBe(true);
     expect(omitted).toMatchObject({ results: 4, bySeverity: { medium: 4 } });
-    expect(log.runs[0]?.properties.omitted).toEqual({ results: 4, bySeverity: { medium: 4 } });
+    expect(log.runs[0]?.properties?.omitted).toEqual({ results: 4, bySeverity: { medium: 4 } });
   });
 
   it('drops whole runs past the run limit, least severe first, and names them', () => {
@@ -129,9 +130,9 @@ describe('SARIF writer', () => {
       gzippedBytes: 10 * 1024 * 1024,
     });
     expect(log.runs).toHaveLength(1);
-    expect(log.runs[0]?.automationDetails.id).toBe('bulkhead/trivy/alpine/');
+    expect(log.runs[0]?.automationDetails?.id).toBe('bulkhead/trivy/alpine/');
     expect(omitted.runs).toEqual([{ tool: 'hadolint', key: 'Dockerfile', results: 1 }]);
-    expect(log.runs[0]?.properties.omittedRuns).toEqual(omitted.runs);
+    expect(log.runs[0]?.properties?.omittedRuns).toEqual(omitted.runs);
   });
 
   it('fits the gzipped size limit by cutting the least severe results', () => {
@@ -145,7 +146,7 @@ describe('SARIF writer', () => {
     expect(omitted.results + kept.length).toBe(report.findings.length);
     // Nothing kept is less severe than anything cut.
     const rank = ['critical', 'high', 'medium', 'low', 'info'];
-    const worstKept = Math.max(...kept.map((r) => rank.indexOf(String(r.properties.severity))));
+    const worstKept = Math.max(...kept.map((r) => rank.indexOf(String(r.properties?.severity))));
     const cutSeverities = Object.keys(omitted.bySeverity).map((s) => rank.indexOf(s));
     expect(Math.min(...cutSeverities)).toBeGreaterThanOrEqual(worstKept);
     expect(schemaErrors(log)).toEqual([]);
@@ -156,6 +157,52 @@ describe('SARIF writer', () => {
     const text = JSON.stringify(sarifFor([result('trivy', 'repo', report.findings)]).log);
     expect(text).not.toContain('ghp_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ');
     expect(text).not.toContain('AWS_ACCESS_KEY_ID=');
+  });
+
+  it('names each run after the tool that found its results, so code scanning can filter by it', () => {
+    const trivy = parseTrivyReport(JSON.parse(readFileSync(fixture('trivy', 'alpine-39.json'), 'utf8')));
+    const lint = parseHadolintReport([[{ code: 'DL3059', file: 'Dockerfile', level: 'info', line: 2, message: 'x' }]], (f) => f).findings;
+    const own: Finding = {
+      ...(lint[0] as Finding),
+      tool: 'bulkhead',
+      ruleId: 'BH101',
+      fingerprint: 'f'.repeat(32),
+      title: 'Image runs as root',
+    };
+    const { log } = sarifFor([
+      result('trivy', 'alpine', trivy.findings, '0.69.3'),
+      result('hadolint', 'Dockerfile', lint),
+      result('bulkhead', 'img', [own]),
+    ]);
+    expect(log.runs.map((r) => [r.tool.driver.name, r.tool.driver.version, r.tool.extensions?.map((e) => e.name)])).toEqual([
+      ['Trivy', '0.69.3', ['bulkhead']],
+      ['Hadolint', '0.0.0-unknown', ['bulkhead']],
+      ['bulkhead', '0.1.0', undefined],
+    ]);
+    // A report file without the scanner's version says nothing rather than a made-up one; bulkhead's version and mapping are on the run.
+    expect(log.runs[1]?.properties?.bulkhead).toMatchObject({ version: '0.1.0', mapping: expect.stringContaining('style') });
+    expect(new Set(log.runs.map((r) => r.automationDetails?.id)).size).toBe(3);
+    expect(multitoolProblems({ drivers: log })).toEqual([]);
+  });
+
+  it("renders a built-in rule's own code spans in its help, and escapes a scanner's text", () => {
+    const lint = parseHadolintReport(
+      [[{ code: 'DL3002', file: 'Dockerfile', level: 'warning', line: 2, message: 'Last USER should not be `root`' }]],
+      (f) => f,
+    ).findings;
+    const own: Finding = {
+      ...(lint[0] as Finding),
+      tool: 'bulkhead',
+      ruleId: 'BH101',
+      fingerprint: 'f'.repeat(32),
+      title: 'Image runs as root',
+    };
+    const { log } = sarifFor([result('bulkhead', 'img', [own]), result('hadolint', 'Dockerfile', lint)]);
+    const builtin = log.runs[0]?.tool.driver.rules?.[0]?.help;
+    expect(builtin?.markdown).toContain('sets `root`, `0`, or `0:<group>`');
+    expect(builtin?.markdown).not.toContain('\\`');
+    expect(builtin?.text).toContain('sets root, 0, or 0:<group>');
+    expect(log.runs[1]?.tool.driver.rules?.[0]?.help?.markdown).toContain('\\`root\\`');
   });
 
   it('encodes paths as relative URI references', () => {
