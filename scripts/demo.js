@@ -27,10 +27,11 @@ console.log(`$ bulkhead ${args.slice(1).join(' ')}\n`);
 const run = spawnSync(process.execPath, args, { stdio: 'inherit' });
 console.log(`\nbulkhead exited with ${run.status}.`);
 if (run.status === 1) {
-  console.log('That is the gate failing as it should: the example image has a critical CVE with a fix available,');
-  console.log("and bulkhead's own checks found it runs as root, keeps a password in /app/.env and a token in its environment;");
+  console.log('That is the gate failing as it should. Each finding sits on the line to change:');
+  console.log('critical CVEs in libssh2 and GnuTLS on line 4, the RUN that installed curl (which pulled them in);');
+  console.log('the base image on line 2; the token on the ENV line, the .env file on the COPY line, root on the USER line.');
   console.log(
-    'its Deployment mounts the Docker socket, and says runAsNonRoot for an image whose USER is root: the kubelet would refuse it.',
+    'Its Deployment mounts the Docker socket, and says runAsNonRoot for an image whose USER is root: the kubelet would refuse it.',
   );
   console.log('Written: out/demo/bulkhead.sarif, out/demo/bulkhead-report.json, out/demo/summary.md');
   process.exit(0);

@@ -40767,8 +40767,9 @@ function parseImageTarget(input) {
             if (rest.length === 0) {
                 throw new UsageError(`image "${input}" names no path; write ${source}:PATH.`);
             }
-            // skopeo: PATH[:REFERENCE]; a colon inside the path itself is rare and ambiguous.
-            const colon = rest.lastIndexOf(':');
+            // skopeo's PATH[:REFERENCE]: split at the first colon, as containers/image does, so that a
+            // reference keeps its own registry port and tag (oci:layout:ghcr.io/acme/app:1).
+            const colon = rest.indexOf(':');
             const path = colon > 0 ? rest.slice(0, colon) : rest;
             const reference = colon > 0 ? rest.slice(colon + 1) : undefined;
             return {
@@ -48240,6 +48241,7 @@ function builtinFinding(ruleId, image, detail) {
         // Findings about a Dockerfile (no image read) name no image.
         ...(image.model ? { image: image.input } : {}),
         ...(diffId ? { layer: diffId } : {}),
+        ...(detail.historyStep !== undefined ? { historyStep: detail.historyStep } : {}),
         ...(detail.path !== undefined ? { path: `/${detail.path}` } : {}),
         ...(detail.file !== undefined ? { file: detail.file } : {}),
         ...(detail.line !== undefined ? { line: detail.line } : {}),
@@ -48258,6 +48260,20 @@ function layerLabel(image, layer) {
 function listSome(items, max = 10) {
     const shown = items.slice(0, max).map((i) => (i.startsWith('/') ? i : `/${i}`));
     return items.length > max ? `${shown.join(', ')} and ${items.length - max} more` : shown.join(', ');
+}
+/**
+ * The last history entry of this instruction kind whose arguments satisfy `sets`: the step that
+ * set a config value (USER, ENV, EXPOSE, VOLUME). Both builders' forms are read by
+ * classifyHistory; undefined when the history does not say (an image built without one).
+ */
+function settingStep(image, kind, sets) {
+    const history = image.model.config.history;
+    for (let i = history.length - 1; i >= 0; i--) {
+        const step = classifyHistory(history[i]?.createdBy ?? '');
+        if (step.kind === kind && sets(step.text))
+            return { historyStep: i };
+    }
+    return {};
 }
 
 ;// CONCATENATED MODULE: ./src/scanners/builtin/accounts.ts
@@ -57077,7 +57093,7 @@ async function checkHistory(image) {
     const layers = layerHistory(image.model.config);
     for (const [position, entry] of history.entries()) {
         const layer = history_layerOf(entry, layers);
-        const at = layer !== undefined ? { layer } : {};
+        const at = { historyStep: position, ...(layer !== undefined ? { layer } : {}) };
         // image.commands holds the history already masked.
         const step = `history step ${position + 1} (${describeStep(classifyHistory(image.commands[position] ?? ''), 60)})`;
         const secrets = await historySecrets(entry.createdBy);
@@ -57115,7 +57131,7 @@ async function checkHistory(image) {
 ;// CONCATENATED MODULE: ./src/scanners/builtin/imageConfig.ts
 
 
-/** BH101 BH102 BH103 BH105 BH108: what the image config says. */
+/** BH101 BH102 BH103 BH105 BH108: what the image config says, each on the history step that set it. */
 function runsAsRoot(user) {
     const name = user.trim().split(':')[0] ?? '';
     return name === '' || name === 'root' || /^0+$/.test(name);
@@ -57129,6 +57145,7 @@ function checkUser(image) {
         builtinFinding('BH101', image, {
             message: `The image ${said}. Add a non-root USER (a numeric UID) as the last USER instruction.`,
             subject: 'user',
+            ...(user.trim() === '' ? {} : settingStep(image, 'USER', () => true)),
         }),
     ];
 }
@@ -57162,6 +57179,7 @@ async function checkEnvironment(image) {
         findings.push(builtinFinding('BH103', image, {
             message: `Environment variable ${name} holds a secret (${kind}; value sha256 ${secretHash(value)}…, not shown). Pass it at run time instead and rotate it.`,
             subject: `env:${name}`,
+            ...settingStep(image, 'ENV', (text) => text.split(/\s+/).some((word) => word === name || word.startsWith(`${name}=`))),
         }));
     }
     return findings;
@@ -57193,6 +57211,8 @@ function checkPorts(image) {
         findings.push(builtinFinding('BH105', image, {
             message: `The image exposes port ${spec}, ${service}: remove the EXPOSE and the service.`,
             subject: `port:${port}`,
+            // EXPOSE 22 8080 (classic builder), EXPOSE map[22/tcp:{} 8080/tcp:{}] (BuildKit).
+            ...settingStep(image, 'EXPOSE', (text) => new RegExp(`(^|[\\s\\[])${port}(?![0-9])`).test(text)),
         }));
     }
     return findings;
@@ -57227,6 +57247,7 @@ function checkVolumes(image) {
         findings.push(builtinFinding('BH108', image, {
             message: `The image declares VOLUME ${normalized}, a system path: keep volumes to application data.`,
             subject: `volume:${normalized}`,
+            ...settingStep(image, 'VOLUME', (text) => text.includes(normalized)),
         }));
     }
     return findings;
@@ -60658,7 +60679,7 @@ function attribute(image, dockerfile) {
         const layers = new Map();
         if (withLayers.length === image.diffIds.length)
             withLayers.forEach((entry, n) => layers.set(image.diffIds[n], describeStep(steps[entry])));
-        return { kind: 'history-only', layers };
+        return { kind: 'history-only', layers, steps: new Map(steps.map((step, i) => [i, describeStep(step)])) };
     }
     const stages = parseStages(dockerfile.text);
     const final = stages[stages.length - 1];
@@ -60692,24 +60713,23 @@ function attribute(image, dockerfile) {
         return mismatch(`line ${instruction.line} (${instruction.display.slice(0, 60)}) meets ${found} in the image's history`);
     }
     const baseImage = root.base;
-    const layers = new Map();
-    withLayers.forEach((entry, n) => {
-        const diffId = image.diffIds[n];
+    const base = { kind: 'base', line: root.fromLine, instruction: `FROM ${baseImage}`, baseImage };
+    const originSteps = new Map();
+    steps.forEach((_, entry) => {
         const instruction = assigned.get(entry);
-        if (instruction) {
-            layers.set(diffId, {
+        originSteps.set(entry, instruction
+            ? {
                 kind: 'instruction',
                 line: instruction.line,
                 instruction: instruction.display,
                 ...(instruction.stageName && !instruction.final ? { stage: instruction.stageName } : {}),
                 ...(instruction.from ? { copiedFrom: instruction.from } : {}),
-            });
-        }
-        else {
-            layers.set(diffId, { kind: 'base', line: root.fromLine, instruction: `FROM ${baseImage}`, baseImage });
-        }
+            }
+            : base);
     });
-    return { kind: 'matched', dockerfile: dockerfile.path, layers, finalFromLine: final.fromLine, baseImage };
+    const layers = new Map();
+    withLayers.forEach((entry, n) => layers.set(image.diffIds[n], originSteps.get(entry) ?? base));
+    return { kind: 'matched', dockerfile: dockerfile.path, layers, steps: originSteps, finalFromLine: final.fromLine, baseImage };
 }
 
 ;// CONCATENATED MODULE: ./src/attribution/apply.ts
@@ -60741,7 +60761,8 @@ function placeFinding(finding, attribution, fallback) {
     if (finding.file !== undefined)
         return finding;
     if (attribution?.kind === 'matched') {
-        const origin = finding.layer ? attribution.layers.get(finding.layer) : undefined;
+        const origin = (finding.historyStep !== undefined ? attribution.steps.get(finding.historyStep) : undefined) ??
+            (finding.layer ? attribution.layers.get(finding.layer) : undefined);
         const related = (finding.relatedLayers ?? []).flatMap((r) => {
             const other = attribution.layers.get(r.layer);
             return other ? [{ file: attribution.dockerfile, line: other.line, role: r.role, instruction: other.instruction }] : [];
@@ -60761,8 +60782,9 @@ function placeFinding(finding, attribution, fallback) {
         }
         return { ...finding, file: attribution.dockerfile, line: attribution.finalFromLine };
     }
-    if (attribution?.kind === 'history-only' && finding.layer) {
-        const step = attribution.layers.get(finding.layer);
+    if (attribution?.kind === 'history-only') {
+        const step = (finding.historyStep !== undefined ? attribution.steps.get(finding.historyStep) : undefined) ??
+            (finding.layer ? attribution.layers.get(finding.layer) : undefined);
         if (step) {
             const placed = {
                 ...finding,
@@ -60794,12 +60816,19 @@ async function masked(attribution) {
         const layers = new Map();
         for (const [layer, step] of attribution.layers)
             layers.set(layer, await redact(step));
-        return { ...attribution, layers };
+        const steps = new Map();
+        for (const [index, step] of attribution.steps)
+            steps.set(index, await redact(step));
+        return { ...attribution, layers, steps };
     }
+    const maskOrigin = async (origin) => ({ ...origin, instruction: await redact(origin.instruction) });
     const layers = new Map();
     for (const [layer, origin] of attribution.layers)
-        layers.set(layer, { ...origin, instruction: await redact(origin.instruction) });
-    return { ...attribution, layers };
+        layers.set(layer, await maskOrigin(origin));
+    const steps = new Map();
+    for (const [index, origin] of attribution.steps)
+        steps.set(index, await maskOrigin(origin));
+    return { ...attribution, layers, steps };
 }
 async function placeImageFindings(results, dockerfileFor) {
     const notes = [];

@@ -19,9 +19,18 @@ export interface LayerOrigin {
 }
 
 export type Attribution =
-  | { kind: 'matched'; dockerfile: string; layers: Map<string, LayerOrigin>; finalFromLine: number; baseImage: string }
+  | {
+      kind: 'matched';
+      dockerfile: string;
+      /** By layer diffID. */
+      layers: Map<string, LayerOrigin>;
+      /** By history index, empty-layer entries included (ENV, USER, EXPOSE set no layer). */
+      steps: Map<number, LayerOrigin>;
+      finalFromLine: number;
+      baseImage: string;
+    }
   | { kind: 'mismatch'; dockerfile: string; reason: string; finalFromLine: number }
-  | { kind: 'history-only'; layers: Map<string, string> };
+  | { kind: 'history-only'; layers: Map<string, string>; steps: Map<number, string> };
 
 interface ChainedInstruction extends StageInstruction {
   stageName?: string;
@@ -84,7 +93,7 @@ export function attribute(image: ImageHistory, dockerfile?: { path: string; text
     const layers = new Map<string, string>();
     if (withLayers.length === image.diffIds.length)
       withLayers.forEach((entry, n) => layers.set(image.diffIds[n] as string, describeStep(steps[entry] as HistoryStep)));
-    return { kind: 'history-only', layers };
+    return { kind: 'history-only', layers, steps: new Map(steps.map((step, i) => [i, describeStep(step)])) };
   }
   const stages = parseStages(dockerfile.text);
   const final = stages[stages.length - 1];
@@ -118,21 +127,24 @@ export function attribute(image: ImageHistory, dockerfile?: { path: string; text
     return mismatch(`line ${instruction.line} (${instruction.display.slice(0, 60)}) meets ${found} in the image's history`);
   }
   const baseImage = root.base;
-  const layers = new Map<string, LayerOrigin>();
-  withLayers.forEach((entry, n) => {
-    const diffId = image.diffIds[n] as string;
+  const base: LayerOrigin = { kind: 'base', line: root.fromLine, instruction: `FROM ${baseImage}`, baseImage };
+  const originSteps = new Map<number, LayerOrigin>();
+  steps.forEach((_, entry) => {
     const instruction = assigned.get(entry);
-    if (instruction) {
-      layers.set(diffId, {
-        kind: 'instruction',
-        line: instruction.line,
-        instruction: instruction.display,
-        ...(instruction.stageName && !instruction.final ? { stage: instruction.stageName } : {}),
-        ...(instruction.from ? { copiedFrom: instruction.from } : {}),
-      });
-    } else {
-      layers.set(diffId, { kind: 'base', line: root.fromLine, instruction: `FROM ${baseImage}`, baseImage });
-    }
+    originSteps.set(
+      entry,
+      instruction
+        ? {
+            kind: 'instruction',
+            line: instruction.line,
+            instruction: instruction.display,
+            ...(instruction.stageName && !instruction.final ? { stage: instruction.stageName } : {}),
+            ...(instruction.from ? { copiedFrom: instruction.from } : {}),
+          }
+        : base,
+    );
   });
-  return { kind: 'matched', dockerfile: dockerfile.path, layers, finalFromLine: final.fromLine, baseImage };
+  const layers = new Map<string, LayerOrigin>();
+  withLayers.forEach((entry, n) => layers.set(image.diffIds[n] as string, originSteps.get(entry) ?? base));
+  return { kind: 'matched', dockerfile: dockerfile.path, layers, steps: originSteps, finalFromLine: final.fromLine, baseImage };
 }

@@ -40,7 +40,9 @@ export function placeFinding(
 ): Finding {
   if (finding.file !== undefined) return finding;
   if (attribution?.kind === 'matched') {
-    const origin = finding.layer ? attribution.layers.get(finding.layer) : undefined;
+    const origin =
+      (finding.historyStep !== undefined ? attribution.steps.get(finding.historyStep) : undefined) ??
+      (finding.layer ? attribution.layers.get(finding.layer) : undefined);
     const related = (finding.relatedLayers ?? []).flatMap((r) => {
       const other = attribution.layers.get(r.layer);
       return other ? [{ file: attribution.dockerfile, line: other.line, role: r.role, instruction: other.instruction }] : [];
@@ -60,8 +62,10 @@ export function placeFinding(
     }
     return { ...finding, file: attribution.dockerfile, line: attribution.finalFromLine };
   }
-  if (attribution?.kind === 'history-only' && finding.layer) {
-    const step = attribution.layers.get(finding.layer);
+  if (attribution?.kind === 'history-only') {
+    const step =
+      (finding.historyStep !== undefined ? attribution.steps.get(finding.historyStep) : undefined) ??
+      (finding.layer ? attribution.layers.get(finding.layer) : undefined);
     if (step) {
       const placed: Finding = {
         ...finding,
@@ -96,11 +100,16 @@ async function masked(attribution: Attribution): Promise<Attribution> {
   if (attribution.kind === 'history-only') {
     const layers = new Map<string, string>();
     for (const [layer, step] of attribution.layers) layers.set(layer, await redact(step));
-    return { ...attribution, layers };
+    const steps = new Map<number, string>();
+    for (const [index, step] of attribution.steps) steps.set(index, await redact(step));
+    return { ...attribution, layers, steps };
   }
+  const maskOrigin = async (origin: LayerOrigin): Promise<LayerOrigin> => ({ ...origin, instruction: await redact(origin.instruction) });
   const layers = new Map<string, LayerOrigin>();
-  for (const [layer, origin] of attribution.layers) layers.set(layer, { ...origin, instruction: await redact(origin.instruction) });
-  return { ...attribution, layers };
+  for (const [layer, origin] of attribution.layers) layers.set(layer, await maskOrigin(origin));
+  const steps = new Map<number, LayerOrigin>();
+  for (const [index, origin] of attribution.steps) steps.set(index, await maskOrigin(origin));
+  return { ...attribution, layers, steps };
 }
 
 export async function placeImageFindings(

@@ -60,8 +60,9 @@ export function parseImageTarget(input: string): ImageTarget {
       if (rest.length === 0) {
         throw new UsageError(`image "${input}" names no path; write ${source}:PATH.`);
       }
-      // skopeo: PATH[:REFERENCE]; a colon inside the path itself is rare and ambiguous.
-      const colon = rest.lastIndexOf(':');
+      // skopeo's PATH[:REFERENCE]: split at the first colon, as containers/image does, so that a
+      // reference keeps its own registry port and tag (oci:layout:ghcr.io/acme/app:1).
+      const colon = rest.indexOf(':');
       const path = colon > 0 ? rest.slice(0, colon) : rest;
       const reference = colon > 0 ? rest.slice(colon + 1) : undefined;
       return {

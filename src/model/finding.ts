@@ -31,6 +31,11 @@ export interface Finding {
   image?: string;
   /** diffID / digest of the layer that introduced the finding. */
   layer?: string;
+  /**
+   * 0-based index of the image history entry that made the finding, for what a config setting or a
+   * history line says (USER, ENV, EXPOSE …): those entries often have no layer of their own.
+   */
+  historyStep?: number;
   /** Path inside the image, or the scanner's target (lock file, binary). */
   path?: string;
   /** Repo-relative Dockerfile (or other source) location. */

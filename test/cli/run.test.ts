@@ -44,36 +44,38 @@ const EXAMPLE = [
 ];
 
 describe('bulkhead scan', () => {
-  it('fails the gate on the example (critical CVE with a fix), writes SARIF, report and markdown', async () => {
+  it('fails the gate on the example (critical CVEs the RUN line brought in), writes SARIF, report and markdown', async () => {
     const dir = exampleWorkspace();
     const ran = await cli([...EXAMPLE, '--markdown', 'summary.md'], dir);
     expect(ran.code).toBe(1);
-    expect(ran.stdout).toMatch(/CRITICAL CVE-2019-18224 libidn2-0 2\.0\.5-1 -> 2\.0\.5-1\+deb10u1 {2}examples\/shop-api\/Dockerfile:2/);
-    expect(ran.stdout.trim().split('\n').at(-1)).toBe('FAIL: 1 finding at or above high');
+    expect(ran.stdout).toMatch(/CRITICAL CVE-2026-7598 libssh2-1t64 1\.11\.1-1 \(no fix\) {2}examples\/shop-api\/Dockerfile:4/);
+    expect(ran.stdout).toMatch(/HIGH {5}CVE-2026-4878 libcap2 1:2\.75-10\+b8 \(no fix\) {2}examples\/shop-api\/Dockerfile:2/);
+    expect(ran.stdout.trim().split('\n').at(-1)).toBe('FAIL: 13 findings at or above high');
     const sarif = JSON.parse(readFileSync(join(dir, 'bulkhead.sarif'), 'utf8'));
     expect(schemaErrors(sarif)).toEqual([]);
     expect(multitoolProblems({ example: sarif })).toEqual([]);
     expect(sarif.runs.map((r: { automationDetails: { id: string } }) => r.automationDetails.id)).toEqual([
-      'bulkhead/trivy/ghcr.io/acme/shop-api/',
+      'bulkhead/trivy/examples/shop-api/image.tar/',
       'bulkhead/hadolint/examples/shop-api/Dockerfile/',
     ]);
     const report = JSON.parse(readFileSync(join(dir, 'bulkhead-report.json'), 'utf8'));
     expect(report.verdict).toBe('fail');
-    expect(report.decisions).toHaveLength(7);
+    expect(report.decisions).toHaveLength(84 + 5);
     expect(report.decisions.every((d: { reason: string }) => d.reason.length > 0)).toBe(true);
     const markdown = readFileSync(join(dir, 'summary.md'), 'utf8');
     expect(markdown.split('\n')[0]).toBe('## ❌ bulkhead: fail');
-    expect(markdown).toContain('### Fails the gate (1)');
+    expect(markdown).toContain('### Fails the gate (13)');
   });
 
-  it('passes with fail-on critical when only lower findings remain, and with ignore-unfixed keeps bash below', async () => {
+  it('fail-on and ignore-unfixed move the line: the unfixed criticals keep critical failing, ignore-unfixed lets it pass', async () => {
     const dir = exampleWorkspace();
-    expect((await cli([...EXAMPLE, '--fail-on', 'low'], dir)).code).toBe(1);
-    const unfixed = await cli([...EXAMPLE, '--fail-on', 'low', '--ignore-unfixed', '--format', 'json'], dir);
+    expect((await cli([...EXAMPLE, '--fail-on', 'critical'], dir)).code).toBe(1);
+    const unfixed = await cli([...EXAMPLE, '--fail-on', 'critical', '--ignore-unfixed', '--format', 'json'], dir);
+    expect(unfixed.code).toBe(0);
     const report = JSON.parse(unfixed.stdout);
-    const bash = report.decisions.find((d: { finding: { pkg?: { name: string } } }) => d.finding.pkg?.name === 'bash');
-    expect(bash.verdict).toBe('below-threshold');
-    expect(bash.reason).toMatch(/ignore-unfixed/);
+    const libssh2 = report.decisions.find((d: { finding: { pkg?: { name: string } } }) => d.finding.pkg?.name === 'libssh2-1t64');
+    expect(libssh2.verdict).toBe('below-threshold');
+    expect(libssh2.reason).toMatch(/ignore-unfixed/);
     const none = await cli([...EXAMPLE, '--fail-on', 'none'], dir);
     expect(none.code).toBe(0);
     expect(none.stdout).toMatch(/^PASS: no finding at or above none/m);
@@ -216,7 +218,7 @@ describe('the bulkhead executable', () => {
     const dir = exampleWorkspace();
     const ran = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/bulkhead.js'), ...EXAMPLE], { cwd: dir, encoding: 'utf8' });
     expect(ran.status).toBe(1);
-    expect(ran.stdout).toContain('FAIL: 1 finding at or above high');
+    expect(ran.stdout).toContain('FAIL: 13 findings at or above high');
   });
 
   it('keeps standard output to the report: --format json stays JSON while scanners are installed', () => {

@@ -86,8 +86,14 @@ describe('configuration', () => {
     });
     expect(parseImageTarget('oci:build/layout:ghcr.io/acme/app:1')).toMatchObject({
       source: 'oci',
-      location: 'build/layout:ghcr.io/acme/app',
-      reference: '1',
+      location: 'build/layout',
+      reference: 'ghcr.io/acme/app:1',
+      key: 'ghcr.io/acme/app',
+    });
+    expect(parseImageTarget('docker-archive:build/app.tar:localhost:5000/team/app:pr-7')).toMatchObject({
+      location: 'build/app.tar',
+      reference: 'localhost:5000/team/app:pr-7',
+      key: 'localhost:5000/team/app',
     });
     expect(parseImageTarget('oci-archive:app.oci.tar:latest')).toMatchObject({
       source: 'oci-archive',

@@ -27,12 +27,12 @@ function workspace(): string {
   const dir = tempDir('bulkhead-hostile-');
   mkdirSync(join(dir, 'r'));
   for (const name of ['Dockerfile', 'trivy.json', 'hadolint.json'])
-    copyFileSync(join(REPO_ROOT, 'examples/shop-api', name), join(dir, 'r', name));
+    copyFileSync(join(REPO_ROOT, 'test/fixtures/shop-api-buster', name), join(dir, 'r', name));
   return dir;
 }
 
 const TRIVY = ['--trivy-report', 'r/trivy.json', '--tools', 'trivy', '--fail-on', 'none'];
-const trivyDocument = () => JSON.parse(readFileSync(join(REPO_ROOT, 'examples/shop-api/trivy.json'), 'utf8'));
+const trivyDocument = () => JSON.parse(readFileSync(join(REPO_ROOT, 'test/fixtures/shop-api-buster/trivy.json'), 'utf8'));
 
 function expectRefused(ran: Ran, code: 2 | 3, message: RegExp): void {
   expect(ran.stderr).toMatch(message);

@@ -16,7 +16,7 @@ function workspace(extra: Record<string, string> = {}): string {
   const dir = tempDir('bulkhead-policy-');
   mkdirSync(join(dir, 'examples/shop-api'), { recursive: true });
   for (const name of ['Dockerfile', 'trivy.json', 'hadolint.json'])
-    copyFileSync(join(REPO_ROOT, 'examples/shop-api', name), join(dir, 'examples/shop-api', name));
+    copyFileSync(join(REPO_ROOT, 'test/fixtures/shop-api-buster', name), join(dir, 'examples/shop-api', name));
   for (const [name, text] of Object.entries(extra)) writeFileSync(join(dir, name), text);
   return dir;
 }

@@ -36,7 +36,7 @@ export function exampleWorkspace(): string {
   const workspace = tempDir('bulkhead-action-');
   mkdirSync(join(workspace, 'examples/shop-api'), { recursive: true });
   for (const name of ['Dockerfile', 'trivy.json', 'hadolint.json', 'image.tar'])
-    copyFileSync(join(REPO_ROOT, 'examples/shop-api', name), join(workspace, 'examples/shop-api', name));
+    copyFileSync(join(REPO_ROOT, 'test/fixtures/shop-api-buster', name), join(workspace, 'examples/shop-api', name));
   return workspace;
 }
 

@@ -22,6 +22,8 @@ export interface FindingDetail {
   path?: string;
   /** 0-based layer index. */
   layer?: number;
+  /** 0-based index of the history entry that made it (Finding.historyStep). */
+  historyStep?: number;
   /** What the finding is about when it is not a path (an env name, a port): keeps fingerprints apart. */
   subject?: string;
   file?: string;
@@ -53,6 +55,7 @@ export function builtinFinding(
     // Findings about a Dockerfile (no image read) name no image.
     ...(image.model ? { image: image.input } : {}),
     ...(diffId ? { layer: diffId } : {}),
+    ...(detail.historyStep !== undefined ? { historyStep: detail.historyStep } : {}),
     ...(detail.path !== undefined ? { path: `/${detail.path}` } : {}),
     ...(detail.file !== undefined ? { file: detail.file } : {}),
     ...(detail.line !== undefined ? { line: detail.line } : {}),
@@ -73,4 +76,22 @@ export function layerLabel(image: Pick<ImageSubject, 'model' | 'commands'>, laye
 export function listSome(items: readonly string[], max = 10): string {
   const shown = items.slice(0, max).map((i) => (i.startsWith('/') ? i : `/${i}`));
   return items.length > max ? `${shown.join(', ')} and ${items.length - max} more` : shown.join(', ');
+}
+
+/**
+ * The last history entry of this instruction kind whose arguments satisfy `sets`: the step that
+ * set a config value (USER, ENV, EXPOSE, VOLUME). Both builders' forms are read by
+ * classifyHistory; undefined when the history does not say (an image built without one).
+ */
+export function settingStep(
+  image: Pick<ImageSubject, 'model'>,
+  kind: string,
+  sets: (text: string) => boolean,
+): { historyStep: number } | Record<string, never> {
+  const history = image.model.config.history;
+  for (let i = history.length - 1; i >= 0; i--) {
+    const step = classifyHistory(history[i]?.createdBy ?? '');
+    if (step.kind === kind && sets(step.text)) return { historyStep: i };
+  }
+  return {};
 }

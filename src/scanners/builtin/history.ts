@@ -49,7 +49,7 @@ export async function checkHistory(image: ImageSubject): Promise<Finding[]> {
   const layers = layerHistory(image.model.config);
   for (const [position, entry] of history.entries()) {
     const layer = layerOf(entry, layers);
-    const at = layer !== undefined ? { layer } : {};
+    const at = { historyStep: position, ...(layer !== undefined ? { layer } : {}) };
     // image.commands holds the history already masked.
     const step = `history step ${position + 1} (${describeStep(classifyHistory(image.commands[position] ?? ''), 60)})`;
     const secrets = await historySecrets(entry.createdBy);

@@ -1,8 +1,8 @@
 import type { Finding } from '../../model/finding.js';
-import { builtinFinding, type ImageSubject } from './finding.js';
+import { builtinFinding, settingStep, type ImageSubject } from './finding.js';
 import { detectSecrets, isCredentialName, isLiteralSecretValue, secretHash } from '../../secrets/shapes.js';
 
-/** BH101 BH102 BH103 BH105 BH108: what the image config says. */
+/** BH101 BH102 BH103 BH105 BH108: what the image config says, each on the history step that set it. */
 
 export function runsAsRoot(user: string): boolean {
   const name = user.trim().split(':')[0] ?? '';
@@ -17,6 +17,7 @@ export function checkUser(image: ImageSubject): Finding[] {
     builtinFinding('BH101', image, {
       message: `The image ${said}. Add a non-root USER (a numeric UID) as the last USER instruction.`,
       subject: 'user',
+      ...(user.trim() === '' ? {} : settingStep(image, 'USER', () => true)),
     }),
   ];
 }
@@ -49,6 +50,7 @@ export async function checkEnvironment(image: ImageSubject): Promise<Finding[]> 
       builtinFinding('BH103', image, {
         message: `Environment variable ${name} holds a secret (${kind}; value sha256 ${secretHash(value)}…, not shown). Pass it at run time instead and rotate it.`,
         subject: `env:${name}`,
+        ...settingStep(image, 'ENV', (text) => text.split(/\s+/).some((word) => word === name || word.startsWith(`${name}=`))),
       }),
     );
   }
@@ -83,6 +85,8 @@ export function checkPorts(image: ImageSubject): Finding[] {
       builtinFinding('BH105', image, {
         message: `The image exposes port ${spec}, ${service}: remove the EXPOSE and the service.`,
         subject: `port:${port}`,
+        // EXPOSE 22 8080 (classic builder), EXPOSE map[22/tcp:{} 8080/tcp:{}] (BuildKit).
+        ...settingStep(image, 'EXPOSE', (text) => new RegExp(`(^|[\\s\\[])${port}(?![0-9])`).test(text)),
       }),
     );
   }
@@ -120,6 +124,7 @@ export function checkVolumes(image: ImageSubject): Finding[] {
       builtinFinding('BH108', image, {
         message: `The image declares VOLUME ${normalized}, a system path: keep volumes to application data.`,
         subject: `volume:${normalized}`,
+        ...settingStep(image, 'VOLUME', (text) => text.includes(normalized)),
       }),
     );
   }
