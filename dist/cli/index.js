@@ -40012,7 +40012,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3723);
+/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6422);
 
 // Standard output belongs to the report (--format json must stay parseable). The toolkit
 // libraries the installer uses write workflow commands and tool echoes there; on a terminal
@@ -40042,7 +40042,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3723:
+/***/ 6422:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40079,9 +40079,16 @@ class FormatError extends Error {
      * @param detail what is wrong with it, starting with a verb ("is not valid JSON …")
      */
     constructor(source, detail) {
-        super(`${source}: ${detail}`);
+        // "app.tar is not …", "app.tar: the archive ends …": a detail that starts with a verb reads on from the name.
+        super(STARTS_WITH_VERB.test(detail) ? `${source} ${detail}` : `${source}: ${detail}`);
         this.source = source;
     }
+}
+const STARTS_WITH_VERB = /^(is|are|has|have|holds|uses|indexes|expands|cannot|names|lists|ends|does|contains|declares|gives|says|points|was|needs|lacks|looks|claims|links|refers)\b/;
+/** Ends a clause as a sentence: a full stop unless it already ends in one (or in ? or !). */
+function asSentence(text) {
+    const trimmed = text.trim();
+    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 class ToolError extends Error {
     tool;
@@ -41131,6 +41138,34 @@ function deepFreeze(value) {
 ;// CONCATENATED MODULE: ./src/model/version.ts
 /** bulkhead's own version; a test keeps it equal to package.json's. */
 const BULKHEAD_VERSION = '0.1.0';
+
+;// CONCATENATED MODULE: ./src/model/scanResult.ts
+/** How messages name a tool: the built-in checks are not a scanner called "bulkhead" to the reader of a bulkhead message. */
+function toolLabel(tool) {
+    return tool === 'bulkhead' ? 'the built-in checks' : tool;
+}
+/**
+ * A failed result's error without what the sentence around it already says: errors name their
+ * file or tool first ("app.tar: …", "hadolint: …"), and "hadolint failed on app.tar: app.tar: …"
+ * would say it twice.
+ */
+function failureText(result) {
+    let text = (result.error ?? 'unknown error').trim();
+    for (let again = true; again;) {
+        again = false;
+        for (const prefix of [result.target, result.tool]) {
+            if (prefix && text.toLowerCase().startsWith(`${prefix.toLowerCase()}: `)) {
+                text = text.slice(prefix.length + 2);
+                again = true;
+            }
+        }
+    }
+    return text;
+}
+/** "hadolint failed on Dockerfile: it exited with code 1": one failed result, in one clause. */
+function describeFailure(result) {
+    return `${toolLabel(result.tool)} failed on ${result.target}: ${failureText(result)}`;
+}
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
@@ -45023,6 +45058,78 @@ async function findOnPath(name, searchPath) {
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/util/network.ts
+/**
+ * What went wrong when nothing answered: fetch (undici) and Octokit wrap the system error in one
+ * or two causes, and their own messages ("fetch failed", "bad port") do not say it. This names
+ * the real cause in words a user can act on.
+ */
+const CAUSES = {
+    ECONNREFUSED: (host) => `the connection to ${host} was refused (nothing listens there)`,
+    ENOTFOUND: (host) => `the host name ${host} could not be resolved (DNS)`,
+    EAI_AGAIN: (host) => `the host name ${host} could not be resolved (DNS did not answer)`,
+    ETIMEDOUT: (host) => `the connection to ${host} timed out`,
+    UND_ERR_CONNECT_TIMEOUT: (host) => `the connection to ${host} timed out`,
+    UND_ERR_HEADERS_TIMEOUT: (host) => `${host} accepted the connection but sent no answer in time`,
+    UND_ERR_BODY_TIMEOUT: (host) => `${host} stopped sending in the middle of its answer`,
+    UND_ERR_SOCKET: (host) => `the connection to ${host} was closed`,
+    ECONNRESET: (host) => `the connection to ${host} was reset`,
+    EPIPE: (host) => `the connection to ${host} was closed`,
+    EHOSTUNREACH: (host) => `${host} is unreachable from here (no route)`,
+    ENETUNREACH: (host) => `the network to ${host} is unreachable`,
+    CERT_HAS_EXPIRED: (host) => `the TLS certificate of ${host} has expired`,
+    DEPTH_ZERO_SELF_SIGNED_CERT: (host) => `the TLS certificate of ${host} is self-signed (set NODE_EXTRA_CA_CERTS to trust its CA)`,
+    SELF_SIGNED_CERT_IN_CHAIN: (host) => `the TLS certificate of ${host} is signed by an unknown CA (set NODE_EXTRA_CA_CERTS)`,
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: (host) => `the TLS certificate of ${host} could not be verified (set NODE_EXTRA_CA_CERTS)`,
+    ERR_TLS_CERT_ALTNAME_INVALID: (host) => `the TLS certificate of ${host} is for another host name`,
+};
+function codesOf(error) {
+    const codes = [];
+    const messages = [];
+    let timedOut = false;
+    let current = error;
+    for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth++) {
+        const { code, name, message } = current;
+        if (typeof code === 'string')
+            codes.push(code);
+        if (typeof message === 'string' && message)
+            messages.push(message);
+        if (name === 'TimeoutError')
+            timedOut = true;
+        // AggregateError (happy eyeballs: one per address) holds its errors in `errors`.
+        const errors = current.errors;
+        if (Array.isArray(errors) && errors[0])
+            current = errors[0];
+        else
+            current = current.cause;
+    }
+    return { codes, messages, timedOut };
+}
+/** "the connection to 127.0.0.1:2 was refused (nothing listens there)", or undefined when the error is not a network failure. */
+function networkCause(error, url) {
+    let host = url;
+    try {
+        host = new URL(url).host;
+    }
+    catch {
+        // Not a URL: name it as given.
+    }
+    const { codes, timedOut } = codesOf(error);
+    if (timedOut)
+        return `${host} did not answer in time`;
+    for (const code of codes) {
+        const describe = CAUSES[code];
+        if (describe)
+            return describe(host);
+    }
+    return undefined;
+}
+/** The innermost message of a wrapped error, for when no known cause applies. */
+function innermostMessage(error) {
+    const { messages } = codesOf(error);
+    return messages.at(-1) ?? String(error);
+}
+
 ;// CONCATENATED MODULE: ./src/scanners/install/download.ts
 
 
@@ -45030,10 +45137,12 @@ const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 
 
 
-function causeOf(error) {
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-    const message = cause instanceof Error ? cause.message : String(cause);
-    return /redirect count exceeded/i.test(message) ? 'too many redirects (a redirect loop?)' : message;
+
+function causeOf(error, url) {
+    const message = innermostMessage(error);
+    if (/redirect count exceeded/i.test(message))
+        return 'too many redirects (a redirect loop?)';
+    return networkCause(error, url) ?? message;
 }
 /**
  * Downloads one URL to a file while hashing it. Redirects are followed (GitHub sends release
@@ -45057,7 +45166,7 @@ async function downloadFile(url, file, tool, options) {
                 fail(`the server sent nothing for ${options.stallTimeoutMs / 1000} s`);
             if (overall.aborted)
                 fail(`it did not finish within ${options.timeoutMs / 1000} s`);
-            return fail(causeOf(error));
+            return fail(causeOf(error, url));
         }
         if (!response.ok || !response.body)
             fail(`the server answered ${response.status} ${response.statusText}`.trim());
@@ -45083,7 +45192,7 @@ async function downloadFile(url, file, tool, options) {
                 fail(`the server stopped sending after ${bytes} bytes (nothing for ${options.stallTimeoutMs / 1000} s)`);
             if (overall.aborted)
                 fail(`it did not finish within ${options.timeoutMs / 1000} s`);
-            fail(`the transfer broke off after ${bytes} bytes (${causeOf(error)})`);
+            fail(`the transfer broke off after ${bytes} bytes (${causeOf(error, url)})`);
         }
         if (Number.isFinite(declared) && bytes !== declared)
             fail(`the server announced ${declared} bytes but sent ${bytes}`);
@@ -47558,7 +47667,7 @@ async function fromDaemon(reference, where, options) {
     }
     if (code !== 0) {
         const message = Buffer.concat(stderr).toString('utf8').trim().split('\n').slice(-3).join(' ');
-        throw new FormatError(where, `docker save exited with ${code}${message ? `: ${printable(message, 400).replace(/[.!?]+$/, '')}` : ''}.`);
+        throw new FormatError(where, asSentence(`docker save exited with ${code}${message ? `: ${printable(message, 400)}` : ''}`));
     }
     if (readError)
         throw readError instanceof Error ? readError : new FormatError(where, `${errorMessage(readError)}`);
@@ -60735,10 +60844,7 @@ function attribute(image, dockerfile) {
 ;// CONCATENATED MODULE: ./src/attribution/apply.ts
 
 
-function sentence(text) {
-    const trimmed = text.trim();
-    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
-}
+
 function introduction(origin) {
     return origin.kind === 'base'
         ? { kind: 'base', instruction: origin.instruction, ...(origin.baseImage ? { baseImage: origin.baseImage } : {}) }
@@ -60776,7 +60882,7 @@ function placeFinding(finding, attribution, fallback) {
                 file: attribution.dockerfile,
                 line: origin.line,
                 introducedBy: introduction(origin),
-                message: `${sentence(finding.message)} ${describeOrigin(origin, attribution.dockerfile)}${relatedText}`,
+                message: `${asSentence(finding.message)} ${describeOrigin(origin, attribution.dockerfile)}${relatedText}`,
                 ...(related.length > 0 ? { relatedLines: related.map(({ file, line, role }) => ({ file, line, role })) } : {}),
             };
         }
@@ -60789,7 +60895,7 @@ function placeFinding(finding, attribution, fallback) {
             const placed = {
                 ...finding,
                 introducedBy: { kind: 'history', instruction: step },
-                message: `${sentence(finding.message)} Created by: \`${step}\`.`,
+                message: `${asSentence(finding.message)} Created by: \`${step}\`.`,
             };
             return fallback ? { ...placed, file: fallback.path, line: fallback.fromLine } : placed;
         }
@@ -61033,6 +61139,7 @@ function applyPolicy(findings, policy) {
 }
 
 ;// CONCATENATED MODULE: ./src/policy/gate.ts
+
 /** The verdict comes from the decisions and scanner statuses, and from nothing else. */
 function gate(decisions, results, options) {
     const { scannerError } = options;
@@ -61044,8 +61151,8 @@ function gate(decisions, results, options) {
     }
     for (const result of failedScanners) {
         reasons.push(scannerError === 'fail'
-            ? `${result.tool} failed on ${result.target}: ${result.error ?? 'unknown error'} (scanner-error: fail)`
-            : `${result.tool} failed on ${result.target} and was ignored (scanner-error: warn): ${result.error ?? 'unknown error'}`);
+            ? `${describeFailure(result)} (scanner-error: fail)`
+            : `${toolLabel(result.tool)} failed on ${result.target} and was ignored (scanner-error: warn): ${failureText(result)}`);
     }
     const closedByScanner = scannerError === 'fail' && failedScanners.length > 0;
     const verdict = failingFindings > 0 || closedByScanner ? 'fail' : 'pass';
@@ -61491,7 +61598,7 @@ function toUri(path) {
 function plainText(markdown) {
     return markdown.replace(/`([^`]*)`/g, '$1');
 }
-function sarif_sentence(text) {
+function sentence(text) {
     const trimmed = text.trim();
     return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
@@ -61516,11 +61623,11 @@ function buildRule(decisions) {
     return {
         id: finding.ruleId,
         name: ruleName(finding.ruleId, title),
-        shortDescription: { text: sarif_sentence(title.length > 1000 ? `${title.slice(0, 997)}...` : title) },
-        fullDescription: { text: sarif_sentence(description.length > 4000 ? `${description.slice(0, 3997)}...` : description) },
+        shortDescription: { text: sentence(title.length > 1000 ? `${title.slice(0, 997)}...` : title) },
+        fullDescription: { text: sentence(description.length > 4000 ? `${description.slice(0, 3997)}...` : description) },
         ...(finding.helpUri ? { helpUri: finding.helpUri } : {}),
         help: {
-            text: `${sarif_sentence(plainText(description))} ${plainText(fix)}${more}`,
+            text: `${sentence(plainText(description))} ${plainText(fix)}${more}`,
             // The built-in catalog is bulkhead's own markdown (code spans and all); a scanner's text is not.
             markdown: (builtin
                 ? `**${builtin.title}**\n\n${description}\n\n${fix}`
@@ -61552,7 +61659,7 @@ function buildResult(decision, ruleIndex, fallbackUri) {
         ruleId: finding.ruleId,
         ruleIndex,
         level: levelOf(finding.severity),
-        message: { text: sarif_sentence(finding.message) },
+        message: { text: sentence(finding.message) },
         locations: [{ physicalLocation: { artifactLocation: { uri }, region: { startLine: Math.max(1, finding.line ?? 1) } } }],
         partialFingerprints: { 'bulkhead/v1': finding.fingerprint, primaryLocationLineHash: `${finding.fingerprint}:1` },
         ...(finding.relatedLines && finding.relatedLines.length > 0
@@ -61632,7 +61739,7 @@ function buildRun(plan, input, maxResults) {
                     ? { executionSuccessful: true }
                     : {
                         executionSuccessful: false,
-                        toolExecutionNotifications: [{ level: 'error', message: { text: sarif_sentence(result.error ?? `${result.tool} failed`) } }],
+                        toolExecutionNotifications: [{ level: 'error', message: { text: sentence(result.error ?? `${result.tool} failed`) } }],
                     },
             ],
             results,
@@ -61825,6 +61932,7 @@ async function writeReportFiles(outcome, reports, redactor) {
 
 
 
+
 /** A value as the reports may spell it: as is, inside a JSON string, and escaped for markdown. */
 function renderedForms(value) {
     return [...new Set([value, JSON.stringify(value).slice(1, -1), escapeMarkdown(value)])];
@@ -61847,7 +61955,7 @@ async function scan(config, deps) {
             deps.redactor.add(form);
     }
     for (const result of collected.results) {
-        deps.logger.info(`${result.tool} ${result.target}: ${result.status === 'ok' ? `${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}` : `failed: ${result.error}`}`);
+        deps.logger.info(`${result.tool} ${result.target}: ${result.status === 'ok' ? `${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}` : `failed: ${failureText(result)}`}`);
     }
     const outcome = await runPipeline(config, collected, {
         now: (deps.now ?? (() => new Date()))(),
@@ -61974,7 +62082,8 @@ function parseCliArguments(argv) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/cli/table.ts
+;// CONCATENATED MODULE: ./src/report/table.ts
+
 
 
 /** Suggested fixes printed, for the workloads whose findings fail the gate. */
@@ -61993,7 +62102,48 @@ function workloadLines(results, decisions) {
     }
     return lines;
 }
-/** Terminal output: a compact table by severity, the failing findings, and a one-line verdict. */
+/** One failing finding: severity, rule, and the package (version, fix) or what the rule is about. */
+function findingLine(f) {
+    // Without a package, the rule's title and the path in the image say what it is about.
+    const what = f.pkg
+        ? ` ${f.pkg.name} ${f.pkg.installed}${f.pkg.fixed ? ` -> ${f.pkg.fixed}` : ' (no fix)'}`
+        : f.tool === 'bulkhead'
+            ? ` ${f.title}${f.path ? ` (${f.path})` : ''}`
+            : '';
+    return `${f.severity.toUpperCase().padEnd(8)} ${f.ruleId}${what}`;
+}
+/**
+ * The failing findings under the line they sit on (file:line and the instruction there), the
+ * worst line first: what to change, in the order to change it. At most `max` findings are listed.
+ */
+function failingByLocation(findings, max) {
+    const groups = new Map();
+    for (const f of [...findings].sort(compareFindings)) {
+        const where = f.file ? `${f.file}:${f.line ?? 1}` : (f.image ?? f.path ?? '');
+        // What is at that line: the Dockerfile instruction, or the workload a manifest line belongs to.
+        const context = f.introducedBy && f.introducedBy.kind !== 'history' ? f.introducedBy.instruction : f.workload;
+        const group = groups.get(where) ?? {
+            heading: context ? `${where}  ${context.length > 70 ? `${context.slice(0, 69)}…` : context}` : where,
+            findings: [],
+        };
+        group.findings.push(f);
+        groups.set(where, group);
+    }
+    const lines = [];
+    let listed = 0;
+    for (const group of groups.values()) {
+        if (listed >= max)
+            break;
+        lines.push(`  ${group.heading || '(no file)'}`);
+        for (const f of group.findings.slice(0, max - listed))
+            lines.push(`    ${findingLine(f)}`);
+        listed += Math.min(group.findings.length, max - listed);
+    }
+    if (findings.length > listed)
+        lines.push(`  … and ${findings.length - listed} more (see the report file)`);
+    return lines;
+}
+/** Terminal output and the action's job log: a compact table by severity, the failing findings by line, and a one-line verdict. */
 function renderTable(input) {
     const { decisions, gate } = input;
     const tools = [...new Set(input.results.map((r) => r.tool))];
@@ -62018,32 +62168,19 @@ function renderTable(input) {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
     const format = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
     lines.push(format(header), ...rows.map(format), '');
-    const failing = decisions.filter((d) => d.verdict === 'fails-gate').sort((a, b) => compareFindings(a.finding, b.finding));
-    const maxListed = input.maxListed ?? 20;
+    const failing = decisions.filter((d) => d.verdict === 'fails-gate').map((d) => d.finding);
     if (failing.length > 0) {
-        lines.push('Fails the gate:');
-        for (const d of failing.slice(0, maxListed)) {
-            const f = d.finding;
-            // Without a package, the rule's title and the path in the image say what it is about.
-            const pkg = f.pkg
-                ? ` ${f.pkg.name} ${f.pkg.installed}${f.pkg.fixed ? ` -> ${f.pkg.fixed}` : ' (no fix)'}`
-                : f.tool === 'bulkhead'
-                    ? ` ${f.title}${f.path ? ` (${f.path})` : ''}`
-                    : '';
-            const at = f.file ? `  ${f.file}:${f.line ?? 1}` : f.image ? `  ${f.image}` : '';
-            lines.push(`  ${f.severity.toUpperCase().padEnd(8)} ${f.ruleId}${pkg}${at}`);
-        }
-        if (failing.length > maxListed)
-            lines.push(`  … and ${failing.length - maxListed} more (see the report file)`);
-        lines.push('');
+        lines.push(`Fails the gate (${failing.length}):`);
+        lines.push(...failingByLocation(failing, input.maxListed ?? 20), '');
     }
     lines.push(...workloadLines(input.results, decisions));
     for (const r of gate.failedScanners)
-        lines.push(`Scanner failed: ${r.tool} on ${r.target}: ${r.error ?? 'unknown error'}`);
-    lines.push(gate.verdict === 'pass'
-        ? `PASS: no finding at or above ${input.failOn} (${decisions.length} reported)`
-        : `FAIL: ${gate.reasons.join('; ')}`);
-    return lines.join('\n');
+        lines.push(`Failed: ${describeFailure(r)}`);
+    if (input.verdictLine !== false)
+        lines.push(gate.verdict === 'pass'
+            ? `PASS: no finding at or above ${input.failOn} (${decisions.length} reported)`
+            : `FAIL: ${gate.reasons.join('; ')}`);
+    return lines.join('\n').trimEnd();
 }
 
 ;// CONCATENATED MODULE: ./src/cli/run.ts

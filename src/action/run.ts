@@ -6,6 +6,7 @@ import { isDefaultBranchPush, isPullRequest, readEventPayload, readRunnerContext
 import { commentMarker, publishToGitHub } from '../github/publish.js';
 import { runPublish } from '../github/publishMode.js';
 import { selectAnnotations } from '../report/annotations.js';
+import { renderTable } from '../report/table.js';
 import { scan, type ScanDependencies } from '../scan/engine.js';
 import type { ScanOutcome } from '../scan/pipeline.js';
 import { platformKey } from '../scanners/install/installer.js';
@@ -106,6 +107,19 @@ async function scanAndPublish(
     redact: (text) => redactor.apply(text),
   });
   setOutputs(toolkit, outcome, config);
+  // The same table the CLI prints, so a reader of the log sees what fails without the summary.
+  const failing = outcome.decisions.filter((d) => d.verdict === 'fails-gate').length;
+  logger.group(
+    `bulkhead: ${outcome.decisions.length} finding${outcome.decisions.length === 1 ? '' : 's'}, ${failing} failing the gate`,
+    renderTable({
+      gate: outcome.gate,
+      decisions: outcome.decisions,
+      results: outcome.results,
+      failOn: outcome.policy.settings.failOn.value,
+      maxListed: 30,
+      verdictLine: false,
+    }),
+  );
   if (outcome.gate.verdict === 'fail') {
     toolkit.setFailed(redactor.apply(`bulkhead: ${outcome.gate.reasons.join('; ')}`));
   } else {

@@ -1,3 +1,4 @@
+import { asSentence } from '../util/errors.js';
 import type { Finding, Introduction } from '../model/finding.js';
 import { redactSecrets } from '../secrets/shapes.js';
 import type { ScanResult } from '../model/scanResult.js';
@@ -7,11 +8,6 @@ import { attribute, type Attribution, type LayerOrigin } from './align.js';
 export interface DockerfileSource {
   path: string;
   text: string;
-}
-
-function sentence(text: string): string {
-  const trimmed = text.trim();
-  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 function introduction(origin: LayerOrigin): Introduction {
@@ -56,7 +52,7 @@ export function placeFinding(
         file: attribution.dockerfile,
         line: origin.line,
         introducedBy: introduction(origin),
-        message: `${sentence(finding.message)} ${describeOrigin(origin, attribution.dockerfile)}${relatedText}`,
+        message: `${asSentence(finding.message)} ${describeOrigin(origin, attribution.dockerfile)}${relatedText}`,
         ...(related.length > 0 ? { relatedLines: related.map(({ file, line, role }) => ({ file, line, role })) } : {}),
       };
     }
@@ -70,7 +66,7 @@ export function placeFinding(
       const placed: Finding = {
         ...finding,
         introducedBy: { kind: 'history', instruction: step },
-        message: `${sentence(finding.message)} Created by: \`${step}\`.`,
+        message: `${asSentence(finding.message)} Created by: \`${step}\`.`,
       };
       return fallback ? { ...placed, file: fallback.path, line: fallback.fromLine } : placed;
     }

@@ -5,7 +5,7 @@ import { Redactor } from '../secrets/redactor.js';
 import { describeError, exitCodeFor, UsageError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { HELP, parseCliArguments } from './args.js';
-import { renderTable } from './table.js';
+import { renderTable } from '../report/table.js';
 
 export interface CliIO {
   stdout: (text: string) => void;

@@ -1,4 +1,5 @@
 import type { getOctokit } from '@actions/github';
+import { networkCause } from '../util/network.js';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 
@@ -53,6 +54,14 @@ export async function createGitHubClient(
 
 /** What GitHub said, in one line: status and message, never headers (they may carry the token). */
 export function describeGitHubError(error: unknown): { status?: number; message: string } {
+  // Octokit reports a request that got no answer as status 500 without a response: name the real cause.
+  const request = (error as { request?: { url?: unknown } } | null)?.request;
+  const answered = typeof error === 'object' && error !== null && (error as { response?: unknown }).response !== undefined;
+  if (!answered) {
+    const url = typeof request?.url === 'string' ? request.url : '';
+    const cause = networkCause(error, url);
+    if (cause) return { message: `GitHub could not be reached: ${cause}` };
+  }
   if (typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number') {
     const status = (error as { status: number }).status;
     const response = (error as { response?: { data?: unknown } }).response;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { ImageTarget } from '../config/targets.js';
 import { followArchiveLinks, readImageArchive, type ArchiveContents } from './archive.js';
 import { parseImageConfig, type ImageConfig } from './config.js';
-import { errorMessage, FormatError, ToolError } from '../util/errors.js';
+import { asSentence, errorMessage, FormatError, ToolError } from '../util/errors.js';
 import { readLayer, type ContentWanted, type LayerContents } from './layer.js';
 import { algorithmOf, digestOf, digesting, StreamDigest, verifyBlob, type BlobClaim } from './digest.js';
 import { blobPath, resolveOciIndex } from './oci.js';
@@ -313,7 +313,7 @@ async function fromDaemon(reference: string, where: string, options: ReadImageOp
   }
   if (code !== 0) {
     const message = Buffer.concat(stderr).toString('utf8').trim().split('\n').slice(-3).join(' ');
-    throw new FormatError(where, `docker save exited with ${code}${message ? `: ${printable(message, 400).replace(/[.!?]+$/, '')}` : ''}.`);
+    throw new FormatError(where, asSentence(`docker save exited with ${code}${message ? `: ${printable(message, 400)}` : ''}`));
   }
   if (readError) throw readError instanceof Error ? readError : new FormatError(where, `${errorMessage(readError)}`);
   return fromArchive(contents as ArchiveContents, where, undefined, options.platform);

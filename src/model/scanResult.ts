@@ -58,3 +58,32 @@ export interface DatabaseRecord {
 
 /** What a scanner that failed to run does to the gate: fail it (closed) or only warn. */
 export type ScannerErrorMode = 'fail' | 'warn';
+
+/** How messages name a tool: the built-in checks are not a scanner called "bulkhead" to the reader of a bulkhead message. */
+export function toolLabel(tool: ScanResult['tool']): string {
+  return tool === 'bulkhead' ? 'the built-in checks' : tool;
+}
+
+/**
+ * A failed result's error without what the sentence around it already says: errors name their
+ * file or tool first ("app.tar: …", "hadolint: …"), and "hadolint failed on app.tar: app.tar: …"
+ * would say it twice.
+ */
+export function failureText(result: Pick<ScanResult, 'tool' | 'target' | 'error'>): string {
+  let text = (result.error ?? 'unknown error').trim();
+  for (let again = true; again;) {
+    again = false;
+    for (const prefix of [result.target, result.tool]) {
+      if (prefix && text.toLowerCase().startsWith(`${prefix.toLowerCase()}: `)) {
+        text = text.slice(prefix.length + 2);
+        again = true;
+      }
+    }
+  }
+  return text;
+}
+
+/** "hadolint failed on Dockerfile: it exited with code 1": one failed result, in one clause. */
+export function describeFailure(result: Pick<ScanResult, 'tool' | 'target' | 'error'>): string {
+  return `${toolLabel(result.tool)} failed on ${result.target}: ${failureText(result)}`;
+}

@@ -1,7 +1,7 @@
 import type { FailOn } from '../model/severity.js';
 import type { ScannerErrorMode } from '../model/scanResult.js';
 import type { Decision } from '../model/finding.js';
-import type { ScanResult } from '../model/scanResult.js';
+import { describeFailure, failureText, toolLabel, type ScanResult } from '../model/scanResult.js';
 
 export type GateVerdict = 'pass' | 'fail';
 
@@ -31,8 +31,8 @@ export function gate(
   for (const result of failedScanners) {
     reasons.push(
       scannerError === 'fail'
-        ? `${result.tool} failed on ${result.target}: ${result.error ?? 'unknown error'} (scanner-error: fail)`
-        : `${result.tool} failed on ${result.target} and was ignored (scanner-error: warn): ${result.error ?? 'unknown error'}`,
+        ? `${describeFailure(result)} (scanner-error: fail)`
+        : `${toolLabel(result.tool)} failed on ${result.target} and was ignored (scanner-error: warn): ${failureText(result)}`,
     );
   }
   const closedByScanner = scannerError === 'fail' && failedScanners.length > 0;

@@ -1,5 +1,5 @@
 import type { Config } from '../config/types.js';
-import type { ScanResult } from '../model/scanResult.js';
+import { failureText, type ScanResult } from '../model/scanResult.js';
 import type { BaselineSource } from '../policy/resolved.js';
 import type { Redactor } from '../secrets/redactor.js';
 import { localScannerHost } from '../scanners/localHost.js';
@@ -50,7 +50,7 @@ export async function scan(config: Config, deps: ScanDependencies): Promise<Scan
   }
   for (const result of collected.results) {
     deps.logger.info(
-      `${result.tool} ${result.target}: ${result.status === 'ok' ? `${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}` : `failed: ${result.error}`}`,
+      `${result.tool} ${result.target}: ${result.status === 'ok' ? `${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}` : `failed: ${failureText(result)}`}`,
     );
   }
   const outcome = await runPipeline(config, collected, {

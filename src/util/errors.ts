@@ -24,8 +24,18 @@ export class FormatError extends Error {
     readonly source: string,
     detail: string,
   ) {
-    super(`${source}: ${detail}`);
+    // "app.tar is not …", "app.tar: the archive ends …": a detail that starts with a verb reads on from the name.
+    super(STARTS_WITH_VERB.test(detail) ? `${source} ${detail}` : `${source}: ${detail}`);
   }
+}
+
+const STARTS_WITH_VERB =
+  /^(is|are|has|have|holds|uses|indexes|expands|cannot|names|lists|ends|does|contains|declares|gives|says|points|was|needs|lacks|looks|claims|links|refers)\b/;
+
+/** Ends a clause as a sentence: a full stop unless it already ends in one (or in ? or !). */
+export function asSentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 export class ToolError extends Error {

@@ -31,6 +31,15 @@ describe('the action, run in-process with the environment a runner gives it', ()
       /^::warning title=MEDIUM DL3002,file=examples\/shop-api\/Dockerfile,line=8::Last USER should not be root\./m,
     );
     expect(run.stdout).toMatch(/^::error::bulkhead: 1 finding at or above high$/m);
+    // The job log holds the CLI's table in a group, the failing finding under its line, before the verdict.
+    const group = /^::group::bulkhead: 7 findings, 1 failing the gate\n([\s\S]*?)^::endgroup::$/m.exec(run.stdout);
+    expect(group?.[1]).toMatch(/^SEVERITY +TRIVY +HADOLINT +TOTAL +FAILING$/m);
+    expect(group?.[1]).toMatch(/^critical +1 +0 +1 +1$/m);
+    expect(group?.[1]).toContain(
+      'Fails the gate (1):\n  examples/shop-api/Dockerfile:2  FROM debian:buster-20191014-slim\n    CRITICAL CVE-2019-18224 libidn2-0 2.0.5-1 -> 2.0.5-1+deb10u1',
+    );
+    expect(group?.[1]).not.toMatch(/^FAIL:/m);
+    expect(run.stdout.indexOf('::group::bulkhead: 7 findings')).toBeLessThan(run.stdout.indexOf('::error::bulkhead: 1 finding'));
     // The token reaches the runner once, to be masked, and nowhere else.
     expect(run.stdout.split('\n').filter((l) => l.includes('ghs_exampletoken1234567890'))).toEqual([
       '::add-mask::ghs_exampletoken1234567890',
@@ -84,7 +93,7 @@ describe('the action, run in-process with the environment a runner gives it', ()
     expect(run.status).toBe(3);
     expect(run.outputs.verdict).toBe('fail');
     expect(run.summary).toMatch(
-      /hadolint failed on examples\/shop-api\/Dockerfile: hadolint could not be installed: download of http:\u200B?\/\/127\.0\.0\.1:2\/.* failed: connect ECONNREFUSED/,
+      /hadolint failed on examples\/shop-api\/Dockerfile: hadolint could not be installed: download of http:\u200B?\/\/127\.0\.0\.1:2\/.* failed: the connection to 127\.0\.0\.1:2 was refused/,
     );
   });
 

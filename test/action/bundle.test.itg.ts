@@ -32,7 +32,7 @@ describe('the bundled action, run as a runner runs it', () => {
   it('a malformed event payload is one sentence and exit 3, before anything is scanned', async () => {
     const run = await runActionBundle(EXAMPLE_INPUTS, { event: '{"pull_request": {"number": 4' });
     expect(run.status).toBe(3);
-    expect(run.stdout).toMatch(/^::error::bulkhead: the event payload .*event\.json: is not valid JSON \(.*\)\.$/m);
+    expect(run.stdout).toMatch(/^::error::bulkhead: the event payload .*event\.json is not valid JSON \(.*\)\.$/m);
     expect(run.stderr).not.toMatch(/SyntaxError|\n\s+at /);
   });
 });

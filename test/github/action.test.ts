@@ -339,7 +339,7 @@ describe("the GitHub edge, against an API held to GitHub's OpenAPI description",
     );
     expect(run.status).toBe(3);
     expect(run.stdout).toMatch(
-      /^::error::bulkhead: .*trivy\.json: is not a bulkhead report \(format bulkhead-report\/v1\); give the report-file the scan job wrote\.$/m,
+      /^::error::bulkhead: .*trivy\.json is not a bulkhead report \(format bulkhead-report\/v1\); give the report-file the scan job wrote\.$/m,
     );
     expect(repo.comments).toHaveLength(0);
   });

@@ -42,7 +42,7 @@ function expectRefused(ran: Ran, code: 2 | 3, message: RegExp): void {
 
 describe('hostile scanner reports fail closed; their twins are read', () => {
   const cases: [string, (doc: ReturnType<typeof trivyDocument>) => string, RegExp][] = [
-    ['null', () => 'null', /r\/trivy\.json: is JSON null, not a Trivy report/],
+    ['null', () => 'null', /r\/trivy\.json is JSON null, not a Trivy report/],
     ['an empty list', () => '[]', /is an empty list/],
     [
       'a critical entry without its id',
@@ -89,7 +89,7 @@ describe('hostile scanner reports fail closed; their twins are read', () => {
     const args = ['--hadolint-report', 'r/hadolint.json', '--dockerfile', 'r/Dockerfile', '--tools', 'hadolint', '--fail-on', 'none'];
     expect((await cli(args, dir)).code).toBe(0);
     writeFileSync(join(dir, 'r/hadolint.json'), JSON.stringify([{ file: 'r/Dockerfile', line: 1, level: 'error', message: 'x' }]));
-    expectRefused(await cli(args, dir), 3, /hadolint\.json: has \[0\] without a rule code/);
+    expectRefused(await cli(args, dir), 3, /hadolint\.json has \[0\] without a rule code/);
     writeFileSync(
       join(dir, 'r/hadolint.json'),
       JSON.stringify([{ code: 'DL3008', file: 'r/Dockerfile', line: 1, level: 'fatal', message: 'x' }]),
@@ -118,7 +118,7 @@ describe('inputs that are not files, or absurdly large, are refused without read
   it('a JSON report read without a path check first (a published report, Trivy output) that is a FIFO is refused, not waited on', async () => {
     const dir = workspace();
     execFileSync('mkfifo', [join(dir, 'report.json')]);
-    await expect(readJsonReport(join(dir, 'report.json'))).rejects.toThrow(/report\.json: is not a regular file/);
+    await expect(readJsonReport(join(dir, 'report.json'))).rejects.toThrow(/report\.json is not a regular file/);
     await expect(readJsonReport(join(dir, 'r/trivy.json'))).resolves.toHaveLength(1);
   });
 
@@ -158,7 +158,7 @@ describe('the action on a malformed event payload', () => {
     expect(broken.status).toBe(3);
     expect(broken.outputs.verdict).toBe('fail');
     expect(broken.toolkit.failed).toEqual([
-      expect.stringMatching(/^bulkhead: the event payload .*event\.json: is not valid JSON \(.*\)\.$/),
+      expect.stringMatching(/^bulkhead: the event payload .*event\.json is not valid JSON \(.*\)\.$/),
     ]);
   });
 });

@@ -185,7 +185,7 @@ describe('policy, end to end', () => {
     const ran = await cli([...SCAN, '--only-new', '--baseline', 'not-a-report.json'], dir);
     expect(ran.code).toBe(3);
     expect(ran.stderr).toMatch(
-      /not-a-report\.json: is not a bulkhead report file \(bulkhead-report\/v1\); use the report-file of an earlier run\./,
+      /not-a-report\.json is not a bulkhead report file \(bulkhead-report\/v1\); use the report-file of an earlier run\./,
     );
   });
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
 import { REPO_ROOT, tempDir } from '../helpers.js';
+import { multitoolProblems, schemaErrors } from '../support/sarif.js';
 import { buildExampleImage, exampleTrivyReport, EXAMPLE_TRIVY_SOURCE } from '../support/exampleImage.js';
 
 const example = join(REPO_ROOT, 'examples/shop-api');
@@ -22,7 +23,7 @@ describe('the example that npm run demo scans', () => {
     expect(buildExampleImage(example).archive.equals(image.archive)).toBe(true);
   });
 
-  it('puts each finding on the Dockerfile line that brought it in, with nothing left on FROM but the base', async () => {
+  it('puts each finding on the Dockerfile line that brought it in; its SARIF has a driver per scanner and passes Multitool', async () => {
     const out = tempDir('bulkhead-example-');
     let stdout = '';
     let stderr = '';
@@ -80,6 +81,8 @@ describe('the example that npm run demo scans', () => {
     expect(stdout).not.toContain('example-only');
     const sarif = readFileSync(join(out, 'bulkhead.sarif'), 'utf8');
     expect(sarif).not.toContain('example-only');
+    expect(schemaErrors(JSON.parse(sarif))).toEqual([]);
+    expect(multitoolProblems({ demo: JSON.parse(sarif) })).toEqual([]);
     expect((JSON.parse(sarif) as { runs: { tool: { driver: { name: string } } }[] }).runs.map((r) => r.tool.driver.name).sort()).toEqual([
       'Hadolint',
       'Trivy',

@@ -117,7 +117,7 @@ describe('parseJsonSequence', () => {
   it('refuses an object with the same key twice, however the key is spelled, and says where', () => {
     const twice = '{"SchemaVersion": 2, "Results": [{"Target": "x", "Vulnerabilities": [{"Severity": "CRITICAL", "Severity": "LOW"}]}]}';
     expect(() => parseJsonSequence(twice, 'r.json')).toThrow(
-      /^r\.json: has the key "Severity" twice in Results\[0\]\.Vulnerabilities\[0\]; a tool writes each key once/,
+      /^r\.json has the key "Severity" twice in Results\[0\]\.Vulnerabilities\[0\]; a tool writes each key once/,
     );
     expect(() => parseJsonSequence('{"Results": [], "Re\\u0073ults": [1]}', 'r.json')).toThrow(/"Results" twice in the top-level object/);
     // The same key in sibling objects, and keys inside strings, are fine.

@@ -95,8 +95,8 @@ describe('Trivy adapter details', () => {
   });
 
   it('reads the legacy array form, and refuses null and an empty list, which name nothing scanned', () => {
-    expect(() => parseTrivyReport(null, 'r.json')).toThrow('r.json: is JSON null, not a Trivy report');
-    expect(() => parseTrivyReport([], 'r.json')).toThrow('r.json: is an empty list');
+    expect(() => parseTrivyReport(null, 'r.json')).toThrow('r.json is JSON null, not a Trivy report');
+    expect(() => parseTrivyReport([], 'r.json')).toThrow('r.json is an empty list');
     const legacy = parseTrivyReport(JSON.parse(readFileSync(fixture('trivy', 'history/v0.19.2/alpine-310.json'), 'utf8')));
     expect(legacy.schema).toBe('legacy');
     expect(legacy.findings).toHaveLength(8);
@@ -155,7 +155,7 @@ describe('Trivy adapter details', () => {
     const good = { VulnerabilityID: 'CVE-2024-1', PkgName: 'openssl', InstalledVersion: '1', Severity: 'CRITICAL' };
     expect(parseTrivyReport(report(good)).findings[0]?.severity).toBe('critical');
     const cases: [Record<string, unknown>, RegExp, string?][] = [
-      [{ ...good, VulnerabilityID: undefined }, /r\.json: has Results\[0\]\.Vulnerabilities\[0\] without VulnerabilityID/],
+      [{ ...good, VulnerabilityID: undefined }, /r\.json has Results\[0\]\.Vulnerabilities\[0\] without VulnerabilityID/],
       [{ ...good, PkgName: '' }, /Vulnerabilities\[0\] without PkgName/],
       [
         { ...good, Severity: 'SUPER' },

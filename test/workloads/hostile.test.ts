@@ -54,9 +54,9 @@ describe('hostile and broken manifests', () => {
       { 'deep.yaml': deep, 'dup.yaml': duplicate, 'latin1.yaml': latin1 },
       { manifests: ['deep.yaml', 'dup.yaml', 'latin1.yaml'] },
     );
-    expect(errors[0]).toMatch(/^deep\.yaml:1: is not valid YAML/);
-    expect(errors[1]).toMatch(/^dup\.yaml:3: is not valid YAML: Map keys must be unique/);
-    expect(errors[2]).toBe('latin1.yaml: is not UTF-8 text; save it as UTF-8.');
+    expect(errors[0]).toMatch(/^deep\.yaml:1 is not valid YAML/);
+    expect(errors[1]).toMatch(/^dup\.yaml:3 is not valid YAML: Map keys must be unique/);
+    expect(errors[2]).toBe('latin1.yaml is not UTF-8 text; save it as UTF-8.');
   });
 
   it('refuse a 50 MB manifest without reading it, and a FIFO without blocking', async () => {
@@ -65,8 +65,8 @@ describe('hostile and broken manifests', () => {
     execFileSync('mkfifo', [join(dir, 'fifo.yaml')]);
     const scan = await checkWorkloads(dir, { manifests: ['big.yaml', 'fifo.yaml'] });
     expect(scan.results.map((r) => r.error)).toEqual([
-      'big.yaml: is 50 MiB, larger than the 16 MiB bulkhead reads for such a file; is it the right file?',
-      'fifo.yaml: is not a regular file (a device, FIFO, socket or directory); give a file.',
+      'big.yaml is 50 MiB, larger than the 16 MiB bulkhead reads for such a file; is it the right file?',
+      'fifo.yaml is not a regular file (a device, FIFO, socket or directory); give a file.',
     ]);
   });
 

@@ -5,6 +5,7 @@ import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ToolError } from '../../util/errors.js';
+import { innermostMessage, networkCause } from '../../util/network.js';
 
 export interface DownloadOptions {
   /** The whole download must finish within this time. */
@@ -21,10 +22,10 @@ export interface Downloaded {
   sha256: string;
 }
 
-function causeOf(error: unknown): string {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return /redirect count exceeded/i.test(message) ? 'too many redirects (a redirect loop?)' : message;
+function causeOf(error: unknown, url: string): string {
+  const message = innermostMessage(error);
+  if (/redirect count exceeded/i.test(message)) return 'too many redirects (a redirect loop?)';
+  return networkCause(error, url) ?? message;
 }
 
 /**
@@ -46,7 +47,7 @@ export async function downloadFile(url: string, file: string, tool: string, opti
     } catch (error) {
       if (stall.signal.aborted) fail(`the server sent nothing for ${options.stallTimeoutMs / 1000} s`);
       if (overall.aborted) fail(`it did not finish within ${options.timeoutMs / 1000} s`);
-      return fail(causeOf(error));
+      return fail(causeOf(error, url));
     }
     if (!response.ok || !response.body) fail(`the server answered ${response.status} ${response.statusText}`.trim());
     const declared = Number(response.headers.get('content-length') ?? NaN);
@@ -67,7 +68,7 @@ export async function downloadFile(url: string, file: string, tool: string, opti
     } catch (error) {
       if (stall.signal.aborted) fail(`the server stopped sending after ${bytes} bytes (nothing for ${options.stallTimeoutMs / 1000} s)`);
       if (overall.aborted) fail(`it did not finish within ${options.timeoutMs / 1000} s`);
-      fail(`the transfer broke off after ${bytes} bytes (${causeOf(error)})`);
+      fail(`the transfer broke off after ${bytes} bytes (${causeOf(error, url)})`);
     }
     if (Number.isFinite(declared) && bytes !== declared) fail(`the server announced ${declared} bytes but sent ${bytes}`);
     return { file, bytes, sha256: hash.digest('hex') };
