@@ -40012,7 +40012,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6422);
+/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(320);
 
 // Standard output belongs to the report (--format json must stay parseable). The toolkit
 // libraries the installer uses write workflow commands and tool echoes there; on a terminal
@@ -40035,6 +40035,8 @@ process.exitCode = await (0,_cli_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli *
     stderr: (text) => process.stderr.write(text),
     cwd: process.cwd(),
     env: process.env,
+    stdoutIsTTY: process.stdout.isTTY,
+    stderrIsTTY: process.stderr.isTTY,
 });
 
 __webpack_async_result__();
@@ -40042,7 +40044,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6422:
+/***/ 320:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45370,6 +45372,15 @@ function localScannerHost(env, logger, dbCache) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/util/logger.ts
+const NO_STEP = { update: () => { }, done: () => { }, failed: () => { } };
+/** The logger's step, or one that shows nothing where the logger has none. */
+function startStep(logger, title) {
+    return logger.step?.(title) ?? NO_STEP;
+}
+/** A logger that drops everything, for library callers and tests that do not read the log. */
+const silentLogger = { info: () => { }, warning: () => { }, group: () => { } };
+
 ;// CONCATENATED MODULE: ./src/util/json.ts
 
 function isObject(value) {
@@ -46119,6 +46130,7 @@ function scannersToRun({ targets, scanners }) {
 
 
 
+
 function failedResults(tool, targets, error) {
     return targets.map(({ key, target }) => ({
         tool,
@@ -46140,6 +46152,7 @@ async function install(tool, scanners, host) {
     if (!host.platform && !choice.path) {
         throw new UsageError(`bulkhead has no ${tool} build for ${process.platform}-${process.arch}; install ${tool} yourself and give ${tool}-path.`);
     }
+    const step = startStep(host.logger, `Getting ${tool}`);
     const installed = await installScanner({
         tool,
         ...(choice.version ? { version: choice.version } : {}),
@@ -46153,7 +46166,11 @@ async function install(tool, scanners, host) {
         env: host.env,
         downloadTimeoutMs: host.downloadTimeoutMs ?? Math.min(scanners.timeoutMs, 10 * 60_000),
         stallTimeoutMs: host.stallTimeoutMs ?? 60_000,
+    }).catch((error) => {
+        step.failed(errorMessage(error).replace(new RegExp(`^${tool}: `), ''));
+        throw error;
     });
+    step.done(`version ${installed.version}`);
     for (const line of installed.log)
         host.logger.info(line);
     return installed;
@@ -46161,6 +46178,7 @@ async function install(tool, scanners, host) {
 /** Downloads (or refreshes) Trivy's database once, so that the image scans can share it read-only. */
 async function prepareDatabase(settings, host) {
     await (0,promises_namespaceObject.mkdir)(settings.cacheDir, { recursive: true });
+    const step = startStep(host.logger, 'Trivy vulnerability database');
     let cache = 'not-used';
     if (host.dbCache) {
         cache = await host.dbCache.restore(settings.cacheDir);
@@ -46172,6 +46190,7 @@ async function prepareDatabase(settings, host) {
     });
     host.logger.group(`Trivy database (${describeExit(ran, settings.timeoutMs)}, ${formatDuration(ran.durationMs)})`, ran.stderr);
     if (ran.spawnError || ran.timedOut || ran.signal || ran.exitCode !== 0) {
+        step.failed(`Trivy ${describeExit(ran, settings.timeoutMs)}`);
         return {
             record: { cache },
             error: `Trivy could not prepare its vulnerability database: it ${describeExit(ran, settings.timeoutMs)}${stderrTail(ran.stderr) ? `: ${stderrTail(ran.stderr, 3)}` : ''}`,
@@ -46185,6 +46204,7 @@ async function prepareDatabase(settings, host) {
         ...(db?.updatedAt ? { updatedAt: db.updatedAt } : {}),
         ...(ageHours !== undefined && Number.isFinite(ageHours) ? { ageHours: Math.round(ageHours * 10) / 10 } : {}),
     };
+    step.done(cache === 'hit' ? 'restored from the cache' : 'ready');
     host.logger.info(`Trivy vulnerability database${db?.version !== undefined ? ` v${db.version}` : ''}${db?.updatedAt ? `, built ${db.updatedAt}` : ''}${dbRecord.ageHours !== undefined ? ` (${dbRecord.ageHours} h old)` : ''}.`);
     if (host.dbCache && cache !== 'hit')
         await host.dbCache.save(settings.cacheDir);
@@ -46205,14 +46225,23 @@ async function runTrivy({ targets, scanners }, host, installed) {
     const database = await prepareDatabase(settings, host);
     if (database.error)
         return failedResults('trivy', images.map((i) => ({ key: i.key, target: i.input })), database.error).map((r) => ({ ...r, scanner: record(installed), database: database.record }));
-    const runs = await Promise.all(images.map((image) => runTrivyImage(image, settings, record(installed))));
+    const scanOne = async (image) => {
+        const step = startStep(host.logger, `Trivy ${image.input}`);
+        const run = await runTrivyImage(image, settings, record(installed));
+        if (run.result.status === 'ok')
+            step.done(`${run.result.findings.length} finding${run.result.findings.length === 1 ? '' : 's'}`);
+        else
+            step.failed(describeExit(run.process, settings.timeoutMs));
+        return run;
+    };
+    const runs = await Promise.all(images.map(scanOne));
     // Trivy's own locks can still collide (an old Trivy, a Java DB fetched lazily): retry those one at a time.
     const finished = [];
     for (const [index, run] of runs.entries()) {
         const image = images[index];
         if (run.lockContention && image) {
             host.logger.info(`Trivy on ${image.input} met a lock held by another Trivy; running it again on its own.`);
-            finished.push(await runTrivyImage(image, settings, record(installed)));
+            finished.push(await scanOne(image));
         }
         else
             finished.push(run);
@@ -46225,7 +46254,12 @@ async function runTrivy({ targets, scanners }, host, installed) {
 async function runHadolintAll(targets, scanners, host, installed) {
     const settings = { executable: installed.path, timeoutMs: scanners.timeoutMs, workspace: targets.workspace, env: host.env };
     return Promise.all(targets.dockerfiles.map(async (dockerfile) => {
+        const step = startStep(host.logger, `hadolint ${dockerfile}`);
         const result = await runHadolint(dockerfile, settings, record(installed));
+        if (result.status === 'ok')
+            step.done(`${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}`);
+        else
+            step.failed('failed');
         host.logger.group(`hadolint ${dockerfile} (${result.status === 'ok' ? 'ok' : 'failed'}, ${formatDuration(result.durationMs)})`, result.error ?? '');
         return result;
     }));
@@ -59814,6 +59848,7 @@ async function scanWorkloads(targets, settings, images) {
 
 
 
+
 /** bulkhead's own checks: one ScanResult per image (BH1xx config/history, BH2xx filesystem) and per Dockerfile (BH109). */
 const SUDOERS_CAP = 256 * 1024;
 /** The union of what every check needs to read; everything else streams past unread. */
@@ -59840,6 +59875,7 @@ async function checkImage(subject) {
     ];
 }
 async function scanImage(target, config) {
+    const step = startStep(config.logger ?? silentLogger, `Reading ${target.input}`);
     const started = Date.now();
     const located = target.source === 'daemon' || target.source === 'registry'
         ? target
@@ -59860,10 +59896,13 @@ async function scanImage(target, config) {
             history: model.config.history.map((h) => ({ createdBy: h.createdBy, emptyLayer: h.emptyLayer })),
         };
         const secretValues = [...subject.found];
+        const entries = model.layers.reduce((n, layer) => n + layer.contents.files.length, 0);
+        step.done(`${model.layers.length} layer${model.layers.length === 1 ? '' : 's'}, ${entries} files, ${findings.length} finding${findings.length === 1 ? '' : 's'}`);
         return { result: { ...base, status: 'ok', durationMs: Date.now() - started, findings, warnings, imageHistory, secretValues }, model };
     }
     catch (error) {
         const message = error instanceof FormatError || error instanceof ToolError ? error.message : `reading ${target.input} failed: ${errorMessage(error)}`;
+        step.failed('could not be read');
         return { result: { ...base, status: 'error', durationMs: Date.now() - started, findings: [], error: message, warnings: [] } };
     }
 }
@@ -59891,7 +59930,7 @@ async function scanDockerfile(dockerfile, workspace) {
  * read yet: when the user named bulkhead in `tools` that is an error (the gate fails closed),
  * otherwise a note, so that the default tool list does not fail a registry scan.
  */
-async function runBuiltin({ targets, scanners }, workloads) {
+async function runBuiltin({ targets, scanners }, workloads, logger = silentLogger) {
     const notes = [];
     const readable = targets.images.filter((image) => {
         if (image.source !== 'registry' || scanners.explicit)
@@ -59899,7 +59938,7 @@ async function runBuiltin({ targets, scanners }, workloads) {
         notes.push(`The built-in image checks did not read ${image.input}: they cannot pull from a registry yet (Trivy still scans it). Pass the image as a local reference or archive to have them.`);
         return false;
     });
-    const images = await Promise.all(readable.map((image) => scanImage(image, { ...targets, timeoutMs: scanners.timeoutMs, env: workloads.env })));
+    const images = await Promise.all(readable.map((image) => scanImage(image, { ...targets, timeoutMs: scanners.timeoutMs, env: workloads.env, logger })));
     const dockerfiles = await Promise.all(targets.dockerfiles.map((d) => scanDockerfile(d, targets.workspace)));
     const manifests = targets.manifests.length > 0 || targets.compose.length > 0
         ? await scanWorkloads(targets, { ...workloads, timeoutMs: scanners.timeoutMs }, readable.flatMap((image, i) => {
@@ -60654,14 +60693,14 @@ function noScannerRunner(plan) {
         ...(mustRun.hadolint ? plan.targets.dockerfiles.map((d) => unavailable('hadolint', d, d, why)) : []),
     ]);
 }
-async function collect_collectResults(plan, notes, runScanners, workloads) {
+async function collect_collectResults(plan, notes, runScanners, workloads, logger) {
     const { targets, scanners } = plan;
     const results = [];
     const mustRun = scannersToRun(plan);
     // The built-in checks read images while Trivy and hadolint run.
     const wantsBuiltin = scanners.tools.includes('bulkhead') &&
         (targets.images.length > 0 || targets.dockerfiles.length > 0 || targets.manifests.length > 0 || targets.compose.length > 0);
-    const builtin = wantsBuiltin ? runBuiltin(plan, workloads) : Promise.resolve({ results: [], notes: [] });
+    const builtin = wantsBuiltin ? runBuiltin(plan, workloads, logger) : Promise.resolve({ results: [], notes: [] });
     const ran = mustRun.trivy || mustRun.hadolint ? await (runScanners ?? noScannerRunner)(plan) : [];
     for (const tool of scanners.tools) {
         if (tool === 'trivy') {
@@ -60714,7 +60753,7 @@ async function collect(config, options = {}) {
         podSecurity: policy.settings.podSecurity.value,
         networkPolicies: policy.settings.networkPolicies.value,
         env: options.env ?? process.env,
-    });
+    }, options.logger);
     if (results.length === 0) {
         throw new UsageError(`none of the tools (${scanners.tools.join(', ')}) has anything to scan; check tools against image, dockerfile and the report inputs.`);
     }
@@ -61946,6 +61985,7 @@ async function scan(config, deps) {
     const runScanners = deps.runScanners ?? ((plan) => runLocalScanners(plan, localScannerHost(deps.env, deps.logger, deps.dbCache)));
     const collected = await collect(config, {
         runScanners,
+        logger: deps.logger,
         env: deps.env,
         ...(deps.baselineSource ? { baselineSource: deps.baselineSource } : {}),
     });
@@ -62011,6 +62051,9 @@ ${INPUTS.map((i) => `  --${i.name}${'aliases' in i ? ` (--${i.aliases.join(', --
       Also write the markdown summary (the job summary of the action) to FILE.
   --format table|json
       What to print on standard output: a table by severity and a verdict (default), or the JSON report.
+  --color, --no-color
+      Colour the table and the progress lines, or not. Default: on a terminal, unless NO_COLOR is set
+      (FORCE_COLOR forces it). Never in JSON or in files.
 
 Exit codes: 0 pass · 1 the gate failed on findings · 2 usage or configuration error ·
 3 a scanner or tool failed and the gate was closed because of it.
@@ -62033,6 +62076,8 @@ function parseCliArguments(argv) {
         version: { type: 'boolean' },
         markdown: { type: 'string' },
         format: { type: 'string' },
+        color: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
     };
     const aliasOf = new Map();
     for (const input of INPUTS) {
@@ -62079,6 +62124,7 @@ function parseCliArguments(argv) {
         raw,
         ...(typeof values.markdown === 'string' ? { markdownFile: values.markdown } : {}),
         format,
+        ...(values['no-color'] ? { color: false } : values.color ? { color: true } : {}),
     };
 }
 
@@ -62183,7 +62229,135 @@ function renderTable(input) {
     return lines.join('\n').trimEnd();
 }
 
+;// CONCATENATED MODULE: ./src/cli/terminal.ts
+
+
+/**
+ * Colour or not, decided once: --color / --no-color, then FORCE_COLOR, then NO_COLOR
+ * (https://no-color.org), then whether the stream is a terminal that is not "dumb".
+ */
+function colourWanted(flag, env, isTTY) {
+    if (flag !== undefined)
+        return flag;
+    if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '')
+        return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+    if (env.NO_COLOR !== undefined && env.NO_COLOR !== '')
+        return false;
+    return isTTY === true && env.TERM !== 'dumb';
+}
+/** Applies styles only when colour is on; the decision is ours, so styleText does not re-check the stream. */
+function painter(colour) {
+    return colour ? (style, text) => (0,external_node_util_.styleText)(style, text, { validateStream: false }) : (_style, text) => text;
+}
+const SEVERITY_STYLES = {
+    CRITICAL: ['bold', 'red'],
+    HIGH: 'red',
+    MEDIUM: 'yellow',
+    LOW: 'cyan',
+    INFO: 'gray',
+};
+/** Colours a rendered table: severities, the verdict line and the "Fails the gate" heading. Plain text in, same text out when colour is off. */
+function colourTable(table, paint) {
+    return table
+        .split('\n')
+        .map((line) => {
+        if (line.startsWith('FAIL:'))
+            return paint(['bold', 'red'], line);
+        if (line.startsWith('PASS:'))
+            return paint(['bold', 'green'], line);
+        if (line.startsWith('Fails the gate'))
+            return paint('bold', line);
+        const finding = /^( {4})(CRITICAL|HIGH|MEDIUM|LOW|INFO)(\s.*)$/.exec(line);
+        if (finding)
+            return `${finding[1]}${paint(SEVERITY_STYLES[finding[2]] ?? 'reset', finding[2])}${finding[3]}`;
+        if (/^ {2}\S/.test(line) && !line.startsWith('  …'))
+            return paint('underline', line);
+        return line;
+    })
+        .join('\n');
+}
+const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+/**
+ * The CLI's logger on standard error: messages as lines, long steps as progress. On a terminal
+ * each running step shows a spinner and its elapsed time on one redrawn line; when it ends a
+ * line says how it ended and how long it took. Not on a terminal, only that last line is written.
+ */
+function terminalLogger(options) {
+    const paint = painter(options.colour);
+    const now = options.now ?? (() => performance.now());
+    const running = new Map();
+    let nextId = 0;
+    let frame = 0;
+    let drawn = false;
+    let timer;
+    const clear = () => {
+        if (drawn)
+            options.write('\r\x1b[2K');
+        drawn = false;
+    };
+    const draw = () => {
+        if (!options.live || running.size === 0)
+            return;
+        const [first] = running.values();
+        if (!first)
+            return;
+        const others = running.size > 1 ? ` (+${running.size - 1} more)` : '';
+        const elapsed = formatDuration(now() - first.started);
+        const text = `${SPINNER[frame % SPINNER.length]} ${first.title}${first.detail ? `: ${first.detail}` : ''}${others} ${elapsed}`;
+        frame += 1;
+        clear();
+        options.write(paint('cyan', options.redact(text).slice(0, 200)));
+        drawn = true;
+    };
+    const line = (text) => {
+        clear();
+        options.write(`${options.redact(text)}\n`);
+        draw();
+    };
+    const stopTimerIfIdle = () => {
+        if (running.size === 0 && timer !== undefined) {
+            (options.clearInterval ?? clearInterval)(timer);
+            timer = undefined;
+        }
+    };
+    return {
+        info: (message) => line(message),
+        warning: (message) => line(`${paint('yellow', 'warning:')} ${message}`),
+        group: () => { },
+        step: (title) => {
+            const id = nextId++;
+            running.set(id, { title, started: now(), detail: '' });
+            if (options.live && timer === undefined) {
+                const handle = (options.setInterval ?? setInterval)(draw, 100);
+                handle.unref?.();
+                timer = handle;
+            }
+            draw();
+            const finish = (ok, detail) => {
+                const step = running.get(id);
+                if (!step)
+                    return;
+                running.delete(id);
+                stopTimerIfIdle();
+                const took = formatDuration(now() - step.started);
+                const mark = ok ? paint('green', '✓') : paint('red', '✗');
+                line(`${mark} ${title}${detail ? `: ${detail}` : ''} (${took})`);
+            };
+            return {
+                update: (detail) => {
+                    const step = running.get(id);
+                    if (step)
+                        step.detail = detail;
+                },
+                done: (detail) => finish(true, detail),
+                failed: (detail) => finish(false, detail),
+            };
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/cli/run.ts
+
 
 
 
@@ -62210,12 +62384,13 @@ async function runCli(argv, io) {
         if (config.mode === 'publish') {
             throw new UsageError('--mode publish runs only in the GitHub Action (a workflow_run workflow); the CLI scans.');
         }
-        const logger = {
-            // Which scanner binary ran, and from where, is worth a line; tool output is not.
-            info: (m) => io.stderr(`${redactor.apply(m)}\n`),
-            warning: (m) => io.stderr(`warning: ${redactor.apply(m)}\n`),
-            group: () => { },
-        };
+        // Which scanner binary ran, and from where, is worth a line; tool output is not (group drops it).
+        const logger = terminalLogger({
+            write: io.stderr,
+            live: io.stderrIsTTY === true && io.env.TERM !== 'dumb',
+            colour: colourWanted(args.color, io.env, io.stderrIsTTY),
+            redact: (text) => redactor.apply(text),
+        });
         for (const warning of config.warnings)
             logger.warning(warning);
         const outcome = await scan(config, { logger, redactor, env: { ...io.env } });
@@ -62223,8 +62398,16 @@ async function runCli(argv, io) {
             io.stderr(`note: ${redactor.apply(note)}\n`);
         if (args.format === 'json')
             io.stdout(`${redactor.apply(JSON.stringify(outcome.report, null, 2))}\n`);
-        else
-            io.stdout(`${redactor.apply(renderTable({ gate: outcome.gate, decisions: outcome.decisions, results: outcome.results, failOn: outcome.policy.settings.failOn.value }))}\n`);
+        else {
+            const table = redactor.apply(renderTable({
+                gate: outcome.gate,
+                decisions: outcome.decisions,
+                results: outcome.results,
+                failOn: outcome.policy.settings.failOn.value,
+            }));
+            // Colour is added after masking, so that no escape code can split a secret the redactor looks for.
+            io.stdout(`${colourTable(table, painter(colourWanted(args.color, io.env, io.stdoutIsTTY)))}\n`);
+        }
         return outcome.gate.exitCode;
     }
     catch (error) {

@@ -10,6 +10,7 @@ import { renderTable } from '../report/table.js';
 import { scan, type ScanDependencies } from '../scan/engine.js';
 import type { ScanOutcome } from '../scan/pipeline.js';
 import { platformKey } from '../scanners/install/installer.js';
+import { formatDuration } from '../scanners/process.js';
 import { Redactor } from '../secrets/redactor.js';
 import { describeError, exitCodeFor } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
@@ -48,6 +49,13 @@ function redactingLogger(toolkit: ActionToolkit, redactor: Redactor): Logger {
       toolkit.startGroup(redactor.apply(title));
       if (body.trim()) toolkit.info(redactor.apply(body.trimEnd()));
       toolkit.endGroup();
+    },
+    // A job log is not a terminal: one line when a step ends, with its duration.
+    step: (title) => {
+      const started = performance.now();
+      const end = (mark: string, detail: string | undefined) =>
+        toolkit.info(redactor.apply(`${mark} ${title}${detail ? `: ${detail}` : ''} (${formatDuration(performance.now() - started)})`));
+      return { update: () => {}, done: (detail) => end('✓', detail), failed: (detail) => end('✗', detail) };
     },
   };
 }

@@ -18,6 +18,9 @@ ${INPUTS.map((i) => `  --${i.name}${'aliases' in i ? ` (--${i.aliases.join(', --
       Also write the markdown summary (the job summary of the action) to FILE.
   --format table|json
       What to print on standard output: a table by severity and a verdict (default), or the JSON report.
+  --color, --no-color
+      Colour the table and the progress lines, or not. Default: on a terminal, unless NO_COLOR is set
+      (FORCE_COLOR forces it). Never in JSON or in files.
 
 Exit codes: 0 pass · 1 the gate failed on findings · 2 usage or configuration error ·
 3 a scanner or tool failed and the gate was closed because of it.
@@ -40,6 +43,8 @@ export interface CliArguments {
   raw: RawInputs;
   markdownFile?: string;
   format: 'table' | 'json';
+  /** --color / --no-color; undefined: decided from the terminal and NO_COLOR / FORCE_COLOR. */
+  color?: boolean;
 }
 
 export function parseCliArguments(argv: readonly string[]): CliArguments {
@@ -48,6 +53,8 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     version: { type: 'boolean' },
     markdown: { type: 'string' },
     format: { type: 'string' },
+    color: { type: 'boolean' },
+    'no-color': { type: 'boolean' },
   };
   const aliasOf = new Map<string, InputName>();
   for (const input of INPUTS) {
@@ -87,5 +94,6 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     raw,
     ...(typeof values.markdown === 'string' ? { markdownFile: values.markdown } : {}),
     format,
+    ...(values['no-color'] ? { color: false } : values.color ? { color: true } : {}),
   };
 }

@@ -6,12 +6,16 @@ import { describeError, exitCodeFor, UsageError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { HELP, parseCliArguments } from './args.js';
 import { renderTable } from '../report/table.js';
+import { colourTable, colourWanted, painter, terminalLogger } from './terminal.js';
 
 export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
+  /** Whether standard output / standard error are terminals (colour, live progress). */
+  stdoutIsTTY?: boolean;
+  stderrIsTTY?: boolean;
 }
 
 /** Runs the CLI and returns its exit code; never throws. */
@@ -33,20 +37,29 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     if (config.mode === 'publish') {
       throw new UsageError('--mode publish runs only in the GitHub Action (a workflow_run workflow); the CLI scans.');
     }
-    const logger: Logger = {
-      // Which scanner binary ran, and from where, is worth a line; tool output is not.
-      info: (m) => io.stderr(`${redactor.apply(m)}\n`),
-      warning: (m) => io.stderr(`warning: ${redactor.apply(m)}\n`),
-      group: () => {},
-    };
+    // Which scanner binary ran, and from where, is worth a line; tool output is not (group drops it).
+    const logger: Logger = terminalLogger({
+      write: io.stderr,
+      live: io.stderrIsTTY === true && io.env.TERM !== 'dumb',
+      colour: colourWanted(args.color, io.env, io.stderrIsTTY),
+      redact: (text) => redactor.apply(text),
+    });
     for (const warning of config.warnings) logger.warning(warning);
     const outcome = await scan(config, { logger, redactor, env: { ...io.env } });
     for (const note of outcome.notes) io.stderr(`note: ${redactor.apply(note)}\n`);
     if (args.format === 'json') io.stdout(`${redactor.apply(JSON.stringify(outcome.report, null, 2))}\n`);
-    else
-      io.stdout(
-        `${redactor.apply(renderTable({ gate: outcome.gate, decisions: outcome.decisions, results: outcome.results, failOn: outcome.policy.settings.failOn.value }))}\n`,
+    else {
+      const table = redactor.apply(
+        renderTable({
+          gate: outcome.gate,
+          decisions: outcome.decisions,
+          results: outcome.results,
+          failOn: outcome.policy.settings.failOn.value,
+        }),
       );
+      // Colour is added after masking, so that no escape code can split a secret the redactor looks for.
+      io.stdout(`${colourTable(table, painter(colourWanted(args.color, io.env, io.stdoutIsTTY)))}\n`);
+    }
     return outcome.gate.exitCode;
   } catch (error) {
     io.stderr(`bulkhead: ${redactor.apply(describeError(error))}\n`);

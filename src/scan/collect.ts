@@ -1,3 +1,4 @@
+import type { Logger } from '../util/logger.js';
 import { MAX_DOCKERFILE_BYTES, readTextFile } from '../util/textFile.js';
 import { isAbsolute, resolve } from 'node:path';
 import type { Config, TargetsConfig } from '../config/types.js';
@@ -30,6 +31,8 @@ export interface CollectOptions {
   baselineSource?: BaselineSource;
   /** The environment Compose files are interpolated from and kubectl runs in. */
   env?: NodeJS.ProcessEnv;
+  /** Where the built-in checks say what they are reading. */
+  logger?: Logger;
   /** Installs and runs the scanners that have no report given (scanners/runScanners.ts). */
   runScanners?: (plan: ScanPlan) => Promise<ScanResult[]>;
 }
@@ -65,6 +68,7 @@ async function collectResults(
   notes: string[],
   runScanners: CollectOptions['runScanners'],
   workloads: Omit<WorkloadSettings, 'timeoutMs'>,
+  logger?: Logger,
 ): Promise<ScanResult[]> {
   const { targets, scanners } = plan;
   const results: ScanResult[] = [];
@@ -73,7 +77,7 @@ async function collectResults(
   const wantsBuiltin =
     scanners.tools.includes('bulkhead') &&
     (targets.images.length > 0 || targets.dockerfiles.length > 0 || targets.manifests.length > 0 || targets.compose.length > 0);
-  const builtin = wantsBuiltin ? runBuiltin(plan, workloads) : Promise.resolve({ results: [], notes: [] });
+  const builtin = wantsBuiltin ? runBuiltin(plan, workloads, logger) : Promise.resolve({ results: [], notes: [] });
   const ran = mustRun.trivy || mustRun.hadolint ? await (runScanners ?? noScannerRunner)(plan) : [];
   for (const tool of scanners.tools) {
     if (tool === 'trivy') {
@@ -118,11 +122,17 @@ export async function collect(config: Config, options: CollectOptions = {}): Pro
   }
   const policy = await loadPolicy(targets, config.policy, options.baselineSource);
   const notes: string[] = [...policy.notes];
-  const results = await collectResults({ targets, scanners }, notes, options.runScanners, {
-    podSecurity: policy.settings.podSecurity.value,
-    networkPolicies: policy.settings.networkPolicies.value,
-    env: options.env ?? process.env,
-  });
+  const results = await collectResults(
+    { targets, scanners },
+    notes,
+    options.runScanners,
+    {
+      podSecurity: policy.settings.podSecurity.value,
+      networkPolicies: policy.settings.networkPolicies.value,
+      env: options.env ?? process.env,
+    },
+    options.logger,
+  );
   if (results.length === 0) {
     throw new UsageError(
       `none of the tools (${scanners.tools.join(', ')}) has anything to scan; check tools against image, dockerfile and the report inputs.`,

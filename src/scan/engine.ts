@@ -41,6 +41,7 @@ export async function scan(config: Config, deps: ScanDependencies): Promise<Scan
     deps.runScanners ?? ((plan: ScanPlan) => runLocalScanners(plan, localScannerHost(deps.env, deps.logger, deps.dbCache)));
   const collected = await collect(config, {
     runScanners,
+    logger: deps.logger,
     env: deps.env,
     ...(deps.baselineSource ? { baselineSource: deps.baselineSource } : {}),
   });

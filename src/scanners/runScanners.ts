@@ -1,4 +1,4 @@
-import type { Logger } from '../util/logger.js';
+import { startStep, type Logger } from '../util/logger.js';
 import { mkdir } from 'node:fs/promises';
 import type { Config, ScannersConfig, TargetsConfig } from '../config/types.js';
 
@@ -60,6 +60,7 @@ async function install(tool: ScannerTool, scanners: ScannersConfig, host: Scanne
       `bulkhead has no ${tool} build for ${process.platform}-${process.arch}; install ${tool} yourself and give ${tool}-path.`,
     );
   }
+  const step = startStep(host.logger, `Getting ${tool}`);
   const installed = await installScanner({
     tool,
     ...(choice.version ? { version: choice.version } : {}),
@@ -73,7 +74,11 @@ async function install(tool: ScannerTool, scanners: ScannersConfig, host: Scanne
     env: host.env,
     downloadTimeoutMs: host.downloadTimeoutMs ?? Math.min(scanners.timeoutMs, 10 * 60_000),
     stallTimeoutMs: host.stallTimeoutMs ?? 60_000,
+  }).catch((error: unknown) => {
+    step.failed(errorMessage(error).replace(new RegExp(`^${tool}: `), ''));
+    throw error;
   });
+  step.done(`version ${installed.version}`);
   for (const line of installed.log) host.logger.info(line);
   return installed;
 }
@@ -81,6 +86,7 @@ async function install(tool: ScannerTool, scanners: ScannersConfig, host: Scanne
 /** Downloads (or refreshes) Trivy's database once, so that the image scans can share it read-only. */
 async function prepareDatabase(settings: TrivySettings, host: ScannerHost): Promise<{ record: DatabaseRecord; error?: string }> {
   await mkdir(settings.cacheDir, { recursive: true });
+  const step = startStep(host.logger, 'Trivy vulnerability database');
   let cache: DatabaseRecord['cache'] = 'not-used';
   if (host.dbCache) {
     cache = await host.dbCache.restore(settings.cacheDir);
@@ -92,6 +98,7 @@ async function prepareDatabase(settings: TrivySettings, host: ScannerHost): Prom
   });
   host.logger.group(`Trivy database (${describeExit(ran, settings.timeoutMs)}, ${formatDuration(ran.durationMs)})`, ran.stderr);
   if (ran.spawnError || ran.timedOut || ran.signal || ran.exitCode !== 0) {
+    step.failed(`Trivy ${describeExit(ran, settings.timeoutMs)}`);
     return {
       record: { cache },
       error: `Trivy could not prepare its vulnerability database: it ${describeExit(ran, settings.timeoutMs)}${stderrTail(ran.stderr) ? `: ${stderrTail(ran.stderr, 3)}` : ''}`,
@@ -105,6 +112,7 @@ async function prepareDatabase(settings: TrivySettings, host: ScannerHost): Prom
     ...(db?.updatedAt ? { updatedAt: db.updatedAt } : {}),
     ...(ageHours !== undefined && Number.isFinite(ageHours) ? { ageHours: Math.round(ageHours * 10) / 10 } : {}),
   };
+  step.done(cache === 'hit' ? 'restored from the cache' : 'ready');
   host.logger.info(
     `Trivy vulnerability database${db?.version !== undefined ? ` v${db.version}` : ''}${db?.updatedAt ? `, built ${db.updatedAt}` : ''}${dbRecord.ageHours !== undefined ? ` (${dbRecord.ageHours} h old)` : ''}.`,
   );
@@ -131,14 +139,21 @@ async function runTrivy({ targets, scanners }: ScanPlan, host: ScannerHost, inst
       images.map((i) => ({ key: i.key, target: i.input })),
       database.error,
     ).map((r) => ({ ...r, scanner: record(installed), database: database.record }));
-  const runs = await Promise.all(images.map((image) => runTrivyImage(image, settings, record(installed))));
+  const scanOne = async (image: ScanPlan['targets']['images'][number]): Promise<TrivyRun> => {
+    const step = startStep(host.logger, `Trivy ${image.input}`);
+    const run = await runTrivyImage(image, settings, record(installed));
+    if (run.result.status === 'ok') step.done(`${run.result.findings.length} finding${run.result.findings.length === 1 ? '' : 's'}`);
+    else step.failed(describeExit(run.process, settings.timeoutMs));
+    return run;
+  };
+  const runs = await Promise.all(images.map(scanOne));
   // Trivy's own locks can still collide (an old Trivy, a Java DB fetched lazily): retry those one at a time.
   const finished: TrivyRun[] = [];
   for (const [index, run] of runs.entries()) {
     const image = images[index];
     if (run.lockContention && image) {
       host.logger.info(`Trivy on ${image.input} met a lock held by another Trivy; running it again on its own.`);
-      finished.push(await runTrivyImage(image, settings, record(installed)));
+      finished.push(await scanOne(image));
     } else finished.push(run);
   }
   for (const run of finished) {
@@ -159,7 +174,10 @@ async function runHadolintAll(
   const settings = { executable: installed.path, timeoutMs: scanners.timeoutMs, workspace: targets.workspace, env: host.env };
   return Promise.all(
     targets.dockerfiles.map(async (dockerfile) => {
+      const step = startStep(host.logger, `hadolint ${dockerfile}`);
       const result = await runHadolint(dockerfile, settings, record(installed));
+      if (result.status === 'ok') step.done(`${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}`);
+      else step.failed('failed');
       host.logger.group(
         `hadolint ${dockerfile} (${result.status === 'ok' ? 'ok' : 'failed'}, ${formatDuration(result.durationMs)})`,
         result.error ?? '',

@@ -7,6 +7,25 @@ export interface Logger {
   warning(message: string): void;
   /** A block of tool output, folded in the action's log; the CLI drops it. */
   group(title: string, body: string): void;
+  /**
+   * A long step (an install, the database download, an image read, a scanner run) starts: the
+   * CLI shows it live on a terminal; both faces write one line when it ends, with its duration.
+   */
+  step?(title: string): Step;
+}
+
+export interface Step {
+  /** What it is doing now ("layer 3 of 7"), shown while it runs. */
+  update(detail: string): void;
+  done(detail?: string): void;
+  failed(detail: string): void;
+}
+
+const NO_STEP: Step = { update: () => {}, done: () => {}, failed: () => {} };
+
+/** The logger's step, or one that shows nothing where the logger has none. */
+export function startStep(logger: Logger, title: string): Step {
+  return logger.step?.(title) ?? NO_STEP;
 }
 
 /** A logger that drops everything, for library callers and tests that do not read the log. */

@@ -1,3 +1,4 @@
+import { silentLogger, startStep, type Logger } from '../../util/logger.js';
 import { MAX_DOCKERFILE_BYTES, readTextFile } from '../../util/textFile.js';
 import { resolve } from 'node:path';
 import type { Config, TargetsConfig } from '../../config/types.js';
@@ -58,8 +59,9 @@ export interface BuiltinImageResult {
 
 export async function scanImage(
   target: ImageTarget,
-  config: Pick<TargetsConfig, 'workspace' | 'platform'> & { timeoutMs?: number; env?: NodeJS.ProcessEnv },
+  config: Pick<TargetsConfig, 'workspace' | 'platform'> & { timeoutMs?: number; env?: NodeJS.ProcessEnv; logger?: Logger },
 ): Promise<BuiltinImageResult> {
+  const step = startStep(config.logger ?? silentLogger, `Reading ${target.input}`);
   const started = Date.now();
   const located =
     target.source === 'daemon' || target.source === 'registry'
@@ -81,10 +83,15 @@ export async function scanImage(
       history: model.config.history.map((h) => ({ createdBy: h.createdBy, emptyLayer: h.emptyLayer })),
     };
     const secretValues = [...subject.found];
+    const entries = model.layers.reduce((n, layer) => n + layer.contents.files.length, 0);
+    step.done(
+      `${model.layers.length} layer${model.layers.length === 1 ? '' : 's'}, ${entries} files, ${findings.length} finding${findings.length === 1 ? '' : 's'}`,
+    );
     return { result: { ...base, status: 'ok', durationMs: Date.now() - started, findings, warnings, imageHistory, secretValues }, model };
   } catch (error) {
     const message =
       error instanceof FormatError || error instanceof ToolError ? error.message : `reading ${target.input} failed: ${errorMessage(error)}`;
+    step.failed('could not be read');
     return { result: { ...base, status: 'error', durationMs: Date.now() - started, findings: [], error: message, warnings: [] } };
   }
 }
@@ -116,6 +123,7 @@ export async function scanDockerfile(dockerfile: string, workspace: string): Pro
 export async function runBuiltin(
   { targets, scanners }: Pick<Config, 'targets' | 'scanners'>,
   workloads: Omit<WorkloadSettings, 'timeoutMs'>,
+  logger: Logger = silentLogger,
 ): Promise<{ results: ScanResult[]; notes: string[] }> {
   const notes: string[] = [];
   const readable = targets.images.filter((image) => {
@@ -126,7 +134,7 @@ export async function runBuiltin(
     return false;
   });
   const images = await Promise.all(
-    readable.map((image) => scanImage(image, { ...targets, timeoutMs: scanners.timeoutMs, env: workloads.env })),
+    readable.map((image) => scanImage(image, { ...targets, timeoutMs: scanners.timeoutMs, env: workloads.env, logger })),
   );
   const dockerfiles = await Promise.all(targets.dockerfiles.map((d) => scanDockerfile(d, targets.workspace)));
   const manifests =
