@@ -38,21 +38,21 @@ export const INPUTS = [
     kind: 'list',
     default: '',
     description:
-      "Dockerfiles to lint and to attribute image findings to, one path or glob per line, relative to the workspace. With several images, the n-th Dockerfile is the n-th image's; a single Dockerfile is every image's. Default: `Dockerfile` when it exists.",
+      "Dockerfiles to lint and to attribute image findings to, one path or glob per line, relative to the workspace (`**/Dockerfile`, `svc/{api,web}/Dockerfile`; a `!pattern` line leaves out what the others found). With several images, the n-th Dockerfile is the n-th image's; a single Dockerfile is every image's. Default: `Dockerfile` when it exists.",
   },
   {
     name: 'manifests',
     kind: 'list',
     default: '',
     description:
-      'Kubernetes manifests to check for how the containers will run (BH3xx), one path or glob per line: YAML or JSON files (several documents, `List` kinds), or directories. A directory with a `kustomization.yaml` is rendered with `kubectl kustomize` (kubectl must be on PATH); any other directory means its YAML and JSON files. No default.',
+      'Kubernetes manifests to check for how the containers will run (BH3xx), one path or glob per line (a `!pattern` line leaves out what the others found): YAML or JSON files (several documents, `List` kinds), or directories. A directory with a `kustomization.yaml` is rendered with `kubectl kustomize` (kubectl must be on PATH); any other directory means its YAML and JSON files. No default.',
   },
   {
     name: 'compose',
     kind: 'list',
     default: '',
     description:
-      'Compose files to check for how the services will run (BH3xx), one path or glob per line. `${VAR}` is interpolated from the environment and the `.env` beside the file. Default: `compose.yaml`, `compose.yml`, `docker-compose.yml` or `docker-compose.yaml` at the workspace root, when one exists.',
+      'Compose files to check for how the services will run (BH3xx), one path or glob per line (a `!pattern` line leaves out what the others found). `${VAR}` is interpolated from the environment and the `.env` beside the file. Default: `compose.yaml`, `compose.yml`, `docker-compose.yml` or `docker-compose.yaml` at the workspace root, when one exists.',
   },
   {
     name: 'pod-security',

@@ -13,7 +13,7 @@ import {
   type TrivyScanKind,
 } from './types.js';
 import type { PodSecurityRequirement } from '../model/workload.js';
-import { globFiles, hasGlob } from '../util/glob.js';
+import { compileGlob, globFiles, hasGlob } from '../util/glob.js';
 import { INPUTS, type InputName, type RawInputs } from './inputs.js';
 import { normalizeVersion, resolveWanted } from '../releases/choose.js';
 import { CATALOGS, type ScannerTool } from '../releases/catalog.js';
@@ -99,8 +99,9 @@ function resolveDockerfiles(raw: RawInputs, workspace: string): string[] {
       ? [workspacePath(workspace, requireFile(workspace, 'Dockerfile', 'dockerfile'))]
       : [];
   }
+  const { include, keep } = pathPatterns(patterns, 'dockerfile');
   const files = new Set<string>();
-  for (const pattern of patterns) {
+  for (const pattern of include) {
     if (hasGlob(pattern)) {
       const matches = globFiles(workspace, pattern);
       if (matches.length === 0)
@@ -110,7 +111,24 @@ function resolveDockerfiles(raw: RawInputs, workspace: string): string[] {
       files.add(workspacePath(workspace, requireFile(workspace, pattern, 'dockerfile')));
     }
   }
-  return [...files];
+  return keep([...files]);
+}
+
+/**
+ * A path-list input's lines: patterns to include, and `!pattern` lines that leave out what the
+ * others found, as in GitHub's `paths` filters. Leaving out everything is a mistake, said so.
+ */
+function pathPatterns(patterns: readonly string[], input: InputName): { include: string[]; keep: (files: string[]) => string[] } {
+  const exclusions = patterns.filter((p) => p.startsWith('!')).map((p) => compileGlob(p.slice(1)));
+  return {
+    include: patterns.filter((p) => !p.startsWith('!')),
+    keep: (files) => {
+      const kept = files.filter((file) => !exclusions.some((glob) => glob.matches(file)));
+      if (kept.length === 0 && files.length > 0)
+        throw new UsageError(`${input}: the ! patterns leave out every file the others found; keep at least one.`);
+      return kept;
+    },
+  };
 }
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/i;
@@ -132,7 +150,8 @@ function manifestDirectory(workspace: string, path: string, full: string): Manif
 function resolveManifests(raw: RawInputs, workspace: string): ManifestTarget[] {
   const targets = new Map<string, ManifestTarget>();
   const add = (target: ManifestTarget) => targets.set(`${target.kind}:${target.path}`, target);
-  for (const pattern of listOf(raw, 'manifests', false)) {
+  const { include, keep } = pathPatterns(listOf(raw, 'manifests', false), 'manifests');
+  for (const pattern of include) {
     if (hasGlob(pattern)) {
       const matches = globFiles(workspace, pattern);
       if (matches.length === 0)
@@ -144,7 +163,8 @@ function resolveManifests(raw: RawInputs, workspace: string): ManifestTarget[] {
     if (existsSync(full) && statSync(full).isDirectory()) manifestDirectory(workspace, pattern, full).forEach(add);
     else add({ kind: 'file', path: workspacePath(workspace, requireFile(workspace, pattern, 'manifests')) });
   }
-  return [...targets.values()];
+  const kept = new Set(keep([...targets.values()].map((t) => t.path)));
+  return [...targets.values()].filter((t) => kept.has(t.path));
 }
 
 function resolveCompose(raw: RawInputs, workspace: string): { files: string[]; explicit: boolean } {
@@ -153,8 +173,9 @@ function resolveCompose(raw: RawInputs, workspace: string): { files: string[]; e
     const found = COMPOSE_DEFAULTS.find((name) => existsSync(resolve(workspace, name)));
     return { files: found ? [workspacePath(workspace, requireFile(workspace, found, 'compose'))] : [], explicit: false };
   }
+  const { include, keep } = pathPatterns(patterns, 'compose');
   const files = new Set<string>();
-  for (const pattern of patterns) {
+  for (const pattern of include) {
     if (hasGlob(pattern)) {
       const matches = globFiles(workspace, pattern);
       if (matches.length === 0)
@@ -162,7 +183,7 @@ function resolveCompose(raw: RawInputs, workspace: string): { files: string[]; e
       matches.forEach((m) => files.add(m));
     } else files.add(workspacePath(workspace, requireFile(workspace, pattern, 'compose')));
   }
-  return { files: [...files], explicit: true };
+  return { files: keep([...files]), explicit: true };
 }
 
 /**

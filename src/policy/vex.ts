@@ -1,3 +1,4 @@
+import { PackageURL } from 'packageurl-js';
 import { FormatError } from '../util/errors.js';
 import type { Finding } from '../model/finding.js';
 import { imageRepository } from '../model/finding.js';
@@ -72,33 +73,42 @@ interface Purl {
   namespace: string;
   name: string;
   version?: string;
+  qualifiers: Record<string, string>;
 }
 
-/** A purl that is not valid percent-encoding names nothing (and so matches nothing), rather than throwing. */
+/**
+ * A purl as packageurl-js reads it, with each type's own normalisation (PyPI names lower-cased with
+ * `_` as `-`, percent-decoding, qualifiers). One that does not parse names nothing, and so matches
+ * nothing, rather than throwing: the library also throws on some it should refuse quietly.
+ */
 export function parsePurl(text: string): Purl | undefined {
-  const match = /^pkg:([A-Za-z.+-]+)\/([^@?#]+?)(?:@([^?#]+))?(?:[?#].*)?$/.exec(text);
-  if (!match) return undefined;
+  if (!text.startsWith('pkg:') || text.length > 2048) return undefined;
   try {
-    const path = (match[2] as string).split('/').map((p) => decodeURIComponent(p));
-    const name = path.pop() as string;
+    const purl = PackageURL.fromString(text);
     return {
-      type: (match[1] as string).toLowerCase(),
-      namespace: path.join('/').toLowerCase(),
-      name,
-      ...(match[3] ? { version: decodeURIComponent(match[3]) } : {}),
+      type: purl.type,
+      namespace: purl.namespace ?? '',
+      name: purl.name,
+      ...(purl.version ? { version: purl.version } : {}),
+      qualifiers: { ...(purl.qualifiers ?? {}) },
     };
   } catch {
     return undefined;
   }
 }
 
-/** `pattern` names the same package as `actual`; a version in the pattern must match too. */
+/**
+ * `pattern` names the same package as `actual`: type, namespace and name; a version in the
+ * pattern must match too, and so must each qualifier it gives (`?arch=arm64` is not the amd64 build).
+ */
 export function purlMatches(pattern: string, actual: string | undefined): boolean {
   if (!actual) return false;
   const p = parsePurl(pattern);
   const a = parsePurl(actual);
   if (!p || !a) return false;
-  return p.type === a.type && p.namespace === a.namespace && p.name === a.name && (p.version === undefined || p.version === a.version);
+  if (p.type !== a.type || p.namespace !== a.namespace || p.name !== a.name) return false;
+  if (p.version !== undefined && p.version !== a.version) return false;
+  return Object.entries(p.qualifiers).every(([key, value]) => a.qualifiers[key] === value);
 }
 
 /** A product id names the image: a `pkg:oci/NAME` purl, or an image reference. */

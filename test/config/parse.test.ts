@@ -117,6 +117,31 @@ describe('configuration', () => {
     expect(config.targets.dockerfiles).toEqual(['services/a/Dockerfile', 'services/b/c/Dockerfile', 'Dockerfile.base']);
   });
 
+  it('reads braces, classes and ! exclusions in Dockerfile globs, as GitHub paths filters do', () => {
+    const workspace = workspaceWith({
+      'svc/a/Dockerfile': '',
+      'svc/b/Dockerfile': '',
+      'svc/c/Dockerfile': '',
+      'svc/legacy/Dockerfile': '',
+    });
+    expect(parseConfig({ dockerfile: 'svc/{a,b}/Dockerfile' }, { workspace }).targets.dockerfiles).toEqual([
+      'svc/a/Dockerfile',
+      'svc/b/Dockerfile',
+    ]);
+    expect(parseConfig({ dockerfile: 'svc/[bc]/Dockerfile' }, { workspace }).targets.dockerfiles).toEqual([
+      'svc/b/Dockerfile',
+      'svc/c/Dockerfile',
+    ]);
+    expect(parseConfig({ dockerfile: 'svc/**/Dockerfile\n!svc/legacy/**' }, { workspace }).targets.dockerfiles).toEqual([
+      'svc/a/Dockerfile',
+      'svc/b/Dockerfile',
+      'svc/c/Dockerfile',
+    ]);
+    expect(() => parseConfig({ dockerfile: 'svc/legacy/Dockerfile\n!svc/**' }, { workspace })).toThrow(
+      'dockerfile: the ! patterns leave out every file the others found; keep at least one.',
+    );
+  });
+
   it('takes list inputs one per line, tools also comma-separated, and ignores blank and comment lines', () => {
     const config = parseConfig({ tools: 'trivy, hadolint\n', image: 'a:1\n\n# b:2\nc:3' }, { workspace: workspaceWith() });
     expect(config.scanners.tools).toEqual(['trivy', 'hadolint']);

@@ -113,6 +113,19 @@ describe('OpenVEX', () => {
     expect(purlMatches('pkg:deb/debian/openssl@3.0.11', 'pkg:deb/debian/openssl@3.0.12')).toBe(false);
     expect(purlMatches('pkg:deb/ubuntu/openssl', 'pkg:deb/debian/openssl@3')).toBe(false);
   });
+
+  it("reads each type's own normalisation and the qualifiers a statement gives (packageurl-js)", () => {
+    // PyPI names are case-insensitive and treat _ and - alike; Trivy writes them as pip does.
+    expect(purlMatches('pkg:PyPI/Django_REST_framework@3.14.0', 'pkg:pypi/django-rest-framework@3.14.0')).toBe(true);
+    // Percent-encoding is read, not compared as text: a + in a Debian version, an npm scope.
+    expect(purlMatches('pkg:deb/debian/curl@8.14.1-2+deb13u2', 'pkg:deb/debian/curl@8.14.1-2%2Bdeb13u2?arch=amd64')).toBe(true);
+    expect(purlMatches('pkg:npm/%40angular/core', 'pkg:npm/@angular/core@17.0.0')).toBe(true);
+    // A qualifier in the statement narrows it: the arm64 build is not the amd64 one.
+    expect(purlMatches('pkg:deb/debian/curl?arch=arm64', 'pkg:deb/debian/curl@8.14.1?arch=amd64&distro=debian-13.4')).toBe(false);
+    expect(purlMatches('pkg:deb/debian/curl?arch=amd64', 'pkg:deb/debian/curl@8.14.1?arch=amd64&distro=debian-13.4')).toBe(true);
+    // A Go purl whose version packageurl-js 2.0.1 throws a ReferenceError on names nothing, quietly.
+    expect(purlMatches('pkg:golang/github.com/a/b@v1', 'pkg:golang/github.com/a/b@v1')).toBe(false);
+  });
 });
 
 describe('purls that are not valid percent-encoding', () => {
