@@ -49138,6 +49138,15 @@ function resolvePath(fs, path) {
 
 
 
+/** Passes a stream through, telling `onProgress` how far it has got. */
+async function* counted(source, onProgress, extra = {}, start = 0) {
+    let bytes = start;
+    for await (const chunk of source) {
+        bytes += chunk.length;
+        onProgress?.({ bytes, ...extra });
+        yield chunk;
+    }
+}
 function parseJson(buffer, what) {
     if (!buffer)
         throw new FormatError(what, 'is missing.');
@@ -49295,9 +49304,10 @@ async function readLayoutJson(root, relative, where, claim) {
     }
 }
 /** An OCI image layout directory: every blob read from its file, no further than its descriptor's size, and verified. */
-async function fromLayout(dir, where, reference, platform, wanted, signal) {
+async function fromLayout(dir, where, reference, platform, wanted, signal, onProgress) {
     const notes = [];
     const root = await (0,promises_namespaceObject.realpath)(dir);
+    let bytesBefore = 0;
     const readJson = (claim) => readLayoutJson(root, blobPath(claim.digest, where), where, claim);
     const index = await readLayoutJson(root, 'index.json', where);
     const resolved = await resolveOciIndex(index, readJson, where, reference, platform);
@@ -49305,18 +49315,19 @@ async function fromLayout(dir, where, reference, platform, wanted, signal) {
         notes.push(resolved.note);
     const config = parseImageConfig(await readJson(resolved.config), where);
     const layers = [];
-    for (const claim of resolved.layers) {
+    for (const [index, claim] of resolved.layers.entries()) {
         const what = `layer ${claim.digest}`;
         const { handle } = await openLayoutFile(root, blobPath(claim.digest, where), where, claim.size ?? Number.MAX_SAFE_INTEGER);
         const stored = new StreamDigest(algorithmOf(claim.digest));
         try {
             const stream = handle.createReadStream({ highWaterMark: 256 * 1024, autoClose: false, ...(signal ? { signal } : {}) });
-            layers.push(await readLayer(digesting(stream, stored, claim.size ?? Number.MAX_SAFE_INTEGER, where, what), `${where} layer ${claim.digest.slice(0, 19)}`, wanted));
+            layers.push(await readLayer(digesting(counted(stream, onProgress, { layer: { index: index + 1, count: resolved.layers.length } }, bytesBefore), stored, claim.size ?? Number.MAX_SAFE_INTEGER, where, what), `${where} layer ${claim.digest.slice(0, 19)}`, wanted));
         }
         finally {
             await handle.close();
         }
         verifyBlob(where, what, claim, { digest: stored.digest(), size: stored.bytes });
+        bytesBefore += stored.bytes;
     }
     return assemble(config, layers, config.diffIds, notes, where, resolved.platform);
 }
@@ -49347,7 +49358,7 @@ async function fromDaemon(reference, where, options) {
         }, options.timeoutMs)
         : undefined;
     try {
-        contents = await readImageArchive(child.stdout, where, options.wanted);
+        contents = await readImageArchive(counted(child.stdout, options.onProgress), where, options.wanted);
     }
     catch (error) {
         readError = error;
@@ -49384,6 +49395,7 @@ async function read_requireFile(path, where, directory) {
         throw new FormatError(where, `${path} is not a directory; an oci: image is an OCI layout directory (use oci-archive: for a tar).`);
     if (!directory && !info.isFile())
         throw new FormatError(where, `${path} is not a file.`);
+    return { size: info.size };
 }
 /**
  * Reads any supported image source into an ImageModel, within `timeoutMs` (the timeout input)
@@ -49413,13 +49425,13 @@ async function readLocalImage(target, where, options, signal) {
     switch (target.source) {
         case 'docker-archive':
         case 'oci-archive': {
-            await read_requireFile(target.location, where, false);
-            const contents = await readImageArchive((0,external_node_fs_.createReadStream)(target.location, { highWaterMark: 256 * 1024, signal }), where, options.wanted);
+            const totalBytes = (await read_requireFile(target.location, where, false)).size;
+            const contents = await readImageArchive(counted((0,external_node_fs_.createReadStream)(target.location, { highWaterMark: 256 * 1024, signal }), options.onProgress, { totalBytes }), where, options.wanted);
             return fromArchive(contents, where, target.reference, options.platform);
         }
         case 'oci':
             await read_requireFile(target.location, where, true);
-            return fromLayout(target.location, where, target.reference, options.platform, options.wanted, signal);
+            return fromLayout(target.location, where, target.reference, options.platform, options.wanted, signal, options.onProgress);
         default:
             throw new FormatError(where, `the built-in checks cannot pull from a registry yet; pull or build the image first and pass it as a local reference or archive.`);
     }
@@ -61514,6 +61526,19 @@ async function scanWorkloads(targets, settings, images) {
 
 
 
+/** "12.4 MB": progress sizes, in decimal units as download tools print them. */
+function builtin_formatBytes(bytes) {
+    if (bytes < 1000)
+        return `${bytes} B`;
+    const units = ['kB', 'MB', 'GB', 'TB'];
+    let value = bytes;
+    let unit = -1;
+    while (value >= 1000 && unit < units.length - 1) {
+        value /= 1000;
+        unit++;
+    }
+    return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}
 /** bulkhead's own checks: one ScanResult per image (BH1xx config/history, BH2xx filesystem) and per Dockerfile (BH109). */
 const SUDOERS_CAP = 256 * 1024;
 /** The union of what every check needs to read; everything else streams past unread. */
@@ -61552,6 +61577,7 @@ async function scanImage(target, config) {
             platform: config.platform,
             ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
             ...(config.env ? { env: config.env } : {}),
+            onProgress: (p) => step.update(`${p.layer ? `layer ${p.layer.index} of ${p.layer.count}, ` : ''}${builtin_formatBytes(p.bytes)}${p.totalBytes ? ` of ${builtin_formatBytes(p.totalBytes)}` : ''}`),
         });
         const subject = await imageSubject(target.input, target.key, model);
         const findings = await checkImage(subject);

@@ -40,6 +40,31 @@ export interface ReadImageOptions {
   env?: NodeJS.ProcessEnv;
   /** How long `docker save` may take before it is stopped. */
   timeoutMs?: number;
+  /** Called as bytes are read (at most every 256 KiB chunk): for progress, nothing else. */
+  onProgress?: (progress: ReadProgress) => void;
+}
+
+export interface ReadProgress {
+  bytes: number;
+  /** The archive's size, when known before reading. */
+  totalBytes?: number;
+  /** Layers read, and how many there are, for an OCI layout. */
+  layer?: { index: number; count: number };
+}
+
+/** Passes a stream through, telling `onProgress` how far it has got. */
+async function* counted(
+  source: AsyncIterable<Buffer>,
+  onProgress: ReadImageOptions['onProgress'],
+  extra: Omit<ReadProgress, 'bytes'> = {},
+  start = 0,
+): AsyncGenerator<Buffer> {
+  let bytes = start;
+  for await (const chunk of source) {
+    bytes += chunk.length;
+    onProgress?.({ bytes, ...extra });
+    yield chunk;
+  }
 }
 
 function parseJson(buffer: Buffer | undefined, what: string): unknown {
@@ -234,16 +259,18 @@ async function fromLayout(
   platform: string,
   wanted: ContentWanted,
   signal?: AbortSignal,
+  onProgress?: ReadImageOptions['onProgress'],
 ): Promise<ImageModel> {
   const notes: string[] = [];
   const root = await realpath(dir);
+  let bytesBefore = 0;
   const readJson = (claim: BlobClaim) => readLayoutJson(root, blobPath(claim.digest, where), where, claim);
   const index = await readLayoutJson(root, 'index.json', where);
   const resolved = await resolveOciIndex(index, readJson, where, reference, platform);
   if (resolved.note) notes.push(resolved.note);
   const config = parseImageConfig(await readJson(resolved.config), where);
   const layers: LayerContents[] = [];
-  for (const claim of resolved.layers) {
+  for (const [index, claim] of resolved.layers.entries()) {
     const what = `layer ${claim.digest}`;
     const { handle } = await openLayoutFile(root, blobPath(claim.digest, where), where, claim.size ?? Number.MAX_SAFE_INTEGER);
     const stored = new StreamDigest(algorithmOf(claim.digest));
@@ -251,7 +278,13 @@ async function fromLayout(
       const stream = handle.createReadStream({ highWaterMark: 256 * 1024, autoClose: false, ...(signal ? { signal } : {}) });
       layers.push(
         await readLayer(
-          digesting(stream, stored, claim.size ?? Number.MAX_SAFE_INTEGER, where, what),
+          digesting(
+            counted(stream, onProgress, { layer: { index: index + 1, count: resolved.layers.length } }, bytesBefore),
+            stored,
+            claim.size ?? Number.MAX_SAFE_INTEGER,
+            where,
+            what,
+          ),
           `${where} layer ${claim.digest.slice(0, 19)}`,
           wanted,
         ),
@@ -260,6 +293,7 @@ async function fromLayout(
       await handle.close();
     }
     verifyBlob(where, what, claim, { digest: stored.digest(), size: stored.bytes });
+    bytesBefore += stored.bytes;
   }
   return assemble(config, layers, config.diffIds, notes, where, resolved.platform);
 }
@@ -290,7 +324,7 @@ async function fromDaemon(reference: string, where: string, options: ReadImageOp
       }, options.timeoutMs)
     : undefined;
   try {
-    contents = await readImageArchive(child.stdout, where, options.wanted);
+    contents = await readImageArchive(counted(child.stdout, options.onProgress), where, options.wanted);
   } catch (error) {
     readError = error;
     child.kill('SIGKILL');
@@ -319,7 +353,7 @@ async function fromDaemon(reference: string, where: string, options: ReadImageOp
   return fromArchive(contents as ArchiveContents, where, undefined, options.platform);
 }
 
-async function requireFile(path: string, where: string, directory: boolean): Promise<void> {
+async function requireFile(path: string, where: string, directory: boolean): Promise<{ size: number }> {
   let info;
   try {
     info = await stat(path);
@@ -329,6 +363,7 @@ async function requireFile(path: string, where: string, directory: boolean): Pro
   if (directory && !info.isDirectory())
     throw new FormatError(where, `${path} is not a directory; an oci: image is an OCI layout directory (use oci-archive: for a tar).`);
   if (!directory && !info.isFile()) throw new FormatError(where, `${path} is not a file.`);
+  return { size: info.size };
 }
 
 /**
@@ -359,9 +394,9 @@ async function readLocalImage(target: ImageTarget, where: string, options: ReadI
   switch (target.source) {
     case 'docker-archive':
     case 'oci-archive': {
-      await requireFile(target.location, where, false);
+      const totalBytes = (await requireFile(target.location, where, false)).size;
       const contents = await readImageArchive(
-        createReadStream(target.location, { highWaterMark: 256 * 1024, signal }),
+        counted(createReadStream(target.location, { highWaterMark: 256 * 1024, signal }), options.onProgress, { totalBytes }),
         where,
         options.wanted,
       );
@@ -369,7 +404,7 @@ async function readLocalImage(target: ImageTarget, where: string, options: ReadI
     }
     case 'oci':
       await requireFile(target.location, where, true);
-      return fromLayout(target.location, where, target.reference, options.platform, options.wanted, signal);
+      return fromLayout(target.location, where, target.reference, options.platform, options.wanted, signal, options.onProgress);
     default:
       throw new FormatError(
         where,

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGzip, gzipSync, zstdCompressSync } from 'node:zlib';
@@ -98,6 +98,25 @@ describe('reading image archives Docker here does not write', () => {
     expect(arm.filesystem.files.has('etc/arch-arm64')).toBe(true);
     await expect(read(`oci:${dir}`, 'linux/s390x')).rejects.toThrow(/none for linux\/s390x; set platform to one of them/);
     await expect(read(`oci:${dir}:v2`)).rejects.toThrow(/no image is tagged "v2"; tags here: v1/);
+  });
+
+  it('tells how far it has read: bytes of the archive, and layer by layer in an OCI layout', async () => {
+    const layers = [layer([{ name: 'a', body: 'x'.repeat(600_000) }]), layer([{ name: 'b', body: 'y'.repeat(300_000) }])];
+    const file = writeArchive(docker25Archive(layers, imageConfig(layers, hardened)));
+    const seen: { bytes: number; totalBytes?: number }[] = [];
+    await readImage(parseImageTarget(`docker-archive:${file}`), {
+      wanted: contentWanted,
+      platform: 'linux/amd64',
+      onProgress: (p) => seen.push(p),
+    });
+    expect(seen.length).toBeGreaterThan(2);
+    expect(seen.at(-1)).toEqual({ bytes: statSync(file).size, totalBytes: statSync(file).size });
+    expect(seen.every((p, i) => i === 0 || p.bytes > (seen[i - 1]?.bytes ?? 0))).toBe(true);
+    const dir = tempDir('bulkhead-oci-');
+    writeOciLayout(dir, [{ platform: { os: 'linux', architecture: 'amd64' }, layers, config: imageConfig(layers, hardened) }]);
+    const steps: { layer?: { index: number; count: number } }[] = [];
+    await readImage(parseImageTarget(`oci:${dir}`), { wanted: contentWanted, platform: 'linux/amd64', onProgress: (p) => steps.push(p) });
+    expect(steps.at(-1)?.layer).toEqual({ index: 2, count: 2 });
   });
 
   it('an OCI archive is read from its tar in one pass', async () => {

@@ -18,6 +18,19 @@ import { checkSecretFiles, secretContentWanted } from './secretFiles.js';
 import { redactSecrets } from '../../secrets/shapes.js';
 import { imageFacts, scanWorkloads, type WorkloadSettings } from './workloads.js';
 
+/** "12.4 MB": progress sizes, in decimal units as download tools print them. */
+function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = -1;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit] as string}`;
+}
+
 /** bulkhead's own checks: one ScanResult per image (BH1xx config/history, BH2xx filesystem) and per Dockerfile (BH109). */
 
 const SUDOERS_CAP = 256 * 1024;
@@ -74,6 +87,10 @@ export async function scanImage(
       platform: config.platform,
       ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
       ...(config.env ? { env: config.env } : {}),
+      onProgress: (p) =>
+        step.update(
+          `${p.layer ? `layer ${p.layer.index} of ${p.layer.count}, ` : ''}${formatBytes(p.bytes)}${p.totalBytes ? ` of ${formatBytes(p.totalBytes)}` : ''}`,
+        ),
     });
     const subject = await imageSubject(target.input, target.key, model);
     const findings = await checkImage(subject);
