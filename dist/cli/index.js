@@ -63650,14 +63650,39 @@ async function runPipeline(config, collected, options) {
 
 
 
+/**
+ * mkdir -p, one level at a time: Node's own recursive mkdir never returns for a path under /proc
+ * (it retries the ENOENT it gets there for ever), and a report path is an input.
+ */
+async function makeDirectories(directory) {
+    try {
+        await (0,promises_namespaceObject.mkdir)(directory);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'EEXIST')
+            return;
+        const parent = (0,external_node_path_.dirname)(directory);
+        if (code !== 'ENOENT' || parent === directory)
+            throw error;
+        await makeDirectories(parent);
+        try {
+            await (0,promises_namespaceObject.mkdir)(directory);
+        }
+        catch (again) {
+            if (again.code !== 'EEXIST')
+                throw again;
+        }
+    }
+}
 async function write(path, text, what) {
     try {
-        await (0,promises_namespaceObject.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
+        await makeDirectories((0,external_node_path_.dirname)(path));
         await (0,promises_namespaceObject.writeFile)(path, text);
     }
     catch (error) {
         const code = error.code ?? String(error);
-        throw new ToolError('bulkhead', `could not write the ${what} to ${path} (${code}).`);
+        throw new ToolError(path, `the ${what} could not be written there (${code}).`);
     }
 }
 /** Writes the SARIF log, the JSON report and (when asked) the markdown summary, each redacted. */

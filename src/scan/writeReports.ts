@@ -5,13 +5,34 @@ import type { Redactor } from '../secrets/redactor.js';
 import { ToolError } from '../util/errors.js';
 import type { ScanOutcome } from './pipeline.js';
 
+/**
+ * mkdir -p, one level at a time: Node's own recursive mkdir never returns for a path under /proc
+ * (it retries the ENOENT it gets there for ever), and a report path is an input.
+ */
+async function makeDirectories(directory: string): Promise<void> {
+  try {
+    await mkdir(directory);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    const parent = dirname(directory);
+    if (code !== 'ENOENT' || parent === directory) throw error;
+    await makeDirectories(parent);
+    try {
+      await mkdir(directory);
+    } catch (again) {
+      if ((again as NodeJS.ErrnoException).code !== 'EEXIST') throw again;
+    }
+  }
+}
+
 async function write(path: string, text: string, what: string): Promise<void> {
   try {
-    await mkdir(dirname(path), { recursive: true });
+    await makeDirectories(dirname(path));
     await writeFile(path, text);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new ToolError('bulkhead', `could not write the ${what} to ${path} (${code}).`);
+    throw new ToolError(path, `the ${what} could not be written there (${code}).`);
   }
 }
 

@@ -58,6 +58,7 @@ const CORPUS: { name: string; args: string[] }[] = [
   { name: 'unknown severity', args: ['--fail-on', 'urgent'] },
   { name: 'policy that is not YAML', args: ['--dockerfile', 'Dockerfile', '--policy', 'bad.yml', '--tools', 'bulkhead'] },
   { name: 'missing manifest', args: ['--manifests', 'missing.yaml', '--tools', 'bulkhead'] },
+  { name: 'unwritable SARIF path', args: ['--dockerfile', 'Dockerfile', '--tools', 'bulkhead', '--sarif', '/proc/bulkhead/x.sarif'] },
   { name: 'warn on a failed scanner', args: ['--image', 'docker-daemon:app:latest', '--tools', 'bulkhead', '--scanner-error', 'warn'] },
 ];
 
