@@ -47086,6 +47086,7 @@ const CLOSE_BRACE = 125;
 const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
 const COMMA = 44;
+const STRUCTURAL = /["{}[\],]/g;
 /**
  * Parses text that holds one or more JSON values written one after another (`[][][{…}]`, or
  * values separated by white space). One pass finds where each value ends and refuses an object
@@ -47118,7 +47119,11 @@ function parseJsonSequence(text, source = 'the JSON text') {
             return values;
         }
         const stack = [];
-        for (; i < n; i++) {
+        // Jumps from one structural character to the next in native code: white space, numbers and
+        // literals between them are JSON.parse's to check, not this loop's.
+        STRUCTURAL.lastIndex = i;
+        for (let found = STRUCTURAL.exec(text); found; found = STRUCTURAL.exec(text)) {
+            i = found.index;
             const c = text.charCodeAt(i);
             if (c === QUOTE) {
                 const end = stringEnd(text, i);
@@ -47144,6 +47149,7 @@ function parseJsonSequence(text, source = 'the JSON text') {
                     frame.expectKey = false;
                 }
                 i = end;
+                STRUCTURAL.lastIndex = end + 1;
             }
             else if (c === OPEN_BRACE)
                 stack.push({ object: true, keys: new Set(), expectKey: true, index: 0 });
@@ -47158,12 +47164,12 @@ function parseJsonSequence(text, source = 'the JSON text') {
             }
             else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
                 stack.pop();
-                if (stack.length === 0) {
-                    i++;
+                if (stack.length === 0)
                     break;
-                }
             }
         }
+        // Past the value's closing bracket, or (unclosed) the end of the text.
+        i = stack.length === 0 ? i + 1 : n;
         if (stack.length !== 0) {
             throw new FormatError(source, `is not valid JSON (the value starting at offset ${start} is not closed); it may be truncated or not a JSON report.`);
         }
@@ -63122,26 +63128,28 @@ function ruleCell(decision) {
     // Links are only those the finding came with, and only http(s).
     return f.helpUri && /^https?:\/\/[^\s()<>]+$/.test(f.helpUri) ? `[${id}](${f.helpUri})` : id;
 }
+/** Rendered rows, by decision and table kind: the summary renders again with fewer rows until it fits, and a row is the same each time. */
+const rowCache = new WeakMap();
 function findingsTable(decisions, withReason) {
     const header = withReason
         ? ['| Severity | Rule | Where | Package | Fixed in | Finding | Why |', '|---|---|---|---|---|---|---|']
         : ['| Severity | Rule | Where | Package | Fixed in | Finding |', '|---|---|---|---|---|---|'];
-    return [
-        ...header,
-        ...decisions.map((d) => {
-            const cells = [
-                SEVERITY_BADGE[d.finding.severity],
-                ruleCell(d),
-                where(d),
-                packageCell(d),
-                fixedCell(d),
-                escapeMarkdown(d.finding.title),
-            ];
-            if (withReason)
-                cells.push(escapeMarkdown(d.reason));
-            return `| ${cells.join(' | ')} |`;
-        }),
-    ];
+    const row = (d) => {
+        const cached = rowCache.get(d) ?? {};
+        const hit = withReason ? cached.withReason : cached.plain;
+        if (hit !== undefined)
+            return hit;
+        const text = renderRow(d, withReason);
+        rowCache.set(d, withReason ? { ...cached, withReason: text } : { ...cached, plain: text });
+        return text;
+    };
+    return [...header, ...decisions.map(row)];
+}
+function renderRow(d, withReason) {
+    const cells = [SEVERITY_BADGE[d.finding.severity], ruleCell(d), where(d), packageCell(d), fixedCell(d), escapeMarkdown(d.finding.title)];
+    if (withReason)
+        cells.push(escapeMarkdown(d.reason));
+    return `| ${cells.join(' | ')} |`;
 }
 function markdown_sorted(decisions) {
     return [...decisions].sort((a, b) => compareFindings(a.finding, b.finding));
@@ -63255,7 +63263,9 @@ function render(input, maxRows) {
 /** The job summary: verdict first, counts, the failing findings, the rest folded. At most 1 MiB. */
 function renderSummary(input) {
     const limit = input.limitBytes ?? SUMMARY_LIMIT_BYTES;
-    let maxRows = input.decisions.length;
+    // No table row is shorter than this: more rows than the limit holds of them cannot fit.
+    const shortestRow = 40;
+    let maxRows = Math.min(input.decisions.length, Math.ceil(limit / shortestRow));
     for (;;) {
         const { text } = render(input, maxRows);
         const size = Buffer.byteLength(text, 'utf8');
@@ -63273,6 +63283,35 @@ function renderSummary(input) {
 
 /** GitHub code scanning's upload limits. */
 const SARIF_LIMITS = { runs: 20, resultsPerRun: 25_000, gzippedBytes: 10 * 1024 * 1024 };
+/**
+ * The log's gzipped size, or an estimate above it, as the upload gzips it. JSON never compresses
+ * to more than its own length plus gzip's framing, so a log whose text is under the limit needs no
+ * gzip at all. A larger one is estimated from 32 chunks of 64 KiB spread over it, each compressed
+ * on its own (no shared window, so no better than the whole stream), with a 20% margin: only when
+ * that estimate is over the limit is the whole text compressed, to know for sure.
+ */
+function gzippedSizeAtMost(text, limit) {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    const bound = bytes + Math.ceil(bytes / 1000) + 64;
+    if (bound <= limit)
+        return bound;
+    const chunk = 64 * 1024;
+    const chunks = Math.ceil(text.length / chunk);
+    if (chunks > 64) {
+        let raw = 0;
+        let packed = 0;
+        for (let i = 0; i < 32; i++) {
+            const at = Math.floor((i * chunks) / 32) * chunk;
+            const sample = Buffer.from(text.slice(at, at + chunk), 'utf8');
+            raw += sample.length;
+            packed += (0,external_node_zlib_.gzipSync)(sample, { level: 1 }).length;
+        }
+        const estimate = Math.ceil((bytes * packed * 1.2) / raw) + 64;
+        if (estimate <= limit)
+            return estimate;
+    }
+    return (0,external_node_zlib_.gzipSync)(text).length;
+}
 const SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 /**
  * Each run's driver is the tool that found its results, named as that tool names itself in its
@@ -63530,13 +63569,14 @@ function buildSarif(input) {
         const built = plans.map((plan) => buildRun(plan, input, maxResults));
         const log = { $schema: SCHEMA, version: '2.1.0', runs: built.map((b) => b.run) };
         const omittedDecisions = built.flatMap((b) => b.omitted);
-        const size = (0,external_node_zlib_.gzipSync)(JSON.stringify(log)).length;
+        if (omittedRuns.length > 0 && log.runs[0])
+            (log.runs[0].properties ??= {}).omittedRuns = omittedRuns;
+        const text = JSON.stringify(log);
+        const size = gzippedSizeAtMost(text, limits.gzippedBytes);
         if (size <= limits.gzippedBytes || maxResults === 0) {
             const counted = summarizeOmitted([...omittedDecisions, ...dropped.flatMap((plan) => plan.decisions)]);
             const omitted = { runs: omittedRuns, results: counted.results, bySeverity: counted.bySeverity };
-            if (omittedRuns.length > 0 && log.runs[0])
-                (log.runs[0].properties ??= {}).omittedRuns = omittedRuns;
-            return { log, omitted };
+            return { log, text, omitted };
         }
         const largest = Math.max(...plans.map((p) => Math.min(p.decisions.length, maxResults)));
         maxResults = Math.floor(largest * Math.min(0.9, limits.gzippedBytes / size));
@@ -63607,7 +63647,7 @@ async function runPipeline(config, collected, options) {
     const scannerError = config.policy.scannerError;
     const outcome = gate(decisions, finalResults, { failOn, scannerError });
     const counts = countDecisions(decisions);
-    const { log: sarif, omitted } = buildSarif({
+    const { log: sarif, text: sarifText, omitted, } = buildSarif({
         results: finalResults,
         decisions,
         category: config.reports.category,
@@ -63643,7 +63683,20 @@ async function runPipeline(config, collected, options) {
         policyOutcome,
         ...(options.githubContext ? { github: options.githubContext } : {}),
     });
-    return { results: finalResults, decisions, gate: outcome, counts, sarif, omitted, summaryMarkdown, report, notes, policy, policyOutcome };
+    return {
+        results: finalResults,
+        decisions,
+        gate: outcome,
+        counts,
+        sarif,
+        sarifText,
+        omitted,
+        summaryMarkdown,
+        report,
+        notes,
+        policy,
+        policyOutcome,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/scan/writeReports.ts
@@ -63687,8 +63740,10 @@ async function write(path, text, what) {
 }
 /** Writes the SARIF log, the JSON report and (when asked) the markdown summary, each redacted. */
 async function writeReportFiles(outcome, reports, redactor) {
-    await write(reports.sarifFile, redactor.apply(JSON.stringify(outcome.sarif, null, 2)), 'SARIF log');
-    await write(reports.reportFile, redactor.apply(JSON.stringify(outcome.report, null, 2)), 'JSON report');
+    // Compact, as GitHub reads them: a 25,000-result log pretty-printed is half as large again and
+    // costs a second serialization; `jq .` shows either.
+    await write(reports.sarifFile, redactor.apply(outcome.sarifText), 'SARIF log');
+    await write(reports.reportFile, redactor.apply(JSON.stringify(outcome.report)), 'JSON report');
     if (reports.markdownFile)
         await write(reports.markdownFile, redactor.apply(outcome.summaryMarkdown), 'markdown summary');
 }

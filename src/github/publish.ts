@@ -149,12 +149,7 @@ export async function publishToGitHub(input: PublishInput): Promise<void> {
   const pullRequest = context.pullRequest;
   await Promise.all([
     config.publish.uploadSarif
-      ? publishSarifLog(
-          client,
-          repository,
-          { commitSha: context.sha, ref: context.ref, sarif: input.redact(JSON.stringify(outcome.sarif)) },
-          input,
-        )
+      ? publishSarifLog(client, repository, { commitSha: context.sha, ref: context.ref, sarif: input.redact(outcome.sarifText) }, input)
       : Promise.resolve(),
     wantsComment && pullRequest
       ? publishPullRequestComment(

@@ -96,25 +96,28 @@ export function ruleCell(decision: Decision): string {
   return f.helpUri && /^https?:\/\/[^\s()<>]+$/.test(f.helpUri) ? `[${id}](${f.helpUri})` : id;
 }
 
+/** Rendered rows, by decision and table kind: the summary renders again with fewer rows until it fits, and a row is the same each time. */
+const rowCache = new WeakMap<Decision, { plain?: string; withReason?: string }>();
+
 function findingsTable(decisions: readonly Decision[], withReason: boolean): string[] {
   const header = withReason
     ? ['| Severity | Rule | Where | Package | Fixed in | Finding | Why |', '|---|---|---|---|---|---|---|']
     : ['| Severity | Rule | Where | Package | Fixed in | Finding |', '|---|---|---|---|---|---|'];
-  return [
-    ...header,
-    ...decisions.map((d) => {
-      const cells = [
-        SEVERITY_BADGE[d.finding.severity],
-        ruleCell(d),
-        where(d),
-        packageCell(d),
-        fixedCell(d),
-        escapeMarkdown(d.finding.title),
-      ];
-      if (withReason) cells.push(escapeMarkdown(d.reason));
-      return `| ${cells.join(' | ')} |`;
-    }),
-  ];
+  const row = (d: Decision): string => {
+    const cached = rowCache.get(d) ?? {};
+    const hit = withReason ? cached.withReason : cached.plain;
+    if (hit !== undefined) return hit;
+    const text = renderRow(d, withReason);
+    rowCache.set(d, withReason ? { ...cached, withReason: text } : { ...cached, plain: text });
+    return text;
+  };
+  return [...header, ...decisions.map(row)];
+}
+
+function renderRow(d: Decision, withReason: boolean): string {
+  const cells = [SEVERITY_BADGE[d.finding.severity], ruleCell(d), where(d), packageCell(d), fixedCell(d), escapeMarkdown(d.finding.title)];
+  if (withReason) cells.push(escapeMarkdown(d.reason));
+  return `| ${cells.join(' | ')} |`;
 }
 
 export function sorted(decisions: readonly Decision[]): Decision[] {
@@ -262,7 +265,9 @@ function render(input: SummaryInput, maxRows: number): { text: string; cut: numb
 /** The job summary: verdict first, counts, the failing findings, the rest folded. At most 1 MiB. */
 export function renderSummary(input: SummaryInput): string {
   const limit = input.limitBytes ?? SUMMARY_LIMIT_BYTES;
-  let maxRows = input.decisions.length;
+  // No table row is shorter than this: more rows than the limit holds of them cannot fit.
+  const shortestRow = 40;
+  let maxRows = Math.min(input.decisions.length, Math.ceil(limit / shortestRow));
   for (;;) {
     const { text } = render(input, maxRows);
     const size = Buffer.byteLength(text, 'utf8');

@@ -26,7 +26,37 @@ export interface Omitted {
 
 export interface SarifOutput {
   log: SarifLog;
+  /** The log serialized (compact JSON), once: what the file and the upload are made of. */
+  text: string;
   omitted: Omitted;
+}
+
+/**
+ * The log's gzipped size, or an estimate above it, as the upload gzips it. JSON never compresses
+ * to more than its own length plus gzip's framing, so a log whose text is under the limit needs no
+ * gzip at all. A larger one is estimated from 32 chunks of 64 KiB spread over it, each compressed
+ * on its own (no shared window, so no better than the whole stream), with a 20% margin: only when
+ * that estimate is over the limit is the whole text compressed, to know for sure.
+ */
+function gzippedSizeAtMost(text: string, limit: number): number {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  const bound = bytes + Math.ceil(bytes / 1000) + 64;
+  if (bound <= limit) return bound;
+  const chunk = 64 * 1024;
+  const chunks = Math.ceil(text.length / chunk);
+  if (chunks > 64) {
+    let raw = 0;
+    let packed = 0;
+    for (let i = 0; i < 32; i++) {
+      const at = Math.floor((i * chunks) / 32) * chunk;
+      const sample = Buffer.from(text.slice(at, at + chunk), 'utf8');
+      raw += sample.length;
+      packed += gzipSync(sample, { level: 1 }).length;
+    }
+    const estimate = Math.ceil((bytes * packed * 1.2) / raw) + 64;
+    if (estimate <= limit) return estimate;
+  }
+  return gzipSync(text).length;
 }
 
 export type SarifLog = Sarif.Log;
@@ -306,12 +336,13 @@ export function buildSarif(input: SarifInput): SarifOutput {
     const built = plans.map((plan) => buildRun(plan, input, maxResults));
     const log: SarifLog = { $schema: SCHEMA, version: '2.1.0', runs: built.map((b) => b.run) };
     const omittedDecisions = built.flatMap((b) => b.omitted);
-    const size = gzipSync(JSON.stringify(log)).length;
+    if (omittedRuns.length > 0 && log.runs[0]) (log.runs[0].properties ??= {}).omittedRuns = omittedRuns;
+    const text = JSON.stringify(log);
+    const size = gzippedSizeAtMost(text, limits.gzippedBytes);
     if (size <= limits.gzippedBytes || maxResults === 0) {
       const counted = summarizeOmitted([...omittedDecisions, ...dropped.flatMap((plan) => plan.decisions)]);
       const omitted: Omitted = { runs: omittedRuns, results: counted.results, bySeverity: counted.bySeverity };
-      if (omittedRuns.length > 0 && log.runs[0]) (log.runs[0].properties ??= {}).omittedRuns = omittedRuns;
-      return { log, omitted };
+      return { log, text, omitted };
     }
     const largest = Math.max(...plans.map((p) => Math.min(p.decisions.length, maxResults)));
     maxResults = Math.floor(largest * Math.min(0.9, limits.gzippedBytes / size));

@@ -20,6 +20,8 @@ export interface ScanOutcome {
   gate: GateOutcome;
   counts: SummaryCounts;
   sarif: SarifLog;
+  /** The SARIF log as serialized once (compact), unredacted: writers and the upload redact it. */
+  sarifText: string;
   omitted: Omitted;
   summaryMarkdown: string;
   report: unknown;
@@ -94,7 +96,11 @@ export async function runPipeline(config: Config, collected: Collected, options:
   const scannerError = config.policy.scannerError;
   const outcome = gate(decisions, finalResults, { failOn, scannerError });
   const counts = countDecisions(decisions);
-  const { log: sarif, omitted } = buildSarif({
+  const {
+    log: sarif,
+    text: sarifText,
+    omitted,
+  } = buildSarif({
     results: finalResults,
     decisions,
     category: config.reports.category,
@@ -130,5 +136,18 @@ export async function runPipeline(config: Config, collected: Collected, options:
     policyOutcome,
     ...(options.githubContext ? { github: options.githubContext } : {}),
   });
-  return { results: finalResults, decisions, gate: outcome, counts, sarif, omitted, summaryMarkdown, report, notes, policy, policyOutcome };
+  return {
+    results: finalResults,
+    decisions,
+    gate: outcome,
+    counts,
+    sarif,
+    sarifText,
+    omitted,
+    summaryMarkdown,
+    report,
+    notes,
+    policy,
+    policyOutcome,
+  };
 }

@@ -52,6 +52,7 @@ const CLOSE_BRACE = 125;
 const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
 const COMMA = 44;
+const STRUCTURAL = /["{}[\],]/g;
 
 /**
  * Parses text that holds one or more JSON values written one after another (`[][][{…}]`, or
@@ -85,7 +86,11 @@ export function parseJsonSequence(text: string, source = 'the JSON text'): unkno
       return values;
     }
     const stack: Frame[] = [];
-    for (; i < n; i++) {
+    // Jumps from one structural character to the next in native code: white space, numbers and
+    // literals between them are JSON.parse's to check, not this loop's.
+    STRUCTURAL.lastIndex = i;
+    for (let found = STRUCTURAL.exec(text); found; found = STRUCTURAL.exec(text)) {
+      i = found.index;
       const c = text.charCodeAt(i);
       if (c === QUOTE) {
         const end = stringEnd(text, i);
@@ -112,6 +117,7 @@ export function parseJsonSequence(text: string, source = 'the JSON text'): unkno
           frame.expectKey = false;
         }
         i = end;
+        STRUCTURAL.lastIndex = end + 1;
       } else if (c === OPEN_BRACE) stack.push({ object: true, keys: new Set(), expectKey: true, index: 0 });
       else if (c === OPEN_BRACKET) stack.push({ object: false, expectKey: false, index: 0 });
       else if (c === COMMA) {
@@ -120,12 +126,11 @@ export function parseJsonSequence(text: string, source = 'the JSON text'): unkno
         else if (frame) frame.index++;
       } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
         stack.pop();
-        if (stack.length === 0) {
-          i++;
-          break;
-        }
+        if (stack.length === 0) break;
       }
     }
+    // Past the value's closing bracket, or (unclosed) the end of the text.
+    i = stack.length === 0 ? i + 1 : n;
     if (stack.length !== 0) {
       throw new FormatError(
         source,
