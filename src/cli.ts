@@ -1,4 +1,12 @@
-import { runCli } from './cli/run.js';
+import { BULKHEAD_VERSION } from './model/version.js';
+
+// `bulkhead --version` answers before the rest of the bundle is loaded: the engine is a chunk of
+// its own (the dynamic import below), and compiling it is most of a start-up.
+if (process.argv.length === 3 && process.argv[2] === '--version') {
+  process.stdout.write(`${BULKHEAD_VERSION}\n`);
+  process.exit(0);
+}
+const { runCli } = await import('./cli/run.js');
 
 // Standard output belongs to the report (--format json must stay parseable). The toolkit
 // libraries the installer uses write workflow commands and tool echoes there; on a terminal

@@ -9,7 +9,7 @@ import { selectAnnotations } from '../report/annotations.js';
 import { renderTable } from '../report/table.js';
 import { scan, type ScanDependencies } from '../scan/engine.js';
 import type { ScanOutcome } from '../scan/pipeline.js';
-import { platformKey } from '../scanners/install/installer.js';
+import { platformKey } from '../scanners/install/platform.js';
 import { formatDuration } from '../scanners/process.js';
 import { Redactor } from '../secrets/redactor.js';
 import { describeError, exitCodeFor } from '../util/errors.js';

@@ -103,15 +103,16 @@ function findingsTable(decisions: readonly Decision[], withReason: boolean): str
   const header = withReason
     ? ['| Severity | Rule | Where | Package | Fixed in | Finding | Why |', '|---|---|---|---|---|---|---|']
     : ['| Severity | Rule | Where | Package | Fixed in | Finding |', '|---|---|---|---|---|---|'];
-  const row = (d: Decision): string => {
-    const cached = rowCache.get(d) ?? {};
-    const hit = withReason ? cached.withReason : cached.plain;
-    if (hit !== undefined) return hit;
-    const text = renderRow(d, withReason);
-    rowCache.set(d, withReason ? { ...cached, withReason: text } : { ...cached, plain: text });
-    return text;
-  };
-  return [...header, ...decisions.map(row)];
+  return [...header, ...decisions.map((d) => renderRowCached(d, withReason))];
+}
+
+function renderRowCached(d: Decision, withReason: boolean): string {
+  const cached = rowCache.get(d) ?? {};
+  const hit = withReason ? cached.withReason : cached.plain;
+  if (hit !== undefined) return hit;
+  const text = renderRow(d, withReason);
+  rowCache.set(d, withReason ? { ...cached, withReason: text } : { ...cached, plain: text });
+  return text;
 }
 
 function renderRow(d: Decision, withReason: boolean): string {
@@ -265,9 +266,12 @@ function render(input: SummaryInput, maxRows: number): { text: string; cut: numb
 /** The job summary: verdict first, counts, the failing findings, the rest folded. At most 1 MiB. */
 export function renderSummary(input: SummaryInput): string {
   const limit = input.limitBytes ?? SUMMARY_LIMIT_BYTES;
-  // No table row is shorter than this: more rows than the limit holds of them cannot fit.
-  const shortestRow = 40;
-  let maxRows = Math.min(input.decisions.length, Math.ceil(limit / shortestRow));
+  // Start from what the limit can hold at the rows' own average size (measured on a sample, cached
+  // for the render), so that a huge report does not render every row to throw most away.
+  const sample = sorted(input.decisions).slice(0, 200);
+  const averageRow =
+    sample.length > 0 ? sample.reduce((n, d) => n + Buffer.byteLength(renderRowCached(d, true)) + 1, 0) / sample.length : 1;
+  let maxRows = Math.min(input.decisions.length, Math.ceil(limit / averageRow));
   for (;;) {
     const { text } = render(input, maxRows);
     const size = Buffer.byteLength(text, 'utf8');

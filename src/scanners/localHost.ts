@@ -1,6 +1,6 @@
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { platformKey } from './install/installer.js';
+import { platformKey } from './install/platform.js';
 import type { Logger } from '../util/logger.js';
 import type { ScannerHost, TrivyDbCache } from './runScanners.js';
 

@@ -6,7 +6,7 @@ import type { Config, ScannersConfig, TargetsConfig } from '../config/types.js';
 export type ScanPlan = Pick<Config, 'targets' | 'scanners'>;
 import { errorMessage, UsageError } from '../util/errors.js';
 import type { Tool } from '../model/finding.js';
-import { installScanner, type InstalledTool } from './install/installer.js';
+import type { InstalledTool } from './install/installer.js';
 import type { PlatformKey, ScannerTool } from '../releases/catalog.js';
 import { describeExit, formatDuration, runProcess, stderrTail } from './process.js';
 import { runHadolint } from './hadolint/run.js';
@@ -61,6 +61,9 @@ async function install(tool: ScannerTool, scanners: ScannersConfig, host: Scanne
     );
   }
   const step = startStep(host.logger, `Getting ${tool}`);
+  // Loaded when a scanner is to be installed: the toolkit's HTTP and tool-cache code is a good part
+  // of a start-up that only reads reports.
+  const { installScanner } = await import('./install/installer.js');
   const installed = await installScanner({
     tool,
     ...(choice.version ? { version: choice.version } : {}),

@@ -46,10 +46,7 @@ export interface InstalledTool {
 const MAX_ASSET_BYTES = 512 * 1024 * 1024;
 const CHECKSUM_FILE = '.bulkhead-executable.sha256';
 
-export function platformKey(platform: NodeJS.Platform = process.platform, arch: string = process.arch): PlatformKey | undefined {
-  const key = `${platform}-${arch}`;
-  return (['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64', 'win32-x64'] as const).find((k) => k === key);
-}
+export { platformKey } from './platform.js';
 
 async function sha256Of(file: string): Promise<string> {
   const hash = createHash('sha256');

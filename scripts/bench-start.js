@@ -1,0 +1,67 @@
+// Start-up benchmark (`npm run bench:start`): the CPU (user + system) of `bulkhead --version` and of
+// a scan of the example's reports, each interleaved with `node -e 0` (7 pairs), medians and the
+// ratio per pair, with the targets beside them. Run twice, the second run shows a warm compile cache.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(fileURLToPath(import.meta.url), '../..');
+const work = mkdtempSync(join(tmpdir(), 'bulkhead-bench-start-'));
+const reporter = join(work, 'usage.cjs');
+writeFileSync(
+  reporter,
+  `process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write('BENCH ' + ((u.userCPUTime + u.systemCPUTime) / 1000).toFixed(1) + '\\n'); });`,
+);
+
+function cpu(args, cwd = root) {
+  const ran = spawnSync(process.execPath, ['--require', reporter, ...args], { cwd, encoding: 'utf8' });
+  const line = ran.stderr.split('\n').find((l) => l.startsWith('BENCH '));
+  if (!line) throw new Error(`${args.join(' ')} printed no measurement:\n${ran.stderr}`);
+  return Number(line.split(' ')[1]);
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+
+const cases = [
+  { name: 'bulkhead --version', args: [join(root, 'bin/bulkhead.js'), '--version'], target: 1.5 },
+  {
+    name: 'bulkhead scan (example reports)',
+    args: [
+      join(root, 'bin/bulkhead.js'),
+      'scan',
+      '--dockerfile',
+      'examples/shop-api/Dockerfile',
+      '--trivy-report',
+      'examples/shop-api/trivy.json',
+      '--hadolint-report',
+      'examples/shop-api/hadolint.json',
+      '--tools',
+      'trivy,hadolint',
+      '--sarif',
+      join(work, 'b.sarif'),
+      '--report',
+      join(work, 'r.json'),
+    ],
+    target: 3,
+  },
+];
+
+console.log(`Node ${process.version}; 7 interleaved pairs; CPU = user + system of the whole process.`);
+console.log('case                              node -e 0 ms  bulkhead ms  ratio  target');
+for (const c of cases) {
+  const floors = [];
+  const runs = [];
+  for (let i = 0; i < 7; i++) {
+    floors.push(cpu(['-e', '0']));
+    runs.push(cpu(c.args));
+  }
+  const ratio = median(runs.map((r, i) => r / floors[i]));
+  console.log(
+    `${c.name.padEnd(32)}  ${median(floors).toFixed(0).padStart(12)}  ${median(runs).toFixed(0).padStart(11)}  ${ratio.toFixed(2).padStart(5)}  ≤ ${c.target}× ${ratio <= c.target ? 'met' : 'NOT met'}`,
+  );
+}
