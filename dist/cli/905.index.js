@@ -94,13 +94,17 @@ function atOrAbove(severity, threshold) {
 function isSeverity(value) {
     return SEVERITIES.includes(value);
 }
+/** Code-unit order: the same on every machine and locale, and far cheaper than ICU collation on 25,000 findings. */
+function byText(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
 /** Most severe first; ties keep a stable, readable order. */
 function compareFindings(a, b) {
     return (severityRank(a.severity) - severityRank(b.severity) ||
         (b.cvss ?? 0) - (a.cvss ?? 0) ||
-        a.ruleId.localeCompare(b.ruleId) ||
-        (a.pkg?.name ?? '').localeCompare(b.pkg?.name ?? '') ||
-        (a.path ?? a.file ?? '').localeCompare(b.path ?? b.file ?? ''));
+        byText(a.ruleId, b.ruleId) ||
+        byText(a.pkg?.name ?? '', b.pkg?.name ?? '') ||
+        byText(a.path ?? a.file ?? '', b.path ?? b.file ?? ''));
 }
 /**
  * The repository part of a registry/daemon image reference: no tag, no digest.
@@ -1289,7 +1293,14 @@ function parseJsonSequence(text, source = 'the JSON text') {
 }
 /** Drops the keys whose value is undefined, so optional fields are absent rather than undefined. */
 function compact(value) {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+    // A loop, not Object.fromEntries(entries.filter): every Trivy finding passes through here.
+    const out = {};
+    for (const key in value) {
+        const v = value[key];
+        if (v !== undefined)
+            out[key] = v;
+    }
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/model/severity.ts

@@ -87,14 +87,19 @@ export function isSeverity(value: string): value is Severity {
   return (SEVERITIES as readonly string[]).includes(value);
 }
 
+/** Code-unit order: the same on every machine and locale, and far cheaper than ICU collation on 25,000 findings. */
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Most severe first; ties keep a stable, readable order. */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     severityRank(a.severity) - severityRank(b.severity) ||
     (b.cvss ?? 0) - (a.cvss ?? 0) ||
-    a.ruleId.localeCompare(b.ruleId) ||
-    (a.pkg?.name ?? '').localeCompare(b.pkg?.name ?? '') ||
-    (a.path ?? a.file ?? '').localeCompare(b.path ?? b.file ?? '')
+    byText(a.ruleId, b.ruleId) ||
+    byText(a.pkg?.name ?? '', b.pkg?.name ?? '') ||
+    byText(a.path ?? a.file ?? '', b.path ?? b.file ?? '')
   );
 }
 

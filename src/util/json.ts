@@ -149,5 +149,11 @@ export type Compact<T> = { [K in keyof T as undefined extends T[K] ? never : K]:
 
 /** Drops the keys whose value is undefined, so optional fields are absent rather than undefined. */
 export function compact<T extends object>(value: T): Compact<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Compact<T>;
+  // A loop, not Object.fromEntries(entries.filter): every Trivy finding passes through here.
+  const out: Record<string, unknown> = {};
+  for (const key in value) {
+    const v = value[key];
+    if (v !== undefined) out[key] = v;
+  }
+  return out as Compact<T>;
 }
