@@ -844,7 +844,7 @@ function _unique(values) {
 // EXTERNAL MODULE: ./src/util/errors.ts
 var errors = __webpack_require__(17);
 // EXTERNAL MODULE: ./src/scanners/process.ts
-var scanners_process = __webpack_require__(4040);
+var scanners_process = __webpack_require__(9278);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(7075);
 // EXTERNAL MODULE: external "node:stream/promises"

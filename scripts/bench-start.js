@@ -15,8 +15,37 @@ writeFileSync(
   `process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write('BENCH ' + ((u.userCPUTime + u.systemCPUTime) / 1000).toFixed(1) + '\\n'); });`,
 );
 
-function cpu(args, cwd = root) {
-  const ran = spawnSync(process.execPath, ['--require', reporter, ...args], { cwd, encoding: 'utf8' });
+// The action as a runner starts it: INPUT_* variables, an event payload, output and summary files.
+const event = join(work, 'event.json');
+writeFileSync(
+  event,
+  JSON.stringify({ pull_request: { number: 1, head: { sha: 'a'.repeat(40) } }, repository: { full_name: 'acme/shop' } }),
+);
+const runnerEnv = {
+  PATH: process.env.PATH,
+  GITHUB_ACTIONS: 'true',
+  GITHUB_WORKSPACE: root,
+  GITHUB_EVENT_NAME: 'pull_request',
+  GITHUB_EVENT_PATH: event,
+  GITHUB_REF: 'refs/pull/1/merge',
+  GITHUB_REPOSITORY: 'acme/shop',
+  GITHUB_OUTPUT: join(work, 'output'),
+  GITHUB_STEP_SUMMARY: join(work, 'summary.md'),
+  RUNNER_TEMP: work,
+  INPUT_DOCKERFILE: 'examples/shop-api/Dockerfile',
+  'INPUT_TRIVY-REPORT': 'examples/shop-api/trivy.json',
+  'INPUT_HADOLINT-REPORT': 'examples/shop-api/hadolint.json',
+  INPUT_TOOLS: 'trivy,hadolint',
+  'INPUT_SARIF-FILE': join(work, 'action.sarif'),
+  'INPUT_REPORT-FILE': join(work, 'action-report.json'),
+  'INPUT_UPLOAD-SARIF': 'false',
+  INPUT_COMMENT: 'never',
+};
+writeFileSync(runnerEnv.GITHUB_OUTPUT, '');
+writeFileSync(runnerEnv.GITHUB_STEP_SUMMARY, '');
+
+function cpu(args, cwd = root, env = process.env) {
+  const ran = spawnSync(process.execPath, ['--require', reporter, ...args], { cwd, encoding: 'utf8', env });
   const line = ran.stderr.split('\n').find((l) => l.startsWith('BENCH '));
   if (!line) throw new Error(`${args.join(' ')} printed no measurement:\n${ran.stderr}`);
   return Number(line.split(' ')[1]);
@@ -49,6 +78,7 @@ const cases = [
     ],
     target: 3,
   },
+  { name: 'the action (example reports)', args: [join(root, 'dist/index.js')], env: runnerEnv, target: 3 },
 ];
 
 console.log(`Node ${process.version}; 7 interleaved pairs; CPU = user + system of the whole process.`);
@@ -58,7 +88,7 @@ for (const c of cases) {
   const runs = [];
   for (let i = 0; i < 7; i++) {
     floors.push(cpu(['-e', '0']));
-    runs.push(cpu(c.args));
+    runs.push(cpu(c.args, root, c.env));
   }
   const ratio = median(runs.map((r, i) => r / floors[i]));
   console.log(

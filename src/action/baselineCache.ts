@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as cache from '@actions/cache';
 import type { Config } from '../config/types.js';
 import { errorMessage } from '../util/errors.js';
 import type { Baseline } from '../policy/baseline.js';
@@ -35,6 +34,7 @@ export class BaselineCache implements BaselineSource {
 
   async restore(): Promise<Baseline | undefined> {
     try {
+      const cache = await import('@actions/cache');
       const hit = await cache.restoreCache([this.dir], `${this.prefix}${this.context.runId}`, [this.prefix]);
       if (!hit) {
         this.logger.info(`Baseline cache miss (${this.prefix}*): no baseline from the default branch yet.`);
@@ -56,6 +56,7 @@ export class BaselineCache implements BaselineSource {
     try {
       await mkdir(this.dir, { recursive: true });
       await copyFile(reportFile, join(this.dir, 'baseline.json'));
+      const cache = await import('@actions/cache');
       await cache.saveCache([this.dir], key);
       this.logger.info(`Saved the baseline for pull requests: ${key}.`);
     } catch (error) {

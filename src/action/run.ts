@@ -1,4 +1,3 @@
-import { isFeatureAvailable as isActionsCacheAvailable } from '@actions/cache';
 import { rawInputsFromEnv, type OutputName } from '../config/inputs.js';
 import { parseConfig } from '../config/parse.js';
 import type { Config } from '../config/types.js';
@@ -70,7 +69,8 @@ async function scanAndPublish(
   const { toolkit } = runtime;
   const baselineCache = new BaselineCache(config, context, logger);
   const platform = platformKey();
-  const dbCache = platform && isActionsCacheAvailable() ? new ActionsTrivyDbCache(platform, new Date(), logger) : undefined;
+  // The cache module loads only if Trivy's database is prepared (ActionsTrivyDbCache.restore).
+  const dbCache = platform ? new ActionsTrivyDbCache(platform, new Date(), logger) : undefined;
   const outcome = await scan(config, {
     logger,
     redactor,

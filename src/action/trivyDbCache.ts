@@ -1,4 +1,3 @@
-import * as cache from '@actions/cache';
 import { errorMessage } from '../util/errors.js';
 import type { DatabaseRecord } from '../model/scanResult.js';
 import type { Logger } from '../util/logger.js';
@@ -23,6 +22,9 @@ export class ActionsTrivyDbCache implements TrivyDbCache {
   }
 
   async restore(dir: string): Promise<DatabaseRecord['cache']> {
+    // Loaded when Trivy's database is wanted: a run that only reads reports never needs it.
+    const cache = await import('@actions/cache');
+    if (!cache.isFeatureAvailable()) return 'not-used';
     try {
       const hit = await cache.restoreCache([dir], this.key, [this.prefix]);
       if (hit === this.key) {
@@ -42,6 +44,8 @@ export class ActionsTrivyDbCache implements TrivyDbCache {
   }
 
   async save(dir: string): Promise<void> {
+    const cache = await import('@actions/cache');
+    if (!cache.isFeatureAvailable()) return;
     try {
       await cache.saveCache([dir], this.key);
       this.logger.info(`Saved Trivy's database to the Actions cache: ${this.key}.`);
