@@ -3,7 +3,7 @@
 // text. (ncc's own --license misses packages that only lazily loaded chunks hold.)
 // Usage: node scripts/build.js [OUT_DIR]   (default: dist)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -38,6 +38,8 @@ for (const [entry, dir] of [
   ['src/main.ts', out],
   ['src/cli.ts', join(out, 'cli')],
 ]) {
+  // ncc adds to its output folder and never empties it: chunks of an earlier build would stay.
+  if (existsSync(dir)) for (const name of readdirSync(dir)) if (statSync(join(dir, name)).isFile()) rmSync(join(dir, name));
   const stats = join(work, `${entry.replace(/\W/g, '_')}.json`);
   const built = spawnSync(process.execPath, [ncc, 'build', entry, '-o', dir, '--stats-out', stats], {
     stdio: ['ignore', 'inherit', 'inherit'],
