@@ -1451,6 +1451,29 @@ function hadolintArgs(dockerfile, settings) {
     const config = hadolintConfigFile(settings.workspace);
     return ['--format', 'json', '--no-fail', ...(config ? ['--config', config] : []), '--', (0,external_node_path_.resolve)(settings.workspace, dockerfile)];
 }
+/**
+ * hadolint 2.12 meets a config file it cannot read by printing the error (as a quoted Haskell
+ * string) to stderr and linting as if there were none, exit 0: the team's ignores silently stop
+ * applying. The last line of that message says what is wrong; '' when it cannot be read out.
+ */
+function configError(stderr) {
+    if (!/Error parsing your config file/.test(stderr))
+        return undefined;
+    let text = stderr.trim();
+    try {
+        if (text.startsWith('"'))
+            text = JSON.parse(text.slice(0, text.lastIndexOf('"') + 1));
+    }
+    catch {
+        // Not a JSON-shaped string after all: read it as it is.
+    }
+    const lines = text
+        .split(/\r?\n|\\n/)
+        .map((l) => l.trim())
+        .filter(Boolean);
+    const cause = lines.at(-1) ?? '';
+    return /^Error parsing your config file/.test(cause) ? '' : cause.slice(0, 200).replace(/[.]$/, '');
+}
 /** Runs hadolint on one Dockerfile (repo-relative path). Exit 0 or 1 with a JSON report is a result. */
 async function runHadolint(dockerfile, settings, scanner) {
     const ran = await (0,scanners_process/* runProcess */.R3)(settings.executable, hadolintArgs(dockerfile, settings), {
@@ -1478,6 +1501,16 @@ async function runHadolint(dockerfile, settings, scanner) {
         return failed((0,scanners_process/* describeExit */.KE)(ran, settings.timeoutMs));
     if (ran.stdoutTruncated)
         return failed('wrote more output than bulkhead reads');
+    const configProblem = configError(ran.stderr);
+    if (configProblem !== undefined) {
+        const name = (0,external_node_path_.basename)(hadolintConfigFile(settings.workspace) ?? '.hadolint.yaml');
+        return {
+            ...base,
+            status: 'error',
+            findings: [],
+            error: `hadolint could not read ${name}${configProblem ? ` (${configProblem})` : ''} and linted without it, so its ignored rules and overrides did not apply; fix ${name}.`,
+        };
+    }
     try {
         const text = ran.stdout.trim();
         if (text === '')

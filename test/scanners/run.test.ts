@@ -225,6 +225,21 @@ describe('running Trivy and hadolint', () => {
     expect(results.every((r) => r.status === 'error')).toBe(true);
   });
 
+  it("a .hadolint.yaml that hadolint cannot read is an error, not a lint without the team's ignores (real hadolint 2.12.0 stderr)", async () => {
+    // Real hadolint prints the config error to stderr, lints as if there were no config, and exits 0.
+    const stderr = readFileSync(fixture('hadolint', 'real-2.12.0', 'config-error.stderr'), 'utf8');
+    const s = setup(
+      { hadolint: { '*': { fixture: HADOLINT_FIXTURE, stderr } } },
+      { Dockerfile: 'FROM alpine:3.9\n', '.hadolint.yaml': 'ignored:\n  - DL3008\nfailure-threshold: nope\n' },
+    );
+    const [result] = await runLocalScanners(config(s, { tools: 'hadolint', dockerfile: 'Dockerfile' }), s.host);
+    expect(result?.status).toBe('error');
+    expect(result?.findings).toEqual([]);
+    expect(result?.error).toBe(
+      'hadolint could not read .hadolint.yaml (expected severity instead of !!str) and linted without it, so its ignored rules and overrides did not apply; fix .hadolint.yaml.',
+    );
+  });
+
   it("runs a scan again on its own when Trivy met another Trivy's lock", async () => {
     const root = tempDir('bulkhead-lock-');
     const s = setup({

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { errorMessage } from '../../util/errors.js';
 import { parseJsonSequence } from '../../util/json.js';
 import { describeExit, runProcess, stderrTail } from '../process.js';
@@ -22,6 +22,27 @@ export function hadolintConfigFile(workspace: string): string | undefined {
 export function hadolintArgs(dockerfile: string, settings: Pick<HadolintSettings, 'workspace'>): string[] {
   const config = hadolintConfigFile(settings.workspace);
   return ['--format', 'json', '--no-fail', ...(config ? ['--config', config] : []), '--', resolve(settings.workspace, dockerfile)];
+}
+
+/**
+ * hadolint 2.12 meets a config file it cannot read by printing the error (as a quoted Haskell
+ * string) to stderr and linting as if there were none, exit 0: the team's ignores silently stop
+ * applying. The last line of that message says what is wrong; '' when it cannot be read out.
+ */
+export function configError(stderr: string): string | undefined {
+  if (!/Error parsing your config file/.test(stderr)) return undefined;
+  let text = stderr.trim();
+  try {
+    if (text.startsWith('"')) text = JSON.parse(text.slice(0, text.lastIndexOf('"') + 1)) as string;
+  } catch {
+    // Not a JSON-shaped string after all: read it as it is.
+  }
+  const lines = text
+    .split(/\r?\n|\\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const cause = lines.at(-1) ?? '';
+  return /^Error parsing your config file/.test(cause) ? '' : cause.slice(0, 200).replace(/[.]$/, '');
 }
 
 /** Runs hadolint on one Dockerfile (repo-relative path). Exit 0 or 1 with a JSON report is a result. */
@@ -50,6 +71,16 @@ export async function runHadolint(dockerfile: string, settings: HadolintSettings
   if (ran.spawnError || ran.timedOut || ran.signal || (ran.exitCode !== 0 && ran.exitCode !== 1))
     return failed(describeExit(ran, settings.timeoutMs));
   if (ran.stdoutTruncated) return failed('wrote more output than bulkhead reads');
+  const configProblem = configError(ran.stderr);
+  if (configProblem !== undefined) {
+    const name = basename(hadolintConfigFile(settings.workspace) ?? '.hadolint.yaml');
+    return {
+      ...base,
+      status: 'error',
+      findings: [],
+      error: `hadolint could not read ${name}${configProblem ? ` (${configProblem})` : ''} and linted without it, so its ignored rules and overrides did not apply; fix ${name}.`,
+    };
+  }
   try {
     const text = ran.stdout.trim();
     if (text === '') return failed(`${describeExit(ran, settings.timeoutMs)} and wrote no report`);
