@@ -133,6 +133,8 @@ function fingerprintOf(parts) {
 ;// CONCATENATED MODULE: ./src/config/types.ts
 /** What Trivy's --scanners can name. */
 const TRIVY_SCAN_KINDS = ['vuln', 'secret', 'misconfig', 'license'];
+/** What Trivy's --pkg-types can name. */
+const TRIVY_PKG_TYPES = ['os', 'library'];
 /** The names kustomize looks for in a directory. */
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -471,6 +473,24 @@ const INPUTS = [
         kind: 'list',
         default: 'vuln,secret',
         description: "What Trivy looks for in images, comma-separated, as trivy-action's `scanners` and Trivy's `--scanners`: `vuln`, `secret`, `misconfig`, `license`.",
+    },
+    {
+        name: 'trivy-skip-dirs',
+        kind: 'list',
+        default: '',
+        description: "Directories inside the image that Trivy does not scan, one per line (globs as Trivy reads them, e.g. `/usr/share/doc`, `**/testdata`), as trivy-action's `skip-dirs`. bulkhead's own checks still read them.",
+    },
+    {
+        name: 'trivy-skip-files',
+        kind: 'list',
+        default: '',
+        description: "Files inside the image that Trivy does not scan, one per line (globs as Trivy reads them), as trivy-action's `skip-files`.",
+    },
+    {
+        name: 'trivy-pkg-types',
+        kind: 'list',
+        default: 'os,library',
+        description: "Which packages Trivy reports vulnerabilities in, comma-separated: `os` (the distribution's packages), `library` (language packages: npm, pip, Go modules, jars …), as trivy-action's `pkg-types`.",
     },
     {
         name: 'scanners',
@@ -930,6 +950,26 @@ function resolveTrivyScanKinds(raw) {
         throw new errors/* UsageError */.eb(`trivy-scanners is empty; name at least one of ${TRIVY_SCAN_KINDS.join(', ')}.`);
     return [...new Set(names)];
 }
+function resolveTrivyPkgTypes(raw) {
+    const names = listOf(raw, 'trivy-pkg-types', true).map((s) => s.toLowerCase());
+    const unknown = names.filter((name) => !TRIVY_PKG_TYPES.includes(name));
+    if (unknown.length > 0)
+        throw new errors/* UsageError */.eb(`trivy-pkg-types has ${unknown.map((u) => `"${u}"`).join(', ')}; Trivy's package types are ${TRIVY_PKG_TYPES.join(', ')}.`);
+    if (names.length === 0)
+        throw new errors/* UsageError */.eb(`trivy-pkg-types is empty; name os, library or both.`);
+    return [...new Set(names)];
+}
+/**
+ * Paths inside the image for --skip-dirs / --skip-files, one per line. Trivy splits a flag's value
+ * at commas, so a path with one cannot be passed as it is: refused rather than split in two.
+ */
+function trivyPaths(raw, input) {
+    const paths = listOf(raw, input, false);
+    const comma = paths.find((p) => p.includes(','));
+    if (comma !== undefined)
+        throw new errors/* UsageError */.eb(`${input} has "${comma}", with a comma, which Trivy would read as two paths; give one path per line, without commas.`);
+    return paths;
+}
 function resolvePolicy(raw, workspace) {
     const given = parse_valueOf(raw, 'policy');
     if (given)
@@ -1007,6 +1047,23 @@ function targetsOf(raw, workspace) {
     };
 }
 /** Validates every input once, up front; the first problem is reported as one sentence. */
+/** Trivy's slice: version choice, database mirrors, scan kinds, skipped paths, package types. */
+function trivySlice(raw, workspace) {
+    const dbRepositories = listOf(raw, 'trivy-db-repository', true);
+    for (const repository of dbRepositories) {
+        if (!/^[a-z0-9][a-z0-9.:/_-]*[a-z0-9](:[\w.-]+)?$/i.test(repository) || repository.startsWith('-')) {
+            throw new errors/* UsageError */.eb(`trivy-db-repository "${repository}" is not an OCI repository; write one such as mirror.gcr.io/aquasec/trivy-db:2.`);
+        }
+    }
+    return {
+        ...scannerChoice(raw, workspace, 'trivy'),
+        dbRepositories,
+        scanKinds: resolveTrivyScanKinds(raw),
+        skipDirs: trivyPaths(raw, 'trivy-skip-dirs'),
+        skipFiles: trivyPaths(raw, 'trivy-skip-files'),
+        pkgTypes: resolveTrivyPkgTypes(raw),
+    };
+}
 function parseConfig(raw, context) {
     const workspace = (0,external_node_path_.resolve)(context.workspace);
     if (!(0,external_node_fs_.existsSync)(workspace) || !(0,external_node_fs_.statSync)(workspace).isDirectory()) {
@@ -1020,14 +1077,8 @@ function parseConfig(raw, context) {
         throw new errors/* UsageError */.eb('fail-on cannot be info; the lowest gate is low (use none to report without gating).');
     }
     const token = parse_valueOf(raw, 'github-token');
-    const trivy = scannerChoice(raw, workspace, 'trivy');
+    const trivy = trivySlice(raw, workspace);
     const hadolint = scannerChoice(raw, workspace, 'hadolint');
-    const dbRepositories = listOf(raw, 'trivy-db-repository', true);
-    for (const repository of dbRepositories) {
-        if (!/^[a-z0-9][a-z0-9.:/_-]*[a-z0-9](:[\w.-]+)?$/i.test(repository) || repository.startsWith('-')) {
-            throw new errors/* UsageError */.eb(`trivy-db-repository "${repository}" is not an OCI repository; write one such as mirror.gcr.io/aquasec/trivy-db:2.`);
-        }
-    }
     const policyFile = resolvePolicy(raw, workspace);
     const baseline = parse_valueOf(raw, 'baseline');
     const ignoreUnfixed = optionalBoolean(raw, 'ignore-unfixed');
@@ -1047,7 +1098,7 @@ function parseConfig(raw, context) {
         scanners: {
             tools,
             explicit,
-            trivy: { ...trivy, dbRepositories, scanKinds: resolveTrivyScanKinds(raw) },
+            trivy,
             hadolint,
             releaseMirror: releaseMirror(raw),
             timeoutMs: parseDuration(parse_valueOf(raw, 'timeout'), 'timeout'),
@@ -1814,6 +1865,11 @@ function trivyImageArgs(image, outputFile, settings) {
         outputFile,
         '--scanners',
         settings.scanKinds.join(','),
+        '--pkg-types',
+        settings.pkgTypes.join(','),
+        // One flag per path: a path is never joined to another (parse.ts refuses commas in them).
+        ...settings.skipDirs.flatMap((dir) => ['--skip-dirs', dir]),
+        ...settings.skipFiles.flatMap((file) => ['--skip-files', file]),
         '--cache-dir',
         settings.cacheDir,
         '--cache-backend',
@@ -2043,6 +2099,9 @@ async function runTrivy({ targets, scanners }, host, installed) {
         cacheDir: host.trivyCacheDir,
         dbRepositories: scanners.trivy.dbRepositories,
         scanKinds: scanners.trivy.scanKinds,
+        skipDirs: scanners.trivy.skipDirs,
+        skipFiles: scanners.trivy.skipFiles,
+        pkgTypes: scanners.trivy.pkgTypes,
         timeoutMs: scanners.timeoutMs,
         workspace: targets.workspace,
         tempDir: host.tempDir,

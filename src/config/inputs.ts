@@ -83,6 +83,27 @@ export const INPUTS = [
       "What Trivy looks for in images, comma-separated, as trivy-action's `scanners` and Trivy's `--scanners`: `vuln`, `secret`, `misconfig`, `license`.",
   },
   {
+    name: 'trivy-skip-dirs',
+    kind: 'list',
+    default: '',
+    description:
+      "Directories inside the image that Trivy does not scan, one per line (globs as Trivy reads them, e.g. `/usr/share/doc`, `**/testdata`), as trivy-action's `skip-dirs`. bulkhead's own checks still read them.",
+  },
+  {
+    name: 'trivy-skip-files',
+    kind: 'list',
+    default: '',
+    description:
+      "Files inside the image that Trivy does not scan, one per line (globs as Trivy reads them), as trivy-action's `skip-files`.",
+  },
+  {
+    name: 'trivy-pkg-types',
+    kind: 'list',
+    default: 'os,library',
+    description:
+      "Which packages Trivy reports vulnerabilities in, comma-separated: `os` (the distribution's packages), `library` (language packages: npm, pip, Go modules, jars …), as trivy-action's `pkg-types`.",
+  },
+  {
     name: 'scanners',
     kind: 'list',
     default: '',

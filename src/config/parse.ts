@@ -6,10 +6,12 @@ import { MAX_DOCKERFILE_BYTES } from '../util/textFile.js';
 import { TOOLS, isSeverity, type Tool } from '../model/finding.js';
 import {
   KUSTOMIZATION_FILES,
+  TRIVY_PKG_TYPES,
   TRIVY_SCAN_KINDS,
   type Config,
   type ManifestTarget,
   type TargetsConfig,
+  type TrivyPkgType,
   type TrivyScanKind,
 } from './types.js';
 import type { PodSecurityRequirement } from '../model/workload.js';
@@ -231,6 +233,31 @@ function resolveTrivyScanKinds(raw: RawInputs): TrivyScanKind[] {
   return [...new Set(names as TrivyScanKind[])];
 }
 
+function resolveTrivyPkgTypes(raw: RawInputs): TrivyPkgType[] {
+  const names = listOf(raw, 'trivy-pkg-types', true).map((s) => s.toLowerCase());
+  const unknown = names.filter((name) => !(TRIVY_PKG_TYPES as readonly string[]).includes(name));
+  if (unknown.length > 0)
+    throw new UsageError(
+      `trivy-pkg-types has ${unknown.map((u) => `"${u}"`).join(', ')}; Trivy's package types are ${TRIVY_PKG_TYPES.join(', ')}.`,
+    );
+  if (names.length === 0) throw new UsageError(`trivy-pkg-types is empty; name os, library or both.`);
+  return [...new Set(names as TrivyPkgType[])];
+}
+
+/**
+ * Paths inside the image for --skip-dirs / --skip-files, one per line. Trivy splits a flag's value
+ * at commas, so a path with one cannot be passed as it is: refused rather than split in two.
+ */
+function trivyPaths(raw: RawInputs, input: 'trivy-skip-dirs' | 'trivy-skip-files'): string[] {
+  const paths = listOf(raw, input, false);
+  const comma = paths.find((p) => p.includes(','));
+  if (comma !== undefined)
+    throw new UsageError(
+      `${input} has "${comma}", with a comma, which Trivy would read as two paths; give one path per line, without commas.`,
+    );
+  return paths;
+}
+
 function resolvePolicy(raw: RawInputs, workspace: string): string | undefined {
   const given = valueOf(raw, 'policy');
   if (given) return requireFile(workspace, given, 'policy');
@@ -313,6 +340,26 @@ function targetsOf(raw: RawInputs, workspace: string): TargetsConfig {
 }
 
 /** Validates every input once, up front; the first problem is reported as one sentence. */
+/** Trivy's slice: version choice, database mirrors, scan kinds, skipped paths, package types. */
+function trivySlice(raw: RawInputs, workspace: string): Config['scanners']['trivy'] {
+  const dbRepositories = listOf(raw, 'trivy-db-repository', true);
+  for (const repository of dbRepositories) {
+    if (!/^[a-z0-9][a-z0-9.:/_-]*[a-z0-9](:[\w.-]+)?$/i.test(repository) || repository.startsWith('-')) {
+      throw new UsageError(
+        `trivy-db-repository "${repository}" is not an OCI repository; write one such as mirror.gcr.io/aquasec/trivy-db:2.`,
+      );
+    }
+  }
+  return {
+    ...scannerChoice(raw, workspace, 'trivy'),
+    dbRepositories,
+    scanKinds: resolveTrivyScanKinds(raw),
+    skipDirs: trivyPaths(raw, 'trivy-skip-dirs'),
+    skipFiles: trivyPaths(raw, 'trivy-skip-files'),
+    pkgTypes: resolveTrivyPkgTypes(raw),
+  };
+}
+
 export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
   const workspace = resolve(context.workspace);
   if (!existsSync(workspace) || !statSync(workspace).isDirectory()) {
@@ -326,16 +373,8 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
     throw new UsageError('fail-on cannot be info; the lowest gate is low (use none to report without gating).');
   }
   const token = valueOf(raw, 'github-token');
-  const trivy = scannerChoice(raw, workspace, 'trivy');
+  const trivy = trivySlice(raw, workspace);
   const hadolint = scannerChoice(raw, workspace, 'hadolint');
-  const dbRepositories = listOf(raw, 'trivy-db-repository', true);
-  for (const repository of dbRepositories) {
-    if (!/^[a-z0-9][a-z0-9.:/_-]*[a-z0-9](:[\w.-]+)?$/i.test(repository) || repository.startsWith('-')) {
-      throw new UsageError(
-        `trivy-db-repository "${repository}" is not an OCI repository; write one such as mirror.gcr.io/aquasec/trivy-db:2.`,
-      );
-    }
-  }
   const policyFile = resolvePolicy(raw, workspace);
   const baseline = valueOf(raw, 'baseline');
   const ignoreUnfixed = optionalBoolean(raw, 'ignore-unfixed');
@@ -356,7 +395,7 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
     scanners: {
       tools,
       explicit,
-      trivy: { ...trivy, dbRepositories, scanKinds: resolveTrivyScanKinds(raw) },
+      trivy,
       hadolint,
       releaseMirror: releaseMirror(raw),
       timeoutMs: parseDuration(valueOf(raw, 'timeout'), 'timeout'),

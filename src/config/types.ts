@@ -52,6 +52,10 @@ export interface ScannersConfig {
     readonly dbRepositories: readonly string[];
     /** Trivy's --scanners for images (the `trivy-scanners` input). */
     readonly scanKinds: readonly TrivyScanKind[];
+    /** Trivy's --skip-dirs, --skip-files and --pkg-types. */
+    readonly skipDirs: readonly string[];
+    readonly skipFiles: readonly string[];
+    readonly pkgTypes: readonly TrivyPkgType[];
   };
   readonly hadolint: ScannerChoice;
   readonly releaseMirror: string;
@@ -62,6 +66,9 @@ export interface ScannersConfig {
 /** What Trivy's --scanners can name. */
 export const TRIVY_SCAN_KINDS = ['vuln', 'secret', 'misconfig', 'license'] as const;
 export type TrivyScanKind = (typeof TRIVY_SCAN_KINDS)[number];
+/** What Trivy's --pkg-types can name. */
+export const TRIVY_PKG_TYPES = ['os', 'library'] as const;
+export type TrivyPkgType = (typeof TRIVY_PKG_TYPES)[number];
 
 /** The names kustomize looks for in a directory. */
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];

@@ -149,6 +149,22 @@ describe('configuration', () => {
     expect(config.targets.images.map((i) => i.input)).toEqual(['a:1', 'c:3']);
   });
 
+  it('reads the Trivy options trivy-action users know: skip-dirs, skip-files, pkg-types, refusing what Trivy would misread', () => {
+    const workspace = workspaceWith({ Dockerfile: 'FROM scratch\n' });
+    const trivy = parseConfig(
+      { 'trivy-skip-dirs': '/usr/share/doc\n**/testdata', 'trivy-skip-files': '/a.pem', 'trivy-pkg-types': 'OS' },
+      { workspace },
+    ).scanners.trivy;
+    expect(trivy).toMatchObject({ skipDirs: ['/usr/share/doc', '**/testdata'], skipFiles: ['/a.pem'], pkgTypes: ['os'] });
+    expect(parseConfig({}, { workspace }).scanners.trivy).toMatchObject({ skipDirs: [], skipFiles: [], pkgTypes: ['os', 'library'] });
+    expect(() => parseConfig({ 'trivy-pkg-types': 'os,lang' }, { workspace })).toThrow(
+      `trivy-pkg-types has "lang"; Trivy's package types are os, library.`,
+    );
+    expect(() => parseConfig({ 'trivy-skip-dirs': '/a,b' }, { workspace })).toThrow(
+      'trivy-skip-dirs has "/a,b", with a comma, which Trivy would read as two paths; give one path per line, without commas.',
+    );
+  });
+
   describe('tools, trivy-scanners and the former name scanners', () => {
     const workspace = () => workspaceWith({ Dockerfile: 'FROM scratch\n' });
 

@@ -114,6 +114,8 @@ describe('running Trivy and hadolint', () => {
       output,
       '--scanners',
       'vuln,secret',
+      '--pkg-types',
+      'os,library',
       '--cache-dir',
       s.host.trivyCacheDir,
       '--cache-backend',
@@ -163,6 +165,25 @@ describe('running Trivy and hadolint', () => {
       .argv()
       .map((e) => (e.argv.includes('--download-db-only') ? 'db' : e.tool === 'trivy' && e.argv[0] === 'image' ? 'scan' : 'other'));
     expect(order.indexOf('db')).toBeLessThan(order.indexOf('scan'));
+  });
+
+  it('passes trivy-skip-dirs, trivy-skip-files and trivy-pkg-types to Trivy, one flag per path', async () => {
+    const s = setup({ trivy: { '*': { fixture: TRIVY_FIXTURE } } });
+    await runLocalScanners(
+      config(s, {
+        tools: 'trivy',
+        image: 'ghcr.io/acme/app:1',
+        'trivy-skip-dirs': '/usr/share/doc\n**/testdata',
+        'trivy-skip-files': '/app/fixtures/key.pem',
+        'trivy-pkg-types': 'library',
+      }),
+      s.host,
+    );
+    const [run] = scans(s);
+    const after = (flag: string) => run?.argv.flatMap((a, i, all) => (a === flag ? [all[i + 1]] : []));
+    expect(after('--skip-dirs')).toEqual(['/usr/share/doc', '**/testdata']);
+    expect(after('--skip-files')).toEqual(['/app/fixtures/key.pem']);
+    expect(after('--pkg-types')).toEqual(['library']);
   });
 
   it('runs every scanner at once: the wall time is the slowest run, not the sum', async () => {

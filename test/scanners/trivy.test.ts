@@ -185,6 +185,9 @@ describe("Trivy's arguments", () => {
       timeoutMs: 60_000,
       workspace: '/w',
       scanKinds: ['vuln', 'misconfig', 'license'],
+      skipDirs: [],
+      skipFiles: [],
+      pkgTypes: ['os', 'library'],
     });
     expect(args.slice(args.indexOf('--scanners'), args.indexOf('--scanners') + 2)).toEqual(['--scanners', 'vuln,misconfig,license']);
     expect(args.filter((a) => a === '--scanners')).toHaveLength(1);

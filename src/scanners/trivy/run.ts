@@ -15,6 +15,10 @@ export interface TrivySettings {
   dbRepositories: readonly string[];
   /** Trivy's --scanners: vuln, secret, misconfig, license. */
   scanKinds: readonly string[];
+  /** Trivy's --skip-dirs and --skip-files (paths inside the image), --pkg-types (os, library). */
+  skipDirs: readonly string[];
+  skipFiles: readonly string[];
+  pkgTypes: readonly string[];
   timeoutMs: number;
   workspace: string;
   tempDir: string;
@@ -35,7 +39,7 @@ function dbRepositoryArgs(settings: Pick<TrivySettings, 'dbRepositories'>): stri
 export function trivyImageArgs(
   image: ImageTarget,
   outputFile: string,
-  settings: Pick<TrivySettings, 'cacheDir' | 'timeoutMs' | 'workspace' | 'scanKinds'>,
+  settings: Pick<TrivySettings, 'cacheDir' | 'timeoutMs' | 'workspace' | 'scanKinds' | 'skipDirs' | 'skipFiles' | 'pkgTypes'>,
 ): string[] {
   const common = [
     'image',
@@ -45,6 +49,11 @@ export function trivyImageArgs(
     outputFile,
     '--scanners',
     settings.scanKinds.join(','),
+    '--pkg-types',
+    settings.pkgTypes.join(','),
+    // One flag per path: a path is never joined to another (parse.ts refuses commas in them).
+    ...settings.skipDirs.flatMap((dir) => ['--skip-dirs', dir]),
+    ...settings.skipFiles.flatMap((file) => ['--skip-files', file]),
     '--cache-dir',
     settings.cacheDir,
     '--cache-backend',
