@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, usageOf, usageReporter } from './bench-common.js';
 
 const root = resolve(fileURLToPath(import.meta.url), '../..');
 const source = join(root, 'test/fixtures/trivy/large-edwinjdevops-sentinel-nginx-latest-debian13-234vulns.json');
@@ -43,34 +44,27 @@ function syntheticReport(count) {
 }
 
 /** Runs `script` in a fresh Node and returns its CPU (user + system, ms) and peak RSS (MB), as it measured them. */
+// Both sides report the CPU of the whole process from start to exit (the same preload), so Node's
+// own start-up is in both and the ratio compares the work.
 function measure(args) {
-  const ran = spawnSync(process.execPath, args, { encoding: 'utf8', cwd: work, maxBuffer: 64 * 1024 * 1024 });
-  const line = ran.stderr.split('\n').find((l) => l.startsWith('BENCH '));
-  if (!line) {
+  const ran = spawnSync(process.execPath, ['--require', reporter, ...args], { encoding: 'utf8', cwd: work, maxBuffer: 64 * 1024 * 1024 });
+  const usage = usageOf(ran.stderr);
+  if (!usage) {
     console.error(`${args.join(' ')} printed no measurement (exit ${ran.status}):\n${ran.stderr.slice(-2000)}`);
     process.exit(1);
   }
-  const [, cpu, rss] = line.split(' ');
-  return { cpu: Number(cpu), rss: Number(rss) };
+  return usage;
 }
 
-// Both sides report the CPU of the whole process from start to exit, so Node's own start-up is in
-// both and the ratio compares the work.
-const REPORTER = `process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write('BENCH ' + ((u.userCPUTime + u.systemCPUTime) / 1000).toFixed(1) + ' ' + (u.maxRSS / 1024).toFixed(1) + '\\n'); });`;
-
 function floorArgs(file) {
-  return ['-e', `${REPORTER} JSON.parse(require('node:fs').readFileSync(${JSON.stringify(file)}, 'utf8'));`];
+  return ['-e', `JSON.parse(require('node:fs').readFileSync(${JSON.stringify(file)}, 'utf8'));`];
 }
 
 function bulkheadArgs(file) {
   const out = join(work, 'out');
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  const preload = join(work, 'report-usage.cjs');
-  writeFileSync(preload, REPORTER);
   return [
-    '--require',
-    preload,
     join(root, 'dist/cli/index.js'),
     'scan',
     '--trivy-report',
@@ -88,13 +82,8 @@ function bulkheadArgs(file) {
   ];
 }
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
 mkdirSync(work, { recursive: true });
+const reporter = usageReporter(work);
 console.log(`Node ${process.version}; ${pairs} interleaved pairs per size; CPU = user + system of the whole process.`);
 console.log('findings  report MB  JSON.parse CPU ms  bulkhead CPU ms  ratio (median of pairs)  parse RSS MB  bulkhead RSS MB  RSS ratio');
 const rows = [];

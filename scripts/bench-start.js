@@ -6,14 +6,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, usageOf, usageReporter } from './bench-common.js';
 
 const root = resolve(fileURLToPath(import.meta.url), '../..');
 const work = mkdtempSync(join(tmpdir(), 'bulkhead-bench-start-'));
-const reporter = join(work, 'usage.cjs');
-writeFileSync(
-  reporter,
-  `process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write('BENCH ' + ((u.userCPUTime + u.systemCPUTime) / 1000).toFixed(1) + '\\n'); });`,
-);
+const reporter = usageReporter(work);
 
 // The action as a runner starts it: INPUT_* variables, an event payload, output and summary files.
 const event = join(work, 'event.json');
@@ -46,15 +43,10 @@ writeFileSync(runnerEnv.GITHUB_STEP_SUMMARY, '');
 
 function cpu(args, cwd = root, env = process.env) {
   const ran = spawnSync(process.execPath, ['--require', reporter, ...args], { cwd, encoding: 'utf8', env });
-  const line = ran.stderr.split('\n').find((l) => l.startsWith('BENCH '));
-  if (!line) throw new Error(`${args.join(' ')} printed no measurement:\n${ran.stderr}`);
-  return Number(line.split(' ')[1]);
+  const usage = usageOf(ran.stderr);
+  if (!usage) throw new Error(`${args.join(' ')} printed no measurement:\n${ran.stderr}`);
+  return usage.cpu;
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-};
 
 const cases = [
   { name: 'bulkhead --version', args: [join(root, 'bin/bulkhead.js'), '--version'], target: 1.5 },

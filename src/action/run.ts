@@ -9,10 +9,9 @@ import { renderTable } from '../report/table.js';
 import { scan, type ScanDependencies } from '../scan/engine.js';
 import type { ScanOutcome } from '../scan/pipeline.js';
 import { platformKey } from '../scanners/install/platform.js';
-import { formatDuration } from '../scanners/process.js';
 import { Redactor } from '../secrets/redactor.js';
 import { describeError, exitCodeFor } from '../util/errors.js';
-import type { Logger } from '../util/logger.js';
+import { stepEndLine, type Logger } from '../util/logger.js';
 import { BaselineCache } from './baselineCache.js';
 import { actionsToolkit, type ActionToolkit } from './toolkit.js';
 import { ActionsTrivyDbCache } from './trivyDbCache.js';
@@ -53,7 +52,7 @@ function redactingLogger(toolkit: ActionToolkit, redactor: Redactor): Logger {
     step: (title) => {
       const started = performance.now();
       const end = (mark: string, detail: string | undefined) =>
-        toolkit.info(redactor.apply(`${mark} ${title}${detail ? `: ${detail}` : ''} (${formatDuration(performance.now() - started)})`));
+        toolkit.info(redactor.apply(stepEndLine(mark, title, detail, performance.now() - started)));
       return { update: () => {}, done: (detail) => end('✓', detail), failed: (detail) => end('✗', detail) };
     },
   };

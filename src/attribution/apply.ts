@@ -28,6 +28,14 @@ export function describeOrigin(origin: LayerOrigin, dockerfile: string): string 
   return `Came in with \`${origin.instruction}\` at ${dockerfile}:${origin.line}${stage}${copied}.`;
 }
 
+/** Where a finding came from: the history entry that made it, else the layer it is in. */
+function originOf<T>(finding: Finding, attribution: { layers: Map<string, T>; steps: Map<number, T> }): T | undefined {
+  return (
+    (finding.historyStep !== undefined ? attribution.steps.get(finding.historyStep) : undefined) ??
+    (finding.layer ? attribution.layers.get(finding.layer) : undefined)
+  );
+}
+
 /** One finding placed by an attribution: file, line, what introduced it, and a sentence saying so. */
 export function placeFinding(
   finding: Finding,
@@ -36,9 +44,7 @@ export function placeFinding(
 ): Finding {
   if (finding.file !== undefined) return finding;
   if (attribution?.kind === 'matched') {
-    const origin =
-      (finding.historyStep !== undefined ? attribution.steps.get(finding.historyStep) : undefined) ??
-      (finding.layer ? attribution.layers.get(finding.layer) : undefined);
+    const origin = originOf(finding, attribution);
     const related = (finding.relatedLayers ?? []).flatMap((r) => {
       const other = attribution.layers.get(r.layer);
       return other ? [{ file: attribution.dockerfile, line: other.line, role: r.role, instruction: other.instruction }] : [];
@@ -59,9 +65,7 @@ export function placeFinding(
     return { ...finding, file: attribution.dockerfile, line: attribution.finalFromLine };
   }
   if (attribution?.kind === 'history-only') {
-    const step =
-      (finding.historyStep !== undefined ? attribution.steps.get(finding.historyStep) : undefined) ??
-      (finding.layer ? attribution.layers.get(finding.layer) : undefined);
+    const step = originOf(finding, attribution);
     if (step) {
       const placed: Finding = {
         ...finding,

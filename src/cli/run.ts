@@ -6,7 +6,7 @@ import { describeError, exitCodeFor, UsageError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { HELP, parseCliArguments } from './args.js';
 import { renderTable } from '../report/table.js';
-import { colourTable, colourWanted, painter, terminalLogger } from './terminal.js';
+import { colourWanted, tablePainter, terminalLogger } from './terminal.js';
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -49,16 +49,15 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     for (const note of outcome.notes) io.stderr(`note: ${redactor.apply(note)}\n`);
     if (args.format === 'json') io.stdout(`${redactor.apply(JSON.stringify(outcome.report, null, 2))}\n`);
     else {
-      const table = redactor.apply(
-        renderTable({
-          gate: outcome.gate,
-          decisions: outcome.decisions,
-          results: outcome.results,
-          failOn: outcome.policy.settings.failOn.value,
-        }),
-      );
-      // Colour is added after masking, so that no escape code can split a secret the redactor looks for.
-      io.stdout(`${colourTable(table, painter(colourWanted(args.color, io.env, io.stdoutIsTTY)))}\n`);
+      // Colour codes wrap whole words and lines, so no code can split a secret the redactor looks for.
+      const table = renderTable({
+        gate: outcome.gate,
+        decisions: outcome.decisions,
+        results: outcome.results,
+        failOn: outcome.policy.settings.failOn.value,
+        paint: tablePainter(colourWanted(args.color, io.env, io.stdoutIsTTY)),
+      });
+      io.stdout(`${redactor.apply(table)}\n`);
     }
     return outcome.gate.exitCode;
   } catch (error) {

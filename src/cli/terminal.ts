@@ -1,6 +1,6 @@
 import { styleText } from 'node:util';
-import type { Logger, Step } from '../util/logger.js';
-import { formatDuration } from '../scanners/process.js';
+import { formatDuration, stepEndLine, type Logger, type Step } from '../util/logger.js';
+import type { TablePaint, TableStyle } from '../report/table.js';
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -24,28 +24,23 @@ export function painter(colour: boolean): (style: Style, text: string) => string
   return colour ? (style, text) => styleText(style, text, { validateStream: false }) : (_style, text) => text;
 }
 
-const SEVERITY_STYLES: Record<string, Style> = {
-  CRITICAL: ['bold', 'red'],
-  HIGH: 'red',
-  MEDIUM: 'yellow',
-  LOW: 'cyan',
-  INFO: 'gray',
+/** How a terminal shows what the table marks. */
+const STYLES: Record<TableStyle, Style> = {
+  critical: ['bold', 'red'],
+  high: 'red',
+  medium: 'yellow',
+  low: 'cyan',
+  info: 'gray',
+  fail: ['bold', 'red'],
+  pass: ['bold', 'green'],
+  heading: 'bold',
+  location: 'underline',
 };
 
-/** Colours a rendered table: severities, the verdict line and the "Fails the gate" heading. Plain text in, same text out when colour is off. */
-export function colourTable(table: string, paint: (style: Style, text: string) => string): string {
-  return table
-    .split('\n')
-    .map((line) => {
-      if (line.startsWith('FAIL:')) return paint(['bold', 'red'], line);
-      if (line.startsWith('PASS:')) return paint(['bold', 'green'], line);
-      if (line.startsWith('Fails the gate')) return paint('bold', line);
-      const finding = /^( {4})(CRITICAL|HIGH|MEDIUM|LOW|INFO)(\s.*)$/.exec(line);
-      if (finding) return `${finding[1]}${paint(SEVERITY_STYLES[finding[2] as string] ?? 'reset', finding[2] as string)}${finding[3]}`;
-      if (/^ {2}\S/.test(line) && !line.startsWith('  …')) return paint('underline', line);
-      return line;
-    })
-    .join('\n');
+/** The table's painter for a terminal: its marks as colours, or nothing when colour is off. */
+export function tablePainter(colour: boolean): TablePaint {
+  const paint = painter(colour);
+  return (style, text) => paint(STYLES[style], text);
 }
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -120,9 +115,7 @@ export function terminalLogger(options: TerminalOptions): Logger {
         if (!step) return;
         running.delete(id);
         stopTimerIfIdle();
-        const took = formatDuration(now() - step.started);
-        const mark = ok ? paint('green', '✓') : paint('red', '✗');
-        line(`${mark} ${title}${detail ? `: ${detail}` : ''} (${took})`);
+        line(stepEndLine(ok ? paint('green', '✓') : paint('red', '✗'), title, detail, now() - step.started));
       };
       return {
         update: (detail) => {

@@ -268,7 +268,7 @@ export function renderSummary(input: SummaryInput): string {
   const limit = input.limitBytes ?? SUMMARY_LIMIT_BYTES;
   // Start from what the limit can hold at the rows' own average size (measured on a sample, cached
   // for the render), so that a huge report does not render every row to throw most away.
-  const sample = sorted(input.decisions).slice(0, 200);
+  const sample = input.decisions.slice(0, 200);
   const averageRow =
     sample.length > 0 ? sample.reduce((n, d) => n + Buffer.byteLength(renderRowCached(d, true)) + 1, 0) / sample.length : 1;
   let maxRows = Math.min(input.decisions.length, Math.ceil(limit / averageRow));

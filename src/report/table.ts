@@ -4,6 +4,11 @@ import { describeFailure, type ScanResult } from '../model/scanResult.js';
 import { failingWorkloads, label, podSecurityLine } from './workloads.js';
 import type { Finding } from '../model/finding.js';
 
+/** What the table marks, for a terminal to colour (the action's log and plain output ignore it). */
+export type TableStyle = Finding['severity'] | 'fail' | 'pass' | 'heading' | 'location';
+export type TablePaint = (style: TableStyle, text: string) => string;
+const plain: TablePaint = (_style, text) => text;
+
 /** Suggested fixes printed, for the workloads whose findings fail the gate. */
 const MAX_SUGGESTIONS = 3;
 
@@ -21,21 +26,21 @@ function workloadLines(results: readonly ScanResult[], decisions: readonly Decis
 }
 
 /** One failing finding: severity, rule, and the package (version, fix) or what the rule is about. */
-function findingLine(f: Finding): string {
+function findingLine(f: Finding, paint: TablePaint): string {
   // Without a package, the rule's title and the path in the image say what it is about.
   const what = f.pkg
     ? ` ${f.pkg.name} ${f.pkg.installed}${f.pkg.fixed ? ` -> ${f.pkg.fixed}` : ' (no fix)'}`
     : f.tool === 'bulkhead'
       ? ` ${f.title}${f.path ? ` (${f.path})` : ''}`
       : '';
-  return `${f.severity.toUpperCase().padEnd(8)} ${f.ruleId}${what}`;
+  return `${paint(f.severity, f.severity.toUpperCase())}${' '.repeat(Math.max(1, 9 - f.severity.length))}${f.ruleId}${what}`;
 }
 
 /**
  * The failing findings under the line they sit on (file:line and the instruction there), the
  * worst line first: what to change, in the order to change it. At most `max` findings are listed.
  */
-function failingByLocation(findings: readonly Finding[], max: number): string[] {
+function failingByLocation(findings: readonly Finding[], max: number, paint: TablePaint): string[] {
   const groups = new Map<string, { heading: string; findings: Finding[] }>();
   for (const f of [...findings].sort(compareFindings)) {
     const where = f.file ? `${f.file}:${f.line ?? 1}` : (f.image ?? f.path ?? '');
@@ -52,8 +57,8 @@ function failingByLocation(findings: readonly Finding[], max: number): string[] 
   let listed = 0;
   for (const group of groups.values()) {
     if (listed >= max) break;
-    lines.push(`  ${group.heading || '(no file)'}`);
-    for (const f of group.findings.slice(0, max - listed)) lines.push(`    ${findingLine(f)}`);
+    lines.push(`  ${paint('location', group.heading || '(no file)')}`);
+    for (const f of group.findings.slice(0, max - listed)) lines.push(`    ${findingLine(f, paint)}`);
     listed += Math.min(group.findings.length, max - listed);
   }
   if (findings.length > listed) lines.push(`  … and ${findings.length - listed} more (see the report file)`);
@@ -70,8 +75,11 @@ export function renderTable(input: {
   maxListed?: number;
   /** The closing PASS/FAIL line (default true; the action says its verdict its own way). */
   verdictLine?: boolean;
+  /** Marks severities, headings and the verdict for a terminal's colours; plain text by default. */
+  paint?: TablePaint;
 }): string {
   const { decisions, gate } = input;
+  const paint = input.paint ?? plain;
   const tools = [...new Set(input.results.map((r) => r.tool))];
   const lines: string[] = [];
   const header = ['SEVERITY', ...tools.map((t) => t.toUpperCase()), 'TOTAL', 'FAILING'];
@@ -97,16 +105,16 @@ export function renderTable(input: {
   lines.push(format(header), ...rows.map(format), '');
   const failing = decisions.filter((d) => d.verdict === 'fails-gate').map((d) => d.finding);
   if (failing.length > 0) {
-    lines.push(`Fails the gate (${failing.length}):`);
-    lines.push(...failingByLocation(failing, input.maxListed ?? 20), '');
+    lines.push(paint('heading', `Fails the gate (${failing.length}):`));
+    lines.push(...failingByLocation(failing, input.maxListed ?? 20, paint), '');
   }
   lines.push(...workloadLines(input.results, decisions));
   for (const r of gate.failedScanners) lines.push(`Failed: ${describeFailure(r)}`);
   if (input.verdictLine !== false)
     lines.push(
       gate.verdict === 'pass'
-        ? `PASS: no finding at or above ${input.failOn} (${decisions.length} reported)`
-        : `FAIL: ${gate.reasons.join('; ')}`,
+        ? paint('pass', `PASS: no finding at or above ${input.failOn} (${decisions.length} reported)`)
+        : paint('fail', `FAIL: ${gate.reasons.join('; ')}`),
     );
   return lines.join('\n').trimEnd();
 }

@@ -10,7 +10,7 @@ import type { ResolvedPolicy } from '../policy/resolved.js';
 import { countDecisions, type SummaryCounts } from '../report/counts.js';
 import { buildJsonReport } from '../report/json.js';
 import { renderSummary } from '../report/markdown.js';
-import { buildSarif, type Omitted, type SarifLog } from '../report/sarif.js';
+import { buildSarif, type Omitted } from '../report/sarif.js';
 import { workspacePath } from '../util/paths.js';
 import type { Collected } from './collect.js';
 
@@ -19,7 +19,6 @@ export interface ScanOutcome {
   decisions: Decision[];
   gate: GateOutcome;
   counts: SummaryCounts;
-  sarif: SarifLog;
   /** The SARIF log as serialized once (compact), unredacted: writers and the upload redact it. */
   sarifText: string;
   omitted: Omitted;
@@ -96,11 +95,7 @@ export async function runPipeline(config: Config, collected: Collected, options:
   const scannerError = config.policy.scannerError;
   const outcome = gate(decisions, finalResults, { failOn, scannerError });
   const counts = countDecisions(decisions);
-  const {
-    log: sarif,
-    text: sarifText,
-    omitted,
-  } = buildSarif({
+  const { text: sarifText, omitted } = buildSarif({
     results: finalResults,
     decisions,
     category: config.reports.category,
@@ -141,7 +136,6 @@ export async function runPipeline(config: Config, collected: Collected, options:
     decisions,
     gate: outcome,
     counts,
-    sarif,
     sarifText,
     omitted,
     summaryMarkdown,

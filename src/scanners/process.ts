@@ -1,3 +1,4 @@
+import { formatDuration } from '../util/logger.js';
 import { spawn } from 'node:child_process';
 import { access, constants, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
@@ -109,12 +110,6 @@ export function describeExit(result: ProcessResult, timeoutMs: number): string {
   if (result.timedOut) return `did not finish within ${formatDuration(timeoutMs)} and was stopped`;
   if (result.signal) return `was killed by ${result.signal}`;
   return `exited with code ${result.exitCode}`;
-}
-
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 120_000) return `${Math.round(ms / 100) / 10} s`;
-  return `${Math.round(ms / 6000) / 10} min`;
 }
 
 /** The last lines of a tool's stderr, for a one-paragraph failure summary. */

@@ -1,4 +1,4 @@
-import { startStep, type Logger } from '../util/logger.js';
+import { formatDuration, startStep, type Logger } from '../util/logger.js';
 import { mkdir } from 'node:fs/promises';
 import type { Config, ScannersConfig, TargetsConfig } from '../config/types.js';
 
@@ -8,7 +8,7 @@ import { errorMessage, UsageError } from '../util/errors.js';
 import type { Tool } from '../model/finding.js';
 import type { InstalledTool } from './install/installer.js';
 import type { PlatformKey, ScannerTool } from '../releases/catalog.js';
-import { describeExit, formatDuration, runProcess, stderrTail } from './process.js';
+import { describeExit, runProcess, stderrTail } from './process.js';
 import { runHadolint } from './hadolint/run.js';
 import { readTrivyDatabase, runTrivyImage, trivyDbArgs, type TrivyRun, type TrivySettings } from './trivy/run.js';
 import { scannersToRun } from './plan.js';
@@ -53,6 +53,12 @@ function record(installed: InstalledTool): ScannerRecord {
   return { path: installed.path, version: installed.version, sha256: installed.sha256, source: installed.source };
 }
 
+/** Why an install failed, without the tool's name the installer's ToolError starts with. */
+function installFailure(tool: ScannerTool, error: unknown): string {
+  const message = errorMessage(error);
+  return message.startsWith(`${tool}: `) ? message.slice(tool.length + 2) : message;
+}
+
 async function install(tool: ScannerTool, scanners: ScannersConfig, host: ScannerHost): Promise<InstalledTool> {
   const choice = scanners[tool];
   if (!host.platform && !choice.path) {
@@ -78,7 +84,7 @@ async function install(tool: ScannerTool, scanners: ScannersConfig, host: Scanne
     downloadTimeoutMs: host.downloadTimeoutMs ?? Math.min(scanners.timeoutMs, 10 * 60_000),
     stallTimeoutMs: host.stallTimeoutMs ?? 60_000,
   }).catch((error: unknown) => {
-    step.failed(errorMessage(error).replace(new RegExp(`^${tool}: `), ''));
+    step.failed(installFailure(tool, error));
     throw error;
   });
   step.done(`version ${installed.version}`);
@@ -213,7 +219,7 @@ export async function runLocalScanners(plan: ScanPlan, host: ScannerHost): Promi
       installed = await install(tool, scanners, host);
     } catch (error) {
       if (error instanceof UsageError) throw error;
-      return failedResults(tool, targets, `${tool} could not be installed: ${errorMessage(error).replace(new RegExp(`^${tool}: `), '')}`);
+      return failedResults(tool, targets, `${tool} could not be installed: ${installFailure(tool, error)}`);
     }
     return run(installed);
   };

@@ -1,7 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { colourTable, colourWanted, painter, terminalLogger } from '../../src/cli/terminal.js';
+import { colourWanted, tablePainter, terminalLogger } from '../../src/cli/terminal.js';
+import type { Finding } from '../../src/model/finding.js';
+import type { ScanResult } from '../../src/model/scanResult.js';
+import { renderTable } from '../../src/report/table.js';
 import { REPO_ROOT } from '../helpers.js';
 
 /** Select Graphic Rendition: the escape codes that colour text (not the ones that redraw a line). */
@@ -44,14 +47,51 @@ describe('the terminal', () => {
     expect(colourWanted(true, { NO_COLOR: '1' }, false)).toBe(true);
   });
 
-  it('colours severities and the verdict only when asked, and leaves the text the same', () => {
-    const table =
-      'Fails the gate (1):\n  Dockerfile:4  RUN apt-get install curl\n    CRITICAL CVE-1 libssh2 1.0 (no fix)\n\nFAIL: 1 finding at or above high';
-    expect(colourTable(table, painter(false))).toBe(table);
-    const coloured = colourTable(table, painter(true));
-    expect(coloured).toMatch(SGR);
-    expect(coloured.replace(/\x1b\[[0-9;]*m/g, '')).toBe(table);
-    expect(coloured).toContain('\x1b[31m');
+  it('colours severities, headings and the verdict only when asked, and leaves the text the same', () => {
+    const finding: Finding = {
+      tool: 'trivy',
+      ruleId: 'CVE-1',
+      kind: 'vulnerability',
+      severity: 'critical',
+      title: 'libssh2 overflow',
+      message: 'libssh2 1.0 is affected.',
+      pkg: { name: 'libssh2', installed: '1.0' },
+      file: 'Dockerfile',
+      line: 4,
+      introducedBy: { kind: 'instruction', instruction: 'RUN apt-get install curl' },
+      fingerprint: 'f',
+    };
+    const result: ScanResult = {
+      tool: 'trivy',
+      key: 'app',
+      target: 'app',
+      origin: 'report',
+      status: 'ok',
+      durationMs: 1,
+      findings: [finding],
+      warnings: [],
+    };
+    const input = {
+      gate: {
+        verdict: 'fail' as const,
+        reasons: ['1 finding at or above high'],
+        exitCode: 1 as const,
+        failingFindings: 1,
+        failedScanners: [],
+      },
+      decisions: [{ finding, verdict: 'fails-gate' as const, reason: 'critical is at or above high' }],
+      results: [result],
+      failOn: 'high',
+    };
+    const plainText = renderTable(input);
+    expect(renderTable({ ...input, paint: tablePainter(false) })).toBe(plainText);
+    const coloured = renderTable({ ...input, paint: tablePainter(true) });
+    expect(coloured.replace(/\x1b\[[0-9;]*m/g, '')).toBe(plainText);
+    expect(coloured).toContain('\x1b[1m\x1b[31mCRITICAL');
+    expect(coloured).toContain('\x1b[4mDockerfile:4  RUN apt-get install curl');
+    expect(coloured).toMatch(/\x1b\[1m\x1b\[31mFAIL: 1 finding at or above high/);
+    // Nothing else is marked: the counts table stays plain.
+    expect(coloured.split('\n')[0]).toBe(plainText.split('\n')[0]);
   });
 
   it('a step shows live on a terminal and ends in one line; off a terminal only that line', () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseStages } from '../../src/dockerfile/stages.js';
 import { tar, type TarMember } from './tarWriter.js';
 
 /**
@@ -183,6 +184,15 @@ function stamped(members: readonly TarMember[], mtime: number): Buffer {
   return archive;
 }
 
+/** The final stage's instructions, read by the project's own Dockerfile parser. */
+function instructionsOf(dockerfile: string): { kind: string; text: string }[] {
+  const stage = parseStages(dockerfile).at(-1);
+  if (!stage) throw new Error('the example Dockerfile has no FROM');
+  return stage.instructions;
+}
+
+const exposedPorts = (text: string): string[] => text.split(/\s+/).map((p) => (p.includes('/') ? p : `${p}/tcp`));
+
 /** BuildKit's history lines for the Dockerfile's instructions, with the base image's own first. */
 function history(dockerfile: string): Array<Record<string, unknown>> {
   const entries: Array<Record<string, unknown>> = [
@@ -192,33 +202,25 @@ function history(dockerfile: string): Array<Record<string, unknown>> {
       comment: 'debuerreotype 0.17',
     },
   ];
-  let second = 0;
-  const add = (createdBy: string, empty: boolean) => {
-    second += 1;
+  for (const [n, { kind, text }] of instructionsOf(dockerfile).entries()) {
+    const createdBy =
+      kind === 'RUN'
+        ? `RUN /bin/sh -c ${text} # buildkit`
+        : kind === 'COPY'
+          ? `COPY ${text} # buildkit`
+          : kind === 'EXPOSE'
+            ? `EXPOSE map[${exposedPorts(text)
+                .map((p) => `${p}:{}`)
+                .join(' ')}]`
+            : kind === 'CMD'
+              ? `CMD ["/bin/sh" "-c" "${text}"]`
+              : `${kind} ${text}`;
     entries.push({
-      created: new Date((BUILD_EPOCH + second) * 1000).toISOString().replace('.000', ''),
+      created: new Date((BUILD_EPOCH + n + 1) * 1000).toISOString().replace('.000', ''),
       created_by: createdBy,
       comment: 'buildkit.dockerfile.v0',
-      ...(empty ? { empty_layer: true } : {}),
+      ...(kind === 'RUN' || kind === 'COPY' ? {} : { empty_layer: true }),
     });
-  };
-  for (const line of dockerfile.split('\n')) {
-    const match = /^([A-Z]+)\s+(.*)$/.exec(line.trim());
-    if (!match) continue;
-    const [, kind, args] = match as unknown as [string, string, string];
-    if (kind === 'FROM') continue;
-    if (kind === 'RUN') add(`RUN /bin/sh -c ${args} # buildkit`, false);
-    else if (kind === 'COPY') add(`COPY ${args} # buildkit`, false);
-    else if (kind === 'EXPOSE')
-      add(
-        `EXPOSE map[${args
-          .split(/\s+/)
-          .map((p) => `${p.includes('/') ? p : `${p}/tcp`}:{}`)
-          .join(' ')}]`,
-        true,
-      );
-    else if (kind === 'CMD') add(`CMD ["/bin/sh" "-c" "${args}"]`, true);
-    else add(`${kind} ${args}`, true);
   }
   return entries;
 }
@@ -226,16 +228,13 @@ function history(dockerfile: string): Array<Record<string, unknown>> {
 function imageConfig(dockerfile: string, diffIds: readonly string[]): Record<string, unknown> {
   const env = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'];
   const config: Record<string, unknown> = { Env: env };
-  for (const line of dockerfile.split('\n')) {
-    const match = /^([A-Z]+)\s+(.*)$/.exec(line.trim());
-    if (!match) continue;
-    const [, kind, args] = match as unknown as [string, string, string];
-    if (kind === 'ENV') env.push(args);
-    if (kind === 'WORKDIR') config.WorkingDir = args;
-    if (kind === 'USER') config.User = args;
-    if (kind === 'EXPOSE') config.ExposedPorts = Object.fromEntries(args.split(/\s+/).map((p) => [p.includes('/') ? p : `${p}/tcp`, {}]));
+  for (const { kind, text } of instructionsOf(dockerfile)) {
+    if (kind === 'ENV') env.push(text);
+    if (kind === 'WORKDIR') config.WorkingDir = text;
+    if (kind === 'USER') config.User = text;
+    if (kind === 'EXPOSE') config.ExposedPorts = Object.fromEntries(exposedPorts(text).map((p) => [p, {}]));
     if (kind === 'CMD') {
-      config.Cmd = ['/bin/sh', '-c', args];
+      config.Cmd = ['/bin/sh', '-c', text];
       config.ArgsEscaped = true;
     }
   }

@@ -1,8 +1,8 @@
-export const id = 905;
-export const ids = [905];
+export const id = 361;
+export const ids = [361];
 export const modules = {
 
-/***/ 5905:
+/***/ 9361:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1200,15 +1200,8 @@ function localScannerHost(env, logger, dbCache) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/util/logger.ts
-const NO_STEP = { update: () => { }, done: () => { }, failed: () => { } };
-/** The logger's step, or one that shows nothing where the logger has none. */
-function startStep(logger, title) {
-    return logger.step?.(title) ?? NO_STEP;
-}
-/** A logger that drops everything, for library callers and tests that do not read the log. */
-const silentLogger = { info: () => { }, warning: () => { }, group: () => { } };
-
+// EXTERNAL MODULE: ./src/util/logger.ts
+var util_logger = __webpack_require__(6618);
 // EXTERNAL MODULE: ./src/scanners/process.ts
 var scanners_process = __webpack_require__(9278);
 ;// CONCATENATED MODULE: ./src/util/json.ts
@@ -2027,12 +2020,17 @@ function failedResults(tool, targets, error) {
 function record(installed) {
     return { path: installed.path, version: installed.version, sha256: installed.sha256, source: installed.source };
 }
+/** Why an install failed, without the tool's name the installer's ToolError starts with. */
+function installFailure(tool, error) {
+    const message = (0,errors/* errorMessage */.gJ)(error);
+    return message.startsWith(`${tool}: `) ? message.slice(tool.length + 2) : message;
+}
 async function install(tool, scanners, host) {
     const choice = scanners[tool];
     if (!host.platform && !choice.path) {
         throw new errors/* UsageError */.eb(`bulkhead has no ${tool} build for ${process.platform}-${process.arch}; install ${tool} yourself and give ${tool}-path.`);
     }
-    const step = startStep(host.logger, `Getting ${tool}`);
+    const step = (0,util_logger/* startStep */.bP)(host.logger, `Getting ${tool}`);
     // Loaded when a scanner is to be installed: the toolkit's HTTP and tool-cache code is a good part
     // of a start-up that only reads reports.
     const { installScanner } = await Promise.all(/* import() */[__webpack_require__.e(991), __webpack_require__.e(202)]).then(__webpack_require__.bind(__webpack_require__, 6202));
@@ -2050,7 +2048,7 @@ async function install(tool, scanners, host) {
         downloadTimeoutMs: host.downloadTimeoutMs ?? Math.min(scanners.timeoutMs, 10 * 60_000),
         stallTimeoutMs: host.stallTimeoutMs ?? 60_000,
     }).catch((error) => {
-        step.failed((0,errors/* errorMessage */.gJ)(error).replace(new RegExp(`^${tool}: `), ''));
+        step.failed(installFailure(tool, error));
         throw error;
     });
     step.done(`version ${installed.version}`);
@@ -2061,7 +2059,7 @@ async function install(tool, scanners, host) {
 /** Downloads (or refreshes) Trivy's database once, so that the image scans can share it read-only. */
 async function prepareDatabase(settings, host) {
     await (0,promises_.mkdir)(settings.cacheDir, { recursive: true });
-    const step = startStep(host.logger, 'Trivy vulnerability database');
+    const step = (0,util_logger/* startStep */.bP)(host.logger, 'Trivy vulnerability database');
     let cache = 'not-used';
     if (host.dbCache) {
         cache = await host.dbCache.restore(settings.cacheDir);
@@ -2071,7 +2069,7 @@ async function prepareDatabase(settings, host) {
         env: settings.env,
         timeoutMs: settings.timeoutMs,
     });
-    host.logger.group(`Trivy database (${(0,scanners_process/* describeExit */.KE)(ran, settings.timeoutMs)}, ${(0,scanners_process/* formatDuration */.a3)(ran.durationMs)})`, ran.stderr);
+    host.logger.group(`Trivy database (${(0,scanners_process/* describeExit */.KE)(ran, settings.timeoutMs)}, ${(0,util_logger/* formatDuration */.a3)(ran.durationMs)})`, ran.stderr);
     if (ran.spawnError || ran.timedOut || ran.signal || ran.exitCode !== 0) {
         step.failed(`Trivy ${(0,scanners_process/* describeExit */.KE)(ran, settings.timeoutMs)}`);
         return {
@@ -2112,7 +2110,7 @@ async function runTrivy({ targets, scanners }, host, installed) {
     if (database.error)
         return failedResults('trivy', images.map((i) => ({ key: i.key, target: i.input })), database.error).map((r) => ({ ...r, scanner: record(installed), database: database.record }));
     const scanOne = async (image) => {
-        const step = startStep(host.logger, `Trivy ${image.input}`);
+        const step = (0,util_logger/* startStep */.bP)(host.logger, `Trivy ${image.input}`);
         const run = await runTrivyImage(image, settings, record(installed));
         if (run.result.status === 'ok')
             step.done(`${run.result.findings.length} finding${run.result.findings.length === 1 ? '' : 's'}`);
@@ -2133,20 +2131,20 @@ async function runTrivy({ targets, scanners }, host, installed) {
             finished.push(run);
     }
     for (const run of finished) {
-        host.logger.group(`Trivy ${run.result.target} (${(0,scanners_process/* describeExit */.KE)(run.process, settings.timeoutMs)}, ${(0,scanners_process/* formatDuration */.a3)(run.process.durationMs)})`, run.process.stderr);
+        host.logger.group(`Trivy ${run.result.target} (${(0,scanners_process/* describeExit */.KE)(run.process, settings.timeoutMs)}, ${(0,util_logger/* formatDuration */.a3)(run.process.durationMs)})`, run.process.stderr);
     }
     return finished.map((run) => ({ ...run.result, database: database.record }));
 }
 async function runHadolintAll(targets, scanners, host, installed) {
     const settings = { executable: installed.path, timeoutMs: scanners.timeoutMs, workspace: targets.workspace, env: host.env };
     return Promise.all(targets.dockerfiles.map(async (dockerfile) => {
-        const step = startStep(host.logger, `hadolint ${dockerfile}`);
+        const step = (0,util_logger/* startStep */.bP)(host.logger, `hadolint ${dockerfile}`);
         const result = await runHadolint(dockerfile, settings, record(installed));
         if (result.status === 'ok')
             step.done(`${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}`);
         else
             step.failed('failed');
-        host.logger.group(`hadolint ${dockerfile} (${result.status === 'ok' ? 'ok' : 'failed'}, ${(0,scanners_process/* formatDuration */.a3)(result.durationMs)})`, result.error ?? '');
+        host.logger.group(`hadolint ${dockerfile} (${result.status === 'ok' ? 'ok' : 'failed'}, ${(0,util_logger/* formatDuration */.a3)(result.durationMs)})`, result.error ?? '');
         return result;
     }));
 }
@@ -2168,7 +2166,7 @@ async function runLocalScanners(plan, host) {
         catch (error) {
             if (error instanceof errors/* UsageError */.eb)
                 throw error;
-            return failedResults(tool, targets, `${tool} could not be installed: ${(0,errors/* errorMessage */.gJ)(error).replace(new RegExp(`^${tool}: `), '')}`);
+            return failedResults(tool, targets, `${tool} could not be installed: ${installFailure(tool, error)}`);
         }
         return run(installed);
     };
@@ -7642,7 +7640,7 @@ async function checkImage(subject) {
     ];
 }
 async function scanImage(target, config) {
-    const step = startStep(config.logger ?? silentLogger, `Reading ${target.input}`);
+    const step = (0,util_logger/* startStep */.bP)(config.logger ?? util_logger/* silentLogger */.qq, `Reading ${target.input}`);
     const started = Date.now();
     const located = target.source === 'daemon' || target.source === 'registry'
         ? target
@@ -7698,7 +7696,7 @@ async function scanDockerfile(dockerfile, workspace) {
  * read yet: when the user named bulkhead in `tools` that is an error (the gate fails closed),
  * otherwise a note, so that the default tool list does not fail a registry scan.
  */
-async function runBuiltin({ targets, scanners }, workloads, logger = silentLogger) {
+async function runBuiltin({ targets, scanners }, workloads, logger = util_logger/* silentLogger */.qq) {
     const notes = [];
     const readable = targets.images.filter((image) => {
         if (image.source !== 'registry' || scanners.explicit)
@@ -8682,13 +8680,17 @@ function describeOrigin(origin, dockerfile) {
     const copied = origin.copiedFrom ? `, copied from stage ${origin.copiedFrom}` : '';
     return `Came in with \`${origin.instruction}\` at ${dockerfile}:${origin.line}${stage}${copied}.`;
 }
+/** Where a finding came from: the history entry that made it, else the layer it is in. */
+function originOf(finding, attribution) {
+    return ((finding.historyStep !== undefined ? attribution.steps.get(finding.historyStep) : undefined) ??
+        (finding.layer ? attribution.layers.get(finding.layer) : undefined));
+}
 /** One finding placed by an attribution: file, line, what introduced it, and a sentence saying so. */
 function placeFinding(finding, attribution, fallback) {
     if (finding.file !== undefined)
         return finding;
     if (attribution?.kind === 'matched') {
-        const origin = (finding.historyStep !== undefined ? attribution.steps.get(finding.historyStep) : undefined) ??
-            (finding.layer ? attribution.layers.get(finding.layer) : undefined);
+        const origin = originOf(finding, attribution);
         const related = (finding.relatedLayers ?? []).flatMap((r) => {
             const other = attribution.layers.get(r.layer);
             return other ? [{ file: attribution.dockerfile, line: other.line, role: r.role, instruction: other.instruction }] : [];
@@ -8709,8 +8711,7 @@ function placeFinding(finding, attribution, fallback) {
         return { ...finding, file: attribution.dockerfile, line: attribution.finalFromLine };
     }
     if (attribution?.kind === 'history-only') {
-        const step = (finding.historyStep !== undefined ? attribution.steps.get(finding.historyStep) : undefined) ??
-            (finding.layer ? attribution.layers.get(finding.layer) : undefined);
+        const step = originOf(finding, attribution);
         if (step) {
             const placed = {
                 ...finding,
@@ -9336,7 +9337,7 @@ function renderSummary(input) {
     const limit = input.limitBytes ?? SUMMARY_LIMIT_BYTES;
     // Start from what the limit can hold at the rows' own average size (measured on a sample, cached
     // for the render), so that a huge report does not render every row to throw most away.
-    const sample = markdown_sorted(input.decisions).slice(0, 200);
+    const sample = input.decisions.slice(0, 200);
     const averageRow = sample.length > 0 ? sample.reduce((n, d) => n + Buffer.byteLength(renderRowCached(d, true)) + 1, 0) / sample.length : 1;
     let maxRows = Math.min(input.decisions.length, Math.ceil(limit / averageRow));
     for (;;) {
@@ -9720,7 +9721,7 @@ async function runPipeline(config, collected, options) {
     const scannerError = config.policy.scannerError;
     const outcome = gate(decisions, finalResults, { failOn, scannerError });
     const counts = countDecisions(decisions);
-    const { log: sarif, text: sarifText, omitted, } = buildSarif({
+    const { text: sarifText, omitted } = buildSarif({
         results: finalResults,
         decisions,
         category: config.reports.category,
@@ -9761,7 +9762,6 @@ async function runPipeline(config, collected, options) {
         decisions,
         gate: outcome,
         counts,
-        sarif,
         sarifText,
         omitted,
         summaryMarkdown,
@@ -9989,6 +9989,7 @@ function parseCliArguments(argv) {
 
 
 
+const plain = (_style, text) => text;
 /** Suggested fixes printed, for the workloads whose findings fail the gate. */
 const MAX_SUGGESTIONS = 3;
 function workloadLines(results, decisions) {
@@ -10006,20 +10007,20 @@ function workloadLines(results, decisions) {
     return lines;
 }
 /** One failing finding: severity, rule, and the package (version, fix) or what the rule is about. */
-function findingLine(f) {
+function findingLine(f, paint) {
     // Without a package, the rule's title and the path in the image say what it is about.
     const what = f.pkg
         ? ` ${f.pkg.name} ${f.pkg.installed}${f.pkg.fixed ? ` -> ${f.pkg.fixed}` : ' (no fix)'}`
         : f.tool === 'bulkhead'
             ? ` ${f.title}${f.path ? ` (${f.path})` : ''}`
             : '';
-    return `${f.severity.toUpperCase().padEnd(8)} ${f.ruleId}${what}`;
+    return `${paint(f.severity, f.severity.toUpperCase())}${' '.repeat(Math.max(1, 9 - f.severity.length))}${f.ruleId}${what}`;
 }
 /**
  * The failing findings under the line they sit on (file:line and the instruction there), the
  * worst line first: what to change, in the order to change it. At most `max` findings are listed.
  */
-function failingByLocation(findings, max) {
+function failingByLocation(findings, max, paint) {
     const groups = new Map();
     for (const f of [...findings].sort(compareFindings)) {
         const where = f.file ? `${f.file}:${f.line ?? 1}` : (f.image ?? f.path ?? '');
@@ -10037,9 +10038,9 @@ function failingByLocation(findings, max) {
     for (const group of groups.values()) {
         if (listed >= max)
             break;
-        lines.push(`  ${group.heading || '(no file)'}`);
+        lines.push(`  ${paint('location', group.heading || '(no file)')}`);
         for (const f of group.findings.slice(0, max - listed))
-            lines.push(`    ${findingLine(f)}`);
+            lines.push(`    ${findingLine(f, paint)}`);
         listed += Math.min(group.findings.length, max - listed);
     }
     if (findings.length > listed)
@@ -10049,6 +10050,7 @@ function failingByLocation(findings, max) {
 /** Terminal output and the action's job log: a compact table by severity, the failing findings by line, and a one-line verdict. */
 function renderTable(input) {
     const { decisions, gate } = input;
+    const paint = input.paint ?? plain;
     const tools = [...new Set(input.results.map((r) => r.tool))];
     const lines = [];
     const header = ['SEVERITY', ...tools.map((t) => t.toUpperCase()), 'TOTAL', 'FAILING'];
@@ -10073,16 +10075,16 @@ function renderTable(input) {
     lines.push(format(header), ...rows.map(format), '');
     const failing = decisions.filter((d) => d.verdict === 'fails-gate').map((d) => d.finding);
     if (failing.length > 0) {
-        lines.push(`Fails the gate (${failing.length}):`);
-        lines.push(...failingByLocation(failing, input.maxListed ?? 20), '');
+        lines.push(paint('heading', `Fails the gate (${failing.length}):`));
+        lines.push(...failingByLocation(failing, input.maxListed ?? 20, paint), '');
     }
     lines.push(...workloadLines(input.results, decisions));
     for (const r of gate.failedScanners)
         lines.push(`Failed: ${describeFailure(r)}`);
     if (input.verdictLine !== false)
         lines.push(gate.verdict === 'pass'
-            ? `PASS: no finding at or above ${input.failOn} (${decisions.length} reported)`
-            : `FAIL: ${gate.reasons.join('; ')}`);
+            ? paint('pass', `PASS: no finding at or above ${input.failOn} (${decisions.length} reported)`)
+            : paint('fail', `FAIL: ${gate.reasons.join('; ')}`));
     return lines.join('\n').trimEnd();
 }
 
@@ -10106,32 +10108,22 @@ function colourWanted(flag, env, isTTY) {
 function painter(colour) {
     return colour ? (style, text) => (0,external_node_util_.styleText)(style, text, { validateStream: false }) : (_style, text) => text;
 }
-const SEVERITY_STYLES = {
-    CRITICAL: ['bold', 'red'],
-    HIGH: 'red',
-    MEDIUM: 'yellow',
-    LOW: 'cyan',
-    INFO: 'gray',
+/** How a terminal shows what the table marks. */
+const STYLES = {
+    critical: ['bold', 'red'],
+    high: 'red',
+    medium: 'yellow',
+    low: 'cyan',
+    info: 'gray',
+    fail: ['bold', 'red'],
+    pass: ['bold', 'green'],
+    heading: 'bold',
+    location: 'underline',
 };
-/** Colours a rendered table: severities, the verdict line and the "Fails the gate" heading. Plain text in, same text out when colour is off. */
-function colourTable(table, paint) {
-    return table
-        .split('\n')
-        .map((line) => {
-        if (line.startsWith('FAIL:'))
-            return paint(['bold', 'red'], line);
-        if (line.startsWith('PASS:'))
-            return paint(['bold', 'green'], line);
-        if (line.startsWith('Fails the gate'))
-            return paint('bold', line);
-        const finding = /^( {4})(CRITICAL|HIGH|MEDIUM|LOW|INFO)(\s.*)$/.exec(line);
-        if (finding)
-            return `${finding[1]}${paint(SEVERITY_STYLES[finding[2]] ?? 'reset', finding[2])}${finding[3]}`;
-        if (/^ {2}\S/.test(line) && !line.startsWith('  …'))
-            return paint('underline', line);
-        return line;
-    })
-        .join('\n');
+/** The table's painter for a terminal: its marks as colours, or nothing when colour is off. */
+function tablePainter(colour) {
+    const paint = painter(colour);
+    return (style, text) => paint(STYLES[style], text);
 }
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 /**
@@ -10159,7 +10151,7 @@ function terminalLogger(options) {
         if (!first)
             return;
         const others = running.size > 1 ? ` (+${running.size - 1} more)` : '';
-        const elapsed = (0,scanners_process/* formatDuration */.a3)(now() - first.started);
+        const elapsed = (0,util_logger/* formatDuration */.a3)(now() - first.started);
         const text = `${SPINNER[frame % SPINNER.length]} ${first.title}${first.detail ? `: ${first.detail}` : ''}${others} ${elapsed}`;
         frame += 1;
         clear();
@@ -10196,9 +10188,7 @@ function terminalLogger(options) {
                     return;
                 running.delete(id);
                 stopTimerIfIdle();
-                const took = (0,scanners_process/* formatDuration */.a3)(now() - step.started);
-                const mark = ok ? paint('green', '✓') : paint('red', '✗');
-                line(`${mark} ${title}${detail ? `: ${detail}` : ''} (${took})`);
+                line((0,util_logger/* stepEndLine */.m9)(ok ? paint('green', '✓') : paint('red', '✗'), title, detail, now() - step.started));
             };
             return {
                 update: (detail) => {
@@ -10256,14 +10246,15 @@ async function runCli(argv, io) {
         if (args.format === 'json')
             io.stdout(`${redactor.apply(JSON.stringify(outcome.report, null, 2))}\n`);
         else {
-            const table = redactor.apply(renderTable({
+            // Colour codes wrap whole words and lines, so no code can split a secret the redactor looks for.
+            const table = renderTable({
                 gate: outcome.gate,
                 decisions: outcome.decisions,
                 results: outcome.results,
                 failOn: outcome.policy.settings.failOn.value,
-            }));
-            // Colour is added after masking, so that no escape code can split a secret the redactor looks for.
-            io.stdout(`${colourTable(table, painter(colourWanted(args.color, io.env, io.stdoutIsTTY)))}\n`);
+                paint: tablePainter(colourWanted(args.color, io.env, io.stdoutIsTTY)),
+            });
+            io.stdout(`${redactor.apply(table)}\n`);
         }
         return outcome.gate.exitCode;
     }
@@ -10441,16 +10432,17 @@ function resolveWanted(request) {
 /* harmony export */   KE: () => (/* binding */ describeExit),
 /* harmony export */   R3: () => (/* binding */ runProcess),
 /* harmony export */   TV: () => (/* binding */ isExecutable),
-/* harmony export */   a3: () => (/* binding */ formatDuration),
 /* harmony export */   aY: () => (/* binding */ findOnPath),
 /* harmony export */   be: () => (/* binding */ stderrTail)
 /* harmony export */ });
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1421);
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _util_logger_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6618);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1421);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+
 
 
 
@@ -10463,7 +10455,7 @@ function runProcess(command, args, options) {
     const maxStderr = options.maxStderrBytes ?? 64 * 1024;
     const started = performance.now();
     return new Promise((resolve) => {
-        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(command, [...args], {
+        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_1__.spawn)(command, [...args], {
             cwd: options.cwd,
             env: options.env ?? process.env,
             stdio: ['ignore', 'pipe', 'pipe'],
@@ -10541,17 +10533,10 @@ function describeExit(result, timeoutMs) {
     if (result.spawnError)
         return result.spawnError;
     if (result.timedOut)
-        return `did not finish within ${formatDuration(timeoutMs)} and was stopped`;
+        return `did not finish within ${(0,_util_logger_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(timeoutMs)} and was stopped`;
     if (result.signal)
         return `was killed by ${result.signal}`;
     return `exited with code ${result.exitCode}`;
-}
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)} ms`;
-    if (ms < 120_000)
-        return `${Math.round(ms / 100) / 10} s`;
-    return `${Math.round(ms / 6000) / 10} min`;
 }
 /** The last lines of a tool's stderr, for a one-paragraph failure summary. */
 function stderrTail(stderr, lines = 5) {
@@ -10566,10 +10551,10 @@ function stderrTail(stderr, lines = 5) {
 /** A regular file this process may execute. */
 async function isExecutable(file) {
     try {
-        const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(file);
+        const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.stat)(file);
         if (!info.isFile())
             return false;
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.access)(file, node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.constants.X_OK);
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.access)(file, node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.constants.X_OK);
         return true;
     }
     catch {
@@ -10578,10 +10563,10 @@ async function isExecutable(file) {
 }
 /** The first executable `name` on a PATH-style search path. */
 async function findOnPath(name, searchPath) {
-    for (const dir of (searchPath ?? '').split(node_path__WEBPACK_IMPORTED_MODULE_2__.delimiter)) {
+    for (const dir of (searchPath ?? '').split(node_path__WEBPACK_IMPORTED_MODULE_3__.delimiter)) {
         if (!dir)
             continue;
-        const candidate = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(dir, name);
+        const candidate = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, name);
         if (await isExecutable(candidate))
             return candidate;
     }
@@ -10659,6 +10644,37 @@ function describeError(error) {
         return errorMessage(error);
     return `unexpected error: ${errorMessage(error)}`;
 }
+
+
+/***/ }),
+
+/***/ 6618:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   a3: () => (/* binding */ formatDuration),
+/* harmony export */   bP: () => (/* binding */ startStep),
+/* harmony export */   m9: () => (/* binding */ stepEndLine),
+/* harmony export */   qq: () => (/* binding */ silentLogger)
+/* harmony export */ });
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)} ms`;
+    if (ms < 120_000)
+        return `${Math.round(ms / 100) / 10} s`;
+    return `${Math.round(ms / 6000) / 10} min`;
+}
+/** How a step's end reads in both faces: "✓ Reading app.tar: 7 layers (1.8 s)". */
+function stepEndLine(mark, title, detail, ms) {
+    return `${mark} ${title}${detail ? `: ${detail}` : ''} (${formatDuration(ms)})`;
+}
+const NO_STEP = { update: () => { }, done: () => { }, failed: () => { } };
+/** The logger's step, or one that shows nothing where the logger has none. */
+function startStep(logger, title) {
+    return logger.step?.(title) ?? NO_STEP;
+}
+/** A logger that drops everything, for library callers and tests that do not read the log. */
+const silentLogger = { info: () => { }, warning: () => { }, group: () => { } };
 
 
 /***/ })
