@@ -58,6 +58,13 @@ function redactingLogger(toolkit: ActionToolkit, redactor: Redactor): Logger {
   };
 }
 
+/** A rehearsal runs the image's code on the runner: not a fork's, unless rehearse-forks says so. */
+function forkSafe(config: Config, context: RunnerContext, logger: Logger): Config {
+  if (!config.rehearsal.enabled || !context.pullRequest?.fork || config.rehearsal.forks) return config;
+  logger.warning('The rehearsal was skipped: this pull request comes from a fork, and rehearse-forks is not true.');
+  return { ...config, rehearsal: { ...config.rehearsal, enabled: false } };
+}
+
 async function scanAndPublish(
   config: Config,
   context: RunnerContext,
@@ -163,7 +170,7 @@ export async function run(runtime: ActionRuntime = { env: process.env, toolkit: 
         redact: (text) => redactor.apply(text),
       });
     }
-    return await scanAndPublish(config, context, runtime, redactor, logger);
+    return await scanAndPublish(forkSafe(config, context, logger), context, runtime, redactor, logger);
   } catch (error) {
     // No gate was decided: a later step reading the verdict must not take its absence for a pass.
     toolkit.setOutput('verdict', 'fail');

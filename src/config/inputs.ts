@@ -273,6 +273,40 @@ export const INPUTS = [
     description: 'Time limit for each scanner run, e.g. `90s`, `10m`, `1h`.',
   },
   {
+    name: 'rehearse',
+    kind: 'string',
+    default: 'false',
+    description:
+      "Run each image from the local Docker engine for a while under least privilege (read-only root, no capabilities, no new privileges, a non-root user, no network, pid and memory limits) and report what it needed (BH401–BH404) with a securityContext and Compose fragment it really ran under: `false` (default), `true` (10 s) or a duration such as `5s`. This runs the image's own code on the runner; off for pull requests from forks unless `rehearse-forks` is true.",
+  },
+  {
+    name: 'rehearse-command',
+    kind: 'string',
+    default: '',
+    description:
+      "Arguments that replace the image's CMD for the rehearsal (the ENTRYPOINT stays), split like a shell would split words (quotes group, nothing is expanded), e.g. `serve --port 8080`.",
+  },
+  {
+    name: 'rehearse-env',
+    kind: 'list',
+    default: '',
+    description:
+      'Environment for the rehearsal, one `NAME=value` per line. Not for secrets: the rehearsal runs with no network and needs none.',
+  },
+  {
+    name: 'rehearse-ready',
+    kind: 'string',
+    default: '',
+    description:
+      'What "it works" means in a rehearsal: `log:REGEX` (a log line matches), or `exec:COMMAND` (run inside the container, e.g. `exec:wget -qO- 127.0.0.1:8080/healthz`, exits 0). Default: the image\'s HEALTHCHECK when it has one, else that it is still running at the end.',
+  },
+  {
+    name: 'rehearse-forks',
+    kind: 'boolean',
+    default: 'false',
+    description: 'Rehearse on pull requests from forks too (their code then runs on the runner, with no network and no secrets).',
+  },
+  {
     name: 'scanner-error',
     kind: 'string',
     default: 'fail',

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { UsageError } from '../util/errors.js';
+import { errorMessage, UsageError } from '../util/errors.js';
+import { splitWords } from '../util/words.js';
 import { workspacePath } from '../util/paths.js';
 import { MAX_DOCKERFILE_BYTES } from '../util/textFile.js';
 import { TOOLS, isSeverity, type Tool } from '../model/finding.js';
@@ -10,6 +11,8 @@ import {
   TRIVY_SCAN_KINDS,
   type Config,
   type ManifestTarget,
+  type RehearsalConfig,
+  type RehearsalReady,
   type TargetsConfig,
   type TrivyPkgType,
   type TrivyScanKind,
@@ -360,6 +363,59 @@ function trivySlice(raw: RawInputs, workspace: string): Config['scanners']['triv
   };
 }
 
+const DEFAULT_REHEARSAL_MS = 10_000;
+const MAX_REHEARSAL_MS = 10 * 60_000;
+
+/** The rehearsal slice: off unless `rehearse` says true or a duration. */
+function rehearsalSlice(raw: RawInputs): RehearsalConfig {
+  const text = valueOf(raw, 'rehearse').toLowerCase();
+  const enabled = !['false', 'no', 'off', '0', ''].includes(text);
+  const durationMs = !enabled || ['true', 'yes', 'on'].includes(text) ? DEFAULT_REHEARSAL_MS : parseDuration(text, 'rehearse');
+  if (durationMs > MAX_REHEARSAL_MS) {
+    throw new UsageError(
+      `rehearse is "${valueOf(raw, 'rehearse')}"; a rehearsal lasts at most 10m (it runs 4 times as long to explain a failure).`,
+    );
+  }
+  const commandText = valueOf(raw, 'rehearse-command');
+  const command = commandText === '' ? undefined : splitWords(commandText);
+  if (command === undefined && commandText !== '') {
+    throw new UsageError(`rehearse-command has a quote that is not closed: ${commandText}; close it or remove it.`);
+  }
+  const env = listOf(raw, 'rehearse-env', false);
+  for (const entry of env) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(entry)) {
+      throw new UsageError(`rehearse-env has "${entry.split('=')[0]}", which is not NAME=value; write one NAME=value per line.`);
+    }
+  }
+  const readyText = valueOf(raw, 'rehearse-ready');
+  let ready: RehearsalReady | undefined;
+  if (readyText.startsWith('log:')) {
+    const pattern = readyText.slice(4);
+    try {
+      new RegExp(pattern);
+    } catch (error) {
+      throw new UsageError(`rehearse-ready: ${pattern} is not a regular expression (${errorMessage(error)}); fix it.`);
+    }
+    ready = { kind: 'log', pattern };
+  } else if (readyText.startsWith('exec:')) {
+    const argv = splitWords(readyText.slice(5));
+    if (!argv || argv.length === 0) {
+      throw new UsageError(`rehearse-ready "${readyText}" names no command, or leaves a quote open; write exec:COMMAND ARGS.`);
+    }
+    ready = { kind: 'exec', argv };
+  } else if (readyText !== '') {
+    throw new UsageError(`rehearse-ready is "${readyText}"; write log:REGEX or exec:COMMAND (e.g. exec:wget -qO- 127.0.0.1:8080/healthz).`);
+  }
+  return {
+    enabled,
+    durationMs,
+    ...(command && command.length > 0 ? { command } : {}),
+    env,
+    ...(ready ? { ready } : {}),
+    forks: booleanOf(raw, 'rehearse-forks'),
+  };
+}
+
 export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
   const workspace = resolve(context.workspace);
   if (!existsSync(workspace) || !statSync(workspace).isDirectory()) {
@@ -386,6 +442,12 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
   const workspaceTargets = targetsOf(raw, workspace);
   const warnings: string[] = [];
   const { tools, explicit } = resolveTools(raw, warnings);
+  const rehearsal = rehearsalSlice(raw);
+  if (rehearsal.enabled && !tools.includes('bulkhead')) {
+    throw new UsageError(
+      `rehearse is part of bulkhead's own checks; add bulkhead to tools (now ${tools.join(', ')}) or set rehearse to false.`,
+    );
+  }
   if ((workspaceTargets.manifests.length > 0 || workspaceTargets.composeExplicit) && !tools.includes('bulkhead')) {
     throw new UsageError(`manifests and compose are checked by bulkhead's own rules; add bulkhead to tools (now ${tools.join(', ')}).`);
   }
@@ -423,6 +485,7 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
       annotations: booleanOf(raw, 'annotations'),
       ...(token && !token.startsWith('${{') ? { githubToken: token } : {}),
     },
+    rehearsal,
     warnings,
   });
 }

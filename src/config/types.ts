@@ -15,6 +15,7 @@ export interface Config {
   readonly policy: PolicyConfig;
   readonly reports: ReportsConfig;
   readonly publish: PublishConfig;
+  readonly rehearsal: RehearsalConfig;
   /** Said once by each face before anything runs: deprecated inputs still read. */
   readonly warnings: readonly string[];
 }
@@ -98,6 +99,24 @@ export interface ReportsConfig {
   readonly markdownFile?: string;
   /** Prefix of each SARIF run's code-scanning category. */
   readonly category: string;
+}
+
+/** What "it works" means in a rehearsal: a log line matches, or a command inside the container exits 0. */
+export type RehearsalReady =
+  { readonly kind: 'log'; readonly pattern: string } | { readonly kind: 'exec'; readonly argv: readonly string[] };
+
+/** Running the image under least privilege on the local engine (off unless asked). */
+export interface RehearsalConfig {
+  readonly enabled: boolean;
+  /** How long the hardened run lasts; the whole rehearsal of one image stays within 4 times this. */
+  readonly durationMs: number;
+  /** Replaces the image's CMD. */
+  readonly command?: readonly string[];
+  /** NAME=value entries. */
+  readonly env: readonly string[];
+  readonly ready?: RehearsalReady;
+  /** Rehearse on pull requests from forks too. */
+  readonly forks: boolean;
 }
 
 export type CommentMode = 'always' | 'on-failure' | 'never';

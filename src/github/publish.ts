@@ -1,3 +1,4 @@
+import { rehearsedImages } from '../report/rehearsals.js';
 import { createHash } from 'node:crypto';
 import type { RunnerContext } from './context.js';
 import type { Config, PublishConfig } from '../config/types.js';
@@ -165,6 +166,7 @@ export async function publishToGitHub(input: PublishInput): Promise<void> {
               decisions: outcome.decisions,
               failOn: outcome.policy.settings.failOn.value,
               workloads: outcome.results.flatMap((r) => r.workloads ?? []),
+              rehearsals: rehearsedImages(outcome.results),
               ...(outcome.policyOutcome.baseline ? { baseline: outcome.policyOutcome.baseline } : {}),
             },
             (text) => input.redact(text),

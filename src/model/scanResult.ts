@@ -1,4 +1,5 @@
 import type { Finding, Tool } from './finding.js';
+import type { RehearsalSummary } from './rehearsal.js';
 import type { WorkloadSummary } from './workload.js';
 
 export type ScanStatus = 'ok' | 'error';
@@ -33,6 +34,8 @@ export interface ScanResult {
   imageHistory?: ImageHistory;
   /** The workloads of a manifest or Compose file, with their Pod Security level and suggested fix. */
   workloads?: WorkloadSummary[];
+  /** The image run under least privilege on the local engine (`rehearse`). */
+  rehearsal?: RehearsalSummary;
 }
 
 export interface ImageHistory {

@@ -4,6 +4,7 @@ import type { BaselineComparison } from '../policy/decide.js';
 import type { GateOutcome } from '../policy/gate.js';
 import { renderByLine } from './byLine.js';
 import type { WorkloadSummary } from '../model/workload.js';
+import { rehearsalCommentLines, type RehearsedImage } from './rehearsals.js';
 import { failingWorkloads, podSecurityLine, suggestionBlock } from './workloads.js';
 import { codeSpan, escapeMarkdown } from './escape.js';
 import { fixedCell, packageCell, ruleCell, SEVERITY_BADGE, sorted } from './markdown.js';
@@ -30,6 +31,8 @@ export interface CommentInput {
   version: string;
   /** Workloads of the manifests and Compose files: their Pod Security levels and suggested fixes. */
   workloads?: readonly WorkloadSummary[];
+  /** Images rehearsed in this run. */
+  rehearsals?: readonly RehearsedImage[];
 }
 
 /** Suggested fixes shown in the comment, for workloads whose findings fail the gate. */
@@ -103,6 +106,7 @@ function render(input: CommentInput, maxRows: number): string {
   }
   lines.push(...renderByLine(decisions, (file, line) => fileLineLink(file, line, links), maxRows > 0 ? 10 : 3));
   lines.push(...workloadLines(input, maxRows));
+  if (maxRows > 0) lines.push(...rehearsalCommentLines(input.rehearsals ?? []));
   const footer = [
     links.runUrl ? `[Full summary of this run](${links.runUrl})` : undefined,
     `bulkhead ${escapeMarkdown(input.version)}`,

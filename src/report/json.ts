@@ -62,6 +62,7 @@ export function buildJsonReport(input: {
       database: r.database ?? null,
     })),
     workloads: input.results.flatMap((r) => r.workloads ?? []),
+    rehearsals: input.results.flatMap((r) => (r.rehearsal ? [{ image: r.target, ...r.rehearsal }] : [])),
     sarifOmitted: input.omitted,
     notes: input.notes,
     decisions: input.decisions.map((d) => ({ verdict: d.verdict, reason: d.reason, finding: d.finding })),

@@ -1,5 +1,6 @@
 import { renderByLine } from './byLine.js';
 import { renderWorkloads } from './workloads.js';
+import { rehearsedImages, renderRehearsals } from './rehearsals.js';
 import { compareFindings, SEVERITIES, TOOLS, type Decision, type Severity, type Tool } from '../model/finding.js';
 import type { GateOutcome } from '../policy/gate.js';
 import type { ScanResult } from '../model/scanResult.js';
@@ -220,6 +221,7 @@ function render(input: SummaryInput, maxRows: number): { text: string; cut: numb
       maxRows,
     ),
   );
+  out.push(...renderRehearsals(rehearsedImages(input.results)));
   if (below.length > 0) {
     out.push(
       '<details><summary>' + `Below the gate (${below.length})` + '</summary>',

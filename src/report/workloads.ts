@@ -27,7 +27,7 @@ export function label(w: WorkloadSummary): string {
 }
 
 /** A fence longer than any run of backticks in the text, so a hostile suggestion cannot close it. */
-function fenced(text: string, language: string): string[] {
+export function fenced(text: string, language: string): string[] {
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
   return [`${fence}${language}`, text, fence];

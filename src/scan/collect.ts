@@ -1,7 +1,7 @@
 import type { Logger } from '../util/logger.js';
 import { MAX_DOCKERFILE_BYTES, readTextFile } from '../util/textFile.js';
 import { isAbsolute, resolve } from 'node:path';
-import type { Config, TargetsConfig } from '../config/types.js';
+import type { Config, RehearsalConfig, TargetsConfig } from '../config/types.js';
 import type { DockerfileSource } from '../attribution/apply.js';
 import type { Tool } from '../model/finding.js';
 import type { ScanResult } from '../model/scanResult.js';
@@ -69,6 +69,7 @@ async function collectResults(
   runScanners: CollectOptions['runScanners'],
   workloads: Omit<WorkloadSettings, 'timeoutMs'>,
   logger?: Logger,
+  rehearsal?: RehearsalConfig,
 ): Promise<ScanResult[]> {
   const { targets, scanners } = plan;
   const results: ScanResult[] = [];
@@ -77,7 +78,9 @@ async function collectResults(
   const wantsBuiltin =
     scanners.tools.includes('bulkhead') &&
     (targets.images.length > 0 || targets.dockerfiles.length > 0 || targets.manifests.length > 0 || targets.compose.length > 0);
-  const builtin = wantsBuiltin ? runBuiltin(plan, workloads, logger) : Promise.resolve({ results: [], notes: [] });
+  const builtin = wantsBuiltin
+    ? runBuiltin({ ...plan, ...(rehearsal ? { rehearsal } : {}) }, workloads, logger)
+    : Promise.resolve({ results: [], notes: [] });
   const ran = mustRun.trivy || mustRun.hadolint ? await (runScanners ?? noScannerRunner)(plan) : [];
   for (const tool of scanners.tools) {
     if (tool === 'trivy') {
@@ -132,6 +135,7 @@ export async function collect(config: Config, options: CollectOptions = {}): Pro
       env: options.env ?? process.env,
     },
     options.logger,
+    config.rehearsal,
   );
   if (results.length === 0) {
     throw new UsageError(

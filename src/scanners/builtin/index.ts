@@ -1,7 +1,8 @@
 import { silentLogger, startStep, type Logger } from '../../util/logger.js';
 import { MAX_DOCKERFILE_BYTES, readTextFile } from '../../util/textFile.js';
 import { resolve } from 'node:path';
-import type { Config, TargetsConfig } from '../../config/types.js';
+import type { Config, RehearsalConfig, TargetsConfig } from '../../config/types.js';
+import { rehearseImage } from '../rehearsal/index.js';
 import type { Finding } from '../../model/finding.js';
 import { errorMessage, FormatError, ToolError } from '../../util/errors.js';
 import { readImage, type ImageModel } from '../../image/read.js';
@@ -137,8 +138,49 @@ export async function scanDockerfile(dockerfile: string, workspace: string): Pro
  * read yet: when the user named bulkhead in `tools` that is an error (the gate fails closed),
  * otherwise a note, so that the default tool list does not fail a registry scan.
  */
+/**
+ * Rehearsals one image after another (each runs containers on the runner), each merged into its
+ * image's result: findings beside the static ones, the record for the summary. A rehearsal the
+ * engine cannot run makes the result an error, so that the gate fails closed as asked.
+ */
+async function rehearseAll(
+  targets: readonly ImageTarget[],
+  images: BuiltinImageResult[],
+  config: RehearsalConfig,
+  context: { workspace: string; env: NodeJS.ProcessEnv; logger: Logger; notes: string[] },
+): Promise<void> {
+  for (const [index, target] of targets.entries()) {
+    const read = images[index];
+    if (!read?.model) continue;
+    if (target.source !== 'daemon') {
+      context.notes.push(
+        `${target.input} was not rehearsed: a rehearsal runs images of the local Docker engine; load it (docker load) and name it by its reference.`,
+      );
+      continue;
+    }
+    const subject = { input: target.input, key: target.key, model: read.model };
+    try {
+      const outcome = await rehearseImage(
+        target.location,
+        subject,
+        config,
+        { docker: 'docker', env: context.env, cwd: context.workspace },
+        context.logger,
+      );
+      read.result = { ...read.result, findings: [...read.result.findings, ...outcome.findings], rehearsal: outcome.summary };
+      context.notes.push(...outcome.summary.notes.map((note) => `Rehearsal of ${target.input}: ${note}`));
+    } catch (error) {
+      read.result = {
+        ...read.result,
+        status: 'error',
+        error: `the rehearsal of ${target.input} could not run: ${error instanceof ToolError ? error.message.replace(/^rehearsal: /, '') : errorMessage(error)}`,
+      };
+    }
+  }
+}
+
 export async function runBuiltin(
-  { targets, scanners }: Pick<Config, 'targets' | 'scanners'>,
+  { targets, scanners, rehearsal }: Pick<Config, 'targets' | 'scanners'> & { rehearsal?: RehearsalConfig },
   workloads: Omit<WorkloadSettings, 'timeoutMs'>,
   logger: Logger = silentLogger,
 ): Promise<{ results: ScanResult[]; notes: string[] }> {
@@ -153,6 +195,8 @@ export async function runBuiltin(
   const images = await Promise.all(
     readable.map((image) => scanImage(image, { ...targets, timeoutMs: scanners.timeoutMs, env: workloads.env, logger })),
   );
+  if (rehearsal?.enabled)
+    await rehearseAll(readable, images, rehearsal, { workspace: targets.workspace, env: workloads.env, logger, notes });
   const dockerfiles = await Promise.all(targets.dockerfiles.map((d) => scanDockerfile(d, targets.workspace)));
   const manifests =
     targets.manifests.length > 0 || targets.compose.length > 0

@@ -1,8 +1,8 @@
-export const id = 361;
-export const ids = [361];
+export const id = 214;
+export const ids = [214];
 export const modules = {
 
-/***/ 9361:
+/***/ 8214:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -17,6 +17,68 @@ var external_node_fs_ = __webpack_require__(3024);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/util/errors.ts
 var errors = __webpack_require__(17);
+;// CONCATENATED MODULE: ./src/util/words.ts
+/**
+ * Splits a command line into words as a POSIX shell would split a simple command: blanks separate
+ * words, single quotes keep everything, double quotes keep everything but `\"` and `\\`, a
+ * backslash outside quotes keeps the next character. Nothing is expanded ($VAR, globs, ~), and
+ * the words are passed to a program directly, never to a shell. Undefined when a quote is not
+ * closed, so that the caller can say so.
+ */
+function splitWords(text) {
+    const words = [];
+    let word = '';
+    let inWord = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+            if (inWord)
+                words.push(word);
+            word = '';
+            inWord = false;
+        }
+        else if (c === "'") {
+            const end = text.indexOf("'", i + 1);
+            if (end < 0)
+                return undefined;
+            word += text.slice(i + 1, end);
+            inWord = true;
+            i = end;
+        }
+        else if (c === '"') {
+            inWord = true;
+            let closed = false;
+            for (i++; i < text.length; i++) {
+                const d = text[i];
+                if (d === '"') {
+                    closed = true;
+                    break;
+                }
+                if (d === '\\' && (text[i + 1] === '"' || text[i + 1] === '\\')) {
+                    word += text[i + 1];
+                    i++;
+                }
+                else
+                    word += d;
+            }
+            if (!closed)
+                return undefined;
+        }
+        else if (c === '\\') {
+            if (i + 1 < text.length)
+                word += text[++i];
+            inWord = true;
+        }
+        else {
+            word += c;
+            inWord = true;
+        }
+    }
+    if (inWord)
+        words.push(word);
+    return words;
+}
+
 ;// CONCATENATED MODULE: ./src/util/paths.ts
 
 /** A path as reports show it: workspace-relative and '/'-separated when inside the workspace, else as given. */
@@ -652,6 +714,36 @@ const INPUTS = [
         description: 'Time limit for each scanner run, e.g. `90s`, `10m`, `1h`.',
     },
     {
+        name: 'rehearse',
+        kind: 'string',
+        default: 'false',
+        description: "Run each image from the local Docker engine for a while under least privilege (read-only root, no capabilities, no new privileges, a non-root user, no network, pid and memory limits) and report what it needed (BH401–BH404) with a securityContext and Compose fragment it really ran under: `false` (default), `true` (10 s) or a duration such as `5s`. This runs the image's own code on the runner; off for pull requests from forks unless `rehearse-forks` is true.",
+    },
+    {
+        name: 'rehearse-command',
+        kind: 'string',
+        default: '',
+        description: "Arguments that replace the image's CMD for the rehearsal (the ENTRYPOINT stays), split like a shell would split words (quotes group, nothing is expanded), e.g. `serve --port 8080`.",
+    },
+    {
+        name: 'rehearse-env',
+        kind: 'list',
+        default: '',
+        description: 'Environment for the rehearsal, one `NAME=value` per line. Not for secrets: the rehearsal runs with no network and needs none.',
+    },
+    {
+        name: 'rehearse-ready',
+        kind: 'string',
+        default: '',
+        description: 'What "it works" means in a rehearsal: `log:REGEX` (a log line matches), or `exec:COMMAND` (run inside the container, e.g. `exec:wget -qO- 127.0.0.1:8080/healthz`, exits 0). Default: the image\'s HEALTHCHECK when it has one, else that it is still running at the end.',
+    },
+    {
+        name: 'rehearse-forks',
+        kind: 'boolean',
+        default: 'false',
+        description: 'Rehearse on pull requests from forks too (their code then runs on the runner, with no network and no secrets).',
+    },
+    {
         name: 'scanner-error',
         kind: 'string',
         default: 'fail',
@@ -743,6 +835,7 @@ function parseImageTarget(input) {
 }
 
 ;// CONCATENATED MODULE: ./src/config/parse.ts
+
 
 
 
@@ -1064,6 +1157,58 @@ function trivySlice(raw, workspace) {
         pkgTypes: resolveTrivyPkgTypes(raw),
     };
 }
+const DEFAULT_REHEARSAL_MS = 10_000;
+const MAX_REHEARSAL_MS = 10 * 60_000;
+/** The rehearsal slice: off unless `rehearse` says true or a duration. */
+function rehearsalSlice(raw) {
+    const text = parse_valueOf(raw, 'rehearse').toLowerCase();
+    const enabled = !['false', 'no', 'off', '0', ''].includes(text);
+    const durationMs = !enabled || ['true', 'yes', 'on'].includes(text) ? DEFAULT_REHEARSAL_MS : parseDuration(text, 'rehearse');
+    if (durationMs > MAX_REHEARSAL_MS) {
+        throw new errors/* UsageError */.eb(`rehearse is "${parse_valueOf(raw, 'rehearse')}"; a rehearsal lasts at most 10m (it runs 4 times as long to explain a failure).`);
+    }
+    const commandText = parse_valueOf(raw, 'rehearse-command');
+    const command = commandText === '' ? undefined : splitWords(commandText);
+    if (command === undefined && commandText !== '') {
+        throw new errors/* UsageError */.eb(`rehearse-command has a quote that is not closed: ${commandText}; close it or remove it.`);
+    }
+    const env = listOf(raw, 'rehearse-env', false);
+    for (const entry of env) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(entry)) {
+            throw new errors/* UsageError */.eb(`rehearse-env has "${entry.split('=')[0]}", which is not NAME=value; write one NAME=value per line.`);
+        }
+    }
+    const readyText = parse_valueOf(raw, 'rehearse-ready');
+    let ready;
+    if (readyText.startsWith('log:')) {
+        const pattern = readyText.slice(4);
+        try {
+            new RegExp(pattern);
+        }
+        catch (error) {
+            throw new errors/* UsageError */.eb(`rehearse-ready: ${pattern} is not a regular expression (${(0,errors/* errorMessage */.gJ)(error)}); fix it.`);
+        }
+        ready = { kind: 'log', pattern };
+    }
+    else if (readyText.startsWith('exec:')) {
+        const argv = splitWords(readyText.slice(5));
+        if (!argv || argv.length === 0) {
+            throw new errors/* UsageError */.eb(`rehearse-ready "${readyText}" names no command, or leaves a quote open; write exec:COMMAND ARGS.`);
+        }
+        ready = { kind: 'exec', argv };
+    }
+    else if (readyText !== '') {
+        throw new errors/* UsageError */.eb(`rehearse-ready is "${readyText}"; write log:REGEX or exec:COMMAND (e.g. exec:wget -qO- 127.0.0.1:8080/healthz).`);
+    }
+    return {
+        enabled,
+        durationMs,
+        ...(command && command.length > 0 ? { command } : {}),
+        env,
+        ...(ready ? { ready } : {}),
+        forks: booleanOf(raw, 'rehearse-forks'),
+    };
+}
 function parseConfig(raw, context) {
     const workspace = (0,external_node_path_.resolve)(context.workspace);
     if (!(0,external_node_fs_.existsSync)(workspace) || !(0,external_node_fs_.statSync)(workspace).isDirectory()) {
@@ -1089,6 +1234,10 @@ function parseConfig(raw, context) {
     const workspaceTargets = targetsOf(raw, workspace);
     const warnings = [];
     const { tools, explicit } = resolveTools(raw, warnings);
+    const rehearsal = rehearsalSlice(raw);
+    if (rehearsal.enabled && !tools.includes('bulkhead')) {
+        throw new errors/* UsageError */.eb(`rehearse is part of bulkhead's own checks; add bulkhead to tools (now ${tools.join(', ')}) or set rehearse to false.`);
+    }
     if ((workspaceTargets.manifests.length > 0 || workspaceTargets.composeExplicit) && !tools.includes('bulkhead')) {
         throw new errors/* UsageError */.eb(`manifests and compose are checked by bulkhead's own rules; add bulkhead to tools (now ${tools.join(', ')}).`);
     }
@@ -1126,6 +1275,7 @@ function parseConfig(raw, context) {
             annotations: booleanOf(raw, 'annotations'),
             ...(token && !token.startsWith('${{') ? { githubToken: token } : {}),
         },
+        rehearsal,
         warnings,
     });
 }
@@ -2203,8 +2353,2008 @@ function codeSpan(text) {
     return `\`${clean}\``;
 }
 
+;// CONCATENATED MODULE: ./src/dockerfile/history.ts
+/**
+ * Image history entries (`created_by`) as the Dockerfile instructions they record, for both
+ * builders:
+ *   classic   `/bin/sh -c #(nop)  ENV A=b`, `/bin/sh -c #(nop) COPY file:<hash> in /app`,
+ *             `|1 TOKEN=x /bin/sh -c make` (RUN with build args), `/bin/sh -c make` (RUN)
+ *   BuildKit  `RUN /bin/sh -c make # buildkit`, `RUN |2 A=1 B=2 /bin/sh -c make # buildkit`,
+ *             `COPY --from=build /out /app # buildkit`, `ENV A=b`, `WORKDIR /app` …
+ */
+const INSTRUCTIONS = new Set([
+    'RUN',
+    'COPY',
+    'ADD',
+    'ENV',
+    'ARG',
+    'WORKDIR',
+    'USER',
+    'EXPOSE',
+    'CMD',
+    'ENTRYPOINT',
+    'LABEL',
+    'VOLUME',
+    'HEALTHCHECK',
+    'SHELL',
+    'STOPSIGNAL',
+    'ONBUILD',
+    'MAINTAINER',
+]);
+const collapse = (text) => text.replace(/\s+/g, ' ').trim();
+/** `|2 A=1 B=two words? …` : build args that the builder put before the shell. */
+function stripBuildArgs(text) {
+    const match = /^\|(\d+)\s+/.exec(text);
+    if (!match)
+        return text;
+    let rest = text.slice(match[0].length);
+    const count = Number(match[1]);
+    for (let i = 0; i < count; i++) {
+        const arg = /^[A-Za-z_][A-Za-z0-9_]*=(?:"[^"]*"|'[^']*'|\S*)\s*/.exec(rest);
+        if (!arg)
+            break;
+        rest = rest.slice(arg[0].length);
+    }
+    return rest;
+}
+function shellCommand(text) {
+    // The shells builders wrap RUN in: /bin/sh -c on Linux (or a SHELL), cmd /S /C on Windows.
+    const shell = /^(?:(?:\/bin\/sh|\/bin\/bash|\/bin\/ash|sh|bash)\s+-c|cmd \/S \/C|powershell(?:\.exe)? -command)\s+/i.exec(text);
+    return shell ? text.slice(shell[0].length) : undefined;
+}
+function classifyHistory(createdBy) {
+    let text = createdBy.trim();
+    const buildkit = / # buildkit$/.test(text);
+    if (buildkit)
+        text = text.replace(/ # buildkit$/, '');
+    const nop = /^\/bin\/sh -c #\(nop\)\s+/.exec(text);
+    if (nop) {
+        const rest = text.slice(nop[0].length);
+        const word = /^(\S+)\s*/.exec(rest);
+        const kind = word?.[1]?.toUpperCase() ?? 'UNKNOWN';
+        return { kind: INSTRUCTIONS.has(kind) ? kind : 'UNKNOWN', text: collapse(rest.slice(word?.[0].length ?? 0)), builder: 'classic' };
+    }
+    const word = /^([A-Z]+)\s+/.exec(text);
+    if (word && INSTRUCTIONS.has(word[1])) {
+        const kind = word[1];
+        let rest = text.slice(word[0].length);
+        if (kind === 'RUN') {
+            rest = stripBuildArgs(rest);
+            rest = shellCommand(rest) ?? rest;
+        }
+        return { kind, text: collapse(rest), builder: buildkit ? 'buildkit' : 'unknown' };
+    }
+    const command = shellCommand(stripBuildArgs(text));
+    if (command !== undefined)
+        return { kind: 'RUN', text: collapse(command), builder: buildkit ? 'buildkit' : 'classic' };
+    return { kind: 'UNKNOWN', text: collapse(text), builder: 'unknown' };
+}
+/** How a history step reads in a message: "RUN apt-get install -y curl", cut to `max`. */
+function describeStep(step, max = 80) {
+    const text = step.kind === 'UNKNOWN' ? step.text : `${step.kind} ${step.text}`;
+    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+;// CONCATENATED MODULE: ./src/image/config.ts
+
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function strings(value) {
+    return Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
+}
+function keys(value) {
+    return isRecord(value) ? Object.keys(value) : [];
+}
+function optionalString(value) {
+    return typeof value === 'string' ? value : undefined;
+}
+/** Reads an image config (OCI image config or Docker's, which is a superset) from untrusted JSON. */
+function parseImageConfig(json, where) {
+    if (!isRecord(json))
+        throw new errors/* FormatError */.IF(where, `the image config is not a JSON object.`);
+    const config = isRecord(json.config) ? json.config : {};
+    const rootfs = isRecord(json.rootfs) ? json.rootfs : {};
+    const diffIds = strings(rootfs.diff_ids);
+    if (!Array.isArray(rootfs.diff_ids))
+        throw new errors/* FormatError */.IF(where, `the image config has no rootfs.diff_ids; it is not an image config.`);
+    const history = (Array.isArray(json.history) ? json.history : []).filter(isRecord).map((entry) => {
+        const created = optionalString(entry.created);
+        const comment = optionalString(entry.comment);
+        return {
+            createdBy: optionalString(entry.created_by) ?? '',
+            emptyLayer: entry.empty_layer === true,
+            ...(created ? { created } : {}),
+            ...(comment ? { comment } : {}),
+        };
+    });
+    const labels = {};
+    if (isRecord(config.Labels))
+        for (const [k, v] of Object.entries(config.Labels))
+            if (typeof v === 'string')
+                labels[k] = v;
+    const healthcheck = isRecord(config.Healthcheck) ? strings(config.Healthcheck.Test) : undefined;
+    const os = optionalString(json.os);
+    const architecture = optionalString(json.architecture);
+    const variant = optionalString(json.variant);
+    return {
+        user: optionalString(config.User) ?? '',
+        env: strings(config.Env),
+        exposedPorts: keys(config.ExposedPorts),
+        volumes: keys(config.Volumes),
+        ...(healthcheck && healthcheck.length > 0 ? { healthcheck } : {}),
+        labels,
+        history,
+        diffIds,
+        ...(os ? { os } : {}),
+        ...(architecture ? { architecture } : {}),
+        ...(variant ? { variant } : {}),
+    };
+}
+/** Pairs each layer with the history entry that made it (entries without empty_layer, in order). */
+function layerHistory(config) {
+    const withLayers = config.history.filter((h) => !h.emptyLayer);
+    // When history and layers disagree in number (squashed or hand-made images), pair none rather than wrongly.
+    if (withLayers.length !== config.diffIds.length)
+        return config.diffIds.map(() => undefined);
+    return withLayers;
+}
+
+;// CONCATENATED MODULE: ./src/model/workloadRules.ts
+/**
+ * BH3xx: how a container will run, read from Kubernetes manifests and Compose files. One rule set
+ * for both; `fix` names the field of each. Severity is the rule's highest: a finding states its own
+ * (e.g. BH310 is critical for a runtime socket, low for a project bind mount).
+ */
+const WORKLOAD_RULES = [
+    {
+        id: 'BH301',
+        severity: 'critical',
+        kind: 'hardening',
+        title: 'Privileged container',
+        what: 'Kubernetes `securityContext.privileged: true`, or Compose `privileged: true`.',
+        why: 'A privileged container holds every capability, sees every host device and runs without seccomp or AppArmor confinement: root in it is root on the node.',
+        fix: 'Remove `privileged: true`. Add only the capability the workload needs (`capabilities.add` / `cap_add`), or mount the one device it needs.',
+        references: [
+            'Pod Security Standards baseline: Privileged Containers',
+            'CIS Docker Benchmark 5.4',
+            'Trivy KSV017',
+            'kube-score container-security-context-privileged',
+        ],
+    },
+    {
+        id: 'BH302',
+        severity: 'medium',
+        kind: 'hardening',
+        title: 'Privilege escalation allowed',
+        what: 'Kubernetes: `securityContext.allowPrivilegeEscalation` is not `false`. Compose: `security_opt` lacks `no-new-privileges:true`.',
+        why: 'Without no_new_privs a process can gain privileges through setuid binaries or file capabilities, undoing a non-root user.',
+        fix: 'Kubernetes: `allowPrivilegeEscalation: false` in each container\'s securityContext. Compose: `security_opt: ["no-new-privileges:true"]`.',
+        references: ['Pod Security Standards restricted: Privilege Escalation', 'CIS Docker Benchmark 5.25', 'Trivy KSV001'],
+    },
+    {
+        id: 'BH303',
+        severity: 'high',
+        kind: 'hardening',
+        title: 'Host namespace shared',
+        what: 'Kubernetes `hostNetwork`, `hostPID` or `hostIPC: true`; Compose `network_mode: host`, `pid: host`, `ipc: host`, `userns_mode: host` or `uts: host`.',
+        why: "A host namespace removes one layer of isolation: the container sees the node's network interfaces and loopback services, its processes, or its shared memory.",
+        fix: 'Remove the setting. Publish ports through a Service (Kubernetes) or `ports:` (Compose) instead of the host network.',
+        references: [
+            'Pod Security Standards baseline: Host Namespaces',
+            'CIS Docker Benchmark 5.9, 5.15, 5.16, 5.20, 5.30',
+            'Trivy KSV008, KSV009, KSV010',
+        ],
+    },
+    {
+        id: 'BH304',
+        severity: 'high',
+        kind: 'hardening',
+        title: 'May run as root',
+        what: "Kubernetes: neither `runAsNonRoot: true` nor a non-zero `runAsUser` at pod or container level. Compose: `user` unset, `root` or `0`. High when the image's own USER is root too, so the container surely runs as root.",
+        why: "A root process in the container is root on the host kernel's terms; every escape starts from there.",
+        fix: 'Kubernetes: `runAsNonRoot: true` and a numeric `runAsUser` (the image\'s own non-root UID). Compose: `user: "10001:10001"`.',
+        references: [
+            'Pod Security Standards restricted: Running as Non-root',
+            'CIS Docker Benchmark 4.1',
+            'Trivy KSV012',
+            'Polaris runAsRootAllowed',
+        ],
+    },
+    {
+        id: 'BH305',
+        severity: 'medium',
+        kind: 'hardening',
+        title: 'Writable root filesystem',
+        what: 'Kubernetes `readOnlyRootFilesystem` is not `true`; Compose `read_only` is not `true`.',
+        why: 'An attacker who gets code execution can replace binaries and drop tools into a writable root; a read-only root keeps the image as it was built.',
+        fix: 'Kubernetes: `readOnlyRootFilesystem: true`, with an `emptyDir` volume for each path the process writes (often /tmp). Compose: `read_only: true` with `tmpfs: [/tmp]`.',
+        references: ['CIS Docker Benchmark 5.12', 'Trivy KSV014', 'kube-score container-security-context-readonlyrootfilesystem'],
+    },
+    {
+        id: 'BH306',
+        severity: 'medium',
+        kind: 'hardening',
+        title: 'Capabilities not dropped',
+        what: 'Kubernetes `securityContext.capabilities.drop` lacks `ALL`; Compose `cap_drop` lacks `ALL`.',
+        why: 'Runtimes grant a default set (CHOWN, DAC_OVERRIDE, FOWNER, NET_RAW, SETUID, SETGID …) that few applications need; NET_RAW alone allows ARP and DNS spoofing on the node network.',
+        fix: 'Drop every capability and add back the one you need: `capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}` / `cap_drop: [ALL]`.',
+        references: ['Pod Security Standards restricted: Capabilities', 'CIS Docker Benchmark 5.3', 'Trivy KSV003'],
+    },
+    {
+        id: 'BH307',
+        severity: 'high',
+        kind: 'hardening',
+        title: 'Capabilities added',
+        what: 'Kubernetes `capabilities.add` or Compose `cap_add` adds a capability: high for ALL, SYS_ADMIN, NET_ADMIN, SYS_MODULE, SYS_PTRACE, SYS_RAWIO, DAC_READ_SEARCH, BPF, PERFMON, SYS_BOOT and the like; medium for any other except NET_BIND_SERVICE.',
+        why: 'SYS_ADMIN is nearly root, SYS_MODULE loads kernel code, SYS_PTRACE reads other processes, NET_ADMIN rewires the network: each is a known escape route.',
+        fix: 'Remove the capability. If the workload truly needs it, add an exception to `.bulkhead.yml` with the reason and an owner.',
+        references: ['Pod Security Standards baseline: Capabilities', 'CIS Docker Benchmark 5.3', 'Trivy KSV005, KSV022'],
+    },
+    {
+        id: 'BH308',
+        severity: 'high',
+        kind: 'hardening',
+        title: 'No seccomp profile',
+        what: 'Kubernetes: no `seccompProfile` of type RuntimeDefault or Localhost at pod or container level (low), or type `Unconfined` (high). Compose: `security_opt: [seccomp=unconfined]` (high); Docker applies its default profile otherwise.',
+        why: 'Seccomp removes the system calls most kernel exploits use. Kubernetes runs containers unconfined unless a profile is set.',
+        fix: 'Kubernetes: `seccompProfile: {type: RuntimeDefault}` in the pod securityContext. Compose: remove `seccomp=unconfined`.',
+        references: ['Pod Security Standards baseline and restricted: Seccomp', 'CIS Docker Benchmark 5.21', 'Trivy KSV030, KSV104'],
+    },
+    {
+        id: 'BH309',
+        severity: 'high',
+        kind: 'hardening',
+        title: 'AppArmor or SELinux disabled',
+        what: 'Kubernetes `appArmorProfile.type: Unconfined` (or the legacy annotation `unconfined`), an SELinux type outside the container types (e.g. `spc_t`) or a custom SELinux user or role. Compose `security_opt` with `apparmor=unconfined`, `apparmor:unconfined`, `label=disable` or `label:disable`.',
+        why: 'The mandatory access control profile is what stops a root process in the container from writing host files it can reach; disabling it removes that wall.',
+        fix: 'Remove the setting: the runtime default profile applies. Write a Localhost AppArmor profile if the default is too tight.',
+        references: ['Pod Security Standards baseline: AppArmor, SELinux', 'CIS Docker Benchmark 5.1, 5.2', 'Trivy KSV002, KSV025'],
+    },
+    {
+        id: 'BH310',
+        severity: 'critical',
+        kind: 'hardening',
+        title: 'Host path mounted',
+        what: "A Kubernetes `hostPath` volume or a Compose bind mount: a container-runtime socket (`docker.sock`, `containerd.sock`, `crio.sock`, `/run/containerd`, `/var/run`) is critical; `/`, `/etc`, `/proc`, `/sys`, `/root`, `/home`, `/var/lib/kubelet`, `/var/log`, `/boot`, `/dev` high; any other absolute host path medium; a relative bind mount of the project's own files low. A mount that does not say read-only is writable, which the message says.",
+        why: 'The Docker socket is root on the host for whoever can write to it; host system directories let the container rewrite the node.',
+        fix: 'Remove the mount. Use a named volume, an `emptyDir`, a ConfigMap or Secret, or a CSI driver; if a host path is unavoidable, mount it read-only (`readOnly: true` / `:ro`).',
+        references: ['Pod Security Standards baseline: HostPath Volumes', 'CIS Docker Benchmark 5.5, 5.31', 'Trivy KSV006, KSV023'],
+    },
+    {
+        id: 'BH311',
+        severity: 'low',
+        kind: 'hardening',
+        title: 'Port on the host',
+        what: 'Kubernetes `hostPort`; a Compose port published without a host IP, i.e. on every interface of the host.',
+        why: 'A host port bypasses Services and NetworkPolicies; a Compose port without an IP is reachable from every network the host is on, past the host firewall (Docker writes its own iptables rules).',
+        fix: 'Kubernetes: remove `hostPort` and use a Service. Compose: bind to one interface, e.g. `"127.0.0.1:8080:80"`.',
+        references: ['Pod Security Standards baseline: Host Ports', 'CIS Docker Benchmark 5.14', 'Trivy KSV024'],
+    },
+    {
+        id: 'BH312',
+        severity: 'medium',
+        kind: 'hardening',
+        title: 'No resource limit',
+        what: 'No memory limit (medium), no CPU limit (low); Compose: no `pids_limit` or `deploy.resources.limits.pids` (low).',
+        why: "Without limits one container can take all of a node's memory, CPU or process table: one compromised or leaking workload takes its neighbours down.",
+        fix: 'Kubernetes: `resources.limits.memory` and `resources.limits.cpu` from observed use. Compose: `deploy.resources.limits` (`memory`, `cpus`, `pids`) or `mem_limit`, `cpus`, `pids_limit`.',
+        references: ['CIS Docker Benchmark 5.10, 5.11, 5.28', 'Trivy KSV011, KSV018', 'kube-score container-resources'],
+    },
+    {
+        id: 'BH313',
+        severity: 'low',
+        kind: 'hardening',
+        title: 'Service-account token mounted',
+        what: '`automountServiceAccountToken` is not `false` on the pod, nor on its ServiceAccount where the manifests include that ServiceAccount.',
+        why: "Every process in the pod can read the token and call the Kubernetes API with the service account's rights; most workloads never call the API.",
+        fix: '`automountServiceAccountToken: false` in the pod spec (or on the ServiceAccount), and mount a projected token only where the API is used.',
+        references: ['CIS Kubernetes Benchmark 5.1.6', 'Trivy KSV036', 'Checkov CKV_K8S_38'],
+    },
+    {
+        id: 'BH314',
+        severity: 'high',
+        kind: 'secret',
+        title: 'Credential in the environment',
+        what: 'A literal env value in a manifest or Compose file that is a credential: a credential-like name (PASSWORD, SECRET, TOKEN, API_KEY …) with a literal value, or a value a secret-detection rule recognises. The value is never printed: the variable, the kind and a short hash.',
+        why: "The manifest is in the repository and in the cluster's API objects: everyone with read access to either reads the secret.",
+        fix: 'Kubernetes: `valueFrom.secretKeyRef`. Compose: `secrets:`, `env_file:` kept out of the repository, or `${VAR}` from the environment. Rotate the exposed value.',
+        references: ['Trivy KSV-secrets', 'Checkov CKV_K8S_35', 'kubesec'],
+    },
+    {
+        id: 'BH315',
+        severity: 'medium',
+        kind: 'hardening',
+        title: 'Image not pinned',
+        what: "The workload's image has no tag or `:latest` (medium), or a tag without a digest (low).",
+        why: 'A tag can be moved: the image that runs is whatever it points to on the day of the pull, not the one that was scanned.',
+        fix: 'Pin the digest the pipeline scanned: `image: ghcr.io/acme/app:1.4.2@sha256:…`.',
+        references: ['Trivy KSV013', 'kube-score container-image-tag', 'Polaris tagNotSpecified'],
+    },
+    {
+        id: 'BH316',
+        severity: 'high',
+        kind: 'hardening',
+        title: 'Pod Security baseline violation',
+        what: 'A baseline control not covered by another rule: `procMount: Unmasked`, a sysctl outside the safe set, or a Windows `hostProcess` container.',
+        why: 'Each of these lets a container see or change node-wide state: an unmasked /proc, kernel parameters shared by every pod, or a process on the Windows host itself.',
+        fix: 'Remove the setting. Safe sysctls are listed by the Pod Security Standards (e.g. `net.ipv4.ip_local_port_range`).',
+        references: ['Pod Security Standards baseline: /proc Mount Type, Sysctls, HostProcess'],
+    },
+    {
+        id: 'BH317',
+        severity: 'medium',
+        kind: 'hardening',
+        title: 'Workload outside every NetworkPolicy',
+        what: "No NetworkPolicy in the workload's namespace selects its pods. Checked when the manifests define any NetworkPolicy, or always with `network-policies: required` in `.bulkhead.yml`.",
+        why: 'Pods that no policy selects accept traffic from every pod in the cluster and reach every other: one compromised workload reaches them all.',
+        fix: "Add a NetworkPolicy whose `podSelector` matches the workload's labels, or a default-deny policy for the namespace (`podSelector: {}`).",
+        references: ['CIS Kubernetes Benchmark 5.3.2', 'kube-score pod-networkpolicy', 'Trivy KSV038'],
+    },
+    {
+        id: 'BH318',
+        severity: 'low',
+        kind: 'hardening',
+        title: 'No default-deny NetworkPolicy',
+        what: 'A namespace with workloads has no NetworkPolicy with an empty `podSelector` that denies ingress (no ingress rules), or none that denies egress. Checked as BH317 is.',
+        why: 'Without a default deny, every new workload starts open until someone remembers to write its policy.',
+        fix: 'Add `{kind: NetworkPolicy, spec: {podSelector: {}, policyTypes: [Ingress, Egress]}}` to the namespace, then allow what each workload needs.',
+        references: ['CIS Kubernetes Benchmark 5.3.2', 'NSA/CISA Kubernetes Hardening Guide'],
+    },
+    {
+        id: 'BH319',
+        severity: 'medium',
+        kind: 'hardening',
+        title: 'NetworkPolicy allows any source',
+        what: 'An ingress rule that admits any source (no `from`, a `namespaceSelector: {}` without a pod selector, or an `ipBlock` of 0.0.0.0/0 or ::/0 without `except`) to a workload that no LoadBalancer or NodePort Service nor Ingress exposes (medium); or a NetworkPolicy that selects no workload in the manifests (low).',
+        why: 'A policy that admits everything looks like segmentation and is none; one that selects nothing protects nothing, often after a label was renamed.',
+        fix: 'Name the sources: `from: [{podSelector: {matchLabels: {app: frontend}}}]`. Fix the `podSelector` of a policy that selects nothing, or remove it.',
+        references: ['kube-score networkpolicy-targets-pod'],
+    },
+    {
+        id: 'BH320',
+        severity: 'high',
+        kind: 'hardening',
+        title: 'Below the required Pod Security level',
+        what: 'The workload does not meet the Pod Security Standards level that `pod-security` (or `pod-security` in `.bulkhead.yml`) requires: `baseline` or `restricted`.',
+        why: 'A namespace that enforces that level refuses the pod: better to learn it in the pull request than at deploy time.',
+        fix: "Apply the fixes of the workload's other BH3xx findings; the summary shows one securityContext that meets restricted.",
+        references: ['Pod Security Standards', 'Pod Security Admission'],
+    },
+    {
+        id: 'BH330',
+        severity: 'high',
+        kind: 'hardening',
+        title: 'runAsNonRoot cannot hold for this image',
+        what: 'The manifest sets `runAsNonRoot: true` and no `runAsUser`, but the image scanned in the same run runs as root, or names its USER rather than giving a number.',
+        why: 'The kubelet refuses to start the container ("image will run as root" or "has non-numeric user"): the deployment fails, often only in production.',
+        fix: "Set `runAsUser` to the image's non-root UID, or make the image's last USER a number (`USER 10001`).",
+        references: ['Kubernetes: SecurityContext runAsNonRoot'],
+    },
+    {
+        id: 'BH331',
+        severity: 'medium',
+        kind: 'hardening',
+        title: 'A capability the image needs is dropped',
+        what: 'The manifest drops a capability that a file of the image scanned in the same run carries (`security.capability`, see BH202), or the image EXPOSEs a port below 1024 while the container runs as non-root without NET_BIND_SERVICE.',
+        why: 'The program fails at run time ("operation not permitted", "permission denied" on bind): hardening that breaks the workload gets reverted.',
+        fix: 'Add back that one capability (`capabilities.add: [NET_BIND_SERVICE]`), or change the image: listen on a port above 1024, remove the file capability.',
+        references: ['capabilities(7)'],
+    },
+    {
+        id: 'BH332',
+        severity: 'low',
+        kind: 'hardening',
+        title: 'Image VOLUME on a read-only root',
+        what: 'The manifest sets `readOnlyRootFilesystem: true` while the image scanned in the same run declares a VOLUME that no volumeMount covers.',
+        why: 'Kubernetes does not create the VOLUMEs an image declares: with a read-only root the program cannot write where its image says it will.',
+        fix: 'Mount an `emptyDir` (or a persistent volume) at that path.',
+        references: ['Kubernetes: Volumes'],
+    },
+];
+
+;// CONCATENATED MODULE: ./src/model/builtinRules.ts
+
+const RULES_URL = 'https://github.com/bulkhead-security/bulkhead/blob/main/docs/rules';
+/** bulkhead's own rules: image (BH1xx, BH2xx) and workload (BH3xx). */
+const BUILTIN_RULES = [
+    {
+        id: 'BH101',
+        severity: 'high',
+        kind: 'hardening',
+        title: 'Image runs as root',
+        what: 'The image config sets no USER, or sets `root`, `0`, or `0:<group>`: every container started from it runs as root unless the platform overrides it.',
+        why: "Root in a container is root on the host kernel's terms: a kernel or runtime escape, a mounted socket or a writable host path turns an application bug into host compromise. A non-root user removes most of that.",
+        fix: 'Create an unprivileged user and switch to it as the last USER instruction, e.g. `RUN useradd --system --uid 10001 app` then `USER 10001`. Use a numeric UID so that Kubernetes `runAsNonRoot` can verify it.',
+        references: ['CIS Docker Benchmark 4.1', 'Dockle CIS-DI-0001'],
+    },
+    {
+        id: 'BH102',
+        severity: 'low',
+        kind: 'hardening',
+        title: 'No HEALTHCHECK',
+        what: 'The image config has no HEALTHCHECK (or disables it with `HEALTHCHECK NONE`).',
+        why: 'Without a health check the engine cannot tell a hung process from a healthy one, so a wedged container keeps receiving traffic and is never replaced.',
+        fix: 'Add `HEALTHCHECK CMD ["/app/healthcheck"]` (or a `curl -f` against a local endpoint). On Kubernetes, where probes replace HEALTHCHECK, add an exception with that reason.',
+        references: ['CIS Docker Benchmark 4.6', 'Dockle CIS-DI-0006'],
+    },
+    {
+        id: 'BH103',
+        severity: 'high',
+        kind: 'secret',
+        title: 'Secret in an environment variable',
+        what: 'An ENV variable of the image has a credential-like name (PASSWORD, SECRET, TOKEN, API_KEY …) with a literal value, or a value that a secret-detection rule recognises. The value is never printed: only the variable name, the kind of secret and a short hash.',
+        why: 'The environment is part of the image config: anyone who can pull the image reads it with `docker inspect`, and every process and crash dump in the container inherits it.',
+        fix: 'Remove the ENV instruction and pass the secret at run time (orchestrator secrets, a mounted file, `--secret` for builds). Rotate the exposed value: it is in every copy of the image.',
+        references: ['CIS Docker Benchmark 4.10', 'Dockle CIS-DI-0010'],
+    },
+    {
+        id: 'BH104',
+        severity: 'high',
+        kind: 'secret',
+        title: 'Secret in build history',
+        what: 'A `created_by` entry of the image history holds a credential: a build-arg value with a credential-like name (`RUN |1 NPM_TOKEN=… /bin/sh -c …`), a `user:password` passed to curl or in a URL, or a token a secret-detection rule recognises.',
+        why: 'Image history ships with the image and `docker history --no-trunc` prints it. Build arguments are recorded in it in plain text.',
+        fix: 'Use BuildKit secret mounts (`RUN --mount=type=secret,id=npm …`) instead of ARG or inline credentials, rebuild, and rotate the exposed credential.',
+        references: ['CIS Docker Benchmark 4.10', 'Dockle CIS-DI-0010'],
+    },
+    {
+        id: 'BH105',
+        severity: 'medium',
+        kind: 'hardening',
+        title: 'Sensitive port exposed',
+        what: 'The image EXPOSEs a port of a remote-administration or control-plane service: SSH (22), telnet (23), FTP (21), the Docker API (2375, 2376), VNC (5900), RDP (3389), SMB (139, 445), rpcbind (111), WinRM (5985, 5986), etcd (2379, 2380), the kubelet (10250).',
+        why: 'These services give a shell or control of other workloads; an application container should not offer them, and EXPOSE advertises them to every tool that wires ports automatically.',
+        fix: 'Remove the EXPOSE and the service. Debug with `docker exec` / `kubectl exec`, not an SSH daemon in the image.',
+        references: ['CIS Docker Benchmark 5.8'],
+    },
+    {
+        id: 'BH106',
+        severity: 'low',
+        kind: 'hardening',
+        title: 'ADD from a remote URL',
+        what: 'An `ADD https://…` without `--checksum`: a file fetched at build time and never verified. Found in the Dockerfile (on the ADD line), and in the image history where BuildKit records the URL (the classic builder records only a content hash there).',
+        why: 'Whatever the server returns on the day of the build goes into the image, unverified. A compromised or changed download changes your image silently.',
+        fix: 'Download with `curl -fsSLO` and verify a pinned checksum in the same RUN, or use `ADD --checksum=sha256:… URL` (Dockerfile 1.6+).',
+        references: ['CIS Docker Benchmark 4.9', 'Dockle CIS-DI-0009'],
+    },
+    {
+        id: 'BH107',
+        severity: 'medium',
+        kind: 'hardening',
+        title: 'Remote script piped to a shell',
+        what: 'A RUN in the image history pipes a download straight into an interpreter: `curl … | sh`, `wget -O- … | bash`, `sh -c "$(curl …)"`.',
+        why: 'The script is executed as root at build time without being verified or kept; a compromised server or a man-in-the-middle owns the image, and nobody can later see what ran.',
+        fix: 'Download the script to a file, verify a pinned checksum (`echo "<sha256>  install.sh" | sha256sum -c`), then run it; better, install a package or a release artifact with a checksum.',
+        references: ['Dockle CIS-DI-0009 (related)'],
+    },
+    {
+        id: 'BH108',
+        severity: 'medium',
+        kind: 'hardening',
+        title: 'VOLUME on a sensitive path',
+        what: 'The image declares a VOLUME on a system path: `/`, `/etc`, `/proc`, `/sys`, `/dev`, `/boot`, `/root`, `/usr`, `/lib`, `/bin`, `/sbin`, `/run`, `/var/run`, `/var/lib/docker`, or the Docker socket.',
+        why: 'A volume there invites mounting host paths over system directories, and its contents outlive the container, so a compromise persists.',
+        fix: "Declare volumes only for application data (`/var/lib/app/data`), and mount nothing of the host's system paths.",
+        references: ['CIS Docker Benchmark 5.5', 'Dockle DKL-DI-0002'],
+    },
+    {
+        id: 'BH109',
+        severity: 'low',
+        kind: 'hardening',
+        title: 'Base image not pinned by digest',
+        what: 'A FROM instruction of a stage that ends in the image names its base by tag (`debian:bookworm`, or no tag at all, which means `latest`) instead of by digest (`debian:bookworm@sha256:…`).',
+        why: 'A tag moves: the same Dockerfile builds a different image tomorrow, and a compromised or mistaken push to the tag flows into your build unnoticed. A digest is immutable, and a bot (Dependabot, Renovate) can still update it in a reviewed pull request.',
+        fix: 'Pin every FROM by digest: `FROM debian:bookworm-slim@sha256:<digest>` (find it with `docker buildx imagetools inspect`), and let Dependabot or Renovate propose updates.',
+        references: ['CIS Docker Benchmark 4.2 / 4.5 (content trust)', 'Dockle CIS-DI-0005', 'Dockle DKL-DI-0006 (latest tag)'],
+    },
+    {
+        id: 'BH201',
+        severity: 'low',
+        kind: 'hardening',
+        title: 'setuid or setgid files',
+        what: 'Files in the final filesystem have the setuid or setgid bit (one finding per image, listing them).',
+        why: 'setuid/setgid programs are the classic way from an unprivileged user to root; a container rarely needs them, and each is attack surface.',
+        fix: 'Remove the bits in the last RUN of the final stage: `RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} +`, or start from a distroless/minimal base.',
+        references: ['CIS Docker Benchmark 4.8', 'Dockle CIS-DI-0008'],
+    },
+    {
+        id: 'BH202',
+        severity: 'medium',
+        kind: 'hardening',
+        title: 'Files with capabilities',
+        what: 'Files carry file capabilities (the `security.capability` extended attribute), e.g. `cap_net_raw` on ping.',
+        why: 'File capabilities grant privileges to whoever runs the file, like a finer-grained setuid; they survive into every container.',
+        fix: 'Remove them with `setcap -r FILE` in the final stage, and grant only what the workload needs at run time (`--cap-add` / securityContext).',
+        references: ['CIS Docker Benchmark 4.8 (related)'],
+    },
+    {
+        id: 'BH203',
+        severity: 'medium',
+        kind: 'hardening',
+        title: 'World-writable files or directories',
+        what: 'Files or directories are writable by every user, and the directories lack the sticky bit (which `/tmp` has).',
+        why: 'Any process in the container, whatever its user, can replace such a file or plant files in such a directory: a path to code execution as the user who runs or reads them.',
+        fix: 'Fix the modes when copying: `COPY --chmod=0644` or `RUN chmod o-w PATH`; give directories that must be shared the sticky bit (`chmod 1777`).',
+        references: [],
+    },
+    {
+        id: 'BH204',
+        severity: 'critical',
+        kind: 'secret',
+        title: 'Private key in the image',
+        what: 'A file in the final filesystem holds private-key material: a PEM or OpenSSH private key (checked by structure, not just a header), a PuTTY key, or a PKCS#12 bundle (.p12/.pfx).',
+        why: 'Anyone who can pull the image has the key: TLS impersonation, SSH access, signing as you.',
+        fix: 'Remove the key from the build context (`.dockerignore`) and mount it at run time from a secret store. Revoke and replace the exposed key.',
+        references: ['CIS Docker Benchmark 4.10', 'Dockle CIS-DI-0010'],
+    },
+    {
+        id: 'BH205',
+        severity: 'high',
+        kind: 'secret',
+        title: 'Credential file in the image',
+        what: 'A credentials file with a credential in it: `.aws/credentials`, `.docker/config.json` with `auths`, `.npmrc`/`.yarnrc(.yml)` with auth tokens, `.netrc`, `.git-credentials`, `.pypirc` with a password, a kubeconfig with a token, client key or password, or a `.env` file holding secrets. Values are never printed.',
+        why: 'These files are written by `docker login`, `npm login`, `aws configure` in a build and forgotten; they give registry, cloud or cluster access to anyone who pulls the image.',
+        fix: 'Use BuildKit secret mounts for build-time credentials, add the files to `.dockerignore`, rebuild, and rotate the credentials.',
+        references: ['CIS Docker Benchmark 4.10', 'Dockle CIS-DI-0010'],
+    },
+    {
+        id: 'BH206',
+        severity: 'critical',
+        kind: 'secret',
+        title: 'Secret deleted in a later layer',
+        what: 'A private key or credential file was added by one layer and deleted or overwritten by a later one. It is gone from the final filesystem but still in the image: each layer is a tar that anyone who pulls the image can unpack.',
+        why: '`RUN rm` does not remove a file from the layers below it. This is how secrets from `COPY . .` followed by cleanup leak.',
+        fix: 'Never put the secret in a layer: use a BuildKit secret mount, or a multi-stage build where only the result is copied into the final stage. Rotate the secret.',
+        references: ['CIS Docker Benchmark 4.10'],
+    },
+    {
+        id: 'BH207',
+        severity: 'low',
+        kind: 'hardening',
+        title: 'Package-manager caches left in the image',
+        what: 'The final filesystem keeps package-manager caches: apt lists or downloaded .deb files, the apk cache, yum/dnf caches, pip, npm or yarn caches.',
+        why: 'They add size and stale package indexes that scanners and attackers can read, and they show the install was not cleaned in the same layer.',
+        fix: 'Clean in the same RUN that installs: `apt-get install … && rm -rf /var/lib/apt/lists/*`, `apk add --no-cache`, `pip install --no-cache-dir`, `npm ci && npm cache clean --force`, or use cache mounts (`RUN --mount=type=cache,…`).',
+        references: ['Dockle DKL-DI-0004', 'Dockle DKL-DI-0005', 'Dockle DKL-LI-0003', 'Dockle CIS-DI-0007 (related)'],
+    },
+    {
+        id: 'BH208',
+        severity: 'medium',
+        kind: 'hardening',
+        title: 'sudo installed, or NOPASSWD in sudoers',
+        what: 'The image contains `sudo`, or a sudoers file grants `NOPASSWD`.',
+        why: 'sudo in a container is a ready privilege-escalation path (and behaves badly with TTYs and signals); NOPASSWD makes it free for any process running as that user.',
+        fix: 'Do not install sudo; do the privileged work at build time before the final USER, and use `gosu`/`setpriv` for entrypoints that drop privileges.',
+        references: ['Dockle DKL-DI-0001'],
+    },
+    {
+        id: 'BH209',
+        severity: 'high',
+        kind: 'secret',
+        title: 'SSH host private keys in the image',
+        what: 'The image holds SSH host private keys (`/etc/ssh/ssh_host_*_key`), usually generated when openssh-server was installed during the build.',
+        why: 'Every container from the image shares the same host keys, and anyone who pulls the image can impersonate those hosts.',
+        fix: 'Do not ship an SSH server; if you must, delete the keys in the same RUN that installs it (`rm /etc/ssh/ssh_host_*`) and generate them at container start.',
+        references: ['CIS Docker Benchmark 4.10 (related)'],
+    },
+    {
+        id: 'BH210',
+        severity: 'high',
+        kind: 'hardening',
+        title: 'Account other than root with UID 0',
+        what: '`/etc/passwd` gives UID 0 to an account not named root.',
+        why: 'A second UID 0 account is root under another name: a classic backdoor, and invisible to checks that look for the name root.',
+        fix: 'Give the account its own UID (`usermod -u 10001 NAME`) or remove it.',
+        references: ['Dockle DKL-LI-0002 (related)'],
+    },
+    {
+        id: 'BH211',
+        severity: 'high',
+        kind: 'hardening',
+        title: 'Account with an empty password',
+        what: 'An account in `/etc/shadow` (or `/etc/passwd` without shadow) has an empty password field, so it logs in without a password.',
+        why: "Anything that authenticates against the local accounts (su, login, an SSH server) lets anyone in: CVE-2019-5021 in Alpine's images was exactly this for root.",
+        fix: "Lock the account: `passwd -l NAME` (or `usermod -p '*' NAME`).",
+        references: ['Dockle DKL-LI-0001'],
+    },
+    {
+        id: 'BH212',
+        severity: 'medium',
+        kind: 'hardening',
+        title: '.git directory in the image',
+        what: 'A `.git` directory was copied into the image.',
+        why: "It holds the repository's whole history: source you meant to ship compiled, old secrets that were removed in later commits, internal URLs and credentials in `.git/config`.",
+        fix: 'Add `.git` to `.dockerignore`, or copy only the files the image needs.',
+        references: ['Dockle DKL-LI-0003'],
+    },
+    {
+        id: 'BH213',
+        severity: 'low',
+        kind: 'hardening',
+        title: 'Duplicate UID or GID',
+        what: 'Two accounts in `/etc/passwd` share a UID, or two groups in `/etc/group` share a GID (UID 0 is BH210).',
+        why: 'Shared IDs make file ownership and audit logs ambiguous: files of one account belong to the other.',
+        fix: 'Give each account and group its own ID.',
+        references: ['Dockle DKL-LI-0002'],
+    },
+    ...WORKLOAD_RULES,
+    {
+        id: 'BH401',
+        severity: 'info',
+        kind: 'hardening',
+        title: 'Does not start under the hardened profile',
+        what: 'Rehearsed on the local engine (`rehearse`), the image did not start, or did not become ready, with a read-only root filesystem, no capabilities, no new privileges, a non-root user, ports below 1024 closed to non-root, and no network. Looser runs then lifted one restriction at a time: the finding names the ones that break it and the profile under which it did run.',
+        why: 'This is knowledge, not a vulnerability: it tells which hardening settings the platform can apply to this image as it is, and which the image must change for. Advice that nobody can prove safe is advice nobody applies.',
+        fix: 'Apply the rehearsed fragment shown in the summary (it really ran under it), or change the image so that it needs less: write only to the suggested volumes, start as a non-root user, listen on a port above 1024.',
+        references: ['Kubernetes Pod Security Standards (restricted)', 'CIS Docker Benchmark 5.3, 5.12, 5.25'],
+    },
+    {
+        id: 'BH402',
+        severity: 'low',
+        kind: 'hardening',
+        title: 'Writes outside its volumes and /tmp',
+        what: 'Rehearsed with a writable root filesystem, the image wrote outside `/tmp` and the VOLUMEs it declares (the paths are listed, by the directory a volume would take them).',
+        why: 'Writes to the image filesystem keep a read-only root from being used, vanish with the container, and let a compromised process change the programs it runs.',
+        fix: 'Mount the listed directories as `emptyDir` (Kubernetes) or `tmpfs` (Compose), as the rehearsed fragment does, or declare them as VOLUMEs; move writes to files the image ships elsewhere.',
+        references: ['CIS Docker Benchmark 5.12'],
+    },
+    {
+        id: 'BH403',
+        severity: 'medium',
+        kind: 'hardening',
+        title: 'Keeps running as root',
+        what: "Rehearsed as the image's own user (root), the main process (PID 1) was still root when observed: it does not drop privileges after it starts.",
+        why: 'A process that stays root turns any code-execution bug into root inside the container, one kernel or runtime flaw from the host.',
+        fix: 'Add a non-root USER to the image (the rehearsal says whether it runs as uid 10001), or have the entrypoint drop to a non-root user before it starts the service.',
+        references: ['CIS Docker Benchmark 4.1'],
+    },
+    {
+        id: 'BH404',
+        severity: 'info',
+        kind: 'hardening',
+        title: 'Needs a capability',
+        what: "Rehearsed with all capabilities dropped, the image did not start; it started with the capability named kept (found by halving Docker's default set). NET_BIND_SERVICE is named when it binds a port below 1024.",
+        why: 'Each capability kept is kernel privilege an attacker inherits; knowing which one the image needs lets the manifest drop all the others.',
+        fix: 'Keep only the named capability (`capabilities: {drop: [ALL], add: [NAME]}`), or remove the need: fix file ownership at build time instead of `chown` at start, listen on a port above 1024.',
+        references: ['Kubernetes Pod Security Standards (restricted: capabilities)'],
+    },
+];
+const BY_ID = new Map(BUILTIN_RULES.map((r) => [r.id, r]));
+function builtinRule(id) {
+    const rule = BY_ID.get(id);
+    if (!rule)
+        throw new Error(`unknown built-in rule ${id}`);
+    return rule;
+}
+function findBuiltinRule(id) {
+    return BY_ID.get(id);
+}
+function ruleDocUrl(id) {
+    return `${RULES_URL}/${id}.md`;
+}
+/** The docs/rules/BHxxx.md page of a rule. */
+function renderRulePage(rule) {
+    return [
+        `# ${rule.id}: ${rule.title}`,
+        '',
+        `Severity: **${rule.severity}** · Kind: ${rule.kind}`,
+        '',
+        '## What',
+        '',
+        rule.what,
+        '',
+        '## Why it matters',
+        '',
+        rule.why,
+        '',
+        '## How to fix',
+        '',
+        rule.fix,
+        '',
+        ...(rule.references.length > 0 ? ['## References', '', ...rule.references.map((r) => `- ${r}`), ''] : []),
+        'To accept a finding of this rule, add an exception with a reason and an expiry date to `.bulkhead.yml` (see the README, "Policy").',
+        '',
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/scanners/builtin/finding.ts
+
+
+
+
+function builtinFinding(ruleId, image, detail) {
+    const rule = builtinRule(ruleId);
+    const diffId = detail.layer !== undefined ? image.model?.layers[detail.layer]?.diffId : undefined;
+    const related = (detail.related ?? []).flatMap((r) => {
+        const layer = image.model?.layers[r.layer]?.diffId;
+        return layer ? [{ layer, role: r.role }] : [];
+    });
+    return {
+        tool: 'bulkhead',
+        ruleId,
+        kind: rule.kind,
+        severity: rule.severity,
+        title: rule.title,
+        message: detail.message,
+        description: `${rule.what} ${rule.why}`,
+        helpUri: ruleDocUrl(ruleId),
+        // Findings about a Dockerfile (no image read) name no image.
+        ...(image.model ? { image: image.input } : {}),
+        ...(diffId ? { layer: diffId } : {}),
+        ...(detail.historyStep !== undefined ? { historyStep: detail.historyStep } : {}),
+        ...(detail.path !== undefined ? { path: `/${detail.path}` } : {}),
+        ...(detail.file !== undefined ? { file: detail.file } : {}),
+        ...(detail.line !== undefined ? { line: detail.line } : {}),
+        fingerprint: fingerprintOf(['bulkhead', ruleId, image.key, detail.subject ?? detail.path ?? '']),
+        ...(related.length > 0 ? { relatedLayers: related } : {}),
+    };
+}
+/** "layer 3 (RUN apt-get install …)": how messages name a layer, quoting its masked command. */
+function layerLabel(image, layer) {
+    const entry = layerHistory(image.model.config)[layer];
+    const index = entry ? image.model.config.history.indexOf(entry) : -1;
+    const command = index >= 0 ? describeStep(classifyHistory(image.commands[index] ?? '')) : '';
+    return `layer ${layer + 1} of ${image.model.layers.length}${command ? ` (${command})` : ''}`;
+}
+/** Lists in messages: the first few, then how many more. */
+function listSome(items, max = 10) {
+    const shown = items.slice(0, max).map((i) => (i.startsWith('/') ? i : `/${i}`));
+    return items.length > max ? `${shown.join(', ')} and ${items.length - max} more` : shown.join(', ');
+}
+/**
+ * The last history entry of this instruction kind whose arguments satisfy `sets`: the step that
+ * set a config value (USER, ENV, EXPOSE, VOLUME). Both builders' forms are read by
+ * classifyHistory; undefined when the history does not say (an image built without one).
+ */
+function settingStep(image, kind, sets) {
+    const history = image.model.config.history;
+    for (let i = history.length - 1; i >= 0; i--) {
+        const step = classifyHistory(history[i]?.createdBy ?? '');
+        if (step.kind === kind && sets(step.text))
+            return { historyStep: i };
+    }
+    return {};
+}
+
+// EXTERNAL MODULE: ./node_modules/@secretlint/core/module/index.js + 17 modules
+var core_module = __webpack_require__(198);
+// EXTERNAL MODULE: ./node_modules/@secretlint/secretlint-rule-preset-recommend/module/index.js
+var secretlint_rule_preset_recommend_module = __webpack_require__(1577);
+;// CONCATENATED MODULE: ./src/secrets/shapes.ts
+
+
+
+function secretHash(value) {
+    return (0,external_node_crypto_.createHash)('sha256').update(value).digest('hex').slice(0, 12);
+}
+function secretHit(kind, value) {
+    return { kind, hash: secretHash(value), value };
+}
+const SECRETLINT_CONFIG = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: secretlint_rule_preset_recommend_module/* creator */.x }] };
+async function secretlintMatches(text, filePath) {
+    if (text.length === 0)
+        return [];
+    const result = await (0,core_module/* lintSource */.n)({
+        source: { filePath, content: text, ext: '', contentType: 'text' },
+        options: { config: SECRETLINT_CONFIG, maskSecrets: true, noPhysicFilePath: true },
+    });
+    return result.messages.filter((m) => m.type === 'message').map((m) => ({ kind: m.messageId, range: m.range }));
+}
+async function detectSecrets(text, filePath) {
+    const matches = await secretlintMatches(text, filePath);
+    return dedupe(matches.map(({ kind, range: [start, end] }) => secretHit(kind, text.slice(start, end))));
+}
+function dedupe(hits) {
+    const seen = new Set();
+    return hits.filter((h) => {
+        const key = `${h.kind}\u0000${h.hash}`;
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+const CREDENTIAL_WORDS = new Set([
+    'PASSWORD',
+    'PASSWD',
+    'PASSPHRASE',
+    'SECRET',
+    'TOKEN',
+    'APIKEY',
+    'CREDENTIAL',
+    'CREDENTIALS',
+    'PRIVATEKEY',
+    'ACCESSKEY',
+    'SECRETKEY',
+    'AUTHTOKEN',
+    'CLIENTSECRET',
+]);
+const PAIRS = new Set(['APIKEY', 'ACCESSKEY', 'SECRETKEY', 'PRIVATEKEY', 'AUTHTOKEN', 'CLIENTSECRET']);
+// A name that ends like these names where a secret is, not the secret itself.
+const NOT_A_SECRET_SUFFIX = new Set([
+    'FILE',
+    'PATH',
+    'DIR',
+    'ENABLED',
+    'LENGTH',
+    'TYPE',
+    'NAME',
+    'ID',
+    'VERSION',
+    'HOST',
+    'PORT',
+    'USER',
+    'USERNAME',
+    'URL',
+    'ENDPOINT',
+    'HEADER',
+    'MODE',
+    'POLICY',
+    'MIN',
+    'MAX',
+    'AGE',
+    'TTL',
+    'EXPIRY',
+    'EXPIRES',
+    'LOCATION',
+]);
+/** NAME looks like it holds a credential: PASSWORD, DB_PASSWORD, NPM_TOKEN, API_KEY … but not *_FILE, *_ID. */
+function isCredentialName(name) {
+    const words = name
+        .toUpperCase()
+        .split(/[^A-Z0-9]+/)
+        .filter(Boolean);
+    if (words.length === 0)
+        return false;
+    if (NOT_A_SECRET_SUFFIX.has(words[words.length - 1]))
+        return false;
+    if (words.some((w) => CREDENTIAL_WORDS.has(w)))
+        return true;
+    for (let i = 0; i + 1 < words.length; i++)
+        if (PAIRS.has(`${words[i]}${words[i + 1]}`))
+            return true;
+    return false;
+}
+/** A value that is literally a secret, not a reference to one or a flag. */
+function isLiteralSecretValue(value) {
+    const v = value.trim().replace(/^(['"])(.*)\1$/, '$2');
+    if (v.length < 4)
+        return false;
+    if (/^\$([A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*([:?+-][^}]*)?\})$/.test(v))
+        return false; // $VAR, ${VAR}, ${VAR:-default}
+    if (v.startsWith('/') || v.startsWith('./') || v.startsWith('file:'))
+        return false;
+    if (/^(true|false|yes|no|on|off|none|null|required|optional|disabled|enabled)$/i.test(v))
+        return false;
+    return true;
+}
+// Credentials in command lines, shared by detection (BH104) and masking: NAME=value (build args,
+// ENV), `curl -u user:password` / `--user user:password`, and `scheme://user:password@host`.
+const ASSIGNMENT = /(^|[\s|])([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s"']+)/g;
+const USER_PASSWORD = /(\s-u\s*|\s--user[=\s]+)(['"]?)([^\s'":]+):([^\s'"]+)/g;
+const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)([^\s/@'"]+)@/gi;
+/** Credentials a command line holds in plain sight, as hits (never the values). */
+function credentialsInCommand(text) {
+    const hits = [];
+    for (const [, , name, value] of text.matchAll(ASSIGNMENT)) {
+        if (isCredentialName(name) && isLiteralSecretValue(value))
+            hits.push(secretHit(`${name}=…`, value));
+    }
+    for (const [, , , , password] of text.matchAll(USER_PASSWORD)) {
+        if (isLiteralSecretValue(password))
+            hits.push(secretHit('user:password passed to a download tool', password));
+    }
+    for (const [, , userinfo] of text.matchAll(URL_USERINFO)) {
+        const password = userinfo.split(':')[1];
+        if (password !== undefined && isLiteralSecretValue(password))
+            hits.push(secretHit('password in a URL', password));
+    }
+    return hits;
+}
+/** The same three shapes, masked: values of credential names, passwords after `user:`, whole URL userinfo. */
+function maskCredentials(text) {
+    return text
+        .replace(ASSIGNMENT, (whole, lead, name, value) => isCredentialName(name) && isLiteralSecretValue(value) ? `${lead}${name}=***` : whole)
+        .replace(USER_PASSWORD, '$1$2$3:***')
+        .replace(URL_USERINFO, '$1***@');
+}
+/**
+ * Text fit to show: what secretlint finds, then maskCredentials. Used for every history line and
+ * Dockerfile instruction a message quotes.
+ */
+async function redactSecrets(text) {
+    const ranges = (await secretlintMatches(text, 'text')).map((m) => m.range).sort((a, b) => b[0] - a[0]);
+    let masked = text;
+    for (const [start, end] of ranges)
+        masked = `${masked.slice(0, start)}***${masked.slice(end)}`;
+    return maskCredentials(masked);
+}
+
+;// CONCATENATED MODULE: ./src/scanners/builtin/imageConfig.ts
+
+
+/** BH101 BH102 BH103 BH105 BH108: what the image config says, each on the history step that set it. */
+function runsAsRoot(user) {
+    const name = user.trim().split(':')[0] ?? '';
+    return name === '' || name === 'root' || /^0+$/.test(name);
+}
+function checkUser(image) {
+    const user = image.model.config.user;
+    if (!runsAsRoot(user))
+        return [];
+    const said = user.trim() === '' ? 'sets no USER, so containers run as root' : `sets USER ${user.trim()}, which is root`;
+    return [
+        builtinFinding('BH101', image, {
+            message: `The image ${said}. Add a non-root USER (a numeric UID) as the last USER instruction.`,
+            subject: 'user',
+            ...(user.trim() === '' ? {} : settingStep(image, 'USER', () => true)),
+        }),
+    ];
+}
+function checkHealthcheck(image) {
+    const test = image.model.config.healthcheck;
+    if (test && test[0] !== 'NONE')
+        return [];
+    const said = test ? 'disables HEALTHCHECK (NONE)' : 'has no HEALTHCHECK';
+    return [
+        builtinFinding('BH102', image, {
+            message: `The image ${said}: the engine cannot tell a hung container from a healthy one.`,
+            subject: 'healthcheck',
+        }),
+    ];
+}
+async function checkEnvironment(image) {
+    const findings = [];
+    for (const entry of image.model.config.env) {
+        const eq = entry.indexOf('=');
+        const name = eq < 0 ? entry : entry.slice(0, eq);
+        const value = eq < 0 ? '' : entry.slice(eq + 1);
+        const hits = await detectSecrets(entry, 'environment');
+        const byName = isCredentialName(name) && isLiteralSecretValue(value);
+        if (hits.length === 0 && !byName)
+            continue;
+        for (const hit of hits)
+            image.found.add(hit.value);
+        if (byName)
+            image.found.add(value);
+        const kind = hits.length > 0 ? [...new Set(hits.map((h) => h.kind))].join(', ') : 'credential-like name with a literal value';
+        findings.push(builtinFinding('BH103', image, {
+            message: `Environment variable ${name} holds a secret (${kind}; value sha256 ${secretHash(value)}…, not shown). Pass it at run time instead and rotate it.`,
+            subject: `env:${name}`,
+            ...settingStep(image, 'ENV', (text) => text.split(/\s+/).some((word) => word === name || word.startsWith(`${name}=`))),
+        }));
+    }
+    return findings;
+}
+const SENSITIVE_PORTS = {
+    21: 'FTP',
+    22: 'SSH',
+    23: 'telnet',
+    111: 'rpcbind',
+    139: 'NetBIOS',
+    445: 'SMB',
+    2375: 'the Docker API (plain)',
+    2376: 'the Docker API (TLS)',
+    2379: 'etcd',
+    2380: 'etcd peer',
+    3389: 'RDP',
+    5900: 'VNC',
+    5985: 'WinRM',
+    5986: 'WinRM (TLS)',
+    10250: 'the kubelet API',
+};
+function checkPorts(image) {
+    const findings = [];
+    for (const spec of image.model.config.exposedPorts) {
+        const port = Number.parseInt(spec.split('/')[0] ?? '', 10);
+        const service = SENSITIVE_PORTS[port];
+        if (!service)
+            continue;
+        findings.push(builtinFinding('BH105', image, {
+            message: `The image exposes port ${spec}, ${service}: remove the EXPOSE and the service.`,
+            subject: `port:${port}`,
+            // EXPOSE 22 8080 (classic builder), EXPOSE map[22/tcp:{} 8080/tcp:{}] (BuildKit).
+            ...settingStep(image, 'EXPOSE', (text) => new RegExp(`(^|[\\s\\[])${port}(?![0-9])`).test(text)),
+        }));
+    }
+    return findings;
+}
+const SENSITIVE_VOLUMES = new Set([
+    '/',
+    '/etc',
+    '/proc',
+    '/sys',
+    '/dev',
+    '/boot',
+    '/root',
+    '/usr',
+    '/lib',
+    '/lib64',
+    '/bin',
+    '/sbin',
+    '/run',
+    '/var/run',
+    '/var/lib/docker',
+    '/var/run/docker.sock',
+    '/run/docker.sock',
+    '/run/containerd',
+    '/var/lib/kubelet',
+]);
+function checkVolumes(image) {
+    const findings = [];
+    for (const volume of image.model.config.volumes) {
+        const normalized = `/${volume.split('/').filter(Boolean).join('/')}`;
+        if (!SENSITIVE_VOLUMES.has(normalized))
+            continue;
+        findings.push(builtinFinding('BH108', image, {
+            message: `The image declares VOLUME ${normalized}, a system path: keep volumes to application data.`,
+            subject: `volume:${normalized}`,
+            ...settingStep(image, 'VOLUME', (text) => text.includes(normalized)),
+        }));
+    }
+    return findings;
+}
+
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __webpack_require__(1421);
+// EXTERNAL MODULE: external "node:timers/promises"
+var external_node_timers_promises_ = __webpack_require__(8500);
+;// CONCATENATED MODULE: ./src/image/paths.ts
+
+/**
+ * A tar member name as a path inside the image: no leading `/` or `./`, no `.` segments, no
+ * trailing slash. `..` that stays inside the root is resolved; `..` that would leave it is hostile.
+ * Returns '' for the root itself.
+ */
+function normalizeImagePath(name, where) {
+    if (name.includes('\u0000'))
+        throw new errors/* FormatError */.IF(where, `an entry name holds a NUL byte; the archive is corrupt or hostile.`);
+    const out = [];
+    for (const segment of name.split('/')) {
+        if (segment === '' || segment === '.')
+            continue;
+        if (segment === '..') {
+            if (out.length === 0) {
+                throw new errors/* FormatError */.IF(where, `entry "${printable(name)}" climbs out of the image root with "..": the archive is hostile or corrupt, and was not read further.`);
+            }
+            out.pop();
+            continue;
+        }
+        out.push(segment);
+    }
+    return out.join('/');
+}
+function parentOf(path) {
+    const slash = path.lastIndexOf('/');
+    return slash < 0 ? '' : path.slice(0, slash);
+}
+function baseName(path) {
+    return path.slice(path.lastIndexOf('/') + 1);
+}
+/** Names from archives go into messages: keep them printable and short. */
+function printable(text, max = 200) {
+    const clean = text.replace(/[\u0000-\u001f\u007f]/g, '?');
+    return clean.length > max ? `${clean.slice(0, max - 3)}...` : clean;
+}
+
+;// CONCATENATED MODULE: ./src/scanners/rehearsal/capabilities.ts
+/** Linux capability names by bit number (linux/capability.h), as `capsh --decode` prints them without CAP_. */
+const NAMES = [
+    'CHOWN',
+    'DAC_OVERRIDE',
+    'DAC_READ_SEARCH',
+    'FOWNER',
+    'FSETID',
+    'KILL',
+    'SETGID',
+    'SETUID',
+    'SETPCAP',
+    'LINUX_IMMUTABLE',
+    'NET_BIND_SERVICE',
+    'NET_BROADCAST',
+    'NET_ADMIN',
+    'NET_RAW',
+    'IPC_LOCK',
+    'IPC_OWNER',
+    'SYS_MODULE',
+    'SYS_RAWIO',
+    'SYS_CHROOT',
+    'SYS_PTRACE',
+    'SYS_PACCT',
+    'SYS_ADMIN',
+    'SYS_BOOT',
+    'SYS_NICE',
+    'SYS_RESOURCE',
+    'SYS_TIME',
+    'SYS_TTY_CONFIG',
+    'MKNOD',
+    'LEASE',
+    'AUDIT_WRITE',
+    'AUDIT_CONTROL',
+    'SETFCAP',
+    'MAC_OVERRIDE',
+    'MAC_ADMIN',
+    'SYSLOG',
+    'WAKE_ALARM',
+    'BLOCK_SUSPEND',
+    'AUDIT_READ',
+    'PERFMON',
+    'BPF',
+    'CHECKPOINT_RESTORE',
+];
+/** Decodes a CapEff mask ("00000000a80425fb"); bits without a name are shown by number. */
+function decodeCapabilities(hex) {
+    if (!/^[0-9a-f]{1,16}$/i.test(hex))
+        return undefined;
+    const mask = BigInt(`0x${hex}`);
+    const names = [];
+    for (let bit = 0; bit < 64; bit++) {
+        if ((mask >> BigInt(bit)) & 1n)
+            names.push(NAMES[bit] ?? `bit ${bit}`);
+    }
+    return names;
+}
+/** The uid and CapEff of a `/proc/PID/status` text. */
+function readStatus(text) {
+    const uid = /^Uid:\s+(\d+)/m.exec(text)?.[1];
+    const capEff = /^CapEff:\s+([0-9a-fA-F]+)/m.exec(text)?.[1];
+    const nsPid = /^NSpid:\s+(?:\d+\s+)*(\d+)\s*$/m.exec(text)?.[1];
+    const capabilities = capEff ? decodeCapabilities(capEff) : undefined;
+    return {
+        ...(uid !== undefined ? { uid: Number(uid) } : {}),
+        ...(capabilities ? { capabilities } : {}),
+        ...(nsPid !== undefined ? { nsPid: Number(nsPid) } : {}),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/scanners/rehearsal/changes.ts
+
+/** Parses `docker diff` output; lines that are not a change are left out. */
+function parseChanges(text) {
+    const changes = [];
+    for (const line of text.split('\n')) {
+        const match = /^([ACD]) (\/.*)$/.exec(line.trimEnd());
+        if (match)
+            changes.push({ kind: match[1], path: external_node_path_.posix.normalize(match[2]) });
+    }
+    return changes;
+}
+function under(path, dir) {
+    return path === dir || path.startsWith(dir === '/' ? '/' : `${dir}/`);
+}
+/** The most paths a summary lists; the rest are counted. */
+const MAX_PATHS = 200;
+/**
+ * What a writable-root run wrote, as the volumes that would take it. A directory it created is
+ * mounted at its parent (an emptyDir starts empty, like the directory did); a changed file of
+ * the image cannot be moved to a volume without hiding its neighbours, so it is named instead.
+ */
+function writtenPaths(changes, imageVolumes) {
+    const outside = changes.filter((c) => !under(c.path, '/tmp') && !imageVolumes.some((v) => under(c.path, external_node_path_.posix.normalize(v))));
+    const added = new Set(outside.filter((c) => c.kind === 'A').map((c) => c.path));
+    const paths = outside.map((c) => c.path);
+    const hasChild = (path) => paths.some((p) => p !== path && under(p, path));
+    const files = [...added].filter((p) => !hasChild(p)).sort();
+    const topmost = [...added].filter((p) => !added.has(external_node_path_.posix.dirname(p)));
+    const unmountable = [
+        ...outside.filter((c) => (c.kind === 'C' && !hasChild(c.path)) || c.kind === 'D').map((c) => c.path),
+        ...topmost.filter((p) => external_node_path_.posix.dirname(p) === '/'),
+    ].sort();
+    const parents = [...new Set(topmost.map((p) => external_node_path_.posix.dirname(p)).filter((d) => d !== '/'))].sort();
+    const volumes = parents.filter((d) => !parents.some((other) => other !== d && under(d, other)));
+    return { volumes, files: files.slice(0, MAX_PATHS), unmountable: unmountable.slice(0, MAX_PATHS) };
+}
+
+;// CONCATENATED MODULE: ./src/scanners/rehearsal/profile.ts
+/**
+ * The settings a rehearsal starts a container under, and the docker arguments that say them.
+ * Pure: the engine edge (engine.ts) runs what this builds.
+ */
+/** What the hardened profile restricts and an explanation may lift, one at a time. */
+const RESTRICTIONS = ['read-only', 'capabilities', 'privileged-ports', 'non-root', 'no-new-privileges'];
+/** How messages name each restriction. */
+const RESTRICTION_LABEL = {
+    'read-only': 'the read-only root filesystem',
+    capabilities: 'dropping all capabilities',
+    'privileged-ports': 'ports below 1024 closed to non-root (net.ipv4.ip_unprivileged_port_start=1024)',
+    'non-root': 'a non-root user',
+    'no-new-privileges': 'no-new-privileges',
+};
+/** Docker's default capability set: what `--cap-drop ALL` takes away. */
+const DEFAULT_CAPABILITIES = [
+    'CHOWN',
+    'DAC_OVERRIDE',
+    'FOWNER',
+    'FSETID',
+    'KILL',
+    'SETGID',
+    'SETUID',
+    'SETPCAP',
+    'NET_BIND_SERVICE',
+    'NET_RAW',
+    'SYS_CHROOT',
+    'MKNOD',
+    'AUDIT_WRITE',
+    'SETFCAP',
+];
+/** The uid:gid a root image is rehearsed as: not in any base image's accounts, like the suggested fixes. */
+const SUBSTITUTE_USER = '10001:10001';
+/** Never lifted: they bound what the image can do to the runner, not what it needs. */
+const LIMITS = { pids: 256, memoryBytes: 512 * 1024 * 1024, tmpfsBytes: 64 * 1024 * 1024 };
+function hardenedProfile(applicable) {
+    return { restricted: new Set(applicable), volumes: [] };
+}
+function without(profile, lifted) {
+    const restricted = new Set(profile.restricted);
+    restricted.delete(lifted);
+    return { ...profile, restricted };
+}
+function withRestriction(profile, added) {
+    return { ...profile, restricted: new Set([...profile.restricted, added]) };
+}
+/** "read-only, no capabilities, uid 10001 …": how the summary names a profile. */
+function describeProfile(profile, user) {
+    const parts = [
+        profile.restricted.has('read-only') ? 'read-only root' : 'writable root',
+        profile.restricted.has('capabilities')
+            ? 'no capabilities'
+            : profile.capabilities
+                ? `only ${profile.capabilities.join(', ')}`
+                : "Docker's default capabilities",
+        `as ${user}`,
+        ...(profile.restricted.has('no-new-privileges') ? ['no new privileges'] : []),
+        ...(profile.restricted.has('privileged-ports') ? [] : ['ports below 1024 open']),
+        'no network',
+    ];
+    return parts.join(', ');
+}
+/** `docker create` arguments for one run. Never a shell: every value is one argument. */
+function createArgs(profile, spec) {
+    const args = ['create', '--name', spec.name];
+    for (const [key, value] of Object.entries(spec.labels))
+        args.push('--label', `${key}=${value}`);
+    args.push('--network', 'none', '--pids-limit', String(LIMITS.pids), '--memory', String(LIMITS.memoryBytes), '--memory-swap', String(LIMITS.memoryBytes), '--restart', 'no');
+    if (profile.restricted.has('read-only'))
+        args.push('--read-only');
+    if (profile.restricted.has('capabilities'))
+        args.push('--cap-drop', 'ALL');
+    else if (profile.capabilities) {
+        args.push('--cap-drop', 'ALL');
+        for (const capability of profile.capabilities)
+            args.push('--cap-add', capability);
+    }
+    if (profile.restricted.has('no-new-privileges'))
+        args.push('--security-opt', 'no-new-privileges');
+    args.push('--sysctl', `net.ipv4.ip_unprivileged_port_start=${profile.restricted.has('privileged-ports') ? 1024 : 0}`);
+    const user = profile.restricted.has('non-root') ? spec.user : spec.imageUser;
+    if (user !== '')
+        args.push('--user', user);
+    const mounts = new Set(['/tmp', ...spec.imageVolumes, ...profile.volumes]);
+    for (const path of mounts)
+        args.push('--tmpfs', `${path}:rw,nosuid,nodev,size=${LIMITS.tmpfsBytes},mode=1777`);
+    for (const entry of spec.env)
+        args.push('--env', entry);
+    if (spec.healthcheck)
+        args.push('--health-interval', '1s', '--health-timeout', '2s', '--health-retries', '3', '--health-start-period', '0s');
+    args.push('--', spec.image, ...(spec.command ?? []));
+    return args;
+}
+
+;// CONCATENATED MODULE: ./src/scanners/rehearsal/engine.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * The rehearsal's edge: the docker CLI, one argument array per call, never a shell. Every
+ * container it creates carries the label `bulkhead.rehearsal` with its owner and an expiry, is
+ * removed when its run ends (and on SIGINT/SIGTERM), and a later rehearsal removes any that a
+ * killed run left behind.
+ */
+const REHEARSAL_LABEL = 'bulkhead.rehearsal';
+const CALL_TIMEOUT_MS = 60_000;
+/** vfs copies the whole image on create: slower than any other call. */
+const CREATE_TIMEOUT_MS = 180_000;
+function docker(environment, args, timeoutMs = CALL_TIMEOUT_MS) {
+    return (0,scanners_process/* runProcess */.R3)(environment.docker, args, {
+        cwd: environment.cwd,
+        env: environment.env,
+        timeoutMs,
+        maxStdoutBytes: 4 * 1024 * 1024,
+        killGraceMs: 2000,
+    });
+}
+function failed(result) {
+    return Boolean(result.spawnError) || result.timedOut || result.exitCode !== 0;
+}
+function callError(what, result) {
+    const why = result.spawnError
+        ? result.spawnError.includes('was not found')
+            ? 'the docker CLI is not installed or not on PATH'
+            : result.spawnError
+        : result.timedOut
+            ? 'it did not answer in time'
+            : (0,scanners_process/* stderrTail */.be)(result.stderr, 2) || `it exited with ${result.exitCode}`;
+    return new errors/* ToolError */.v4('rehearsal', `docker ${what} failed: ${printable(why, 400)}`);
+}
+function engine_isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** The facts of a daemon image that a rehearsal needs. */
+async function inspectImage(environment, reference) {
+    const result = await docker(environment, ['image', 'inspect', '--format', '{{json .}}', '--', reference]);
+    if (failed(result))
+        throw callError(`image inspect ${reference}`, result);
+    let parsed;
+    try {
+        parsed = JSON.parse(result.stdout);
+    }
+    catch {
+        throw new errors/* ToolError */.v4('rehearsal', `docker image inspect ${reference} printed something that is not JSON.`);
+    }
+    const config = engine_isRecord(parsed) && engine_isRecord(parsed.Config) ? parsed.Config : {};
+    const id = engine_isRecord(parsed) && typeof parsed.Id === 'string' ? parsed.Id : '';
+    if (!/^sha256:[0-9a-f]{64}$/.test(id))
+        throw new errors/* ToolError */.v4('rehearsal', `docker image inspect ${reference} gave no image id.`);
+    const test = engine_isRecord(config.Healthcheck) && Array.isArray(config.Healthcheck.Test) ? config.Healthcheck.Test : [];
+    return {
+        id,
+        user: typeof config.User === 'string' ? config.User : '',
+        volumes: engine_isRecord(config.Volumes) ? Object.keys(config.Volumes).filter((v) => v.startsWith('/')) : [],
+        healthcheck: test.length > 0 && test[0] !== 'NONE',
+    };
+}
+function processAlive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code === 'EPERM';
+    }
+}
+/** Removes containers of earlier rehearsals that outlived them: expired, or owned by a process of this host that is gone. */
+async function sweepLeftovers(environment, now = Date.now()) {
+    const listed = await docker(environment, [
+        'ps',
+        '--all',
+        '--filter',
+        `label=${REHEARSAL_LABEL}`,
+        '--format',
+        `{{.ID}}\t{{.Label "${REHEARSAL_LABEL}.owner"}}\t{{.Label "${REHEARSAL_LABEL}.expires"}}`,
+    ]);
+    if (failed(listed))
+        throw callError('ps', listed);
+    const host = (0,external_node_os_.hostname)();
+    const stale = [];
+    for (const line of listed.stdout.split('\n')) {
+        const [id, owner = '', expires = ''] = line.split('\t');
+        if (!id)
+            continue;
+        const at = owner.lastIndexOf(':');
+        const ownerHost = owner.slice(0, at);
+        const ownerPid = Number(owner.slice(at + 1));
+        const expired = !(Number(expires) > now);
+        const orphaned = ownerHost === host && Number.isInteger(ownerPid) && ownerPid > 0 && !processAlive(ownerPid);
+        if (expired || orphaned)
+            stale.push(id);
+    }
+    if (stale.length > 0) {
+        const removed = await docker(environment, ['rm', '--force', '--volumes', ...stale]);
+        if (failed(removed))
+            throw callError('rm', removed);
+    }
+    return stale;
+}
+const POLL_MS = 250;
+const MAX_LOG_BYTES = 64 * 1024;
+/** A probe on the local engine, and the names of the containers still alive (for the signal handler). */
+function dockerProbe(settings) {
+    const runId = (0,external_node_crypto_.randomBytes)(4).toString('hex');
+    const live = new Set();
+    let count = 0;
+    const { environment } = settings;
+    const readyPattern = settings.ready?.kind === 'log' ? new RegExp(settings.ready.pattern) : undefined;
+    const hasReady = settings.ready !== undefined || settings.image.healthcheck;
+    const state = async (name) => {
+        const result = await docker(environment, ['inspect', '--format', '{{json .State}}', name]);
+        if (failed(result))
+            return undefined;
+        try {
+            const parsed = JSON.parse(result.stdout);
+            return engine_isRecord(parsed) ? parsed : undefined;
+        }
+        catch {
+            return undefined;
+        }
+    };
+    const logs = async (name, tail) => {
+        const result = await docker(environment, ['logs', '--tail', String(tail), name]);
+        const text = `${result.stdout}\n${result.stderr}`;
+        return text.length > MAX_LOG_BYTES ? text.slice(-MAX_LOG_BYTES) : text;
+    };
+    const isReady = async (name, current) => {
+        if (settings.ready?.kind === 'exec') {
+            const result = await docker(environment, ['exec', name, ...settings.ready.argv], 5000);
+            return !failed(result);
+        }
+        if (readyPattern) {
+            return (await logs(name, 200)).split('\n').some((line) => readyPattern.test(line));
+        }
+        return settings.image.healthcheck && current.Health?.Status === 'healthy';
+    };
+    const pid1 = async (name, hostPid) => {
+        const result = await docker(environment, ['exec', name, 'cat', '/proc/1/status'], 5000);
+        if (!failed(result))
+            return readStatus(result.stdout);
+        // An image without cat: the engine's own /proc, when the engine runs on this host (its PID 1 is ours to read).
+        if (hostPid && hostPid > 0) {
+            const text = await (0,promises_.readFile)(`/proc/${hostPid}/status`, 'utf8').catch(() => '');
+            const status = readStatus(text);
+            if (status.nsPid === 1)
+                return status;
+        }
+        return {};
+    };
+    const processes = async (name) => {
+        const result = await docker(environment, ['top', name, '-o', 'pid,uid,args']);
+        if (failed(result))
+            return [];
+        return result.stdout
+            .split('\n')
+            .slice(1)
+            .flatMap((line) => {
+            const match = /^\s*(\d+)\s+(\S+)\s+(.*)$/.exec(line);
+            return match ? [{ pid: Number(match[1]), uid: match[2], command: printable(match[3], 160) }] : [];
+        })
+            .slice(0, 50);
+    };
+    const probe = async (request) => {
+        const name = `bulkhead-rehearsal-${runId}-${++count}`;
+        const spec = {
+            name,
+            labels: {
+                [REHEARSAL_LABEL]: runId,
+                [`${REHEARSAL_LABEL}.owner`]: `${(0,external_node_os_.hostname)()}:${process.pid}`,
+                [`${REHEARSAL_LABEL}.expires`]: String(settings.expiresAt),
+            },
+            image: settings.image.id,
+            user: settings.user,
+            imageUser: settings.image.user,
+            imageVolumes: settings.image.volumes,
+            env: settings.env,
+            ...(settings.command ? { command: settings.command } : {}),
+            healthcheck: settings.ready === undefined && settings.image.healthcheck,
+        };
+        live.add(name);
+        const empty = { processes: [], changes: [], logTail: [] };
+        try {
+            const created = await docker(environment, createArgs(request.profile, spec), CREATE_TIMEOUT_MS);
+            if (failed(created)) {
+                if (created.spawnError || created.timedOut)
+                    throw callError('create', created);
+                return { ...empty, outcome: 'create-failed', elapsedMs: 0, error: printable((0,scanners_process/* stderrTail */.be)(created.stderr, 2), 400) };
+            }
+            const startedAt = performance.now();
+            const started = await docker(environment, ['start', name]);
+            if (started.spawnError || started.timedOut)
+                throw callError('start', started);
+            let outcome;
+            let current;
+            for (;;) {
+                current = await state(name);
+                if (!current)
+                    throw new errors/* ToolError */.v4('rehearsal', `docker inspect ${name} failed: the container went away.`);
+                const elapsed = performance.now() - startedAt;
+                if (!current.Running) {
+                    outcome = current.OOMKilled ? 'oom' : current.ExitCode === 0 && !hasReady ? 'completed' : 'exited';
+                    break;
+                }
+                if (hasReady && (await isReady(name, current))) {
+                    outcome = 'ready';
+                    break;
+                }
+                if (elapsed >= request.waitMs) {
+                    outcome = hasReady ? 'not-ready' : 'up';
+                    break;
+                }
+                await (0,external_node_timers_promises_.setTimeout)(Math.min(POLL_MS, Math.max(10, request.waitMs - elapsed)));
+            }
+            const elapsedMs = Math.round(current.Running || !current.StartedAt || !current.FinishedAt
+                ? performance.now() - startedAt
+                : Math.max(0, Date.parse(current.FinishedAt) - Date.parse(current.StartedAt)) || performance.now() - startedAt);
+            const running = current.Running === true;
+            const seen = running ? await pid1(name, current.Pid) : {};
+            const listed = running ? await processes(name) : [];
+            const diff = request.profile.restricted.has('read-only') ? undefined : await docker(environment, ['diff', name]);
+            const tail = outcome === 'ready' || outcome === 'up' || outcome === 'completed' ? '' : await logs(name, 20);
+            const masked = tail ? await redactSecrets(tail) : '';
+            return {
+                outcome,
+                ...(current.ExitCode !== undefined && !running ? { exitCode: current.ExitCode } : {}),
+                elapsedMs,
+                processes: listed,
+                ...(seen.uid !== undefined ? { pid1Uid: seen.uid } : {}),
+                ...(seen.capabilities ? { capabilities: seen.capabilities } : {}),
+                changes: diff && !failed(diff) ? parseChanges(diff.stdout) : [],
+                logTail: masked
+                    .split('\n')
+                    .map((l) => printable(l.trimEnd(), 300))
+                    .filter((l) => l.length > 0)
+                    .slice(-10),
+                ...(started.exitCode !== 0 ? { error: printable((0,scanners_process/* stderrTail */.be)(started.stderr, 2), 400) } : {}),
+            };
+        }
+        finally {
+            const removed = await docker(environment, ['rm', '--force', '--volumes', name]);
+            if (!failed(removed) || /No such container/i.test(removed.stderr))
+                live.delete(name);
+        }
+    };
+    return { probe, live };
+}
+/**
+ * While a rehearsal runs, SIGINT and SIGTERM (a cancelled job) first remove its containers, then
+ * end the process as the signal would have. Returns the function that stops listening.
+ */
+function removeOnSignal(environment, live) {
+    const handler = (signal) => {
+        if (live.size > 0) {
+            (0,external_node_child_process_.spawnSync)(environment.docker, ['rm', '--force', '--volumes', ...live], {
+                env: environment.env,
+                stdio: 'ignore',
+                timeout: 30_000,
+            });
+        }
+        stop();
+        process.kill(process.pid, signal);
+    };
+    const stop = () => {
+        process.off('SIGINT', handler);
+        process.off('SIGTERM', handler);
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    return stop;
+}
+
+;// CONCATENATED MODULE: ./src/scanners/rehearsal/explain.ts
+
+
+function succeeded(observation) {
+    return observation.outcome === 'ready' || observation.outcome === 'up' || observation.outcome === 'completed';
+}
+/** How long a looser run must last to count as "it starts": past the point where the hardened run died. */
+function probeWait(hardened, durationMs) {
+    if (hardened.outcome === 'not-ready' || hardened.outcome === 'up')
+        return durationMs;
+    return Math.min(durationMs, Math.max(2000, 2 * hardened.elapsedMs, hardened.elapsedMs + 1000));
+}
+function describeOutcome(observation, durationMs) {
+    const seconds = (ms) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+    switch (observation.outcome) {
+        case 'ready':
+            return `became ready after ${seconds(observation.elapsedMs)}`;
+        case 'up':
+            return `ran for ${seconds(observation.elapsedMs)}`;
+        case 'completed':
+            return `ran to completion (exit 0) after ${seconds(observation.elapsedMs)}`;
+        case 'exited':
+            return `exited with ${observation.exitCode ?? 'an unknown code'} after ${seconds(observation.elapsedMs)}`;
+        case 'oom':
+            return `was killed for memory after ${seconds(observation.elapsedMs)} (limit 512 MiB)`;
+        case 'not-ready':
+            return `was still not ready after ${seconds(durationMs)}`;
+        case 'create-failed':
+            return `could not be started (${observation.error ?? 'the engine refused it'})`;
+    }
+}
+/**
+ * Rehearses one image: the hardened run; if it fails, a writable-root run (its changes become
+ * suggested volumes), then restrictions lifted one at a time until it starts, the ones lifted on
+ * the way put back one by one to keep only those that matter, the capability it needs narrowed by
+ * halves, and a last full run under the profile that results. Everything stays within 4 times the
+ * duration; past that the answer is `incomplete`, never a guess.
+ */
+async function rehearse(subject, probe, clock = { now: () => Date.now() }) {
+    const deadline = clock.now() + 4 * subject.durationMs;
+    const runs = [];
+    const notes = [];
+    const user = subject.imageUserIsRoot ? SUBSTITUTE_USER : subject.imageUser || SUBSTITUTE_USER;
+    const shownUser = (profile) => (profile.restricted.has('non-root') ? user : subject.imageUser || 'root');
+    const applicable = RESTRICTIONS.filter((r) => r !== 'non-root' || subject.imageUserIsRoot);
+    const remaining = () => deadline - clock.now();
+    const run = async (purpose, profile, waitMs) => {
+        const observation = await probe({ profile, waitMs: Math.max(0, Math.min(waitMs, remaining())) });
+        runs.push({
+            purpose,
+            profile: describeProfile(profile, shownUser(profile)),
+            outcome: observation.outcome,
+            ...(observation.exitCode !== undefined ? { exitCode: observation.exitCode } : {}),
+            elapsedMs: observation.elapsedMs,
+        });
+        return observation;
+    };
+    /** Enough time left for a run that must last `waitMs` (plus a second of engine work). */
+    const affords = (waitMs) => remaining() >= Math.min(waitMs, subject.durationMs) + 1000;
+    const hardenedRun = hardenedProfile(applicable);
+    const hardened = await run('hardened', hardenedRun, subject.durationMs);
+    const base = {
+        proposed: hardenedRun,
+        durationMs: subject.durationMs,
+        user,
+        userSubstituted: subject.imageUserIsRoot,
+        hardened,
+        runs,
+        notes,
+    };
+    const noWrites = { volumes: [], files: [], unmountable: [] };
+    // BH403's question, for root images: started as itself, does it give up root?
+    const rootCheck = async () => {
+        if (!subject.imageUserIsRoot || !affords(3000))
+            return undefined;
+        const loosest = RESTRICTIONS.reduce((p, r) => without(p, r), hardenedRun);
+        const own = await run('as its own user', loosest, Math.min(subject.durationMs, 3000));
+        return succeeded(own) && own.pid1Uid !== undefined ? own.pid1Uid === 0 : undefined;
+    };
+    if (succeeded(hardened)) {
+        const staysRoot = await rootCheck();
+        return {
+            ...base,
+            verdict: 'hardened',
+            breaks: [],
+            capabilities: [],
+            written: noWrites,
+            readOnly: 'fine',
+            verified: { profile: hardenedRun, description: describeProfile(hardenedRun, user), observation: hardened },
+            ...(staysRoot !== undefined ? { staysRoot } : {}),
+        };
+    }
+    if (hardened.outcome === 'oom') {
+        notes.push('It was killed at the memory limit of the rehearsal (512 MiB); that limit is not lifted, so nothing else was tried.');
+        return { ...base, verdict: 'incomplete', breaks: [], capabilities: [], written: noWrites, readOnly: 'fine' };
+    }
+    const wait = probeWait(hardened, subject.durationMs);
+    // Lift restrictions one at a time, read-only first (its changes tell what to mount).
+    const lifted = [];
+    let current = hardenedRun;
+    let observation;
+    let writable;
+    for (const restriction of applicable) {
+        if (!affords(wait))
+            break;
+        current = without(current, restriction);
+        lifted.push(restriction);
+        observation = await run(`without ${restriction}`, current, wait);
+        if (restriction === 'read-only')
+            writable = observation;
+        if (succeeded(observation))
+            break;
+    }
+    const written = writable
+        ? writtenPaths(observation && succeeded(observation) ? observation.changes : writable.changes, subject.volumes)
+        : noWrites;
+    if (!observation || !succeeded(observation)) {
+        const allLifted = lifted.length === applicable.length;
+        if (allLifted && observation) {
+            notes.push(`It ${describeOutcome(observation, wait)} even with every restriction lifted (${describeProfile(current, shownUser(current))}): the hardening is not what stops it. Check rehearse-command and rehearse-env.`);
+        }
+        else
+            notes.push('The rehearsal ran out of time (4 times its duration) before it found what stops the image.');
+        return { ...base, verdict: allLifted ? 'fails-anyway' : 'incomplete', breaks: [], capabilities: [], written, readOnly: 'fine' };
+    }
+    // The last restriction lifted is one that breaks it; of the earlier ones, keep those whose return
+    // breaks it again. The read-only root comes back with the written directories on tmpfs.
+    const last = lifted[lifted.length - 1];
+    const starting = current;
+    const breaks = new Set([last]);
+    let readOnly = last === 'read-only' ? (written.volumes.length > 0 ? 'with-volumes' : 'writable') : 'fine';
+    const checks = await Promise.all(lifted.slice(0, -1).map(async (restriction) => {
+        if (!affords(wait))
+            return { restriction, needed: true, unknown: true };
+        const profile = restriction === 'read-only'
+            ? { ...withRestriction(starting, 'read-only'), volumes: written.volumes }
+            : withRestriction(starting, restriction);
+        const again = await run(`with ${restriction} again`, profile, wait);
+        return { restriction, needed: !succeeded(again), unknown: false };
+    }));
+    for (const check of checks) {
+        if (check.unknown)
+            notes.push(`There was no time left to tell whether ${check.restriction} matters too; it is counted as breaking it.`);
+        if (check.restriction === 'read-only') {
+            readOnly = check.needed ? 'writable' : written.volumes.length > 0 ? 'with-volumes' : 'fine';
+            if (readOnly !== 'fine')
+                breaks.add('read-only');
+        }
+        else if (check.needed)
+            breaks.add(check.restriction);
+    }
+    // Which capability: halves of Docker's default set, on the profile that starts.
+    let capabilities = [];
+    if (breaks.has('capabilities')) {
+        let candidates = [...DEFAULT_CAPABILITIES];
+        const withCaps = (caps) => ({ ...starting, capabilities: caps });
+        while (candidates.length > 1 && affords(wait)) {
+            const half = Math.ceil(candidates.length / 2);
+            const [first, second] = [candidates.slice(0, half), candidates.slice(half)];
+            const [a, b] = await Promise.all([
+                run(`only ${first.join(',')}`, withCaps(first), wait),
+                run(`only ${second.join(',')}`, withCaps(second), wait),
+            ]);
+            if (succeeded(a))
+                candidates = first;
+            else if (succeeded(b))
+                candidates = second;
+            else
+                break;
+        }
+        capabilities = candidates;
+        if (capabilities.length > 1)
+            notes.push(`No single capability was enough: it needs some of ${capabilities.join(', ')}.`);
+    }
+    // The profile that results: the hardened one with only what breaks it lifted, writes on tmpfs.
+    let final = hardenedRun;
+    for (const restriction of breaks) {
+        if (restriction !== 'read-only' || readOnly === 'writable')
+            final = without(final, restriction);
+    }
+    if (breaks.has('capabilities'))
+        final = { ...final, capabilities };
+    if (readOnly === 'with-volumes')
+        final = { ...final, volumes: written.volumes };
+    const breakList = applicable.filter((r) => breaks.has(r));
+    if (!affords(subject.durationMs)) {
+        notes.push('There was no time left to run the resulting profile for the whole duration; it is shown unverified.');
+        return { ...base, proposed: final, verdict: 'explained', breaks: breakList, capabilities, written, readOnly };
+    }
+    const verifiedRun = await run('the resulting profile', final, subject.durationMs);
+    const staysRoot = await rootCheck();
+    if (!succeeded(verifiedRun)) {
+        notes.push(`Under the resulting profile (${describeProfile(final, shownUser(final))}) it ${describeOutcome(verifiedRun, subject.durationMs)}: the lifted restrictions interact, so the profile is shown unverified.`);
+    }
+    return {
+        ...base,
+        proposed: final,
+        verdict: 'explained',
+        breaks: breakList,
+        capabilities,
+        written,
+        readOnly,
+        ...(succeeded(verifiedRun)
+            ? { verified: { profile: final, description: describeProfile(final, shownUser(final)), observation: verifiedRun } }
+            : {}),
+        ...(staysRoot !== undefined ? { staysRoot } : {}),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/scanners/rehearsal/findings.ts
+
+
+
+/** BH401–BH404 from a rehearsal, and the fragments it ran under. Pure. */
+function seconds(ms) {
+    return `${Math.round(ms / 100) / 10} s`;
+}
+/** The history step that set the command the rehearsal ran: where BH401, BH402 and BH404 point. */
+function commandStep(subject) {
+    const cmd = settingStep(subject, 'CMD', () => true);
+    return 'historyStep' in cmd ? cmd : settingStep(subject, 'ENTRYPOINT', () => true);
+}
+function list(items, max = 8) {
+    return items.length > max ? `${items.slice(0, max).join(', ')} and ${items.length - max} more` : items.join(', ');
+}
+function rehearsalFindings(rehearsal, subject) {
+    const findings = [];
+    const at = commandStep(subject);
+    const ran = rehearsal.verified
+        ? ` It ran for ${seconds(rehearsal.verified.observation.elapsedMs)} as ${rehearsal.verified.description}.`
+        : '';
+    if (!succeeded(rehearsal.hardened) && rehearsal.verdict === 'explained') {
+        const breaks = rehearsal.breaks.map((r) => r === 'read-only' && rehearsal.readOnly === 'with-volumes'
+            ? `${RESTRICTION_LABEL[r]} without volumes on ${list(rehearsal.written.volumes)}`
+            : r === 'capabilities' && rehearsal.capabilities.length > 0
+                ? `${RESTRICTION_LABEL[r]} (it needs ${rehearsal.capabilities.join(' or ')})`
+                : RESTRICTION_LABEL[r]);
+        findings.push(builtinFinding('BH401', subject, {
+            message: `Under the hardened profile it ${describeOutcome(rehearsal.hardened, rehearsal.durationMs)}; what breaks it: ${breaks.join('; ')}.${ran}`,
+            subject: 'rehearsal',
+            ...at,
+        }));
+    }
+    if (rehearsal.written.files.length > 0) {
+        findings.push(builtinFinding('BH402', subject, {
+            message: `With a writable root it wrote outside /tmp and its VOLUMEs: ${list(rehearsal.written.files)}${rehearsal.written.volumes.length > 0 ? `; mount ${list(rehearsal.written.volumes)} as emptyDir (Kubernetes) or tmpfs (Compose)` : ''}${rehearsal.written.unmountable.length > 0 ? `; it also changed image files no volume can take: ${list(rehearsal.written.unmountable)}` : ''}.`,
+            subject: 'rehearsal-writes',
+            ...at,
+        }));
+    }
+    if (rehearsal.staysRoot) {
+        findings.push(builtinFinding('BH403', subject, {
+            message: `Started as its own user (root), its main process was still uid 0 after ${seconds(Math.min(rehearsal.durationMs, 3000))}: it never drops root.${rehearsal.verdict === 'hardened' ? ` It does run as uid ${rehearsal.user.split(':')[0]}: add USER ${rehearsal.user} to the image.` : ''}`,
+            subject: 'rehearsal-root',
+            ...settingStep(subject, 'USER', () => true),
+        }));
+    }
+    const capabilities = [
+        ...(rehearsal.breaks.includes('capabilities') ? rehearsal.capabilities : []),
+        ...(rehearsal.breaks.includes('privileged-ports') ? ['NET_BIND_SERVICE'] : []),
+    ];
+    for (const capability of new Set(capabilities)) {
+        const ports = capability === 'NET_BIND_SERVICE' && rehearsal.breaks.includes('privileged-ports');
+        findings.push(builtinFinding('BH404', subject, {
+            message: ports
+                ? 'It binds a port below 1024: it starts only where that is allowed (NET_BIND_SERVICE, or the sysctl net.ipv4.ip_unprivileged_port_start=0). Listen on a port above 1024 instead.'
+                : `It starts only with ${capability} kept${rehearsal.capabilities.length > 1 ? ` (one of ${rehearsal.capabilities.join(', ')})` : ''}: drop all the others.`,
+            subject: `capability:${capability}`,
+            ...at,
+        }));
+    }
+    return findings;
+}
+function yamlList(items) {
+    return `[${items.join(', ')}]`;
+}
+/** "var-cache" for /var/cache: a volume name Kubernetes accepts (DNS label). */
+function volumeName(path) {
+    const name = path
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 63)
+        .replace(/-+$/, '');
+    return name || 'root';
+}
+/**
+ * The container securityContext (with its volumes) and the Compose service fields of a profile.
+ * YAML written by hand: a few fixed keys, values that are paths and capability names only.
+ */
+function profileFragments(profile, settings) {
+    const runsAs = profile.restricted.has('non-root') ? settings.user : settings.imageUser;
+    const [uid, gid] = runsAs.split(':');
+    const numeric = uid !== undefined && /^\d+$/.test(uid);
+    const root = runsAs === '' || uid === 'root' || (numeric && Number(uid) === 0);
+    const mounts = [...new Set(['/tmp', ...settings.imageVolumes, ...profile.volumes])];
+    const drop = profile.restricted.has('capabilities') || profile.capabilities !== undefined;
+    const add = profile.restricted.has('capabilities') ? [] : (profile.capabilities ?? []);
+    const k8s = ['securityContext:'];
+    if (!root)
+        k8s.push('  runAsNonRoot: true');
+    if (numeric && !root)
+        k8s.push(`  runAsUser: ${uid}`);
+    else if (!root)
+        k8s.push(`  # runAsUser: the numeric uid of ${uid} (runAsNonRoot cannot check a name)`);
+    else
+        k8s.push('  # it needs to start as root (BH401)');
+    if (gid && /^\d+$/.test(gid) && !root)
+        k8s.push(`  runAsGroup: ${gid}`);
+    k8s.push(`  readOnlyRootFilesystem: ${profile.restricted.has('read-only')}`);
+    k8s.push(`  allowPrivilegeEscalation: ${!profile.restricted.has('no-new-privileges')}`);
+    if (drop)
+        k8s.push('  capabilities:', '    drop: [ALL]', ...(add.length > 0 ? [`    add: ${yamlList(add)}`] : []));
+    k8s.push('  seccompProfile:', '    type: RuntimeDefault');
+    k8s.push('volumeMounts:', ...mounts.flatMap((m) => [`  - name: ${volumeName(m)}`, `    mountPath: ${m}`]));
+    k8s.push('# and in the pod spec:', 'volumes:', ...mounts.flatMap((m) => [`  - name: ${volumeName(m)}`, '    emptyDir: {}']));
+    if (!profile.restricted.has('privileged-ports')) {
+        k8s.push('# and in the pod securityContext:', 'securityContext:', '  sysctls:', '    - name: net.ipv4.ip_unprivileged_port_start', '      value: "0"');
+    }
+    const compose = ['services:', '  app:', `    image: ${settings.image}`];
+    if (runsAs !== '')
+        compose.push(`    user: "${runsAs}"`);
+    if (profile.restricted.has('read-only'))
+        compose.push('    read_only: true');
+    if (drop)
+        compose.push('    cap_drop: [ALL]', ...(add.length > 0 ? [`    cap_add: ${yamlList(add)}`] : []));
+    if (profile.restricted.has('no-new-privileges'))
+        compose.push('    security_opt: ["no-new-privileges:true"]');
+    compose.push(`    tmpfs: ${yamlList(mounts)}`);
+    if (!profile.restricted.has('privileged-ports'))
+        compose.push('    sysctls:', '      net.ipv4.ip_unprivileged_port_start: 0');
+    compose.push('    network_mode: none  # as rehearsed; give it the networks it needs');
+    return { kubernetes: k8s.join('\n'), compose: compose.join('\n') };
+}
+/** The report's record of a rehearsal. */
+function summarizeRehearsal(rehearsal, fragments, elapsedMs) {
+    const verified = rehearsal.verified;
+    return {
+        durationMs: rehearsal.durationMs,
+        verdict: rehearsal.verdict,
+        user: rehearsal.user,
+        userSubstituted: rehearsal.userSubstituted,
+        hardened: describeOutcome(rehearsal.hardened, rehearsal.durationMs),
+        breaks: rehearsal.breaks.map((r) => RESTRICTION_LABEL[r]),
+        capabilities: rehearsal.capabilities,
+        volumes: rehearsal.written.volumes,
+        written: rehearsal.written.files,
+        unmountable: rehearsal.written.unmountable,
+        ...(verified
+            ? {
+                verified: {
+                    profile: verified.description,
+                    outcome: describeOutcome(verified.observation, rehearsal.durationMs),
+                    ...(verified.observation.capabilities ? { capabilities: [...verified.observation.capabilities] } : {}),
+                    processes: verified.observation.processes.slice(0, 20).map((p) => ({ ...p })),
+                },
+            }
+            : {}),
+        ...(rehearsal.staysRoot !== undefined ? { staysRoot: rehearsal.staysRoot } : {}),
+        fragments,
+        logTail: succeeded(rehearsal.hardened) ? [] : [...rehearsal.hardened.logTail],
+        runs: rehearsal.runs.map((r) => ({ ...r })),
+        notes: [...rehearsal.notes],
+        elapsedMs,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/scanners/rehearsal/index.ts
+
+
+
+
+
+
+/**
+ * Rehearses one daemon image: removes what killed runs left behind, reads the image's user and
+ * volumes, runs the hardened profile and, when it fails, the runs that explain it. Throws a
+ * ToolError when the engine cannot be used; the caller makes that a failed result.
+ */
+async function rehearseImage(reference, subject, config, environment, logger = util_logger/* silentLogger */.qq) {
+    const step = (0,util_logger/* startStep */.bP)(logger, `Rehearsing ${subject.input} under least privilege`);
+    const started = Date.now();
+    try {
+        const swept = await sweepLeftovers(environment);
+        if (swept.length > 0)
+            logger.info(`Removed ${swept.length} container${swept.length === 1 ? '' : 's'} an earlier rehearsal left behind.`);
+        const image = await inspectImage(environment, reference);
+        const imageUserIsRoot = runsAsRoot(image.user);
+        const user = imageUserIsRoot ? SUBSTITUTE_USER : image.user;
+        const { probe, live } = dockerProbe({
+            environment,
+            image,
+            user,
+            env: config.env,
+            ...(config.command ? { command: config.command } : {}),
+            ...(config.ready ? { ready: config.ready } : {}),
+            // Past its budget and a minute of grace, any container of this run is a leftover.
+            expiresAt: started + 4 * config.durationMs + 60_000,
+        });
+        const stopListening = removeOnSignal(environment, live);
+        let rehearsal;
+        try {
+            rehearsal = await rehearse({
+                imageUser: image.user,
+                imageUserIsRoot,
+                volumes: image.volumes,
+                durationMs: config.durationMs,
+                hasReadyCondition: config.ready !== undefined || image.healthcheck,
+            }, probe);
+        }
+        finally {
+            stopListening();
+        }
+        const fragments = {
+            ...profileFragments(rehearsal.proposed, { user, imageUser: image.user, imageVolumes: image.volumes, image: reference }),
+            verified: rehearsal.verified !== undefined,
+        };
+        const findings = rehearsalFindings(rehearsal, subject);
+        const summary = summarizeRehearsal(rehearsal, fragments, Date.now() - started);
+        step.done(`${rehearsal.verdict === 'hardened' ? 'it runs hardened' : rehearsal.verdict === 'explained' ? `breaks on ${rehearsal.breaks.join(', ')}` : rehearsal.verdict}, ${rehearsal.runs.length} run${rehearsal.runs.length === 1 ? '' : 's'}`);
+        return { findings, summary };
+    }
+    catch (error) {
+        step.failed('the engine could not rehearse it');
+        throw error;
+    }
+}
+
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(7075);
 // EXTERNAL MODULE: external "node:zlib"
@@ -2356,44 +4506,6 @@ async function* decompress(source, where, onCompression, limits = DEFAULT_DECOMP
         input.destroy();
         inflater.destroy();
     }
-}
-
-;// CONCATENATED MODULE: ./src/image/paths.ts
-
-/**
- * A tar member name as a path inside the image: no leading `/` or `./`, no `.` segments, no
- * trailing slash. `..` that stays inside the root is resolved; `..` that would leave it is hostile.
- * Returns '' for the root itself.
- */
-function normalizeImagePath(name, where) {
-    if (name.includes('\u0000'))
-        throw new errors/* FormatError */.IF(where, `an entry name holds a NUL byte; the archive is corrupt or hostile.`);
-    const out = [];
-    for (const segment of name.split('/')) {
-        if (segment === '' || segment === '.')
-            continue;
-        if (segment === '..') {
-            if (out.length === 0) {
-                throw new errors/* FormatError */.IF(where, `entry "${printable(name)}" climbs out of the image root with "..": the archive is hostile or corrupt, and was not read further.`);
-            }
-            out.pop();
-            continue;
-        }
-        out.push(segment);
-    }
-    return out.join('/');
-}
-function parentOf(path) {
-    const slash = path.lastIndexOf('/');
-    return slash < 0 ? '' : path.slice(0, slash);
-}
-function baseName(path) {
-    return path.slice(path.lastIndexOf('/') + 1);
-}
-/** Names from archives go into messages: keep them printable and short. */
-function printable(text, max = 200) {
-    const clean = text.replace(/[\u0000-\u001f\u007f]/g, '?');
-    return clean.length > max ? `${clean.slice(0, max - 3)}...` : clean;
 }
 
 ;// CONCATENATED MODULE: ./src/image/digest.ts
@@ -3027,71 +5139,6 @@ function followArchiveLinks(contents, path) {
     throw new errors/* FormatError */.IF(`"${printable(path)}"`, 'is a link loop inside the archive; the archive is hostile or corrupt.');
 }
 
-;// CONCATENATED MODULE: ./src/image/config.ts
-
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function strings(value) {
-    return Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
-}
-function keys(value) {
-    return isRecord(value) ? Object.keys(value) : [];
-}
-function optionalString(value) {
-    return typeof value === 'string' ? value : undefined;
-}
-/** Reads an image config (OCI image config or Docker's, which is a superset) from untrusted JSON. */
-function parseImageConfig(json, where) {
-    if (!isRecord(json))
-        throw new errors/* FormatError */.IF(where, `the image config is not a JSON object.`);
-    const config = isRecord(json.config) ? json.config : {};
-    const rootfs = isRecord(json.rootfs) ? json.rootfs : {};
-    const diffIds = strings(rootfs.diff_ids);
-    if (!Array.isArray(rootfs.diff_ids))
-        throw new errors/* FormatError */.IF(where, `the image config has no rootfs.diff_ids; it is not an image config.`);
-    const history = (Array.isArray(json.history) ? json.history : []).filter(isRecord).map((entry) => {
-        const created = optionalString(entry.created);
-        const comment = optionalString(entry.comment);
-        return {
-            createdBy: optionalString(entry.created_by) ?? '',
-            emptyLayer: entry.empty_layer === true,
-            ...(created ? { created } : {}),
-            ...(comment ? { comment } : {}),
-        };
-    });
-    const labels = {};
-    if (isRecord(config.Labels))
-        for (const [k, v] of Object.entries(config.Labels))
-            if (typeof v === 'string')
-                labels[k] = v;
-    const healthcheck = isRecord(config.Healthcheck) ? strings(config.Healthcheck.Test) : undefined;
-    const os = optionalString(json.os);
-    const architecture = optionalString(json.architecture);
-    const variant = optionalString(json.variant);
-    return {
-        user: optionalString(config.User) ?? '',
-        env: strings(config.Env),
-        exposedPorts: keys(config.ExposedPorts),
-        volumes: keys(config.Volumes),
-        ...(healthcheck && healthcheck.length > 0 ? { healthcheck } : {}),
-        labels,
-        history,
-        diffIds,
-        ...(os ? { os } : {}),
-        ...(architecture ? { architecture } : {}),
-        ...(variant ? { variant } : {}),
-    };
-}
-/** Pairs each layer with the history entry that made it (entries without empty_layer, in order). */
-function layerHistory(config) {
-    const withLayers = config.history.filter((h) => !h.emptyLayer);
-    // When history and layers disagree in number (squashed or hand-made images), pair none rather than wrongly.
-    if (withLayers.length !== config.diffIds.length)
-        return config.diffIds.map(() => undefined);
-    return withLayers;
-}
-
 ;// CONCATENATED MODULE: ./src/image/oci.ts
 
 
@@ -3660,665 +5707,6 @@ async function readLocalImage(target, where, options, signal) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/dockerfile/history.ts
-/**
- * Image history entries (`created_by`) as the Dockerfile instructions they record, for both
- * builders:
- *   classic   `/bin/sh -c #(nop)  ENV A=b`, `/bin/sh -c #(nop) COPY file:<hash> in /app`,
- *             `|1 TOKEN=x /bin/sh -c make` (RUN with build args), `/bin/sh -c make` (RUN)
- *   BuildKit  `RUN /bin/sh -c make # buildkit`, `RUN |2 A=1 B=2 /bin/sh -c make # buildkit`,
- *             `COPY --from=build /out /app # buildkit`, `ENV A=b`, `WORKDIR /app` …
- */
-const INSTRUCTIONS = new Set([
-    'RUN',
-    'COPY',
-    'ADD',
-    'ENV',
-    'ARG',
-    'WORKDIR',
-    'USER',
-    'EXPOSE',
-    'CMD',
-    'ENTRYPOINT',
-    'LABEL',
-    'VOLUME',
-    'HEALTHCHECK',
-    'SHELL',
-    'STOPSIGNAL',
-    'ONBUILD',
-    'MAINTAINER',
-]);
-const collapse = (text) => text.replace(/\s+/g, ' ').trim();
-/** `|2 A=1 B=two words? …` : build args that the builder put before the shell. */
-function stripBuildArgs(text) {
-    const match = /^\|(\d+)\s+/.exec(text);
-    if (!match)
-        return text;
-    let rest = text.slice(match[0].length);
-    const count = Number(match[1]);
-    for (let i = 0; i < count; i++) {
-        const arg = /^[A-Za-z_][A-Za-z0-9_]*=(?:"[^"]*"|'[^']*'|\S*)\s*/.exec(rest);
-        if (!arg)
-            break;
-        rest = rest.slice(arg[0].length);
-    }
-    return rest;
-}
-function shellCommand(text) {
-    // The shells builders wrap RUN in: /bin/sh -c on Linux (or a SHELL), cmd /S /C on Windows.
-    const shell = /^(?:(?:\/bin\/sh|\/bin\/bash|\/bin\/ash|sh|bash)\s+-c|cmd \/S \/C|powershell(?:\.exe)? -command)\s+/i.exec(text);
-    return shell ? text.slice(shell[0].length) : undefined;
-}
-function classifyHistory(createdBy) {
-    let text = createdBy.trim();
-    const buildkit = / # buildkit$/.test(text);
-    if (buildkit)
-        text = text.replace(/ # buildkit$/, '');
-    const nop = /^\/bin\/sh -c #\(nop\)\s+/.exec(text);
-    if (nop) {
-        const rest = text.slice(nop[0].length);
-        const word = /^(\S+)\s*/.exec(rest);
-        const kind = word?.[1]?.toUpperCase() ?? 'UNKNOWN';
-        return { kind: INSTRUCTIONS.has(kind) ? kind : 'UNKNOWN', text: collapse(rest.slice(word?.[0].length ?? 0)), builder: 'classic' };
-    }
-    const word = /^([A-Z]+)\s+/.exec(text);
-    if (word && INSTRUCTIONS.has(word[1])) {
-        const kind = word[1];
-        let rest = text.slice(word[0].length);
-        if (kind === 'RUN') {
-            rest = stripBuildArgs(rest);
-            rest = shellCommand(rest) ?? rest;
-        }
-        return { kind, text: collapse(rest), builder: buildkit ? 'buildkit' : 'unknown' };
-    }
-    const command = shellCommand(stripBuildArgs(text));
-    if (command !== undefined)
-        return { kind: 'RUN', text: collapse(command), builder: buildkit ? 'buildkit' : 'classic' };
-    return { kind: 'UNKNOWN', text: collapse(text), builder: 'unknown' };
-}
-/** How a history step reads in a message: "RUN apt-get install -y curl", cut to `max`. */
-function describeStep(step, max = 80) {
-    const text = step.kind === 'UNKNOWN' ? step.text : `${step.kind} ${step.text}`;
-    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
-;// CONCATENATED MODULE: ./src/model/workloadRules.ts
-/**
- * BH3xx: how a container will run, read from Kubernetes manifests and Compose files. One rule set
- * for both; `fix` names the field of each. Severity is the rule's highest: a finding states its own
- * (e.g. BH310 is critical for a runtime socket, low for a project bind mount).
- */
-const WORKLOAD_RULES = [
-    {
-        id: 'BH301',
-        severity: 'critical',
-        kind: 'hardening',
-        title: 'Privileged container',
-        what: 'Kubernetes `securityContext.privileged: true`, or Compose `privileged: true`.',
-        why: 'A privileged container holds every capability, sees every host device and runs without seccomp or AppArmor confinement: root in it is root on the node.',
-        fix: 'Remove `privileged: true`. Add only the capability the workload needs (`capabilities.add` / `cap_add`), or mount the one device it needs.',
-        references: [
-            'Pod Security Standards baseline: Privileged Containers',
-            'CIS Docker Benchmark 5.4',
-            'Trivy KSV017',
-            'kube-score container-security-context-privileged',
-        ],
-    },
-    {
-        id: 'BH302',
-        severity: 'medium',
-        kind: 'hardening',
-        title: 'Privilege escalation allowed',
-        what: 'Kubernetes: `securityContext.allowPrivilegeEscalation` is not `false`. Compose: `security_opt` lacks `no-new-privileges:true`.',
-        why: 'Without no_new_privs a process can gain privileges through setuid binaries or file capabilities, undoing a non-root user.',
-        fix: 'Kubernetes: `allowPrivilegeEscalation: false` in each container\'s securityContext. Compose: `security_opt: ["no-new-privileges:true"]`.',
-        references: ['Pod Security Standards restricted: Privilege Escalation', 'CIS Docker Benchmark 5.25', 'Trivy KSV001'],
-    },
-    {
-        id: 'BH303',
-        severity: 'high',
-        kind: 'hardening',
-        title: 'Host namespace shared',
-        what: 'Kubernetes `hostNetwork`, `hostPID` or `hostIPC: true`; Compose `network_mode: host`, `pid: host`, `ipc: host`, `userns_mode: host` or `uts: host`.',
-        why: "A host namespace removes one layer of isolation: the container sees the node's network interfaces and loopback services, its processes, or its shared memory.",
-        fix: 'Remove the setting. Publish ports through a Service (Kubernetes) or `ports:` (Compose) instead of the host network.',
-        references: [
-            'Pod Security Standards baseline: Host Namespaces',
-            'CIS Docker Benchmark 5.9, 5.15, 5.16, 5.20, 5.30',
-            'Trivy KSV008, KSV009, KSV010',
-        ],
-    },
-    {
-        id: 'BH304',
-        severity: 'high',
-        kind: 'hardening',
-        title: 'May run as root',
-        what: "Kubernetes: neither `runAsNonRoot: true` nor a non-zero `runAsUser` at pod or container level. Compose: `user` unset, `root` or `0`. High when the image's own USER is root too, so the container surely runs as root.",
-        why: "A root process in the container is root on the host kernel's terms; every escape starts from there.",
-        fix: 'Kubernetes: `runAsNonRoot: true` and a numeric `runAsUser` (the image\'s own non-root UID). Compose: `user: "10001:10001"`.',
-        references: [
-            'Pod Security Standards restricted: Running as Non-root',
-            'CIS Docker Benchmark 4.1',
-            'Trivy KSV012',
-            'Polaris runAsRootAllowed',
-        ],
-    },
-    {
-        id: 'BH305',
-        severity: 'medium',
-        kind: 'hardening',
-        title: 'Writable root filesystem',
-        what: 'Kubernetes `readOnlyRootFilesystem` is not `true`; Compose `read_only` is not `true`.',
-        why: 'An attacker who gets code execution can replace binaries and drop tools into a writable root; a read-only root keeps the image as it was built.',
-        fix: 'Kubernetes: `readOnlyRootFilesystem: true`, with an `emptyDir` volume for each path the process writes (often /tmp). Compose: `read_only: true` with `tmpfs: [/tmp]`.',
-        references: ['CIS Docker Benchmark 5.12', 'Trivy KSV014', 'kube-score container-security-context-readonlyrootfilesystem'],
-    },
-    {
-        id: 'BH306',
-        severity: 'medium',
-        kind: 'hardening',
-        title: 'Capabilities not dropped',
-        what: 'Kubernetes `securityContext.capabilities.drop` lacks `ALL`; Compose `cap_drop` lacks `ALL`.',
-        why: 'Runtimes grant a default set (CHOWN, DAC_OVERRIDE, FOWNER, NET_RAW, SETUID, SETGID …) that few applications need; NET_RAW alone allows ARP and DNS spoofing on the node network.',
-        fix: 'Drop every capability and add back the one you need: `capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}` / `cap_drop: [ALL]`.',
-        references: ['Pod Security Standards restricted: Capabilities', 'CIS Docker Benchmark 5.3', 'Trivy KSV003'],
-    },
-    {
-        id: 'BH307',
-        severity: 'high',
-        kind: 'hardening',
-        title: 'Capabilities added',
-        what: 'Kubernetes `capabilities.add` or Compose `cap_add` adds a capability: high for ALL, SYS_ADMIN, NET_ADMIN, SYS_MODULE, SYS_PTRACE, SYS_RAWIO, DAC_READ_SEARCH, BPF, PERFMON, SYS_BOOT and the like; medium for any other except NET_BIND_SERVICE.',
-        why: 'SYS_ADMIN is nearly root, SYS_MODULE loads kernel code, SYS_PTRACE reads other processes, NET_ADMIN rewires the network: each is a known escape route.',
-        fix: 'Remove the capability. If the workload truly needs it, add an exception to `.bulkhead.yml` with the reason and an owner.',
-        references: ['Pod Security Standards baseline: Capabilities', 'CIS Docker Benchmark 5.3', 'Trivy KSV005, KSV022'],
-    },
-    {
-        id: 'BH308',
-        severity: 'high',
-        kind: 'hardening',
-        title: 'No seccomp profile',
-        what: 'Kubernetes: no `seccompProfile` of type RuntimeDefault or Localhost at pod or container level (low), or type `Unconfined` (high). Compose: `security_opt: [seccomp=unconfined]` (high); Docker applies its default profile otherwise.',
-        why: 'Seccomp removes the system calls most kernel exploits use. Kubernetes runs containers unconfined unless a profile is set.',
-        fix: 'Kubernetes: `seccompProfile: {type: RuntimeDefault}` in the pod securityContext. Compose: remove `seccomp=unconfined`.',
-        references: ['Pod Security Standards baseline and restricted: Seccomp', 'CIS Docker Benchmark 5.21', 'Trivy KSV030, KSV104'],
-    },
-    {
-        id: 'BH309',
-        severity: 'high',
-        kind: 'hardening',
-        title: 'AppArmor or SELinux disabled',
-        what: 'Kubernetes `appArmorProfile.type: Unconfined` (or the legacy annotation `unconfined`), an SELinux type outside the container types (e.g. `spc_t`) or a custom SELinux user or role. Compose `security_opt` with `apparmor=unconfined`, `apparmor:unconfined`, `label=disable` or `label:disable`.',
-        why: 'The mandatory access control profile is what stops a root process in the container from writing host files it can reach; disabling it removes that wall.',
-        fix: 'Remove the setting: the runtime default profile applies. Write a Localhost AppArmor profile if the default is too tight.',
-        references: ['Pod Security Standards baseline: AppArmor, SELinux', 'CIS Docker Benchmark 5.1, 5.2', 'Trivy KSV002, KSV025'],
-    },
-    {
-        id: 'BH310',
-        severity: 'critical',
-        kind: 'hardening',
-        title: 'Host path mounted',
-        what: "A Kubernetes `hostPath` volume or a Compose bind mount: a container-runtime socket (`docker.sock`, `containerd.sock`, `crio.sock`, `/run/containerd`, `/var/run`) is critical; `/`, `/etc`, `/proc`, `/sys`, `/root`, `/home`, `/var/lib/kubelet`, `/var/log`, `/boot`, `/dev` high; any other absolute host path medium; a relative bind mount of the project's own files low. A mount that does not say read-only is writable, which the message says.",
-        why: 'The Docker socket is root on the host for whoever can write to it; host system directories let the container rewrite the node.',
-        fix: 'Remove the mount. Use a named volume, an `emptyDir`, a ConfigMap or Secret, or a CSI driver; if a host path is unavoidable, mount it read-only (`readOnly: true` / `:ro`).',
-        references: ['Pod Security Standards baseline: HostPath Volumes', 'CIS Docker Benchmark 5.5, 5.31', 'Trivy KSV006, KSV023'],
-    },
-    {
-        id: 'BH311',
-        severity: 'low',
-        kind: 'hardening',
-        title: 'Port on the host',
-        what: 'Kubernetes `hostPort`; a Compose port published without a host IP, i.e. on every interface of the host.',
-        why: 'A host port bypasses Services and NetworkPolicies; a Compose port without an IP is reachable from every network the host is on, past the host firewall (Docker writes its own iptables rules).',
-        fix: 'Kubernetes: remove `hostPort` and use a Service. Compose: bind to one interface, e.g. `"127.0.0.1:8080:80"`.',
-        references: ['Pod Security Standards baseline: Host Ports', 'CIS Docker Benchmark 5.14', 'Trivy KSV024'],
-    },
-    {
-        id: 'BH312',
-        severity: 'medium',
-        kind: 'hardening',
-        title: 'No resource limit',
-        what: 'No memory limit (medium), no CPU limit (low); Compose: no `pids_limit` or `deploy.resources.limits.pids` (low).',
-        why: "Without limits one container can take all of a node's memory, CPU or process table: one compromised or leaking workload takes its neighbours down.",
-        fix: 'Kubernetes: `resources.limits.memory` and `resources.limits.cpu` from observed use. Compose: `deploy.resources.limits` (`memory`, `cpus`, `pids`) or `mem_limit`, `cpus`, `pids_limit`.',
-        references: ['CIS Docker Benchmark 5.10, 5.11, 5.28', 'Trivy KSV011, KSV018', 'kube-score container-resources'],
-    },
-    {
-        id: 'BH313',
-        severity: 'low',
-        kind: 'hardening',
-        title: 'Service-account token mounted',
-        what: '`automountServiceAccountToken` is not `false` on the pod, nor on its ServiceAccount where the manifests include that ServiceAccount.',
-        why: "Every process in the pod can read the token and call the Kubernetes API with the service account's rights; most workloads never call the API.",
-        fix: '`automountServiceAccountToken: false` in the pod spec (or on the ServiceAccount), and mount a projected token only where the API is used.',
-        references: ['CIS Kubernetes Benchmark 5.1.6', 'Trivy KSV036', 'Checkov CKV_K8S_38'],
-    },
-    {
-        id: 'BH314',
-        severity: 'high',
-        kind: 'secret',
-        title: 'Credential in the environment',
-        what: 'A literal env value in a manifest or Compose file that is a credential: a credential-like name (PASSWORD, SECRET, TOKEN, API_KEY …) with a literal value, or a value a secret-detection rule recognises. The value is never printed: the variable, the kind and a short hash.',
-        why: "The manifest is in the repository and in the cluster's API objects: everyone with read access to either reads the secret.",
-        fix: 'Kubernetes: `valueFrom.secretKeyRef`. Compose: `secrets:`, `env_file:` kept out of the repository, or `${VAR}` from the environment. Rotate the exposed value.',
-        references: ['Trivy KSV-secrets', 'Checkov CKV_K8S_35', 'kubesec'],
-    },
-    {
-        id: 'BH315',
-        severity: 'medium',
-        kind: 'hardening',
-        title: 'Image not pinned',
-        what: "The workload's image has no tag or `:latest` (medium), or a tag without a digest (low).",
-        why: 'A tag can be moved: the image that runs is whatever it points to on the day of the pull, not the one that was scanned.',
-        fix: 'Pin the digest the pipeline scanned: `image: ghcr.io/acme/app:1.4.2@sha256:…`.',
-        references: ['Trivy KSV013', 'kube-score container-image-tag', 'Polaris tagNotSpecified'],
-    },
-    {
-        id: 'BH316',
-        severity: 'high',
-        kind: 'hardening',
-        title: 'Pod Security baseline violation',
-        what: 'A baseline control not covered by another rule: `procMount: Unmasked`, a sysctl outside the safe set, or a Windows `hostProcess` container.',
-        why: 'Each of these lets a container see or change node-wide state: an unmasked /proc, kernel parameters shared by every pod, or a process on the Windows host itself.',
-        fix: 'Remove the setting. Safe sysctls are listed by the Pod Security Standards (e.g. `net.ipv4.ip_local_port_range`).',
-        references: ['Pod Security Standards baseline: /proc Mount Type, Sysctls, HostProcess'],
-    },
-    {
-        id: 'BH317',
-        severity: 'medium',
-        kind: 'hardening',
-        title: 'Workload outside every NetworkPolicy',
-        what: "No NetworkPolicy in the workload's namespace selects its pods. Checked when the manifests define any NetworkPolicy, or always with `network-policies: required` in `.bulkhead.yml`.",
-        why: 'Pods that no policy selects accept traffic from every pod in the cluster and reach every other: one compromised workload reaches them all.',
-        fix: "Add a NetworkPolicy whose `podSelector` matches the workload's labels, or a default-deny policy for the namespace (`podSelector: {}`).",
-        references: ['CIS Kubernetes Benchmark 5.3.2', 'kube-score pod-networkpolicy', 'Trivy KSV038'],
-    },
-    {
-        id: 'BH318',
-        severity: 'low',
-        kind: 'hardening',
-        title: 'No default-deny NetworkPolicy',
-        what: 'A namespace with workloads has no NetworkPolicy with an empty `podSelector` that denies ingress (no ingress rules), or none that denies egress. Checked as BH317 is.',
-        why: 'Without a default deny, every new workload starts open until someone remembers to write its policy.',
-        fix: 'Add `{kind: NetworkPolicy, spec: {podSelector: {}, policyTypes: [Ingress, Egress]}}` to the namespace, then allow what each workload needs.',
-        references: ['CIS Kubernetes Benchmark 5.3.2', 'NSA/CISA Kubernetes Hardening Guide'],
-    },
-    {
-        id: 'BH319',
-        severity: 'medium',
-        kind: 'hardening',
-        title: 'NetworkPolicy allows any source',
-        what: 'An ingress rule that admits any source (no `from`, a `namespaceSelector: {}` without a pod selector, or an `ipBlock` of 0.0.0.0/0 or ::/0 without `except`) to a workload that no LoadBalancer or NodePort Service nor Ingress exposes (medium); or a NetworkPolicy that selects no workload in the manifests (low).',
-        why: 'A policy that admits everything looks like segmentation and is none; one that selects nothing protects nothing, often after a label was renamed.',
-        fix: 'Name the sources: `from: [{podSelector: {matchLabels: {app: frontend}}}]`. Fix the `podSelector` of a policy that selects nothing, or remove it.',
-        references: ['kube-score networkpolicy-targets-pod'],
-    },
-    {
-        id: 'BH320',
-        severity: 'high',
-        kind: 'hardening',
-        title: 'Below the required Pod Security level',
-        what: 'The workload does not meet the Pod Security Standards level that `pod-security` (or `pod-security` in `.bulkhead.yml`) requires: `baseline` or `restricted`.',
-        why: 'A namespace that enforces that level refuses the pod: better to learn it in the pull request than at deploy time.',
-        fix: "Apply the fixes of the workload's other BH3xx findings; the summary shows one securityContext that meets restricted.",
-        references: ['Pod Security Standards', 'Pod Security Admission'],
-    },
-    {
-        id: 'BH330',
-        severity: 'high',
-        kind: 'hardening',
-        title: 'runAsNonRoot cannot hold for this image',
-        what: 'The manifest sets `runAsNonRoot: true` and no `runAsUser`, but the image scanned in the same run runs as root, or names its USER rather than giving a number.',
-        why: 'The kubelet refuses to start the container ("image will run as root" or "has non-numeric user"): the deployment fails, often only in production.',
-        fix: "Set `runAsUser` to the image's non-root UID, or make the image's last USER a number (`USER 10001`).",
-        references: ['Kubernetes: SecurityContext runAsNonRoot'],
-    },
-    {
-        id: 'BH331',
-        severity: 'medium',
-        kind: 'hardening',
-        title: 'A capability the image needs is dropped',
-        what: 'The manifest drops a capability that a file of the image scanned in the same run carries (`security.capability`, see BH202), or the image EXPOSEs a port below 1024 while the container runs as non-root without NET_BIND_SERVICE.',
-        why: 'The program fails at run time ("operation not permitted", "permission denied" on bind): hardening that breaks the workload gets reverted.',
-        fix: 'Add back that one capability (`capabilities.add: [NET_BIND_SERVICE]`), or change the image: listen on a port above 1024, remove the file capability.',
-        references: ['capabilities(7)'],
-    },
-    {
-        id: 'BH332',
-        severity: 'low',
-        kind: 'hardening',
-        title: 'Image VOLUME on a read-only root',
-        what: 'The manifest sets `readOnlyRootFilesystem: true` while the image scanned in the same run declares a VOLUME that no volumeMount covers.',
-        why: 'Kubernetes does not create the VOLUMEs an image declares: with a read-only root the program cannot write where its image says it will.',
-        fix: 'Mount an `emptyDir` (or a persistent volume) at that path.',
-        references: ['Kubernetes: Volumes'],
-    },
-];
-
-;// CONCATENATED MODULE: ./src/model/builtinRules.ts
-
-const RULES_URL = 'https://github.com/bulkhead-security/bulkhead/blob/main/docs/rules';
-/** bulkhead's own rules: image (BH1xx, BH2xx) and workload (BH3xx). */
-const BUILTIN_RULES = [
-    {
-        id: 'BH101',
-        severity: 'high',
-        kind: 'hardening',
-        title: 'Image runs as root',
-        what: 'The image config sets no USER, or sets `root`, `0`, or `0:<group>`: every container started from it runs as root unless the platform overrides it.',
-        why: "Root in a container is root on the host kernel's terms: a kernel or runtime escape, a mounted socket or a writable host path turns an application bug into host compromise. A non-root user removes most of that.",
-        fix: 'Create an unprivileged user and switch to it as the last USER instruction, e.g. `RUN useradd --system --uid 10001 app` then `USER 10001`. Use a numeric UID so that Kubernetes `runAsNonRoot` can verify it.',
-        references: ['CIS Docker Benchmark 4.1', 'Dockle CIS-DI-0001'],
-    },
-    {
-        id: 'BH102',
-        severity: 'low',
-        kind: 'hardening',
-        title: 'No HEALTHCHECK',
-        what: 'The image config has no HEALTHCHECK (or disables it with `HEALTHCHECK NONE`).',
-        why: 'Without a health check the engine cannot tell a hung process from a healthy one, so a wedged container keeps receiving traffic and is never replaced.',
-        fix: 'Add `HEALTHCHECK CMD ["/app/healthcheck"]` (or a `curl -f` against a local endpoint). On Kubernetes, where probes replace HEALTHCHECK, add an exception with that reason.',
-        references: ['CIS Docker Benchmark 4.6', 'Dockle CIS-DI-0006'],
-    },
-    {
-        id: 'BH103',
-        severity: 'high',
-        kind: 'secret',
-        title: 'Secret in an environment variable',
-        what: 'An ENV variable of the image has a credential-like name (PASSWORD, SECRET, TOKEN, API_KEY …) with a literal value, or a value that a secret-detection rule recognises. The value is never printed: only the variable name, the kind of secret and a short hash.',
-        why: 'The environment is part of the image config: anyone who can pull the image reads it with `docker inspect`, and every process and crash dump in the container inherits it.',
-        fix: 'Remove the ENV instruction and pass the secret at run time (orchestrator secrets, a mounted file, `--secret` for builds). Rotate the exposed value: it is in every copy of the image.',
-        references: ['CIS Docker Benchmark 4.10', 'Dockle CIS-DI-0010'],
-    },
-    {
-        id: 'BH104',
-        severity: 'high',
-        kind: 'secret',
-        title: 'Secret in build history',
-        what: 'A `created_by` entry of the image history holds a credential: a build-arg value with a credential-like name (`RUN |1 NPM_TOKEN=… /bin/sh -c …`), a `user:password` passed to curl or in a URL, or a token a secret-detection rule recognises.',
-        why: 'Image history ships with the image and `docker history --no-trunc` prints it. Build arguments are recorded in it in plain text.',
-        fix: 'Use BuildKit secret mounts (`RUN --mount=type=secret,id=npm …`) instead of ARG or inline credentials, rebuild, and rotate the exposed credential.',
-        references: ['CIS Docker Benchmark 4.10', 'Dockle CIS-DI-0010'],
-    },
-    {
-        id: 'BH105',
-        severity: 'medium',
-        kind: 'hardening',
-        title: 'Sensitive port exposed',
-        what: 'The image EXPOSEs a port of a remote-administration or control-plane service: SSH (22), telnet (23), FTP (21), the Docker API (2375, 2376), VNC (5900), RDP (3389), SMB (139, 445), rpcbind (111), WinRM (5985, 5986), etcd (2379, 2380), the kubelet (10250).',
-        why: 'These services give a shell or control of other workloads; an application container should not offer them, and EXPOSE advertises them to every tool that wires ports automatically.',
-        fix: 'Remove the EXPOSE and the service. Debug with `docker exec` / `kubectl exec`, not an SSH daemon in the image.',
-        references: ['CIS Docker Benchmark 5.8'],
-    },
-    {
-        id: 'BH106',
-        severity: 'low',
-        kind: 'hardening',
-        title: 'ADD from a remote URL',
-        what: 'An `ADD https://…` without `--checksum`: a file fetched at build time and never verified. Found in the Dockerfile (on the ADD line), and in the image history where BuildKit records the URL (the classic builder records only a content hash there).',
-        why: 'Whatever the server returns on the day of the build goes into the image, unverified. A compromised or changed download changes your image silently.',
-        fix: 'Download with `curl -fsSLO` and verify a pinned checksum in the same RUN, or use `ADD --checksum=sha256:… URL` (Dockerfile 1.6+).',
-        references: ['CIS Docker Benchmark 4.9', 'Dockle CIS-DI-0009'],
-    },
-    {
-        id: 'BH107',
-        severity: 'medium',
-        kind: 'hardening',
-        title: 'Remote script piped to a shell',
-        what: 'A RUN in the image history pipes a download straight into an interpreter: `curl … | sh`, `wget -O- … | bash`, `sh -c "$(curl …)"`.',
-        why: 'The script is executed as root at build time without being verified or kept; a compromised server or a man-in-the-middle owns the image, and nobody can later see what ran.',
-        fix: 'Download the script to a file, verify a pinned checksum (`echo "<sha256>  install.sh" | sha256sum -c`), then run it; better, install a package or a release artifact with a checksum.',
-        references: ['Dockle CIS-DI-0009 (related)'],
-    },
-    {
-        id: 'BH108',
-        severity: 'medium',
-        kind: 'hardening',
-        title: 'VOLUME on a sensitive path',
-        what: 'The image declares a VOLUME on a system path: `/`, `/etc`, `/proc`, `/sys`, `/dev`, `/boot`, `/root`, `/usr`, `/lib`, `/bin`, `/sbin`, `/run`, `/var/run`, `/var/lib/docker`, or the Docker socket.',
-        why: 'A volume there invites mounting host paths over system directories, and its contents outlive the container, so a compromise persists.',
-        fix: "Declare volumes only for application data (`/var/lib/app/data`), and mount nothing of the host's system paths.",
-        references: ['CIS Docker Benchmark 5.5', 'Dockle DKL-DI-0002'],
-    },
-    {
-        id: 'BH109',
-        severity: 'low',
-        kind: 'hardening',
-        title: 'Base image not pinned by digest',
-        what: 'A FROM instruction of a stage that ends in the image names its base by tag (`debian:bookworm`, or no tag at all, which means `latest`) instead of by digest (`debian:bookworm@sha256:…`).',
-        why: 'A tag moves: the same Dockerfile builds a different image tomorrow, and a compromised or mistaken push to the tag flows into your build unnoticed. A digest is immutable, and a bot (Dependabot, Renovate) can still update it in a reviewed pull request.',
-        fix: 'Pin every FROM by digest: `FROM debian:bookworm-slim@sha256:<digest>` (find it with `docker buildx imagetools inspect`), and let Dependabot or Renovate propose updates.',
-        references: ['CIS Docker Benchmark 4.2 / 4.5 (content trust)', 'Dockle CIS-DI-0005', 'Dockle DKL-DI-0006 (latest tag)'],
-    },
-    {
-        id: 'BH201',
-        severity: 'low',
-        kind: 'hardening',
-        title: 'setuid or setgid files',
-        what: 'Files in the final filesystem have the setuid or setgid bit (one finding per image, listing them).',
-        why: 'setuid/setgid programs are the classic way from an unprivileged user to root; a container rarely needs them, and each is attack surface.',
-        fix: 'Remove the bits in the last RUN of the final stage: `RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} +`, or start from a distroless/minimal base.',
-        references: ['CIS Docker Benchmark 4.8', 'Dockle CIS-DI-0008'],
-    },
-    {
-        id: 'BH202',
-        severity: 'medium',
-        kind: 'hardening',
-        title: 'Files with capabilities',
-        what: 'Files carry file capabilities (the `security.capability` extended attribute), e.g. `cap_net_raw` on ping.',
-        why: 'File capabilities grant privileges to whoever runs the file, like a finer-grained setuid; they survive into every container.',
-        fix: 'Remove them with `setcap -r FILE` in the final stage, and grant only what the workload needs at run time (`--cap-add` / securityContext).',
-        references: ['CIS Docker Benchmark 4.8 (related)'],
-    },
-    {
-        id: 'BH203',
-        severity: 'medium',
-        kind: 'hardening',
-        title: 'World-writable files or directories',
-        what: 'Files or directories are writable by every user, and the directories lack the sticky bit (which `/tmp` has).',
-        why: 'Any process in the container, whatever its user, can replace such a file or plant files in such a directory: a path to code execution as the user who runs or reads them.',
-        fix: 'Fix the modes when copying: `COPY --chmod=0644` or `RUN chmod o-w PATH`; give directories that must be shared the sticky bit (`chmod 1777`).',
-        references: [],
-    },
-    {
-        id: 'BH204',
-        severity: 'critical',
-        kind: 'secret',
-        title: 'Private key in the image',
-        what: 'A file in the final filesystem holds private-key material: a PEM or OpenSSH private key (checked by structure, not just a header), a PuTTY key, or a PKCS#12 bundle (.p12/.pfx).',
-        why: 'Anyone who can pull the image has the key: TLS impersonation, SSH access, signing as you.',
-        fix: 'Remove the key from the build context (`.dockerignore`) and mount it at run time from a secret store. Revoke and replace the exposed key.',
-        references: ['CIS Docker Benchmark 4.10', 'Dockle CIS-DI-0010'],
-    },
-    {
-        id: 'BH205',
-        severity: 'high',
-        kind: 'secret',
-        title: 'Credential file in the image',
-        what: 'A credentials file with a credential in it: `.aws/credentials`, `.docker/config.json` with `auths`, `.npmrc`/`.yarnrc(.yml)` with auth tokens, `.netrc`, `.git-credentials`, `.pypirc` with a password, a kubeconfig with a token, client key or password, or a `.env` file holding secrets. Values are never printed.',
-        why: 'These files are written by `docker login`, `npm login`, `aws configure` in a build and forgotten; they give registry, cloud or cluster access to anyone who pulls the image.',
-        fix: 'Use BuildKit secret mounts for build-time credentials, add the files to `.dockerignore`, rebuild, and rotate the credentials.',
-        references: ['CIS Docker Benchmark 4.10', 'Dockle CIS-DI-0010'],
-    },
-    {
-        id: 'BH206',
-        severity: 'critical',
-        kind: 'secret',
-        title: 'Secret deleted in a later layer',
-        what: 'A private key or credential file was added by one layer and deleted or overwritten by a later one. It is gone from the final filesystem but still in the image: each layer is a tar that anyone who pulls the image can unpack.',
-        why: '`RUN rm` does not remove a file from the layers below it. This is how secrets from `COPY . .` followed by cleanup leak.',
-        fix: 'Never put the secret in a layer: use a BuildKit secret mount, or a multi-stage build where only the result is copied into the final stage. Rotate the secret.',
-        references: ['CIS Docker Benchmark 4.10'],
-    },
-    {
-        id: 'BH207',
-        severity: 'low',
-        kind: 'hardening',
-        title: 'Package-manager caches left in the image',
-        what: 'The final filesystem keeps package-manager caches: apt lists or downloaded .deb files, the apk cache, yum/dnf caches, pip, npm or yarn caches.',
-        why: 'They add size and stale package indexes that scanners and attackers can read, and they show the install was not cleaned in the same layer.',
-        fix: 'Clean in the same RUN that installs: `apt-get install … && rm -rf /var/lib/apt/lists/*`, `apk add --no-cache`, `pip install --no-cache-dir`, `npm ci && npm cache clean --force`, or use cache mounts (`RUN --mount=type=cache,…`).',
-        references: ['Dockle DKL-DI-0004', 'Dockle DKL-DI-0005', 'Dockle DKL-LI-0003', 'Dockle CIS-DI-0007 (related)'],
-    },
-    {
-        id: 'BH208',
-        severity: 'medium',
-        kind: 'hardening',
-        title: 'sudo installed, or NOPASSWD in sudoers',
-        what: 'The image contains `sudo`, or a sudoers file grants `NOPASSWD`.',
-        why: 'sudo in a container is a ready privilege-escalation path (and behaves badly with TTYs and signals); NOPASSWD makes it free for any process running as that user.',
-        fix: 'Do not install sudo; do the privileged work at build time before the final USER, and use `gosu`/`setpriv` for entrypoints that drop privileges.',
-        references: ['Dockle DKL-DI-0001'],
-    },
-    {
-        id: 'BH209',
-        severity: 'high',
-        kind: 'secret',
-        title: 'SSH host private keys in the image',
-        what: 'The image holds SSH host private keys (`/etc/ssh/ssh_host_*_key`), usually generated when openssh-server was installed during the build.',
-        why: 'Every container from the image shares the same host keys, and anyone who pulls the image can impersonate those hosts.',
-        fix: 'Do not ship an SSH server; if you must, delete the keys in the same RUN that installs it (`rm /etc/ssh/ssh_host_*`) and generate them at container start.',
-        references: ['CIS Docker Benchmark 4.10 (related)'],
-    },
-    {
-        id: 'BH210',
-        severity: 'high',
-        kind: 'hardening',
-        title: 'Account other than root with UID 0',
-        what: '`/etc/passwd` gives UID 0 to an account not named root.',
-        why: 'A second UID 0 account is root under another name: a classic backdoor, and invisible to checks that look for the name root.',
-        fix: 'Give the account its own UID (`usermod -u 10001 NAME`) or remove it.',
-        references: ['Dockle DKL-LI-0002 (related)'],
-    },
-    {
-        id: 'BH211',
-        severity: 'high',
-        kind: 'hardening',
-        title: 'Account with an empty password',
-        what: 'An account in `/etc/shadow` (or `/etc/passwd` without shadow) has an empty password field, so it logs in without a password.',
-        why: "Anything that authenticates against the local accounts (su, login, an SSH server) lets anyone in: CVE-2019-5021 in Alpine's images was exactly this for root.",
-        fix: "Lock the account: `passwd -l NAME` (or `usermod -p '*' NAME`).",
-        references: ['Dockle DKL-LI-0001'],
-    },
-    {
-        id: 'BH212',
-        severity: 'medium',
-        kind: 'hardening',
-        title: '.git directory in the image',
-        what: 'A `.git` directory was copied into the image.',
-        why: "It holds the repository's whole history: source you meant to ship compiled, old secrets that were removed in later commits, internal URLs and credentials in `.git/config`.",
-        fix: 'Add `.git` to `.dockerignore`, or copy only the files the image needs.',
-        references: ['Dockle DKL-LI-0003'],
-    },
-    {
-        id: 'BH213',
-        severity: 'low',
-        kind: 'hardening',
-        title: 'Duplicate UID or GID',
-        what: 'Two accounts in `/etc/passwd` share a UID, or two groups in `/etc/group` share a GID (UID 0 is BH210).',
-        why: 'Shared IDs make file ownership and audit logs ambiguous: files of one account belong to the other.',
-        fix: 'Give each account and group its own ID.',
-        references: ['Dockle DKL-LI-0002'],
-    },
-    ...WORKLOAD_RULES,
-];
-const BY_ID = new Map(BUILTIN_RULES.map((r) => [r.id, r]));
-function builtinRule(id) {
-    const rule = BY_ID.get(id);
-    if (!rule)
-        throw new Error(`unknown built-in rule ${id}`);
-    return rule;
-}
-function findBuiltinRule(id) {
-    return BY_ID.get(id);
-}
-function ruleDocUrl(id) {
-    return `${RULES_URL}/${id}.md`;
-}
-/** The docs/rules/BHxxx.md page of a rule. */
-function renderRulePage(rule) {
-    return [
-        `# ${rule.id}: ${rule.title}`,
-        '',
-        `Severity: **${rule.severity}** · Kind: ${rule.kind}`,
-        '',
-        '## What',
-        '',
-        rule.what,
-        '',
-        '## Why it matters',
-        '',
-        rule.why,
-        '',
-        '## How to fix',
-        '',
-        rule.fix,
-        '',
-        ...(rule.references.length > 0 ? ['## References', '', ...rule.references.map((r) => `- ${r}`), ''] : []),
-        'To accept a finding of this rule, add an exception with a reason and an expiry date to `.bulkhead.yml` (see the README, "Policy").',
-        '',
-    ].join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/scanners/builtin/finding.ts
-
-
-
-
-function builtinFinding(ruleId, image, detail) {
-    const rule = builtinRule(ruleId);
-    const diffId = detail.layer !== undefined ? image.model?.layers[detail.layer]?.diffId : undefined;
-    const related = (detail.related ?? []).flatMap((r) => {
-        const layer = image.model?.layers[r.layer]?.diffId;
-        return layer ? [{ layer, role: r.role }] : [];
-    });
-    return {
-        tool: 'bulkhead',
-        ruleId,
-        kind: rule.kind,
-        severity: rule.severity,
-        title: rule.title,
-        message: detail.message,
-        description: `${rule.what} ${rule.why}`,
-        helpUri: ruleDocUrl(ruleId),
-        // Findings about a Dockerfile (no image read) name no image.
-        ...(image.model ? { image: image.input } : {}),
-        ...(diffId ? { layer: diffId } : {}),
-        ...(detail.historyStep !== undefined ? { historyStep: detail.historyStep } : {}),
-        ...(detail.path !== undefined ? { path: `/${detail.path}` } : {}),
-        ...(detail.file !== undefined ? { file: detail.file } : {}),
-        ...(detail.line !== undefined ? { line: detail.line } : {}),
-        fingerprint: fingerprintOf(['bulkhead', ruleId, image.key, detail.subject ?? detail.path ?? '']),
-        ...(related.length > 0 ? { relatedLayers: related } : {}),
-    };
-}
-/** "layer 3 (RUN apt-get install …)": how messages name a layer, quoting its masked command. */
-function layerLabel(image, layer) {
-    const entry = layerHistory(image.model.config)[layer];
-    const index = entry ? image.model.config.history.indexOf(entry) : -1;
-    const command = index >= 0 ? describeStep(classifyHistory(image.commands[index] ?? '')) : '';
-    return `layer ${layer + 1} of ${image.model.layers.length}${command ? ` (${command})` : ''}`;
-}
-/** Lists in messages: the first few, then how many more. */
-function listSome(items, max = 10) {
-    const shown = items.slice(0, max).map((i) => (i.startsWith('/') ? i : `/${i}`));
-    return items.length > max ? `${shown.join(', ')} and ${items.length - max} more` : shown.join(', ');
-}
-/**
- * The last history entry of this instruction kind whose arguments satisfy `sets`: the step that
- * set a config value (USER, ENV, EXPOSE, VOLUME). Both builders' forms are read by
- * classifyHistory; undefined when the history does not say (an image built without one).
- */
-function settingStep(image, kind, sets) {
-    const history = image.model.config.history;
-    for (let i = history.length - 1; i >= 0; i--) {
-        const step = classifyHistory(history[i]?.createdBy ?? '');
-        if (step.kind === kind && sets(step.text))
-            return { historyStep: i };
-    }
-    return {};
-}
-
 ;// CONCATENATED MODULE: ./src/scanners/builtin/accounts.ts
 
 
@@ -4787,160 +6175,6 @@ function checkSudo(image) {
     return findings;
 }
 
-// EXTERNAL MODULE: ./node_modules/@secretlint/core/module/index.js + 17 modules
-var core_module = __webpack_require__(198);
-// EXTERNAL MODULE: ./node_modules/@secretlint/secretlint-rule-preset-recommend/module/index.js
-var secretlint_rule_preset_recommend_module = __webpack_require__(1577);
-;// CONCATENATED MODULE: ./src/secrets/shapes.ts
-
-
-
-function secretHash(value) {
-    return (0,external_node_crypto_.createHash)('sha256').update(value).digest('hex').slice(0, 12);
-}
-function secretHit(kind, value) {
-    return { kind, hash: secretHash(value), value };
-}
-const SECRETLINT_CONFIG = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: secretlint_rule_preset_recommend_module/* creator */.x }] };
-async function secretlintMatches(text, filePath) {
-    if (text.length === 0)
-        return [];
-    const result = await (0,core_module/* lintSource */.n)({
-        source: { filePath, content: text, ext: '', contentType: 'text' },
-        options: { config: SECRETLINT_CONFIG, maskSecrets: true, noPhysicFilePath: true },
-    });
-    return result.messages.filter((m) => m.type === 'message').map((m) => ({ kind: m.messageId, range: m.range }));
-}
-async function detectSecrets(text, filePath) {
-    const matches = await secretlintMatches(text, filePath);
-    return dedupe(matches.map(({ kind, range: [start, end] }) => secretHit(kind, text.slice(start, end))));
-}
-function dedupe(hits) {
-    const seen = new Set();
-    return hits.filter((h) => {
-        const key = `${h.kind}\u0000${h.hash}`;
-        if (seen.has(key))
-            return false;
-        seen.add(key);
-        return true;
-    });
-}
-const CREDENTIAL_WORDS = new Set([
-    'PASSWORD',
-    'PASSWD',
-    'PASSPHRASE',
-    'SECRET',
-    'TOKEN',
-    'APIKEY',
-    'CREDENTIAL',
-    'CREDENTIALS',
-    'PRIVATEKEY',
-    'ACCESSKEY',
-    'SECRETKEY',
-    'AUTHTOKEN',
-    'CLIENTSECRET',
-]);
-const PAIRS = new Set(['APIKEY', 'ACCESSKEY', 'SECRETKEY', 'PRIVATEKEY', 'AUTHTOKEN', 'CLIENTSECRET']);
-// A name that ends like these names where a secret is, not the secret itself.
-const NOT_A_SECRET_SUFFIX = new Set([
-    'FILE',
-    'PATH',
-    'DIR',
-    'ENABLED',
-    'LENGTH',
-    'TYPE',
-    'NAME',
-    'ID',
-    'VERSION',
-    'HOST',
-    'PORT',
-    'USER',
-    'USERNAME',
-    'URL',
-    'ENDPOINT',
-    'HEADER',
-    'MODE',
-    'POLICY',
-    'MIN',
-    'MAX',
-    'AGE',
-    'TTL',
-    'EXPIRY',
-    'EXPIRES',
-    'LOCATION',
-]);
-/** NAME looks like it holds a credential: PASSWORD, DB_PASSWORD, NPM_TOKEN, API_KEY … but not *_FILE, *_ID. */
-function isCredentialName(name) {
-    const words = name
-        .toUpperCase()
-        .split(/[^A-Z0-9]+/)
-        .filter(Boolean);
-    if (words.length === 0)
-        return false;
-    if (NOT_A_SECRET_SUFFIX.has(words[words.length - 1]))
-        return false;
-    if (words.some((w) => CREDENTIAL_WORDS.has(w)))
-        return true;
-    for (let i = 0; i + 1 < words.length; i++)
-        if (PAIRS.has(`${words[i]}${words[i + 1]}`))
-            return true;
-    return false;
-}
-/** A value that is literally a secret, not a reference to one or a flag. */
-function isLiteralSecretValue(value) {
-    const v = value.trim().replace(/^(['"])(.*)\1$/, '$2');
-    if (v.length < 4)
-        return false;
-    if (/^\$([A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*([:?+-][^}]*)?\})$/.test(v))
-        return false; // $VAR, ${VAR}, ${VAR:-default}
-    if (v.startsWith('/') || v.startsWith('./') || v.startsWith('file:'))
-        return false;
-    if (/^(true|false|yes|no|on|off|none|null|required|optional|disabled|enabled)$/i.test(v))
-        return false;
-    return true;
-}
-// Credentials in command lines, shared by detection (BH104) and masking: NAME=value (build args,
-// ENV), `curl -u user:password` / `--user user:password`, and `scheme://user:password@host`.
-const ASSIGNMENT = /(^|[\s|])([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s"']+)/g;
-const USER_PASSWORD = /(\s-u\s*|\s--user[=\s]+)(['"]?)([^\s'":]+):([^\s'"]+)/g;
-const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)([^\s/@'"]+)@/gi;
-/** Credentials a command line holds in plain sight, as hits (never the values). */
-function credentialsInCommand(text) {
-    const hits = [];
-    for (const [, , name, value] of text.matchAll(ASSIGNMENT)) {
-        if (isCredentialName(name) && isLiteralSecretValue(value))
-            hits.push(secretHit(`${name}=…`, value));
-    }
-    for (const [, , , , password] of text.matchAll(USER_PASSWORD)) {
-        if (isLiteralSecretValue(password))
-            hits.push(secretHit('user:password passed to a download tool', password));
-    }
-    for (const [, , userinfo] of text.matchAll(URL_USERINFO)) {
-        const password = userinfo.split(':')[1];
-        if (password !== undefined && isLiteralSecretValue(password))
-            hits.push(secretHit('password in a URL', password));
-    }
-    return hits;
-}
-/** The same three shapes, masked: values of credential names, passwords after `user:`, whole URL userinfo. */
-function maskCredentials(text) {
-    return text
-        .replace(ASSIGNMENT, (whole, lead, name, value) => isCredentialName(name) && isLiteralSecretValue(value) ? `${lead}${name}=***` : whole)
-        .replace(USER_PASSWORD, '$1$2$3:***')
-        .replace(URL_USERINFO, '$1***@');
-}
-/**
- * Text fit to show: what secretlint finds, then maskCredentials. Used for every history line and
- * Dockerfile instruction a message quotes.
- */
-async function redactSecrets(text) {
-    const ranges = (await secretlintMatches(text, 'text')).map((m) => m.range).sort((a, b) => b[0] - a[0]);
-    let masked = text;
-    for (const [start, end] of ranges)
-        masked = `${masked.slice(0, start)}***${masked.slice(end)}`;
-    return maskCredentials(masked);
-}
-
 ;// CONCATENATED MODULE: ./src/scanners/builtin/history.ts
 
 
@@ -5019,131 +6253,6 @@ async function checkHistory(image) {
                 ...at,
             }));
         }
-    }
-    return findings;
-}
-
-;// CONCATENATED MODULE: ./src/scanners/builtin/imageConfig.ts
-
-
-/** BH101 BH102 BH103 BH105 BH108: what the image config says, each on the history step that set it. */
-function runsAsRoot(user) {
-    const name = user.trim().split(':')[0] ?? '';
-    return name === '' || name === 'root' || /^0+$/.test(name);
-}
-function checkUser(image) {
-    const user = image.model.config.user;
-    if (!runsAsRoot(user))
-        return [];
-    const said = user.trim() === '' ? 'sets no USER, so containers run as root' : `sets USER ${user.trim()}, which is root`;
-    return [
-        builtinFinding('BH101', image, {
-            message: `The image ${said}. Add a non-root USER (a numeric UID) as the last USER instruction.`,
-            subject: 'user',
-            ...(user.trim() === '' ? {} : settingStep(image, 'USER', () => true)),
-        }),
-    ];
-}
-function checkHealthcheck(image) {
-    const test = image.model.config.healthcheck;
-    if (test && test[0] !== 'NONE')
-        return [];
-    const said = test ? 'disables HEALTHCHECK (NONE)' : 'has no HEALTHCHECK';
-    return [
-        builtinFinding('BH102', image, {
-            message: `The image ${said}: the engine cannot tell a hung container from a healthy one.`,
-            subject: 'healthcheck',
-        }),
-    ];
-}
-async function checkEnvironment(image) {
-    const findings = [];
-    for (const entry of image.model.config.env) {
-        const eq = entry.indexOf('=');
-        const name = eq < 0 ? entry : entry.slice(0, eq);
-        const value = eq < 0 ? '' : entry.slice(eq + 1);
-        const hits = await detectSecrets(entry, 'environment');
-        const byName = isCredentialName(name) && isLiteralSecretValue(value);
-        if (hits.length === 0 && !byName)
-            continue;
-        for (const hit of hits)
-            image.found.add(hit.value);
-        if (byName)
-            image.found.add(value);
-        const kind = hits.length > 0 ? [...new Set(hits.map((h) => h.kind))].join(', ') : 'credential-like name with a literal value';
-        findings.push(builtinFinding('BH103', image, {
-            message: `Environment variable ${name} holds a secret (${kind}; value sha256 ${secretHash(value)}…, not shown). Pass it at run time instead and rotate it.`,
-            subject: `env:${name}`,
-            ...settingStep(image, 'ENV', (text) => text.split(/\s+/).some((word) => word === name || word.startsWith(`${name}=`))),
-        }));
-    }
-    return findings;
-}
-const SENSITIVE_PORTS = {
-    21: 'FTP',
-    22: 'SSH',
-    23: 'telnet',
-    111: 'rpcbind',
-    139: 'NetBIOS',
-    445: 'SMB',
-    2375: 'the Docker API (plain)',
-    2376: 'the Docker API (TLS)',
-    2379: 'etcd',
-    2380: 'etcd peer',
-    3389: 'RDP',
-    5900: 'VNC',
-    5985: 'WinRM',
-    5986: 'WinRM (TLS)',
-    10250: 'the kubelet API',
-};
-function checkPorts(image) {
-    const findings = [];
-    for (const spec of image.model.config.exposedPorts) {
-        const port = Number.parseInt(spec.split('/')[0] ?? '', 10);
-        const service = SENSITIVE_PORTS[port];
-        if (!service)
-            continue;
-        findings.push(builtinFinding('BH105', image, {
-            message: `The image exposes port ${spec}, ${service}: remove the EXPOSE and the service.`,
-            subject: `port:${port}`,
-            // EXPOSE 22 8080 (classic builder), EXPOSE map[22/tcp:{} 8080/tcp:{}] (BuildKit).
-            ...settingStep(image, 'EXPOSE', (text) => new RegExp(`(^|[\\s\\[])${port}(?![0-9])`).test(text)),
-        }));
-    }
-    return findings;
-}
-const SENSITIVE_VOLUMES = new Set([
-    '/',
-    '/etc',
-    '/proc',
-    '/sys',
-    '/dev',
-    '/boot',
-    '/root',
-    '/usr',
-    '/lib',
-    '/lib64',
-    '/bin',
-    '/sbin',
-    '/run',
-    '/var/run',
-    '/var/lib/docker',
-    '/var/run/docker.sock',
-    '/run/docker.sock',
-    '/run/containerd',
-    '/var/lib/kubelet',
-]);
-function checkVolumes(image) {
-    const findings = [];
-    for (const volume of image.model.config.volumes) {
-        const normalized = `/${volume.split('/').filter(Boolean).join('/')}`;
-        if (!SENSITIVE_VOLUMES.has(normalized))
-            continue;
-        findings.push(builtinFinding('BH108', image, {
-            message: `The image declares VOLUME ${normalized}, a system path: keep volumes to application data.`,
-            subject: `volume:${normalized}`,
-            ...settingStep(image, 'VOLUME', (text) => text.includes(normalized)),
-        }));
     }
     return findings;
 }
@@ -7601,6 +8710,7 @@ async function scanWorkloads(targets, settings, images) {
 
 
 
+
 /** "12.4 MB": progress sizes, in decimal units as download tools print them. */
 function builtin_formatBytes(bytes) {
     if (bytes < 1000)
@@ -7696,7 +8806,36 @@ async function scanDockerfile(dockerfile, workspace) {
  * read yet: when the user named bulkhead in `tools` that is an error (the gate fails closed),
  * otherwise a note, so that the default tool list does not fail a registry scan.
  */
-async function runBuiltin({ targets, scanners }, workloads, logger = util_logger/* silentLogger */.qq) {
+/**
+ * Rehearsals one image after another (each runs containers on the runner), each merged into its
+ * image's result: findings beside the static ones, the record for the summary. A rehearsal the
+ * engine cannot run makes the result an error, so that the gate fails closed as asked.
+ */
+async function rehearseAll(targets, images, config, context) {
+    for (const [index, target] of targets.entries()) {
+        const read = images[index];
+        if (!read?.model)
+            continue;
+        if (target.source !== 'daemon') {
+            context.notes.push(`${target.input} was not rehearsed: a rehearsal runs images of the local Docker engine; load it (docker load) and name it by its reference.`);
+            continue;
+        }
+        const subject = { input: target.input, key: target.key, model: read.model };
+        try {
+            const outcome = await rehearseImage(target.location, subject, config, { docker: 'docker', env: context.env, cwd: context.workspace }, context.logger);
+            read.result = { ...read.result, findings: [...read.result.findings, ...outcome.findings], rehearsal: outcome.summary };
+            context.notes.push(...outcome.summary.notes.map((note) => `Rehearsal of ${target.input}: ${note}`));
+        }
+        catch (error) {
+            read.result = {
+                ...read.result,
+                status: 'error',
+                error: `the rehearsal of ${target.input} could not run: ${error instanceof errors/* ToolError */.v4 ? error.message.replace(/^rehearsal: /, '') : (0,errors/* errorMessage */.gJ)(error)}`,
+            };
+        }
+    }
+}
+async function runBuiltin({ targets, scanners, rehearsal }, workloads, logger = util_logger/* silentLogger */.qq) {
     const notes = [];
     const readable = targets.images.filter((image) => {
         if (image.source !== 'registry' || scanners.explicit)
@@ -7705,6 +8844,8 @@ async function runBuiltin({ targets, scanners }, workloads, logger = util_logger
         return false;
     });
     const images = await Promise.all(readable.map((image) => scanImage(image, { ...targets, timeoutMs: scanners.timeoutMs, env: workloads.env, logger })));
+    if (rehearsal?.enabled)
+        await rehearseAll(readable, images, rehearsal, { workspace: targets.workspace, env: workloads.env, logger, notes });
     const dockerfiles = await Promise.all(targets.dockerfiles.map((d) => scanDockerfile(d, targets.workspace)));
     const manifests = targets.manifests.length > 0 || targets.compose.length > 0
         ? await scanWorkloads(targets, { ...workloads, timeoutMs: scanners.timeoutMs }, readable.flatMap((image, i) => {
@@ -7841,6 +8982,7 @@ function buildJsonReport(input) {
             database: r.database ?? null,
         })),
         workloads: input.results.flatMap((r) => r.workloads ?? []),
+        rehearsals: input.results.flatMap((r) => (r.rehearsal ? [{ image: r.target, ...r.rehearsal }] : [])),
         sarifOmitted: input.omitted,
         notes: input.notes,
         decisions: input.decisions.map((d) => ({ verdict: d.verdict, reason: d.reason, finding: d.finding })),
@@ -8472,14 +9614,16 @@ function noScannerRunner(plan) {
         ...(mustRun.hadolint ? plan.targets.dockerfiles.map((d) => unavailable('hadolint', d, d, why)) : []),
     ]);
 }
-async function collect_collectResults(plan, notes, runScanners, workloads, logger) {
+async function collect_collectResults(plan, notes, runScanners, workloads, logger, rehearsal) {
     const { targets, scanners } = plan;
     const results = [];
     const mustRun = scannersToRun(plan);
     // The built-in checks read images while Trivy and hadolint run.
     const wantsBuiltin = scanners.tools.includes('bulkhead') &&
         (targets.images.length > 0 || targets.dockerfiles.length > 0 || targets.manifests.length > 0 || targets.compose.length > 0);
-    const builtin = wantsBuiltin ? runBuiltin(plan, workloads, logger) : Promise.resolve({ results: [], notes: [] });
+    const builtin = wantsBuiltin
+        ? runBuiltin({ ...plan, ...(rehearsal ? { rehearsal } : {}) }, workloads, logger)
+        : Promise.resolve({ results: [], notes: [] });
     const ran = mustRun.trivy || mustRun.hadolint ? await (runScanners ?? noScannerRunner)(plan) : [];
     for (const tool of scanners.tools) {
         if (tool === 'trivy') {
@@ -8532,7 +9676,7 @@ async function collect(config, options = {}) {
         podSecurity: policy.settings.podSecurity.value,
         networkPolicies: policy.settings.networkPolicies.value,
         env: options.env ?? process.env,
-    }, options.logger);
+    }, options.logger, config.rehearsal);
     if (results.length === 0) {
         throw new errors/* UsageError */.eb(`none of the tools (${scanners.tools.join(', ')}) has anything to scan; check tools against image, dockerfile and the report inputs.`);
     }
@@ -9135,7 +10279,74 @@ function renderWorkloads(workloads, maxRows) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/report/rehearsals.ts
+
+
+function rehearsals_seconds(ms) {
+    return `${Math.round(ms / 100) / 10} s`;
+}
+/** One sentence per image: what happened and, when it failed, what breaks it. */
+function rehearsalLine({ image, rehearsal: r }) {
+    const who = r.userSubstituted ? ` (its USER is root; rehearsed as ${r.user})` : '';
+    switch (r.verdict) {
+        case 'hardened':
+            return `${codeSpan(image)} runs hardened: it ${escapeMarkdown(r.hardened)} as ${escapeMarkdown(r.verified?.profile ?? '')}${escapeMarkdown(who)}.`;
+        case 'explained':
+            return `${codeSpan(image)} did not run hardened: it ${escapeMarkdown(r.hardened)}${escapeMarkdown(who)}. What breaks it: ${escapeMarkdown(r.breaks.join('; '))}.${r.verified ? ` It ${escapeMarkdown(r.verified.outcome)} as ${escapeMarkdown(r.verified.profile)}.` : ' The resulting profile did not run as a whole (see the notes).'}`;
+        case 'fails-anyway':
+            return `${codeSpan(image)} fails with every restriction lifted (it ${escapeMarkdown(r.hardened)} hardened): the hardening is not the cause.`;
+        case 'incomplete':
+            return `${codeSpan(image)} did not run hardened (it ${escapeMarkdown(r.hardened)}); the rehearsal found no answer in its time.`;
+    }
+}
+function fragmentBlocks({ rehearsal: r }) {
+    const mark = r.fragments.verified ? `rehearsed for ${rehearsals_seconds(r.durationMs)}` : 'not verified';
+    return [
+        `<details><summary>securityContext it ran under (${mark})</summary>`,
+        '',
+        ...fenced(r.fragments.kubernetes, 'yaml'),
+        '',
+        '</details>',
+        '',
+        `<details><summary>Compose service it ran under (${mark})</summary>`,
+        '',
+        ...fenced(r.fragments.compose, 'yaml'),
+        '',
+        '</details>',
+        '',
+    ];
+}
+/** The summary's section: every image's line, its fragments, and the evidence. */
+function renderRehearsals(images) {
+    if (images.length === 0)
+        return [];
+    const out = ['### Rehearsal', ''];
+    for (const entry of images) {
+        const r = entry.rehearsal;
+        out.push(rehearsalLine(entry), '');
+        if (r.verified?.capabilities) {
+            out.push(`PID 1 held ${r.verified.capabilities.length === 0 ? 'no capabilities' : escapeMarkdown(r.verified.capabilities.join(', '))}; processes: ${escapeMarkdown(r.verified.processes.map((p) => `${p.command} (uid ${p.uid})`).join(', ') || 'none listed')}.`, '');
+        }
+        if (r.written.length > 0)
+            out.push(`Written outside /tmp and its VOLUMEs: ${r.written.map(codeSpan).join(', ')}.`, '');
+        out.push(...fragmentBlocks(entry));
+        if (r.logTail.length > 0) {
+            out.push('<details><summary>Last log lines of the hardened run</summary>', '', ...fenced(r.logTail.join('\n'), 'text'), '', '</details>', '');
+        }
+        out.push(`<details><summary>${r.runs.length} run${r.runs.length === 1 ? '' : 's'} in ${rehearsals_seconds(r.elapsedMs)}</summary>`, '', '| Run | Profile | Outcome |', '|---|---|---|', ...r.runs.map((run) => `| ${escapeMarkdown(run.purpose)} | ${escapeMarkdown(run.profile)} | ${escapeMarkdown(run.outcome)}${run.exitCode !== undefined ? ` (${run.exitCode})` : ''}, ${rehearsals_seconds(run.elapsedMs)} |`), '', '</details>', '');
+    }
+    return out;
+}
+/** The comment's part: the line per image and the fragments, nothing more. */
+function rehearsalCommentLines(images) {
+    return images.flatMap((entry) => [rehearsalLine(entry), '', ...fragmentBlocks(entry)]);
+}
+function rehearsedImages(results) {
+    return results.flatMap((r) => (r.rehearsal ? [{ image: r.target, rehearsal: r.rehearsal }] : []));
+}
+
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
+
 
 
 
@@ -9309,6 +10520,7 @@ function render(input, maxRows) {
     }
     out.push(...renderByLine(decisions, (file, line) => codeSpan(`${file}:${line}`)));
     out.push(...renderWorkloads(input.results.flatMap((r) => r.workloads ?? []), maxRows));
+    out.push(...renderRehearsals(rehearsedImages(input.results)));
     if (below.length > 0) {
         out.push('<details><summary>' + `Below the gate (${below.length})` + '</summary>', '', ...findingsTable(take(below), true), '', '</details>', '');
     }
