@@ -3630,9 +3630,13 @@ function createArgs(profile, spec) {
     const user = profile.restricted.has('non-root') ? spec.user : spec.imageUser;
     if (user !== '')
         args.push('--user', user);
+    // runc gives a tmpfs over an existing directory that directory's mode, not the one asked for;
+    // owned by the user it runs as, it is as writable to it as an emptyDir (0777) is.
+    const ids = /^(\d+)(?::(\d+))?$/.exec(user);
+    const owner = ids && ids[1] !== '0' ? `,uid=${ids[1]}${ids[2] ? `,gid=${ids[2]}` : ''}` : '';
     const mounts = new Set(['/tmp', ...spec.imageVolumes, ...profile.volumes]);
     for (const path of mounts)
-        args.push('--tmpfs', `${path}:rw,nosuid,nodev,size=${LIMITS.tmpfsBytes},mode=1777`);
+        args.push('--tmpfs', `${path}:rw,nosuid,nodev,size=${LIMITS.tmpfsBytes},mode=1777${owner}`);
     for (const entry of spec.env)
         args.push('--env', entry);
     if (spec.healthcheck)
@@ -3757,67 +3761,109 @@ async function sweepLeftovers(environment, now = Date.now()) {
 }
 const POLL_MS = 250;
 const MAX_LOG_BYTES = 64 * 1024;
+async function containerState(environment, name) {
+    const result = await docker(environment, ['inspect', '--format', '{{json .State}}', name]);
+    if (failed(result))
+        return undefined;
+    try {
+        const parsed = JSON.parse(result.stdout);
+        return engine_isRecord(parsed) ? parsed : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+async function containerLogs(environment, name, tail) {
+    const result = await docker(environment, ['logs', '--tail', String(tail), name]);
+    const text = `${result.stdout}\n${result.stderr}`;
+    return text.length > MAX_LOG_BYTES ? text.slice(-MAX_LOG_BYTES) : text;
+}
+/** The rehearse-ready condition, else the image's HEALTHCHECK (run every second by createArgs). */
+async function isReady(settings, name, current, pattern) {
+    if (settings.ready?.kind === 'exec') {
+        return !failed(await docker(settings.environment, ['exec', name, ...settings.ready.argv], 5000));
+    }
+    if (pattern)
+        return (await containerLogs(settings.environment, name, 200)).split('\n').some((line) => pattern.test(line));
+    return settings.image.healthcheck && current.Health?.Status === 'healthy';
+}
+/** PID 1's uid and capabilities: through `cat` inside, else the engine's own /proc when it runs on this host. */
+async function pid1Status(environment, name, hostPid) {
+    const result = await docker(environment, ['exec', name, 'cat', '/proc/1/status'], 5000);
+    if (!failed(result))
+        return readStatus(result.stdout);
+    if (hostPid && hostPid > 0) {
+        const status = readStatus(await (0,promises_.readFile)(`/proc/${hostPid}/status`, 'utf8').catch(() => ''));
+        if (status.nsPid === 1)
+            return status;
+    }
+    return {};
+}
+async function containerProcesses(environment, name) {
+    const result = await docker(environment, ['top', name, '-o', 'pid,uid,args']);
+    if (failed(result))
+        return [];
+    return result.stdout
+        .split('\n')
+        .slice(1)
+        .flatMap((line) => {
+        const match = /^\s*(\d+)\s+(\S+)\s+(.*)$/.exec(line);
+        return match ? [{ pid: Number(match[1]), uid: match[2], command: printable(match[3], 160) }] : [];
+    })
+        .slice(0, 50);
+}
+/** Polls a started container until it exits, becomes ready, or the wait is over. */
+async function waitForOutcome(settings, name, waitMs) {
+    const hasReady = settings.ready !== undefined || settings.image.healthcheck;
+    const pattern = settings.ready?.kind === 'log' ? new RegExp(settings.ready.pattern) : undefined;
+    const startedAt = performance.now();
+    for (;;) {
+        const state = await containerState(settings.environment, name);
+        if (!state)
+            throw new errors/* ToolError */.v4('rehearsal', `docker inspect ${name} failed: the container went away.`);
+        const elapsed = performance.now() - startedAt;
+        let outcome;
+        if (!state.Running)
+            outcome = state.OOMKilled ? 'oom' : state.ExitCode === 0 && !hasReady ? 'completed' : 'exited';
+        else if (hasReady && (await isReady(settings, name, state, pattern)))
+            outcome = 'ready';
+        else if (elapsed >= waitMs)
+            outcome = hasReady ? 'not-ready' : 'up';
+        if (outcome) {
+            // The engine's own times say how long it lived; polling only says when it was noticed.
+            const lived = !state.Running && state.StartedAt && state.FinishedAt ? Date.parse(state.FinishedAt) - Date.parse(state.StartedAt) : NaN;
+            return { outcome, state, elapsedMs: Math.round(Number.isFinite(lived) && lived >= 0 ? lived : elapsed) };
+        }
+        await (0,external_node_timers_promises_.setTimeout)(Math.min(POLL_MS, Math.max(10, waitMs - elapsed)));
+    }
+}
+/** What a finished wait shows: processes and capabilities while it runs, its changes, its last log lines when it failed. */
+async function observe(settings, name, request, waited) {
+    const { environment } = settings;
+    const running = waited.state.Running === true;
+    const seen = running ? await pid1Status(environment, name, waited.state.Pid) : {};
+    const processes = running ? await containerProcesses(environment, name) : [];
+    const diff = request.profile.restricted.has('read-only') ? undefined : await docker(environment, ['diff', name]);
+    const ok = waited.outcome === 'ready' || waited.outcome === 'up' || waited.outcome === 'completed';
+    const tail = ok ? '' : await redactSecrets(await containerLogs(environment, name, 20));
+    return {
+        processes,
+        ...(seen.uid !== undefined ? { pid1Uid: seen.uid } : {}),
+        ...(seen.capabilities ? { capabilities: seen.capabilities } : {}),
+        changes: diff && !failed(diff) ? parseChanges(diff.stdout) : [],
+        logTail: tail
+            .split('\n')
+            .map((l) => printable(l.trimEnd(), 300))
+            .filter((l) => l.length > 0)
+            .slice(-10),
+    };
+}
 /** A probe on the local engine, and the names of the containers still alive (for the signal handler). */
 function dockerProbe(settings) {
     const runId = (0,external_node_crypto_.randomBytes)(4).toString('hex');
     const live = new Set();
     let count = 0;
     const { environment } = settings;
-    const readyPattern = settings.ready?.kind === 'log' ? new RegExp(settings.ready.pattern) : undefined;
-    const hasReady = settings.ready !== undefined || settings.image.healthcheck;
-    const state = async (name) => {
-        const result = await docker(environment, ['inspect', '--format', '{{json .State}}', name]);
-        if (failed(result))
-            return undefined;
-        try {
-            const parsed = JSON.parse(result.stdout);
-            return engine_isRecord(parsed) ? parsed : undefined;
-        }
-        catch {
-            return undefined;
-        }
-    };
-    const logs = async (name, tail) => {
-        const result = await docker(environment, ['logs', '--tail', String(tail), name]);
-        const text = `${result.stdout}\n${result.stderr}`;
-        return text.length > MAX_LOG_BYTES ? text.slice(-MAX_LOG_BYTES) : text;
-    };
-    const isReady = async (name, current) => {
-        if (settings.ready?.kind === 'exec') {
-            const result = await docker(environment, ['exec', name, ...settings.ready.argv], 5000);
-            return !failed(result);
-        }
-        if (readyPattern) {
-            return (await logs(name, 200)).split('\n').some((line) => readyPattern.test(line));
-        }
-        return settings.image.healthcheck && current.Health?.Status === 'healthy';
-    };
-    const pid1 = async (name, hostPid) => {
-        const result = await docker(environment, ['exec', name, 'cat', '/proc/1/status'], 5000);
-        if (!failed(result))
-            return readStatus(result.stdout);
-        // An image without cat: the engine's own /proc, when the engine runs on this host (its PID 1 is ours to read).
-        if (hostPid && hostPid > 0) {
-            const text = await (0,promises_.readFile)(`/proc/${hostPid}/status`, 'utf8').catch(() => '');
-            const status = readStatus(text);
-            if (status.nsPid === 1)
-                return status;
-        }
-        return {};
-    };
-    const processes = async (name) => {
-        const result = await docker(environment, ['top', name, '-o', 'pid,uid,args']);
-        if (failed(result))
-            return [];
-        return result.stdout
-            .split('\n')
-            .slice(1)
-            .flatMap((line) => {
-            const match = /^\s*(\d+)\s+(\S+)\s+(.*)$/.exec(line);
-            return match ? [{ pid: Number(match[1]), uid: match[2], command: printable(match[3], 160) }] : [];
-        })
-            .slice(0, 50);
-    };
     const probe = async (request) => {
         const name = `bulkhead-rehearsal-${runId}-${++count}`;
         const spec = {
@@ -3836,61 +3882,23 @@ function dockerProbe(settings) {
             healthcheck: settings.ready === undefined && settings.image.healthcheck,
         };
         live.add(name);
-        const empty = { processes: [], changes: [], logTail: [] };
         try {
             const created = await docker(environment, createArgs(request.profile, spec), CREATE_TIMEOUT_MS);
             if (failed(created)) {
                 if (created.spawnError || created.timedOut)
                     throw callError('create', created);
-                return { ...empty, outcome: 'create-failed', elapsedMs: 0, error: printable((0,scanners_process/* stderrTail */.be)(created.stderr, 2), 400) };
+                const error = printable((0,scanners_process/* stderrTail */.be)(created.stderr, 2), 400);
+                return { outcome: 'create-failed', elapsedMs: 0, processes: [], changes: [], logTail: [], error };
             }
-            const startedAt = performance.now();
             const started = await docker(environment, ['start', name]);
             if (started.spawnError || started.timedOut)
                 throw callError('start', started);
-            let outcome;
-            let current;
-            for (;;) {
-                current = await state(name);
-                if (!current)
-                    throw new errors/* ToolError */.v4('rehearsal', `docker inspect ${name} failed: the container went away.`);
-                const elapsed = performance.now() - startedAt;
-                if (!current.Running) {
-                    outcome = current.OOMKilled ? 'oom' : current.ExitCode === 0 && !hasReady ? 'completed' : 'exited';
-                    break;
-                }
-                if (hasReady && (await isReady(name, current))) {
-                    outcome = 'ready';
-                    break;
-                }
-                if (elapsed >= request.waitMs) {
-                    outcome = hasReady ? 'not-ready' : 'up';
-                    break;
-                }
-                await (0,external_node_timers_promises_.setTimeout)(Math.min(POLL_MS, Math.max(10, request.waitMs - elapsed)));
-            }
-            const elapsedMs = Math.round(current.Running || !current.StartedAt || !current.FinishedAt
-                ? performance.now() - startedAt
-                : Math.max(0, Date.parse(current.FinishedAt) - Date.parse(current.StartedAt)) || performance.now() - startedAt);
-            const running = current.Running === true;
-            const seen = running ? await pid1(name, current.Pid) : {};
-            const listed = running ? await processes(name) : [];
-            const diff = request.profile.restricted.has('read-only') ? undefined : await docker(environment, ['diff', name]);
-            const tail = outcome === 'ready' || outcome === 'up' || outcome === 'completed' ? '' : await logs(name, 20);
-            const masked = tail ? await redactSecrets(tail) : '';
+            const waited = await waitForOutcome(settings, name, request.waitMs);
             return {
-                outcome,
-                ...(current.ExitCode !== undefined && !running ? { exitCode: current.ExitCode } : {}),
-                elapsedMs,
-                processes: listed,
-                ...(seen.uid !== undefined ? { pid1Uid: seen.uid } : {}),
-                ...(seen.capabilities ? { capabilities: seen.capabilities } : {}),
-                changes: diff && !failed(diff) ? parseChanges(diff.stdout) : [],
-                logTail: masked
-                    .split('\n')
-                    .map((l) => printable(l.trimEnd(), 300))
-                    .filter((l) => l.length > 0)
-                    .slice(-10),
+                outcome: waited.outcome,
+                ...(waited.state.ExitCode !== undefined && !waited.state.Running ? { exitCode: waited.state.ExitCode } : {}),
+                elapsedMs: waited.elapsedMs,
+                ...(await observe(settings, name, request, waited)),
                 ...(started.exitCode !== 0 ? { error: printable((0,scanners_process/* stderrTail */.be)(started.stderr, 2), 400) } : {}),
             };
         }
@@ -3937,10 +3945,10 @@ function succeeded(observation) {
 function probeWait(hardened, durationMs) {
     if (hardened.outcome === 'not-ready' || hardened.outcome === 'up')
         return durationMs;
-    return Math.min(durationMs, Math.max(2000, 2 * hardened.elapsedMs, hardened.elapsedMs + 1000));
+    return Math.min(durationMs, Math.max(1500, 3 * hardened.elapsedMs, hardened.elapsedMs + 1000));
 }
 function describeOutcome(observation, durationMs) {
-    const seconds = (ms) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+    const seconds = (ms) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`);
     switch (observation.outcome) {
         case 'ready':
             return `became ready after ${seconds(observation.elapsedMs)}`;
@@ -3958,118 +3966,105 @@ function describeOutcome(observation, durationMs) {
             return `could not be started (${observation.error ?? 'the engine refused it'})`;
     }
 }
-/**
- * Rehearses one image: the hardened run; if it fails, a writable-root run (its changes become
- * suggested volumes), then restrictions lifted one at a time until it starts, the ones lifted on
- * the way put back one by one to keep only those that matter, the capability it needs narrowed by
- * halves, and a last full run under the profile that results. Everything stays within 4 times the
- * duration; past that the answer is `incomplete`, never a guess.
- */
-async function rehearse(subject, probe, clock = { now: () => Date.now() }) {
-    const deadline = clock.now() + 4 * subject.durationMs;
-    const runs = [];
-    const notes = [];
-    const user = subject.imageUserIsRoot ? SUBSTITUTE_USER : subject.imageUser || SUBSTITUTE_USER;
-    const shownUser = (profile) => (profile.restricted.has('non-root') ? user : subject.imageUser || 'root');
-    const applicable = RESTRICTIONS.filter((r) => r !== 'non-root' || subject.imageUserIsRoot);
-    const remaining = () => deadline - clock.now();
-    const run = async (purpose, profile, waitMs) => {
-        const observation = await probe({ profile, waitMs: Math.max(0, Math.min(waitMs, remaining())) });
-        runs.push({
+/** One rehearsal in progress: its budget, its runs so far, and how it names users. */
+class Session {
+    subject;
+    probe;
+    clock;
+    runs = [];
+    notes = [];
+    user;
+    applicable;
+    hardenedProfile;
+    deadline;
+    constructor(subject, probe, clock) {
+        this.subject = subject;
+        this.probe = probe;
+        this.clock = clock;
+        this.deadline = clock.now() + 4 * subject.durationMs;
+        this.user = subject.imageUserIsRoot ? SUBSTITUTE_USER : subject.imageUser || SUBSTITUTE_USER;
+        this.applicable = RESTRICTIONS.filter((r) => r !== 'non-root' || subject.imageUserIsRoot);
+        this.hardenedProfile = hardenedProfile(this.applicable);
+    }
+    remaining() {
+        return this.deadline - this.clock.now();
+    }
+    /** Enough time left for a run that must last `waitMs` (plus a second of engine work). */
+    affords(waitMs) {
+        return this.remaining() >= Math.min(waitMs, this.subject.durationMs) + 1000;
+    }
+    describe(profile) {
+        return describeProfile(profile, profile.restricted.has('non-root') ? this.user : this.subject.imageUser || 'root');
+    }
+    async run(purpose, profile, waitMs) {
+        const observation = await this.probe({ profile, waitMs: Math.max(0, Math.min(waitMs, this.remaining())) });
+        this.runs.push({
             purpose,
-            profile: describeProfile(profile, shownUser(profile)),
+            profile: this.describe(profile),
             outcome: observation.outcome,
             ...(observation.exitCode !== undefined ? { exitCode: observation.exitCode } : {}),
             elapsedMs: observation.elapsedMs,
         });
         return observation;
-    };
-    /** Enough time left for a run that must last `waitMs` (plus a second of engine work). */
-    const affords = (waitMs) => remaining() >= Math.min(waitMs, subject.durationMs) + 1000;
-    const hardenedRun = hardenedProfile(applicable);
-    const hardened = await run('hardened', hardenedRun, subject.durationMs);
-    const base = {
-        proposed: hardenedRun,
-        durationMs: subject.durationMs,
-        user,
-        userSubstituted: subject.imageUserIsRoot,
-        hardened,
-        runs,
-        notes,
-    };
-    const noWrites = { volumes: [], files: [], unmountable: [] };
-    // BH403's question, for root images: started as itself, does it give up root?
-    const rootCheck = async () => {
-        if (!subject.imageUserIsRoot || !affords(3000))
-            return undefined;
-        const loosest = RESTRICTIONS.reduce((p, r) => without(p, r), hardenedRun);
-        const own = await run('as its own user', loosest, Math.min(subject.durationMs, 3000));
-        return succeeded(own) && own.pid1Uid !== undefined ? own.pid1Uid === 0 : undefined;
-    };
-    if (succeeded(hardened)) {
-        const staysRoot = await rootCheck();
-        return {
-            ...base,
-            verdict: 'hardened',
-            breaks: [],
-            capabilities: [],
-            written: noWrites,
-            readOnly: 'fine',
-            verified: { profile: hardenedRun, description: describeProfile(hardenedRun, user), observation: hardened },
-            ...(staysRoot !== undefined ? { staysRoot } : {}),
-        };
     }
-    if (hardened.outcome === 'oom') {
-        notes.push('It was killed at the memory limit of the rehearsal (512 MiB); that limit is not lifted, so nothing else was tried.');
-        return { ...base, verdict: 'incomplete', breaks: [], capabilities: [], written: noWrites, readOnly: 'fine' };
-    }
-    const wait = probeWait(hardened, subject.durationMs);
-    // Lift restrictions one at a time, read-only first (its changes tell what to mount).
-    const lifted = [];
-    let current = hardenedRun;
-    let observation;
-    let writable;
-    for (const restriction of applicable) {
-        if (!affords(wait))
-            break;
-        current = without(current, restriction);
-        lifted.push(restriction);
-        observation = await run(`without ${restriction}`, current, wait);
-        if (restriction === 'read-only')
-            writable = observation;
-        if (succeeded(observation))
-            break;
-    }
-    const written = writable
-        ? writtenPaths(observation && succeeded(observation) ? observation.changes : writable.changes, subject.volumes)
-        : noWrites;
-    if (!observation || !succeeded(observation)) {
-        const allLifted = lifted.length === applicable.length;
-        if (allLifted && observation) {
-            notes.push(`It ${describeOutcome(observation, wait)} even with every restriction lifted (${describeProfile(current, shownUser(current))}): the hardening is not what stops it. Check rehearse-command and rehearse-env.`);
+    /** BH403's question, for root images: started as itself, does it give up root? */
+    async staysRoot(seen) {
+        if (!this.subject.imageUserIsRoot)
+            return {};
+        // A run as its own user that started already answers it.
+        if (seen && !seen.profile.restricted.has('non-root') && succeeded(seen.observation) && seen.observation.pid1Uid !== undefined) {
+            return { staysRoot: seen.observation.pid1Uid === 0 };
         }
-        else
-            notes.push('The rehearsal ran out of time (4 times its duration) before it found what stops the image.');
-        return { ...base, verdict: allLifted ? 'fails-anyway' : 'incomplete', breaks: [], capabilities: [], written, readOnly: 'fine' };
+        if (!this.affords(3000))
+            return {};
+        const loosest = RESTRICTIONS.reduce((p, r) => without(p, r), this.hardenedProfile);
+        const own = await this.run('as its own user', loosest, Math.min(this.subject.durationMs, 3000));
+        return succeeded(own) && own.pid1Uid !== undefined ? { staysRoot: own.pid1Uid === 0 } : {};
     }
-    // The last restriction lifted is one that breaks it; of the earlier ones, keep those whose return
-    // breaks it again. The read-only root comes back with the written directories on tmpfs.
+}
+const NO_WRITES = { volumes: [], files: [], unmountable: [] };
+/**
+ * Lifts restrictions one at a time, read-only first (its changes tell what to mount), until it
+ * starts. The cumulative profiles do not depend on each other, so they run at once: the first
+ * that starts, in order, is the answer; the time is that of one run.
+ */
+async function liftUntilStarts(session, wait) {
+    const steps = [];
+    let profile = session.hardenedProfile;
+    for (const restriction of session.applicable) {
+        profile = without(profile, restriction);
+        steps.push({ lifted: [...(steps.at(-1)?.lifted ?? []), restriction], profile });
+    }
+    if (!session.affords(wait))
+        return { lifted: [], profile: session.hardenedProfile, last: undefined, written: NO_WRITES };
+    const observations = await Promise.all(steps.map((step) => session.run(`without ${step.lifted.join(', ')}`, step.profile, wait)));
+    const first = observations.findIndex(succeeded);
+    const index = first < 0 ? steps.length - 1 : first;
+    const step = steps[index];
+    const last = observations[index];
+    const written = last ? writtenPaths(last.changes, session.subject.volumes) : NO_WRITES;
+    return { lifted: step.lifted, profile: step.profile, last, written };
+}
+/**
+ * The last restriction lifted breaks it; of the earlier ones, keeps those whose return breaks it
+ * again. The read-only root comes back with the written directories on tmpfs.
+ */
+async function keepNeeded(session, lifted, starting, written, wait) {
     const last = lifted[lifted.length - 1];
-    const starting = current;
     const breaks = new Set([last]);
     let readOnly = last === 'read-only' ? (written.volumes.length > 0 ? 'with-volumes' : 'writable') : 'fine';
     const checks = await Promise.all(lifted.slice(0, -1).map(async (restriction) => {
-        if (!affords(wait))
+        if (!session.affords(wait))
             return { restriction, needed: true, unknown: true };
         const profile = restriction === 'read-only'
             ? { ...withRestriction(starting, 'read-only'), volumes: written.volumes }
             : withRestriction(starting, restriction);
-        const again = await run(`with ${restriction} again`, profile, wait);
+        const again = await session.run(`with ${restriction} again`, profile, wait);
         return { restriction, needed: !succeeded(again), unknown: false };
     }));
     for (const check of checks) {
         if (check.unknown)
-            notes.push(`There was no time left to tell whether ${check.restriction} matters too; it is counted as breaking it.`);
+            session.notes.push(`There was no time left to tell whether ${check.restriction} matters too; it is counted as breaking it.`);
         if (check.restriction === 'read-only') {
             readOnly = check.needed ? 'writable' : written.volumes.length > 0 ? 'with-volumes' : 'fine';
             if (readOnly !== 'fine')
@@ -4078,62 +4073,103 @@ async function rehearse(subject, probe, clock = { now: () => Date.now() }) {
         else if (check.needed)
             breaks.add(check.restriction);
     }
-    // Which capability: halves of Docker's default set, on the profile that starts.
-    let capabilities = [];
-    if (breaks.has('capabilities')) {
-        let candidates = [...DEFAULT_CAPABILITIES];
-        const withCaps = (caps) => ({ ...starting, capabilities: caps });
-        while (candidates.length > 1 && affords(wait)) {
-            const half = Math.ceil(candidates.length / 2);
-            const [first, second] = [candidates.slice(0, half), candidates.slice(half)];
-            const [a, b] = await Promise.all([
-                run(`only ${first.join(',')}`, withCaps(first), wait),
-                run(`only ${second.join(',')}`, withCaps(second), wait),
-            ]);
-            if (succeeded(a))
-                candidates = first;
-            else if (succeeded(b))
-                candidates = second;
-            else
-                break;
-        }
-        capabilities = candidates;
-        if (capabilities.length > 1)
-            notes.push(`No single capability was enough: it needs some of ${capabilities.join(', ')}.`);
+    return { breaks, readOnly };
+}
+/** Which capability: Docker's default set in quarters, run at once, narrowed to the quarter that starts. */
+async function narrowCapabilities(session, starting, wait) {
+    let candidates = [...DEFAULT_CAPABILITIES];
+    const withCaps = (caps) => ({ ...starting, capabilities: caps });
+    while (candidates.length > 1 && session.affords(wait)) {
+        const size = Math.ceil(candidates.length / 4);
+        const groups = [];
+        for (let i = 0; i < candidates.length; i += size)
+            groups.push(candidates.slice(i, i + size));
+        const observations = await Promise.all(groups.map((group) => session.run(`only ${group.join(', ')}`, withCaps(group), wait)));
+        const found = observations.findIndex(succeeded);
+        if (found < 0)
+            break;
+        candidates = groups[found];
     }
-    // The profile that results: the hardened one with only what breaks it lifted, writes on tmpfs.
-    let final = hardenedRun;
+    if (candidates.length > 1)
+        session.notes.push(`No single capability was enough: it needs some of ${candidates.join(', ')}.`);
+    return candidates;
+}
+/** The hardened profile with only what breaks it lifted, the needed capabilities kept, writes on tmpfs. */
+function resultingProfile(hardened, breaks, readOnly, capabilities, written) {
+    let profile = hardened;
     for (const restriction of breaks) {
         if (restriction !== 'read-only' || readOnly === 'writable')
-            final = without(final, restriction);
+            profile = without(profile, restriction);
     }
     if (breaks.has('capabilities'))
-        final = { ...final, capabilities };
+        profile = { ...profile, capabilities };
     if (readOnly === 'with-volumes')
-        final = { ...final, volumes: written.volumes };
-    const breakList = applicable.filter((r) => breaks.has(r));
-    if (!affords(subject.durationMs)) {
-        notes.push('There was no time left to run the resulting profile for the whole duration; it is shown unverified.');
-        return { ...base, proposed: final, verdict: 'explained', breaks: breakList, capabilities, written, readOnly };
+        profile = { ...profile, volumes: written.volumes };
+    return profile;
+}
+/**
+ * Rehearses one image: the hardened run; if it fails, a writable-root run (its changes become
+ * suggested volumes), then restrictions lifted one at a time until it starts, the ones lifted on
+ * the way put back one by one to keep only those that matter, the capability it needs narrowed by
+ * halves, and a last full run under the profile that results. Everything stays within 4 times the
+ * duration; past that the answer is `incomplete`, never a guess.
+ */
+async function rehearse(subject, probe, clock = { now: () => Date.now() }) {
+    const session = new Session(subject, probe, clock);
+    const hardened = await session.run('hardened', session.hardenedProfile, subject.durationMs);
+    const base = {
+        proposed: session.hardenedProfile,
+        durationMs: subject.durationMs,
+        user: session.user,
+        userSubstituted: subject.imageUserIsRoot,
+        hardened,
+        runs: session.runs,
+        notes: session.notes,
+        breaks: [],
+        capabilities: [],
+        written: NO_WRITES,
+        readOnly: 'fine',
+    };
+    if (succeeded(hardened)) {
+        const verified = { profile: session.hardenedProfile, description: session.describe(session.hardenedProfile), observation: hardened };
+        return { ...base, verdict: 'hardened', verified, ...(await session.staysRoot()) };
     }
-    const verifiedRun = await run('the resulting profile', final, subject.durationMs);
-    const staysRoot = await rootCheck();
-    if (!succeeded(verifiedRun)) {
-        notes.push(`Under the resulting profile (${describeProfile(final, shownUser(final))}) it ${describeOutcome(verifiedRun, subject.durationMs)}: the lifted restrictions interact, so the profile is shown unverified.`);
+    if (hardened.outcome === 'oom') {
+        session.notes.push('It was killed at the memory limit of the rehearsal (512 MiB); that limit is not lifted, so nothing else was tried.');
+        return { ...base, verdict: 'incomplete' };
     }
-    return {
+    const wait = probeWait(hardened, subject.durationMs);
+    const { lifted, profile: starting, last, written } = await liftUntilStarts(session, wait);
+    if (!last || !succeeded(last)) {
+        const allLifted = lifted.length === session.applicable.length;
+        session.notes.push(allLifted && last
+            ? `It ${describeOutcome(last, wait)} even with every restriction lifted (${session.describe(starting)}): the hardening is not what stops it. Check rehearse-command and rehearse-env.`
+            : 'The rehearsal ran out of time (4 times its duration) before it found what stops the image.');
+        return { ...base, verdict: allLifted ? 'fails-anyway' : 'incomplete', written };
+    }
+    const { breaks, readOnly } = await keepNeeded(session, lifted, starting, written, wait);
+    const capabilities = breaks.has('capabilities') ? await narrowCapabilities(session, starting, wait) : [];
+    const proposed = resultingProfile(session.hardenedProfile, breaks, readOnly, capabilities, written);
+    const explained = {
         ...base,
-        proposed: final,
+        proposed,
         verdict: 'explained',
-        breaks: breakList,
+        breaks: session.applicable.filter((r) => breaks.has(r)),
         capabilities,
         written,
         readOnly,
-        ...(succeeded(verifiedRun)
-            ? { verified: { profile: final, description: describeProfile(final, shownUser(final)), observation: verifiedRun } }
-            : {}),
-        ...(staysRoot !== undefined ? { staysRoot } : {}),
     };
+    if (!session.affords(subject.durationMs)) {
+        session.notes.push('There was no time left to run the resulting profile for the whole duration; it is shown unverified.');
+        return { ...explained, ...(await session.staysRoot({ profile: starting, observation: last })) };
+    }
+    const final = await session.run('the resulting profile', proposed, subject.durationMs);
+    const root = await session.staysRoot(!proposed.restricted.has('non-root') ? { profile: proposed, observation: final } : { profile: starting, observation: last });
+    if (!succeeded(final)) {
+        session.notes.push(`Under the resulting profile (${session.describe(proposed)}) it ${describeOutcome(final, subject.durationMs)}: the lifted restrictions interact, so the profile is shown unverified.`);
+        return { ...explained, ...root };
+    }
+    return { ...explained, verified: { profile: proposed, description: session.describe(proposed), observation: final }, ...root };
 }
 
 ;// CONCATENATED MODULE: ./src/scanners/rehearsal/findings.ts
@@ -4255,7 +4291,9 @@ function profileFragments(profile, settings) {
         compose.push('    cap_drop: [ALL]', ...(add.length > 0 ? [`    cap_add: ${yamlList(add)}`] : []));
     if (profile.restricted.has('no-new-privileges'))
         compose.push('    security_opt: ["no-new-privileges:true"]');
-    compose.push(`    tmpfs: ${yamlList(mounts)}`);
+    // Docker gives a tmpfs over an existing directory that directory's mode: owned by the user, it is writable to it.
+    const owner = numeric && !root ? `:uid=${uid}${gid && /^\d+$/.test(gid) ? `,gid=${gid}` : ''}` : '';
+    compose.push(`    tmpfs: ${yamlList(mounts.map((m) => `"${m}${owner}"`))}`);
     if (!profile.restricted.has('privileged-ports'))
         compose.push('    sysctls:', '      net.ipv4.ip_unprivileged_port_start: 0');
     compose.push('    network_mode: none  # as rehearsed; give it the networks it needs');

@@ -198,3 +198,42 @@ describe('configuration', () => {
     });
   });
 });
+
+describe('rehearse inputs', () => {
+  const parse = (raw: RawInputs) => parseConfig(raw, { workspace: workspaceWith({ Dockerfile: 'FROM scratch\n' }) }).rehearsal;
+
+  it('is off by default, 10 s for true, the duration given otherwise', () => {
+    expect(parse({}).enabled).toBe(false);
+    expect(parse({ rehearse: 'true' })).toMatchObject({ enabled: true, durationMs: 10_000 });
+    expect(parse({ rehearse: '5s' })).toMatchObject({ enabled: true, durationMs: 5000 });
+  });
+
+  it('reads the command as words, the ready condition by its prefix, the environment as NAME=value', () => {
+    const rehearsal = parse({
+      rehearse: 'true',
+      'rehearse-command': `nginx -g 'daemon off;'`,
+      'rehearse-ready': 'exec:wget -qO- 127.0.0.1:8080/healthz',
+      'rehearse-env': 'MODE=test\nEMPTY=',
+    });
+    expect(rehearsal.command).toEqual(['nginx', '-g', 'daemon off;']);
+    expect(rehearsal.ready).toEqual({ kind: 'exec', argv: ['wget', '-qO-', '127.0.0.1:8080/healthz'] });
+    expect(rehearsal.env).toEqual(['MODE=test', 'EMPTY=']);
+    expect(parse({ rehearse: 'true', 'rehearse-ready': 'log:listening on \\d+' }).ready).toEqual({
+      kind: 'log',
+      pattern: 'listening on \\d+',
+    });
+  });
+
+  it('says in one sentence what to change', () => {
+    const files = { Dockerfile: 'FROM scratch\n' };
+    expect(configError({ rehearse: 'soon' }, files)).toBe('rehearse is "soon"; write a duration such as 90s, 10m or 1h.');
+    expect(configError({ rehearse: '1h' }, files)).toContain('a rehearsal lasts at most 10m');
+    expect(configError({ rehearse: 'true', 'rehearse-ready': 'curl -f localhost' }, files)).toBe(
+      'rehearse-ready is "curl -f localhost"; write log:REGEX or exec:COMMAND (e.g. exec:wget -qO- 127.0.0.1:8080/healthz).',
+    );
+    expect(configError({ rehearse: 'true', 'rehearse-ready': 'log:(' }, files)).toMatch(/^rehearse-ready: \( is not a regular expression/);
+    expect(configError({ rehearse: 'true', 'rehearse-command': `sh -c 'x` }, files)).toContain('has a quote that is not closed');
+    expect(configError({ rehearse: 'true', 'rehearse-env': 'not a pair' }, files)).toContain('write one NAME=value per line');
+    expect(configError({ rehearse: 'true', tools: 'trivy' }, files)).toContain("rehearse is part of bulkhead's own checks");
+  });
+});

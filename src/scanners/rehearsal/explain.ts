@@ -109,7 +109,7 @@ export function succeeded(observation: Observation): boolean {
 /** How long a looser run must last to count as "it starts": past the point where the hardened run died. */
 function probeWait(hardened: Observation, durationMs: number): number {
   if (hardened.outcome === 'not-ready' || hardened.outcome === 'up') return durationMs;
-  return Math.min(durationMs, Math.max(2000, 2 * hardened.elapsedMs, hardened.elapsedMs + 1000));
+  return Math.min(durationMs, Math.max(1500, 3 * hardened.elapsedMs, hardened.elapsedMs + 1000));
 }
 
 export function describeOutcome(observation: Observation, durationMs: number): string {
@@ -182,8 +182,13 @@ class Session {
   }
 
   /** BH403's question, for root images: started as itself, does it give up root? */
-  async staysRoot(): Promise<{ staysRoot: boolean } | Record<string, never>> {
-    if (!this.subject.imageUserIsRoot || !this.affords(3000)) return {};
+  async staysRoot(seen?: { profile: Profile; observation: Observation }): Promise<{ staysRoot: boolean } | Record<string, never>> {
+    if (!this.subject.imageUserIsRoot) return {};
+    // A run as its own user that started already answers it.
+    if (seen && !seen.profile.restricted.has('non-root') && succeeded(seen.observation) && seen.observation.pid1Uid !== undefined) {
+      return { staysRoot: seen.observation.pid1Uid === 0 };
+    }
+    if (!this.affords(3000)) return {};
     const loosest = RESTRICTIONS.reduce<Profile>((p, r) => without(p, r), this.hardenedProfile);
     const own = await this.run('as its own user', loosest, Math.min(this.subject.durationMs, 3000));
     return succeeded(own) && own.pid1Uid !== undefined ? { staysRoot: own.pid1Uid === 0 } : {};
@@ -192,23 +197,26 @@ class Session {
 
 const NO_WRITES: WrittenPaths = { volumes: [], files: [], unmountable: [] };
 
-/** Lifts restrictions one at a time, read-only first (its changes tell what to mount), until it starts. */
+/**
+ * Lifts restrictions one at a time, read-only first (its changes tell what to mount), until it
+ * starts. The cumulative profiles do not depend on each other, so they run at once: the first
+ * that starts, in order, is the answer; the time is that of one run.
+ */
 async function liftUntilStarts(session: Session, wait: number) {
-  const lifted: Restriction[] = [];
+  const steps: { lifted: Restriction[]; profile: Profile }[] = [];
   let profile = session.hardenedProfile;
-  let last: Observation | undefined;
-  let writable: Observation | undefined;
   for (const restriction of session.applicable) {
-    if (!session.affords(wait)) break;
     profile = without(profile, restriction);
-    lifted.push(restriction);
-    last = await session.run(`without ${restriction}`, profile, wait);
-    if (restriction === 'read-only') writable = last;
-    if (succeeded(last)) break;
+    steps.push({ lifted: [...(steps.at(-1)?.lifted ?? []), restriction], profile });
   }
-  const changes = last && succeeded(last) ? last.changes : writable?.changes;
-  const written = changes ? writtenPaths(changes, session.subject.volumes) : NO_WRITES;
-  return { lifted, profile, last, written };
+  if (!session.affords(wait)) return { lifted: [] as Restriction[], profile: session.hardenedProfile, last: undefined, written: NO_WRITES };
+  const observations = await Promise.all(steps.map((step) => session.run(`without ${step.lifted.join(', ')}`, step.profile, wait)));
+  const first = observations.findIndex(succeeded);
+  const index = first < 0 ? steps.length - 1 : first;
+  const step = steps[index] as (typeof steps)[number];
+  const last = observations[index];
+  const written = last ? writtenPaths(last.changes, session.subject.volumes) : NO_WRITES;
+  return { lifted: step.lifted, profile: step.profile, last, written };
 }
 
 /**
@@ -241,20 +249,18 @@ async function keepNeeded(session: Session, lifted: readonly Restriction[], star
   return { breaks, readOnly };
 }
 
-/** Which capability: halves of Docker's default set, on the profile that starts. */
+/** Which capability: Docker's default set in quarters, run at once, narrowed to the quarter that starts. */
 async function narrowCapabilities(session: Session, starting: Profile, wait: number): Promise<string[]> {
   let candidates: string[] = [...DEFAULT_CAPABILITIES];
   const withCaps = (caps: string[]): Profile => ({ ...starting, capabilities: caps });
   while (candidates.length > 1 && session.affords(wait)) {
-    const half = Math.ceil(candidates.length / 2);
-    const [first, second] = [candidates.slice(0, half), candidates.slice(half)];
-    const [a, b] = await Promise.all([
-      session.run(`only ${first.join(',')}`, withCaps(first), wait),
-      session.run(`only ${second.join(',')}`, withCaps(second), wait),
-    ]);
-    if (succeeded(a)) candidates = first;
-    else if (succeeded(b)) candidates = second;
-    else break;
+    const size = Math.ceil(candidates.length / 4);
+    const groups: string[][] = [];
+    for (let i = 0; i < candidates.length; i += size) groups.push(candidates.slice(i, i + size));
+    const observations = await Promise.all(groups.map((group) => session.run(`only ${group.join(', ')}`, withCaps(group), wait)));
+    const found = observations.findIndex(succeeded);
+    if (found < 0) break;
+    candidates = groups[found] as string[];
   }
   if (candidates.length > 1) session.notes.push(`No single capability was enough: it needs some of ${candidates.join(', ')}.`);
   return candidates;
@@ -335,10 +341,12 @@ export async function rehearse(subject: RehearsalSubject, probe: Probe, clock: C
   };
   if (!session.affords(subject.durationMs)) {
     session.notes.push('There was no time left to run the resulting profile for the whole duration; it is shown unverified.');
-    return explained;
+    return { ...explained, ...(await session.staysRoot({ profile: starting, observation: last })) };
   }
   const final = await session.run('the resulting profile', proposed, subject.durationMs);
-  const root = await session.staysRoot();
+  const root = await session.staysRoot(
+    !proposed.restricted.has('non-root') ? { profile: proposed, observation: final } : { profile: starting, observation: last },
+  );
   if (!succeeded(final)) {
     session.notes.push(
       `Under the resulting profile (${session.describe(proposed)}) it ${describeOutcome(final, subject.durationMs)}: the lifted restrictions interact, so the profile is shown unverified.`,

@@ -135,7 +135,9 @@ export function profileFragments(
   if (profile.restricted.has('read-only')) compose.push('    read_only: true');
   if (drop) compose.push('    cap_drop: [ALL]', ...(add.length > 0 ? [`    cap_add: ${yamlList(add)}`] : []));
   if (profile.restricted.has('no-new-privileges')) compose.push('    security_opt: ["no-new-privileges:true"]');
-  compose.push(`    tmpfs: ${yamlList(mounts)}`);
+  // Docker gives a tmpfs over an existing directory that directory's mode: owned by the user, it is writable to it.
+  const owner = numeric && !root ? `:uid=${uid}${gid && /^\d+$/.test(gid) ? `,gid=${gid}` : ''}` : '';
+  compose.push(`    tmpfs: ${yamlList(mounts.map((m) => `"${m}${owner}"`))}`);
   if (!profile.restricted.has('privileged-ports')) compose.push('    sysctls:', '      net.ipv4.ip_unprivileged_port_start: 0');
   compose.push('    network_mode: none  # as rehearsed; give it the networks it needs');
   return { kubernetes: k8s.join('\n'), compose: compose.join('\n') };

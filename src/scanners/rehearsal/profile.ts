@@ -122,8 +122,12 @@ export function createArgs(profile: Profile, spec: ContainerSpec): string[] {
   args.push('--sysctl', `net.ipv4.ip_unprivileged_port_start=${profile.restricted.has('privileged-ports') ? 1024 : 0}`);
   const user = profile.restricted.has('non-root') ? spec.user : spec.imageUser;
   if (user !== '') args.push('--user', user);
+  // runc gives a tmpfs over an existing directory that directory's mode, not the one asked for;
+  // owned by the user it runs as, it is as writable to it as an emptyDir (0777) is.
+  const ids = /^(\d+)(?::(\d+))?$/.exec(user);
+  const owner = ids && ids[1] !== '0' ? `,uid=${ids[1]}${ids[2] ? `,gid=${ids[2]}` : ''}` : '';
   const mounts = new Set(['/tmp', ...spec.imageVolumes, ...profile.volumes]);
-  for (const path of mounts) args.push('--tmpfs', `${path}:rw,nosuid,nodev,size=${LIMITS.tmpfsBytes},mode=1777`);
+  for (const path of mounts) args.push('--tmpfs', `${path}:rw,nosuid,nodev,size=${LIMITS.tmpfsBytes},mode=1777${owner}`);
   for (const entry of spec.env) args.push('--env', entry);
   if (spec.healthcheck)
     args.push('--health-interval', '1s', '--health-timeout', '2s', '--health-retries', '3', '--health-start-period', '0s');
