@@ -4300,7 +4300,7 @@ function profileFragments(profile, settings) {
     return { kubernetes: k8s.join('\n'), compose: compose.join('\n') };
 }
 /** The report's record of a rehearsal. */
-function summarizeRehearsal(rehearsal, fragments, elapsedMs) {
+function summarizeRehearsal(rehearsal, fragments, elapsedMs, imageUser) {
     const verified = rehearsal.verified;
     return {
         durationMs: rehearsal.durationMs,
@@ -4317,6 +4317,9 @@ function summarizeRehearsal(rehearsal, fragments, elapsedMs) {
             ? {
                 verified: {
                     profile: verified.description,
+                    user: verified.profile.restricted.has('non-root') ? rehearsal.user : imageUser,
+                    readOnly: verified.profile.restricted.has('read-only'),
+                    keptCapabilities: verified.profile.restricted.has('capabilities') ? [] : [...(verified.profile.capabilities ?? [])],
                     outcome: describeOutcome(verified.observation, rehearsal.durationMs),
                     ...(verified.observation.capabilities ? { capabilities: [...verified.observation.capabilities] } : {}),
                     processes: verified.observation.processes.slice(0, 20).map((p) => ({ ...p })),
@@ -4383,7 +4386,7 @@ async function rehearseImage(reference, subject, config, environment, logger = u
             verified: rehearsal.verified !== undefined,
         };
         const findings = rehearsalFindings(rehearsal, subject);
-        const summary = summarizeRehearsal(rehearsal, fragments, Date.now() - started);
+        const summary = summarizeRehearsal(rehearsal, fragments, Date.now() - started, image.user);
         step.done(`${rehearsal.verdict === 'hardened' ? 'it runs hardened' : rehearsal.verdict === 'explained' ? `breaks on ${rehearsal.breaks.join(', ')}` : rehearsal.verdict}, ${rehearsal.runs.length} run${rehearsal.runs.length === 1 ? '' : 's'}`);
         return { findings, summary };
     }
@@ -7518,12 +7521,36 @@ const POD_SPEC_PATH = {
     Pod: ['spec'],
     CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
 };
-function uidLine(image, indent, key) {
-    const uid = image && !isRootUser(image.user) ? numericUid(image.user) : undefined;
-    return uid ? `${indent}${key}: ${uid}` : `${indent}# ${key}: <a non-root UID the image owns its files for>`;
+/** "  # rehearsed for 10 s": said beside every value a rehearsal of the image proved. */
+function rehearsedNote(image) {
+    return image?.rehearsed ? `  # rehearsed for ${Math.round(image.rehearsed.durationMs / 100) / 10} s` : '';
 }
-function keptAdds(c, needs) {
-    return [...new Set([...c.capAdd.map((cap) => cap.value).filter((cap) => cap === 'NET_BIND_SERVICE'), ...needs])];
+/** The UID to run as: the one a rehearsal ran it as, else the image's own, else left to the user. */
+function runAsUid(image) {
+    const rehearsed = image?.rehearsed && !isRootUser(image.rehearsed.user) ? numericUid(image.rehearsed.user) : undefined;
+    return rehearsed ?? (image && !isRootUser(image.user) ? numericUid(image.user) : undefined);
+}
+function uidLine(image, indent, key) {
+    const uid = runAsUid(image);
+    return uid ? `${indent}${key}: ${uid}${rehearsedNote(image)}` : `${indent}# ${key}: <a non-root UID the image owns its files for>`;
+}
+function keptAdds(c, needs, image) {
+    return [
+        ...new Set([
+            ...c.capAdd.map((cap) => cap.value).filter((cap) => cap === 'NET_BIND_SERVICE'),
+            ...needs,
+            ...(image?.rehearsed?.capabilities ?? []),
+        ]),
+    ];
+}
+/** The read-only line: where a rehearsal showed it must write, or the usual hint. */
+function readOnlyLine(image, indent) {
+    const rehearsed = image?.rehearsed;
+    if (!rehearsed)
+        return `${indent}readOnlyRootFilesystem: true  # mount an emptyDir where it writes (often /tmp)`;
+    if (!rehearsed.readOnly)
+        return `${indent}# readOnlyRootFilesystem: true did not start in the rehearsal (BH401): it changes files of the image`;
+    return `${indent}readOnlyRootFilesystem: true  # rehearsed for ${Math.round(rehearsed.durationMs / 100) / 10} s with an emptyDir on ${rehearsed.volumes.join(', ')}`;
 }
 function kubernetesContainer(fix, image, indent) {
     const { container: c, rules } = fix;
@@ -7534,14 +7561,14 @@ function kubernetesContainer(fix, image, indent) {
     if (rules.has('BH302') || rules.has('BH301'))
         lines.push(`${sc}allowPrivilegeEscalation: false`);
     if (rules.has('BH305'))
-        lines.push(`${sc}readOnlyRootFilesystem: true  # mount an emptyDir where it writes (often /tmp)`);
+        lines.push(readOnlyLine(image, sc));
     // A container-level runAsUser: 0 or seccomp Unconfined overrides whatever the pod sets.
     if (rules.has('BH330') || (rules.has('BH304') && c.runAsUser?.value === '0'))
         lines.push(uidLine(image, sc, 'runAsUser'));
     if (rules.has('BH308') && c.seccomp?.value === 'Unconfined')
         lines.push(`${sc}seccompProfile:`, `${sc}  type: RuntimeDefault`);
     if (rules.has('BH306') || rules.has('BH307') || rules.has('BH331')) {
-        const adds = keptAdds(c, fix.needs);
+        const adds = keptAdds(c, fix.needs, image);
         lines.push(`${sc}capabilities:`, `${sc}  drop: [ALL]`, ...(adds.length > 0 ? [`${sc}  add: [${adds.join(', ')}]`] : []));
     }
     if (rules.has('BH309'))
@@ -7590,15 +7617,26 @@ function composeFragment(workload, fix, image, podRules) {
     const lines = ['services:', `  ${workload.name}:`];
     const f = '    ';
     if (rules.has('BH304')) {
-        const uid = image && !isRootUser(image.user) ? numericUid(image.user) : undefined;
-        lines.push(uid ? `${f}user: "${uid}"` : `${f}# user: "<a non-root UID the image owns its files for>"`);
+        const uid = runAsUid(image);
+        lines.push(uid ? `${f}user: "${uid}"${rehearsedNote(image)}` : `${f}# user: "<a non-root UID the image owns its files for>"`);
     }
     if (rules.has('BH301'))
         lines.push(`${f}privileged: false`);
-    if (rules.has('BH305'))
-        lines.push(`${f}read_only: true`, `${f}tmpfs: [/tmp]  # and any other path it writes`);
+    if (rules.has('BH305')) {
+        const rehearsed = image?.rehearsed;
+        if (rehearsed && !rehearsed.readOnly)
+            lines.push(`${f}# read_only: true did not start in the rehearsal (BH401): it changes files of the image`);
+        else if (rehearsed) {
+            // Docker gives a tmpfs over an existing directory that directory's mode: owned by the user, it can write there.
+            const uid = runAsUid(image);
+            const mounts = rehearsed.volumes.map((v) => (uid ? `"${v}:uid=${uid}"` : v));
+            lines.push(`${f}read_only: true`, `${f}tmpfs: [${mounts.join(', ')}]${rehearsedNote(image)}`);
+        }
+        else
+            lines.push(`${f}read_only: true`, `${f}tmpfs: [/tmp]  # and any other path it writes`);
+    }
     if (rules.has('BH306') || rules.has('BH307') || rules.has('BH331')) {
-        const adds = keptAdds(c, fix.needs);
+        const adds = keptAdds(c, fix.needs, image);
         lines.push(`${f}cap_drop: [ALL]`, ...(adds.length > 0 ? [`${f}cap_add: [${adds.join(', ')}]`] : []));
     }
     if (rules.has('BH302') || rules.has('BH308') || rules.has('BH309')) {
@@ -8525,7 +8563,7 @@ function readManifestText(targets, path) {
     });
 }
 /** The facts the cross-checks need from an image bulkhead read, and the names a manifest may call it by. */
-function imageFacts(target, model) {
+function imageFacts(target, model, rehearsal) {
     const names = new Set();
     if (target.source === 'daemon' || target.source === 'registry')
         names.add(normalizeReference(target.location));
@@ -8548,6 +8586,18 @@ function imageFacts(target, model) {
         exposedPorts: model.config.exposedPorts,
         volumes: model.config.volumes,
         fileCapabilities,
+        // Only a profile it really ran under replaces the guesses.
+        ...(rehearsal?.verified
+            ? {
+                rehearsed: {
+                    durationMs: rehearsal.durationMs,
+                    user: rehearsal.verified.user,
+                    readOnly: rehearsal.verified.readOnly,
+                    volumes: ['/tmp', ...rehearsal.volumes],
+                    capabilities: rehearsal.verified.keptCapabilities,
+                },
+            }
+            : {}),
     };
 }
 /** The files a kustomization (and the kustomizations it names) takes resources from, inside the workspace. */
@@ -8888,7 +8938,7 @@ async function runBuiltin({ targets, scanners, rehearsal }, workloads, logger = 
     const manifests = targets.manifests.length > 0 || targets.compose.length > 0
         ? await scanWorkloads(targets, { ...workloads, timeoutMs: scanners.timeoutMs }, readable.flatMap((image, i) => {
             const model = images[i]?.model;
-            return model ? [imageFacts(image, model)] : [];
+            return model ? [imageFacts(image, model, images[i]?.result.rehearsal)] : [];
         }))
         : { results: [], notes: [] };
     notes.push(...manifests.notes);

@@ -19,6 +19,10 @@ export interface RehearsalSummary {
   /** The profile it really ran under for the whole duration. */
   verified?: {
     profile: string;
+    /** The user it ran as ('' for the image's root), whether the root stayed read-only, the capabilities kept. */
+    user: string;
+    readOnly: boolean;
+    keptCapabilities: string[];
     outcome: string;
     /** PID 1's effective capabilities and the processes when it was observed. */
     capabilities?: string[];

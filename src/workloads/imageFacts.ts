@@ -12,6 +12,14 @@ export interface ImageFacts {
   exposedPorts: readonly string[];
   volumes: readonly string[];
   fileCapabilities: readonly { path: string; capabilities: readonly string[] }[];
+  /** What a rehearsal of the image proved: it ran this long as this user, read-only with these volumes, with these capabilities. */
+  rehearsed?: {
+    durationMs: number;
+    user: string;
+    readOnly: boolean;
+    volumes: readonly string[];
+    capabilities: readonly string[];
+  };
 }
 
 /** USER '' (unset), root, 0, root:… and 0:… all run as root. */

@@ -36,13 +36,39 @@ interface ContainerFix {
   needs: string[];
 }
 
-function uidLine(image: ImageFacts | undefined, indent: string, key: string): string {
-  const uid = image && !isRootUser(image.user) ? numericUid(image.user) : undefined;
-  return uid ? `${indent}${key}: ${uid}` : `${indent}# ${key}: <a non-root UID the image owns its files for>`;
+/** "  # rehearsed for 10 s": said beside every value a rehearsal of the image proved. */
+function rehearsedNote(image: ImageFacts | undefined): string {
+  return image?.rehearsed ? `  # rehearsed for ${Math.round(image.rehearsed.durationMs / 100) / 10} s` : '';
 }
 
-function keptAdds(c: ContainerRun, needs: readonly string[]): string[] {
-  return [...new Set([...c.capAdd.map((cap) => cap.value).filter((cap) => cap === 'NET_BIND_SERVICE'), ...needs])];
+/** The UID to run as: the one a rehearsal ran it as, else the image's own, else left to the user. */
+function runAsUid(image: ImageFacts | undefined): string | undefined {
+  const rehearsed = image?.rehearsed && !isRootUser(image.rehearsed.user) ? numericUid(image.rehearsed.user) : undefined;
+  return rehearsed ?? (image && !isRootUser(image.user) ? numericUid(image.user) : undefined);
+}
+
+function uidLine(image: ImageFacts | undefined, indent: string, key: string): string {
+  const uid = runAsUid(image);
+  return uid ? `${indent}${key}: ${uid}${rehearsedNote(image)}` : `${indent}# ${key}: <a non-root UID the image owns its files for>`;
+}
+
+function keptAdds(c: ContainerRun, needs: readonly string[], image?: ImageFacts): string[] {
+  return [
+    ...new Set([
+      ...c.capAdd.map((cap) => cap.value).filter((cap) => cap === 'NET_BIND_SERVICE'),
+      ...needs,
+      ...(image?.rehearsed?.capabilities ?? []),
+    ]),
+  ];
+}
+
+/** The read-only line: where a rehearsal showed it must write, or the usual hint. */
+function readOnlyLine(image: ImageFacts | undefined, indent: string): string {
+  const rehearsed = image?.rehearsed;
+  if (!rehearsed) return `${indent}readOnlyRootFilesystem: true  # mount an emptyDir where it writes (often /tmp)`;
+  if (!rehearsed.readOnly)
+    return `${indent}# readOnlyRootFilesystem: true did not start in the rehearsal (BH401): it changes files of the image`;
+  return `${indent}readOnlyRootFilesystem: true  # rehearsed for ${Math.round(rehearsed.durationMs / 100) / 10} s with an emptyDir on ${rehearsed.volumes.join(', ')}`;
 }
 
 function kubernetesContainer(fix: ContainerFix, image: ImageFacts | undefined, indent: string): string[] {
@@ -51,12 +77,12 @@ function kubernetesContainer(fix: ContainerFix, image: ImageFacts | undefined, i
   const sc = `${indent}    `;
   if (rules.has('BH301')) lines.push(`${sc}privileged: false`);
   if (rules.has('BH302') || rules.has('BH301')) lines.push(`${sc}allowPrivilegeEscalation: false`);
-  if (rules.has('BH305')) lines.push(`${sc}readOnlyRootFilesystem: true  # mount an emptyDir where it writes (often /tmp)`);
+  if (rules.has('BH305')) lines.push(readOnlyLine(image, sc));
   // A container-level runAsUser: 0 or seccomp Unconfined overrides whatever the pod sets.
   if (rules.has('BH330') || (rules.has('BH304') && c.runAsUser?.value === '0')) lines.push(uidLine(image, sc, 'runAsUser'));
   if (rules.has('BH308') && c.seccomp?.value === 'Unconfined') lines.push(`${sc}seccompProfile:`, `${sc}  type: RuntimeDefault`);
   if (rules.has('BH306') || rules.has('BH307') || rules.has('BH331')) {
-    const adds = keptAdds(c, fix.needs);
+    const adds = keptAdds(c, fix.needs, image);
     lines.push(`${sc}capabilities:`, `${sc}  drop: [ALL]`, ...(adds.length > 0 ? [`${sc}  add: [${adds.join(', ')}]`] : []));
   }
   if (rules.has('BH309')) lines.push(`${sc}appArmorProfile:`, `${sc}  type: RuntimeDefault  # and remove seLinuxOptions`);
@@ -110,13 +136,23 @@ function composeFragment(workload: Workload, fix: ContainerFix, image: ImageFact
   const lines = ['services:', `  ${workload.name}:`];
   const f = '    ';
   if (rules.has('BH304')) {
-    const uid = image && !isRootUser(image.user) ? numericUid(image.user) : undefined;
-    lines.push(uid ? `${f}user: "${uid}"` : `${f}# user: "<a non-root UID the image owns its files for>"`);
+    const uid = runAsUid(image);
+    lines.push(uid ? `${f}user: "${uid}"${rehearsedNote(image)}` : `${f}# user: "<a non-root UID the image owns its files for>"`);
   }
   if (rules.has('BH301')) lines.push(`${f}privileged: false`);
-  if (rules.has('BH305')) lines.push(`${f}read_only: true`, `${f}tmpfs: [/tmp]  # and any other path it writes`);
+  if (rules.has('BH305')) {
+    const rehearsed = image?.rehearsed;
+    if (rehearsed && !rehearsed.readOnly)
+      lines.push(`${f}# read_only: true did not start in the rehearsal (BH401): it changes files of the image`);
+    else if (rehearsed) {
+      // Docker gives a tmpfs over an existing directory that directory's mode: owned by the user, it can write there.
+      const uid = runAsUid(image);
+      const mounts = rehearsed.volumes.map((v) => (uid ? `"${v}:uid=${uid}"` : v));
+      lines.push(`${f}read_only: true`, `${f}tmpfs: [${mounts.join(', ')}]${rehearsedNote(image)}`);
+    } else lines.push(`${f}read_only: true`, `${f}tmpfs: [/tmp]  # and any other path it writes`);
+  }
   if (rules.has('BH306') || rules.has('BH307') || rules.has('BH331')) {
-    const adds = keptAdds(c, fix.needs);
+    const adds = keptAdds(c, fix.needs, image);
     lines.push(`${f}cap_drop: [ALL]`, ...(adds.length > 0 ? [`${f}cap_add: [${adds.join(', ')}]`] : []));
   }
   if (rules.has('BH302') || rules.has('BH308') || rules.has('BH309')) {

@@ -205,7 +205,7 @@ export async function runBuiltin(
           { ...workloads, timeoutMs: scanners.timeoutMs },
           readable.flatMap((image, i) => {
             const model = images[i]?.model;
-            return model ? [imageFacts(image, model)] : [];
+            return model ? [imageFacts(image, model, images[i]?.result.rehearsal)] : [];
           }),
         )
       : { results: [], notes: [] };

@@ -1,3 +1,4 @@
+import type { RehearsalSummary } from '../../model/rehearsal.js';
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { KUSTOMIZATION_FILES, type ManifestTarget, type TargetsConfig } from '../../config/types.js';
@@ -43,7 +44,7 @@ function readManifestText(targets: Pick<TargetsConfig, 'workspace'>, path: strin
 }
 
 /** The facts the cross-checks need from an image bulkhead read, and the names a manifest may call it by. */
-export function imageFacts(target: ImageTarget, model: ImageModel): ImageFacts {
+export function imageFacts(target: ImageTarget, model: ImageModel, rehearsal?: RehearsalSummary): ImageFacts {
   const names = new Set<string>();
   if (target.source === 'daemon' || target.source === 'registry') names.add(normalizeReference(target.location));
   if (target.reference) names.add(normalizeReference(target.reference));
@@ -61,6 +62,18 @@ export function imageFacts(target: ImageTarget, model: ImageModel): ImageFacts {
     exposedPorts: model.config.exposedPorts,
     volumes: model.config.volumes,
     fileCapabilities,
+    // Only a profile it really ran under replaces the guesses.
+    ...(rehearsal?.verified
+      ? {
+          rehearsed: {
+            durationMs: rehearsal.durationMs,
+            user: rehearsal.verified.user,
+            readOnly: rehearsal.verified.readOnly,
+            volumes: ['/tmp', ...rehearsal.volumes],
+            capabilities: rehearsal.verified.keptCapabilities,
+          },
+        }
+      : {}),
   };
 }
 

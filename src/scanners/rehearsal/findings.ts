@@ -148,6 +148,7 @@ export function summarizeRehearsal(
   rehearsal: Rehearsal,
   fragments: { kubernetes: string; compose: string; verified: boolean },
   elapsedMs: number,
+  imageUser: string,
 ): RehearsalSummary {
   const verified = rehearsal.verified;
   return {
@@ -165,6 +166,9 @@ export function summarizeRehearsal(
       ? {
           verified: {
             profile: verified.description,
+            user: verified.profile.restricted.has('non-root') ? rehearsal.user : imageUser,
+            readOnly: verified.profile.restricted.has('read-only'),
+            keptCapabilities: verified.profile.restricted.has('capabilities') ? [] : [...(verified.profile.capabilities ?? [])],
             outcome: describeOutcome(verified.observation, rehearsal.durationMs),
             ...(verified.observation.capabilities ? { capabilities: [...verified.observation.capabilities] } : {}),
             processes: verified.observation.processes.slice(0, 20).map((p) => ({ ...p })),

@@ -66,7 +66,7 @@ export async function rehearseImage(
       verified: rehearsal.verified !== undefined,
     };
     const findings = rehearsalFindings(rehearsal, subject);
-    const summary = summarizeRehearsal(rehearsal, fragments, Date.now() - started);
+    const summary = summarizeRehearsal(rehearsal, fragments, Date.now() - started, image.user);
     step.done(
       `${rehearsal.verdict === 'hardened' ? 'it runs hardened' : rehearsal.verdict === 'explained' ? `breaks on ${rehearsal.breaks.join(', ')}` : rehearsal.verdict}, ${rehearsal.runs.length} run${rehearsal.runs.length === 1 ? '' : 's'}`,
     );

@@ -130,6 +130,42 @@ describe.skipIf(!env.host)('rehearsal on the real engine', () => {
     expect(leftovers()).toEqual([]);
   });
 
+  it('a manifest that runs a rehearsed image gets a suggested fix built on what the rehearsal proved', async () => {
+    const workspace = tempDir('bulkhead-rehearse-manifest-');
+    writeFileSync(
+      join(workspace, 'deploy.yaml'),
+      [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata: {name: writes}',
+        'spec:',
+        '  selector: {matchLabels: {app: writes}}',
+        '  template:',
+        '    metadata: {labels: {app: writes}}',
+        '    spec:',
+        '      containers:',
+        '        - name: app',
+        `          image: ${tag('writes')}`,
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(workspace, 'compose.yaml'), `services:\n  app:\n    image: ${tag('writes')}\n`);
+    await runCli(['scan', '--image', tag('writes'), '--tools', 'bulkhead', '--rehearse', '4s', '--manifests', 'deploy.yaml'], {
+      stdout: () => undefined,
+      stderr: () => undefined,
+      cwd: workspace,
+      env: { DOCKER_HOST: host, PATH: process.env.PATH ?? '', HOME: workspace },
+    });
+    const report = JSON.parse(readFileSync(join(workspace, 'bulkhead-report.json'), 'utf8')) as {
+      workloads: { platform: string; suggestion?: string }[];
+    };
+    const kubernetes = report.workloads.find((w) => w.platform === 'kubernetes')?.suggestion ?? '';
+    expect(kubernetes).toContain('readOnlyRootFilesystem: true  # rehearsed for 4 s with an emptyDir on /tmp, /run, /var/cache');
+    const compose = report.workloads.find((w) => w.platform === 'compose')?.suggestion ?? '';
+    expect(compose).toContain('tmpfs: ["/tmp:uid=10001", "/run:uid=10001", "/var/cache:uid=10001"]  # rehearsed for 4 s');
+    expect(leftovers()).toEqual([]);
+  });
+
   it('a root image whose entrypoint chowns: BH404 names CHOWN, BH403 says it stays root, the profile it ran under keeps only CHOWN', async () => {
     const { report } = await rehearseCli('chown', ['--rehearse', '10s']);
     expect(rules(report).sort()).toEqual(['BH401', 'BH403', 'BH404']);
