@@ -34,6 +34,11 @@ const IMAGES = {
   exits: ['USER 10001', 'CMD ["sh", "-c", "echo starting; echo API_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789; exit 3"]'],
   neverReady: ['USER 10001', 'CMD ["sleep", "1000"]'],
   forks: ['USER 10001', 'CMD ["sh", "-c", "f() { f | f & }; f; sleep 1000"]'],
+  ready: [
+    'USER 10001',
+    'HEALTHCHECK --interval=30s CMD ["cat", "/tmp/ready"]',
+    'CMD ["sh", "-c", "sleep 1; echo READY; echo ok > /tmp/ready; exec sleep 1000"]',
+  ],
 } as const;
 
 type ImageName = keyof typeof IMAGES;
@@ -203,6 +208,16 @@ describe.skipIf(!env.host)('rehearsal on the real engine', () => {
     expect(Date.now() - started).toBeLessThan(4 * 2000 + 6000);
     expect(['fails-anyway', 'incomplete']).toContain(report.rehearsals[0]?.verdict);
     expect(rules(report)).toEqual([]);
+    expect(leftovers()).toEqual([]);
+  });
+
+  it('readiness: a log line, a command inside, or the image HEALTHCHECK (checked every second, not every 30)', async () => {
+    for (const ready of [['--rehearse-ready', 'log:^READY$'], ['--rehearse-ready', 'exec:cat /tmp/ready'], []]) {
+      const { report } = await rehearseCli('ready', ['--rehearse', '8s', ...ready]);
+      expect(report.rehearsals[0]?.verdict).toBe('hardened');
+      expect(report.rehearsals[0]?.verified?.profile).toContain('read-only root');
+      expect((report.rehearsals[0] as unknown as { hardened: string }).hardened).toMatch(/^became ready after [1-7]\.\d s$/);
+    }
     expect(leftovers()).toEqual([]);
   });
 
