@@ -1,5 +1,6 @@
 import { rawInputsFromEnv, type OutputName } from '../config/inputs.js';
 import { parseConfig } from '../config/parse.js';
+import { runMerge } from '../github/mergeMode.js';
 import type { Config } from '../config/types.js';
 import { isDefaultBranchPush, isPullRequest, readEventPayload, readRunnerContext, type RunnerContext } from '../github/context.js';
 import { commentMarker, publishToGitHub } from '../github/publish.js';
@@ -169,6 +170,18 @@ export async function run(runtime: ActionRuntime = { env: process.env, toolkit: 
         setOutput: (name, value) => toolkit.setOutput(name, value),
         redact: (text) => redactor.apply(text),
       });
+    }
+    if (config.mode === 'merge') {
+      const merged = await runMerge(config, context, payload, {
+        ...(config.publish.githubToken ? { token: config.publish.githubToken } : {}),
+        logger,
+        setOutput: (name, value) => toolkit.setOutput(name, value),
+        appendSummary: (markdown) => toolkit.appendSummary(markdown),
+        redact: (text) => redactor.apply(text),
+      });
+      if (merged.gate.verdict === 'fail') toolkit.setFailed(redactor.apply(`bulkhead: ${merged.gate.reasons.join('; ')}`));
+      else toolkit.info(`bulkhead: pass (${merged.jobs.length} job${merged.jobs.length === 1 ? '' : 's'} merged)`);
+      return merged.gate.exitCode;
     }
     return await scanAndPublish(forkSafe(config, context, logger), context, runtime, redactor, logger);
   } catch (error) {

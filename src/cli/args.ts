@@ -7,6 +7,7 @@ export const HELP = `bulkhead ${BULKHEAD_VERSION} — gate CI/CD on container se
 
 Usage:
   bulkhead scan [flags]
+  bulkhead merge REPORT… [flags]   one verdict over the report-files of several jobs (files or globs)
   bulkhead --help | --version
 
 Every input of the GitHub Action is a flag of the same name; list inputs repeat the flag
@@ -74,13 +75,21 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
   if (values.help) return { command: 'help', raw: {}, format: 'table' };
   if (values.version) return { command: 'version', raw: {}, format: 'table' };
   const [command, ...extra] = positionals;
-  if (command !== undefined && command !== 'scan')
-    throw new UsageError(`unknown command "${command}"; the command is scan (see bulkhead --help).`);
-  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"; flags take the form --name VALUE (see bulkhead --help).`);
+  if (command !== undefined && command !== 'scan' && command !== 'merge')
+    throw new UsageError(`unknown command "${command}"; the commands are scan and merge (see bulkhead --help).`);
+  if (command !== 'merge' && extra.length > 0)
+    throw new UsageError(`unexpected argument "${extra[0]}"; flags take the form --name VALUE (see bulkhead --help).`);
   const raw: RawInputs = {};
+  // bulkhead merge REPORT…: the report-files are its arguments, as --reports would give them.
+  if (command === 'merge') {
+    if (values.mode !== undefined) throw new UsageError('bulkhead merge sets the mode itself; leave out --mode.');
+    raw.mode = 'merge';
+    raw.reports = extra;
+  }
   for (const [key, value] of Object.entries(values)) {
     const name = (aliasOf.get(key) ?? key) as InputName;
     if (!INPUTS.some((i) => i.name === name) || !Array.isArray(value)) continue;
+    if (name === 'mode' && raw.mode === 'merge') continue;
     const previous = raw[name];
     const list = [...(previous === undefined ? [] : typeof previous === 'string' ? [previous] : previous), ...(value as string[])];
     const spec = INPUTS.find((i) => i.name === name);

@@ -1,10 +1,12 @@
 import { parseConfig } from '../config/parse.js';
+import type { Config } from '../config/types.js';
+import { mergeAndWrite } from '../github/mergeMode.js';
 import { BULKHEAD_VERSION } from '../model/version.js';
 import { scan } from '../scan/engine.js';
 import { Redactor } from '../secrets/redactor.js';
 import { describeError, exitCodeFor, UsageError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
-import { HELP, parseCliArguments } from './args.js';
+import { HELP, parseCliArguments, type CliArguments } from './args.js';
 import { renderTable } from '../report/table.js';
 import { colourWanted, tablePainter, terminalLogger } from './terminal.js';
 
@@ -19,6 +21,25 @@ export interface CliIO {
 }
 
 /** Runs the CLI and returns its exit code; never throws. */
+/** bulkhead merge: the merged report-file and markdown written, the jobs' table and the verdict printed. */
+async function runMergeCli(config: Config, args: CliArguments, io: CliIO, redactor: Redactor): Promise<number> {
+  const { outcome } = await mergeAndWrite(config, { workflow: 'cli' }, config.reports.markdownFile);
+  if (args.format === 'json') {
+    io.stdout(
+      `${redactor.apply(JSON.stringify({ verdict: outcome.gate.verdict, reasons: outcome.gate.reasons, jobs: outcome.jobs }, null, 2))}\n`,
+    );
+  } else {
+    const lines = outcome.jobs.map(
+      (job) =>
+        `${job.verdict === 'pass' ? 'pass' : job.verdict === 'fail' ? 'FAIL' : 'UNREADABLE'}  ${job.file}  ${job.targets.slice(0, 3).join(', ') || '—'}  critical ${job.counts.critical}, high ${job.counts.high}, medium ${job.counts.medium}, low ${job.counts.low}; ${job.failing} failing${job.problems.length > 0 ? `; ${job.problems.join('; ')}` : ''}`,
+    );
+    const verdict =
+      outcome.gate.verdict === 'pass' ? `PASS: ${outcome.jobs.length} jobs merged` : `FAIL: ${outcome.gate.reasons.join('; ')}`;
+    io.stdout(`${redactor.apply([...lines, '', verdict].join('\n'))}\n`);
+  }
+  return outcome.gate.exitCode;
+}
+
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
   const redactor = new Redactor();
   try {
@@ -37,6 +58,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     if (config.mode === 'publish') {
       throw new UsageError('--mode publish runs only in the GitHub Action (a workflow_run workflow); the CLI scans.');
     }
+    if (config.mode === 'merge') return await runMergeCli(config, args, io, redactor);
     // Which scanner binary ran, and from where, is worth a line; tool output is not (group drops it).
     const logger: Logger = terminalLogger({
       write: io.stderr,

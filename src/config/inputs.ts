@@ -24,7 +24,14 @@ export const INPUTS = [
     kind: 'string',
     default: 'scan',
     description:
-      '`scan` (default): scan and gate. `publish`: in a `workflow_run` workflow, upload the SARIF log and post the comment that a scan job on a fork pull request left as an artifact (`report-file`, `sarif-file`), without running any of its code.',
+      '`scan` (default): scan and gate. `merge`: read the report-files of earlier jobs (a matrix; `reports`) and give one summary, one comment, one report-file and one verdict over all of them. `publish`: in a `workflow_run` workflow, upload the SARIF log and post the comment that a scan job on a fork pull request left as an artifact (`report-file`, `sarif-file`), without running any of its code.',
+  },
+  {
+    name: 'reports',
+    kind: 'list',
+    default: '',
+    description:
+      'With `mode: merge`: the report-files to merge, one path or glob per line (e.g. `reports/**/bulkhead-report.json` after actions/download-artifact). A report that cannot be read fails the verdict.',
   },
   {
     name: 'image',

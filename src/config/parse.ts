@@ -172,6 +172,24 @@ function resolveManifests(raw: RawInputs, workspace: string): ManifestTarget[] {
   return [...targets.values()].filter((t) => kept.has(t.path));
 }
 
+/** mode: merge's reports: files or globs, each must match; the order given, duplicates once. */
+function resolveReports(raw: RawInputs, workspace: string): string[] {
+  const patterns = listOf(raw, 'reports', false);
+  if (patterns.length === 0) {
+    throw new UsageError('mode: merge needs reports: the report-files of the jobs to merge, one path or glob per line.');
+  }
+  const files = new Set<string>();
+  for (const pattern of patterns) {
+    if (hasGlob(pattern)) {
+      const matches = globFiles(workspace, pattern);
+      if (matches.length === 0)
+        throw new UsageError(`reports: the pattern ${pattern} matches no file under ${workspace}; did the artifacts download there?`);
+      for (const match of matches) files.add(resolve(workspace, match));
+    } else files.add(requireFile(workspace, pattern, 'reports'));
+  }
+  return [...files];
+}
+
 function resolveCompose(raw: RawInputs, workspace: string): { files: string[]; explicit: boolean } {
   const patterns = listOf(raw, 'compose', false);
   if (patterns.length === 0) {
@@ -443,6 +461,7 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
   const warnings: string[] = [];
   const { tools, explicit } = resolveTools(raw, warnings);
   const rehearsal = rehearsalSlice(raw);
+  const mode = oneOf(raw, 'mode', ['scan', 'merge', 'publish'] as const);
   if (rehearsal.enabled && !tools.includes('bulkhead')) {
     throw new UsageError(
       `rehearse is part of bulkhead's own checks; add bulkhead to tools (now ${tools.join(', ')}) or set rehearse to false.`,
@@ -452,7 +471,8 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
     throw new UsageError(`manifests and compose are checked by bulkhead's own rules; add bulkhead to tools (now ${tools.join(', ')}).`);
   }
   return deepFreeze({
-    mode: oneOf(raw, 'mode', ['scan', 'publish'] as const),
+    mode,
+    merge: { reports: mode === 'merge' ? resolveReports(raw, workspace) : [] },
     targets: workspaceTargets,
     scanners: {
       tools,

@@ -9,7 +9,9 @@ import type { PodSecurityRequirement } from '../model/workload.js';
  * parseConfig, frozen, never changed afterwards.
  */
 export interface Config {
-  readonly mode: 'scan' | 'publish';
+  readonly mode: 'scan' | 'merge' | 'publish';
+  /** mode: merge. The report-files of earlier jobs, absolute paths. */
+  readonly merge: { readonly reports: readonly string[] };
   readonly targets: TargetsConfig;
   readonly scanners: ScannersConfig;
   readonly policy: PolicyConfig;

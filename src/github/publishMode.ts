@@ -47,7 +47,7 @@ export function readWorkflowRun(payload: unknown): ScannedRun {
  * this repository; for forks the list is empty, so the open pull requests from the fork's branch
  * are asked for, and only one whose head is exactly the scanned commit counts.
  */
-async function findPullRequest(client: GitHubClient, repository: Repository, run: ScannedRun): Promise<number | undefined> {
+export async function findPullRequest(client: GitHubClient, repository: Repository, run: ScannedRun): Promise<number | undefined> {
   const listed = run.pullRequests.find((pr) => pr.headSha === undefined || pr.headSha === run.headSha);
   if (listed) return listed.number;
   if (!run.headOwner || !run.headBranch) return undefined;

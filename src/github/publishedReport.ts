@@ -16,6 +16,8 @@ export interface PublishedReport {
   baseline?: BaselineComparison;
   marker?: string;
   workloads: WorkloadSummary[];
+  /** How each scanner of the job fared (what it scanned, and its error when it failed). */
+  scanners: { tool: Tool; target: string; status: 'ok' | 'error'; error?: string }[];
   /** Entries that were not well-formed and were left out. */
   dropped: number;
 }
@@ -116,6 +118,16 @@ function workloadOf(value: unknown): WorkloadSummary | undefined {
   };
 }
 
+function scannerOf(value: unknown): PublishedReport['scanners'][number] | undefined {
+  if (!isObject(value)) return undefined;
+  const tool = str(value.tool);
+  const target = text(value.target, 500);
+  const status = value.status === 'ok' || value.status === 'error' ? value.status : undefined;
+  if (!tool || !(TOOLS as readonly string[]).includes(tool) || target === undefined || !status) return undefined;
+  const error = text(value.error);
+  return { tool: tool as Tool, target, status, ...(error ? { error } : {}) };
+}
+
 /**
  * Reads a report-file written by a scan job. The file comes from a pull request's workflow, so
  * it is treated as untrusted data: checked field by field, text capped, anything odd dropped.
@@ -167,6 +179,7 @@ export function parsePublishedReport(document: unknown, file: string): Published
       : {}),
     ...(marker && /^<!-- bulkhead:comment [0-9a-f]{16} -->$/.test(marker) ? { marker } : {}),
     workloads: (Array.isArray(document.workloads) ? document.workloads.slice(0, 1000) : []).flatMap((w) => workloadOf(w) ?? []),
+    scanners: (Array.isArray(document.scanners) ? document.scanners.slice(0, 1000) : []).flatMap((entry) => scannerOf(entry) ?? []),
     dropped,
   };
 }

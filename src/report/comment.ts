@@ -4,6 +4,7 @@ import type { BaselineComparison } from '../policy/decide.js';
 import type { GateOutcome } from '../policy/gate.js';
 import { renderByLine } from './byLine.js';
 import type { WorkloadSummary } from '../model/workload.js';
+import { renderJobTable, type JobRow } from './jobs.js';
 import { rehearsalCommentLines, type RehearsedImage } from './rehearsals.js';
 import { failingWorkloads, podSecurityLine, suggestionBlock } from './workloads.js';
 import { codeSpan, escapeMarkdown } from './escape.js';
@@ -33,6 +34,9 @@ export interface CommentInput {
   workloads?: readonly WorkloadSummary[];
   /** Images rehearsed in this run. */
   rehearsals?: readonly RehearsedImage[];
+  /** mode: merge. One row per job merged, and whether their fail-on settings differ. */
+  jobs?: readonly JobRow[];
+  failOnVaries?: boolean;
 }
 
 /** Suggested fixes shown in the comment, for workloads whose findings fail the gate. */
@@ -77,9 +81,10 @@ function render(input: CommentInput, maxRows: number): string {
   );
   const suppressed = decisions.length - open.length;
   lines.push(
-    `${counts.join(' · ')}${suppressed ? ` · suppressed: ${suppressed}` : ''} — the gate fails on ${input.failOn === 'none' ? 'nothing (fail-on: none)' : `${input.failOn} and above`}.`,
+    `${counts.join(' · ')}${suppressed ? ` · suppressed: ${suppressed}` : ''} — ${input.jobs && input.failOnVaries ? "each job's gate used its own fail-on" : `the gate fails on ${input.failOn === 'none' ? 'nothing (fail-on: none)' : `${input.failOn} and above`}`}.`,
     '',
   );
+  if (input.jobs) lines.push(...renderJobTable(input.jobs, maxRows > 0 ? 50 : 10));
   if (input.baseline) {
     lines.push(
       `Compared with the baseline: **${input.baseline.new} new**, ${input.baseline.unchanged} unchanged, ${input.baseline.fixed.length} fixed.`,

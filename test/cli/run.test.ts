@@ -250,3 +250,32 @@ describe('the bulkhead executable', () => {
     expect(ran.stderr).not.toContain('::debug::');
   });
 });
+
+describe('bulkhead merge', () => {
+  it('gives one verdict over the report-files of several scans, globs included, and writes the merged report', async () => {
+    const workspace = exampleWorkspace();
+    expect((await cli([...EXAMPLE, '--report-file', 'jobs/a/report.json'], workspace)).code).toBe(1);
+    expect((await cli([...EXAMPLE, '--fail-on', 'none', '--report-file', 'jobs/b/report.json'], workspace)).code).toBe(0);
+    const merged = await cli(['merge', 'jobs/*/report.json', '--report-file', 'merged.json', '--markdown', 'merged.md'], workspace);
+    expect(merged.code).toBe(1);
+    expect(merged.stdout).toMatch(/^FAIL {2}jobs\/a\/report\.json {2}\S.* {2}critical [1-9]\d*, high \d+/m);
+    expect(merged.stdout).toMatch(/^pass {2}jobs\/b\/report\.json/m);
+    expect(merged.stdout).toContain('FAIL: jobs/a/report.json: ');
+    expect(readFileSync(join(workspace, 'merged.md'), 'utf8')).toContain('### 2 jobs: 1 fails');
+    expect(JSON.parse(readFileSync(join(workspace, 'merged.json'), 'utf8'))).toMatchObject({ verdict: 'fail', exitCode: 1 });
+    // The merged report is a report-file like any other: it merges again.
+    expect((await cli(['merge', 'merged.json', '--report-file', 'again.json'], workspace)).code).toBe(1);
+  });
+
+  it('says what to change when there is nothing to merge or the output would overwrite an input', async () => {
+    const workspace = exampleWorkspace();
+    expect((await cli(['merge'], workspace)).stderr).toBe(
+      'bulkhead: mode: merge needs reports: the report-files of the jobs to merge, one path or glob per line.\n',
+    );
+    expect((await cli(['merge', 'nothing/*.json'], workspace)).stderr).toContain('reports: the pattern nothing/*.json matches no file');
+    await cli([...EXAMPLE, '--report-file', 'r.json'], workspace);
+    const clash = await cli(['merge', 'r.json', '--report-file', 'r.json'], workspace);
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toContain('is one of the reports to merge; give the merged report another path.');
+  });
+});

@@ -323,6 +323,59 @@ describe("the GitHub edge, against an API held to GitHub's OpenAPI description",
     expect(repo.comments[0]?.body).toContain('[Full summary of this run](https://github.com/acme/shop/actions/runs/777)');
   });
 
+  it('merges a matrix into one comment and one verdict: a failing job, a passing one, one whose scanner failed', async () => {
+    const workspace = exampleWorkspace();
+    // A hadolint that cannot even say its version: the job's scanner fails, the job still writes its report.
+    writeFileSync(join(workspace, 'broken-hadolint'), '#!/bin/sh\necho "hadolint: cannot execute" >&2\nexit 126\n', { mode: 0o755 });
+    const job = (name: string, extra: Record<string, string>) =>
+      run(
+        { ...INPUTS, comment: 'never', 'upload-sarif': 'false', 'report-file': `reports/${name}/bulkhead-report.json`, ...extra },
+        workspace,
+      );
+    expect((await job('failing', {})).status).toBe(1);
+    expect((await job('passing', { 'fail-on': 'none' })).status).toBe(0);
+    const broken = await job('broken', { tools: 'hadolint', 'hadolint-report': '', 'hadolint-path': 'broken-hadolint' });
+    expect(broken.status, broken.stdout).toBe(3);
+    expect(repo.comments).toHaveLength(0);
+
+    const merge = {
+      mode: 'merge',
+      reports: 'reports/**/bulkhead-report.json',
+      'report-file': 'merged.json',
+      'github-token': INPUTS['github-token'],
+    };
+    const first = await run(merge, workspace);
+    expect(first.status).toBe(3);
+    expect(first.outputs.verdict).toBe('fail');
+    expect(repo.comments).toHaveLength(1);
+    const body = repo.comments[0]?.body ?? '';
+    expect(body).toContain('### ❌ bulkhead: fail');
+    expect(body).toContain('### 3 jobs: 2 fail');
+    expect(body).toMatch(/\| `reports\/failing\/bulkhead-report\.json` \| ❌ fail \| [1-9]/);
+    expect(body).toMatch(/\| `reports\/passing\/bulkhead-report\.json` \| ✅ pass \|/);
+    expect(body).toContain('hadolint on examples/shop-api/Dockerfile');
+    expect(body).toContain("each job's gate used its own fail-on");
+    expect(first.summary).toContain('### 3 jobs: 2 fail');
+    const merged = JSON.parse(readFileSync(join(workspace, 'merged.json'), 'utf8')) as { verdict: string; merged: unknown[] };
+    expect(merged.verdict).toBe('fail');
+    expect(merged.merged).toHaveLength(3);
+
+    // The next run of the merge job edits the same comment.
+    const again = await run(merge, workspace);
+    expect(again.status).toBe(3);
+    expect(repo.comments).toHaveLength(1);
+    expect(repo.calls('issues/create-comment')).toHaveLength(1);
+  });
+
+  it('fails a merge when a report cannot be read, naming it', async () => {
+    const workspace = exampleWorkspace();
+    writeFileSync(join(workspace, 'not-a-report.json'), '{"hello": 1}');
+    const merged = await run({ mode: 'merge', reports: 'not-a-report.json', comment: 'never' }, workspace);
+    expect(merged.status).toBe(3);
+    expect(merged.outputs.verdict).toBe('fail');
+    expect(merged.stdout).toContain('::error::bulkhead: not-a-report.json is not a bulkhead report (format bulkhead-report/v1)');
+  });
+
   it('refuses to publish a file that is not a bulkhead report', async () => {
     const workspace = exampleWorkspace();
     const run = await runAction(

@@ -1,8 +1,8 @@
-export const id = 202;
-export const ids = [202];
+export const id = 908;
+export const ids = [908];
 export const modules = {
 
-/***/ 6202:
+/***/ 3908:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -31,78 +31,8 @@ var scanners_process = __webpack_require__(9278);
 var external_node_stream_ = __webpack_require__(7075);
 // EXTERNAL MODULE: external "node:stream/promises"
 var external_node_stream_promises_ = __webpack_require__(6466);
-;// CONCATENATED MODULE: ./src/util/network.ts
-/**
- * What went wrong when nothing answered: fetch (undici) and Octokit wrap the system error in one
- * or two causes, and their own messages ("fetch failed", "bad port") do not say it. This names
- * the real cause in words a user can act on.
- */
-const CAUSES = {
-    ECONNREFUSED: (host) => `the connection to ${host} was refused (nothing listens there)`,
-    ENOTFOUND: (host) => `the host name ${host} could not be resolved (DNS)`,
-    EAI_AGAIN: (host) => `the host name ${host} could not be resolved (DNS did not answer)`,
-    ETIMEDOUT: (host) => `the connection to ${host} timed out`,
-    UND_ERR_CONNECT_TIMEOUT: (host) => `the connection to ${host} timed out`,
-    UND_ERR_HEADERS_TIMEOUT: (host) => `${host} accepted the connection but sent no answer in time`,
-    UND_ERR_BODY_TIMEOUT: (host) => `${host} stopped sending in the middle of its answer`,
-    UND_ERR_SOCKET: (host) => `the connection to ${host} was closed`,
-    ECONNRESET: (host) => `the connection to ${host} was reset`,
-    EPIPE: (host) => `the connection to ${host} was closed`,
-    EHOSTUNREACH: (host) => `${host} is unreachable from here (no route)`,
-    ENETUNREACH: (host) => `the network to ${host} is unreachable`,
-    CERT_HAS_EXPIRED: (host) => `the TLS certificate of ${host} has expired`,
-    DEPTH_ZERO_SELF_SIGNED_CERT: (host) => `the TLS certificate of ${host} is self-signed (set NODE_EXTRA_CA_CERTS to trust its CA)`,
-    SELF_SIGNED_CERT_IN_CHAIN: (host) => `the TLS certificate of ${host} is signed by an unknown CA (set NODE_EXTRA_CA_CERTS)`,
-    UNABLE_TO_VERIFY_LEAF_SIGNATURE: (host) => `the TLS certificate of ${host} could not be verified (set NODE_EXTRA_CA_CERTS)`,
-    ERR_TLS_CERT_ALTNAME_INVALID: (host) => `the TLS certificate of ${host} is for another host name`,
-};
-function codesOf(error) {
-    const codes = [];
-    const messages = [];
-    let timedOut = false;
-    let current = error;
-    for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth++) {
-        const { code, name, message } = current;
-        if (typeof code === 'string')
-            codes.push(code);
-        if (typeof message === 'string' && message)
-            messages.push(message);
-        if (name === 'TimeoutError')
-            timedOut = true;
-        // AggregateError (happy eyeballs: one per address) holds its errors in `errors`.
-        const errors = current.errors;
-        if (Array.isArray(errors) && errors[0])
-            current = errors[0];
-        else
-            current = current.cause;
-    }
-    return { codes, messages, timedOut };
-}
-/** "the connection to 127.0.0.1:2 was refused (nothing listens there)", or undefined when the error is not a network failure. */
-function networkCause(error, url) {
-    let host = url;
-    try {
-        host = new URL(url).host;
-    }
-    catch {
-        // Not a URL: name it as given.
-    }
-    const { codes, timedOut } = codesOf(error);
-    if (timedOut)
-        return `${host} did not answer in time`;
-    for (const code of codes) {
-        const describe = CAUSES[code];
-        if (describe)
-            return describe(host);
-    }
-    return undefined;
-}
-/** The innermost message of a wrapped error, for when no known cause applies. */
-function innermostMessage(error) {
-    const { messages } = codesOf(error);
-    return messages.at(-1) ?? String(error);
-}
-
+// EXTERNAL MODULE: ./src/util/network.ts
+var network = __webpack_require__(4506);
 ;// CONCATENATED MODULE: ./src/scanners/install/download.ts
 
 
@@ -112,10 +42,10 @@ function innermostMessage(error) {
 
 
 function causeOf(error, url) {
-    const message = innermostMessage(error);
+    const message = (0,network/* innermostMessage */.Z)(error);
     if (/redirect count exceeded/i.test(message))
         return 'too many redirects (a redirect loop?)';
-    return networkCause(error, url) ?? message;
+    return (0,network/* networkCause */.u)(error, url) ?? message;
 }
 /**
  * Downloads one URL to a file while hashing it. Redirects are followed (GitHub sends release
