@@ -1420,16 +1420,36 @@ function renderByLine(decisions, lineLabel, maxRows = 10) {
 ;// CONCATENATED MODULE: ./src/report/jobs.ts
 
 const jobs_SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'];
-/** The table per image (job) and the totals, for the summary and the comment of a merge. */
-function renderJobTable(rows, maxRows = rows.length) {
+/** mode: scan with several images: one row per image, as a merge has one per job. */
+function jobs_imageRows(decisions, results) {
+    const images = [
+        ...new Set([
+            ...results.filter((r) => r.tool === 'trivy' || r.imageHistory !== undefined).map((r) => r.target),
+            ...decisions.flatMap((d) => (d.finding.image ? [d.finding.image] : [])),
+        ]),
+    ];
+    return images.map((image) => {
+        const own = decisions.filter((d) => d.finding.image === image);
+        const counts = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+        for (const d of own)
+            if (d.verdict !== 'suppressed')
+                counts[d.finding.severity]++;
+        const failing = own.filter((d) => d.verdict === 'fails-gate').length;
+        const problems = results.filter((r) => r.target === image && r.status === 'error').map((r) => `${r.tool}: ${r.error ?? 'failed'}`);
+        return { file: '', targets: [image], verdict: failing > 0 || problems.length > 0 ? 'fail' : 'pass', counts, failing, problems };
+    });
+}
+/** The table per image (job) and the totals, for the summary and the comment of a merge (or of several images). */
+function renderJobTable(rows, maxRows = rows.length, options = {}) {
     if (rows.length === 0)
         return [];
+    const perImage = options.perImage === true;
     const verdict = (row) => (row.verdict === 'pass' ? '✅ pass' : row.verdict === 'fail' ? '❌ fail' : '❌ unreadable');
     const cell = (row) => `| ${[
         row.targets.length > 0
             ? row.targets.slice(0, 5).map(codeSpan).join(', ') + (row.targets.length > 5 ? ` and ${row.targets.length - 5} more` : '')
             : '—',
-        codeSpan(row.file),
+        ...(perImage ? [] : [codeSpan(row.file)]),
         verdict(row),
         ...jobs_SEVERITIES.slice(0, 4).map((s) => String(row.counts[s])),
         String(row.failing),
@@ -1440,16 +1460,17 @@ function renderJobTable(rows, maxRows = rows.length) {
         .slice(0, maxRows);
     const total = (s) => rows.reduce((n, r) => n + r.counts[s], 0);
     const failed = rows.filter((r) => r.verdict !== 'pass').length;
+    const noun = perImage ? 'image' : 'job';
     return [
-        `### ${rows.length} job${rows.length === 1 ? '' : 's'}: ${failed === 0 ? 'all pass' : `${failed} fail${failed === 1 ? 's' : ''}`}`,
+        `### ${rows.length} ${noun}${rows.length === 1 ? '' : 's'}: ${failed === 0 ? 'all pass' : `${failed} fail${failed === 1 ? 's' : ''}`}`,
         '',
-        '| Image | Report | Verdict | Critical | High | Medium | Low | Failing | Problems |',
-        '|---|---|---|--:|--:|--:|--:|--:|---|',
+        `| Image |${perImage ? '' : ' Report |'} Verdict | Critical | High | Medium | Low | Failing | Problems |`,
+        `|---|${perImage ? '' : '---|'}---|--:|--:|--:|--:|--:|---|`,
         ...shown.map(cell),
-        `| **Sum of the jobs** | ${rows.length} report${rows.length === 1 ? '' : 's'} | ${failed === 0 ? '✅ pass' : '❌ fail'} | ${jobs_SEVERITIES.slice(0, 4)
+        `| **Sum of the ${noun}s** |${perImage ? '' : ` ${rows.length} report${rows.length === 1 ? '' : 's'} |`} ${failed === 0 ? '✅ pass' : '❌ fail'} | ${jobs_SEVERITIES.slice(0, 4)
             .map((s) => `**${total(s)}**`)
             .join(' | ')} | **${rows.reduce((n, r) => n + r.failing, 0)}** | |`,
-        ...(shown.length < rows.length ? ['', `${rows.length - shown.length} more jobs in the report file.`] : []),
+        ...(shown.length < rows.length ? ['', `${rows.length - shown.length} more ${noun}s in the report file.`] : []),
         '',
     ];
 }
@@ -1587,6 +1608,7 @@ function rehearsals_rehearsedImages(results) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
+
 
 
 
@@ -1750,6 +1772,9 @@ function render(input, maxRows) {
         out.push('The gate failed because of:', '', ...gate.reasons.map((r) => `- ${escape_escapeMarkdown(r)}`));
     }
     out.push('', ...countsTable(decisions, input.results), '');
+    const images = jobs_imageRows(decisions, input.results);
+    if (images.length > 1)
+        out.push(...renderJobTable(images, maxRows, { perImage: true }));
     let cut = 0;
     const take = (list) => {
         const kept = list.slice(0, Math.max(0, maxRows));
@@ -1855,6 +1880,8 @@ function comment_render(input, maxRows) {
     lines.push(`${counts.join(' · ')}${suppressed ? ` · suppressed: ${suppressed}` : ''} — ${input.jobs && input.failOnVaries ? "each job's gate used its own fail-on" : `the gate fails on ${input.failOn === 'none' ? 'nothing (fail-on: none)' : `${input.failOn} and above`}`}.`, '');
     if (input.jobs)
         lines.push(...renderJobTable(input.jobs, maxRows > 0 ? 50 : 10));
+    else if (input.images && input.images.length > 1)
+        lines.push(...renderJobTable(input.images, maxRows > 0 ? 50 : 10, { perImage: true }));
     if (input.baseline) {
         lines.push(`Compared with the baseline: **${input.baseline.new} new**, ${input.baseline.unchanged} unchanged, ${input.baseline.fixed.length} fixed.`, '');
     }
@@ -2514,6 +2541,7 @@ async function codeScanning_waitForProcessing(client, repository, sarifId, optio
 
 
 
+
 const FORK_HINT = 'on pull requests from forks GitHub gives the workflow a read-only token; the gate still decides, and the README shows the two-workflow setup that publishes results for forks';
 /** The comment's hidden marker: one comment per workflow, job and set of scanned targets. */
 function commentMarker(config, context) {
@@ -2620,6 +2648,7 @@ async function publishToGitHub(input) {
                 failOn: outcome.policy.settings.failOn.value,
                 workloads: outcome.results.flatMap((r) => r.workloads ?? []),
                 rehearsals: rehearsedImages(outcome.results),
+                images: imageRows(outcome.decisions, outcome.results),
                 ...(outcome.policyOutcome.baseline ? { baseline: outcome.policyOutcome.baseline } : {}),
             }, (text) => input.redact(text)), input.logger)
             : Promise.resolve(),

@@ -1,4 +1,5 @@
 import { rehearsedImages } from '../report/rehearsals.js';
+import { imageRows } from '../report/jobs.js';
 import { createHash } from 'node:crypto';
 import type { RunnerContext } from './context.js';
 import type { Config, PublishConfig } from '../config/types.js';
@@ -167,6 +168,7 @@ export async function publishToGitHub(input: PublishInput): Promise<void> {
               failOn: outcome.policy.settings.failOn.value,
               workloads: outcome.results.flatMap((r) => r.workloads ?? []),
               rehearsals: rehearsedImages(outcome.results),
+              images: imageRows(outcome.decisions, outcome.results),
               ...(outcome.policyOutcome.baseline ? { baseline: outcome.policyOutcome.baseline } : {}),
             },
             (text) => input.redact(text),

@@ -37,6 +37,8 @@ export interface CommentInput {
   /** mode: merge. One row per job merged, and whether their fail-on settings differ. */
   jobs?: readonly JobRow[];
   failOnVaries?: boolean;
+  /** Several images in one scan: one row each. */
+  images?: readonly JobRow[];
 }
 
 /** Suggested fixes shown in the comment, for workloads whose findings fail the gate. */
@@ -85,6 +87,7 @@ function render(input: CommentInput, maxRows: number): string {
     '',
   );
   if (input.jobs) lines.push(...renderJobTable(input.jobs, maxRows > 0 ? 50 : 10));
+  else if (input.images && input.images.length > 1) lines.push(...renderJobTable(input.images, maxRows > 0 ? 50 : 10, { perImage: true }));
   if (input.baseline) {
     lines.push(
       `Compared with the baseline: **${input.baseline.new} new**, ${input.baseline.unchanged} unchanged, ${input.baseline.fixed.length} fixed.`,

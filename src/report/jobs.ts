@@ -1,4 +1,5 @@
-import type { Severity } from '../model/finding.js';
+import type { Decision, Severity } from '../model/finding.js';
+import type { ScanResult } from '../model/scanResult.js';
 import { codeSpan, escapeMarkdown } from './escape.js';
 
 /** mode: merge. One row per job's report: what it scanned and how it ended. */
@@ -17,16 +18,38 @@ export interface JobRow {
 
 const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
-/** The table per image (job) and the totals, for the summary and the comment of a merge. */
-export function renderJobTable(rows: readonly JobRow[], maxRows = rows.length): string[] {
+/** mode: scan with several images: one row per image, as a merge has one per job. */
+export function imageRows(
+  decisions: readonly Decision[],
+  results: readonly Pick<ScanResult, 'tool' | 'target' | 'status' | 'error' | 'imageHistory'>[],
+): JobRow[] {
+  const images = [
+    ...new Set([
+      ...results.filter((r) => r.tool === 'trivy' || r.imageHistory !== undefined).map((r) => r.target),
+      ...decisions.flatMap((d) => (d.finding.image ? [d.finding.image] : [])),
+    ]),
+  ];
+  return images.map((image) => {
+    const own = decisions.filter((d) => d.finding.image === image);
+    const counts = { critical: 0, high: 0, medium: 0, low: 0, info: 0 } satisfies Record<Severity, number>;
+    for (const d of own) if (d.verdict !== 'suppressed') counts[d.finding.severity]++;
+    const failing = own.filter((d) => d.verdict === 'fails-gate').length;
+    const problems = results.filter((r) => r.target === image && r.status === 'error').map((r) => `${r.tool}: ${r.error ?? 'failed'}`);
+    return { file: '', targets: [image], verdict: failing > 0 || problems.length > 0 ? 'fail' : 'pass', counts, failing, problems };
+  });
+}
+
+/** The table per image (job) and the totals, for the summary and the comment of a merge (or of several images). */
+export function renderJobTable(rows: readonly JobRow[], maxRows = rows.length, options: { perImage?: boolean } = {}): string[] {
   if (rows.length === 0) return [];
+  const perImage = options.perImage === true;
   const verdict = (row: JobRow) => (row.verdict === 'pass' ? '✅ pass' : row.verdict === 'fail' ? '❌ fail' : '❌ unreadable');
   const cell = (row: JobRow) =>
     `| ${[
       row.targets.length > 0
         ? row.targets.slice(0, 5).map(codeSpan).join(', ') + (row.targets.length > 5 ? ` and ${row.targets.length - 5} more` : '')
         : '—',
-      codeSpan(row.file),
+      ...(perImage ? [] : [codeSpan(row.file)]),
       verdict(row),
       ...SEVERITIES.slice(0, 4).map((s) => String(row.counts[s])),
       String(row.failing),
@@ -37,19 +60,20 @@ export function renderJobTable(rows: readonly JobRow[], maxRows = rows.length): 
     .slice(0, maxRows);
   const total = (s: Severity) => rows.reduce((n, r) => n + r.counts[s], 0);
   const failed = rows.filter((r) => r.verdict !== 'pass').length;
+  const noun = perImage ? 'image' : 'job';
   return [
-    `### ${rows.length} job${rows.length === 1 ? '' : 's'}: ${failed === 0 ? 'all pass' : `${failed} fail${failed === 1 ? 's' : ''}`}`,
+    `### ${rows.length} ${noun}${rows.length === 1 ? '' : 's'}: ${failed === 0 ? 'all pass' : `${failed} fail${failed === 1 ? 's' : ''}`}`,
     '',
-    '| Image | Report | Verdict | Critical | High | Medium | Low | Failing | Problems |',
-    '|---|---|---|--:|--:|--:|--:|--:|---|',
+    `| Image |${perImage ? '' : ' Report |'} Verdict | Critical | High | Medium | Low | Failing | Problems |`,
+    `|---|${perImage ? '' : '---|'}---|--:|--:|--:|--:|--:|---|`,
     ...shown.map(cell),
-    `| **Sum of the jobs** | ${rows.length} report${rows.length === 1 ? '' : 's'} | ${failed === 0 ? '✅ pass' : '❌ fail'} | ${SEVERITIES.slice(
+    `| **Sum of the ${noun}s** |${perImage ? '' : ` ${rows.length} report${rows.length === 1 ? '' : 's'} |`} ${failed === 0 ? '✅ pass' : '❌ fail'} | ${SEVERITIES.slice(
       0,
       4,
     )
       .map((s) => `**${total(s)}**`)
       .join(' | ')} | **${rows.reduce((n, r) => n + r.failing, 0)}** | |`,
-    ...(shown.length < rows.length ? ['', `${rows.length - shown.length} more jobs in the report file.`] : []),
+    ...(shown.length < rows.length ? ['', `${rows.length - shown.length} more ${noun}s in the report file.`] : []),
     '',
   ];
 }

@@ -1,5 +1,6 @@
 import { renderByLine } from './byLine.js';
 import { renderWorkloads } from './workloads.js';
+import { imageRows, renderJobTable } from './jobs.js';
 import { rehearsedImages, renderRehearsals } from './rehearsals.js';
 import { compareFindings, SEVERITIES, TOOLS, type Decision, type Severity, type Tool } from '../model/finding.js';
 import type { GateOutcome } from '../policy/gate.js';
@@ -205,6 +206,8 @@ function render(input: SummaryInput, maxRows: number): { text: string; cut: numb
     out.push('The gate failed because of:', '', ...gate.reasons.map((r) => `- ${escapeMarkdown(r)}`));
   }
   out.push('', ...countsTable(decisions, input.results), '');
+  const images = imageRows(decisions, input.results);
+  if (images.length > 1) out.push(...renderJobTable(images, maxRows, { perImage: true }));
   let cut = 0;
   const take = (list: Decision[]): Decision[] => {
     const kept = list.slice(0, Math.max(0, maxRows));
