@@ -3647,7 +3647,8 @@ async function prepareDatabase(settings, host) {
         await host.dbCache.save(settings.cacheDir);
     return { record: dbRecord };
 }
-async function runTrivy({ targets, scanners }, host, installed) {
+async function runTrivy(plan, host, installed) {
+    const { targets, scanners } = plan;
     const settings = {
         executable: installed.path,
         cacheDir: host.trivyCacheDir,
@@ -3666,8 +3667,11 @@ async function runTrivy({ targets, scanners }, host, installed) {
     if (database.error)
         return failedResults('trivy', images.map((i) => ({ key: i.key, target: i.input })), database.error).map((r) => ({ ...r, scanner: record(installed), database: database.record }));
     const scanOne = async (image) => {
+        const exported = await plan.sharedExports?.get(image.input);
         const step = (0,util_logger/* startStep */.bP)(host.logger, `Trivy ${image.input}`);
-        const run = await runTrivyImage(image, settings, record(installed));
+        // The export the built-in checks wrote: the same bytes, read once from the daemon.
+        const target = exported ? { ...image, source: 'docker-archive', location: exported } : image;
+        const run = await runTrivyImage(target, settings, record(installed));
         if (run.result.status === 'ok')
             step.done(`${run.result.findings.length} finding${run.result.findings.length === 1 ? '' : 's'}`);
         else
@@ -5776,6 +5780,8 @@ async function rehearseImage(reference, subject, config, environment, logger = u
     }
 }
 
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __webpack_require__(8474);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(7075);
 // EXTERNAL MODULE: external "node:v8"
@@ -6827,6 +6833,31 @@ function resolvePath(fs, path) {
 
 
 
+
+/** Copies a stream to a file as it passes, waiting for the file when it falls behind (bounded memory). */
+async function* teed(source, file, done) {
+    if (!file) {
+        yield* source;
+        return;
+    }
+    const out = (0,external_node_fs_.createWriteStream)(file, { flags: 'wx', mode: 0o600 });
+    const failed = new Promise((_, reject) => out.once('error', reject));
+    failed.catch(() => undefined);
+    try {
+        for await (const chunk of source) {
+            if (!out.write(chunk))
+                await Promise.race([(0,external_node_events_.once)(out, 'drain'), failed]);
+            yield chunk;
+        }
+        out.end();
+        await Promise.race([(0,external_node_events_.once)(out, 'finish'), failed]);
+        done.complete = true;
+    }
+    finally {
+        if (!out.writableFinished)
+            out.destroy();
+    }
+}
 /** Passes a stream through, telling `onProgress` how far it has got. */
 async function* counted(source, onProgress, extra = {}, start = 0) {
     let bytes = start;
@@ -7040,6 +7071,8 @@ async function fromDaemon(reference, where, options) {
     let contents;
     let readError;
     let timedOut = false;
+    // A copy the reader stopped short of (it had all it needed, or failed) is no export: removed.
+    const saved = { complete: false };
     const timer = options.timeoutMs
         ? setTimeout(() => {
             timedOut = true;
@@ -7047,7 +7080,7 @@ async function fromDaemon(reference, where, options) {
         }, options.timeoutMs)
         : undefined;
     try {
-        contents = await readImageArchive(counted(child.stdout, options.onProgress), where, options.wanted);
+        contents = await readImageArchive(counted(teed(child.stdout, options.saveTo, saved), options.onProgress), where, options.wanted);
     }
     catch (error) {
         readError = error;
@@ -7056,6 +7089,8 @@ async function fromDaemon(reference, where, options) {
     const { code, error } = await exited;
     if (timer)
         clearTimeout(timer);
+    if (options.saveTo && (!saved.complete || readError || timedOut || error || code !== 0))
+        await (0,promises_.rm)(options.saveTo, { force: true });
     if (timedOut)
         throw new errors/* ToolError */.v4(where, `docker save did not finish within ${Math.round((options.timeoutMs ?? 0) / 1000)} s (the timeout input); it was stopped.`);
     if (error) {
@@ -10228,6 +10263,7 @@ async function scanImage(target, config) {
             platform: config.platform,
             ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
             ...(config.env ? { env: config.env } : {}),
+            ...(config.saveTo ? { saveTo: config.saveTo } : {}),
             onProgress: (p) => step.update(`${p.layer ? `layer ${p.layer.index} of ${p.layer.count}, ` : ''}${builtin_formatBytes(p.bytes)}${p.totalBytes ? ` of ${builtin_formatBytes(p.totalBytes)}` : ''}`),
         });
         const subject = await imageSubject(target.input, target.key, model);
@@ -10301,7 +10337,7 @@ async function rehearseAll(targets, images, config, context) {
         }
     }
 }
-async function runBuiltin({ targets, scanners, rehearsal }, workloads, logger = util_logger/* silentLogger */.qq) {
+async function runBuiltin({ targets, scanners, rehearsal, exports, }, workloads, logger = util_logger/* silentLogger */.qq) {
     const notes = [];
     const readable = targets.images.filter((image) => {
         if (image.source !== 'registry' || scanners.explicit)
@@ -10309,7 +10345,18 @@ async function runBuiltin({ targets, scanners, rehearsal }, workloads, logger = 
         notes.push(`The built-in image checks did not read ${image.input}: they cannot pull from a registry yet (Trivy still scans it). Pass the image as a local reference or archive to have them.`);
         return false;
     });
-    const images = await Promise.all(readable.map((image) => scanImage(image, { ...targets, timeoutMs: scanners.timeoutMs, env: workloads.env, logger })));
+    const images = await Promise.all(readable.map(async (image) => {
+        const shared = exports?.get(image.input);
+        const read = await scanImage(image, {
+            ...targets,
+            timeoutMs: scanners.timeoutMs,
+            env: workloads.env,
+            logger,
+            ...(shared ? { saveTo: shared.path } : {}),
+        });
+        shared?.settle(read.result.status === 'ok');
+        return read;
+    }));
     if (rehearsal?.enabled)
         await rehearseAll(readable, images, rehearsal, { workspace: targets.workspace, env: workloads.env, logger, notes });
     const dockerfiles = await Promise.all(targets.dockerfiles.map((d) => scanDockerfile(d, targets.workspace)));
@@ -10985,6 +11032,9 @@ async function loadPolicy(targets, config, baselineSource) {
 
 
 
+
+
+
 /** hadolint names files as it was given them ("-" for stdin, Windows paths): map to the repo's Dockerfiles. */
 function hadolintFileResolver(targets) {
     return (file) => {
@@ -11012,15 +11062,54 @@ function noScannerRunner(plan) {
 }
 async function collect_collectResults(plan, notes, runScanners, workloads, logger, rehearsal) {
     const { targets, scanners } = plan;
-    const results = [];
     const mustRun = scannersToRun(plan);
     // The built-in checks read images while Trivy and hadolint run.
     const wantsBuiltin = scanners.tools.includes('bulkhead') &&
         (targets.images.length > 0 || targets.dockerfiles.length > 0 || targets.manifests.length > 0 || targets.compose.length > 0);
-    const builtin = wantsBuiltin
-        ? runBuiltin({ ...plan, ...(rehearsal ? { rehearsal } : {}) }, workloads, logger)
-        : Promise.resolve({ results: [], notes: [] });
-    const ran = mustRun.trivy || mustRun.hadolint ? await (runScanners ?? noScannerRunner)(plan) : [];
+    const shared = wantsBuiltin && mustRun.trivy ? await sharedExports(targets.images, workloads.env) : undefined;
+    try {
+        const builtin = wantsBuiltin
+            ? runBuiltin({ ...plan, ...(rehearsal ? { rehearsal } : {}), ...(shared ? { exports: shared.exports } : {}) }, workloads, logger)
+            : Promise.resolve({ results: [], notes: [] });
+        // However the built-in checks end, Trivy never waits on an export that will not come.
+        if (shared)
+            void builtin.finally(() => shared.exports.forEach((e) => e.settle(false))).catch(() => undefined);
+        const ran = mustRun.trivy || mustRun.hadolint
+            ? await (runScanners ?? noScannerRunner)({ ...plan, ...(shared ? { sharedExports: shared.ready } : {}) })
+            : [];
+        return await gather(plan, notes, { ran, builtin, mustRun, wantsBuiltin });
+    }
+    finally {
+        if (shared)
+            await (0,promises_.rm)(shared.dir, { recursive: true, force: true });
+    }
+}
+/**
+ * Daemon images that both the built-in checks and Trivy read are exported once: `docker save`
+ * streams into the built-in reader and into a file beside it, which Trivy reads with --input
+ * once it is complete (if the read failed, Trivy reads the daemon itself).
+ */
+async function sharedExports(images, env) {
+    const daemon = images.filter((i) => i.source === 'daemon');
+    if (daemon.length === 0)
+        return undefined;
+    const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'bulkhead-export-'));
+    const exports = new Map();
+    const ready = new Map();
+    for (const [index, image] of daemon.entries()) {
+        const path = (0,external_node_path_.join)(dir, `image-${index}.tar`);
+        let settle = () => undefined;
+        ready.set(image.input, new Promise((resolve) => {
+            settle = (complete) => resolve(complete && (0,external_node_fs_.existsSync)(path) ? path : undefined);
+        }));
+        exports.set(image.input, { path, settle: (complete) => settle(complete) });
+    }
+    return { dir, exports, ready };
+}
+/** Each chosen tool's results, in the order of `tools`: from its report, its run, or the built-in checks. */
+async function gather({ targets, scanners }, notes, run) {
+    const { ran, builtin, mustRun, wantsBuiltin } = run;
+    const results = [];
     for (const tool of scanners.tools) {
         if (tool === 'trivy') {
             if (targets.trivyReports.length > 0) {

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { constants } from 'node:fs';
-import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
+import { open, realpath, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ImageTarget } from '../config/targets.js';
 import { followArchiveLinks, readImageArchive, type ArchiveContents } from './archive.js';
@@ -42,6 +43,33 @@ export interface ReadImageOptions {
   timeoutMs?: number;
   /** Called as bytes are read (at most every 256 KiB chunk): for progress, nothing else. */
   onProgress?: (progress: ReadProgress) => void;
+  /**
+   * A daemon image is also written here as `docker save` streams it, so that Trivy reads the same
+   * export instead of making its own. The file is complete only when readImage resolves.
+   */
+  saveTo?: string;
+}
+
+/** Copies a stream to a file as it passes, waiting for the file when it falls behind (bounded memory). */
+async function* teed(source: AsyncIterable<Buffer>, file: string | undefined, done: { complete: boolean }): AsyncGenerator<Buffer> {
+  if (!file) {
+    yield* source;
+    return;
+  }
+  const out = createWriteStream(file, { flags: 'wx', mode: 0o600 });
+  const failed = new Promise<never>((_, reject) => out.once('error', reject));
+  failed.catch(() => undefined);
+  try {
+    for await (const chunk of source) {
+      if (!out.write(chunk)) await Promise.race([once(out, 'drain'), failed]);
+      yield chunk;
+    }
+    out.end();
+    await Promise.race([once(out, 'finish'), failed]);
+    done.complete = true;
+  } finally {
+    if (!out.writableFinished) out.destroy();
+  }
 }
 
 export interface ReadProgress {
@@ -317,6 +345,8 @@ async function fromDaemon(reference: string, where: string, options: ReadImageOp
   let contents: ArchiveContents | undefined;
   let readError: unknown;
   let timedOut = false;
+  // A copy the reader stopped short of (it had all it needed, or failed) is no export: removed.
+  const saved = { complete: false };
   const timer = options.timeoutMs
     ? setTimeout(() => {
         timedOut = true;
@@ -324,13 +354,14 @@ async function fromDaemon(reference: string, where: string, options: ReadImageOp
       }, options.timeoutMs)
     : undefined;
   try {
-    contents = await readImageArchive(counted(child.stdout, options.onProgress), where, options.wanted);
+    contents = await readImageArchive(counted(teed(child.stdout, options.saveTo, saved), options.onProgress), where, options.wanted);
   } catch (error) {
     readError = error;
     child.kill('SIGKILL');
   }
   const { code, error } = await exited;
   if (timer) clearTimeout(timer);
+  if (options.saveTo && (!saved.complete || readError || timedOut || error || code !== 0)) await rm(options.saveTo, { force: true });
   if (timedOut)
     throw new ToolError(
       where,

@@ -1,12 +1,16 @@
 import type { Logger } from '../util/logger.js';
 import { MAX_DOCKERFILE_BYTES, readTextFile } from '../util/textFile.js';
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { ImageTarget } from '../config/targets.js';
 import type { Config, RehearsalConfig, TargetsConfig } from '../config/types.js';
 import type { DockerfileSource } from '../attribution/apply.js';
 import type { Tool } from '../model/finding.js';
 import type { ScanResult } from '../model/scanResult.js';
 import type { BaselineSource, ResolvedPolicy } from '../policy/resolved.js';
-import { runBuiltin } from '../scanners/builtin/index.js';
+import { runBuiltin, type SharedExport } from '../scanners/builtin/index.js';
 import type { WorkloadSettings } from '../scanners/builtin/workloads.js';
 import { hadolintFromReport } from '../scanners/hadolint/fromReport.js';
 import { scannersToRun } from '../scanners/plan.js';
@@ -72,16 +76,66 @@ async function collectResults(
   rehearsal?: RehearsalConfig,
 ): Promise<ScanResult[]> {
   const { targets, scanners } = plan;
-  const results: ScanResult[] = [];
   const mustRun = scannersToRun(plan);
   // The built-in checks read images while Trivy and hadolint run.
   const wantsBuiltin =
     scanners.tools.includes('bulkhead') &&
     (targets.images.length > 0 || targets.dockerfiles.length > 0 || targets.manifests.length > 0 || targets.compose.length > 0);
-  const builtin = wantsBuiltin
-    ? runBuiltin({ ...plan, ...(rehearsal ? { rehearsal } : {}) }, workloads, logger)
-    : Promise.resolve({ results: [], notes: [] });
-  const ran = mustRun.trivy || mustRun.hadolint ? await (runScanners ?? noScannerRunner)(plan) : [];
+  const shared = wantsBuiltin && mustRun.trivy ? await sharedExports(targets.images, workloads.env) : undefined;
+  try {
+    const builtin = wantsBuiltin
+      ? runBuiltin({ ...plan, ...(rehearsal ? { rehearsal } : {}), ...(shared ? { exports: shared.exports } : {}) }, workloads, logger)
+      : Promise.resolve({ results: [], notes: [] });
+    // However the built-in checks end, Trivy never waits on an export that will not come.
+    if (shared) void builtin.finally(() => shared.exports.forEach((e) => e.settle(false))).catch(() => undefined);
+    const ran =
+      mustRun.trivy || mustRun.hadolint
+        ? await (runScanners ?? noScannerRunner)({ ...plan, ...(shared ? { sharedExports: shared.ready } : {}) })
+        : [];
+    return await gather(plan, notes, { ran, builtin, mustRun, wantsBuiltin });
+  } finally {
+    if (shared) await rm(shared.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Daemon images that both the built-in checks and Trivy read are exported once: `docker save`
+ * streams into the built-in reader and into a file beside it, which Trivy reads with --input
+ * once it is complete (if the read failed, Trivy reads the daemon itself).
+ */
+async function sharedExports(images: readonly ImageTarget[], env: NodeJS.ProcessEnv) {
+  const daemon = images.filter((i) => i.source === 'daemon');
+  if (daemon.length === 0) return undefined;
+  const dir = await mkdtemp(join(env.RUNNER_TEMP || tmpdir(), 'bulkhead-export-'));
+  const exports = new Map<string, SharedExport>();
+  const ready = new Map<string, Promise<string | undefined>>();
+  for (const [index, image] of daemon.entries()) {
+    const path = join(dir, `image-${index}.tar`);
+    let settle: (complete: boolean) => void = () => undefined;
+    ready.set(
+      image.input,
+      new Promise((resolve) => {
+        settle = (complete) => resolve(complete && existsSync(path) ? path : undefined);
+      }),
+    );
+    exports.set(image.input, { path, settle: (complete) => settle(complete) });
+  }
+  return { dir, exports, ready };
+}
+
+/** Each chosen tool's results, in the order of `tools`: from its report, its run, or the built-in checks. */
+async function gather(
+  { targets, scanners }: ScanPlan,
+  notes: string[],
+  run: {
+    ran: ScanResult[];
+    builtin: Promise<{ results: ScanResult[]; notes: string[] }>;
+    mustRun: ReturnType<typeof scannersToRun>;
+    wantsBuiltin: boolean;
+  },
+): Promise<ScanResult[]> {
+  const { ran, builtin, mustRun, wantsBuiltin } = run;
+  const results: ScanResult[] = [];
   for (const tool of scanners.tools) {
     if (tool === 'trivy') {
       if (targets.trivyReports.length > 0) {

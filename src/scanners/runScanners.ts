@@ -2,8 +2,12 @@ import { formatDuration, startStep, type Logger } from '../util/logger.js';
 import { mkdir } from 'node:fs/promises';
 import type { Config, ScannersConfig, TargetsConfig } from '../config/types.js';
 
-/** The slices of the configuration that running scanners reads. */
-export type ScanPlan = Pick<Config, 'targets' | 'scanners'>;
+/**
+ * The slices of the configuration that running scanners reads, and the daemon images the
+ * built-in checks are exporting for Trivy (by image input: the archive path once written, or
+ * undefined when Trivy must read the daemon itself).
+ */
+export type ScanPlan = Pick<Config, 'targets' | 'scanners'> & { sharedExports?: ReadonlyMap<string, Promise<string | undefined>> };
 import { errorMessage, UsageError } from '../util/errors.js';
 import type { Tool } from '../model/finding.js';
 import type { InstalledTool } from './install/installer.js';
@@ -129,7 +133,8 @@ async function prepareDatabase(settings: TrivySettings, host: ScannerHost): Prom
   return { record: dbRecord };
 }
 
-async function runTrivy({ targets, scanners }: ScanPlan, host: ScannerHost, installed: InstalledTool): Promise<ScanResult[]> {
+async function runTrivy(plan: ScanPlan, host: ScannerHost, installed: InstalledTool): Promise<ScanResult[]> {
+  const { targets, scanners } = plan;
   const settings: TrivySettings = {
     executable: installed.path,
     cacheDir: host.trivyCacheDir,
@@ -152,8 +157,11 @@ async function runTrivy({ targets, scanners }: ScanPlan, host: ScannerHost, inst
       database.error,
     ).map((r) => ({ ...r, scanner: record(installed), database: database.record }));
   const scanOne = async (image: ScanPlan['targets']['images'][number]): Promise<TrivyRun> => {
+    const exported = await plan.sharedExports?.get(image.input);
     const step = startStep(host.logger, `Trivy ${image.input}`);
-    const run = await runTrivyImage(image, settings, record(installed));
+    // The export the built-in checks wrote: the same bytes, read once from the daemon.
+    const target = exported ? { ...image, source: 'docker-archive' as const, location: exported } : image;
+    const run = await runTrivyImage(target, settings, record(installed));
     if (run.result.status === 'ok') step.done(`${run.result.findings.length} finding${run.result.findings.length === 1 ? '' : 's'}`);
     else step.failed(describeExit(run.process, settings.timeoutMs));
     return run;

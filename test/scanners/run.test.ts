@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/parse.js';
@@ -8,7 +8,7 @@ import { scan } from '../../src/scan/engine.js';
 import { Redactor } from '../../src/secrets/redactor.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { parseImageTarget } from '../../src/config/targets.js';
-import { fixture, tempDir } from '../helpers.js';
+import { fixture, REPO_ROOT, tempDir } from '../helpers.js';
 import { writeStandins, type StandinPlan } from '../support/standins.js';
 
 const TRIVY_FIXTURE = fixture('trivy', 'alpine-39.json');
@@ -341,5 +341,38 @@ describe('hostile inputs reach a scanner as one harmless argument, or not at all
     for (const hostile of ['x; rm -rf /', '--insecure', '-v', 'acme/app:1 --debug', '$(curl evil)', 'acme/app:`id`']) {
       expect(() => parseImageTarget(hostile)).toThrow(/is not a valid image reference/);
     }
+  });
+});
+
+describe('a daemon image that both Trivy and the built-in checks read', () => {
+  it('is exported by docker save once: the built-in checks read the stream, Trivy the copy they wrote, removed afterwards', async () => {
+    const s = setup({ trivy: { '*': { fixture: TRIVY_FIXTURE } } }, { Dockerfile: 'FROM alpine:3.9\n' });
+    // A docker CLI whose save streams the example image and logs each call.
+    const bin = join(s.workspace, '..', 'fake-docker');
+    mkdirSync(bin);
+    const calls = join(bin, 'calls.log');
+    const image = join(REPO_ROOT, 'examples', 'shop-api', 'image.tar');
+    writeFileSync(join(bin, 'docker'), `#!/bin/sh\necho "$*" >> '${calls}'\n[ "$1" = save ] && exec cat '${image}'\nexit 1\n`, {
+      mode: 0o755,
+    });
+    const runnerTemp = join(s.workspace, '..', 'runner-temp');
+    mkdirSync(runnerTemp);
+    const env = { PATH: `${bin}:${s.host.env.PATH ?? ''}`, RUNNER_TEMP: runnerTemp };
+    const outcome = await scan(config(s, { image: 'ghcr.io/acme/shop-api:pr-42', tools: 'trivy,bulkhead' }), {
+      logger: silentLogger,
+      redactor: new Redactor(),
+      env,
+      runScanners: (plan) => runLocalScanners(plan, { ...s.host, env: { ...s.host.env, ...env } }),
+    });
+    expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual(['save -- ghcr.io/acme/shop-api:pr-42']);
+    const trivy = scans(s).find((e) => e.tool === 'trivy');
+    expect(trivy?.argv.slice(-2)[0]).toBe('--input');
+    expect(trivy?.argv.at(-1)).toMatch(new RegExp(`^${runnerTemp}/bulkhead-export-[^/]+/image-0\\.tar$`));
+    expect(outcome.results.map((r) => [r.tool, r.target, r.status])).toEqual([
+      ['trivy', 'ghcr.io/acme/shop-api:pr-42', 'ok'],
+      ['bulkhead', 'ghcr.io/acme/shop-api:pr-42', 'ok'],
+      ['bulkhead', 'Dockerfile', 'ok'],
+    ]);
+    expect(readdirSync(runnerTemp)).toEqual([]);
   });
 });

@@ -66,6 +66,13 @@ export async function checkImage(subject: ImageSubject): Promise<Finding[]> {
   ];
 }
 
+/** A daemon image's one export, written as the built-in checks read it, for Trivy to read after (scan/collect.ts). */
+export interface SharedExport {
+  path: string;
+  /** Called once the read ended: whether the file is a complete export. */
+  settle(complete: boolean): void;
+}
+
 export interface BuiltinImageResult {
   result: ScanResult;
   model?: ImageModel;
@@ -73,7 +80,7 @@ export interface BuiltinImageResult {
 
 export async function scanImage(
   target: ImageTarget,
-  config: Pick<TargetsConfig, 'workspace' | 'platform'> & { timeoutMs?: number; env?: NodeJS.ProcessEnv; logger?: Logger },
+  config: Pick<TargetsConfig, 'workspace' | 'platform'> & { timeoutMs?: number; env?: NodeJS.ProcessEnv; logger?: Logger; saveTo?: string },
 ): Promise<BuiltinImageResult> {
   const step = startStep(config.logger ?? silentLogger, `Reading ${target.input}`);
   const started = Date.now();
@@ -88,6 +95,7 @@ export async function scanImage(
       platform: config.platform,
       ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
       ...(config.env ? { env: config.env } : {}),
+      ...(config.saveTo ? { saveTo: config.saveTo } : {}),
       onProgress: (p) =>
         step.update(
           `${p.layer ? `layer ${p.layer.index} of ${p.layer.count}, ` : ''}${formatBytes(p.bytes)}${p.totalBytes ? ` of ${formatBytes(p.totalBytes)}` : ''}`,
@@ -180,7 +188,12 @@ async function rehearseAll(
 }
 
 export async function runBuiltin(
-  { targets, scanners, rehearsal }: Pick<Config, 'targets' | 'scanners'> & { rehearsal?: RehearsalConfig },
+  {
+    targets,
+    scanners,
+    rehearsal,
+    exports,
+  }: Pick<Config, 'targets' | 'scanners'> & { rehearsal?: RehearsalConfig; exports?: ReadonlyMap<string, SharedExport> },
   workloads: Omit<WorkloadSettings, 'timeoutMs'>,
   logger: Logger = silentLogger,
 ): Promise<{ results: ScanResult[]; notes: string[] }> {
@@ -193,7 +206,18 @@ export async function runBuiltin(
     return false;
   });
   const images = await Promise.all(
-    readable.map((image) => scanImage(image, { ...targets, timeoutMs: scanners.timeoutMs, env: workloads.env, logger })),
+    readable.map(async (image) => {
+      const shared = exports?.get(image.input);
+      const read = await scanImage(image, {
+        ...targets,
+        timeoutMs: scanners.timeoutMs,
+        env: workloads.env,
+        logger,
+        ...(shared ? { saveTo: shared.path } : {}),
+      });
+      shared?.settle(read.result.status === 'ok');
+      return read;
+    }),
   );
   if (rehearsal?.enabled)
     await rehearseAll(readable, images, rehearsal, { workspace: targets.workspace, env: workloads.env, logger, notes });
