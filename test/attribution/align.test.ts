@@ -123,6 +123,14 @@ describe('aligning the history with the Dockerfile', () => {
     expect(result.kind === 'mismatch' && result.reason).toContain('line 2');
   });
 
+  it('names an imported base entry (no command) in the mismatch, not an empty gap', () => {
+    const img = image([['', true]]);
+    const result = attribute(img, { path: 'Dockerfile', text: 'FROM debian:bookworm\nCOPY start.sh /start.sh\n' });
+    expect(result.kind === 'mismatch' && result.reason).toBe(
+      "line 2 (COPY start.sh /start.sh) meets an entry with no command in the image's history",
+    );
+  });
+
   it('with no Dockerfile, findings still name the history entry', async () => {
     const img = image([...BASE, ['/bin/sh -c apt-get install -y openssl', true]]);
     const finding: Finding = {
