@@ -11265,7 +11265,7 @@ function attribute(image, dockerfile) {
         // Builders differ on whether ARG leaves an entry; a missing one is no evidence either way.
         if (instruction.kind === 'ARG')
             continue;
-        const found = step ? describeStep(step, 60) : 'nothing';
+        const found = step ? describeStep(step, 60) || 'an entry with no command' : 'nothing';
         return mismatch(`line ${instruction.line} (${instruction.display.slice(0, 60)}) meets ${found} in the image's history`);
     }
     const baseImage = root.base;
