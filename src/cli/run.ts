@@ -31,7 +31,7 @@ async function runMergeCli(config: Config, args: CliArguments, io: CliIO, redact
   } else {
     const lines = outcome.jobs.map(
       (job) =>
-        `${job.verdict === 'pass' ? 'pass' : job.verdict === 'fail' ? 'FAIL' : 'UNREADABLE'}  ${job.file}  ${job.targets.slice(0, 3).join(', ') || '—'}  critical ${job.counts.critical}, high ${job.counts.high}, medium ${job.counts.medium}, low ${job.counts.low}; ${job.failing} failing${job.problems.length > 0 ? `; ${job.problems.join('; ')}` : ''}`,
+        `${job.verdict === 'pass' ? 'pass' : job.verdict === 'fail' ? 'FAIL' : 'UNREADABLE'}  ${job.file}  ${job.targets.slice(0, 3).join(', ') || '—'}  critical ${job.counts.critical}, high ${job.counts.high}, medium ${job.counts.medium}, low ${job.counts.low}; ${job.counts.failing} failing${job.problems.length > 0 ? `; ${job.problems.join('; ')}` : ''}`,
     );
     const verdict =
       outcome.gate.verdict === 'pass' ? `PASS: ${outcome.jobs.length} jobs merged` : `FAIL: ${outcome.gate.reasons.join('; ')}`;

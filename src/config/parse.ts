@@ -51,10 +51,13 @@ function optionalBoolean(raw: RawInputs, name: InputName): boolean | undefined {
   return valueOf(raw, name) === '' ? undefined : booleanOf(raw, name);
 }
 
+const TRUE_WORDS = ['true', 'yes', '1', 'on'];
+const FALSE_WORDS = ['false', 'no', '0', 'off', ''];
+
 function booleanOf(raw: RawInputs, name: InputName): boolean {
   const value = valueOf(raw, name).toLowerCase();
-  if (['true', 'yes', '1', 'on'].includes(value)) return true;
-  if (['false', 'no', '0', 'off', ''].includes(value)) return false;
+  if (TRUE_WORDS.includes(value)) return true;
+  if (FALSE_WORDS.includes(value)) return false;
   throw new UsageError(`${name} is "${valueOf(raw, name)}"; set it to true or false.`);
 }
 
@@ -386,9 +389,10 @@ const MAX_REHEARSAL_MS = 10 * 60_000;
 
 /** The rehearsal slice: off unless `rehearse` says true or a duration. */
 function rehearsalSlice(raw: RawInputs): RehearsalConfig {
+  // A boolean as every boolean input reads it (true means 10 s), else a duration.
   const text = valueOf(raw, 'rehearse').toLowerCase();
-  const enabled = !['false', 'no', 'off', '0', ''].includes(text);
-  const durationMs = !enabled || ['true', 'yes', 'on'].includes(text) ? DEFAULT_REHEARSAL_MS : parseDuration(text, 'rehearse');
+  const enabled = !FALSE_WORDS.includes(text);
+  const durationMs = !enabled || TRUE_WORDS.includes(text) ? DEFAULT_REHEARSAL_MS : parseDuration(text, 'rehearse');
   if (durationMs > MAX_REHEARSAL_MS) {
     throw new UsageError(
       `rehearse is "${valueOf(raw, 'rehearse')}"; a rehearsal lasts at most 10m (it runs 4 times as long to explain a failure).`,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Decision, Severity } from '../model/finding.js';
+import type { Decision } from '../model/finding.js';
+import { countDecisions } from '../report/counts.js';
 import type { FailOn } from '../model/severity.js';
 import type { WorkloadSummary } from '../model/workload.js';
 import { REPORT_FORMAT } from '../report/json.js';
@@ -49,15 +50,13 @@ export async function readReports(files: readonly string[], workspace: string): 
   );
 }
 
-const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 /** Thresholds from the most lenient to the strictest. */
 const FAIL_ON_ORDER: readonly FailOn[] = ['none', 'critical', 'high', 'medium', 'low'];
 
 function rowOf(input: MergeInput): JobRow {
-  const counts = { critical: 0, high: 0, medium: 0, low: 0, info: 0 } satisfies Record<Severity, number>;
   const report = input.report;
-  if (!report) return { file: input.file, targets: [], verdict: 'unreadable', counts, failing: 0, problems: [input.error ?? 'unreadable'] };
-  for (const d of report.decisions) if (d.verdict !== 'suppressed') counts[d.finding.severity]++;
+  if (!report)
+    return { file: input.file, targets: [], verdict: 'unreadable', counts: countDecisions([]), problems: [input.error ?? 'unreadable'] };
   const images = [...new Set(report.decisions.flatMap((d) => (d.finding.image ? [d.finding.image] : [])))];
   const scanned = [...new Set(report.scanners.map((s) => s.target))];
   const problems = report.scanners.filter((s) => s.status === 'error').map((s) => `${s.tool} on ${s.target}: ${s.error ?? 'failed'}`);
@@ -65,8 +64,7 @@ function rowOf(input: MergeInput): JobRow {
     file: input.file,
     targets: images.length > 0 ? images : scanned,
     verdict: report.verdict,
-    counts,
-    failing: report.decisions.filter((d) => d.verdict === 'fails-gate').length,
+    counts: countDecisions(report.decisions),
     problems,
   };
 }
@@ -130,7 +128,6 @@ export function mergeMarker(context: Pick<RunnerContext, 'workflow'>, category: 
 
 /** The merged report-file: the format every reader of report-files knows, plus the table of jobs. */
 export function mergedReportDocument(outcome: MergeOutcome, options: { version: string; createdAt: Date; marker: string }): unknown {
-  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, outcome.jobs.reduce((n, j) => n + j.counts[s], 0)]));
   return {
     format: REPORT_FORMAT,
     bulkhead: { version: options.version },
@@ -139,7 +136,7 @@ export function mergedReportDocument(outcome: MergeOutcome, options: { version: 
     exitCode: outcome.gate.exitCode,
     reasons: outcome.gate.reasons,
     policy: { settings: { failOn: { value: outcome.failOn, source: 'merge' } } },
-    counts,
+    counts: countDecisions(outcome.decisions),
     merged: outcome.jobs,
     workloads: outcome.workloads,
     decisions: outcome.decisions.map((d) => ({ verdict: d.verdict, reason: d.reason, finding: d.finding })),

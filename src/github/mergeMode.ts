@@ -3,8 +3,8 @@ import { dirname } from 'node:path';
 import type { Config } from '../config/types.js';
 import { BULKHEAD_VERSION } from '../model/version.js';
 import { renderComment } from '../report/comment.js';
+import { countDecisions } from '../report/counts.js';
 import { UsageError } from '../util/errors.js';
-import { isObject, num } from '../util/json.js';
 import { createGitHubClient, describeGitHubError, type ClientLogger } from './client.js';
 import type { RunnerContext } from './context.js';
 import { mergedReportDocument, mergeMarker, mergeReports, readReports, type MergeOutcome } from './merge.js';
@@ -58,8 +58,9 @@ async function pullRequestOf(
   if (context.eventName !== 'workflow_run') return undefined;
   const run = readWorkflowRun(payload);
   const number = await find(run);
-  const runId = isObject(payload) && isObject(payload.workflow_run) ? num(payload.workflow_run.id) : undefined;
-  return number === undefined ? undefined : { number, headSha: run.headSha, ...(runId !== undefined ? { runId: String(runId) } : {}) };
+  return number === undefined
+    ? undefined
+    : { number, headSha: run.headSha, ...(run.runId !== undefined ? { runId: String(run.runId) } : {}) };
 }
 
 /** mode: merge in the action: the merged summary, one sticky comment, the outputs; the exit code of the merged verdict. */
@@ -78,11 +79,8 @@ export async function runMerge(
   const { outcome, summaryMarkdown, marker } = await mergeAndWrite(config, context);
   await io.appendSummary(io.redact(summaryMarkdown));
   io.setOutput('verdict', outcome.gate.verdict);
-  const open = outcome.decisions.filter((d) => d.verdict !== 'suppressed');
-  io.setOutput('findings', String(outcome.decisions.length));
-  for (const severity of ['critical', 'high', 'medium', 'low'] as const)
-    io.setOutput(severity, String(open.filter((d) => d.finding.severity === severity).length));
-  io.setOutput('suppressed', String(outcome.decisions.length - open.length));
+  const counts = countDecisions(outcome.decisions);
+  for (const name of ['findings', 'critical', 'high', 'medium', 'low', 'suppressed'] as const) io.setOutput(name, String(counts[name]));
   io.setOutput('report-file', config.reports.reportFile);
   if (config.publish.comment === 'never') return outcome;
   const [owner, repo] = context.repository.split('/');

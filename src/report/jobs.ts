@@ -1,4 +1,5 @@
 import type { Decision, Severity } from '../model/finding.js';
+import { countDecisions, type SummaryCounts } from './counts.js';
 import type { ScanResult } from '../model/scanResult.js';
 import { codeSpan, escapeMarkdown } from './escape.js';
 
@@ -9,9 +10,8 @@ export interface JobRow {
   /** What the job scanned: its images, else its other targets. */
   targets: string[];
   verdict: 'pass' | 'fail' | 'unreadable';
-  /** Findings not suppressed, by severity. */
-  counts: Record<Severity, number>;
-  failing: number;
+  /** Its decisions counted as every report-file counts them (failing: those that fail the gate). */
+  counts: SummaryCounts;
   /** Scanners that failed in that job, and why a report could not be read. */
   problems: string[];
 }
@@ -30,12 +30,9 @@ export function imageRows(
     ]),
   ];
   return images.map((image) => {
-    const own = decisions.filter((d) => d.finding.image === image);
-    const counts = { critical: 0, high: 0, medium: 0, low: 0, info: 0 } satisfies Record<Severity, number>;
-    for (const d of own) if (d.verdict !== 'suppressed') counts[d.finding.severity]++;
-    const failing = own.filter((d) => d.verdict === 'fails-gate').length;
+    const counts = countDecisions(decisions.filter((d) => d.finding.image === image));
     const problems = results.filter((r) => r.target === image && r.status === 'error').map((r) => `${r.tool}: ${r.error ?? 'failed'}`);
-    return { file: '', targets: [image], verdict: failing > 0 || problems.length > 0 ? 'fail' : 'pass', counts, failing, problems };
+    return { file: '', targets: [image], verdict: counts.failing > 0 || problems.length > 0 ? 'fail' : 'pass', counts, problems };
   });
 }
 
@@ -52,11 +49,11 @@ export function renderJobTable(rows: readonly JobRow[], maxRows = rows.length, o
       ...(perImage ? [] : [codeSpan(row.file)]),
       verdict(row),
       ...SEVERITIES.slice(0, 4).map((s) => String(row.counts[s])),
-      String(row.failing),
+      String(row.counts.failing),
       row.problems.length > 0 ? escapeMarkdown(row.problems.slice(0, 3).join('; ')) : '—',
     ].join(' | ')} |`;
   const shown = [...rows]
-    .sort((a, b) => (a.verdict === 'pass' ? 1 : 0) - (b.verdict === 'pass' ? 1 : 0) || b.failing - a.failing)
+    .sort((a, b) => (a.verdict === 'pass' ? 1 : 0) - (b.verdict === 'pass' ? 1 : 0) || b.counts.failing - a.counts.failing)
     .slice(0, maxRows);
   const total = (s: Severity) => rows.reduce((n, r) => n + r.counts[s], 0);
   const failed = rows.filter((r) => r.verdict !== 'pass').length;
@@ -72,7 +69,7 @@ export function renderJobTable(rows: readonly JobRow[], maxRows = rows.length, o
       4,
     )
       .map((s) => `**${total(s)}**`)
-      .join(' | ')} | **${rows.reduce((n, r) => n + r.failing, 0)}** | |`,
+      .join(' | ')} | **${rows.reduce((n, r) => n + r.counts.failing, 0)}** | |`,
     ...(shown.length < rows.length ? ['', `${rows.length - shown.length} more ${noun}s in the report file.`] : []),
     '',
   ];

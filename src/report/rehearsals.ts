@@ -1,4 +1,5 @@
 import type { RehearsalSummary } from '../model/rehearsal.js';
+import { formatDuration } from '../util/logger.js';
 import { codeSpan, escapeMarkdown } from './escape.js';
 import { fenced } from './workloads.js';
 
@@ -7,10 +8,6 @@ import { fenced } from './workloads.js';
 export interface RehearsedImage {
   image: string;
   rehearsal: RehearsalSummary;
-}
-
-function seconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10} s`;
 }
 
 /** One sentence per image: what happened and, when it failed, what breaks it. */
@@ -29,7 +26,7 @@ export function rehearsalLine({ image, rehearsal: r }: RehearsedImage): string {
 }
 
 function fragmentBlocks({ rehearsal: r }: RehearsedImage): string[] {
-  const mark = r.fragments.verified ? `rehearsed for ${seconds(r.durationMs)}` : 'not verified';
+  const mark = r.fragments.verified ? `rehearsed for ${formatDuration(r.durationMs)}` : 'not verified';
   return [
     `<details><summary>securityContext it ran under (${mark})</summary>`,
     '',
@@ -72,13 +69,13 @@ export function renderRehearsals(images: readonly RehearsedImage[]): string[] {
       );
     }
     out.push(
-      `<details><summary>${r.runs.length} run${r.runs.length === 1 ? '' : 's'} in ${seconds(r.elapsedMs)}</summary>`,
+      `<details><summary>${r.runs.length} run${r.runs.length === 1 ? '' : 's'} in ${formatDuration(r.elapsedMs)}</summary>`,
       '',
       '| Run | Profile | Outcome |',
       '|---|---|---|',
       ...r.runs.map(
         (run) =>
-          `| ${escapeMarkdown(run.purpose)} | ${escapeMarkdown(run.profile)} | ${escapeMarkdown(run.outcome)}${run.exitCode !== undefined ? ` (${run.exitCode})` : ''}, ${seconds(run.elapsedMs)} |`,
+          `| ${escapeMarkdown(run.purpose)} | ${escapeMarkdown(run.profile)} | ${escapeMarkdown(run.outcome)}${run.exitCode !== undefined ? ` (${run.exitCode})` : ''}, ${formatDuration(run.elapsedMs)} |`,
       ),
       '',
       '</details>',

@@ -1,3 +1,4 @@
+import { capabilityNames } from '../model/capabilities.js';
 /**
  * What the cross-checks (BH330–BH332) and suggestions need to know of an image the same run
  * read: its user, ports, volumes and file capabilities, and the references it goes by.
@@ -64,51 +65,6 @@ export function sameImage(manifestImage: string, facts: Pick<ImageFacts, 'names'
   });
 }
 
-/** Linux capability numbers (capability.h), for reading `security.capability` xattrs. */
-const CAPABILITY_NAMES = [
-  'CHOWN',
-  'DAC_OVERRIDE',
-  'DAC_READ_SEARCH',
-  'FOWNER',
-  'FSETID',
-  'KILL',
-  'SETGID',
-  'SETUID',
-  'SETPCAP',
-  'LINUX_IMMUTABLE',
-  'NET_BIND_SERVICE',
-  'NET_BROADCAST',
-  'NET_ADMIN',
-  'NET_RAW',
-  'IPC_LOCK',
-  'IPC_OWNER',
-  'SYS_MODULE',
-  'SYS_RAWIO',
-  'SYS_CHROOT',
-  'SYS_PTRACE',
-  'SYS_PACCT',
-  'SYS_ADMIN',
-  'SYS_BOOT',
-  'SYS_NICE',
-  'SYS_RESOURCE',
-  'SYS_TIME',
-  'SYS_TTY_CONFIG',
-  'MKNOD',
-  'LEASE',
-  'AUDIT_WRITE',
-  'AUDIT_CONTROL',
-  'SETFCAP',
-  'MAC_OVERRIDE',
-  'MAC_ADMIN',
-  'SYSLOG',
-  'WAKE_ALARM',
-  'BLOCK_SUSPEND',
-  'AUDIT_READ',
-  'PERFMON',
-  'BPF',
-  'CHECKPOINT_RESTORE',
-];
-
 /**
  * The permitted capabilities of a `security.capability` xattr (struct vfs_cap_data, little
  * endian: magic, then permitted/inheritable pairs of 32 bits, low word first). Unreadable → [].
@@ -118,10 +74,5 @@ export function decodeFileCapabilities(hex: string): string[] {
   if (bytes.length < 12) return [];
   const low = bytes.readUInt32LE(4);
   const high = bytes.length >= 20 ? bytes.readUInt32LE(12) : 0;
-  const names: string[] = [];
-  for (let bit = 0; bit < CAPABILITY_NAMES.length; bit++) {
-    const set = bit < 32 ? (low >>> bit) & 1 : (high >>> (bit - 32)) & 1;
-    if (set) names.push(CAPABILITY_NAMES[bit] as string);
-  }
-  return names;
+  return capabilityNames(low, high);
 }

@@ -1,3 +1,4 @@
+import { formatDuration } from '../util/logger.js';
 import { isRootUser, numericUid, type ImageFacts } from './imageFacts.js';
 import type { ContainerRun, Workload } from './model.js';
 import type { RuleHit } from './rules.js';
@@ -38,7 +39,7 @@ interface ContainerFix {
 
 /** "  # rehearsed for 10 s": said beside every value a rehearsal of the image proved. */
 function rehearsedNote(image: ImageFacts | undefined): string {
-  return image?.rehearsed ? `  # rehearsed for ${Math.round(image.rehearsed.durationMs / 100) / 10} s` : '';
+  return image?.rehearsed ? `  # rehearsed for ${formatDuration(image.rehearsed.durationMs)}` : '';
 }
 
 /** The UID to run as: the one a rehearsal ran it as, else the image's own, else left to the user. */
@@ -68,7 +69,7 @@ function readOnlyLine(image: ImageFacts | undefined, indent: string): string {
   if (!rehearsed) return `${indent}readOnlyRootFilesystem: true  # mount an emptyDir where it writes (often /tmp)`;
   if (!rehearsed.readOnly)
     return `${indent}# readOnlyRootFilesystem: true did not start in the rehearsal (BH401): it changes files of the image`;
-  return `${indent}readOnlyRootFilesystem: true  # rehearsed for ${Math.round(rehearsed.durationMs / 100) / 10} s with an emptyDir on ${rehearsed.volumes.join(', ')}`;
+  return `${indent}readOnlyRootFilesystem: true  # rehearsed for ${formatDuration(rehearsed.durationMs)} with an emptyDir on ${rehearsed.volumes.join(', ')}`;
 }
 
 function kubernetesContainer(fix: ContainerFix, image: ImageFacts | undefined, indent: string): string[] {

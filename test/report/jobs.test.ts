@@ -26,7 +26,7 @@ describe('a table per image', () => {
       { tool: 'trivy' as const, target: 'acme/worker:1', status: 'error' as const, error: 'Trivy timed out' },
     ];
     const rows = imageRows(decisions, results);
-    expect(rows.map((r) => [r.targets[0], r.verdict, r.counts.critical, r.counts.medium, r.failing])).toEqual([
+    expect(rows.map((r) => [r.targets[0], r.verdict, r.counts.critical, r.counts.medium, r.counts.failing])).toEqual([
       ['acme/api:1', 'fail', 1, 0, 1],
       ['acme/web:1', 'pass', 0, 0, 0],
       ['acme/worker:1', 'fail', 0, 0, 0],

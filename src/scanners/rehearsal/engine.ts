@@ -8,6 +8,7 @@ import { printable } from '../../image/paths.js';
 import { runProcess, stderrTail, type ProcessResult } from '../process.js';
 import { redactSecrets } from '../../secrets/shapes.js';
 import { ToolError } from '../../util/errors.js';
+import { isObject } from '../../util/json.js';
 import { readStatus } from './capabilities.js';
 import { parseChanges } from './changes.js';
 import type { Observation, Probe, ProbeRequest } from './explain.js';
@@ -64,10 +65,6 @@ function callError(what: string, result: ProcessResult): ToolError {
   return new ToolError('rehearsal', `docker ${what} failed: ${printable(why, 400)}`);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** The facts of a daemon image that a rehearsal needs. */
 export async function inspectImage(environment: DockerEnvironment, reference: string): Promise<ImageInspection> {
   const result = await docker(environment, ['image', 'inspect', '--format', '{{json .}}', '--', reference]);
@@ -78,14 +75,14 @@ export async function inspectImage(environment: DockerEnvironment, reference: st
   } catch {
     throw new ToolError('rehearsal', `docker image inspect ${reference} printed something that is not JSON.`);
   }
-  const config = isRecord(parsed) && isRecord(parsed.Config) ? parsed.Config : {};
-  const id = isRecord(parsed) && typeof parsed.Id === 'string' ? parsed.Id : '';
+  const config = isObject(parsed) && isObject(parsed.Config) ? parsed.Config : {};
+  const id = isObject(parsed) && typeof parsed.Id === 'string' ? parsed.Id : '';
   if (!/^sha256:[0-9a-f]{64}$/.test(id)) throw new ToolError('rehearsal', `docker image inspect ${reference} gave no image id.`);
-  const test = isRecord(config.Healthcheck) && Array.isArray(config.Healthcheck.Test) ? config.Healthcheck.Test : [];
+  const test = isObject(config.Healthcheck) && Array.isArray(config.Healthcheck.Test) ? config.Healthcheck.Test : [];
   return {
     id,
     user: typeof config.User === 'string' ? config.User : '',
-    volumes: isRecord(config.Volumes) ? Object.keys(config.Volumes).filter((v) => v.startsWith('/')) : [],
+    volumes: isObject(config.Volumes) ? Object.keys(config.Volumes).filter((v) => v.startsWith('/')) : [],
     healthcheck: test.length > 0 && test[0] !== 'NONE',
   };
 }
@@ -160,7 +157,7 @@ async function containerState(environment: DockerEnvironment, name: string): Pro
   if (failed(result)) return undefined;
   try {
     const parsed: unknown = JSON.parse(result.stdout);
-    return isRecord(parsed) ? parsed : undefined;
+    return isObject(parsed) ? parsed : undefined;
   } catch {
     return undefined;
   }

@@ -1,3 +1,4 @@
+import { formatDuration } from '../../util/logger.js';
 import {
   DEFAULT_CAPABILITIES,
   RESTRICTIONS,
@@ -54,8 +55,6 @@ export interface RehearsalSubject {
   /** Image VOLUMEs, mounted as tmpfs in every run. */
   volumes: readonly string[];
   durationMs: number;
-  /** A ready condition decides (rehearse-ready or the image's HEALTHCHECK). */
-  hasReadyCondition: boolean;
 }
 
 export interface RunRecord {
@@ -113,20 +112,19 @@ function probeWait(hardened: Observation, durationMs: number): number {
 }
 
 export function describeOutcome(observation: Observation, durationMs: number): string {
-  const seconds = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`);
   switch (observation.outcome) {
     case 'ready':
-      return `became ready after ${seconds(observation.elapsedMs)}`;
+      return `became ready after ${formatDuration(observation.elapsedMs)}`;
     case 'up':
-      return `ran for ${seconds(observation.elapsedMs)}`;
+      return `ran for ${formatDuration(observation.elapsedMs)}`;
     case 'completed':
-      return `ran to completion (exit 0) after ${seconds(observation.elapsedMs)}`;
+      return `ran to completion (exit 0) after ${formatDuration(observation.elapsedMs)}`;
     case 'exited':
-      return `exited with ${observation.exitCode ?? 'an unknown code'} after ${seconds(observation.elapsedMs)}`;
+      return `exited with ${observation.exitCode ?? 'an unknown code'} after ${formatDuration(observation.elapsedMs)}`;
     case 'oom':
-      return `was killed for memory after ${seconds(observation.elapsedMs)} (limit 512 MiB)`;
+      return `was killed for memory after ${formatDuration(observation.elapsedMs)} (limit 512 MiB)`;
     case 'not-ready':
-      return `was still not ready after ${seconds(durationMs)}`;
+      return `was still not ready after ${formatDuration(durationMs)}`;
     case 'create-failed':
       return `could not be started (${observation.error ?? 'the engine refused it'})`;
   }

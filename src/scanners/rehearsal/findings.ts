@@ -1,14 +1,12 @@
 import type { Finding } from '../../model/finding.js';
 import type { RehearsalSummary } from '../../model/rehearsal.js';
-import { builtinFinding, settingStep, type ImageSubject } from '../builtin/finding.js';
+import { formatDuration } from '../../util/logger.js';
+import { isRootUser, numericUid } from '../../workloads/imageFacts.js';
+import { builtinFinding, listSome, settingStep, type ImageSubject } from '../builtin/finding.js';
 import { describeOutcome, succeeded, type Rehearsal } from './explain.js';
 import { RESTRICTION_LABEL, type Profile } from './profile.js';
 
 /** BH401–BH404 from a rehearsal, and the fragments it ran under. Pure. */
-
-function seconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10} s`;
-}
 
 /** The history step that set the command the rehearsal ran: where BH401, BH402 and BH404 point. */
 function commandStep(subject: Pick<ImageSubject, 'model'>): { historyStep: number } | Record<string, never> {
@@ -16,20 +14,16 @@ function commandStep(subject: Pick<ImageSubject, 'model'>): { historyStep: numbe
   return 'historyStep' in cmd ? cmd : settingStep(subject, 'ENTRYPOINT', () => true);
 }
 
-function list(items: readonly string[], max = 8): string {
-  return items.length > max ? `${items.slice(0, max).join(', ')} and ${items.length - max} more` : items.join(', ');
-}
-
 export function rehearsalFindings(rehearsal: Rehearsal, subject: Pick<ImageSubject, 'input' | 'key' | 'model'>): Finding[] {
   const findings: Finding[] = [];
   const at = commandStep(subject);
   const ran = rehearsal.verified
-    ? ` It ran for ${seconds(rehearsal.verified.observation.elapsedMs)} as ${rehearsal.verified.description}.`
+    ? ` It ran for ${formatDuration(rehearsal.verified.observation.elapsedMs)} as ${rehearsal.verified.description}.`
     : '';
   if (!succeeded(rehearsal.hardened) && rehearsal.verdict === 'explained') {
     const breaks = rehearsal.breaks.map((r) =>
       r === 'read-only' && rehearsal.readOnly === 'with-volumes'
-        ? `${RESTRICTION_LABEL[r]} without volumes on ${list(rehearsal.written.volumes)}`
+        ? `${RESTRICTION_LABEL[r]} without volumes on ${listSome(rehearsal.written.volumes)}`
         : r === 'capabilities' && rehearsal.capabilities.length > 0
           ? `${RESTRICTION_LABEL[r]} (it needs ${rehearsal.capabilities.join(' or ')})`
           : RESTRICTION_LABEL[r],
@@ -45,7 +39,7 @@ export function rehearsalFindings(rehearsal: Rehearsal, subject: Pick<ImageSubje
   if (rehearsal.written.files.length > 0) {
     findings.push(
       builtinFinding('BH402', subject, {
-        message: `With a writable root it wrote outside /tmp and its VOLUMEs: ${list(rehearsal.written.files)}${rehearsal.written.volumes.length > 0 ? `; mount ${list(rehearsal.written.volumes)} as emptyDir (Kubernetes) or tmpfs (Compose)` : ''}${rehearsal.written.unmountable.length > 0 ? `; it also changed image files no volume can take: ${list(rehearsal.written.unmountable)}` : ''}.`,
+        message: `With a writable root it wrote outside /tmp and its VOLUMEs: ${listSome(rehearsal.written.files)}${rehearsal.written.volumes.length > 0 ? `; mount ${listSome(rehearsal.written.volumes)} as emptyDir (Kubernetes) or tmpfs (Compose)` : ''}${rehearsal.written.unmountable.length > 0 ? `; it also changed image files no volume can take: ${listSome(rehearsal.written.unmountable)}` : ''}.`,
         subject: 'rehearsal-writes',
         ...at,
       }),
@@ -54,7 +48,7 @@ export function rehearsalFindings(rehearsal: Rehearsal, subject: Pick<ImageSubje
   if (rehearsal.staysRoot) {
     findings.push(
       builtinFinding('BH403', subject, {
-        message: `Started as its own user (root), its main process was still uid 0 after ${seconds(Math.min(rehearsal.durationMs, 3000))}: it never drops root.${rehearsal.verdict === 'hardened' ? ` It does run as uid ${rehearsal.user.split(':')[0]}: add USER ${rehearsal.user} to the image.` : ''}`,
+        message: `Started as its own user (root), its main process was still uid 0 after ${formatDuration(Math.min(rehearsal.durationMs, 3000))}: it never drops root.${rehearsal.verdict === 'hardened' ? ` It does run as uid ${rehearsal.user.split(':')[0]}: add USER ${rehearsal.user} to the image.` : ''}`,
         subject: 'rehearsal-root',
         ...settingStep(subject, 'USER', () => true),
       }),
@@ -103,18 +97,18 @@ export function profileFragments(
   settings: { user: string; imageUser: string; imageVolumes: readonly string[]; image: string },
 ): { kubernetes: string; compose: string } {
   const runsAs = profile.restricted.has('non-root') ? settings.user : settings.imageUser;
-  const [uid, gid] = runsAs.split(':');
-  const numeric = uid !== undefined && /^\d+$/.test(uid);
-  const root = runsAs === '' || uid === 'root' || (numeric && Number(uid) === 0);
+  const root = isRootUser(runsAs);
+  const uid = numericUid(runsAs);
+  const gid = numericUid(runsAs.split(':')[1] ?? '');
   const mounts = [...new Set(['/tmp', ...settings.imageVolumes, ...profile.volumes])];
   const drop = profile.restricted.has('capabilities') || profile.capabilities !== undefined;
   const add = profile.restricted.has('capabilities') ? [] : (profile.capabilities ?? []);
   const k8s = ['securityContext:'];
   if (!root) k8s.push('  runAsNonRoot: true');
-  if (numeric && !root) k8s.push(`  runAsUser: ${uid}`);
-  else if (!root) k8s.push(`  # runAsUser: the numeric uid of ${uid} (runAsNonRoot cannot check a name)`);
+  if (uid && !root) k8s.push(`  runAsUser: ${uid}`);
+  else if (!root) k8s.push(`  # runAsUser: the numeric uid of ${runsAs} (runAsNonRoot cannot check a name)`);
   else k8s.push('  # it needs to start as root (BH401)');
-  if (gid && /^\d+$/.test(gid) && !root) k8s.push(`  runAsGroup: ${gid}`);
+  if (gid && !root) k8s.push(`  runAsGroup: ${gid}`);
   k8s.push(`  readOnlyRootFilesystem: ${profile.restricted.has('read-only')}`);
   k8s.push(`  allowPrivilegeEscalation: ${!profile.restricted.has('no-new-privileges')}`);
   if (drop) k8s.push('  capabilities:', '    drop: [ALL]', ...(add.length > 0 ? [`    add: ${yamlList(add)}`] : []));
@@ -136,7 +130,7 @@ export function profileFragments(
   if (drop) compose.push('    cap_drop: [ALL]', ...(add.length > 0 ? [`    cap_add: ${yamlList(add)}`] : []));
   if (profile.restricted.has('no-new-privileges')) compose.push('    security_opt: ["no-new-privileges:true"]');
   // Docker gives a tmpfs over an existing directory that directory's mode: owned by the user, it is writable to it.
-  const owner = numeric && !root ? `:uid=${uid}${gid && /^\d+$/.test(gid) ? `,gid=${gid}` : ''}` : '';
+  const owner = uid && !root ? `:uid=${uid}${gid ? `,gid=${gid}` : ''}` : '';
   compose.push(`    tmpfs: ${yamlList(mounts.map((m) => `"${m}${owner}"`))}`);
   if (!profile.restricted.has('privileged-ports')) compose.push('    sysctls:', '      net.ipv4.ip_unprivileged_port_start: 0');
   compose.push('    network_mode: none  # as rehearsed; give it the networks it needs');

@@ -54,7 +54,6 @@ export async function rehearseImage(
           imageUserIsRoot,
           volumes: image.volumes,
           durationMs: config.durationMs,
-          hasReadyCondition: config.ready !== undefined || image.healthcheck,
         },
         probe,
       );

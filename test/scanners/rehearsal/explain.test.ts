@@ -54,7 +54,7 @@ function simulate(image: Simulated) {
 const DURATION = 10_000;
 
 function subject(overrides: Partial<RehearsalSubject> = {}): RehearsalSubject {
-  return { imageUser: '10001', imageUserIsRoot: false, volumes: [], durationMs: DURATION, hasReadyCondition: false, ...overrides };
+  return { imageUser: '10001', imageUserIsRoot: false, volumes: [], durationMs: DURATION, ...overrides };
 }
 
 const image = { input: 'app:1', key: 'app', model: { config: { history: [] }, layers: [] } as unknown as ImageModel };
@@ -133,7 +133,7 @@ describe('rehearse', () => {
 
   it('stays within four times the duration for an image that never becomes ready', async () => {
     const sim = simulate({ starts: () => false, neverReady: true });
-    const result = await rehearse(subject({ hasReadyCondition: true }), sim.probe, sim.clock);
+    const result = await rehearse(subject(), sim.probe, sim.clock);
     expect(['fails-anyway', 'incomplete']).toContain(result.verdict);
     expect(sim.elapsed()).toBeLessThanOrEqual(4 * DURATION + 500);
     expect(rehearsalFindings(result, image)).toEqual([]);

@@ -1,8 +1,8 @@
-export const id = 145;
-export const ids = [145];
+export const id = 301;
+export const ids = [301];
 export const modules = {
 
-/***/ 5145:
+/***/ 3301:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -872,11 +872,13 @@ function listOf(raw, name, commas) {
 function optionalBoolean(raw, name) {
     return parse_valueOf(raw, name) === '' ? undefined : booleanOf(raw, name);
 }
+const TRUE_WORDS = ['true', 'yes', '1', 'on'];
+const FALSE_WORDS = ['false', 'no', '0', 'off', ''];
 function booleanOf(raw, name) {
     const value = parse_valueOf(raw, name).toLowerCase();
-    if (['true', 'yes', '1', 'on'].includes(value))
+    if (TRUE_WORDS.includes(value))
         return true;
-    if (['false', 'no', '0', 'off', ''].includes(value))
+    if (FALSE_WORDS.includes(value))
         return false;
     throw new errors/* UsageError */.eb(`${name} is "${parse_valueOf(raw, name)}"; set it to true or false.`);
 }
@@ -1187,9 +1189,10 @@ const DEFAULT_REHEARSAL_MS = 10_000;
 const MAX_REHEARSAL_MS = 10 * 60_000;
 /** The rehearsal slice: off unless `rehearse` says true or a duration. */
 function rehearsalSlice(raw) {
+    // A boolean as every boolean input reads it (true means 10 s), else a duration.
     const text = parse_valueOf(raw, 'rehearse').toLowerCase();
-    const enabled = !['false', 'no', 'off', '0', ''].includes(text);
-    const durationMs = !enabled || ['true', 'yes', 'on'].includes(text) ? DEFAULT_REHEARSAL_MS : parseDuration(text, 'rehearse');
+    const enabled = !FALSE_WORDS.includes(text);
+    const durationMs = !enabled || TRUE_WORDS.includes(text) ? DEFAULT_REHEARSAL_MS : parseDuration(text, 'rehearse');
     if (durationMs > MAX_REHEARSAL_MS) {
         throw new errors/* UsageError */.eb(`rehearse is "${parse_valueOf(raw, 'rehearse')}"; a rehearsal lasts at most 10m (it runs 4 times as long to explain a failure).`);
     }
@@ -1417,7 +1420,23 @@ function renderByLine(decisions, lineLabel, maxRows = 10) {
     return lines;
 }
 
+;// CONCATENATED MODULE: ./src/report/counts.ts
+/** Severity counts leave suppressed findings out; `findings` counts everything reported. */
+function counts_countDecisions(decisions) {
+    const counts = { findings: decisions.length, critical: 0, high: 0, medium: 0, low: 0, info: 0, suppressed: 0, failing: 0 };
+    for (const d of decisions) {
+        if (d.verdict === 'suppressed')
+            counts.suppressed++;
+        else
+            counts[d.finding.severity]++;
+        if (d.verdict === 'fails-gate')
+            counts.failing++;
+    }
+    return counts;
+}
+
 ;// CONCATENATED MODULE: ./src/report/jobs.ts
+
 
 const jobs_SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'];
 /** mode: scan with several images: one row per image, as a merge has one per job. */
@@ -1429,14 +1448,9 @@ function jobs_imageRows(decisions, results) {
         ]),
     ];
     return images.map((image) => {
-        const own = decisions.filter((d) => d.finding.image === image);
-        const counts = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
-        for (const d of own)
-            if (d.verdict !== 'suppressed')
-                counts[d.finding.severity]++;
-        const failing = own.filter((d) => d.verdict === 'fails-gate').length;
+        const counts = counts_countDecisions(decisions.filter((d) => d.finding.image === image));
         const problems = results.filter((r) => r.target === image && r.status === 'error').map((r) => `${r.tool}: ${r.error ?? 'failed'}`);
-        return { file: '', targets: [image], verdict: failing > 0 || problems.length > 0 ? 'fail' : 'pass', counts, failing, problems };
+        return { file: '', targets: [image], verdict: counts.failing > 0 || problems.length > 0 ? 'fail' : 'pass', counts, problems };
     });
 }
 /** The table per image (job) and the totals, for the summary and the comment of a merge (or of several images). */
@@ -1452,11 +1466,11 @@ function renderJobTable(rows, maxRows = rows.length, options = {}) {
         ...(perImage ? [] : [codeSpan(row.file)]),
         verdict(row),
         ...jobs_SEVERITIES.slice(0, 4).map((s) => String(row.counts[s])),
-        String(row.failing),
+        String(row.counts.failing),
         row.problems.length > 0 ? escape_escapeMarkdown(row.problems.slice(0, 3).join('; ')) : '—',
     ].join(' | ')} |`;
     const shown = [...rows]
-        .sort((a, b) => (a.verdict === 'pass' ? 1 : 0) - (b.verdict === 'pass' ? 1 : 0) || b.failing - a.failing)
+        .sort((a, b) => (a.verdict === 'pass' ? 1 : 0) - (b.verdict === 'pass' ? 1 : 0) || b.counts.failing - a.counts.failing)
         .slice(0, maxRows);
     const total = (s) => rows.reduce((n, r) => n + r.counts[s], 0);
     const failed = rows.filter((r) => r.verdict !== 'pass').length;
@@ -1469,12 +1483,14 @@ function renderJobTable(rows, maxRows = rows.length, options = {}) {
         ...shown.map(cell),
         `| **Sum of the ${noun}s** |${perImage ? '' : ` ${rows.length} report${rows.length === 1 ? '' : 's'} |`} ${failed === 0 ? '✅ pass' : '❌ fail'} | ${jobs_SEVERITIES.slice(0, 4)
             .map((s) => `**${total(s)}**`)
-            .join(' | ')} | **${rows.reduce((n, r) => n + r.failing, 0)}** | |`,
+            .join(' | ')} | **${rows.reduce((n, r) => n + r.counts.failing, 0)}** | |`,
         ...(shown.length < rows.length ? ['', `${rows.length - shown.length} more ${noun}s in the report file.`] : []),
         '',
     ];
 }
 
+// EXTERNAL MODULE: ./src/util/logger.ts
+var util_logger = __webpack_require__(6618);
 ;// CONCATENATED MODULE: ./src/report/workloads.ts
 
 /** The workloads part of the summary and the comment: Pod Security levels and one suggested fix per workload. */
@@ -1544,9 +1560,7 @@ function renderWorkloads(workloads, maxRows) {
 ;// CONCATENATED MODULE: ./src/report/rehearsals.ts
 
 
-function seconds(ms) {
-    return `${Math.round(ms / 100) / 10} s`;
-}
+
 /** One sentence per image: what happened and, when it failed, what breaks it. */
 function rehearsalLine({ image, rehearsal: r }) {
     const who = r.userSubstituted ? ` (its USER is root; rehearsed as ${r.user})` : '';
@@ -1562,7 +1576,7 @@ function rehearsalLine({ image, rehearsal: r }) {
     }
 }
 function fragmentBlocks({ rehearsal: r }) {
-    const mark = r.fragments.verified ? `rehearsed for ${seconds(r.durationMs)}` : 'not verified';
+    const mark = r.fragments.verified ? `rehearsed for ${(0,util_logger/* formatDuration */.a3)(r.durationMs)}` : 'not verified';
     return [
         `<details><summary>securityContext it ran under (${mark})</summary>`,
         '',
@@ -1595,7 +1609,7 @@ function renderRehearsals(images) {
         if (r.logTail.length > 0) {
             out.push('<details><summary>Last log lines of the hardened run</summary>', '', ...fenced(r.logTail.join('\n'), 'text'), '', '</details>', '');
         }
-        out.push(`<details><summary>${r.runs.length} run${r.runs.length === 1 ? '' : 's'} in ${seconds(r.elapsedMs)}</summary>`, '', '| Run | Profile | Outcome |', '|---|---|---|', ...r.runs.map((run) => `| ${escape_escapeMarkdown(run.purpose)} | ${escape_escapeMarkdown(run.profile)} | ${escape_escapeMarkdown(run.outcome)}${run.exitCode !== undefined ? ` (${run.exitCode})` : ''}, ${seconds(run.elapsedMs)} |`), '', '</details>', '');
+        out.push(`<details><summary>${r.runs.length} run${r.runs.length === 1 ? '' : 's'} in ${(0,util_logger/* formatDuration */.a3)(r.elapsedMs)}</summary>`, '', '| Run | Profile | Outcome |', '|---|---|---|', ...r.runs.map((run) => `| ${escape_escapeMarkdown(run.purpose)} | ${escape_escapeMarkdown(run.profile)} | ${escape_escapeMarkdown(run.outcome)}${run.exitCode !== undefined ? ` (${run.exitCode})` : ''}, ${(0,util_logger/* formatDuration */.a3)(run.elapsedMs)} |`), '', '</details>', '');
     }
     return out;
 }
@@ -1934,6 +1948,61 @@ function comment_renderResolvedComment(marker, links, version) {
     return [marker, '### ✅ bulkhead: pass', '', 'Nothing fails the gate any more.', '', `<sub>${footer.join(' · ')}</sub>`].join('\n');
 }
 
+// EXTERNAL MODULE: ./src/util/network.ts
+var network = __webpack_require__(4506);
+;// CONCATENATED MODULE: ./src/github/client.ts
+
+
+
+/**
+ * The one GitHub client: the toolkit's Octokit (GITHUB_API_URL, so GHES works), retrying 5xx
+ * with backoff and waiting out rate limits, both by Octokit's own plugins. The token never
+ * reaches a log line from here. The toolkit is loaded here, not at start-up: importing it parses
+ * GITHUB_EVENT_PATH, which github/context.ts checks first (a malformed payload would otherwise
+ * throw before bulkhead could say what is wrong).
+ */
+async function client_createGitHubClient(token, logger, options) {
+    const { getOctokit } = await Promise.all(/* import() */[__webpack_require__.e(119), __webpack_require__.e(413)]).then(__webpack_require__.bind(__webpack_require__, 2413));
+    return getOctokit(token, {
+        // From the runner's environment as read for this run, not as it was when the toolkit loaded.
+        baseUrl: options.apiUrl,
+        retry: {
+            doNotRetry: [400, 401, 403, 404, 410, 422, 451],
+            ...(options.retryBaseMs !== undefined ? { retryAfterBaseValue: options.retryBaseMs } : {}),
+        },
+        throttle: {
+            onRateLimit: (retryAfter, request, _octokit, retryCount) => {
+                logger.warning(`GitHub's rate limit was reached for ${request.method} ${request.url}; ${retryCount < 2 ? `retrying in ${retryAfter} s` : 'giving up'}.`);
+                return retryCount < 2;
+            },
+            onSecondaryRateLimit: (retryAfter, request, _octokit, retryCount) => {
+                logger.warning(`GitHub's secondary rate limit was reached for ${request.method} ${request.url}; ${retryCount < 1 ? `retrying in ${retryAfter} s` : 'giving up'}.`);
+                return retryCount < 1;
+            },
+        },
+    }, retry, throttling);
+}
+/** What GitHub said, in one line: status and message, never headers (they may carry the token). */
+function client_describeGitHubError(error) {
+    // Octokit reports a request that got no answer as status 500 without a response: name the real cause.
+    const request = error?.request;
+    const answered = typeof error === 'object' && error !== null && error.response !== undefined;
+    if (!answered) {
+        const url = typeof request?.url === 'string' ? request.url : '';
+        const cause = networkCause(error, url);
+        if (cause)
+            return { message: `GitHub could not be reached: ${cause}` };
+    }
+    if (typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number') {
+        const status = error.status;
+        const response = error.response;
+        const data = response?.data;
+        const message = typeof data === 'object' && data !== null && 'message' in data ? String(data.message) : error instanceof Error ? error.message : '';
+        return { status, message: `GitHub answered ${status}${message ? ` (${message.split('\n')[0]})` : ''}` };
+    }
+    return { message: error instanceof Error ? error.message : String(error) };
+}
+
 ;// CONCATENATED MODULE: ./src/util/json.ts
 
 function json_isObject(value) {
@@ -2075,61 +2144,6 @@ function compact(value) {
             out[key] = v;
     }
     return out;
-}
-
-// EXTERNAL MODULE: ./src/util/network.ts
-var network = __webpack_require__(4506);
-;// CONCATENATED MODULE: ./src/github/client.ts
-
-
-
-/**
- * The one GitHub client: the toolkit's Octokit (GITHUB_API_URL, so GHES works), retrying 5xx
- * with backoff and waiting out rate limits, both by Octokit's own plugins. The token never
- * reaches a log line from here. The toolkit is loaded here, not at start-up: importing it parses
- * GITHUB_EVENT_PATH, which github/context.ts checks first (a malformed payload would otherwise
- * throw before bulkhead could say what is wrong).
- */
-async function client_createGitHubClient(token, logger, options) {
-    const { getOctokit } = await Promise.all(/* import() */[__webpack_require__.e(119), __webpack_require__.e(413)]).then(__webpack_require__.bind(__webpack_require__, 2413));
-    return getOctokit(token, {
-        // From the runner's environment as read for this run, not as it was when the toolkit loaded.
-        baseUrl: options.apiUrl,
-        retry: {
-            doNotRetry: [400, 401, 403, 404, 410, 422, 451],
-            ...(options.retryBaseMs !== undefined ? { retryAfterBaseValue: options.retryBaseMs } : {}),
-        },
-        throttle: {
-            onRateLimit: (retryAfter, request, _octokit, retryCount) => {
-                logger.warning(`GitHub's rate limit was reached for ${request.method} ${request.url}; ${retryCount < 2 ? `retrying in ${retryAfter} s` : 'giving up'}.`);
-                return retryCount < 2;
-            },
-            onSecondaryRateLimit: (retryAfter, request, _octokit, retryCount) => {
-                logger.warning(`GitHub's secondary rate limit was reached for ${request.method} ${request.url}; ${retryCount < 1 ? `retrying in ${retryAfter} s` : 'giving up'}.`);
-                return retryCount < 1;
-            },
-        },
-    }, retry, throttling);
-}
-/** What GitHub said, in one line: status and message, never headers (they may carry the token). */
-function client_describeGitHubError(error) {
-    // Octokit reports a request that got no answer as status 500 without a response: name the real cause.
-    const request = error?.request;
-    const answered = typeof error === 'object' && error !== null && error.response !== undefined;
-    if (!answered) {
-        const url = typeof request?.url === 'string' ? request.url : '';
-        const cause = networkCause(error, url);
-        if (cause)
-            return { message: `GitHub could not be reached: ${cause}` };
-    }
-    if (typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number') {
-        const status = error.status;
-        const response = error.response;
-        const data = response?.data;
-        const message = typeof data === 'object' && data !== null && 'message' in data ? String(data.message) : error instanceof Error ? error.message : '';
-        return { status, message: `GitHub answered ${status}${message ? ` (${message.split('\n')[0]})` : ''}` };
-    }
-    return { message: error instanceof Error ? error.message : String(error) };
 }
 
 ;// CONCATENATED MODULE: ./src/report/json.ts
@@ -2389,6 +2403,7 @@ function publishedReport_parsePublishedReport(document, file) {
 
 
 
+
 /** Reads every report; one that cannot be read is kept as an error, so the merge can say so. */
 async function readReports(files, workspace) {
     return Promise.all(files.map(async (path) => {
@@ -2402,17 +2417,12 @@ async function readReports(files, workspace) {
         }
     }));
 }
-const merge_SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'];
 /** Thresholds from the most lenient to the strictest. */
 const FAIL_ON_ORDER = ['none', 'critical', 'high', 'medium', 'low'];
 function rowOf(input) {
-    const counts = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
     const report = input.report;
     if (!report)
-        return { file: input.file, targets: [], verdict: 'unreadable', counts, failing: 0, problems: [input.error ?? 'unreadable'] };
-    for (const d of report.decisions)
-        if (d.verdict !== 'suppressed')
-            counts[d.finding.severity]++;
+        return { file: input.file, targets: [], verdict: 'unreadable', counts: counts_countDecisions([]), problems: [input.error ?? 'unreadable'] };
     const images = [...new Set(report.decisions.flatMap((d) => (d.finding.image ? [d.finding.image] : [])))];
     const scanned = [...new Set(report.scanners.map((s) => s.target))];
     const problems = report.scanners.filter((s) => s.status === 'error').map((s) => `${s.tool} on ${s.target}: ${s.error ?? 'failed'}`);
@@ -2420,8 +2430,7 @@ function rowOf(input) {
         file: input.file,
         targets: images.length > 0 ? images : scanned,
         verdict: report.verdict,
-        counts,
-        failing: report.decisions.filter((d) => d.verdict === 'fails-gate').length,
+        counts: counts_countDecisions(report.decisions),
         problems,
     };
 }
@@ -2484,7 +2493,6 @@ function mergeMarker(context, category) {
 }
 /** The merged report-file: the format every reader of report-files knows, plus the table of jobs. */
 function mergedReportDocument(outcome, options) {
-    const counts = Object.fromEntries(merge_SEVERITIES.map((s) => [s, outcome.jobs.reduce((n, j) => n + j.counts[s], 0)]));
     return {
         format: REPORT_FORMAT,
         bulkhead: { version: options.version },
@@ -2493,7 +2501,7 @@ function mergedReportDocument(outcome, options) {
         exitCode: outcome.gate.exitCode,
         reasons: outcome.gate.reasons,
         policy: { settings: { failOn: { value: outcome.failOn, source: 'merge' } } },
-        counts,
+        counts: counts_countDecisions(outcome.decisions),
         merged: outcome.jobs,
         workloads: outcome.workloads,
         decisions: outcome.decisions.map((d) => ({ verdict: d.verdict, reason: d.reason, finding: d.finding })),
@@ -2807,19 +2815,18 @@ async function pullRequestOf(context, payload, find) {
         return undefined;
     const run = readWorkflowRun(payload);
     const number = await find(run);
-    const runId = isObject(payload) && isObject(payload.workflow_run) ? num(payload.workflow_run.id) : undefined;
-    return number === undefined ? undefined : { number, headSha: run.headSha, ...(runId !== undefined ? { runId: String(runId) } : {}) };
+    return number === undefined
+        ? undefined
+        : { number, headSha: run.headSha, ...(run.runId !== undefined ? { runId: String(run.runId) } : {}) };
 }
 /** mode: merge in the action: the merged summary, one sticky comment, the outputs; the exit code of the merged verdict. */
 async function runMerge(config, context, payload, io) {
     const { outcome, summaryMarkdown, marker } = await mergeAndWrite(config, context);
     await io.appendSummary(io.redact(summaryMarkdown));
     io.setOutput('verdict', outcome.gate.verdict);
-    const open = outcome.decisions.filter((d) => d.verdict !== 'suppressed');
-    io.setOutput('findings', String(outcome.decisions.length));
-    for (const severity of ['critical', 'high', 'medium', 'low'])
-        io.setOutput(severity, String(open.filter((d) => d.finding.severity === severity).length));
-    io.setOutput('suppressed', String(outcome.decisions.length - open.length));
+    const counts = countDecisions(outcome.decisions);
+    for (const name of ['findings', 'critical', 'high', 'medium', 'low', 'suppressed'])
+        io.setOutput(name, String(counts[name]));
     io.setOutput('report-file', config.reports.reportFile);
     if (config.publish.comment === 'never')
         return outcome;
@@ -2916,8 +2923,6 @@ function localScannerHost(env, logger, dbCache) {
     };
 }
 
-// EXTERNAL MODULE: ./src/util/logger.ts
-var util_logger = __webpack_require__(6618);
 // EXTERNAL MODULE: ./src/scanners/process.ts
 var scanners_process = __webpack_require__(9278);
 ;// CONCATENATED MODULE: ./src/model/severity.ts
@@ -4822,9 +4827,9 @@ function printable(text, max = 200) {
     return clean.length > max ? `${clean.slice(0, max - 3)}...` : clean;
 }
 
-;// CONCATENATED MODULE: ./src/scanners/rehearsal/capabilities.ts
-/** Linux capability names by bit number (linux/capability.h), as `capsh --decode` prints them without CAP_. */
-const NAMES = [
+;// CONCATENATED MODULE: ./src/model/capabilities.ts
+/** Linux capability names by bit number (linux/capability.h), without CAP_. */
+const CAPABILITY_NAMES = [
     'CHOWN',
     'DAC_OVERRIDE',
     'DAC_READ_SEARCH',
@@ -4867,17 +4872,29 @@ const NAMES = [
     'BPF',
     'CHECKPOINT_RESTORE',
 ];
-/** Decodes a CapEff mask ("00000000a80425fb"); bits without a name are shown by number. */
+/**
+ * The names of the bits set in a capability mask given as its low and high 32-bit words (as
+ * `security.capability` xattrs store it, and as /proc/PID/status prints it in hex). Bits the
+ * table does not name yet are left out.
+ */
+function capabilityNames(low, high) {
+    const names = [];
+    for (let bit = 0; bit < CAPABILITY_NAMES.length; bit++) {
+        const set = bit < 32 ? (low >>> bit) & 1 : (high >>> (bit - 32)) & 1;
+        if (set)
+            names.push(CAPABILITY_NAMES[bit]);
+    }
+    return names;
+}
+
+;// CONCATENATED MODULE: ./src/scanners/rehearsal/capabilities.ts
+
+/** Decodes a CapEff mask ("00000000a80425fb", as /proc/PID/status prints it). */
 function decodeCapabilities(hex) {
     if (!/^[0-9a-f]{1,16}$/i.test(hex))
         return undefined;
-    const mask = BigInt(`0x${hex}`);
-    const names = [];
-    for (let bit = 0; bit < 64; bit++) {
-        if ((mask >> BigInt(bit)) & 1n)
-            names.push(NAMES[bit] ?? `bit ${bit}`);
-    }
-    return names;
+    const padded = hex.padStart(16, '0');
+    return capabilityNames(Number.parseInt(padded.slice(8), 16), Number.parseInt(padded.slice(0, 8), 16));
 }
 /** The uid and CapEff of a `/proc/PID/status` text. */
 function readStatus(text) {
@@ -5042,6 +5059,7 @@ function createArgs(profile, spec) {
 
 
 
+
 /**
  * The rehearsal's edge: the docker CLI, one argument array per call, never a shell. Every
  * container it creates carries the label `bulkhead.rehearsal` with its owner and an expiry, is
@@ -5074,9 +5092,6 @@ function callError(what, result) {
             : (0,scanners_process/* stderrTail */.be)(result.stderr, 2) || `it exited with ${result.exitCode}`;
     return new errors/* ToolError */.v4('rehearsal', `docker ${what} failed: ${printable(why, 400)}`);
 }
-function engine_isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 /** The facts of a daemon image that a rehearsal needs. */
 async function inspectImage(environment, reference) {
     const result = await docker(environment, ['image', 'inspect', '--format', '{{json .}}', '--', reference]);
@@ -5089,15 +5104,15 @@ async function inspectImage(environment, reference) {
     catch {
         throw new errors/* ToolError */.v4('rehearsal', `docker image inspect ${reference} printed something that is not JSON.`);
     }
-    const config = engine_isRecord(parsed) && engine_isRecord(parsed.Config) ? parsed.Config : {};
-    const id = engine_isRecord(parsed) && typeof parsed.Id === 'string' ? parsed.Id : '';
+    const config = json_isObject(parsed) && json_isObject(parsed.Config) ? parsed.Config : {};
+    const id = json_isObject(parsed) && typeof parsed.Id === 'string' ? parsed.Id : '';
     if (!/^sha256:[0-9a-f]{64}$/.test(id))
         throw new errors/* ToolError */.v4('rehearsal', `docker image inspect ${reference} gave no image id.`);
-    const test = engine_isRecord(config.Healthcheck) && Array.isArray(config.Healthcheck.Test) ? config.Healthcheck.Test : [];
+    const test = json_isObject(config.Healthcheck) && Array.isArray(config.Healthcheck.Test) ? config.Healthcheck.Test : [];
     return {
         id,
         user: typeof config.User === 'string' ? config.User : '',
-        volumes: engine_isRecord(config.Volumes) ? Object.keys(config.Volumes).filter((v) => v.startsWith('/')) : [],
+        volumes: json_isObject(config.Volumes) ? Object.keys(config.Volumes).filter((v) => v.startsWith('/')) : [],
         healthcheck: test.length > 0 && test[0] !== 'NONE',
     };
 }
@@ -5151,7 +5166,7 @@ async function containerState(environment, name) {
         return undefined;
     try {
         const parsed = JSON.parse(result.stdout);
-        return engine_isRecord(parsed) ? parsed : undefined;
+        return json_isObject(parsed) ? parsed : undefined;
     }
     catch {
         return undefined;
@@ -5322,6 +5337,7 @@ function removeOnSignal(environment, live) {
 ;// CONCATENATED MODULE: ./src/scanners/rehearsal/explain.ts
 
 
+
 function succeeded(observation) {
     return observation.outcome === 'ready' || observation.outcome === 'up' || observation.outcome === 'completed';
 }
@@ -5332,20 +5348,19 @@ function probeWait(hardened, durationMs) {
     return Math.min(durationMs, Math.max(1500, 3 * hardened.elapsedMs, hardened.elapsedMs + 1000));
 }
 function describeOutcome(observation, durationMs) {
-    const seconds = (ms) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`);
     switch (observation.outcome) {
         case 'ready':
-            return `became ready after ${seconds(observation.elapsedMs)}`;
+            return `became ready after ${(0,util_logger/* formatDuration */.a3)(observation.elapsedMs)}`;
         case 'up':
-            return `ran for ${seconds(observation.elapsedMs)}`;
+            return `ran for ${(0,util_logger/* formatDuration */.a3)(observation.elapsedMs)}`;
         case 'completed':
-            return `ran to completion (exit 0) after ${seconds(observation.elapsedMs)}`;
+            return `ran to completion (exit 0) after ${(0,util_logger/* formatDuration */.a3)(observation.elapsedMs)}`;
         case 'exited':
-            return `exited with ${observation.exitCode ?? 'an unknown code'} after ${seconds(observation.elapsedMs)}`;
+            return `exited with ${observation.exitCode ?? 'an unknown code'} after ${(0,util_logger/* formatDuration */.a3)(observation.elapsedMs)}`;
         case 'oom':
-            return `was killed for memory after ${seconds(observation.elapsedMs)} (limit 512 MiB)`;
+            return `was killed for memory after ${(0,util_logger/* formatDuration */.a3)(observation.elapsedMs)} (limit 512 MiB)`;
         case 'not-ready':
-            return `was still not ready after ${seconds(durationMs)}`;
+            return `was still not ready after ${(0,util_logger/* formatDuration */.a3)(durationMs)}`;
         case 'create-failed':
             return `could not be started (${observation.error ?? 'the engine refused it'})`;
     }
@@ -5556,31 +5571,85 @@ async function rehearse(subject, probe, clock = { now: () => Date.now() }) {
     return { ...explained, verified: { profile: proposed, description: session.describe(proposed), observation: final }, ...root };
 }
 
+;// CONCATENATED MODULE: ./src/workloads/imageFacts.ts
+
+/** USER '' (unset), root, 0, root:… and 0:… all run as root. */
+function isRootUser(user) {
+    const name = user.trim().split(':')[0] ?? '';
+    return name === '' || name === 'root' || name === '0';
+}
+/** A numeric UID, or undefined for a name. */
+function numericUid(user) {
+    const name = user.trim().split(':')[0] ?? '';
+    return /^\d+$/.test(name) ? name : undefined;
+}
+/**
+ * Docker's normalisation of a reference: `nginx` → `docker.io/library/nginx:latest`,
+ * `ghcr.io/a/b@sha256:…` unchanged. Manifests and image inputs compare in this form.
+ */
+function normalizeReference(reference) {
+    let ref = reference.trim().replace(/^docker:\/\//, '');
+    const at = ref.indexOf('@');
+    const digest = at >= 0 ? ref.slice(at) : '';
+    if (at >= 0)
+        ref = ref.slice(0, at);
+    const slash = ref.indexOf('/');
+    const first = slash < 0 ? '' : ref.slice(0, slash);
+    const hasRegistry = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
+    if (!hasRegistry)
+        ref = `docker.io/${slash < 0 ? 'library/' : ''}${ref}`;
+    const lastSlash = ref.lastIndexOf('/');
+    if (!ref.slice(lastSlash + 1).includes(':') && !digest)
+        ref = `${ref}:latest`;
+    return `${ref}${digest}`;
+}
+/** True when a manifest's `image:` names this image: the same repository and tag, or the same digest. */
+function sameImage(manifestImage, facts) {
+    const wanted = normalizeReference(manifestImage);
+    const [wantedName, wantedDigest] = wanted.split('@');
+    return facts.names.some((name) => {
+        const [knownName, knownDigest] = name.split('@');
+        if (wantedDigest && knownDigest)
+            return wantedDigest === knownDigest;
+        if (wantedDigest)
+            return false;
+        return knownName === wantedName;
+    });
+}
+/**
+ * The permitted capabilities of a `security.capability` xattr (struct vfs_cap_data, little
+ * endian: magic, then permitted/inheritable pairs of 32 bits, low word first). Unreadable → [].
+ */
+function decodeFileCapabilities(hex) {
+    const bytes = Buffer.from(hex, 'hex');
+    if (bytes.length < 12)
+        return [];
+    const low = bytes.readUInt32LE(4);
+    const high = bytes.length >= 20 ? bytes.readUInt32LE(12) : 0;
+    return capabilityNames(low, high);
+}
+
 ;// CONCATENATED MODULE: ./src/scanners/rehearsal/findings.ts
 
 
 
+
+
 /** BH401–BH404 from a rehearsal, and the fragments it ran under. Pure. */
-function findings_seconds(ms) {
-    return `${Math.round(ms / 100) / 10} s`;
-}
 /** The history step that set the command the rehearsal ran: where BH401, BH402 and BH404 point. */
 function commandStep(subject) {
     const cmd = settingStep(subject, 'CMD', () => true);
     return 'historyStep' in cmd ? cmd : settingStep(subject, 'ENTRYPOINT', () => true);
 }
-function list(items, max = 8) {
-    return items.length > max ? `${items.slice(0, max).join(', ')} and ${items.length - max} more` : items.join(', ');
-}
 function rehearsalFindings(rehearsal, subject) {
     const findings = [];
     const at = commandStep(subject);
     const ran = rehearsal.verified
-        ? ` It ran for ${findings_seconds(rehearsal.verified.observation.elapsedMs)} as ${rehearsal.verified.description}.`
+        ? ` It ran for ${(0,util_logger/* formatDuration */.a3)(rehearsal.verified.observation.elapsedMs)} as ${rehearsal.verified.description}.`
         : '';
     if (!succeeded(rehearsal.hardened) && rehearsal.verdict === 'explained') {
         const breaks = rehearsal.breaks.map((r) => r === 'read-only' && rehearsal.readOnly === 'with-volumes'
-            ? `${RESTRICTION_LABEL[r]} without volumes on ${list(rehearsal.written.volumes)}`
+            ? `${RESTRICTION_LABEL[r]} without volumes on ${listSome(rehearsal.written.volumes)}`
             : r === 'capabilities' && rehearsal.capabilities.length > 0
                 ? `${RESTRICTION_LABEL[r]} (it needs ${rehearsal.capabilities.join(' or ')})`
                 : RESTRICTION_LABEL[r]);
@@ -5592,14 +5661,14 @@ function rehearsalFindings(rehearsal, subject) {
     }
     if (rehearsal.written.files.length > 0) {
         findings.push(builtinFinding('BH402', subject, {
-            message: `With a writable root it wrote outside /tmp and its VOLUMEs: ${list(rehearsal.written.files)}${rehearsal.written.volumes.length > 0 ? `; mount ${list(rehearsal.written.volumes)} as emptyDir (Kubernetes) or tmpfs (Compose)` : ''}${rehearsal.written.unmountable.length > 0 ? `; it also changed image files no volume can take: ${list(rehearsal.written.unmountable)}` : ''}.`,
+            message: `With a writable root it wrote outside /tmp and its VOLUMEs: ${listSome(rehearsal.written.files)}${rehearsal.written.volumes.length > 0 ? `; mount ${listSome(rehearsal.written.volumes)} as emptyDir (Kubernetes) or tmpfs (Compose)` : ''}${rehearsal.written.unmountable.length > 0 ? `; it also changed image files no volume can take: ${listSome(rehearsal.written.unmountable)}` : ''}.`,
             subject: 'rehearsal-writes',
             ...at,
         }));
     }
     if (rehearsal.staysRoot) {
         findings.push(builtinFinding('BH403', subject, {
-            message: `Started as its own user (root), its main process was still uid 0 after ${findings_seconds(Math.min(rehearsal.durationMs, 3000))}: it never drops root.${rehearsal.verdict === 'hardened' ? ` It does run as uid ${rehearsal.user.split(':')[0]}: add USER ${rehearsal.user} to the image.` : ''}`,
+            message: `Started as its own user (root), its main process was still uid 0 after ${(0,util_logger/* formatDuration */.a3)(Math.min(rehearsal.durationMs, 3000))}: it never drops root.${rehearsal.verdict === 'hardened' ? ` It does run as uid ${rehearsal.user.split(':')[0]}: add USER ${rehearsal.user} to the image.` : ''}`,
             subject: 'rehearsal-root',
             ...settingStep(subject, 'USER', () => true),
         }));
@@ -5639,22 +5708,22 @@ function volumeName(path) {
  */
 function profileFragments(profile, settings) {
     const runsAs = profile.restricted.has('non-root') ? settings.user : settings.imageUser;
-    const [uid, gid] = runsAs.split(':');
-    const numeric = uid !== undefined && /^\d+$/.test(uid);
-    const root = runsAs === '' || uid === 'root' || (numeric && Number(uid) === 0);
+    const root = isRootUser(runsAs);
+    const uid = numericUid(runsAs);
+    const gid = numericUid(runsAs.split(':')[1] ?? '');
     const mounts = [...new Set(['/tmp', ...settings.imageVolumes, ...profile.volumes])];
     const drop = profile.restricted.has('capabilities') || profile.capabilities !== undefined;
     const add = profile.restricted.has('capabilities') ? [] : (profile.capabilities ?? []);
     const k8s = ['securityContext:'];
     if (!root)
         k8s.push('  runAsNonRoot: true');
-    if (numeric && !root)
+    if (uid && !root)
         k8s.push(`  runAsUser: ${uid}`);
     else if (!root)
-        k8s.push(`  # runAsUser: the numeric uid of ${uid} (runAsNonRoot cannot check a name)`);
+        k8s.push(`  # runAsUser: the numeric uid of ${runsAs} (runAsNonRoot cannot check a name)`);
     else
         k8s.push('  # it needs to start as root (BH401)');
-    if (gid && /^\d+$/.test(gid) && !root)
+    if (gid && !root)
         k8s.push(`  runAsGroup: ${gid}`);
     k8s.push(`  readOnlyRootFilesystem: ${profile.restricted.has('read-only')}`);
     k8s.push(`  allowPrivilegeEscalation: ${!profile.restricted.has('no-new-privileges')}`);
@@ -5676,7 +5745,7 @@ function profileFragments(profile, settings) {
     if (profile.restricted.has('no-new-privileges'))
         compose.push('    security_opt: ["no-new-privileges:true"]');
     // Docker gives a tmpfs over an existing directory that directory's mode: owned by the user, it is writable to it.
-    const owner = numeric && !root ? `:uid=${uid}${gid && /^\d+$/.test(gid) ? `,gid=${gid}` : ''}` : '';
+    const owner = uid && !root ? `:uid=${uid}${gid ? `,gid=${gid}` : ''}` : '';
     compose.push(`    tmpfs: ${yamlList(mounts.map((m) => `"${m}${owner}"`))}`);
     if (!profile.restricted.has('privileged-ports'))
         compose.push('    sysctls:', '      net.ipv4.ip_unprivileged_port_start: 0');
@@ -5759,7 +5828,6 @@ async function rehearseImage(reference, subject, config, environment, logger = u
                 imageUserIsRoot,
                 volumes: image.volumes,
                 durationMs: config.durationMs,
-                hasReadyCondition: config.ready !== undefined || image.healthcheck,
             }, probe);
         }
         finally {
@@ -8140,113 +8208,6 @@ function readCompose(file, set, notes) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/workloads/imageFacts.ts
-/** USER '' (unset), root, 0, root:… and 0:… all run as root. */
-function isRootUser(user) {
-    const name = user.trim().split(':')[0] ?? '';
-    return name === '' || name === 'root' || name === '0';
-}
-/** A numeric UID, or undefined for a name. */
-function numericUid(user) {
-    const name = user.trim().split(':')[0] ?? '';
-    return /^\d+$/.test(name) ? name : undefined;
-}
-/**
- * Docker's normalisation of a reference: `nginx` → `docker.io/library/nginx:latest`,
- * `ghcr.io/a/b@sha256:…` unchanged. Manifests and image inputs compare in this form.
- */
-function normalizeReference(reference) {
-    let ref = reference.trim().replace(/^docker:\/\//, '');
-    const at = ref.indexOf('@');
-    const digest = at >= 0 ? ref.slice(at) : '';
-    if (at >= 0)
-        ref = ref.slice(0, at);
-    const slash = ref.indexOf('/');
-    const first = slash < 0 ? '' : ref.slice(0, slash);
-    const hasRegistry = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
-    if (!hasRegistry)
-        ref = `docker.io/${slash < 0 ? 'library/' : ''}${ref}`;
-    const lastSlash = ref.lastIndexOf('/');
-    if (!ref.slice(lastSlash + 1).includes(':') && !digest)
-        ref = `${ref}:latest`;
-    return `${ref}${digest}`;
-}
-/** True when a manifest's `image:` names this image: the same repository and tag, or the same digest. */
-function sameImage(manifestImage, facts) {
-    const wanted = normalizeReference(manifestImage);
-    const [wantedName, wantedDigest] = wanted.split('@');
-    return facts.names.some((name) => {
-        const [knownName, knownDigest] = name.split('@');
-        if (wantedDigest && knownDigest)
-            return wantedDigest === knownDigest;
-        if (wantedDigest)
-            return false;
-        return knownName === wantedName;
-    });
-}
-/** Linux capability numbers (capability.h), for reading `security.capability` xattrs. */
-const CAPABILITY_NAMES = [
-    'CHOWN',
-    'DAC_OVERRIDE',
-    'DAC_READ_SEARCH',
-    'FOWNER',
-    'FSETID',
-    'KILL',
-    'SETGID',
-    'SETUID',
-    'SETPCAP',
-    'LINUX_IMMUTABLE',
-    'NET_BIND_SERVICE',
-    'NET_BROADCAST',
-    'NET_ADMIN',
-    'NET_RAW',
-    'IPC_LOCK',
-    'IPC_OWNER',
-    'SYS_MODULE',
-    'SYS_RAWIO',
-    'SYS_CHROOT',
-    'SYS_PTRACE',
-    'SYS_PACCT',
-    'SYS_ADMIN',
-    'SYS_BOOT',
-    'SYS_NICE',
-    'SYS_RESOURCE',
-    'SYS_TIME',
-    'SYS_TTY_CONFIG',
-    'MKNOD',
-    'LEASE',
-    'AUDIT_WRITE',
-    'AUDIT_CONTROL',
-    'SETFCAP',
-    'MAC_OVERRIDE',
-    'MAC_ADMIN',
-    'SYSLOG',
-    'WAKE_ALARM',
-    'BLOCK_SUSPEND',
-    'AUDIT_READ',
-    'PERFMON',
-    'BPF',
-    'CHECKPOINT_RESTORE',
-];
-/**
- * The permitted capabilities of a `security.capability` xattr (struct vfs_cap_data, little
- * endian: magic, then permitted/inheritable pairs of 32 bits, low word first). Unreadable → [].
- */
-function decodeFileCapabilities(hex) {
-    const bytes = Buffer.from(hex, 'hex');
-    if (bytes.length < 12)
-        return [];
-    const low = bytes.readUInt32LE(4);
-    const high = bytes.length >= 20 ? bytes.readUInt32LE(12) : 0;
-    const names = [];
-    for (let bit = 0; bit < CAPABILITY_NAMES.length; bit++) {
-        const set = bit < 32 ? (low >>> bit) & 1 : (high >>> (bit - 32)) & 1;
-        if (set)
-            names.push(CAPABILITY_NAMES[bit]);
-    }
-    return names;
-}
-
 ;// CONCATENATED MODULE: ./src/workloads/crossCheck.ts
 
 /**
@@ -8910,6 +8871,7 @@ function meets(level, required) {
 
 ;// CONCATENATED MODULE: ./src/workloads/suggest.ts
 
+
 /**
  * One fragment per workload that fixes all of its isolation findings at once: a securityContext
  * (Kubernetes) or service fields (Compose), as YAML to merge into the file. Values that bulkhead
@@ -8936,7 +8898,7 @@ const POD_SPEC_PATH = {
 };
 /** "  # rehearsed for 10 s": said beside every value a rehearsal of the image proved. */
 function rehearsedNote(image) {
-    return image?.rehearsed ? `  # rehearsed for ${Math.round(image.rehearsed.durationMs / 100) / 10} s` : '';
+    return image?.rehearsed ? `  # rehearsed for ${(0,util_logger/* formatDuration */.a3)(image.rehearsed.durationMs)}` : '';
 }
 /** The UID to run as: the one a rehearsal ran it as, else the image's own, else left to the user. */
 function runAsUid(image) {
@@ -8963,7 +8925,7 @@ function readOnlyLine(image, indent) {
         return `${indent}readOnlyRootFilesystem: true  # mount an emptyDir where it writes (often /tmp)`;
     if (!rehearsed.readOnly)
         return `${indent}# readOnlyRootFilesystem: true did not start in the rehearsal (BH401): it changes files of the image`;
-    return `${indent}readOnlyRootFilesystem: true  # rehearsed for ${Math.round(rehearsed.durationMs / 100) / 10} s with an emptyDir on ${rehearsed.volumes.join(', ')}`;
+    return `${indent}readOnlyRootFilesystem: true  # rehearsed for ${(0,util_logger/* formatDuration */.a3)(rehearsed.durationMs)} with an emptyDir on ${rehearsed.volumes.join(', ')}`;
 }
 function kubernetesContainer(fix, image, indent) {
     const { container: c, rules } = fix;
@@ -11610,21 +11572,6 @@ function gate(decisions, results, options) {
     return { verdict, reasons, exitCode, failingFindings, failedScanners };
 }
 
-;// CONCATENATED MODULE: ./src/report/counts.ts
-/** Severity counts leave suppressed findings out; `findings` counts everything reported. */
-function countDecisions(decisions) {
-    const counts = { findings: decisions.length, critical: 0, high: 0, medium: 0, low: 0, info: 0, suppressed: 0, failing: 0 };
-    for (const d of decisions) {
-        if (d.verdict === 'suppressed')
-            counts.suppressed++;
-        else
-            counts[d.finding.severity]++;
-        if (d.verdict === 'fails-gate')
-            counts.failing++;
-    }
-    return counts;
-}
-
 ;// CONCATENATED MODULE: ./src/report/sarif.ts
 
 
@@ -11996,7 +11943,7 @@ async function runPipeline(config, collected, options) {
     const failOn = policy.settings.failOn.value;
     const scannerError = config.policy.scannerError;
     const outcome = gate(decisions, finalResults, { failOn, scannerError });
-    const counts = countDecisions(decisions);
+    const counts = counts_countDecisions(decisions);
     const { text: sarifText, omitted } = buildSarif({
         results: finalResults,
         decisions,
@@ -12507,7 +12454,7 @@ async function runMergeCli(config, args, io, redactor) {
         io.stdout(`${redactor.apply(JSON.stringify({ verdict: outcome.gate.verdict, reasons: outcome.gate.reasons, jobs: outcome.jobs }, null, 2))}\n`);
     }
     else {
-        const lines = outcome.jobs.map((job) => `${job.verdict === 'pass' ? 'pass' : job.verdict === 'fail' ? 'FAIL' : 'UNREADABLE'}  ${job.file}  ${job.targets.slice(0, 3).join(', ') || '—'}  critical ${job.counts.critical}, high ${job.counts.high}, medium ${job.counts.medium}, low ${job.counts.low}; ${job.failing} failing${job.problems.length > 0 ? `; ${job.problems.join('; ')}` : ''}`);
+        const lines = outcome.jobs.map((job) => `${job.verdict === 'pass' ? 'pass' : job.verdict === 'fail' ? 'FAIL' : 'UNREADABLE'}  ${job.file}  ${job.targets.slice(0, 3).join(', ') || '—'}  critical ${job.counts.critical}, high ${job.counts.high}, medium ${job.counts.medium}, low ${job.counts.low}; ${job.counts.failing} failing${job.problems.length > 0 ? `; ${job.problems.join('; ')}` : ''}`);
         const verdict = outcome.gate.verdict === 'pass' ? `PASS: ${outcome.jobs.length} jobs merged` : `FAIL: ${outcome.gate.reasons.join('; ')}`;
         io.stdout(`${redactor.apply([...lines, '', verdict].join('\n'))}\n`);
     }
