@@ -860,10 +860,10 @@ var network = __webpack_require__(4506);
 
 
 function causeOf(error, url) {
-    const message = (0,network/* innermostMessage */.Z)(error);
+    const message = (0,network/* innermostMessage */.Zv)(error);
     if (/redirect count exceeded/i.test(message))
         return 'too many redirects (a redirect loop?)';
-    return (0,network/* networkCause */.u)(error, url) ?? message;
+    return (0,network/* networkCause */.u6)(error, url) ?? message;
 }
 /**
  * Downloads one URL to a file while hashing it. Redirects are followed (GitHub sends release

@@ -33,3 +33,17 @@ export function workspaceWith(files: Record<string, string | Buffer> = {}, prefi
   }
   return dir;
 }
+
+/** A loopback port nothing listens on: taken from the kernel, then released. */
+export async function closedPort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -9897,7 +9897,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 
 
 var identity = __webpack_require__(1127);
-var Scalar = __webpack_require__(5682);
+var Scalar = __webpack_require__(3301);
 var YAMLMap = __webpack_require__(4454);
 var YAMLSeq = __webpack_require__(2223);
 var resolveBlockMap = __webpack_require__(7103);
@@ -10165,7 +10165,7 @@ exports.composeNode = composeNode;
 
 
 var identity = __webpack_require__(1127);
-var Scalar = __webpack_require__(5682);
+var Scalar = __webpack_require__(3301);
 var resolveBlockScalar = __webpack_require__(8913);
 var resolveFlowScalar = __webpack_require__(6842);
 
@@ -10614,7 +10614,7 @@ exports.resolveBlockMap = resolveBlockMap;
 
 
 
-var Scalar = __webpack_require__(5682);
+var Scalar = __webpack_require__(3301);
 
 function resolveBlockScalar(ctx, scalar, onError) {
     const start = scalar.offset;
@@ -11141,7 +11141,7 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 
 
-var Scalar = __webpack_require__(5682);
+var Scalar = __webpack_require__(3301);
 var resolveEnd = __webpack_require__(7788);
 
 function resolveFlowScalar(scalar, strict, onError) {
@@ -12148,7 +12148,7 @@ exports.applyReviver = applyReviver;
 
 var Alias = __webpack_require__(4065);
 var identity = __webpack_require__(1127);
-var Scalar = __webpack_require__(5682);
+var Scalar = __webpack_require__(3301);
 
 const defaultTagPrefix = 'tag:yaml.org,2002:';
 function findTagObject(value, tagName, tags) {
@@ -12505,7 +12505,7 @@ var errors = __webpack_require__(1464);
 var Alias = __webpack_require__(4065);
 var identity = __webpack_require__(1127);
 var Pair = __webpack_require__(7165);
-var Scalar = __webpack_require__(5682);
+var Scalar = __webpack_require__(3301);
 var YAMLMap = __webpack_require__(4454);
 var YAMLSeq = __webpack_require__(2223);
 var cst = __webpack_require__(3461);
@@ -12954,7 +12954,7 @@ exports.createPair = createPair;
 
 /***/ }),
 
-/***/ 5682:
+/***/ 3301:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -12998,7 +12998,7 @@ var addPairToJSMap = __webpack_require__(7104);
 var Collection = __webpack_require__(101);
 var identity = __webpack_require__(1127);
 var Pair = __webpack_require__(7165);
-var Scalar = __webpack_require__(5682);
+var Scalar = __webpack_require__(3301);
 
 function findPair(items, key) {
     const k = identity.isScalar(key) ? key.value : key;
@@ -13151,7 +13151,7 @@ var createNode = __webpack_require__(2404);
 var stringifyCollection = __webpack_require__(1212);
 var Collection = __webpack_require__(101);
 var identity = __webpack_require__(1127);
-var Scalar = __webpack_require__(5682);
+var Scalar = __webpack_require__(3301);
 var toJS = __webpack_require__(4043);
 
 class YAMLSeq extends Collection.Collection {
@@ -15918,7 +15918,7 @@ exports.map = map;
 
 
 
-var Scalar = __webpack_require__(5682);
+var Scalar = __webpack_require__(3301);
 
 const nullTag = {
     identify: value => value == null,
@@ -15991,7 +15991,7 @@ exports.string = string;
 
 
 
-var Scalar = __webpack_require__(5682);
+var Scalar = __webpack_require__(3301);
 
 const boolTag = {
     identify: value => typeof value === 'boolean',
@@ -16019,7 +16019,7 @@ exports.boolTag = boolTag;
 
 
 
-var Scalar = __webpack_require__(5682);
+var Scalar = __webpack_require__(3301);
 var stringifyNumber = __webpack_require__(8689);
 
 const floatNaN = {
@@ -16154,7 +16154,7 @@ exports.schema = schema;
 
 
 
-var Scalar = __webpack_require__(5682);
+var Scalar = __webpack_require__(3301);
 var map = __webpack_require__(7451);
 var seq = __webpack_require__(1706);
 
@@ -16332,7 +16332,7 @@ exports.getTags = getTags;
 
 
 var node_buffer = __webpack_require__(181);
-var Scalar = __webpack_require__(5682);
+var Scalar = __webpack_require__(3301);
 var stringifyString = __webpack_require__(3069);
 
 const binary = {
@@ -16408,7 +16408,7 @@ exports.binary = binary;
 
 
 
-var Scalar = __webpack_require__(5682);
+var Scalar = __webpack_require__(3301);
 
 function boolStringify({ value, source }, ctx) {
     const boolObj = value ? trueTag : falseTag;
@@ -16444,7 +16444,7 @@ exports.trueTag = trueTag;
 
 
 
-var Scalar = __webpack_require__(5682);
+var Scalar = __webpack_require__(3301);
 var stringifyNumber = __webpack_require__(8689);
 
 const floatNaN = {
@@ -16585,7 +16585,7 @@ exports.intOct = intOct;
 
 
 var identity = __webpack_require__(1127);
-var Scalar = __webpack_require__(5682);
+var Scalar = __webpack_require__(3301);
 
 // If the value associated with a merge key is a single mapping node, each of
 // its key/value pairs is inserted into the current mapping, unless the key
@@ -16748,7 +16748,7 @@ exports.omap = omap;
 
 var identity = __webpack_require__(1127);
 var Pair = __webpack_require__(7165);
-var Scalar = __webpack_require__(5682);
+var Scalar = __webpack_require__(3301);
 var YAMLSeq = __webpack_require__(2223);
 
 function resolvePairs(seq, onError) {
@@ -17717,7 +17717,7 @@ exports.stringifyNumber = stringifyNumber;
 
 
 var identity = __webpack_require__(1127);
-var Scalar = __webpack_require__(5682);
+var Scalar = __webpack_require__(3301);
 var stringify = __webpack_require__(2148);
 var stringifyComment = __webpack_require__(9799);
 
@@ -17875,7 +17875,7 @@ exports.stringifyPair = stringifyPair;
 
 
 
-var Scalar = __webpack_require__(5682);
+var Scalar = __webpack_require__(3301);
 var foldFlowLines = __webpack_require__(4475);
 
 const getFoldOptions = (ctx, isBlock) => ({

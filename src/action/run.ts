@@ -153,10 +153,13 @@ export async function run(runtime: ActionRuntime = { env: process.env, toolkit: 
   const redactor = new Redactor();
   try {
     const raw = rawInputsFromEnv(env);
-    const token = typeof raw['github-token'] === 'string' ? raw['github-token'] : undefined;
-    if (token) {
-      toolkit.setSecret(token);
-      redactor.add(token);
+    // Masked before anything else runs: no later line of the log can show them.
+    for (const name of ['github-token', 'registry-password'] as const) {
+      const secret = raw[name];
+      if (typeof secret === 'string' && secret.trim() !== '') {
+        toolkit.setSecret(secret.trim());
+        redactor.add(secret.trim());
+      }
     }
     const config = parseConfig(raw, { workspace: env.GITHUB_WORKSPACE ?? process.cwd() });
     const logger = redactingLogger(toolkit, redactor);

@@ -54,7 +54,15 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     }
     const token = typeof args.raw['github-token'] === 'string' ? args.raw['github-token'] : undefined;
     redactor.add(token);
-    const config = parseConfig(args.raw, { workspace: io.cwd, ...(args.markdownFile ? { markdownFile: args.markdownFile } : {}) });
+    // Registry credentials may come from the environment, so that they stay out of the process list.
+    const raw = {
+      ...(io.env.REGISTRY_USERNAME ? { 'registry-username': io.env.REGISTRY_USERNAME } : {}),
+      ...(io.env.REGISTRY_PASSWORD ? { 'registry-password': io.env.REGISTRY_PASSWORD } : {}),
+      ...args.raw,
+    };
+    const password = raw['registry-password'];
+    if (typeof password === 'string') redactor.add(password);
+    const config = parseConfig(raw, { workspace: io.cwd, ...(args.markdownFile ? { markdownFile: args.markdownFile } : {}) });
     if (config.mode === 'publish') {
       throw new UsageError('--mode publish runs only in the GitHub Action (a workflow_run workflow); the CLI scans.');
     }

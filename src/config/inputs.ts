@@ -38,7 +38,7 @@ export const INPUTS = [
     kind: 'list',
     default: '',
     description:
-      'Images to scan, one per line. A bare reference (`myapp:pr-42`) or `docker-daemon:REF` means the local Docker daemon (streamed with `docker save`); `docker-archive:PATH[:REF]`, `oci:DIR[:TAG]`, `oci-archive:PATH[:TAG]` read files; `docker://REF` reads a registry (Trivy only, for now).',
+      'Images to scan, one per line. A bare reference (`myapp:pr-42`) or `docker-daemon:REF` means the local Docker daemon (streamed with `docker save`); `docker-archive:PATH[:REF]`, `oci:DIR[:TAG]`, `oci-archive:PATH[:TAG]` read files; `docker://REF` (or `registry:REF`) pulls from a registry without Docker, once per run for every scanner (credentials: `registry-username`/`registry-password`, else `~/.docker/config.json` and its credential helpers).',
   },
   {
     name: 'dockerfile',
@@ -74,6 +74,27 @@ export const INPUTS = [
     default: 'linux/amd64',
     description:
       'Which image to read from an OCI layout or archive that holds several platforms (`os/arch[/variant]`). The summary says which one was read.',
+  },
+  {
+    name: 'registry-username',
+    kind: 'string',
+    default: '',
+    description:
+      'User name for the registries of `docker://` images (e.g. `${{ github.actor }}` for ghcr.io). Without it, `~/.docker/config.json` (`auths`, `credHelpers`, `credsStore`) is used, as `docker login` left it. The CLI also reads `REGISTRY_USERNAME`.',
+  },
+  {
+    name: 'registry-password',
+    kind: 'string',
+    default: '',
+    description:
+      'Password or token for `registry-username` (e.g. `${{ secrets.GITHUB_TOKEN }}` with `packages: read`). Masked in the log and never written anywhere; sent only to the registry and its token service. The CLI also reads `REGISTRY_PASSWORD` (prefer it to the flag, which other users can see in the process list).',
+  },
+  {
+    name: 'registry-insecure',
+    kind: 'list',
+    default: '',
+    description:
+      'Registries to reach over plain HTTP, one `host:port` per line (e.g. `localhost:5000` for a registry service container). Nothing is plain HTTP unless listed, loopback included. For a registry with its own CA, set `NODE_EXTRA_CA_CERTS` to the CA file in the job or shell.',
   },
   {
     name: 'tools',

@@ -11,6 +11,7 @@ import {
   TRIVY_SCAN_KINDS,
   type Config,
   type ManifestTarget,
+  type RegistryConfig,
   type RehearsalConfig,
   type RehearsalReady,
   type TargetsConfig,
@@ -438,6 +439,31 @@ function rehearsalSlice(raw: RawInputs): RehearsalConfig {
   };
 }
 
+/** Registry credentials come as a pair; insecure hosts as host:port, checked once here. */
+function registrySlice(raw: RawInputs): RegistryConfig {
+  const username = valueOf(raw, 'registry-username');
+  const password = valueOf(raw, 'registry-password');
+  if ((username === '') !== (password === '')) {
+    // Never echo the password: name only which half is missing.
+    throw new UsageError(
+      username === ''
+        ? 'registry-password is set but registry-username is not; set both, or neither to use ~/.docker/config.json.'
+        : 'registry-username is set but registry-password is not; set both, or neither to use ~/.docker/config.json.',
+    );
+  }
+  const insecure = listOf(raw, 'registry-insecure', true).map((entry) => {
+    const host = entry
+      .toLowerCase()
+      .replace(/^https?:\/\//, '')
+      .replace(/\/+$/, '');
+    if (!/^(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?$/.test(host)) {
+      throw new UsageError(`registry-insecure has "${entry}", which is not host:port; write one registry per line, e.g. localhost:5000.`);
+    }
+    return host;
+  });
+  return { ...(username ? { username, password } : {}), insecure };
+}
+
 export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
   const workspace = resolve(context.workspace);
   if (!existsSync(workspace) || !statSync(workspace).isDirectory()) {
@@ -510,6 +536,7 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
       ...(token && !token.startsWith('${{') ? { githubToken: token } : {}),
     },
     rehearsal,
+    registry: registrySlice(raw),
     warnings,
   });
 }

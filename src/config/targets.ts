@@ -37,7 +37,7 @@ function requireReference(value: string, input: string): string {
 /** Parses one line of the `image` input (skopeo-style transports). */
 export function parseImageTarget(input: string): ImageTarget {
   const text = input.trim();
-  const transport = /^(docker-daemon|docker-archive|oci-archive|oci|docker):/.exec(text);
+  const transport = /^(docker-daemon|docker-archive|oci-archive|oci|docker|registry):/.exec(text);
   if (!transport) {
     const ref = requireReference(text, input);
     return { input, source: 'daemon', location: ref, key: imageRepository(ref) };
@@ -53,6 +53,11 @@ export function parseImageTarget(input: string): ImageTarget {
         throw new UsageError(`image "${input}" needs two slashes after the transport: docker://REF.`);
       }
       const ref = requireReference(rest.slice(2), input);
+      return { input, source: 'registry', location: ref, key: imageRepository(ref) };
+    }
+    case 'registry': {
+      // The clearer alias of docker://REF: no slashes, since nothing else could follow.
+      const ref = requireReference(rest.replace(/^\/\//, ''), input);
       return { input, source: 'registry', location: ref, key: imageRepository(ref) };
     }
     default: {

@@ -18,6 +18,7 @@ export interface Config {
   readonly reports: ReportsConfig;
   readonly publish: PublishConfig;
   readonly rehearsal: RehearsalConfig;
+  readonly registry: RegistryConfig;
   /** Said once by each face before anything runs: deprecated inputs still read. */
   readonly warnings: readonly string[];
 }
@@ -119,6 +120,14 @@ export interface RehearsalConfig {
   readonly ready?: RehearsalReady;
   /** Rehearse on pull requests from forks too. */
   readonly forks: boolean;
+}
+
+/** How `docker://` images are pulled: credentials given as inputs, and the hosts reached over plain HTTP. */
+export interface RegistryConfig {
+  readonly username?: string;
+  readonly password?: string;
+  /** host:port entries, lower-case, reached with http:// instead of https://. */
+  readonly insecure: readonly string[];
 }
 
 export type CommentMode = 'always' | 'on-failure' | 'never';

@@ -13,6 +13,8 @@ export interface Descriptor {
 }
 
 export interface ResolvedManifest {
+  /** The image manifest chosen: its digest, size and media type as its descriptor gave them. */
+  manifest: BlobClaim & { mediaType: string };
   config: BlobClaim;
   layers: BlobClaim[];
   /** os/arch[/variant] of the chosen manifest, when the index said. */
@@ -112,6 +114,7 @@ export async function resolveOciIndex(
     }
     candidates = tagged;
   }
+  const seen = new Set<string>();
   for (let depth = 0; depth < 4; depth++) {
     const usable = candidates.filter((d) => !isAttestation(d));
     let chosen: Descriptor | undefined;
@@ -125,6 +128,9 @@ export async function resolveOciIndex(
       note = `${where} holds images for ${offered}; read ${platformName(chosen.platform)}.`;
     }
     if (!chosen) throw new FormatError(where, `the index lists no image.`);
+    if (seen.has(chosen.digest))
+      throw new FormatError(where, `has an index that points to itself (${chosen.digest}); it is corrupt or hostile.`);
+    seen.add(chosen.digest);
     const json = await readJson({ digest: chosen.digest, ...(chosen.size !== undefined ? { size: chosen.size } : {}) });
     if (!isRecord(json)) throw new FormatError(where, `manifest ${chosen.digest} is not a JSON object.`);
     if (isIndex(chosen.mediaType, json)) {
@@ -145,7 +151,12 @@ export async function resolveOciIndex(
     };
     const layers = json.layers.map((l) => claim(l, 'a layer'));
     const name = platformName(chosen.platform);
-    return { config: claim(config, 'the config'), layers, ...(name ? { platform: name } : {}), ...(note ? { note } : {}) };
+    const manifest = {
+      digest: chosen.digest,
+      ...(chosen.size !== undefined ? { size: chosen.size } : {}),
+      mediaType: chosen.mediaType || (typeof json.mediaType === 'string' ? json.mediaType : ''),
+    };
+    return { manifest, config: claim(config, 'the config'), layers, ...(name ? { platform: name } : {}), ...(note ? { note } : {}) };
   }
   throw new FormatError(where, `indexes nest too deeply; the layout is corrupt or hostile.`);
 }

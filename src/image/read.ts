@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
 import { constants } from 'node:fs';
 import { open, realpath, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,6 +12,8 @@ import { algorithmOf, digestOf, digesting, StreamDigest, verifyBlob, type BlobCl
 import { blobPath, resolveOciIndex } from './oci.js';
 import { mergeLayers, type Filesystem } from './overlay.js';
 import { printable } from './paths.js';
+import { openRegistryImage, type RegistryAccess } from './registry/pull.js';
+import { teed } from './tee.js';
 
 export interface ImageLayer {
   diffId?: string;
@@ -44,32 +45,13 @@ export interface ReadImageOptions {
   /** Called as bytes are read (at most every 256 KiB chunk): for progress, nothing else. */
   onProgress?: (progress: ReadProgress) => void;
   /**
-   * A daemon image is also written here as `docker save` streams it, so that Trivy reads the same
-   * export instead of making its own. The file is complete only when readImage resolves.
+   * A daemon image is also written here as `docker save` streams it (a registry image as an OCI
+   * layout directory), so that Trivy reads the same bytes instead of fetching its own. It is
+   * complete only when readImage resolves.
    */
   saveTo?: string;
-}
-
-/** Copies a stream to a file as it passes, waiting for the file when it falls behind (bounded memory). */
-async function* teed(source: AsyncIterable<Buffer>, file: string | undefined, done: { complete: boolean }): AsyncGenerator<Buffer> {
-  if (!file) {
-    yield* source;
-    return;
-  }
-  const out = createWriteStream(file, { flags: 'wx', mode: 0o600 });
-  const failed = new Promise<never>((_, reject) => out.once('error', reject));
-  failed.catch(() => undefined);
-  try {
-    for await (const chunk of source) {
-      if (!out.write(chunk)) await Promise.race([once(out, 'drain'), failed]);
-      yield chunk;
-    }
-    out.end();
-    await Promise.race([once(out, 'finish'), failed]);
-    done.complete = true;
-  } finally {
-    if (!out.writableFinished) out.destroy();
-  }
+  /** Credentials and insecure hosts for `docker://` images. */
+  registry?: RegistryAccess;
 }
 
 export interface ReadProgress {
@@ -326,6 +308,29 @@ async function fromLayout(
   return assemble(config, layers, config.diffIds, notes, where, resolved.platform);
 }
 
+/** A registry image: each layer streamed from the registry into the layer reader (and the shared layout), verified as it ends. */
+async function fromRegistry(reference: string, where: string, options: ReadImageOptions, signal: AbortSignal): Promise<ImageModel> {
+  const access = options.registry ?? { credentials: { env: options.env ?? process.env }, insecure: [] };
+  const image = await openRegistryImage(reference, where, options.platform, access, signal, options.saveTo);
+  const config = parseImageConfig(parseJson(image.config, `${where}: config ${image.resolved.config.digest}`), where);
+  const notes = image.resolved.note ? [image.resolved.note] : [];
+  const layers: LayerContents[] = [];
+  let bytesBefore = 0;
+  const count = image.resolved.layers.length;
+  for (const [index, claim] of image.resolved.layers.entries()) {
+    layers.push(
+      await readLayer(
+        counted(image.layer(claim), options.onProgress, { layer: { index: index + 1, count } }, bytesBefore),
+        `${where} layer ${claim.digest.slice(0, 19)}`,
+        options.wanted,
+      ),
+    );
+    bytesBefore += claim.size ?? 0;
+  }
+  await image.finish();
+  return assemble(config, layers, config.diffIds, notes, where, image.resolved.platform);
+}
+
 /** `docker save` streamed straight into the archive reader: no temporary file. */
 async function fromDaemon(reference: string, where: string, options: ReadImageOptions): Promise<ImageModel> {
   const child = spawn(options.docker ?? 'docker', ['save', '--', reference], {
@@ -399,7 +404,7 @@ async function requireFile(path: string, where: string, directory: boolean): Pro
 
 /**
  * Reads any supported image source into an ImageModel, within `timeoutMs` (the timeout input)
- * for the whole read: streams are stopped when it runs out. Registry pulls are not supported yet.
+ * for the whole read: streams are stopped when it runs out.
  */
 export async function readImage(target: ImageTarget, options: ReadImageOptions): Promise<ImageModel> {
   const where = target.input;
@@ -436,10 +441,9 @@ async function readLocalImage(target: ImageTarget, where: string, options: ReadI
     case 'oci':
       await requireFile(target.location, where, true);
       return fromLayout(target.location, where, target.reference, options.platform, options.wanted, signal, options.onProgress);
-    default:
-      throw new FormatError(
-        where,
-        `the built-in checks cannot pull from a registry yet; pull or build the image first and pass it as a local reference or archive.`,
-      );
+    case 'registry':
+      return fromRegistry(target.location, where, options, signal);
+    case 'daemon':
+      return fromDaemon(target.location, where, options);
   }
 }

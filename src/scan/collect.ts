@@ -99,18 +99,19 @@ async function collectResults(
 }
 
 /**
- * Daemon images that both the built-in checks and Trivy read are exported once: `docker save`
- * streams into the built-in reader and into a file beside it, which Trivy reads with --input
- * once it is complete (if the read failed, Trivy reads the daemon itself).
+ * Daemon and registry images that both the built-in checks and Trivy read are fetched once:
+ * `docker save` streams into the built-in reader and into a file beside it, a registry pull
+ * into the reader and an OCI layout directory; Trivy reads that with --input once it is
+ * complete (if the read failed, Trivy reads the daemon or the registry itself).
  */
 async function sharedExports(images: readonly ImageTarget[], env: NodeJS.ProcessEnv) {
-  const daemon = images.filter((i) => i.source === 'daemon');
+  const daemon = images.filter((i) => i.source === 'daemon' || i.source === 'registry');
   if (daemon.length === 0) return undefined;
   const dir = await mkdtemp(join(env.RUNNER_TEMP || tmpdir(), 'bulkhead-export-'));
   const exports = new Map<string, SharedExport>();
   const ready = new Map<string, Promise<string | undefined>>();
   for (const [index, image] of daemon.entries()) {
-    const path = join(dir, `image-${index}.tar`);
+    const path = join(dir, image.source === 'registry' ? `image-${index}` : `image-${index}.tar`);
     let settle: (complete: boolean) => void = () => undefined;
     ready.set(
       image.input,
@@ -180,7 +181,7 @@ export async function collect(config: Config, options: CollectOptions = {}): Pro
   const policy = await loadPolicy(targets, config.policy, options.baselineSource);
   const notes: string[] = [...policy.notes];
   const results = await collectResults(
-    { targets, scanners },
+    { targets, scanners, registry: config.registry },
     notes,
     options.runScanners,
     {

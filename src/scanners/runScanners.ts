@@ -1,13 +1,18 @@
 import { formatDuration, startStep, type Logger } from '../util/logger.js';
 import { mkdir } from 'node:fs/promises';
-import type { Config, ScannersConfig, TargetsConfig } from '../config/types.js';
+import type { Config, RegistryConfig, ScannersConfig, TargetsConfig } from '../config/types.js';
 
 /**
  * The slices of the configuration that running scanners reads, and the daemon images the
  * built-in checks are exporting for Trivy (by image input: the archive path once written, or
  * undefined when Trivy must read the daemon itself).
  */
-export type ScanPlan = Pick<Config, 'targets' | 'scanners'> & { sharedExports?: ReadonlyMap<string, Promise<string | undefined>> };
+export type ScanPlan = Pick<Config, 'targets' | 'scanners'> & {
+  /** Credentials and plain-HTTP hosts for docker:// images. */
+  registry?: RegistryConfig;
+  /** Per image input: the export or layout the built-in checks wrote, once complete (undefined if it failed). */
+  sharedExports?: ReadonlyMap<string, Promise<string | undefined>>;
+};
 import { errorMessage, UsageError } from '../util/errors.js';
 import type { Tool } from '../model/finding.js';
 import type { InstalledTool } from './install/installer.js';
@@ -147,6 +152,7 @@ async function runTrivy(plan: ScanPlan, host: ScannerHost, installed: InstalledT
     workspace: targets.workspace,
     tempDir: host.tempDir,
     env: host.env,
+    ...(plan.registry ? { registry: plan.registry } : {}),
   };
   const images = targets.images;
   const database = await prepareDatabase(settings, host);
@@ -160,7 +166,9 @@ async function runTrivy(plan: ScanPlan, host: ScannerHost, installed: InstalledT
     const exported = await plan.sharedExports?.get(image.input);
     const step = startStep(host.logger, `Trivy ${image.input}`);
     // The export the built-in checks wrote: the same bytes, read once from the daemon.
-    const target = exported ? { ...image, source: 'docker-archive' as const, location: exported } : image;
+    const target = exported
+      ? { ...image, source: image.source === 'registry' ? ('oci' as const) : ('docker-archive' as const), location: exported }
+      : image;
     const run = await runTrivyImage(target, settings, record(installed));
     if (run.result.status === 'ok') step.done(`${run.result.findings.length} finding${run.result.findings.length === 1 ? '' : 's'}`);
     else step.failed(describeExit(run.process, settings.timeoutMs));

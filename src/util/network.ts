@@ -59,6 +59,23 @@ export function networkCause(error: unknown, url: string): string | undefined {
   return undefined;
 }
 
+/** Failures that trying again a second later will not change: nothing listens, no such host, a bad certificate. */
+const PERMANENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+export function isPermanentNetworkError(error: unknown): boolean {
+  const { codes, messages } = codesOf(error);
+  // fetch refuses the ports of other protocols (the Fetch standard's "bad ports") before connecting.
+  return codes.some((code) => PERMANENT.has(code)) || messages.includes('bad port');
+}
+
 /** The innermost message of a wrapped error, for when no known cause applies. */
 export function innermostMessage(error: unknown): string {
   const { messages } = codesOf(error);

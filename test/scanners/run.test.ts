@@ -10,6 +10,9 @@ import { silentLogger } from '../../src/util/logger.js';
 import { parseImageTarget } from '../../src/config/targets.js';
 import { fixture, REPO_ROOT, tempDir } from '../helpers.js';
 import { writeStandins, type StandinPlan } from '../support/standins.js';
+import { layer } from '../support/images.js';
+import { addImage, emptyContent, startRegistry } from '../support/registryServer.js';
+import { gzipSync } from 'node:zlib';
 
 const TRIVY_FIXTURE = fixture('trivy', 'alpine-39.json');
 const SECRETS_FIXTURE = fixture('trivy', 'secrets.json');
@@ -374,5 +377,69 @@ describe('a daemon image that both Trivy and the built-in checks read', () => {
       ['bulkhead', 'Dockerfile', 'ok'],
     ]);
     expect(readdirSync(runnerTemp)).toEqual([]);
+  });
+});
+
+describe('a registry image that both Trivy and the built-in checks read', () => {
+  it('is pulled once: each blob fetched once, into the built-in reader and a layout Trivy reads with --input, removed afterwards', async () => {
+    const s = setup({ trivy: { '*': { fixture: TRIVY_FIXTURE } } }, { Dockerfile: 'FROM alpine:3.9\n' });
+    const content = emptyContent();
+    const layers = [
+      layer(
+        [
+          { name: 'bin/', type: 'dir' },
+          { name: 'bin/mount', body: 'ELF', mode: 0o4755 },
+        ],
+        gzipSync,
+      ),
+    ];
+    content.tags.set('1', addImage(content, layers).digest);
+    const registry = await startRegistry('acme/app', content, { auth: { kind: 'bearer', username: 'ci', password: 'pull-pass' } });
+    const runnerTemp = join(s.workspace, '..', 'runner-temp');
+    mkdirSync(runnerTemp);
+    const env = { PATH: s.host.env.PATH ?? '', RUNNER_TEMP: runnerTemp, HOME: join(s.workspace, '..') };
+    let layoutSeen: string[] = [];
+    try {
+      const outcome = await scan(
+        config(s, {
+          image: `docker://${registry.host}/acme/app:1`,
+          tools: 'trivy,bulkhead',
+          'registry-insecure': registry.host,
+          'registry-username': 'ci',
+          'registry-password': 'pull-pass',
+        }),
+        {
+          logger: silentLogger,
+          redactor: new Redactor(),
+          env,
+          runScanners: async (plan) => {
+            const results = await runLocalScanners(plan, { ...s.host, env: { ...s.host.env, ...env } });
+            const input =
+              scans(s)
+                .find((e) => e.tool === 'trivy')
+                ?.argv.at(-1) ?? '';
+            layoutSeen = existsSync(join(input, 'index.json')) ? readdirSync(join(input, 'blobs', 'sha256')) : [];
+            return results;
+          },
+        },
+      );
+      const trivy = scans(s).find((e) => e.tool === 'trivy');
+      expect(trivy?.argv.slice(-2)[0]).toBe('--input');
+      expect(trivy?.argv.at(-1)).toMatch(new RegExp(`^${runnerTemp}/bulkhead-export-[^/]+/image-0$`));
+      expect(trivy?.argv).not.toContain('--image-src');
+      // The layout was complete when Trivy read it: manifest, config and the layer.
+      expect(layoutSeen).toHaveLength(3);
+      expect(outcome.results.map((r) => [r.tool, r.status])).toEqual([
+        ['trivy', 'ok'],
+        ['bulkhead', 'ok'],
+        ['bulkhead', 'ok'],
+      ]);
+      const blobGets = registry.log.filter((r) => r.method === 'GET' && r.path.includes('/blobs/')).map((r) => r.path);
+      expect(blobGets).toHaveLength(2);
+      expect(new Set(blobGets).size).toBe(2);
+      expect(readdirSync(runnerTemp)).toEqual([]);
+    } finally {
+      await registry.close();
+    }
   });
 });

@@ -1,11 +1,12 @@
 import { silentLogger, startStep, type Logger } from '../../util/logger.js';
 import { MAX_DOCKERFILE_BYTES, readTextFile } from '../../util/textFile.js';
 import { resolve } from 'node:path';
-import type { Config, RehearsalConfig, TargetsConfig } from '../../config/types.js';
+import type { Config, RegistryConfig, RehearsalConfig, TargetsConfig } from '../../config/types.js';
 import { rehearseImage } from '../rehearsal/index.js';
 import type { Finding } from '../../model/finding.js';
 import { errorMessage, FormatError, ToolError } from '../../util/errors.js';
 import { readImage, type ImageModel } from '../../image/read.js';
+import type { RegistryAccess } from '../../image/registry/pull.js';
 import type { ImageTarget } from '../../config/targets.js';
 import { BULKHEAD_VERSION } from '../../model/version.js';
 import type { ScanResult } from '../../model/scanResult.js';
@@ -80,7 +81,13 @@ export interface BuiltinImageResult {
 
 export async function scanImage(
   target: ImageTarget,
-  config: Pick<TargetsConfig, 'workspace' | 'platform'> & { timeoutMs?: number; env?: NodeJS.ProcessEnv; logger?: Logger; saveTo?: string },
+  config: Pick<TargetsConfig, 'workspace' | 'platform'> & {
+    timeoutMs?: number;
+    env?: NodeJS.ProcessEnv;
+    logger?: Logger;
+    saveTo?: string;
+    registry?: RegistryAccess;
+  },
 ): Promise<BuiltinImageResult> {
   const step = startStep(config.logger ?? silentLogger, `Reading ${target.input}`);
   const started = Date.now();
@@ -96,6 +103,7 @@ export async function scanImage(
       ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
       ...(config.env ? { env: config.env } : {}),
       ...(config.saveTo ? { saveTo: config.saveTo } : {}),
+      ...(config.registry ? { registry: config.registry } : {}),
       onProgress: (p) =>
         step.update(
           `${p.layer ? `layer ${p.layer.index} of ${p.layer.count}, ` : ''}${formatBytes(p.bytes)}${p.totalBytes ? ` of ${formatBytes(p.totalBytes)}` : ''}`,
@@ -141,11 +149,6 @@ export async function scanDockerfile(dockerfile: string, workspace: string): Pro
   }
 }
 
-/**
- * All built-in checks of a scan, images concurrently with each other. Registry images cannot be
- * read yet: when the user named bulkhead in `tools` that is an error (the gate fails closed),
- * otherwise a note, so that the default tool list does not fail a registry scan.
- */
 /**
  * Rehearsals one image after another (each runs containers on the runner), each merged into its
  * image's result: findings beside the static ones, the record for the summary. A rehearsal the
@@ -193,18 +196,24 @@ export async function runBuiltin(
     scanners,
     rehearsal,
     exports,
-  }: Pick<Config, 'targets' | 'scanners'> & { rehearsal?: RehearsalConfig; exports?: ReadonlyMap<string, SharedExport> },
+    registry,
+  }: Pick<Config, 'targets' | 'scanners'> & {
+    rehearsal?: RehearsalConfig;
+    exports?: ReadonlyMap<string, SharedExport>;
+    registry?: RegistryConfig;
+  },
   workloads: Omit<WorkloadSettings, 'timeoutMs'>,
   logger: Logger = silentLogger,
 ): Promise<{ results: ScanResult[]; notes: string[] }> {
   const notes: string[] = [];
-  const readable = targets.images.filter((image) => {
-    if (image.source !== 'registry' || scanners.explicit) return true;
-    notes.push(
-      `The built-in image checks did not read ${image.input}: they cannot pull from a registry yet (Trivy still scans it). Pass the image as a local reference or archive to have them.`,
-    );
-    return false;
-  });
+  const readable = targets.images;
+  const access: RegistryAccess = {
+    credentials: {
+      env: workloads.env,
+      ...(registry?.username && registry.password ? { explicit: { username: registry.username, password: registry.password } } : {}),
+    },
+    insecure: registry?.insecure ?? [],
+  };
   const images = await Promise.all(
     readable.map(async (image) => {
       const shared = exports?.get(image.input);
@@ -214,6 +223,7 @@ export async function runBuiltin(
         env: workloads.env,
         logger,
         ...(shared ? { saveTo: shared.path } : {}),
+        registry: access,
       });
       shared?.settle(read.result.status === 'ok');
       return read;

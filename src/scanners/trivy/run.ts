@@ -5,6 +5,8 @@ import { isObject, num, str } from '../../util/json.js';
 import { readJsonReport } from '../../util/jsonFile.js';
 import { describeExit, runProcess, stderrTail, type ProcessResult } from '../process.js';
 import type { ImageTarget } from '../../config/targets.js';
+import type { RegistryConfig } from '../../config/types.js';
+import { parseRegistryReference } from '../../image/registry/reference.js';
 import type { ScanResult, ScannerRecord } from '../../model/scanResult.js';
 import { parseTrivyReport } from './parse.js';
 
@@ -23,6 +25,8 @@ export interface TrivySettings {
   workspace: string;
   tempDir: string;
   env: NodeJS.ProcessEnv;
+  /** For a docker:// image Trivy pulls itself (the built-in read did not share one): credentials and plain-HTTP hosts. */
+  registry?: RegistryConfig;
 }
 
 const goDuration = (ms: number): string => `${Math.max(1, Math.ceil(ms / 1000))}s`;
@@ -39,7 +43,7 @@ function dbRepositoryArgs(settings: Pick<TrivySettings, 'dbRepositories'>): stri
 export function trivyImageArgs(
   image: ImageTarget,
   outputFile: string,
-  settings: Pick<TrivySettings, 'cacheDir' | 'timeoutMs' | 'workspace' | 'scanKinds' | 'skipDirs' | 'skipFiles' | 'pkgTypes'>,
+  settings: Pick<TrivySettings, 'cacheDir' | 'timeoutMs' | 'workspace' | 'scanKinds' | 'skipDirs' | 'skipFiles' | 'pkgTypes' | 'registry'>,
 ): string[] {
   const common = [
     'image',
@@ -70,8 +74,12 @@ export function trivyImageArgs(
   switch (image.source) {
     case 'daemon':
       return [...common, '--image-src', 'docker', '--', image.location];
-    case 'registry':
-      return [...common, '--image-src', 'remote', '--', image.location];
+    case 'registry': {
+      // Trivy's --insecure also allows plain HTTP: given only for a registry listed in registry-insecure.
+      const host = parseRegistryReference(image.location).apiHost;
+      const insecure = settings.registry?.insecure.includes(host) ? ['--insecure'] : [];
+      return [...common, ...insecure, '--image-src', 'remote', '--', image.location];
+    }
     default:
       return [...common, '--input', resolve(settings.workspace, image.location)];
   }
@@ -117,7 +125,11 @@ export async function runTrivyImage(image: ImageTarget, settings: TrivySettings,
   try {
     const ran = await runProcess(settings.executable, trivyImageArgs(image, outputFile, settings), {
       cwd: work,
-      env: settings.env,
+      // Trivy reads registry credentials from TRIVY_USERNAME / TRIVY_PASSWORD (else the Docker config).
+      env:
+        image.source === 'registry' && settings.registry?.username && settings.registry.password
+          ? { ...settings.env, TRIVY_USERNAME: settings.registry.username, TRIVY_PASSWORD: settings.registry.password }
+          : settings.env,
       timeoutMs: settings.timeoutMs,
     });
     const failed = (why: string): TrivyRun => ({

@@ -1,8 +1,8 @@
-export const id = 301;
-export const ids = [301];
+export const id = 556;
+export const ids = [556];
 export const modules = {
 
-/***/ 3301:
+/***/ 556:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -498,7 +498,7 @@ const INPUTS = [
         name: 'image',
         kind: 'list',
         default: '',
-        description: 'Images to scan, one per line. A bare reference (`myapp:pr-42`) or `docker-daemon:REF` means the local Docker daemon (streamed with `docker save`); `docker-archive:PATH[:REF]`, `oci:DIR[:TAG]`, `oci-archive:PATH[:TAG]` read files; `docker://REF` reads a registry (Trivy only, for now).',
+        description: 'Images to scan, one per line. A bare reference (`myapp:pr-42`) or `docker-daemon:REF` means the local Docker daemon (streamed with `docker save`); `docker-archive:PATH[:REF]`, `oci:DIR[:TAG]`, `oci-archive:PATH[:TAG]` read files; `docker://REF` (or `registry:REF`) pulls from a registry without Docker, once per run for every scanner (credentials: `registry-username`/`registry-password`, else `~/.docker/config.json` and its credential helpers).',
     },
     {
         name: 'dockerfile',
@@ -529,6 +529,24 @@ const INPUTS = [
         kind: 'string',
         default: 'linux/amd64',
         description: 'Which image to read from an OCI layout or archive that holds several platforms (`os/arch[/variant]`). The summary says which one was read.',
+    },
+    {
+        name: 'registry-username',
+        kind: 'string',
+        default: '',
+        description: 'User name for the registries of `docker://` images (e.g. `${{ github.actor }}` for ghcr.io). Without it, `~/.docker/config.json` (`auths`, `credHelpers`, `credsStore`) is used, as `docker login` left it. The CLI also reads `REGISTRY_USERNAME`.',
+    },
+    {
+        name: 'registry-password',
+        kind: 'string',
+        default: '',
+        description: 'Password or token for `registry-username` (e.g. `${{ secrets.GITHUB_TOKEN }}` with `packages: read`). Masked in the log and never written anywhere; sent only to the registry and its token service. The CLI also reads `REGISTRY_PASSWORD` (prefer it to the flag, which other users can see in the process list).',
+    },
+    {
+        name: 'registry-insecure',
+        kind: 'list',
+        default: '',
+        description: 'Registries to reach over plain HTTP, one `host:port` per line (e.g. `localhost:5000` for a registry service container). Nothing is plain HTTP unless listed, loopback included. For a registry with its own CA, set `NODE_EXTRA_CA_CERTS` to the CA file in the job or shell.',
     },
     {
         name: 'tools',
@@ -801,7 +819,7 @@ function requireReference(value, input) {
 /** Parses one line of the `image` input (skopeo-style transports). */
 function parseImageTarget(input) {
     const text = input.trim();
-    const transport = /^(docker-daemon|docker-archive|oci-archive|oci|docker):/.exec(text);
+    const transport = /^(docker-daemon|docker-archive|oci-archive|oci|docker|registry):/.exec(text);
     if (!transport) {
         const ref = requireReference(text, input);
         return { input, source: 'daemon', location: ref, key: imageRepository(ref) };
@@ -817,6 +835,11 @@ function parseImageTarget(input) {
                 throw new errors/* UsageError */.eb(`image "${input}" needs two slashes after the transport: docker://REF.`);
             }
             const ref = requireReference(rest.slice(2), input);
+            return { input, source: 'registry', location: ref, key: imageRepository(ref) };
+        }
+        case 'registry': {
+            // The clearer alias of docker://REF: no slashes, since nothing else could follow.
+            const ref = requireReference(rest.replace(/^\/\//, ''), input);
             return { input, source: 'registry', location: ref, key: imageRepository(ref) };
         }
         default: {
@@ -1238,6 +1261,28 @@ function rehearsalSlice(raw) {
         forks: booleanOf(raw, 'rehearse-forks'),
     };
 }
+/** Registry credentials come as a pair; insecure hosts as host:port, checked once here. */
+function registrySlice(raw) {
+    const username = parse_valueOf(raw, 'registry-username');
+    const password = parse_valueOf(raw, 'registry-password');
+    if ((username === '') !== (password === '')) {
+        // Never echo the password: name only which half is missing.
+        throw new errors/* UsageError */.eb(username === ''
+            ? 'registry-password is set but registry-username is not; set both, or neither to use ~/.docker/config.json.'
+            : 'registry-username is set but registry-password is not; set both, or neither to use ~/.docker/config.json.');
+    }
+    const insecure = listOf(raw, 'registry-insecure', true).map((entry) => {
+        const host = entry
+            .toLowerCase()
+            .replace(/^https?:\/\//, '')
+            .replace(/\/+$/, '');
+        if (!/^(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?$/.test(host)) {
+            throw new errors/* UsageError */.eb(`registry-insecure has "${entry}", which is not host:port; write one registry per line, e.g. localhost:5000.`);
+        }
+        return host;
+    });
+    return { ...(username ? { username, password } : {}), insecure };
+}
 function parseConfig(raw, context) {
     const workspace = (0,external_node_path_.resolve)(context.workspace);
     if (!(0,external_node_fs_.existsSync)(workspace) || !(0,external_node_fs_.statSync)(workspace).isDirectory()) {
@@ -1307,6 +1352,7 @@ function parseConfig(raw, context) {
             ...(token && !token.startsWith('${{') ? { githubToken: token } : {}),
         },
         rehearsal,
+        registry: registrySlice(raw),
         warnings,
     });
 }
@@ -3145,6 +3191,58 @@ async function runHadolint(dockerfile, settings, scanner) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/image/registry/reference.ts
+const DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+/**
+ * Docker's normalization (distribution/reference): the first path component is a registry when
+ * it has a dot or a port or is localhost; otherwise the image is on Docker Hub, and a one-part
+ * name is an official image under library/. The reference was validated by config/targets.ts.
+ */
+function parseRegistryReference(ref) {
+    let rest = ref;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at >= 0) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+    }
+    const slash = rest.indexOf('/');
+    const first = slash >= 0 ? rest.slice(0, slash) : '';
+    const hasRegistry = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
+    const registry = hasRegistry ? first.toLowerCase() : 'docker.io';
+    let path = hasRegistry ? rest.slice(slash + 1) : rest;
+    let tag;
+    const colon = path.lastIndexOf(':');
+    if (colon > path.lastIndexOf('/')) {
+        tag = path.slice(colon + 1);
+        path = path.slice(0, colon);
+    }
+    const hub = DOCKER_HUB.has(registry);
+    if (hub && !path.includes('/'))
+        path = `library/${path}`;
+    return {
+        registry: hub ? 'docker.io' : registry,
+        apiHost: hub ? 'registry-1.docker.io' : registry,
+        repository: path,
+        reference: digest ?? tag ?? 'latest',
+        pinned: digest !== undefined,
+    };
+}
+/** The keys `docker login` may have stored a registry's credentials under, most specific first. */
+function credentialKeys(registry) {
+    if (registry === 'docker.io')
+        return ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io', 'registry-1.docker.io'];
+    return [registry, `https://${registry}`, `http://${registry}`];
+}
+/** A key of config.json's `auths` reduced to host[:port] (`https://ghcr.io/v1/` → ghcr.io). */
+function hostOfKey(key) {
+    const host = key
+        .toLowerCase()
+        .replace(/^[a-z]+:\/\//, '')
+        .replace(/\/.*$/, '');
+    return DOCKER_HUB.has(host) ? 'docker.io' : host;
+}
+
 ;// CONCATENATED MODULE: ./src/scanners/trivy/parse.ts
 
 
@@ -3401,6 +3499,7 @@ const READERS = [
 
 
 
+
 const goDuration = (ms) => `${Math.max(1, Math.ceil(ms / 1000))}s`;
 function dbRepositoryArgs(settings) {
     return settings.dbRepositories.length > 0 ? ['--db-repository', settings.dbRepositories.join(',')] : [];
@@ -3440,8 +3539,12 @@ function trivyImageArgs(image, outputFile, settings) {
     switch (image.source) {
         case 'daemon':
             return [...common, '--image-src', 'docker', '--', image.location];
-        case 'registry':
-            return [...common, '--image-src', 'remote', '--', image.location];
+        case 'registry': {
+            // Trivy's --insecure also allows plain HTTP: given only for a registry listed in registry-insecure.
+            const host = parseRegistryReference(image.location).apiHost;
+            const insecure = settings.registry?.insecure.includes(host) ? ['--insecure'] : [];
+            return [...common, ...insecure, '--image-src', 'remote', '--', image.location];
+        }
         default:
             return [...common, '--input', (0,external_node_path_.resolve)(settings.workspace, image.location)];
     }
@@ -3478,7 +3581,10 @@ async function runTrivyImage(image, settings, scanner) {
     try {
         const ran = await (0,scanners_process/* runProcess */.R3)(settings.executable, trivyImageArgs(image, outputFile, settings), {
             cwd: work,
-            env: settings.env,
+            // Trivy reads registry credentials from TRIVY_USERNAME / TRIVY_PASSWORD (else the Docker config).
+            env: image.source === 'registry' && settings.registry?.username && settings.registry.password
+                ? { ...settings.env, TRIVY_USERNAME: settings.registry.username, TRIVY_PASSWORD: settings.registry.password }
+                : settings.env,
             timeoutMs: settings.timeoutMs,
         });
         const failed = (why) => ({
@@ -3666,6 +3772,7 @@ async function runTrivy(plan, host, installed) {
         workspace: targets.workspace,
         tempDir: host.tempDir,
         env: host.env,
+        ...(plan.registry ? { registry: plan.registry } : {}),
     };
     const images = targets.images;
     const database = await prepareDatabase(settings, host);
@@ -3675,7 +3782,9 @@ async function runTrivy(plan, host, installed) {
         const exported = await plan.sharedExports?.get(image.input);
         const step = (0,util_logger/* startStep */.bP)(host.logger, `Trivy ${image.input}`);
         // The export the built-in checks wrote: the same bytes, read once from the daemon.
-        const target = exported ? { ...image, source: 'docker-archive', location: exported } : image;
+        const target = exported
+            ? { ...image, source: image.source === 'registry' ? 'oci' : 'docker-archive', location: exported }
+            : image;
         const run = await runTrivyImage(target, settings, record(installed));
         if (run.result.status === 'ok')
             step.done(`${run.result.findings.length} finding${run.result.findings.length === 1 ? '' : 's'}`);
@@ -5848,8 +5957,6 @@ async function rehearseImage(reference, subject, config, environment, logger = u
     }
 }
 
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __webpack_require__(8474);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(7075);
 // EXTERNAL MODULE: external "node:v8"
@@ -6716,6 +6823,7 @@ async function resolveOciIndex(index, readJson, where, reference, platform) {
         }
         candidates = tagged;
     }
+    const seen = new Set();
     for (let depth = 0; depth < 4; depth++) {
         const usable = candidates.filter((d) => !isAttestation(d));
         let chosen;
@@ -6731,6 +6839,9 @@ async function resolveOciIndex(index, readJson, where, reference, platform) {
         }
         if (!chosen)
             throw new errors/* FormatError */.IF(where, `the index lists no image.`);
+        if (seen.has(chosen.digest))
+            throw new errors/* FormatError */.IF(where, `has an index that points to itself (${chosen.digest}); it is corrupt or hostile.`);
+        seen.add(chosen.digest);
         const json = await readJson({ digest: chosen.digest, ...(chosen.size !== undefined ? { size: chosen.size } : {}) });
         if (!oci_isRecord(json))
             throw new errors/* FormatError */.IF(where, `manifest ${chosen.digest} is not a JSON object.`);
@@ -6753,7 +6864,12 @@ async function resolveOciIndex(index, readJson, where, reference, platform) {
         };
         const layers = json.layers.map((l) => claim(l, 'a layer'));
         const name = platformName(chosen.platform);
-        return { config: claim(config, 'the config'), layers, ...(name ? { platform: name } : {}), ...(note ? { note } : {}) };
+        const manifest = {
+            digest: chosen.digest,
+            ...(chosen.size !== undefined ? { size: chosen.size } : {}),
+            mediaType: chosen.mediaType || (typeof json.mediaType === 'string' ? json.mediaType : ''),
+        };
+        return { manifest, config: claim(config, 'the config'), layers, ...(name ? { platform: name } : {}), ...(note ? { note } : {}) };
     }
     throw new errors/* FormatError */.IF(where, `indexes nest too deeply; the layout is corrupt or hostile.`);
 }
@@ -6887,19 +7003,9 @@ function resolvePath(fs, path) {
     return placed ? { kind: 'found', path: finalPath, placed } : { kind: 'missing' };
 }
 
-;// CONCATENATED MODULE: ./src/image/read.ts
-
-
-
-
-
-
-
-
-
-
-
-
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __webpack_require__(8474);
+;// CONCATENATED MODULE: ./src/image/tee.ts
 
 
 /** Copies a stream to a file as it passes, waiting for the file when it falls behind (bounded memory). */
@@ -6926,6 +7032,761 @@ async function* teed(source, file, done) {
             out.destroy();
     }
 }
+
+;// CONCATENATED MODULE: ./src/image/registry/challenge.ts
+/**
+ * Parses `Bearer realm="https://ghcr.io/token",service="ghcr.io",scope="repository:a/b:pull"`
+ * and headers holding several challenges. Hand-written: it is twenty lines, and no maintained
+ * npm package parses the header without pulling in an HTTP framework.
+ */
+function parseChallenges(header) {
+    const challenges = [];
+    const token = /\s*([A-Za-z0-9!#$%&'*+.^_`|~-]+)/y;
+    const param = /\s*,?\s*([A-Za-z0-9!#$%&'*+.^_`|~-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))/y;
+    let at = 0;
+    let current;
+    while (at < header.length && header.length <= 8192) {
+        param.lastIndex = at;
+        const p = current ? param.exec(header) : null;
+        if (p && current) {
+            current.params[p[1].toLowerCase()] = p[2] !== undefined ? p[2].replace(/\\(.)/g, '$1') : (p[3] ?? '');
+            at = param.lastIndex;
+            continue;
+        }
+        const rest = header.slice(at).replace(/^[\s,]+/, '');
+        if (rest === '')
+            break;
+        at = header.length - rest.length;
+        token.lastIndex = at;
+        const t = token.exec(header);
+        if (!t)
+            break;
+        current = { scheme: t[1].toLowerCase(), params: {} };
+        challenges.push(current);
+        at = token.lastIndex;
+    }
+    return challenges;
+}
+
+;// CONCATENATED MODULE: ./src/image/registry/client.ts
+
+
+
+
+const MAX_ATTEMPTS = 5;
+const MAX_REDIRECTS = 5;
+const MAX_WAIT_MS = 60_000;
+const MAX_TOKEN_BYTES = 1024 * 1024;
+const RETRIED = new Set([408, 425, 429, 500, 502, 503, 504]);
+const defaultSleep = (ms, signal) => new Promise((resolve, reject) => {
+    if (signal.aborted)
+        return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+});
+/** Retry-After as seconds or an HTTP date, in milliseconds; undefined when absent or unreadable. */
+function retryAfterMs(header, now = Date.now()) {
+    if (!header)
+        return undefined;
+    if (/^\s*\d+\s*$/.test(header))
+        return Number(header) * 1000;
+    const at = Date.parse(header);
+    return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+/** Reads a body up to `max` bytes, refusing more: nothing a server sends is held unbounded. */
+async function readBounded(response, max, what) {
+    const declared = Number(response.headers.get('content-length') ?? NaN);
+    if (Number.isFinite(declared) && declared > max) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new errors/* ToolError */.v4(what(), `is ${declared} bytes, more than the ${max} allowed.`);
+    }
+    const chunks = [];
+    let bytes = 0;
+    if (!response.body)
+        return Buffer.alloc(0);
+    const reader = response.body.getReader();
+    for (;;) {
+        const { done, value } = (await reader.read());
+        if (done || !value)
+            break;
+        bytes += value.length;
+        if (bytes > max) {
+            await reader.cancel().catch(() => undefined);
+            throw new errors/* ToolError */.v4(what(), `sends more than the ${max} bytes allowed; it was cut off.`);
+        }
+        chunks.push(Buffer.from(value));
+    }
+    return Buffer.concat(chunks);
+}
+/** The error a registry put in its JSON body ({"errors":[{"code","message"}]}), in one printable line. */
+async function registryMessage(response) {
+    try {
+        const body = await readBounded(response, 16 * 1024, () => 'registry');
+        const json = JSON.parse(body.toString('utf8'));
+        const first = json.errors?.[0];
+        if (first)
+            return printable([first.code, first.message].filter((x) => typeof x === 'string').join(': '), 200);
+    }
+    catch {
+        // Not the registry's error JSON: the status says enough.
+    }
+    return '';
+}
+/**
+ * One repository of one registry over the OCI distribution API, on Node's fetch: the
+ * WWW-Authenticate flow (Bearer token with scope, or Basic), redirects followed by hand so
+ * that Authorization never reaches another host, retries with back-off on 429 and 5xx
+ * (honouring Retry-After) and on a dropped connection, all within the pull's deadline.
+ */
+class RegistryClient {
+    options;
+    authorization;
+    triedCredentials = false;
+    fetcher;
+    sleep;
+    origin;
+    constructor(options) {
+        this.options = options;
+        this.fetcher = options.fetch ?? fetch;
+        this.sleep = options.sleep ?? defaultSleep;
+        this.origin = `${this.isInsecure(options.apiHost) ? 'http' : 'https'}://${options.apiHost}`;
+    }
+    isInsecure(host) {
+        return this.options.insecure.includes(host.toLowerCase());
+    }
+    fail(detail) {
+        throw new errors/* ToolError */.v4(this.options.where, detail);
+    }
+    /** `/v2/<repository>/<kind>/<reference>` with every retry, redirect and challenge handled; the caller reads the body. */
+    async request(kind, reference, request = {}) {
+        const url = `${this.origin}/v2/${this.options.repository}/${kind}/${reference}`;
+        let challenged = false;
+        for (let attempt = 1;; attempt++) {
+            const response = await this.send(url, request, attempt);
+            if (response === 'retry')
+                continue;
+            if (response.status === 401 && !challenged) {
+                challenged = true;
+                await response.body?.cancel().catch(() => undefined);
+                await this.answerChallenge(response.headers.get('www-authenticate') ?? '', kind);
+                attempt--;
+                continue;
+            }
+            if (response.status === 401 || response.status === 403) {
+                const message = await registryMessage(response);
+                const tried = this.triedCredentials ? 'the credentials given' : 'no credentials';
+                this.fail(`${this.options.registry} refused access to ${this.options.repository} with ${tried} (${response.status}${message ? `: ${message}` : ''}); check registry-username and registry-password, or docker login, and that they may pull it.`);
+            }
+            return response;
+        }
+    }
+    /** One exchange including redirects; 'retry' after waiting when it should be tried again. */
+    async send(startUrl, request, attempt) {
+        let url = startUrl;
+        const startOrigin = new URL(startUrl).origin;
+        for (let hops = 0; hops <= MAX_REDIRECTS; hops++) {
+            const headers = {};
+            if (request.accept)
+                headers.accept = request.accept.join(', ');
+            if (request.from)
+                headers.range = `bytes=${request.from}-`;
+            // The registry's credentials stay with the registry: a redirect elsewhere (a CDN, a bucket) gets none.
+            if (this.authorization && new URL(url).origin === startOrigin)
+                headers.authorization = this.authorization;
+            const answer = AbortSignal.timeout(this.options.answerTimeoutMs ?? 60_000);
+            const signal = AbortSignal.any([this.options.signal, answer, ...(request.signal ? [request.signal] : [])]);
+            let response;
+            try {
+                response = await this.fetcher(url, { method: request.method ?? 'GET', headers, redirect: 'manual', signal });
+            }
+            catch (error) {
+                if (this.options.signal.aborted || request.signal?.aborted)
+                    throw error;
+                const cause = answer.aborted
+                    ? `${new URL(url).host} did not answer in time`
+                    : ((0,network/* networkCause */.u6)(error, url) ?? (0,network/* innermostMessage */.Zv)(error));
+                if ((0,network/* isPermanentNetworkError */.Ht)(error))
+                    this.fail(`${cause}.`);
+                await this.backOff(attempt, undefined, cause);
+                return 'retry';
+            }
+            if (response.status >= 300 && response.status < 400 && response.status !== 304) {
+                const location = response.headers.get('location');
+                await response.body?.cancel().catch(() => undefined);
+                if (!location)
+                    this.fail(`${new URL(url).host} answered ${response.status} without a Location to follow.`);
+                const next = new URL(location, url);
+                if (next.protocol !== 'https:' && !(next.protocol === 'http:' && this.isInsecure(next.host)))
+                    this.fail(`${new URL(url).host} redirected to ${printable(next.protocol + '//' + next.host, 100)}, which is not https; add it to registry-insecure if that is meant.`);
+                url = next.href;
+                continue;
+            }
+            if (RETRIED.has(response.status)) {
+                const wait = retryAfterMs(response.headers.get('retry-after'));
+                await response.body?.cancel().catch(() => undefined);
+                await this.backOff(attempt, wait, `${new URL(url).host} answered ${response.status}`);
+                return 'retry';
+            }
+            return response;
+        }
+        return this.fail(`more than ${MAX_REDIRECTS} redirects from ${this.options.registry} (a redirect loop?).`);
+    }
+    async backOff(attempt, retryAfter, cause) {
+        if (attempt >= MAX_ATTEMPTS)
+            this.fail(`${cause}, ${attempt} times; gave up.`);
+        const wait = retryAfter ?? Math.min(MAX_WAIT_MS, 250 * 2 ** attempt + Math.floor(Math.random() * 250));
+        if (wait > MAX_WAIT_MS)
+            this.fail(`${cause} and asks to wait ${Math.ceil(wait / 1000)} s, longer than bulkhead waits (${MAX_WAIT_MS / 1000} s).`);
+        await this.sleep(wait, this.options.signal);
+    }
+    /** A 401's challenge answered: a Bearer token from the realm, or Basic credentials. */
+    async answerChallenge(header, kind) {
+        const challenges = parseChallenges(header);
+        const bearer = challenges.find((c) => c.scheme === 'bearer');
+        const basic = challenges.find((c) => c.scheme === 'basic');
+        const credentials = await this.options.credentials();
+        this.triedCredentials = credentials !== undefined;
+        if (credentials?.kind === 'basic')
+            this.options.onSecret?.(credentials.password);
+        if (credentials?.kind === 'identity-token')
+            this.options.onSecret?.(credentials.token);
+        if (bearer) {
+            this.authorization = `Bearer ${await this.fetchToken(bearer.params, credentials)}`;
+            return;
+        }
+        if (basic) {
+            if (credentials?.kind !== 'basic')
+                this.fail(`${this.options.registry} needs a user name and password for ${this.options.repository}; set registry-username and registry-password, or docker login.`);
+            this.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+            return;
+        }
+        this.fail(`${this.options.registry} answered 401 to ${kind} without a challenge bulkhead can answer (${printable(header || 'none', 120)}).`);
+    }
+    /** The token endpoint of the distribution spec: GET with Basic, or POST with a refresh token (docker login's identity token). */
+    async fetchToken(params, credentials) {
+        const realm = params.realm;
+        if (!realm)
+            this.fail(`${this.options.registry} asks for a Bearer token but names no realm.`);
+        let url;
+        try {
+            url = new URL(realm);
+        }
+        catch {
+            return this.fail(`${this.options.registry} names a token realm that is not a URL (${printable(realm, 100)}).`);
+        }
+        if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.isInsecure(url.host)))
+            this.fail(`${this.options.registry}'s token service ${printable(url.host, 100)} is not https; add it to registry-insecure if that is meant.`);
+        const scope = params.scope ?? `repository:${this.options.repository}:pull`;
+        const service = params.service;
+        const headers = { accept: 'application/json' };
+        let init;
+        if (credentials?.kind === 'identity-token') {
+            const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: credentials.token, client_id: 'bulkhead', scope });
+            if (service)
+                form.set('service', service);
+            init = { method: 'POST', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() };
+        }
+        else {
+            if (service)
+                url.searchParams.set('service', service);
+            url.searchParams.set('scope', scope);
+            if (credentials)
+                headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+            init = { method: 'GET', headers };
+        }
+        let response;
+        for (let attempt = 1; !response; attempt++) {
+            try {
+                const answer = await this.fetcher(url, {
+                    ...init,
+                    redirect: 'error',
+                    signal: AbortSignal.any([this.options.signal, AbortSignal.timeout(this.options.answerTimeoutMs ?? 60_000)]),
+                });
+                if (RETRIED.has(answer.status)) {
+                    await answer.body?.cancel().catch(() => undefined);
+                    await this.backOff(attempt, retryAfterMs(answer.headers.get('retry-after')), `the token service ${url.host} answered ${answer.status}`);
+                }
+                else
+                    response = answer;
+            }
+            catch (error) {
+                if (this.options.signal.aborted || error instanceof errors/* ToolError */.v4)
+                    throw error;
+                if ((0,network/* isPermanentNetworkError */.Ht)(error))
+                    this.fail(`the token service: ${(0,network/* networkCause */.u6)(error, url.href) ?? (0,network/* innermostMessage */.Zv)(error)}.`);
+                await this.backOff(attempt, undefined, `the token service ${url.host}: ${(0,network/* networkCause */.u6)(error, url.href) ?? (0,network/* innermostMessage */.Zv)(error)}`);
+            }
+        }
+        if (!response.ok) {
+            await response.body?.cancel().catch(() => undefined);
+            this.fail(`the token service ${url.host} refused a token for ${scope} (${response.status})${credentials ? '; check registry-username and registry-password' : '; the image may need credentials'}.`);
+        }
+        const body = await readBounded(response, MAX_TOKEN_BYTES, () => `the token service ${url.host}`);
+        let token;
+        try {
+            const json = JSON.parse(body.toString('utf8'));
+            token = json.token ?? json.access_token;
+        }
+        catch {
+            this.fail(`the token service ${url.host} answered with something that is not JSON.`);
+        }
+        if (typeof token !== 'string' || token === '' || /[\r\n]/.test(token))
+            this.fail(`the token service ${url.host} answered without a token.`);
+        this.options.onSecret?.(token);
+        return token;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/image/registry/credentials.ts
+
+
+
+
+
+
+
+
+const MAX_CONFIG_BYTES = 1024 * 1024;
+const HELPER_TIMEOUT_MS = 20_000;
+const MAX_HELPER_OUTPUT = 64 * 1024;
+async function readDockerConfig(env) {
+    const dir = env.DOCKER_CONFIG || (0,external_node_path_.join)(env.HOME || (0,external_node_os_.homedir)(), '.docker');
+    const path = (0,external_node_path_.join)(dir, 'config.json');
+    let text;
+    try {
+        const handle = await (0,promises_.open)(path, 'r');
+        try {
+            const info = await handle.stat();
+            if (!info.isFile())
+                return undefined;
+            if (info.size > MAX_CONFIG_BYTES)
+                throw new errors/* UsageError */.eb(`${path} is ${info.size} bytes; a Docker config is a few kilobytes. Check the file.`);
+            text = (await handle.readFile()).toString('utf8');
+        }
+        finally {
+            await handle.close();
+        }
+    }
+    catch (error) {
+        if (error instanceof errors/* UsageError */.eb)
+            throw error;
+        return undefined;
+    }
+    try {
+        const json = JSON.parse(text);
+        return json_isObject(json) ? { path, json } : undefined;
+    }
+    catch {
+        throw new errors/* UsageError */.eb(`${path} is not valid JSON; fix it (docker login writes it), or set registry-username and registry-password.`);
+    }
+}
+/** The docker-credential-helpers protocol: `get` with the server URL on stdin, JSON {Username, Secret} on stdout. */
+function runCredentialHelper(helper, serverUrl, env) {
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_.spawn)(`docker-credential-${helper}`, ['get'], { stdio: ['pipe', 'pipe', 'pipe'], env, timeout: HELPER_TIMEOUT_MS });
+        const out = [];
+        let outBytes = 0;
+        let err = '';
+        child.stdout.on('data', (chunk) => {
+            outBytes += chunk.length;
+            if (outBytes > MAX_HELPER_OUTPUT)
+                child.kill('SIGKILL');
+            else
+                out.push(chunk);
+        });
+        child.stderr.on('data', (chunk) => {
+            if (err.length < 2048)
+                err += chunk.toString('utf8');
+        });
+        child.on('error', (error) => reject(new errors/* ToolError */.v4(`docker-credential-${helper}`, error.code === 'ENOENT'
+            ? `is named by the Docker config but not on PATH; install it, or set registry-username and registry-password.`
+            : `could not start (${error.message}).`)));
+        child.on('close', (code, signal) => {
+            const stdout = Buffer.concat(out).toString('utf8');
+            // Helpers say "credentials not found in native keychain" (on stdout) when they hold nothing for the host.
+            if (code !== 0 && /credentials not found/i.test(`${stdout} ${err}`))
+                return resolve({ found: false });
+            if (code !== 0 || signal) {
+                // Its output may hold a secret: only its error stream is shown, and only a line of it.
+                const why = signal
+                    ? `was stopped (${signal}; it may have waited for input or run past ${HELPER_TIMEOUT_MS / 1000} s)`
+                    : `exited with ${code}`;
+                return reject(new errors/* ToolError */.v4(`docker-credential-${helper}`, `${why}${err.trim() ? `: ${printable(err.trim().split('\n')[0] ?? '', 200)}` : ''}.`));
+            }
+            resolve({ found: true, stdout });
+        });
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(serverUrl);
+    });
+}
+function fromHelperOutput(helper, stdout) {
+    let json;
+    try {
+        json = JSON.parse(stdout);
+    }
+    catch {
+        throw new errors/* ToolError */.v4(`docker-credential-${helper}`, 'answered with something that is not JSON.');
+    }
+    if (!json_isObject(json) || typeof json.Secret !== 'string' || typeof json.Username !== 'string')
+        throw new errors/* ToolError */.v4(`docker-credential-${helper}`, 'answered without Username and Secret.');
+    // docker login stores an OAuth2 refresh token with the user name "<token>".
+    return json.Username === '<token>'
+        ? { kind: 'identity-token', token: json.Secret }
+        : { kind: 'basic', username: json.Username, password: json.Secret };
+}
+function fromAuthEntry(entry, configPath, key) {
+    if (!json_isObject(entry))
+        return undefined;
+    if (typeof entry.identitytoken === 'string' && entry.identitytoken)
+        return { kind: 'identity-token', token: entry.identitytoken };
+    if (typeof entry.auth === 'string' && entry.auth) {
+        const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+        const colon = decoded.indexOf(':');
+        if (colon <= 0)
+            throw new errors/* UsageError */.eb(`${configPath}: the auth of ${printable(key, 80)} is not base64 of user:password; run docker login again.`);
+        return { kind: 'basic', username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+    }
+    if (typeof entry.username === 'string' && typeof entry.password === 'string')
+        return { kind: 'basic', username: entry.username, password: entry.password };
+    return undefined;
+}
+const HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/**
+ * Credentials for one registry, in Docker's order: the inputs, then config.json's credHelpers
+ * entry for the host, its auths entry, and its credsStore. None found means anonymous.
+ */
+async function findCredentials(registry, sources) {
+    if (sources.explicit)
+        return { kind: 'basic', ...sources.explicit };
+    const config = await readDockerConfig(sources.env);
+    if (!config)
+        return undefined;
+    const { json, path } = config;
+    const keys = credentialKeys(registry);
+    const serverUrl = keys[0];
+    const runHelper = sources.runHelper ?? runCredentialHelper;
+    const ask = async (helper, what) => {
+        if (typeof helper !== 'string' || helper === '')
+            return undefined;
+        if (!HELPER_NAME.test(helper))
+            throw new errors/* UsageError */.eb(`${path}: ${what} "${printable(helper, 64)}" is not a helper name; fix the Docker config.`);
+        const answer = await runHelper(helper, serverUrl, sources.env);
+        return answer.found ? fromHelperOutput(helper, answer.stdout) : undefined;
+    };
+    const helpers = json_isObject(json.credHelpers) ? json.credHelpers : {};
+    const helperKey = Object.keys(helpers).find((k) => hostOfKey(k) === registry);
+    if (helperKey !== undefined)
+        return ask(helpers[helperKey], `credHelpers of ${registry}`);
+    const auths = json_isObject(json.auths) ? json.auths : {};
+    const authKey = keys.find((k) => k in auths) ?? Object.keys(auths).find((k) => hostOfKey(k) === registry);
+    const entry = authKey !== undefined ? fromAuthEntry(auths[authKey], path, authKey) : undefined;
+    if (entry)
+        return entry;
+    return ask(json.credsStore, 'credsStore');
+}
+
+;// CONCATENATED MODULE: ./src/image/registry/pull.ts
+
+
+
+
+
+
+
+
+
+
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
+const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
+/** Every manifest kind an image can be served as; schema 1 is refused with its own message. */
+const ACCEPTED = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST];
+const INDEXES = new Set([OCI_INDEX, DOCKER_LIST]);
+/** containerd's and distribution's own limit for a manifest. */
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+const pull_MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+/** An interrupted blob is resumed (Range) this many times before the pull gives up. */
+const MAX_RESUMES = 5;
+function mediaTypeOf(header) {
+    return (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+function describeStatus(status) {
+    if (status === 404)
+        return '404: not found';
+    return String(status);
+}
+/** Fetches manifests and indexes of one repository, each kept by digest for the layout. */
+function manifestFetcher(client, parsed, where) {
+    const manifests = new Map();
+    /** One manifest or index, by tag or digest: bounded, its media type checked, its digest verified when known. */
+    const fetchManifest = async (reference, claim) => {
+        const response = await client.request('manifests', reference, { accept: ACCEPTED });
+        if (!response.ok) {
+            await response.body?.cancel().catch(() => undefined);
+            throw new errors/* ToolError */.v4(where, response.status === 404
+                ? `${parsed.registry} has no ${parsed.repository}:${printable(reference, 80)} (404); check the name and tag, and that the image was pushed.`
+                : `${parsed.registry} answered ${describeStatus(response.status)} for the manifest ${printable(reference, 80)}.`);
+        }
+        const bytes = await readBounded(response, Math.min(claim?.size ?? MAX_MANIFEST_BYTES, MAX_MANIFEST_BYTES), () => `${where}: the manifest ${printable(reference, 80)}`);
+        const digest = digestOf(bytes, algorithmOf(claim?.digest ?? reference));
+        if (claim)
+            verifyBlob(where, `manifest ${claim.digest}`, claim, { digest, size: bytes.length });
+        let json;
+        try {
+            json = JSON.parse(bytes.toString('utf8'));
+        }
+        catch {
+            throw new errors/* FormatError */.IF(where, `manifest ${printable(reference, 80)} is not valid JSON.`);
+        }
+        const declared = typeof json.mediaType === 'string' ? json.mediaType : '';
+        const header = mediaTypeOf(response.headers.get('content-type'));
+        if (/^application\/vnd\.docker\.distribution\.manifest\.v1\+(prettyjws|json)$/.test(header) ||
+            json.schemaVersion === 1)
+            throw new errors/* FormatError */.IF(where, `is a Docker schema 1 manifest, which no current tool writes; push the image again with a current Docker or BuildKit.`);
+        const mediaType = header && header !== 'application/json' ? header : declared;
+        if (declared && header && header !== 'application/json' && declared !== header)
+            throw new errors/* FormatError */.IF(where, `manifest ${printable(reference, 80)} is served as ${printable(header, 80)} but says it is ${printable(declared, 80)}; the registry is broken or hostile.`);
+        if (!ACCEPTED.includes(mediaType))
+            throw new errors/* FormatError */.IF(where, `is ${printable(mediaType || 'of no media type', 100)}, not an image (OCI or Docker v2 manifest or index); an artifact such as a Helm chart or a signature cannot be scanned as an image.`);
+        const fetched = { bytes, mediaType, digest };
+        manifests.set(digest, fetched);
+        return fetched;
+    };
+    return { manifests, fetchManifest };
+}
+/**
+ * Pulls `ref` over the OCI distribution API: HEAD then GET of the manifest (every image media
+ * type accepted), the platform chosen from an index (attestations skipped), the config read,
+ * each verified against its digest. With `layoutDir`, the image is also written as an OCI
+ * layout there, once, for Trivy to read (`trivy image --input`).
+ */
+async function openRegistryImage(ref, where, platform, access, signal, layoutDir) {
+    const parsed = parseRegistryReference(ref);
+    let credentials;
+    const client = new RegistryClient({
+        apiHost: parsed.apiHost,
+        registry: parsed.registry,
+        repository: parsed.repository,
+        insecure: access.insecure,
+        credentials: () => (credentials ??= findCredentials(parsed.registry, access.credentials)),
+        signal,
+        where,
+        ...(access.fetch ? { fetch: access.fetch } : {}),
+        ...(access.sleep ? { sleep: access.sleep } : {}),
+        ...(access.onSecret ? { onSecret: access.onSecret } : {}),
+        ...(access.answerTimeoutMs ? { answerTimeoutMs: access.answerTimeoutMs } : {}),
+    });
+    const { manifests, fetchManifest } = manifestFetcher(client, parsed, where);
+    // HEAD first: the digest a tag points to, so the GET that follows is by digest and verified.
+    let top;
+    if (parsed.pinned)
+        top = await fetchManifest(parsed.reference, { digest: parsed.reference });
+    else {
+        const head = await client.request('manifests', parsed.reference, { method: 'HEAD', accept: ACCEPTED });
+        const headDigest = head.headers.get('docker-content-digest') ?? '';
+        if (head.status === 404)
+            throw new errors/* ToolError */.v4(where, `${parsed.registry} has no ${parsed.repository}:${printable(parsed.reference, 80)} (404); check the name and tag, and that the image was pushed.`);
+        top = head.ok && isDigest(headDigest) ? await fetchManifest(headDigest, { digest: headDigest }) : await fetchManifest(parsed.reference);
+    }
+    const index = INDEXES.has(top.mediaType)
+        ? JSON.parse(top.bytes.toString('utf8'))
+        : { manifests: [{ mediaType: top.mediaType, digest: top.digest, size: top.bytes.length }] };
+    const resolved = await resolveOciIndex(index, async (claim) => {
+        const known = manifests.get(claim.digest);
+        const fetched = known ?? (await fetchManifest(claim.digest, claim));
+        return JSON.parse(fetched.bytes.toString('utf8'));
+    }, where, undefined, platform);
+    const chosen = manifests.get(resolved.manifest.digest);
+    if (!chosen || INDEXES.has(chosen.mediaType))
+        throw new errors/* FormatError */.IF(where, `resolves to ${resolved.manifest.digest}, which is not an image manifest.`);
+    const config = await fetchSmallBlob(client, resolved.config, where, pull_MAX_CONFIG_BYTES);
+    const layout = layoutDir ? await startLayout(layoutDir, resolved, chosen, config, where) : undefined;
+    return {
+        resolved,
+        config,
+        layer: (claim) => {
+            const chunks = blobChunks(client, claim, where, signal, access.stallMs ?? 60_000);
+            return layout ? layout.save(claim, chunks) : chunks;
+        },
+        finish: async () => {
+            await layout?.finish();
+        },
+    };
+}
+async function fetchSmallBlob(client, claim, where, max) {
+    const response = await client.request('blobs', claim.digest);
+    if (!response.ok) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new errors/* ToolError */.v4(where, `the registry answered ${describeStatus(response.status)} for the config ${claim.digest}.`);
+    }
+    const bytes = await readBounded(response, Math.min(claim.size ?? max, max), () => `${where}: the config ${claim.digest}`);
+    verifyBlob(where, `the config ${claim.digest}`, claim, { digest: digestOf(bytes, algorithmOf(claim.digest)), size: bytes.length });
+    return bytes;
+}
+/** Reads one chunk, or gives up after `stallMs` without one by aborting the request. */
+async function readOrStall(reader, stallMs, request) {
+    let timer;
+    try {
+        return await Promise.race([
+            reader.read(),
+            new Promise((_, reject) => {
+                timer = setTimeout(() => {
+                    request.abort();
+                    reject(new Error(`no byte for ${stallMs / 1000} s`));
+                }, stallMs);
+            }),
+        ]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+/**
+ * A blob's bytes as they arrive, never more than its descriptor's size, its digest checked at
+ * the end (a mismatch fails closed, naming the digest). A connection that breaks or stalls is
+ * resumed with a Range request from the last byte received; a server that ignores Range has
+ * the bytes already passed skipped.
+ */
+async function* blobChunks(client, claim, where, signal, stallMs) {
+    const size = claim.size ?? Number.MAX_SAFE_INTEGER;
+    const digest = new StreamDigest(algorithmOf(claim.digest));
+    const what = `layer ${claim.digest}`;
+    let interruptions = 0;
+    let lastCause = '';
+    for (;;) {
+        const from = digest.bytes;
+        const request = new AbortController();
+        const response = await client.request('blobs', claim.digest, { ...(from > 0 ? { from } : {}), signal: request.signal });
+        let skip = 0;
+        if (response.status === 206 && from > 0) {
+            const range = /^bytes (\d+)-/.exec(response.headers.get('content-range') ?? '');
+            if (!range || Number(range[1]) !== from) {
+                await response.body?.cancel().catch(() => undefined);
+                throw new errors/* ToolError */.v4(where, `the registry resumed ${what} at the wrong byte (asked for ${from}).`);
+            }
+        }
+        else if (response.status === 200) {
+            skip = from;
+            const declared = Number(response.headers.get('content-length') ?? NaN);
+            if (Number.isFinite(declared) && claim.size !== undefined && declared !== claim.size) {
+                await response.body?.cancel().catch(() => undefined);
+                throw new errors/* FormatError */.IF(where, `${what} is announced as ${declared} bytes by the registry but its descriptor says ${claim.size}; the image was altered or is corrupt.`);
+            }
+        }
+        else {
+            await response.body?.cancel().catch(() => undefined);
+            throw new errors/* ToolError */.v4(where, response.status === 404
+                ? `${what} is named by the manifest but the registry does not have it (404).`
+                : `the registry answered ${describeStatus(response.status)} for ${what}.`);
+        }
+        if (!response.body)
+            throw new errors/* ToolError */.v4(where, `the registry sent no body for ${what}.`);
+        const reader = response.body.getReader();
+        try {
+            for (;;) {
+                const { done, value } = await readOrStall(reader, stallMs, request);
+                if (done)
+                    break;
+                let chunk = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+                if (skip > 0) {
+                    const dropped = Math.min(skip, chunk.length);
+                    skip -= dropped;
+                    chunk = chunk.subarray(dropped);
+                    if (chunk.length === 0)
+                        continue;
+                }
+                if (digest.bytes + chunk.length > size)
+                    throw new errors/* FormatError */.IF(where, `${what} holds more than the ${size} bytes its descriptor says; the image was altered or is corrupt.`);
+                digest.update(chunk);
+                yield chunk;
+            }
+        }
+        catch (error) {
+            if (error instanceof errors/* FormatError */.IF || signal.aborted)
+                throw error;
+            lastCause = error instanceof Error ? error.message : String(error);
+        }
+        finally {
+            await reader.cancel().catch(() => undefined);
+        }
+        if (digest.bytes >= size || claim.size === undefined)
+            break;
+        // Short of the descriptor's size: the connection broke. Resume where it stopped.
+        if (++interruptions > MAX_RESUMES)
+            throw new errors/* ToolError */.v4(where, `the transfer of ${what} broke off ${interruptions} times (last at byte ${digest.bytes} of ${size}${lastCause ? `: ${printable(lastCause, 120)}` : ''}); gave up.`);
+    }
+    verifyBlob(where, what, claim, { digest: digest.digest(), size: digest.bytes });
+}
+function configPlatform(config) {
+    try {
+        const json = JSON.parse(config.toString('utf8'));
+        return [json.os, json.architecture, json.variant].filter((p) => typeof p === 'string' && /^[a-z0-9_]+$/.test(p)).join('/');
+    }
+    catch {
+        return '';
+    }
+}
+/**
+ * The pulled image as an OCI layout: manifest and config written first, each layer as it
+ * streams (under a temporary name until verified), index.json last, so that a layout with
+ * an index.json is complete.
+ */
+async function startLayout(dir, resolved, manifest, config, where) {
+    for (const algorithm of ['sha256', 'sha512'])
+        await (0,promises_.mkdir)((0,external_node_path_.join)(dir, 'blobs', algorithm), { recursive: true, mode: 0o700 });
+    const claimed = resolved.layers.reduce((sum, l) => sum + (l.size ?? 0), 0);
+    const space = await (0,promises_.statfs)(dir);
+    const free = space.bavail * space.bsize;
+    if (claimed > free)
+        throw new errors/* ToolError */.v4(where, `the image's layers claim ${claimed} bytes, more than the ${free} free where it is written (${dir}); free space or point RUNNER_TEMP elsewhere.`);
+    const hexOf = (digest) => digest.slice(digest.indexOf(':') + 1);
+    const algorithmDir = (digest) => (0,external_node_path_.join)(dir, 'blobs', algorithmOf(digest));
+    await (0,promises_.writeFile)((0,external_node_path_.join)(algorithmDir(resolved.manifest.digest), hexOf(resolved.manifest.digest)), manifest.bytes, { mode: 0o600 });
+    await (0,promises_.writeFile)((0,external_node_path_.join)(algorithmDir(resolved.config.digest), hexOf(resolved.config.digest)), config, { mode: 0o600 });
+    await (0,promises_.writeFile)((0,external_node_path_.join)(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}', { mode: 0o600 });
+    return {
+        async *save(claim, chunks) {
+            const final = (0,external_node_path_.join)(algorithmDir(claim.digest), hexOf(claim.digest));
+            const partial = `${final}.partial`;
+            const done = { complete: false };
+            yield* teed(chunks, partial, done);
+            // teed completes only after the source ended, which blobChunks does only once verified.
+            if (done.complete)
+                await (0,promises_.rename)(partial, final);
+        },
+        async finish() {
+            // The platform as the index said, else as the config says (a single-platform image).
+            const [os, architecture, variant] = (resolved.platform ?? configPlatform(config)).split('/');
+            const descriptor = {
+                mediaType: manifest.mediaType,
+                digest: resolved.manifest.digest,
+                size: manifest.bytes.length,
+                ...(os && architecture ? { platform: { os, architecture, ...(variant ? { variant } : {}) } } : {}),
+            };
+            await (0,promises_.writeFile)((0,external_node_path_.join)(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [descriptor] }), {
+                mode: 0o600,
+            });
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/image/read.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 /** Passes a stream through, telling `onProgress` how far it has got. */
 async function* counted(source, onProgress, extra = {}, start = 0) {
     let bytes = start;
@@ -7119,6 +7980,22 @@ async function fromLayout(dir, where, reference, platform, wanted, signal, onPro
     }
     return assemble(config, layers, config.diffIds, notes, where, resolved.platform);
 }
+/** A registry image: each layer streamed from the registry into the layer reader (and the shared layout), verified as it ends. */
+async function fromRegistry(reference, where, options, signal) {
+    const access = options.registry ?? { credentials: { env: options.env ?? process.env }, insecure: [] };
+    const image = await openRegistryImage(reference, where, options.platform, access, signal, options.saveTo);
+    const config = parseImageConfig(parseJson(image.config, `${where}: config ${image.resolved.config.digest}`), where);
+    const notes = image.resolved.note ? [image.resolved.note] : [];
+    const layers = [];
+    let bytesBefore = 0;
+    const count = image.resolved.layers.length;
+    for (const [index, claim] of image.resolved.layers.entries()) {
+        layers.push(await readLayer(counted(image.layer(claim), options.onProgress, { layer: { index: index + 1, count } }, bytesBefore), `${where} layer ${claim.digest.slice(0, 19)}`, options.wanted));
+        bytesBefore += claim.size ?? 0;
+    }
+    await image.finish();
+    return assemble(config, layers, config.diffIds, notes, where, image.resolved.platform);
+}
 /** `docker save` streamed straight into the archive reader: no temporary file. */
 async function fromDaemon(reference, where, options) {
     const child = (0,external_node_child_process_.spawn)(options.docker ?? 'docker', ['save', '--', reference], {
@@ -7191,7 +8068,7 @@ async function read_requireFile(path, where, directory) {
 }
 /**
  * Reads any supported image source into an ImageModel, within `timeoutMs` (the timeout input)
- * for the whole read: streams are stopped when it runs out. Registry pulls are not supported yet.
+ * for the whole read: streams are stopped when it runs out.
  */
 async function readImage(target, options) {
     const where = target.input;
@@ -7224,8 +8101,10 @@ async function readLocalImage(target, where, options, signal) {
         case 'oci':
             await read_requireFile(target.location, where, true);
             return fromLayout(target.location, where, target.reference, options.platform, options.wanted, signal, options.onProgress);
-        default:
-            throw new errors/* FormatError */.IF(where, `the built-in checks cannot pull from a registry yet; pull or build the image first and pass it as a local reference or archive.`);
+        case 'registry':
+            return fromRegistry(target.location, where, options, signal);
+        case 'daemon':
+            return fromDaemon(target.location, where, options);
     }
 }
 
@@ -9929,11 +10808,11 @@ function parseYamlFile(text, file, interpolate) {
  * A file that cannot be read is an error result for that file: the gate fails closed on it.
  */
 /** Larger manifests are refused: real ones are kilobytes; a generated bundle of a whole cluster stays well under this. */
-const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
+const workloads_MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 const MAX_KUSTOMIZE_OUTPUT = 64 * 1024 * 1024;
 const MAX_KUSTOMIZE_FILES = 1000;
 function readManifestText(targets, path) {
-    return readRegularFile((0,external_node_path_.resolve)(targets.workspace, path), MAX_MANIFEST_BYTES, (detail) => new errors/* FormatError */.IF(path, detail), {
+    return readRegularFile((0,external_node_path_.resolve)(targets.workspace, path), workloads_MAX_MANIFEST_BYTES, (detail) => new errors/* FormatError */.IF(path, detail), {
         strictUtf8: true,
     });
 }
@@ -10226,6 +11105,7 @@ async function scanImage(target, config) {
             ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
             ...(config.env ? { env: config.env } : {}),
             ...(config.saveTo ? { saveTo: config.saveTo } : {}),
+            ...(config.registry ? { registry: config.registry } : {}),
             onProgress: (p) => step.update(`${p.layer ? `layer ${p.layer.index} of ${p.layer.count}, ` : ''}${builtin_formatBytes(p.bytes)}${p.totalBytes ? ` of ${builtin_formatBytes(p.totalBytes)}` : ''}`),
         });
         const subject = await imageSubject(target.input, target.key, model);
@@ -10266,11 +11146,6 @@ async function scanDockerfile(dockerfile, workspace) {
     }
 }
 /**
- * All built-in checks of a scan, images concurrently with each other. Registry images cannot be
- * read yet: when the user named bulkhead in `tools` that is an error (the gate fails closed),
- * otherwise a note, so that the default tool list does not fail a registry scan.
- */
-/**
  * Rehearsals one image after another (each runs containers on the runner), each merged into its
  * image's result: findings beside the static ones, the record for the summary. A rehearsal the
  * engine cannot run makes the result an error, so that the gate fails closed as asked.
@@ -10299,14 +11174,16 @@ async function rehearseAll(targets, images, config, context) {
         }
     }
 }
-async function runBuiltin({ targets, scanners, rehearsal, exports, }, workloads, logger = util_logger/* silentLogger */.qq) {
+async function runBuiltin({ targets, scanners, rehearsal, exports, registry, }, workloads, logger = util_logger/* silentLogger */.qq) {
     const notes = [];
-    const readable = targets.images.filter((image) => {
-        if (image.source !== 'registry' || scanners.explicit)
-            return true;
-        notes.push(`The built-in image checks did not read ${image.input}: they cannot pull from a registry yet (Trivy still scans it). Pass the image as a local reference or archive to have them.`);
-        return false;
-    });
+    const readable = targets.images;
+    const access = {
+        credentials: {
+            env: workloads.env,
+            ...(registry?.username && registry.password ? { explicit: { username: registry.username, password: registry.password } } : {}),
+        },
+        insecure: registry?.insecure ?? [],
+    };
     const images = await Promise.all(readable.map(async (image) => {
         const shared = exports?.get(image.input);
         const read = await scanImage(image, {
@@ -10315,6 +11192,7 @@ async function runBuiltin({ targets, scanners, rehearsal, exports, }, workloads,
             env: workloads.env,
             logger,
             ...(shared ? { saveTo: shared.path } : {}),
+            registry: access,
         });
         shared?.settle(read.result.status === 'ok');
         return read;
@@ -11047,19 +11925,20 @@ async function collect_collectResults(plan, notes, runScanners, workloads, logge
     }
 }
 /**
- * Daemon images that both the built-in checks and Trivy read are exported once: `docker save`
- * streams into the built-in reader and into a file beside it, which Trivy reads with --input
- * once it is complete (if the read failed, Trivy reads the daemon itself).
+ * Daemon and registry images that both the built-in checks and Trivy read are fetched once:
+ * `docker save` streams into the built-in reader and into a file beside it, a registry pull
+ * into the reader and an OCI layout directory; Trivy reads that with --input once it is
+ * complete (if the read failed, Trivy reads the daemon or the registry itself).
  */
 async function sharedExports(images, env) {
-    const daemon = images.filter((i) => i.source === 'daemon');
+    const daemon = images.filter((i) => i.source === 'daemon' || i.source === 'registry');
     if (daemon.length === 0)
         return undefined;
     const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'bulkhead-export-'));
     const exports = new Map();
     const ready = new Map();
     for (const [index, image] of daemon.entries()) {
-        const path = (0,external_node_path_.join)(dir, `image-${index}.tar`);
+        const path = (0,external_node_path_.join)(dir, image.source === 'registry' ? `image-${index}` : `image-${index}.tar`);
         let settle = () => undefined;
         ready.set(image.input, new Promise((resolve) => {
             settle = (complete) => resolve(complete && (0,external_node_fs_.existsSync)(path) ? path : undefined);
@@ -11119,7 +11998,7 @@ async function collect(config, options = {}) {
     }
     const policy = await loadPolicy(targets, config.policy, options.baselineSource);
     const notes = [...policy.notes];
-    const results = await collect_collectResults({ targets, scanners }, notes, options.runScanners, {
+    const results = await collect_collectResults({ targets, scanners, registry: config.registry }, notes, options.runScanners, {
         podSecurity: policy.settings.podSecurity.value,
         networkPolicies: policy.settings.networkPolicies.value,
         env: options.env ?? process.env,
@@ -12474,7 +13353,16 @@ async function runCli(argv, io) {
         }
         const token = typeof args.raw['github-token'] === 'string' ? args.raw['github-token'] : undefined;
         redactor.add(token);
-        const config = parseConfig(args.raw, { workspace: io.cwd, ...(args.markdownFile ? { markdownFile: args.markdownFile } : {}) });
+        // Registry credentials may come from the environment, so that they stay out of the process list.
+        const raw = {
+            ...(io.env.REGISTRY_USERNAME ? { 'registry-username': io.env.REGISTRY_USERNAME } : {}),
+            ...(io.env.REGISTRY_PASSWORD ? { 'registry-password': io.env.REGISTRY_PASSWORD } : {}),
+            ...args.raw,
+        };
+        const password = raw['registry-password'];
+        if (typeof password === 'string')
+            redactor.add(password);
+        const config = parseConfig(raw, { workspace: io.cwd, ...(args.markdownFile ? { markdownFile: args.markdownFile } : {}) });
         if (config.mode === 'publish') {
             throw new errors/* UsageError */.eb('--mode publish runs only in the GitHub Action (a workflow_run workflow); the CLI scans.');
         }
@@ -12932,8 +13820,9 @@ const silentLogger = { info: () => { }, warning: () => { }, group: () => { } };
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Z: () => (/* binding */ innermostMessage),
-/* harmony export */   u: () => (/* binding */ networkCause)
+/* harmony export */   Ht: () => (/* binding */ isPermanentNetworkError),
+/* harmony export */   Zv: () => (/* binding */ innermostMessage),
+/* harmony export */   u6: () => (/* binding */ networkCause)
 /* harmony export */ });
 /**
  * What went wrong when nothing answered: fetch (undici) and Octokit wrap the system error in one
@@ -12999,6 +13888,21 @@ function networkCause(error, url) {
             return describe(host);
     }
     return undefined;
+}
+/** Failures that trying again a second later will not change: nothing listens, no such host, a bad certificate. */
+const PERMANENT = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'CERT_HAS_EXPIRED',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+function isPermanentNetworkError(error) {
+    const { codes, messages } = codesOf(error);
+    // fetch refuses the ports of other protocols (the Fetch standard's "bad ports") before connecting.
+    return codes.some((code) => PERMANENT.has(code)) || messages.includes('bad port');
 }
 /** The innermost message of a wrapped error, for when no known cause applies. */
 function innermostMessage(error) {
