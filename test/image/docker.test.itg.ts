@@ -1,15 +1,28 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readImage } from '../../src/image/read.js';
 import { checkImage, contentWanted, imageSubject, scanDockerfile } from '../../src/scanners/builtin/index.js';
 import { parseImageTarget } from '../../src/config/targets.js';
 import { runCli } from '../../src/cli/run.js';
-import { tempDir } from '../helpers.js';
+import { gzipSync } from 'node:zlib';
+import { REPO_ROOT, tempDir } from '../helpers.js';
+import { imageConfig, layer as handLayer, writeOciLayout } from '../support/images.js';
+import {
+  makeTestCa,
+  pushWithSkopeo,
+  REGISTRY_PASSWORD,
+  REGISTRY_USER,
+  registryAvailable,
+  startDistribution,
+  startTokenService,
+  type RealRegistry,
+  type TestCa,
+} from '../support/realRegistry.js';
 import { docker, dockerAsync, testDocker } from '../support/docker.js';
 import { multitoolProblems, schemaErrors } from '../support/sarif.js';
 import { tar } from '../support/tarWriter.js';
@@ -21,6 +34,7 @@ import { tar } from '../support/tarWriter.js';
  */
 
 const env = testDocker();
+const NODE24 = join(REPO_ROOT, 'node_modules', 'node', 'bin', 'node');
 const pem = (type: 'ec' | 'ed25519') =>
   (type === 'ec' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519')).privateKey
     .export({ type: 'pkcs8', format: 'pem' })
@@ -228,6 +242,152 @@ describe.skipIf(!env.host)('real images from a real Docker engine', () => {
       ['BH109', 1],
       ['BH106', RISKY.split('\n').findIndex((l) => l.startsWith('ADD http')) + 1],
     ]);
+  });
+
+  describe.skipIf(!registryAvailable())('pushed to a real registry (distribution 2.8, TLS, auth) and pulled without Docker', () => {
+    const ca = registryAvailable() ? makeTestCa() : undefined;
+    let basic: RealRegistry | undefined;
+    let tokened: RealRegistry | undefined;
+    let tokens: Awaited<ReturnType<typeof startTokenService>> | undefined;
+
+    beforeAll(async () => {
+      const trust = ca as TestCa;
+      basic = await startDistribution(trust, { kind: 'htpasswd' });
+      tokens = await startTokenService(trust, 'bulkhead-registry', 'bulkhead-test-issuer');
+      tokened = await startDistribution(trust, {
+        kind: 'token',
+        realm: tokens.realm,
+        service: 'bulkhead-registry',
+        issuer: 'bulkhead-test-issuer',
+      });
+      for (const registry of [basic, tokened])
+        await pushWithSkopeo(trust, `docker-archive:${join(out, 'risky.tar')}`, `docker://${registry.host}/acme/risky:1`);
+      // A multi-platform index, as buildx pushes one (attestation manifests are in the fast suite).
+      const layout = join(tempDir('bulkhead-multi-'), 'layout');
+      const platformImage = (arch: string) => {
+        const layers = [
+          handLayer(
+            [
+              { name: 'etc/', type: 'dir' },
+              { name: 'etc/arch', body: arch },
+              { name: `usr/local/bin/tool-${arch}`, body: 'ELF', mode: 0o4755 },
+            ],
+            gzipSync,
+          ),
+        ];
+        return { platform: { os: 'linux', architecture: arch }, layers, config: imageConfig(layers, {}, []) };
+      };
+      writeOciLayout(layout, [platformImage('amd64'), platformImage('arm64')], 'multi');
+      await pushWithSkopeo(trust, `oci:${layout}:multi`, `docker://${basic.host}/acme/multi:1`, ['--all']);
+    }, 600_000);
+
+    afterAll(async () => {
+      await basic?.close();
+      await tokened?.close();
+      await tokens?.close();
+    });
+
+    /** The built CLI as a user runs it: the test CA trusted through NODE_EXTRA_CA_CERTS, the credentials in the environment, no docker on PATH. */
+    const cliRun = (workspace: string, args: string[], extraEnv: Record<string, string> = {}) =>
+      // Async: the token service answers from this process.
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+        const child = spawn(NODE24, [join(REPO_ROOT, 'bin', 'bulkhead.js'), ...args], {
+          cwd: workspace,
+          timeout: 300_000,
+          env: { PATH: '/usr/bin:/bin', HOME: workspace, NODE_EXTRA_CA_CERTS: (ca as TestCa).caFile, ...extraEnv },
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+    type Found = { ruleId: string; severity: string; file?: string; line?: number; path?: string; layer?: number; message: string };
+    const findingsOf = (stdout: string, image: string) =>
+      (JSON.parse(stdout) as { decisions: { finding: Found }[] }).decisions
+        .map(({ finding: f }) => [f.ruleId, f.severity, f.file, f.line, f.path, f.layer, f.message.replaceAll(image, 'IMAGE')])
+        .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+
+    it('gives the same findings, layers and Dockerfile lines as docker-archive:, with Basic auth and with a Bearer token', async () => {
+      const workspace = tempDir('bulkhead-ws-');
+      writeFileSync(join(workspace, 'Dockerfile'), RISKY);
+      const scanArgs = (image: string) => [
+        'scan',
+        '--image',
+        image,
+        '--dockerfile',
+        'Dockerfile',
+        '--tools',
+        'bulkhead',
+        '--format',
+        'json',
+        '--fail-on',
+        'none',
+      ];
+      const archiveImage = `docker-archive:${join(out, 'risky.tar')}`;
+      const fromArchive = await cliRun(workspace, scanArgs(archiveImage));
+      expect(fromArchive.code, fromArchive.stderr).toBe(0);
+      const expected = findingsOf(fromArchive.stdout, archiveImage);
+      expect(expected.filter((f) => f[2] === 'Dockerfile' && typeof f[3] === 'number' && f[3] > 1).length).toBeGreaterThan(3);
+      const creds = { REGISTRY_USERNAME: REGISTRY_USER, REGISTRY_PASSWORD };
+      for (const registry of [basic as RealRegistry, tokened as RealRegistry]) {
+        const image = `docker://${registry.host}/acme/risky:1`;
+        const denied = await cliRun(workspace, scanArgs(image));
+        expect(denied.code, denied.stderr).not.toBe(0);
+        expect(denied.stdout).toMatch(/refused (access|a token)|needs a user name and password/);
+        const pulled = await cliRun(workspace, scanArgs(image), creds);
+        if (pulled.code !== 0) writeFileSync(`/tmp/reg-${registry.host.replace(':', '-')}.log`, registry.log());
+        expect(pulled.code, pulled.stderr).toBe(0);
+        expect(findingsOf(pulled.stdout, image)).toEqual(expected);
+        for (const text of [
+          pulled.stdout,
+          pulled.stderr,
+          readFileSync(join(workspace, 'bulkhead-report.json'), 'utf8'),
+          readFileSync(join(workspace, 'bulkhead.sarif'), 'utf8'),
+        ])
+          expect(text).not.toContain(REGISTRY_PASSWORD);
+      }
+      // The token service was asked for the pull scope of the repository, with the Basic credentials.
+      expect(tokens?.requests.some((r) => r.scope.includes('repository:acme/risky:pull'))).toBe(true);
+      // Each blob once per pull: the registry's own access log.
+      const blobGets = (basic as RealRegistry).log().match(/"GET \/v2\/acme\/risky\/blobs\/sha256:[0-9a-f]{64} HTTP/g) ?? [];
+      const distinct = new Set(blobGets);
+      expect(blobGets.length).toBe(distinct.size);
+    });
+
+    it('chooses the platform from a multi-platform index pushed with skopeo --all', async () => {
+      const workspace = tempDir('bulkhead-ws-');
+      const image = `docker://${(basic as RealRegistry).host}/acme/multi:1`;
+      const run = await cliRun(
+        workspace,
+        ['scan', '--image', image, '--tools', 'bulkhead', '--platform', 'linux/arm64', '--format', 'json', '--fail-on', 'none'],
+        {
+          REGISTRY_USERNAME: REGISTRY_USER,
+          REGISTRY_PASSWORD,
+        },
+      );
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/holds images for linux\/amd64, linux\/arm64; read linux\/arm64/);
+      const report = JSON.parse(run.stdout) as { decisions: { finding: Found }[] };
+      // The arm64 image's own setuid file, and none of amd64's.
+      const setuid = JSON.stringify(report.decisions.filter((d) => d.finding.ruleId === 'BH201'));
+      expect(setuid).toContain('tool-arm64');
+      expect(setuid).not.toContain('tool-amd64');
+    });
+
+    it('refuses the registry without the test CA: the TLS error is named, exit 3', async () => {
+      const workspace = tempDir('bulkhead-ws-');
+      const run = await cliRun(
+        workspace,
+        ['scan', '--image', `docker://${(basic as RealRegistry).host}/acme/risky:1`, '--tools', 'bulkhead'],
+        {
+          NODE_EXTRA_CA_CERTS: '/dev/null',
+        },
+      );
+      expect(run.code).not.toBe(0);
+      expect(run.stdout + run.stderr).toMatch(/signed by an unknown CA \(set NODE_EXTRA_CA_CERTS\)|could not be verified/);
+    });
   });
 
   it('a missing daemon image is a scanner error that names docker save', async () => {
