@@ -34,6 +34,13 @@ export const INPUTS = [
       'With `mode: merge`: the report-files to merge, one path or glob per line (e.g. `reports/**/bulkhead-report.json` after actions/download-artifact). A report that cannot be read fails the verdict.',
   },
   {
+    name: 'merge-sarif',
+    kind: 'boolean',
+    default: 'false',
+    description:
+      "With `mode: merge`: also upload one SARIF log holding the runs of every SARIF file beside the merged report-files (each job's artifact). Off by default, since each scan job uploads its own; when on, give each matrix job its own `category` (GitHub rejects two runs of one tool and category in one upload) and let the jobs set `upload-sarif: false`.",
+  },
+  {
     name: 'image',
     kind: 'list',
     default: '',

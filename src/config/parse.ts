@@ -502,7 +502,7 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
   }
   return deepFreeze({
     mode,
-    merge: { reports: mode === 'merge' ? resolveReports(raw, workspace) : [] },
+    merge: { reports: mode === 'merge' ? resolveReports(raw, workspace) : [], sarif: mode === 'merge' && booleanOf(raw, 'merge-sarif') },
     targets: workspaceTargets,
     scanners: {
       tools,

@@ -11,7 +11,11 @@ import type { PodSecurityRequirement } from '../model/workload.js';
 export interface Config {
   readonly mode: 'scan' | 'merge' | 'publish';
   /** mode: merge. The report-files of earlier jobs, absolute paths. */
-  readonly merge: { readonly reports: readonly string[] };
+  readonly merge: {
+    readonly reports: readonly string[];
+    /** Upload one SARIF log merged from the jobs' SARIF files (merge-sarif). */
+    readonly sarif: boolean;
+  };
   readonly targets: TargetsConfig;
   readonly scanners: ScannersConfig;
   readonly policy: PolicyConfig;

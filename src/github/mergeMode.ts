@@ -8,7 +8,8 @@ import { UsageError } from '../util/errors.js';
 import { createGitHubClient, describeGitHubError, type ClientLogger } from './client.js';
 import type { RunnerContext } from './context.js';
 import { mergedReportDocument, mergeMarker, mergeReports, readReports, type MergeOutcome } from './merge.js';
-import { commentLinks, commentPlan, publishPullRequestComment } from './publish.js';
+import { commentLinks, commentPlan, publishPullRequestComment, publishSarifLog } from './publish.js';
+import { mergeSarifLogs, readJobSarifLogs } from './mergeSarif.js';
 import { findPullRequest, readWorkflowRun } from './publishMode.js';
 
 export interface MergedRun {
@@ -72,20 +73,24 @@ export async function runMerge(
     token?: string;
     logger: ClientLogger;
     setOutput(name: string, value: string): void;
+    processingTimeoutMs?: number;
     appendSummary(markdown: string): Promise<void>;
     redact(text: string): string;
   },
 ): Promise<MergeOutcome> {
   const { outcome, summaryMarkdown, marker } = await mergeAndWrite(config, context);
+  // Read and checked before anything is posted: a category collision is the user's to fix, exit 2.
+  const merged = config.merge.sarif ? mergeSarifLogs(await readJobSarifLogs(config.merge.reports, config.targets.workspace)) : undefined;
   await io.appendSummary(io.redact(summaryMarkdown));
   io.setOutput('verdict', outcome.gate.verdict);
   const counts = countDecisions(outcome.decisions);
   for (const name of ['findings', 'critical', 'high', 'medium', 'low', 'suppressed'] as const) io.setOutput(name, String(counts[name]));
   io.setOutput('report-file', config.reports.reportFile);
-  if (config.publish.comment === 'never') return outcome;
+  io.setOutput('sarif-id', '');
+  if (config.publish.comment === 'never' && !merged) return outcome;
   const [owner, repo] = context.repository.split('/');
   if (!owner || !repo || !io.token) {
-    io.logger.warning('The merged comment was not posted: it needs GITHUB_REPOSITORY and github-token.');
+    io.logger.warning('The merged comment and SARIF log were not posted: they need GITHUB_REPOSITORY and github-token.');
     return outcome;
   }
   const client = await createGitHubClient(io.token, io.logger, { apiUrl: context.apiUrl });
@@ -97,6 +102,20 @@ export async function runMerge(
     if (error instanceof UsageError) throw error;
     io.logger.warning(`Could not find the pull request of this merge: ${describeGitHubError(error).message}.`);
   }
+  if (merged && !pullRequest && context.eventName === 'workflow_run') {
+    // This job's own ref is the default branch: the scanned commit's alerts would land there.
+    io.logger.warning('The merged SARIF log was not uploaded: no open pull request has the scanned commit as its head.');
+  } else if (merged) {
+    io.logger.info(`Uploading one SARIF log with the ${merged.runs} runs of the jobs' logs.`);
+    // In the pull request's own run, the ref and commit the scan jobs upload under; from a
+    // workflow_run (fork-safe), the pull request's head, as mode: publish does.
+    const target =
+      pullRequest && !context.pullRequest
+        ? { commitSha: pullRequest.headSha ?? context.sha, ref: `refs/pull/${pullRequest.number}/head` }
+        : { commitSha: context.sha, ref: context.ref };
+    await publishSarifLog(client, repository, { ...target, sarif: io.redact(merged.sarif) }, io);
+  }
+  if (config.publish.comment === 'never') return outcome;
   if (!pullRequest) {
     io.logger.info('No pull request to comment on (not a pull_request or workflow_run event): the merged summary is in the job summary.');
     return outcome;

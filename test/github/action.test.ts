@@ -367,6 +367,111 @@ describe("the GitHub edge, against an API held to GitHub's OpenAPI description",
     expect(repo.calls('issues/create-comment')).toHaveLength(1);
   });
 
+  it("merges a matrix under workflow_run (fork-safe): one comment and, asked, one SARIF upload with every job's runs", async () => {
+    const workspace = exampleWorkspace();
+    // Each matrix job its own category and files, SARIF beside the report, neither uploaded nor commented by the job.
+    const job = (name: string, extra: Record<string, string>) =>
+      run(
+        {
+          ...INPUTS,
+          comment: 'never',
+          'upload-sarif': 'false',
+          category: `bulkhead-${name}`,
+          'report-file': `reports/${name}/bulkhead-report.json`,
+          'sarif-file': `reports/${name}/bulkhead.sarif`,
+          ...extra,
+        },
+        workspace,
+      );
+    expect((await job('api', {})).status).toBe(1);
+    expect((await job('web', { 'fail-on': 'none' })).status).toBe(0);
+    expect(repo.sarifs).toHaveLength(0);
+    const workflowRun = {
+      action: 'completed',
+      workflow_run: {
+        id: 778,
+        head_sha: HEAD_SHA,
+        head_branch: 'feature',
+        event: 'pull_request',
+        conclusion: 'failure',
+        pull_requests: [],
+        head_repository: { full_name: 'forker/shop', owner: { login: 'forker' } },
+      },
+      repository: { full_name: 'acme/shop', default_branch: 'main' },
+    };
+    const merge = await runAction(
+      {
+        mode: 'merge',
+        reports: 'reports/**/bulkhead-report.json',
+        'report-file': 'merged.json',
+        'merge-sarif': 'true',
+        'github-token': INPUTS['github-token'],
+      },
+      {
+        workspace,
+        eventName: 'workflow_run',
+        event: workflowRun,
+        env: {
+          GITHUB_API_URL: server.url,
+          GITHUB_SHA: 'f'.repeat(40),
+          GITHUB_REF: 'refs/heads/main',
+          GITHUB_WORKFLOW: 'merge',
+          GITHUB_JOB: 'merge',
+        },
+      },
+    );
+    expect(merge.status, merge.stdout).toBe(1);
+    expect(merge.outputs.verdict).toBe('fail');
+    expect(repo.sarifs).toHaveLength(1);
+    const upload = repo.sarifs[0]?.body as { commit_sha: string; ref: string; sarif: string };
+    expect(upload).toMatchObject({ commit_sha: HEAD_SHA, ref: 'refs/pull/42/head' });
+    const log = JSON.parse(gunzipSync(Buffer.from(upload.sarif, 'base64')).toString('utf8')) as {
+      runs: { tool: { driver: { name: string } }; automationDetails: { id: string } }[];
+    };
+    const jobRuns = ['api', 'web'].flatMap(
+      (name) => (JSON.parse(readFileSync(join(workspace, 'reports', name, 'bulkhead.sarif'), 'utf8')) as typeof log).runs,
+    );
+    expect(log.runs).toEqual(jobRuns);
+    const categories = log.runs.map((r) => `${r.tool.driver.name} ${r.automationDetails.id}`);
+    expect(new Set(categories).size).toBe(categories.length);
+    expect(merge.outputs['sarif-id']).toBe('sarif-1');
+    expect(repo.comments).toHaveLength(1);
+    expect(repo.comments[0]?.body).toContain('### 2 jobs: 1 fail');
+    expect(repo.comments[0]?.body).toContain('[Full summary of this run](https://github.com/acme/shop/actions/runs/778)');
+  });
+
+  it('refuses a merged SARIF upload whose jobs share a category, naming both, before posting anything (exit 2)', async () => {
+    const workspace = exampleWorkspace();
+    for (const name of ['amd64', 'arm64'])
+      await run(
+        {
+          ...INPUTS,
+          comment: 'never',
+          'upload-sarif': 'false',
+          'report-file': `reports/${name}/r.json`,
+          'sarif-file': `reports/${name}/b.sarif`,
+        },
+        workspace,
+      );
+    const merge = await run(
+      {
+        mode: 'merge',
+        reports: 'reports/*/r.json',
+        'report-file': 'merged.json',
+        'merge-sarif': 'true',
+        'github-token': INPUTS['github-token'],
+      },
+      workspace,
+    );
+    expect(merge.status).toBe(2);
+    expect(merge.outputs.verdict).toBe('fail');
+    expect(merge.stdout).toMatch(
+      /::error::bulkhead: reports\/amd64\/b\.sarif and reports\/arm64\/b\.sarif both have a \S+ run with the category "[^"]+", which GitHub rejects in one upload; give each matrix job its own category input/,
+    );
+    expect(repo.sarifs).toHaveLength(0);
+    expect(repo.comments).toHaveLength(0);
+  });
+
   it('fails a merge when a report cannot be read, naming it', async () => {
     const workspace = exampleWorkspace();
     writeFileSync(join(workspace, 'not-a-report.json'), '{"hello": 1}');

@@ -1,8 +1,8 @@
-export const id = 556;
-export const ids = [556];
+export const id = 544;
+export const ids = [544];
 export const modules = {
 
-/***/ 556:
+/***/ 2544:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -493,6 +493,12 @@ const INPUTS = [
         kind: 'list',
         default: '',
         description: 'With `mode: merge`: the report-files to merge, one path or glob per line (e.g. `reports/**/bulkhead-report.json` after actions/download-artifact). A report that cannot be read fails the verdict.',
+    },
+    {
+        name: 'merge-sarif',
+        kind: 'boolean',
+        default: 'false',
+        description: "With `mode: merge`: also upload one SARIF log holding the runs of every SARIF file beside the merged report-files (each job's artifact). Off by default, since each scan job uploads its own; when on, give each matrix job its own `category` (GitHub rejects two runs of one tool and category in one upload) and let the jobs set `upload-sarif: false`.",
     },
     {
         name: 'image',
@@ -1318,7 +1324,7 @@ function parseConfig(raw, context) {
     }
     return deepFreeze({
         mode,
-        merge: { reports: mode === 'merge' ? resolveReports(raw, workspace) : [] },
+        merge: { reports: mode === 'merge' ? resolveReports(raw, workspace) : [], sarif: mode === 'merge' && booleanOf(raw, 'merge-sarif') },
         targets: workspaceTargets,
         scanners: {
             tools,
@@ -2709,6 +2715,70 @@ async function publishToGitHub(input) {
     ]);
 }
 
+;// CONCATENATED MODULE: ./src/github/mergeSarif.ts
+
+
+
+
+
+/** GitHub's limit on runs in one uploaded SARIF file. */
+const MAX_RUNS_PER_UPLOAD = 20;
+/** A job's SARIF log larger than this is not one bulkhead wrote (GitHub takes 10 MB gzipped). */
+const MAX_SARIF_BYTES = (/* unused pure expression or super */ null && (64 * 1024 * 1024));
+/** A run's identity for code scanning: its tool and its category (automationDetails.id up to the last slash). */
+function runIdentity(run, file) {
+    if (!isObject(run) || !isObject(run.tool) || !isObject(run.tool.driver) || typeof run.tool.driver.name !== 'string')
+        throw new FormatError(file, 'has a run without tool.driver.name; it is not a SARIF log bulkhead wrote.');
+    const id = isObject(run.automationDetails) && typeof run.automationDetails.id === 'string' ? run.automationDetails.id : '';
+    const category = id.includes('/') ? id.slice(0, id.lastIndexOf('/') + 1) : id;
+    return { tool: run.tool.driver.name, category };
+}
+/**
+ * One SARIF log holding every run of the jobs' logs. Two runs of one tool and category would be
+ * rejected by GitHub as a whole upload, so they are refused here, naming both files: each matrix
+ * job needs its own `category`.
+ */
+function mergeSarif_mergeSarifLogs(logs) {
+    const seen = new Map();
+    const runs = [];
+    for (const { file, json } of logs) {
+        if (!isObject(json) || json.version !== '2.1.0' || !Array.isArray(json.runs))
+            throw new FormatError(file, 'is not a SARIF 2.1.0 log (no version 2.1.0 and runs).');
+        for (const run of json.runs) {
+            const { tool, category } = runIdentity(run, file);
+            const key = `${tool}\n${category}`;
+            const earlier = seen.get(key);
+            if (earlier !== undefined)
+                throw new UsageError(`${earlier} and ${file} both have a ${tool} run with the category "${category}", which GitHub rejects in one upload; give each matrix job its own category input (e.g. category: bulkhead-\${{ matrix.name }}), or set merge-sarif to false.`);
+            seen.set(key, file);
+            runs.push(run);
+        }
+    }
+    if (runs.length > MAX_RUNS_PER_UPLOAD)
+        throw new UsageError(`the jobs' SARIF logs hold ${runs.length} runs, more than the ${MAX_RUNS_PER_UPLOAD} GitHub accepts in one upload; set merge-sarif to false and let each job upload its own.`);
+    return { sarif: JSON.stringify({ version: '2.1.0', $schema: 'https://json.schemastore.org/sarif-2.1.0.json', runs }), runs: runs.length };
+}
+/** The SARIF files beside each report-file (a job's downloaded artifact), each read once. */
+async function mergeSarif_readJobSarifLogs(reportFiles, workspace) {
+    const files = new Set();
+    for (const dir of new Set(reportFiles.map((f) => dirname(f)))) {
+        const names = (await readdir(dir)).filter((n) => n.endsWith('.sarif')).sort();
+        for (const name of names)
+            files.add(join(dir, name));
+    }
+    if (files.size === 0)
+        throw new UsageError("merge-sarif is true but no .sarif file lies beside the merged report-files; upload each job's sarif-file in its artifact next to its report-file.");
+    const logs = [];
+    for (const path of files) {
+        const shown = relative(workspace, path) || path;
+        const [json] = await readJsonReport(path, MAX_SARIF_BYTES).catch((error) => {
+            throw error instanceof FormatError ? new FormatError(shown, error.message.replace(`${path} `, '').replace(`${path}: `, '')) : error;
+        });
+        logs.push({ file: shown, json });
+    }
+    return logs;
+}
+
 ;// CONCATENATED MODULE: ./src/github/publishMode.ts
 
 
@@ -2824,6 +2894,7 @@ async function runPublish(config, context, payload, io) {
 
 
 
+
 /** Reads, merges and writes the merged report-file (and the markdown file the CLI asks for): both faces. */
 async function mergeAndWrite(config, context, markdownFile) {
     const reports = config.merge.reports;
@@ -2868,17 +2939,20 @@ async function pullRequestOf(context, payload, find) {
 /** mode: merge in the action: the merged summary, one sticky comment, the outputs; the exit code of the merged verdict. */
 async function runMerge(config, context, payload, io) {
     const { outcome, summaryMarkdown, marker } = await mergeAndWrite(config, context);
+    // Read and checked before anything is posted: a category collision is the user's to fix, exit 2.
+    const merged = config.merge.sarif ? mergeSarifLogs(await readJobSarifLogs(config.merge.reports, config.targets.workspace)) : undefined;
     await io.appendSummary(io.redact(summaryMarkdown));
     io.setOutput('verdict', outcome.gate.verdict);
     const counts = countDecisions(outcome.decisions);
     for (const name of ['findings', 'critical', 'high', 'medium', 'low', 'suppressed'])
         io.setOutput(name, String(counts[name]));
     io.setOutput('report-file', config.reports.reportFile);
-    if (config.publish.comment === 'never')
+    io.setOutput('sarif-id', '');
+    if (config.publish.comment === 'never' && !merged)
         return outcome;
     const [owner, repo] = context.repository.split('/');
     if (!owner || !repo || !io.token) {
-        io.logger.warning('The merged comment was not posted: it needs GITHUB_REPOSITORY and github-token.');
+        io.logger.warning('The merged comment and SARIF log were not posted: they need GITHUB_REPOSITORY and github-token.');
         return outcome;
     }
     const client = await createGitHubClient(io.token, io.logger, { apiUrl: context.apiUrl });
@@ -2892,6 +2966,21 @@ async function runMerge(config, context, payload, io) {
             throw error;
         io.logger.warning(`Could not find the pull request of this merge: ${describeGitHubError(error).message}.`);
     }
+    if (merged && !pullRequest && context.eventName === 'workflow_run') {
+        // This job's own ref is the default branch: the scanned commit's alerts would land there.
+        io.logger.warning('The merged SARIF log was not uploaded: no open pull request has the scanned commit as its head.');
+    }
+    else if (merged) {
+        io.logger.info(`Uploading one SARIF log with the ${merged.runs} runs of the jobs' logs.`);
+        // In the pull request's own run, the ref and commit the scan jobs upload under; from a
+        // workflow_run (fork-safe), the pull request's head, as mode: publish does.
+        const target = pullRequest && !context.pullRequest
+            ? { commitSha: pullRequest.headSha ?? context.sha, ref: `refs/pull/${pullRequest.number}/head` }
+            : { commitSha: context.sha, ref: context.ref };
+        await publishSarifLog(client, repository, { ...target, sarif: io.redact(merged.sarif) }, io);
+    }
+    if (config.publish.comment === 'never')
+        return outcome;
     if (!pullRequest) {
         io.logger.info('No pull request to comment on (not a pull_request or workflow_run event): the merged summary is in the job summary.');
         return outcome;
