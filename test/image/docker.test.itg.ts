@@ -287,14 +287,15 @@ describe.skipIf(!env.host)('real images from a real Docker engine', () => {
       await tokens?.close();
     });
 
-    /** The built CLI as a user runs it: the test CA trusted through NODE_EXTRA_CA_CERTS, the credentials in the environment, no docker on PATH. */
+    /** The built CLI as a user runs it: the test CA trusted through NODE_EXTRA_CA_CERTS, the credentials in the environment, nothing on PATH (no docker). */
+    const emptyPath = tempDir('bulkhead-empty-path-');
     const cliRun = (workspace: string, args: string[], extraEnv: Record<string, string> = {}) =>
       // Async: the token service answers from this process.
       new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
         const child = spawn(NODE24, [join(REPO_ROOT, 'bin', 'bulkhead.js'), ...args], {
           cwd: workspace,
           timeout: 300_000,
-          env: { PATH: '/usr/bin:/bin', HOME: workspace, NODE_EXTRA_CA_CERTS: (ca as TestCa).caFile, ...extraEnv },
+          env: { PATH: emptyPath, HOME: workspace, NODE_EXTRA_CA_CERTS: (ca as TestCa).caFile, ...extraEnv },
         });
         let stdout = '';
         let stderr = '';

@@ -8,6 +8,7 @@ import { parseImageTarget } from '../../src/config/targets.js';
 import type { RegistryAccess } from '../../src/image/registry/pull.js';
 import { scanImage } from '../../src/scanners/builtin/index.js';
 import { tempDir } from '../helpers.js';
+import { runAction } from '../support/action.js';
 import { imageConfig, layer, legacyDockerArchive, type HandLayer } from '../support/images.js';
 import {
   addImage,
@@ -124,6 +125,28 @@ describe('docker:// images read by the built-in checks, without Docker', () => {
     expect(shape(fromRegistry)).toEqual(shape(fromArchive));
     // No docker on PATH, and nothing but the reports left behind.
     expect(readdirSync(dir).sort()).toEqual(['app.tar', 'bulkhead-report.json', 'bulkhead.sarif']);
+  });
+
+  it('through the action: the registry password is masked before anything runs and appears nowhere else', async () => {
+    const { content } = withImage();
+    const password = 'Reg1stry-Pa55-7f3e9d2c';
+    const reg = await registry(content, { auth: { kind: 'bearer', username: 'ci', password } });
+    const run = await runAction({
+      image: `docker://${reg.host}/${REPO}:1`,
+      tools: 'bulkhead',
+      'registry-username': 'ci',
+      'registry-password': password,
+      'registry-insecure': reg.host,
+      'fail-on': 'none',
+      'upload-sarif': 'false',
+    });
+    expect(run.status, run.stdout).toBe(0);
+    expect(Number(run.outputs.findings)).toBeGreaterThanOrEqual(3);
+    expect(run.stdout.split('\n').filter((l) => l.includes(password))).toEqual([`::add-mask::${password}`]);
+    for (const file of ['bulkhead.sarif', 'bulkhead-report.json'])
+      expect(readFileSync(join(run.workspace, file), 'utf8')).not.toContain(password);
+    expect(run.summary).not.toContain(password);
+    expect(reg.tokens).toHaveLength(1);
   });
 
   it('HEADs the tag, then GETs the manifest by its digest, and each blob once', async () => {
