@@ -567,6 +567,18 @@ const INPUTS = [
         description: "What Trivy looks for in images, comma-separated, as trivy-action's `scanners` and Trivy's `--scanners`: `vuln`, `secret`, `misconfig`, `license`.",
     },
     {
+        name: 'trivyignores',
+        kind: 'list',
+        default: '',
+        description: "More Trivy ignore files, one path per line or comma-separated (as trivy-action's `trivyignores`): `.trivyignore` lines or, for a name ending in `.yaml`/`.yml`, the `.trivyignore.yaml` format. Read with the workspace's own `.trivyignore(.yaml)`; bulkhead applies them itself and lists each suppression with its file.",
+    },
+    {
+        name: 'trivy-cache',
+        kind: 'boolean',
+        default: 'true',
+        description: "Keep Trivy's vulnerability database in the Actions cache between runs (restored before Trivy runs, saved right after a fresh download, so a job that fails later keeps it). `false` downloads it every run.",
+    },
+    {
         name: 'trivy-skip-dirs',
         kind: 'list',
         default: '',
@@ -1332,6 +1344,7 @@ function parseConfig(raw, context) {
             trivy,
             hadolint,
             releaseMirror: releaseMirror(raw),
+            trivyCache: booleanOf(raw, 'trivy-cache'),
             timeoutMs: parseDuration(parse_valueOf(raw, 'timeout'), 'timeout'),
         },
         policy: {
@@ -1340,6 +1353,7 @@ function parseConfig(raw, context) {
             ...(onlyNew !== undefined ? { onlyNew } : {}),
             ...(baseline ? { baselineFile: requireFile(workspace, baseline, 'baseline') } : {}),
             vexFiles: listOf(raw, 'vex', false).map((p) => requireFile(workspace, p, 'vex')),
+            trivyIgnoreFiles: listOf(raw, 'trivyignores', true).map((p) => requireFile(workspace, p, 'trivyignores')),
             ...(policyFile ? { policyFile } : {}),
             ...(podSecurity ? { podSecurity } : {}),
             scannerError: oneOf(raw, 'scanner-error', ['fail', 'warn']),
@@ -11903,6 +11917,15 @@ async function loadPolicy(targets, config, baselineSource) {
         const path = (0,external_node_path_.resolve)(workspace, name);
         if (!(0,external_node_fs_.existsSync)(path))
             continue;
+        exceptions.push(...parse(await readTextFile(path, name, MAX_POLICY_BYTES), name));
+        files.push(name);
+    }
+    // trivyignores: each in the format its name says, as Trivy picks it.
+    for (const path of config.trivyIgnoreFiles) {
+        const name = workspacePath(workspace, path);
+        if (files.includes(name))
+            continue;
+        const parse = /\.ya?ml$/i.test(path) ? parseTrivyIgnoreYaml : parseTrivyIgnore;
         exceptions.push(...parse(await readTextFile(path, name, MAX_POLICY_BYTES), name));
         files.push(name);
     }

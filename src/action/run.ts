@@ -77,7 +77,7 @@ async function scanAndPublish(
   const baselineCache = new BaselineCache(config, context, logger);
   const platform = platformKey();
   // The cache module loads only if Trivy's database is prepared (ActionsTrivyDbCache.restore).
-  const dbCache = platform ? new ActionsTrivyDbCache(platform, new Date(), logger) : undefined;
+  const dbCache = platform && config.scanners.trivyCache ? new ActionsTrivyDbCache(platform, new Date(), logger) : undefined;
   const outcome = await scan(config, {
     logger,
     redactor,

@@ -118,6 +118,20 @@ export const INPUTS = [
       "What Trivy looks for in images, comma-separated, as trivy-action's `scanners` and Trivy's `--scanners`: `vuln`, `secret`, `misconfig`, `license`.",
   },
   {
+    name: 'trivyignores',
+    kind: 'list',
+    default: '',
+    description:
+      "More Trivy ignore files, one path per line or comma-separated (as trivy-action's `trivyignores`): `.trivyignore` lines or, for a name ending in `.yaml`/`.yml`, the `.trivyignore.yaml` format. Read with the workspace's own `.trivyignore(.yaml)`; bulkhead applies them itself and lists each suppression with its file.",
+  },
+  {
+    name: 'trivy-cache',
+    kind: 'boolean',
+    default: 'true',
+    description:
+      "Keep Trivy's vulnerability database in the Actions cache between runs (restored before Trivy runs, saved right after a fresh download, so a job that fails later keeps it). `false` downloads it every run.",
+  },
+  {
     name: 'trivy-skip-dirs',
     kind: 'list',
     default: '',

@@ -510,6 +510,7 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
       trivy,
       hadolint,
       releaseMirror: releaseMirror(raw),
+      trivyCache: booleanOf(raw, 'trivy-cache'),
       timeoutMs: parseDuration(valueOf(raw, 'timeout'), 'timeout'),
     },
     policy: {
@@ -518,6 +519,7 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
       ...(onlyNew !== undefined ? { onlyNew } : {}),
       ...(baseline ? { baselineFile: requireFile(workspace, baseline, 'baseline') } : {}),
       vexFiles: listOf(raw, 'vex', false).map((p) => requireFile(workspace, p, 'vex')),
+      trivyIgnoreFiles: listOf(raw, 'trivyignores', true).map((p) => requireFile(workspace, p, 'trivyignores')),
       ...(policyFile ? { policyFile } : {}),
       ...(podSecurity ? { podSecurity } : {}),
       scannerError: oneOf(raw, 'scanner-error', ['fail', 'warn'] as const),

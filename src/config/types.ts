@@ -67,6 +67,8 @@ export interface ScannersConfig {
   };
   readonly hadolint: ScannerChoice;
   readonly releaseMirror: string;
+  /** Keep Trivy's database in the Actions cache (trivy-cache). */
+  readonly trivyCache: boolean;
   /** Time limit of each scanner run and of each image read. */
   readonly timeoutMs: number;
 }
@@ -94,6 +96,8 @@ export interface PolicyConfig {
   readonly onlyNew?: boolean;
   readonly baselineFile?: string;
   readonly vexFiles: readonly string[];
+  /** More Trivy ignore files (trivyignores), absolute paths. */
+  readonly trivyIgnoreFiles: readonly string[];
   readonly policyFile?: string;
   readonly podSecurity?: PodSecurityRequirement;
   readonly scannerError: ScannerErrorMode;

@@ -70,6 +70,14 @@ export async function loadPolicy(targets: TargetsConfig, config: PolicyConfig, b
     exceptions.push(...parse(await readTextFile(path, name, MAX_POLICY_BYTES), name));
     files.push(name);
   }
+  // trivyignores: each in the format its name says, as Trivy picks it.
+  for (const path of config.trivyIgnoreFiles) {
+    const name = workspacePath(workspace, path);
+    if (files.includes(name)) continue;
+    const parse = /\.ya?ml$/i.test(path) ? parseTrivyIgnoreYaml : parseTrivyIgnore;
+    exceptions.push(...parse(await readTextFile(path, name, MAX_POLICY_BYTES), name));
+    files.push(name);
+  }
   const vex: VexStatement[] = [];
   for (const path of config.vexFiles) {
     const name = workspacePath(workspace, path);

@@ -70,6 +70,17 @@ describe('the action runs Trivy and hadolint itself', () => {
     expect(server.entries.filter((e) => e.committed)).toHaveLength(1);
   });
 
+  it('with trivy-cache: false, leaves the Actions cache alone and lets Trivy download its database', async () => {
+    const workspace = exampleWorkspace();
+    rmSync(home, { recursive: true, force: true });
+    const asked = server.requests.length;
+    const run = await runAction({ ...inputs, 'trivy-cache': 'false' }, { workspace, env });
+    expect(run.stdout).not.toMatch(/Trivy database cache (hit|miss)|Saved Trivy's database/);
+    expect(server.requests.length).toBe(asked);
+    // Trivy keeps it in its own cache folder only, as the CLI does.
+    expect(run.summary).toMatch(/Trivy vulnerability database v2, built \S+ \(3 h old\); local\./);
+  });
+
   it('gates on the scan: a failing Trivy fails the step closed with its stderr in the summary', async () => {
     const broken = writeStandins(tempDir('bulkhead-broken-'), {
       argvLog: join(root, 'argv-broken.log'),

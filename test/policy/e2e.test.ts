@@ -106,6 +106,23 @@ describe('policy, end to end', () => {
     );
   });
 
+  it('reads the trivyignores files as well, each in the format its name says, naming the file of each suppression', async () => {
+    const dir = workspace({
+      '.trivyignore': '# no such finding here\nCVE-2000-0001\n',
+      'team.trivyignore': '# waiting for the vendor\nCVE-2019-18224\n',
+      'base-image.trivyignore.yaml': 'vulnerabilities:\n  - id: CVE-2019-18276\n    statement: the base image team owns it\n',
+    });
+    const ran = await cli([...SCAN, '--format', 'json', '--trivyignores', 'team.trivyignore,base-image.trivyignore.yaml'], dir);
+    const report = JSON.parse(ran.stdout) as { decisions: { reason: string; finding: { ruleId: string } }[]; policy: { files: string[] } };
+    const reason = (id: string) => report.decisions.find((d) => d.finding.ruleId === id)?.reason;
+    expect(reason('CVE-2019-18224')).toBe('exception team.trivyignore:2: waiting for the vendor');
+    expect(reason('CVE-2019-18276')).toMatch(/^exception base-image\.trivyignore\.yaml:2: the base image team owns it/);
+    expect(report.policy.files).toEqual(['.trivyignore', 'team.trivyignore', 'base-image.trivyignore.yaml']);
+    const missing = await cli([...SCAN, '--trivyignores', 'nope.trivyignore'], dir);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/trivyignores/);
+  });
+
   it('reports the rules hadolint skips itself', async () => {
     const dir = workspace({ '.hadolint.yaml': 'ignored:\n  - DL3059\n' });
     writeFileSync(
