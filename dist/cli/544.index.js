@@ -738,6 +738,12 @@ const INPUTS = [
         description: 'A hadolint executable to run as it is. Its version and sha256 are logged and recorded.',
     },
     {
+        name: 'hadolint-darwin-arm64',
+        kind: 'string',
+        default: 'rosetta',
+        description: "hadolint publishes no macOS arm64 build. `rosetta` (default): run its x86_64 build under Rosetta 2 (GitHub's arm64 macOS runners have it; elsewhere `softwareupdate --install-rosetta --agree-to-license`), failing closed when Rosetta is missing. `skip`: lint no Dockerfile there, with a warning, instead of failing. Other platforms ignore it.",
+    },
+    {
         name: 'release-mirror',
         kind: 'string',
         default: 'https://github.com',
@@ -1342,7 +1348,7 @@ function parseConfig(raw, context) {
             tools,
             explicit,
             trivy,
-            hadolint,
+            hadolint: { ...hadolint, darwinArm64: oneOf(raw, 'hadolint-darwin-arm64', ['rosetta', 'skip']) },
             releaseMirror: releaseMirror(raw),
             trivyCache: booleanOf(raw, 'trivy-cache'),
             timeoutMs: parseDuration(parse_valueOf(raw, 'timeout'), 'timeout'),
@@ -3774,6 +3780,7 @@ function scannersToRun({ targets, scanners }) {
 
 
 
+
 function failedResults(tool, targets, error) {
     return targets.map(({ key, target }) => ({
         tool,
@@ -3795,9 +3802,24 @@ function installFailure(tool, error) {
     const message = (0,errors/* errorMessage */.gJ)(error);
     return message.startsWith(`${tool}: `) ? message.slice(tool.length + 2) : message;
 }
-async function install(tool, scanners, host) {
+/** Rosetta 2's runtime, present once it is installed (it has no command that says so without side effects). */
+const ROSETTA_RUNTIME = '/Library/Apple/usr/libexec/oah/libRosettaRuntime';
+/**
+ * The build to install: the host's own, except hadolint on macOS arm64, which has none: its
+ * x86_64 build runs under Rosetta 2. Undefined when hadolint-darwin-arm64 says to skip it.
+ */
+function buildFor(tool, scanners, host) {
+    if (tool !== 'hadolint' || host.platform !== 'darwin-arm64' || scanners.hadolint.path)
+        return host.platform;
+    if (scanners.hadolint.darwinArm64 === 'skip')
+        return 'skip';
+    if (!(host.rosetta ?? (() => (0,external_node_fs_.existsSync)(ROSETTA_RUNTIME)))())
+        throw new errors/* UsageError */.eb('hadolint has no macOS arm64 build and Rosetta 2 is not installed to run its x86_64 build; install it (softwareupdate --install-rosetta --agree-to-license), give hadolint-path, or set hadolint-darwin-arm64: skip.');
+    return 'darwin-x64';
+}
+async function install(tool, scanners, host, platform = host.platform) {
     const choice = scanners[tool];
-    if (!host.platform && !choice.path) {
+    if (!platform && !choice.path) {
         throw new errors/* UsageError */.eb(`bulkhead has no ${tool} build for ${process.platform}-${process.arch}; install ${tool} yourself and give ${tool}-path.`);
     }
     const step = (0,util_logger/* startStep */.bP)(host.logger, `Getting ${tool}`);
@@ -3810,7 +3832,7 @@ async function install(tool, scanners, host) {
         ...(choice.sha256 ? { sha256: choice.sha256 } : {}),
         ...(choice.path ? { executablePath: choice.path } : {}),
         mirror: scanners.releaseMirror,
-        platform: host.platform ?? 'linux-x64',
+        platform: platform ?? 'linux-x64',
         toolCacheDir: host.toolCacheDir,
         tempDir: host.tempDir,
         searchPath: host.env.PATH ?? '',
@@ -3937,8 +3959,13 @@ async function runLocalScanners(plan, host) {
     const jobs = [];
     const guarded = async (tool, targets, run) => {
         let installed;
+        const build = buildFor(tool, scanners, host);
+        if (build === 'skip') {
+            host.logger.warning(`hadolint was skipped: it has no macOS arm64 build and hadolint-darwin-arm64 is skip; ${targets.length} Dockerfile${targets.length === 1 ? ' was' : 's were'} not linted.`);
+            return [];
+        }
         try {
-            installed = await install(tool, scanners, host);
+            installed = await install(tool, scanners, host, build);
         }
         catch (error) {
             if (error instanceof errors/* UsageError */.eb)

@@ -303,6 +303,13 @@ export const INPUTS = [
     description: 'A hadolint executable to run as it is. Its version and sha256 are logged and recorded.',
   },
   {
+    name: 'hadolint-darwin-arm64',
+    kind: 'string',
+    default: 'rosetta',
+    description:
+      "hadolint publishes no macOS arm64 build. `rosetta` (default): run its x86_64 build under Rosetta 2 (GitHub's arm64 macOS runners have it; elsewhere `softwareupdate --install-rosetta --agree-to-license`), failing closed when Rosetta is missing. `skip`: lint no Dockerfile there, with a warning, instead of failing. Other platforms ignore it.",
+  },
+  {
     name: 'release-mirror',
     kind: 'string',
     default: 'https://github.com',

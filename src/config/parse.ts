@@ -508,7 +508,7 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
       tools,
       explicit,
       trivy,
-      hadolint,
+      hadolint: { ...hadolint, darwinArm64: oneOf(raw, 'hadolint-darwin-arm64', ['rosetta', 'skip'] as const) },
       releaseMirror: releaseMirror(raw),
       trivyCache: booleanOf(raw, 'trivy-cache'),
       timeoutMs: parseDuration(valueOf(raw, 'timeout'), 'timeout'),

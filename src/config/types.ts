@@ -65,7 +65,10 @@ export interface ScannersConfig {
     readonly skipFiles: readonly string[];
     readonly pkgTypes: readonly TrivyPkgType[];
   };
-  readonly hadolint: ScannerChoice;
+  readonly hadolint: ScannerChoice & {
+    /** On macOS arm64, where hadolint has no build: its x86_64 build under Rosetta 2, or no hadolint. */
+    readonly darwinArm64: 'rosetta' | 'skip';
+  };
   readonly releaseMirror: string;
   /** Keep Trivy's database in the Actions cache (trivy-cache). */
   readonly trivyCache: boolean;

@@ -1,5 +1,6 @@
 import { formatDuration, startStep, type Logger } from '../util/logger.js';
 import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import type { Config, RegistryConfig, ScannersConfig, TargetsConfig } from '../config/types.js';
 
 /**
@@ -39,6 +40,8 @@ export interface ScannerHost {
   logger: Logger;
   dbCache?: TrivyDbCache;
   now: () => Date;
+  /** Whether x86_64 binaries run here (Rosetta 2 on macOS arm64); replaced in tests. */
+  rosetta?: () => boolean;
   /** Download limits; the defaults suit real runners. */
   downloadTimeoutMs?: number;
   stallTimeoutMs?: number;
@@ -68,9 +71,26 @@ function installFailure(tool: ScannerTool, error: unknown): string {
   return message.startsWith(`${tool}: `) ? message.slice(tool.length + 2) : message;
 }
 
-async function install(tool: ScannerTool, scanners: ScannersConfig, host: ScannerHost): Promise<InstalledTool> {
+/** Rosetta 2's runtime, present once it is installed (it has no command that says so without side effects). */
+const ROSETTA_RUNTIME = '/Library/Apple/usr/libexec/oah/libRosettaRuntime';
+
+/**
+ * The build to install: the host's own, except hadolint on macOS arm64, which has none: its
+ * x86_64 build runs under Rosetta 2. Undefined when hadolint-darwin-arm64 says to skip it.
+ */
+function buildFor(tool: ScannerTool, scanners: ScannersConfig, host: ScannerHost): ScannerHost['platform'] | 'skip' {
+  if (tool !== 'hadolint' || host.platform !== 'darwin-arm64' || scanners.hadolint.path) return host.platform;
+  if (scanners.hadolint.darwinArm64 === 'skip') return 'skip';
+  if (!(host.rosetta ?? (() => existsSync(ROSETTA_RUNTIME)))())
+    throw new UsageError(
+      'hadolint has no macOS arm64 build and Rosetta 2 is not installed to run its x86_64 build; install it (softwareupdate --install-rosetta --agree-to-license), give hadolint-path, or set hadolint-darwin-arm64: skip.',
+    );
+  return 'darwin-x64';
+}
+
+async function install(tool: ScannerTool, scanners: ScannersConfig, host: ScannerHost, platform = host.platform): Promise<InstalledTool> {
   const choice = scanners[tool];
-  if (!host.platform && !choice.path) {
+  if (!platform && !choice.path) {
     throw new UsageError(
       `bulkhead has no ${tool} build for ${process.platform}-${process.arch}; install ${tool} yourself and give ${tool}-path.`,
     );
@@ -85,7 +105,7 @@ async function install(tool: ScannerTool, scanners: ScannersConfig, host: Scanne
     ...(choice.sha256 ? { sha256: choice.sha256 } : {}),
     ...(choice.path ? { executablePath: choice.path } : {}),
     mirror: scanners.releaseMirror,
-    platform: host.platform ?? 'linux-x64',
+    platform: platform ?? 'linux-x64',
     toolCacheDir: host.toolCacheDir,
     tempDir: host.tempDir,
     searchPath: host.env.PATH ?? '',
@@ -231,8 +251,15 @@ export async function runLocalScanners(plan: ScanPlan, host: ScannerHost): Promi
     run: (installed: InstalledTool) => Promise<ScanResult[]>,
   ): Promise<ScanResult[]> => {
     let installed: InstalledTool;
+    const build = buildFor(tool, scanners, host);
+    if (build === 'skip') {
+      host.logger.warning(
+        `hadolint was skipped: it has no macOS arm64 build and hadolint-darwin-arm64 is skip; ${targets.length} Dockerfile${targets.length === 1 ? ' was' : 's were'} not linted.`,
+      );
+      return [];
+    }
     try {
-      installed = await install(tool, scanners, host);
+      installed = await install(tool, scanners, host, build);
     } catch (error) {
       if (error instanceof UsageError) throw error;
       return failedResults(tool, targets, `${tool} could not be installed: ${installFailure(tool, error)}`);

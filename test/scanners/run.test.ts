@@ -443,3 +443,40 @@ describe('a registry image that both Trivy and the built-in checks read', () => 
     }
   });
 });
+
+describe('hadolint on macOS arm64, which hadolint publishes no build for', () => {
+  const plan = { trivy: { '*': { fixture: TRIVY_FIXTURE } }, hadolint: { '*': { fixture: HADOLINT_FIXTURE } } };
+
+  it('runs the x86_64 build under Rosetta 2 by default', async () => {
+    const s = setup(plan);
+    const results = await runLocalScanners(config(s, { dockerfile: 'Dockerfile' }), {
+      ...s.host,
+      platform: 'darwin-arm64',
+      rosetta: () => true,
+    });
+    expect(results.map((r) => [r.tool, r.status])).toEqual([['hadolint', 'ok']]);
+    expect(scans(s).filter((e) => e.tool === 'hadolint')).toHaveLength(1);
+  });
+
+  it('fails closed with what to do when Rosetta 2 is missing, and skips with a warning when asked', async () => {
+    const s = setup(plan);
+    const host = { ...s.host, platform: 'darwin-arm64' as const, rosetta: () => false };
+    await expect(runLocalScanners(config(s, { dockerfile: 'Dockerfile' }), host)).rejects.toThrow(
+      /Rosetta 2 is not installed to run its x86_64 build; install it \(softwareupdate --install-rosetta --agree-to-license\), give hadolint-path, or set hadolint-darwin-arm64: skip\./,
+    );
+    const skipped = await runLocalScanners(
+      config(s, { dockerfile: 'Dockerfile', image: 'acme/app:1', 'hadolint-darwin-arm64': 'skip' }),
+      host,
+    );
+    expect(skipped.map((r) => [r.tool, r.status])).toEqual([['trivy', 'ok']]);
+    expect(s.logs).toContain(
+      'warning: hadolint was skipped: it has no macOS arm64 build and hadolint-darwin-arm64 is skip; 1 Dockerfile was not linted.',
+    );
+    expect(scans(s).filter((e) => e.tool === 'hadolint')).toHaveLength(0);
+  });
+
+  it('refuses an unknown choice as a usage mistake', () => {
+    const s = setup(plan);
+    expect(() => config(s, { 'hadolint-darwin-arm64': 'emulate' })).toThrow(/hadolint-darwin-arm64/);
+  });
+});
