@@ -2790,11 +2790,8 @@ async function mergeSarif_readJobSarifLogs(reportFiles, workspace) {
         throw new UsageError("merge-sarif is true but no .sarif file lies beside the merged report-files; upload each job's sarif-file in its artifact next to its report-file.");
     const logs = [];
     for (const path of files) {
-        const shown = relative(workspace, path) || path;
-        const [json] = await readJsonReport(path, MAX_SARIF_BYTES).catch((error) => {
-            throw error instanceof FormatError ? new FormatError(shown, error.message.replace(`${path} `, '').replace(`${path}: `, '')) : error;
-        });
-        logs.push({ file: shown, json });
+        const [json] = await readJsonReport(path, MAX_SARIF_BYTES);
+        logs.push({ file: relative(workspace, path) || path, json });
     }
     return logs;
 }
@@ -3806,7 +3803,7 @@ function installFailure(tool, error) {
 const ROSETTA_RUNTIME = '/Library/Apple/usr/libexec/oah/libRosettaRuntime';
 /**
  * The build to install: the host's own, except hadolint on macOS arm64, which has none: its
- * x86_64 build runs under Rosetta 2. Undefined when hadolint-darwin-arm64 says to skip it.
+ * x86_64 build runs under Rosetta 2; 'skip' when hadolint-darwin-arm64 says so.
  */
 function buildFor(tool, scanners, host) {
     if (tool !== 'hadolint' || host.platform !== 'darwin-arm64' || scanners.hadolint.path)
@@ -7870,14 +7867,13 @@ async function startLayout(dir, resolved, manifest, config, where) {
     const free = space.bavail * space.bsize;
     if (claimed > free)
         throw new errors/* ToolError */.v4(where, `the image's layers claim ${claimed} bytes, more than the ${free} free where it is written (${dir}); free space or point RUNNER_TEMP elsewhere.`);
-    const hexOf = (digest) => digest.slice(digest.indexOf(':') + 1);
-    const algorithmDir = (digest) => (0,external_node_path_.join)(dir, 'blobs', algorithmOf(digest));
-    await (0,promises_.writeFile)((0,external_node_path_.join)(algorithmDir(resolved.manifest.digest), hexOf(resolved.manifest.digest)), manifest.bytes, { mode: 0o600 });
-    await (0,promises_.writeFile)((0,external_node_path_.join)(algorithmDir(resolved.config.digest), hexOf(resolved.config.digest)), config, { mode: 0o600 });
+    const fileOf = (digest) => (0,external_node_path_.join)(dir, blobPath(digest, where));
+    await (0,promises_.writeFile)(fileOf(resolved.manifest.digest), manifest.bytes, { mode: 0o600 });
+    await (0,promises_.writeFile)(fileOf(resolved.config.digest), config, { mode: 0o600 });
     await (0,promises_.writeFile)((0,external_node_path_.join)(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}', { mode: 0o600 });
     return {
         async *save(claim, chunks) {
-            const final = (0,external_node_path_.join)(algorithmDir(claim.digest), hexOf(claim.digest));
+            const final = fileOf(claim.digest);
             const partial = `${final}.partial`;
             const done = { complete: false };
             yield* teed(chunks, partial, done);
@@ -11306,7 +11302,6 @@ async function rehearseAll(targets, images, config, context) {
 }
 async function runBuiltin({ targets, scanners, rehearsal, exports, registry, }, workloads, logger = util_logger/* silentLogger */.qq) {
     const notes = [];
-    const readable = targets.images;
     const access = {
         credentials: {
             env: workloads.env,
@@ -11314,7 +11309,7 @@ async function runBuiltin({ targets, scanners, rehearsal, exports, registry, }, 
         },
         insecure: registry?.insecure ?? [],
     };
-    const images = await Promise.all(readable.map(async (image) => {
+    const images = await Promise.all(targets.images.map(async (image) => {
         const shared = exports?.get(image.input);
         const read = await scanImage(image, {
             ...targets,
@@ -11328,10 +11323,10 @@ async function runBuiltin({ targets, scanners, rehearsal, exports, registry, }, 
         return read;
     }));
     if (rehearsal?.enabled)
-        await rehearseAll(readable, images, rehearsal, { workspace: targets.workspace, env: workloads.env, logger, notes });
+        await rehearseAll(targets.images, images, rehearsal, { workspace: targets.workspace, env: workloads.env, logger, notes });
     const dockerfiles = await Promise.all(targets.dockerfiles.map((d) => scanDockerfile(d, targets.workspace)));
     const manifests = targets.manifests.length > 0 || targets.compose.length > 0
-        ? await scanWorkloads(targets, { ...workloads, timeoutMs: scanners.timeoutMs }, readable.flatMap((image, i) => {
+        ? await scanWorkloads(targets, { ...workloads, timeoutMs: scanners.timeoutMs }, targets.images.flatMap((image, i) => {
             const model = images[i]?.model;
             return model ? [imageFacts(image, model, images[i]?.result.rehearsal)] : [];
         }))

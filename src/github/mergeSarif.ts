@@ -67,11 +67,8 @@ export async function readJobSarifLogs(reportFiles: readonly string[], workspace
     );
   const logs: SarifLogFile[] = [];
   for (const path of files) {
-    const shown = relative(workspace, path) || path;
-    const [json] = await readJsonReport(path, MAX_SARIF_BYTES).catch((error: unknown) => {
-      throw error instanceof FormatError ? new FormatError(shown, error.message.replace(`${path} `, '').replace(`${path}: `, '')) : error;
-    });
-    logs.push({ file: shown, json });
+    const [json] = await readJsonReport(path, MAX_SARIF_BYTES);
+    logs.push({ file: relative(workspace, path) || path, json });
   }
   return logs;
 }

@@ -4,9 +4,9 @@ import { existsSync } from 'node:fs';
 import type { Config, RegistryConfig, ScannersConfig, TargetsConfig } from '../config/types.js';
 
 /**
- * The slices of the configuration that running scanners reads, and the daemon images the
- * built-in checks are exporting for Trivy (by image input: the archive path once written, or
- * undefined when Trivy must read the daemon itself).
+ * The slices of the configuration that running scanners reads, and the daemon and registry
+ * images the built-in checks are fetching for Trivy (by image input: the archive or layout path
+ * once written, or undefined when Trivy must read the daemon or the registry itself).
  */
 export type ScanPlan = Pick<Config, 'targets' | 'scanners'> & {
   /** Credentials and plain-HTTP hosts for docker:// images. */
@@ -76,7 +76,7 @@ const ROSETTA_RUNTIME = '/Library/Apple/usr/libexec/oah/libRosettaRuntime';
 
 /**
  * The build to install: the host's own, except hadolint on macOS arm64, which has none: its
- * x86_64 build runs under Rosetta 2. Undefined when hadolint-darwin-arm64 says to skip it.
+ * x86_64 build runs under Rosetta 2; 'skip' when hadolint-darwin-arm64 says so.
  */
 function buildFor(tool: ScannerTool, scanners: ScannersConfig, host: ScannerHost): ScannerHost['platform'] | 'skip' {
   if (tool !== 'hadolint' || host.platform !== 'darwin-arm64' || scanners.hadolint.path) return host.platform;

@@ -2,7 +2,7 @@ import { mkdir, rename, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FormatError, ToolError } from '../../util/errors.js';
 import { algorithmOf, digestOf, isDigest, StreamDigest, verifyBlob, type BlobClaim } from '../digest.js';
-import { resolveOciIndex, type ResolvedManifest } from '../oci.js';
+import { blobPath, resolveOciIndex, type ResolvedManifest } from '../oci.js';
 import { printable } from '../paths.js';
 import { teed } from '../tee.js';
 import { readBounded, RegistryClient, type RegistryClientOptions } from './client.js';
@@ -340,14 +340,13 @@ async function startLayout(
       where,
       `the image's layers claim ${claimed} bytes, more than the ${free} free where it is written (${dir}); free space or point RUNNER_TEMP elsewhere.`,
     );
-  const hexOf = (digest: string) => digest.slice(digest.indexOf(':') + 1);
-  const algorithmDir = (digest: string) => join(dir, 'blobs', algorithmOf(digest));
-  await writeFile(join(algorithmDir(resolved.manifest.digest), hexOf(resolved.manifest.digest)), manifest.bytes, { mode: 0o600 });
-  await writeFile(join(algorithmDir(resolved.config.digest), hexOf(resolved.config.digest)), config, { mode: 0o600 });
+  const fileOf = (digest: string) => join(dir, blobPath(digest, where));
+  await writeFile(fileOf(resolved.manifest.digest), manifest.bytes, { mode: 0o600 });
+  await writeFile(fileOf(resolved.config.digest), config, { mode: 0o600 });
   await writeFile(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}', { mode: 0o600 });
   return {
     async *save(claim: BlobClaim, chunks: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
-      const final = join(algorithmDir(claim.digest), hexOf(claim.digest));
+      const final = fileOf(claim.digest);
       const partial = `${final}.partial`;
       const done = { complete: false };
       yield* teed(chunks, partial, done);

@@ -206,7 +206,6 @@ export async function runBuiltin(
   logger: Logger = silentLogger,
 ): Promise<{ results: ScanResult[]; notes: string[] }> {
   const notes: string[] = [];
-  const readable = targets.images;
   const access: RegistryAccess = {
     credentials: {
       env: workloads.env,
@@ -215,7 +214,7 @@ export async function runBuiltin(
     insecure: registry?.insecure ?? [],
   };
   const images = await Promise.all(
-    readable.map(async (image) => {
+    targets.images.map(async (image) => {
       const shared = exports?.get(image.input);
       const read = await scanImage(image, {
         ...targets,
@@ -230,14 +229,14 @@ export async function runBuiltin(
     }),
   );
   if (rehearsal?.enabled)
-    await rehearseAll(readable, images, rehearsal, { workspace: targets.workspace, env: workloads.env, logger, notes });
+    await rehearseAll(targets.images, images, rehearsal, { workspace: targets.workspace, env: workloads.env, logger, notes });
   const dockerfiles = await Promise.all(targets.dockerfiles.map((d) => scanDockerfile(d, targets.workspace)));
   const manifests =
     targets.manifests.length > 0 || targets.compose.length > 0
       ? await scanWorkloads(
           targets,
           { ...workloads, timeoutMs: scanners.timeoutMs },
-          readable.flatMap((image, i) => {
+          targets.images.flatMap((image, i) => {
             const model = images[i]?.model;
             return model ? [imageFacts(image, model, images[i]?.result.rehearsal)] : [];
           }),
