@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// The bundled CLI needs Node.js 22.15 or newer (its dependencies need 22; zstd layers need 22.15).
-// This file stays plain enough for older Node to parse, so that it can say so in one sentence.
+// The bundled CLI needs Node.js 22.22 or newer (24.15 or newer on 24): what its Sigstore
+// verification libraries declare; zstd layers need 22.15. This file stays plain enough for older
+// Node to parse, so that it can say so in one sentence.
 const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 22 || (major === 22 && minor < 15)) {
+if (major < 22 || (major === 22 && minor < 22) || major === 23 || (major === 24 && minor < 15)) {
   process.stderr.write(
-    `bulkhead: needs Node.js 22.15 or newer, and this is Node.js ${process.versions.node}; install a current Node.js (24 is what the action uses).\n`,
+    `bulkhead: needs Node.js 22.22 or newer (24.15 or newer on 24), and this is Node.js ${process.versions.node}; install a current Node.js (24 is what the action uses).\n`,
   );
   process.exit(2);
 }

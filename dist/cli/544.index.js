@@ -705,7 +705,7 @@ const INPUTS = [
         name: 'trivy-version',
         kind: 'string',
         default: '',
-        description: 'Trivy version to install. Default: the version pinned, with its checksum, in this release of bulkhead.',
+        description: "Trivy version to install. Default: the version pinned, with its checksum, in this release of bulkhead. Any other version from 0.68.1 on is verified by its Sigstore signature (the `.sigstore.json` bundle beside the archive, signed by Trivy's release workflow at that tag); 0.69.4 to 0.69.6 are refused.",
     },
     {
         name: 'hadolint-version',
@@ -717,7 +717,7 @@ const INPUTS = [
         name: 'trivy-sha256',
         kind: 'string',
         default: '',
-        description: 'sha256 of the Trivy release archive for this runner, required when `trivy-version` is a version bulkhead does not know. Take it from a source you trust, not only the same release page.',
+        description: 'sha256 of the Trivy release archive for this runner, for a `trivy-version` bulkhead ships no sha256 for. Not needed from 0.68.1 on: those releases are verified by their Sigstore signature instead. Take it from a source you trust, not only the same release page.',
     },
     {
         name: 'hadolint-sha256',
@@ -741,13 +741,19 @@ const INPUTS = [
         name: 'hadolint-darwin-arm64',
         kind: 'string',
         default: 'rosetta',
-        description: "hadolint publishes no macOS arm64 build. `rosetta` (default): run its x86_64 build under Rosetta 2 (GitHub's arm64 macOS runners have it; elsewhere `softwareupdate --install-rosetta --agree-to-license`), failing closed when Rosetta is missing. `skip`: lint no Dockerfile there, with a warning, instead of failing. Other platforms ignore it.",
+        description: "hadolint before 2.13.1 publishes no macOS arm64 build (2.14.0, which bulkhead knows, has one and is used as it is). For those versions, `rosetta` (default): run the x86_64 build under Rosetta 2 (GitHub's arm64 macOS runners have it; elsewhere `softwareupdate --install-rosetta --agree-to-license`), failing closed when Rosetta is missing. `skip`: lint no Dockerfile there, with a warning, instead of failing. Other platforms and versions ignore it.",
     },
     {
         name: 'release-mirror',
         kind: 'string',
         default: 'https://github.com',
-        description: 'Where scanner releases are downloaded from: a URL that serves `<owner>/<repo>/releases/download/<tag>/<asset>` like github.com (an internal mirror, GHES). Checksums still come from bulkhead.',
+        description: 'Where scanner releases are downloaded from: a URL that serves `<owner>/<repo>/releases/download/<tag>/<asset>` like github.com (an internal mirror, GHES). Checksums still come from bulkhead, and signatures are still checked against the trusted root.',
+    },
+    {
+        name: 'sigstore-trusted-root',
+        kind: 'string',
+        default: '',
+        description: "A Sigstore trusted_root.json (Fulcio CAs, Rekor and CT log keys) to verify scanner release signatures against, for a private Sigstore instance. Default: Sigstore's public-good root, shipped with bulkhead and checked offline.",
     },
     {
         name: 'trivy-db-repository',
@@ -1169,6 +1175,10 @@ function scannerChoice(raw, workspace, tool) {
         ...(pathText ? { path: requireFile(workspace, pathText, `${tool}-path`) } : {}),
     };
 }
+function trustedRoot(raw, workspace) {
+    const path = parse_valueOf(raw, 'sigstore-trusted-root');
+    return path ? { trustedRootFile: requireFile(workspace, path, 'sigstore-trusted-root') } : {};
+}
 function releaseMirror(raw) {
     const text = parse_valueOf(raw, 'release-mirror') || DEFAULTS['release-mirror'];
     let url;
@@ -1350,6 +1360,7 @@ function parseConfig(raw, context) {
             trivy,
             hadolint: { ...hadolint, darwinArm64: oneOf(raw, 'hadolint-darwin-arm64', ['rosetta', 'skip']) },
             releaseMirror: releaseMirror(raw),
+            ...trustedRoot(raw, workspace),
             trivyCache: booleanOf(raw, 'trivy-cache'),
             timeoutMs: parseDuration(parse_valueOf(raw, 'timeout'), 'timeout'),
         },
@@ -3778,6 +3789,7 @@ function scannersToRun({ targets, scanners }) {
 
 
 
+
 function failedResults(tool, targets, error) {
     return targets.map(({ key, target }) => ({
         tool,
@@ -3802,16 +3814,18 @@ function installFailure(tool, error) {
 /** Rosetta 2's runtime, present once it is installed (it has no command that says so without side effects). */
 const ROSETTA_RUNTIME = '/Library/Apple/usr/libexec/oah/libRosettaRuntime';
 /**
- * The build to install: the host's own, except hadolint on macOS arm64, which has none: its
- * x86_64 build runs under Rosetta 2; 'skip' when hadolint-darwin-arm64 says so.
+ * The build to install: the host's own, except hadolint before 2.13.1 on macOS arm64, which has
+ * none: its x86_64 build runs under Rosetta 2; 'skip' when hadolint-darwin-arm64 says so.
  */
 function buildFor(tool, scanners, host) {
     if (tool !== 'hadolint' || host.platform !== 'darwin-arm64' || scanners.hadolint.path)
         return host.platform;
+    if ((0,catalog/* publishesBuild */.QV)('hadolint', scanners.hadolint.version ?? catalog/* CATALOGS */.jF.hadolint.pinned, 'darwin-arm64'))
+        return host.platform;
     if (scanners.hadolint.darwinArm64 === 'skip')
         return 'skip';
     if (!(host.rosetta ?? (() => (0,external_node_fs_.existsSync)(ROSETTA_RUNTIME)))())
-        throw new errors/* UsageError */.eb('hadolint has no macOS arm64 build and Rosetta 2 is not installed to run its x86_64 build; install it (softwareupdate --install-rosetta --agree-to-license), give hadolint-path, or set hadolint-darwin-arm64: skip.');
+        throw new errors/* UsageError */.eb(`hadolint ${scanners.hadolint.version ?? catalog/* CATALOGS */.jF.hadolint.pinned} has no macOS arm64 build and Rosetta 2 is not installed to run its x86_64 build; set hadolint-version: 2.14.0 (which has one), install Rosetta (softwareupdate --install-rosetta --agree-to-license), give hadolint-path, or set hadolint-darwin-arm64: skip.`);
     return 'darwin-x64';
 }
 async function install(tool, scanners, host, platform = host.platform) {
@@ -3822,13 +3836,14 @@ async function install(tool, scanners, host, platform = host.platform) {
     const step = (0,util_logger/* startStep */.bP)(host.logger, `Getting ${tool}`);
     // Loaded when a scanner is to be installed: the toolkit's HTTP and tool-cache code is a good part
     // of a start-up that only reads reports.
-    const { installScanner } = await Promise.all(/* import() */[__webpack_require__.e(119), __webpack_require__.e(991), __webpack_require__.e(908)]).then(__webpack_require__.bind(__webpack_require__, 3908));
+    const { installScanner } = await Promise.all(/* import() */[__webpack_require__.e(119), __webpack_require__.e(58), __webpack_require__.e(380)]).then(__webpack_require__.bind(__webpack_require__, 1380));
     const installed = await installScanner({
         tool,
         ...(choice.version ? { version: choice.version } : {}),
         ...(choice.sha256 ? { sha256: choice.sha256 } : {}),
         ...(choice.path ? { executablePath: choice.path } : {}),
         mirror: scanners.releaseMirror,
+        ...(scanners.trustedRootFile ? { trustedRootFile: scanners.trustedRootFile } : {}),
         platform: platform ?? 'linux-x64',
         toolCacheDir: host.toolCacheDir,
         tempDir: host.tempDir,
@@ -13544,14 +13559,17 @@ async function runCli(argv, io) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   QV: () => (/* binding */ publishesBuild),
+/* harmony export */   Zy: () => (/* binding */ compareVersions),
 /* harmony export */   jF: () => (/* binding */ CATALOGS)
 /* harmony export */ });
 /* unused harmony exports TRIVY, HADOLINT */
 /**
- * The scanner releases bulkhead knows, with the sha256 of every asset it may download. This is
- * the one data file of checksums: they ship inside bulkhead and are never fetched from the
- * release page the asset comes from, so a replaced asset cannot bring its own checksum.
- * Values are transcribed from each release's published checksums.
+ * The scanner releases bulkhead knows, with the sha256 of every asset it may download, and the
+ * signers whose Sigstore signature stands in for a checksum. This is the one data file of
+ * checksums: they ship inside bulkhead and are never fetched from the release page the asset
+ * comes from, so a replaced asset cannot bring its own checksum. `npm run update-checksums`
+ * rewrites the `releases` tables from each release's published checksum files.
  */
 const TRIVY_PLATFORM = {
     'linux-x64': 'Linux-64bit.tar.gz',
@@ -13601,6 +13619,13 @@ const TRIVY = {
         '0.69.5': TRIVY_COMPROMISED,
         '0.69.6': TRIVY_COMPROMISED,
     },
+    // Trivy's release workflow signs every asset with cosign (keyless, GitHub's OIDC token) since v0.68.1.
+    signed: {
+        since: '0.68.1',
+        bundleName: (asset) => `${asset}.sigstore.json`,
+        identity: (version) => `https://github.com/aquasecurity/trivy/.github/workflows/reusable-release.yaml@refs/tags/v${version}`,
+        issuer: 'https://token.actions.githubusercontent.com',
+    },
     assetName: (version, platform) => `trivy_${version}_${TRIVY_PLATFORM[platform]}`,
     assetKind: (platform) => (platform === 'win32-x64' ? 'zip' : 'tar.gz'),
     executable: (platform) => (platform === 'win32-x64' ? 'trivy.exe' : 'trivy'),
@@ -13611,10 +13636,55 @@ const HADOLINT_PLATFORM = {
     'darwin-x64': 'hadolint-Darwin-x86_64',
     'win32-x64': 'hadolint-Windows-x86_64.exe',
 };
+/** From 2.13.1 hadolint names its assets in lower case, calls macOS `macos`, and builds for macOS arm64. */
+const HADOLINT_PLATFORM_SINCE_2_13_1 = {
+    'linux-x64': 'hadolint-linux-x86_64',
+    'linux-arm64': 'hadolint-linux-arm64',
+    'darwin-x64': 'hadolint-macos-x86_64',
+    'darwin-arm64': 'hadolint-macos-arm64',
+    'win32-x64': 'hadolint-windows-x86_64.exe',
+};
+/** Orders release versions `x.y.z` numerically; anything else sorts first. */
+function compareVersions(a, b) {
+    const parts = (v) => (/^\d+\.\d+\.\d+$/.test(v) ? v.split('.').map(Number) : [-1, -1, -1]);
+    const [x, y] = [parts(a), parts(b)];
+    for (let i = 0; i < 3; i++)
+        if (x[i] !== y[i])
+            return (x[i] ?? 0) - (y[i] ?? 0);
+    return 0;
+}
 const HADOLINT = {
     repository: 'hadolint/hadolint',
     pinned: '2.12.0',
     releases: {
+        // Transcribed from the release's `.sha256` files as an independent package index records them
+        // (its 2.12.0 values are the ones below); `npm run update-checksums` reads them afresh.
+        // 2.14.0 publishes no Windows build.
+        '2.14.0': {
+            version: '2.14.0',
+            assets: {
+                'linux-x64': {
+                    name: 'hadolint-linux-x86_64',
+                    kind: 'binary',
+                    sha256: '6bf226944684f56c84dd014e8b979d27425c0148f61b3bd99bcc6f39e9dc5a47',
+                },
+                'linux-arm64': {
+                    name: 'hadolint-linux-arm64',
+                    kind: 'binary',
+                    sha256: '331f1d3511b84a4f1e3d18d52fec284723e4019552f4f47b19322a53ce9a40ed',
+                },
+                'darwin-x64': {
+                    name: 'hadolint-macos-x86_64',
+                    kind: 'binary',
+                    sha256: '2b69a853433f1eca522ffb921cd490bd1321424d03331fd8390f93b7fb4a02e9',
+                },
+                'darwin-arm64': {
+                    name: 'hadolint-macos-arm64',
+                    kind: 'binary',
+                    sha256: '3625e2e9f43dcfe7bd38738a5f5520ed50ce39ed28485266e6803dd7bc197b10',
+                },
+            },
+        },
         '2.12.0': {
             version: '2.12.0',
             assets: {
@@ -13642,11 +13712,17 @@ const HADOLINT = {
         },
     },
     refused: {},
-    assetName: (_version, platform) => HADOLINT_PLATFORM[platform],
+    assetName: (version, platform) => compareVersions(version, '2.13.1') >= 0 ? HADOLINT_PLATFORM_SINCE_2_13_1[platform] : HADOLINT_PLATFORM[platform],
     assetKind: () => 'binary',
     executable: (platform) => (platform === 'win32-x64' ? 'hadolint.exe' : 'hadolint'),
 };
 const CATALOGS = { trivy: TRIVY, hadolint: HADOLINT };
+/** Whether a version of a tool publishes a build for a platform (as bulkhead lists it, or by its naming). */
+function publishesBuild(tool, version, platform) {
+    const catalog = CATALOGS[tool];
+    const known = catalog.releases[version];
+    return known ? known.assets[platform] !== undefined : catalog.assetName(version, platform) !== undefined;
+}
 
 
 /***/ }),
@@ -13665,7 +13741,7 @@ const CATALOGS = { trivy: TRIVY, hadolint: HADOLINT };
 function normalizeVersion(text) {
     return text.trim().replace(/^v/i, '');
 }
-/** Decides what to download, refusing what must not run, before anything touches the network. */
+/** Decides what to download and how it will be proven, refusing what must not run, before anything touches the network. */
 function resolveWanted(request) {
     const catalog = _catalog_js__WEBPACK_IMPORTED_MODULE_1__/* .CATALOGS */ .jF[request.tool];
     const input = `${request.tool}-version`;
@@ -13682,15 +13758,24 @@ function resolveWanted(request) {
         if (request.sha256 && request.sha256.toLowerCase() !== asset.sha256) {
             throw new _util_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .eb(`${request.tool}-sha256 does not match the checksum bulkhead ships for ${asset.name}; remove ${request.tool}-sha256 for a version bulkhead knows.`);
         }
-        return { version, asset };
+        return { version, asset: { name: asset.name, kind: asset.kind }, proof: { kind: 'sha256', sha256: asset.sha256, shipped: true } };
     }
     const name = catalog.assetName(version, request.platform);
     if (!name)
         throw new _util_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .eb(`${request.tool} publishes no build for ${request.platform}; install it yourself and give ${request.tool}-path.`);
-    if (!request.sha256) {
-        throw new _util_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .eb(`${input} ${version} is not a version bulkhead knows (it knows ${Object.keys(catalog.releases).join(', ')}); give ${request.tool}-sha256 with the sha256 of ${name} from a source you trust, or remove ${input}.`);
+    const asset = { name, kind: catalog.assetKind(request.platform) };
+    if (request.sha256)
+        return { version, asset, proof: { kind: 'sha256', sha256: request.sha256.toLowerCase(), shipped: false } };
+    const signed = catalog.signed;
+    if (signed && (0,_catalog_js__WEBPACK_IMPORTED_MODULE_1__/* .compareVersions */ .Zy)(version, signed.since) >= 0) {
+        return {
+            version,
+            asset,
+            proof: { kind: 'signature', bundleName: signed.bundleName(name), identity: signed.identity(version), issuer: signed.issuer },
+        };
     }
-    return { version, asset: { name, kind: catalog.assetKind(request.platform), sha256: request.sha256.toLowerCase() } };
+    const signedNote = signed ? `, and releases before ${signed.since} carry no signature to verify instead` : '';
+    throw new _util_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .eb(`${input} ${version} is not a version bulkhead knows (it knows ${Object.keys(catalog.releases).join(', ')})${signedNote}; give ${request.tool}-sha256 with the sha256 of ${name} from a source you trust, or remove ${input}.`);
 }
 
 

@@ -268,7 +268,8 @@ export const INPUTS = [
     name: 'trivy-version',
     kind: 'string',
     default: '',
-    description: 'Trivy version to install. Default: the version pinned, with its checksum, in this release of bulkhead.',
+    description:
+      "Trivy version to install. Default: the version pinned, with its checksum, in this release of bulkhead. Any other version from 0.68.1 on is verified by its Sigstore signature (the `.sigstore.json` bundle beside the archive, signed by Trivy's release workflow at that tag); 0.69.4 to 0.69.6 are refused.",
   },
   {
     name: 'hadolint-version',
@@ -281,7 +282,7 @@ export const INPUTS = [
     kind: 'string',
     default: '',
     description:
-      'sha256 of the Trivy release archive for this runner, required when `trivy-version` is a version bulkhead does not know. Take it from a source you trust, not only the same release page.',
+      'sha256 of the Trivy release archive for this runner, for a `trivy-version` bulkhead ships no sha256 for. Not needed from 0.68.1 on: those releases are verified by their Sigstore signature instead. Take it from a source you trust, not only the same release page.',
   },
   {
     name: 'hadolint-sha256',
@@ -307,14 +308,21 @@ export const INPUTS = [
     kind: 'string',
     default: 'rosetta',
     description:
-      "hadolint publishes no macOS arm64 build. `rosetta` (default): run its x86_64 build under Rosetta 2 (GitHub's arm64 macOS runners have it; elsewhere `softwareupdate --install-rosetta --agree-to-license`), failing closed when Rosetta is missing. `skip`: lint no Dockerfile there, with a warning, instead of failing. Other platforms ignore it.",
+      "hadolint before 2.13.1 publishes no macOS arm64 build (2.14.0, which bulkhead knows, has one and is used as it is). For those versions, `rosetta` (default): run the x86_64 build under Rosetta 2 (GitHub's arm64 macOS runners have it; elsewhere `softwareupdate --install-rosetta --agree-to-license`), failing closed when Rosetta is missing. `skip`: lint no Dockerfile there, with a warning, instead of failing. Other platforms and versions ignore it.",
   },
   {
     name: 'release-mirror',
     kind: 'string',
     default: 'https://github.com',
     description:
-      'Where scanner releases are downloaded from: a URL that serves `<owner>/<repo>/releases/download/<tag>/<asset>` like github.com (an internal mirror, GHES). Checksums still come from bulkhead.',
+      'Where scanner releases are downloaded from: a URL that serves `<owner>/<repo>/releases/download/<tag>/<asset>` like github.com (an internal mirror, GHES). Checksums still come from bulkhead, and signatures are still checked against the trusted root.',
+  },
+  {
+    name: 'sigstore-trusted-root',
+    kind: 'string',
+    default: '',
+    description:
+      "A Sigstore trusted_root.json (Fulcio CAs, Rekor and CT log keys) to verify scanner release signatures against, for a private Sigstore instance. Default: Sigstore's public-good root, shipped with bulkhead and checked offline.",
   },
   {
     name: 'trivy-db-repository',

@@ -316,6 +316,11 @@ function scannerChoice(raw: RawInputs, workspace: string, tool: ScannerTool): { 
   };
 }
 
+function trustedRoot(raw: RawInputs, workspace: string): { trustedRootFile?: string } {
+  const path = valueOf(raw, 'sigstore-trusted-root');
+  return path ? { trustedRootFile: requireFile(workspace, path, 'sigstore-trusted-root') } : {};
+}
+
 function releaseMirror(raw: RawInputs): string {
   const text = valueOf(raw, 'release-mirror') || DEFAULTS['release-mirror'];
   let url: URL;
@@ -510,6 +515,7 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
       trivy,
       hadolint: { ...hadolint, darwinArm64: oneOf(raw, 'hadolint-darwin-arm64', ['rosetta', 'skip'] as const) },
       releaseMirror: releaseMirror(raw),
+      ...trustedRoot(raw, workspace),
       trivyCache: booleanOf(raw, 'trivy-cache'),
       timeoutMs: parseDuration(valueOf(raw, 'timeout'), 'timeout'),
     },

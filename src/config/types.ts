@@ -66,10 +66,12 @@ export interface ScannersConfig {
     readonly pkgTypes: readonly TrivyPkgType[];
   };
   readonly hadolint: ScannerChoice & {
-    /** On macOS arm64, where hadolint has no build: its x86_64 build under Rosetta 2, or no hadolint. */
+    /** On macOS arm64, for versions without a build there: the x86_64 build under Rosetta 2, or no hadolint. */
     readonly darwinArm64: 'rosetta' | 'skip';
   };
   readonly releaseMirror: string;
+  /** A Sigstore trusted root for release signatures (sigstore-trusted-root); the public-good one otherwise. */
+  readonly trustedRootFile?: string;
   /** Keep Trivy's database in the Actions cache (trivy-cache). */
   readonly trivyCache: boolean;
   /** Time limit of each scanner run and of each image read. */

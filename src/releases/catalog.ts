@@ -1,8 +1,9 @@
 /**
- * The scanner releases bulkhead knows, with the sha256 of every asset it may download. This is
- * the one data file of checksums: they ship inside bulkhead and are never fetched from the
- * release page the asset comes from, so a replaced asset cannot bring its own checksum.
- * Values are transcribed from each release's published checksums.
+ * The scanner releases bulkhead knows, with the sha256 of every asset it may download, and the
+ * signers whose Sigstore signature stands in for a checksum. This is the one data file of
+ * checksums: they ship inside bulkhead and are never fetched from the release page the asset
+ * comes from, so a replaced asset cannot bring its own checksum. `npm run update-checksums`
+ * rewrites the `releases` tables from each release's published checksum files.
  */
 
 export type ScannerTool = 'trivy' | 'hadolint';
@@ -20,13 +21,25 @@ export interface ToolRelease {
   assets: Partial<Record<PlatformKey, ReleaseAsset>>;
 }
 
+/** Whose Sigstore signature proves a release: the release workflow of the tag asked for. */
+export interface SignedReleases {
+  /** The first version whose assets carry a `<asset>.sigstore.json` bundle. */
+  since: string;
+  bundleName(asset: string): string;
+  /** The certificate's subject alternative name: the signing workflow at the version's tag. */
+  identity(version: string): string;
+  /** The OIDC issuer recorded in the certificate. */
+  issuer: string;
+}
+
 export interface ToolCatalog {
   /** owner/name on GitHub; downloads come from `<release-mirror>/<repository>/releases/download/v<version>/<asset>`. */
   repository: string;
   pinned: string;
   releases: Record<string, ToolRelease>;
-  /** Versions refused by name, whatever checksum the user gives. */
+  /** Versions refused by name, whatever checksum or signature they have. */
   refused: Record<string, string>;
+  signed?: SignedReleases;
   /** The asset name a version would have, for versions bulkhead does not list (used with a user-given sha256). */
   assetName(version: string, platform: PlatformKey): ReleaseAsset['name'] | undefined;
   assetKind(platform: PlatformKey): AssetKind;
@@ -85,6 +98,13 @@ export const TRIVY: ToolCatalog = {
     '0.69.5': TRIVY_COMPROMISED,
     '0.69.6': TRIVY_COMPROMISED,
   },
+  // Trivy's release workflow signs every asset with cosign (keyless, GitHub's OIDC token) since v0.68.1.
+  signed: {
+    since: '0.68.1',
+    bundleName: (asset) => `${asset}.sigstore.json`,
+    identity: (version) => `https://github.com/aquasecurity/trivy/.github/workflows/reusable-release.yaml@refs/tags/v${version}`,
+    issuer: 'https://token.actions.githubusercontent.com',
+  },
   assetName: (version, platform) => `trivy_${version}_${TRIVY_PLATFORM[platform]}`,
   assetKind: (platform) => (platform === 'win32-x64' ? 'zip' : 'tar.gz'),
   executable: (platform) => (platform === 'win32-x64' ? 'trivy.exe' : 'trivy'),
@@ -97,10 +117,55 @@ const HADOLINT_PLATFORM: Partial<Record<PlatformKey, string>> = {
   'win32-x64': 'hadolint-Windows-x86_64.exe',
 };
 
+/** From 2.13.1 hadolint names its assets in lower case, calls macOS `macos`, and builds for macOS arm64. */
+const HADOLINT_PLATFORM_SINCE_2_13_1: Record<PlatformKey, string> = {
+  'linux-x64': 'hadolint-linux-x86_64',
+  'linux-arm64': 'hadolint-linux-arm64',
+  'darwin-x64': 'hadolint-macos-x86_64',
+  'darwin-arm64': 'hadolint-macos-arm64',
+  'win32-x64': 'hadolint-windows-x86_64.exe',
+};
+
+/** Orders release versions `x.y.z` numerically; anything else sorts first. */
+export function compareVersions(a: string, b: string): number {
+  const parts = (v: string): number[] => (/^\d+\.\d+\.\d+$/.test(v) ? v.split('.').map(Number) : [-1, -1, -1]);
+  const [x, y] = [parts(a), parts(b)];
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
+  return 0;
+}
+
 export const HADOLINT: ToolCatalog = {
   repository: 'hadolint/hadolint',
   pinned: '2.12.0',
   releases: {
+    // Transcribed from the release's `.sha256` files as an independent package index records them
+    // (its 2.12.0 values are the ones below); `npm run update-checksums` reads them afresh.
+    // 2.14.0 publishes no Windows build.
+    '2.14.0': {
+      version: '2.14.0',
+      assets: {
+        'linux-x64': {
+          name: 'hadolint-linux-x86_64',
+          kind: 'binary',
+          sha256: '6bf226944684f56c84dd014e8b979d27425c0148f61b3bd99bcc6f39e9dc5a47',
+        },
+        'linux-arm64': {
+          name: 'hadolint-linux-arm64',
+          kind: 'binary',
+          sha256: '331f1d3511b84a4f1e3d18d52fec284723e4019552f4f47b19322a53ce9a40ed',
+        },
+        'darwin-x64': {
+          name: 'hadolint-macos-x86_64',
+          kind: 'binary',
+          sha256: '2b69a853433f1eca522ffb921cd490bd1321424d03331fd8390f93b7fb4a02e9',
+        },
+        'darwin-arm64': {
+          name: 'hadolint-macos-arm64',
+          kind: 'binary',
+          sha256: '3625e2e9f43dcfe7bd38738a5f5520ed50ce39ed28485266e6803dd7bc197b10',
+        },
+      },
+    },
     '2.12.0': {
       version: '2.12.0',
       assets: {
@@ -128,9 +193,17 @@ export const HADOLINT: ToolCatalog = {
     },
   },
   refused: {},
-  assetName: (_version, platform) => HADOLINT_PLATFORM[platform],
+  assetName: (version, platform) =>
+    compareVersions(version, '2.13.1') >= 0 ? HADOLINT_PLATFORM_SINCE_2_13_1[platform] : HADOLINT_PLATFORM[platform],
   assetKind: () => 'binary',
   executable: (platform) => (platform === 'win32-x64' ? 'hadolint.exe' : 'hadolint'),
 };
 
 export const CATALOGS: Record<ScannerTool, ToolCatalog> = { trivy: TRIVY, hadolint: HADOLINT };
+
+/** Whether a version of a tool publishes a build for a platform (as bulkhead lists it, or by its naming). */
+export function publishesBuild(tool: ScannerTool, version: string, platform: PlatformKey): boolean {
+  const catalog = CATALOGS[tool];
+  const known = catalog.releases[version];
+  return known ? known.assets[platform] !== undefined : catalog.assetName(version, platform) !== undefined;
+}

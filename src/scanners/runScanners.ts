@@ -17,7 +17,7 @@ export type ScanPlan = Pick<Config, 'targets' | 'scanners'> & {
 import { errorMessage, UsageError } from '../util/errors.js';
 import type { Tool } from '../model/finding.js';
 import type { InstalledTool } from './install/installer.js';
-import type { PlatformKey, ScannerTool } from '../releases/catalog.js';
+import { CATALOGS, publishesBuild, type PlatformKey, type ScannerTool } from '../releases/catalog.js';
 import { describeExit, runProcess, stderrTail } from './process.js';
 import { runHadolint } from './hadolint/run.js';
 import { readTrivyDatabase, runTrivyImage, trivyDbArgs, type TrivyRun, type TrivySettings } from './trivy/run.js';
@@ -75,15 +75,16 @@ function installFailure(tool: ScannerTool, error: unknown): string {
 const ROSETTA_RUNTIME = '/Library/Apple/usr/libexec/oah/libRosettaRuntime';
 
 /**
- * The build to install: the host's own, except hadolint on macOS arm64, which has none: its
- * x86_64 build runs under Rosetta 2; 'skip' when hadolint-darwin-arm64 says so.
+ * The build to install: the host's own, except hadolint before 2.13.1 on macOS arm64, which has
+ * none: its x86_64 build runs under Rosetta 2; 'skip' when hadolint-darwin-arm64 says so.
  */
 function buildFor(tool: ScannerTool, scanners: ScannersConfig, host: ScannerHost): ScannerHost['platform'] | 'skip' {
   if (tool !== 'hadolint' || host.platform !== 'darwin-arm64' || scanners.hadolint.path) return host.platform;
+  if (publishesBuild('hadolint', scanners.hadolint.version ?? CATALOGS.hadolint.pinned, 'darwin-arm64')) return host.platform;
   if (scanners.hadolint.darwinArm64 === 'skip') return 'skip';
   if (!(host.rosetta ?? (() => existsSync(ROSETTA_RUNTIME)))())
     throw new UsageError(
-      'hadolint has no macOS arm64 build and Rosetta 2 is not installed to run its x86_64 build; install it (softwareupdate --install-rosetta --agree-to-license), give hadolint-path, or set hadolint-darwin-arm64: skip.',
+      `hadolint ${scanners.hadolint.version ?? CATALOGS.hadolint.pinned} has no macOS arm64 build and Rosetta 2 is not installed to run its x86_64 build; set hadolint-version: 2.14.0 (which has one), install Rosetta (softwareupdate --install-rosetta --agree-to-license), give hadolint-path, or set hadolint-darwin-arm64: skip.`,
     );
   return 'darwin-x64';
 }
@@ -105,6 +106,7 @@ async function install(tool: ScannerTool, scanners: ScannersConfig, host: Scanne
     ...(choice.sha256 ? { sha256: choice.sha256 } : {}),
     ...(choice.path ? { executablePath: choice.path } : {}),
     mirror: scanners.releaseMirror,
+    ...(scanners.trustedRootFile ? { trustedRootFile: scanners.trustedRootFile } : {}),
     platform: platform ?? 'linux-x64',
     toolCacheDir: host.toolCacheDir,
     tempDir: host.tempDir,

@@ -1,9 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
-import { closedPort, fixture, REPO_ROOT, tempDir } from '../helpers.js';
+import { closedPort, fixture, REPO_ROOT, spawnAsync, tempDir } from '../helpers.js';
+import { ReleaseServer, trivyArchive } from '../support/releaseServer.js';
+import { testSigstore } from '../support/sigstoreSigner.js';
+import { writeStandins } from '../support/standins.js';
 import { multitoolProblems, schemaErrors } from '../support/sarif.js';
 
 interface Ran {
@@ -280,4 +283,68 @@ describe('bulkhead merge', () => {
     expect(clash.code).toBe(2);
     expect(clash.stderr).toContain('is one of the reports to merge; give the merged report another path.');
   });
+});
+
+describe('the bundled CLI installing a scanner', () => {
+  it('installs a Trivy release bulkhead ships no sha256 for, verified by its Sigstore bundle, and scans with it', async () => {
+    const dir = tempDir('bulkhead-cli-signed-');
+    const standins = writeStandins(dir, {
+      argvLog: join(dir, 'argv.log'),
+      trivyVersion: '0.70.0',
+      trivy: { '*': { fixture: fixture('trivy', 'alpine-39.json') } },
+    });
+    const archive = trivyArchive(join(standins.binDir, 'trivy'));
+    const sigstore = await testSigstore();
+    writeFileSync(join(dir, 'trusted_root.json'), JSON.stringify(sigstore.trustedRoot));
+    const server = await new ReleaseServer().start();
+    try {
+      const name = 'trivy_0.70.0_Linux-64bit.tar.gz';
+      server.publish('aquasecurity/trivy', '0.70.0', name, { kind: 'ok', body: archive });
+      const identity = 'https://github.com/aquasecurity/trivy/.github/workflows/reusable-release.yaml@refs/tags/v0.70.0';
+      server.serve('aquasecurity/trivy', '0.70.0', `${name}.sigstore.json`, await sigstore.sign(archive, { identity }));
+      copyFileSync(join(REPO_ROOT, 'examples/shop-api/image.tar'), join(dir, 'image.tar'));
+      const scan = (extra: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+        spawnAsync(
+          process.execPath,
+          [
+            join(REPO_ROOT, 'bin/bulkhead.js'),
+            'scan',
+            '--image',
+            'image.tar',
+            '--tools',
+            'trivy',
+            '--trivy-version',
+            '0.70.0',
+            '--release-mirror',
+            server.url,
+            '--fail-on',
+            'none',
+            ...extra,
+          ],
+          {
+            cwd: dir,
+            env: {
+              ...standins.env,
+              PATH: `${dirname(process.execPath)}:/usr/bin:/bin`,
+              RUNNER_TOOL_CACHE: join(dir, '.tools'),
+              RUNNER_TEMP: join(dir, '.tmp'),
+              HOME: dir,
+            },
+          },
+        );
+      const verified = await scan(['--sigstore-trusted-root', 'trusted_root.json']);
+      expect(verified.stderr + verified.stdout).toContain(`its Sigstore signature verifies (signed by ${identity}`);
+      expect(verified.code).toBe(0);
+      expect(readFileSync(join(dir, 'argv.log'), 'utf8')).toMatch(/"tool":"trivy","argv":\["image"/);
+      // With the public-good root (the default) the test signature is not trusted: nothing is installed or run.
+      rmSync(join(dir, '.tools'), { recursive: true, force: true });
+      const refused = await scan([]);
+      expect(refused.code).toBe(3);
+      expect(refused.stderr + refused.stdout).toMatch(
+        /trivy_0\.70\.0_Linux-64bit\.tar\.gz was deleted and not run: .*the signing certificate is not trusted/,
+      );
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
 });

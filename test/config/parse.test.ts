@@ -50,7 +50,7 @@ describe('configuration', () => {
     expect(configError({ dockerfile: 'docker/*.Dockerfile' })).toMatch(/^dockerfile: the pattern docker\/\*.Dockerfile matches no file/);
     expect(configError({ 'fail-on': 'info' })).toMatch(/^fail-on cannot be info/);
     expect(configError({ 'trivy-version': '0.58.0' })).toBe(
-      'trivy-version 0.58.0 is not a version bulkhead knows (it knows 0.69.3); give trivy-sha256 with the sha256 of trivy_0.58.0_Linux-64bit.tar.gz from a source you trust, or remove trivy-version.',
+      'trivy-version 0.58.0 is not a version bulkhead knows (it knows 0.69.3), and releases before 0.68.1 carry no signature to verify instead; give trivy-sha256 with the sha256 of trivy_0.58.0_Linux-64bit.tar.gz from a source you trust, or remove trivy-version.',
     );
     expect(configError({ 'trivy-version': 'v0.69.4', 'trivy-sha256': 'a'.repeat(64) })).toMatch(
       /^trivy-version 0\.69\.4 is refused: .*GHSA-69fq-xp46-6x23/,

@@ -127,7 +127,7 @@ describe('the published package', () => {
     expect(run.status).toBe(2);
     const lines = run.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^bulkhead: needs Node\.js 22\.15 or newer, and this is Node\.js \d+\.\d+\.\d+; /);
+    expect(lines[0]).toMatch(/^bulkhead: needs Node\.js 22\.22 or newer \(24\.15 or newer on 24\), and this is Node\.js \d+\.\d+\.\d+; /);
     expect(run.stdout).toBe('');
   });
 });

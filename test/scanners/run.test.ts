@@ -462,7 +462,7 @@ describe('hadolint on macOS arm64, which hadolint publishes no build for', () =>
     const s = setup(plan);
     const host = { ...s.host, platform: 'darwin-arm64' as const, rosetta: () => false };
     await expect(runLocalScanners(config(s, { dockerfile: 'Dockerfile' }), host)).rejects.toThrow(
-      /Rosetta 2 is not installed to run its x86_64 build; install it \(softwareupdate --install-rosetta --agree-to-license\), give hadolint-path, or set hadolint-darwin-arm64: skip\./,
+      'hadolint 2.12.0 has no macOS arm64 build and Rosetta 2 is not installed to run its x86_64 build; set hadolint-version: 2.14.0 (which has one), install Rosetta (softwareupdate --install-rosetta --agree-to-license), give hadolint-path, or set hadolint-darwin-arm64: skip.',
     );
     const skipped = await runLocalScanners(
       config(s, { dockerfile: 'Dockerfile', image: 'acme/app:1', 'hadolint-darwin-arm64': 'skip' }),
@@ -473,6 +473,21 @@ describe('hadolint on macOS arm64, which hadolint publishes no build for', () =>
       'warning: hadolint was skipped: it has no macOS arm64 build and hadolint-darwin-arm64 is skip; 1 Dockerfile was not linted.',
     );
     expect(scans(s).filter((e) => e.tool === 'hadolint')).toHaveLength(0);
+  });
+
+  it('asks for the native build of a version that has one (2.14.0), Rosetta or not', async () => {
+    const s = setup(plan);
+    const host = { ...s.host, platform: 'darwin-arm64' as const, rosetta: () => false };
+    // Nothing serves the release here (a closed port): the download that fails is the one of the arm64 build.
+    const outcome = await runLocalScanners(
+      config(s, { dockerfile: 'Dockerfile', 'hadolint-version': '2.14.0', 'release-mirror': 'http://127.0.0.1:9' }),
+      host,
+    ).then(
+      (results) => JSON.stringify(results),
+      (e: unknown) => String(e),
+    );
+    expect(outcome).toMatch(/127\.0\.0\.1:9\/hadolint\/hadolint\/releases\/download\/v2\.14\.0\/hadolint-macos-arm64 failed/);
+    expect(outcome).not.toMatch(/Rosetta/);
   });
 
   it('refuses an unknown choice as a usage mistake', () => {

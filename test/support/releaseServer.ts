@@ -1,7 +1,22 @@
 import type { Socket } from 'node:net';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tempDir } from '../helpers.js';
+
+/** A release-shaped Trivy archive: the executable beside LICENSE and README, gzipped tar. */
+export function trivyArchive(executable: string): Buffer {
+  const dir = tempDir('bulkhead-archive-');
+  writeFileSync(join(dir, 'trivy'), readFileSync(executable), { mode: 0o755 });
+  writeFileSync(join(dir, 'LICENSE'), 'Apache License 2.0\n');
+  writeFileSync(join(dir, 'README.md'), '# trivy\n');
+  const file = join(tempDir('bulkhead-archive-out-'), 'trivy.tar.gz');
+  execFileSync('tar', ['-czf', file, '-C', dir, 'trivy', 'LICENSE', 'README.md']);
+  return readFileSync(file);
+}
 
 export type AssetBehaviour =
   | { kind: 'ok'; body: Buffer }
@@ -33,6 +48,16 @@ export class ReleaseServer {
       body: Buffer.from(`${sha256}  ${name}\n`),
     });
     return sha256;
+  }
+
+  /** Serves one more file of a release (a signature bundle, say), leaving its checksums file alone. */
+  serve(repository: string, version: string, name: string, body: Buffer | string): void {
+    this.assets.set(`/${repository}/releases/download/v${version}/${name}`, { kind: 'ok', body: Buffer.from(body) });
+  }
+
+  /** Stops serving a file. */
+  withdraw(repository: string, version: string, name: string): void {
+    this.assets.delete(`/${repository}/releases/download/v${version}/${name}`);
   }
 
   async start(): Promise<this> {

@@ -6,8 +6,11 @@ import * as toolCache from '@actions/tool-cache';
 import { ToolError, UsageError, errorMessage } from '../../util/errors.js';
 import { findOnPath, isExecutable, runProcess } from '../process.js';
 import { downloadFile } from './download.js';
-import { resolveWanted, type Wanted } from '../../releases/choose.js';
+import type { TrustMaterial } from '@sigstore/verify';
+import { MAX_BUNDLE_BYTES, trustMaterialOf, verifyAssetSignature } from './signature.js';
+import { resolveWanted, type SignaturePolicy, type Wanted } from '../../releases/choose.js';
 import { CATALOGS, type PlatformKey, type ScannerTool } from '../../releases/catalog.js';
+import { SIGSTORE_PUBLIC_GOOD_TRUSTED_ROOT } from '../../releases/sigstoreTrustedRoot.js';
 
 export interface InstallRequest {
   tool: ScannerTool;
@@ -19,6 +22,8 @@ export interface InstallRequest {
   executablePath?: string;
   /** Base URL that serves `<owner>/<repo>/releases/download/…` like github.com. */
   mirror: string;
+  /** A Sigstore trusted_root.json to verify release signatures against; the public-good root otherwise. */
+  trustedRootFile?: string;
   platform: PlatformKey;
   toolCacheDir: string;
   tempDir: string;
@@ -81,13 +86,63 @@ async function fromToolCache(request: InstallRequest, wanted: Wanted, arch: stri
   const executable = join(dir, CATALOGS[request.tool].executable(request.platform));
   const recorded = (await readFile(join(dir, CHECKSUM_FILE), 'utf8').catch(() => '')).trim();
   const actual = (await isExecutable(executable)) ? await sha256Of(executable) : '';
-  const expected = wanted.asset.kind === 'binary' ? wanted.asset.sha256 : recorded;
+  const expected = wanted.asset.kind === 'binary' && wanted.proof.kind === 'sha256' ? wanted.proof.sha256 : recorded;
   if (!actual || actual !== expected) {
     log.push(`The cached ${request.tool} ${wanted.version} in ${dir} does not match what was installed; installing it again.`);
     return undefined;
   }
   log.push(`Using ${request.tool} ${wanted.version} from the tool cache: ${executable} (sha256 ${actual}).`);
   return { tool: request.tool, path: executable, version: wanted.version, sha256: actual, source: 'tool-cache', log };
+}
+
+function provenBySha256(tool: ScannerTool, name: string, url: string, actual: string, expected: string): string {
+  if (actual !== expected) {
+    throw new ToolError(
+      tool,
+      `the download of ${name} from ${url} has sha256 ${actual}, not the ${expected} bulkhead expects; it was deleted and not run (a corrupted or replaced release?).`,
+    );
+  }
+  return `sha256 ${actual} matches`;
+}
+
+async function trustMaterialFor(request: InstallRequest): Promise<TrustMaterial> {
+  if (!request.trustedRootFile) return trustMaterialOf(SIGSTORE_PUBLIC_GOOD_TRUSTED_ROOT);
+  try {
+    return trustMaterialOf(JSON.parse(await readFile(request.trustedRootFile, 'utf8')));
+  } catch (error) {
+    throw new UsageError(
+      `sigstore-trusted-root ${request.trustedRootFile} is not a Sigstore trusted root: ${errorMessage(error)}; give the trusted_root.json of your Sigstore instance, or remove sigstore-trusted-root.`,
+    );
+  }
+}
+
+/** A release without a shipped sha256 runs only when its Sigstore bundle proves who built it. */
+async function provenBySignature(
+  request: InstallRequest,
+  policy: SignaturePolicy,
+  archive: string,
+  url: string,
+  work: string,
+): Promise<string> {
+  const trust = await trustMaterialFor(request);
+  const bundleUrl = `${url.slice(0, url.lastIndexOf('/'))}/${policy.bundleName}`;
+  const bundleFile = join(work, policy.bundleName);
+  const name = archive.slice(archive.lastIndexOf('/') + 1);
+  const refuse = (why: string): never => {
+    throw new ToolError(
+      request.tool,
+      `${name} was deleted and not run: ${why} (bulkhead ships no sha256 for it, so only a valid signature lets it run: give ${request.tool}-sha256 from a source you trust, or use the pinned version).`,
+    );
+  };
+  await downloadFile(bundleUrl, bundleFile, request.tool, {
+    timeoutMs: request.downloadTimeoutMs,
+    stallTimeoutMs: request.stallTimeoutMs,
+    maxBytes: MAX_BUNDLE_BYTES,
+  }).catch((error: unknown) => refuse(`its signature bundle could not be fetched (${errorMessage(error).replace(/^[a-z]+: /, '')})`));
+  // The asset is read whole because the signature is over its bytes; release archives are tens of MB.
+  const verdict = verifyAssetSignature(await readFile(archive), await readFile(bundleFile, 'utf8'), policy, trust);
+  if (!verdict.ok) return refuse(`its signature bundle ${policy.bundleName} does not prove it: ${verdict.reason}`);
+  return `its Sigstore signature verifies (signed by ${verdict.identity}, issuer ${verdict.issuer}, transparency-log entry ${verdict.logIndex})`;
 }
 
 async function download(request: InstallRequest, wanted: Wanted, arch: string, log: string[]): Promise<InstalledTool> {
@@ -102,12 +157,10 @@ async function download(request: InstallRequest, wanted: Wanted, arch: string, l
       stallTimeoutMs: request.stallTimeoutMs,
       maxBytes: MAX_ASSET_BYTES,
     });
-    if (got.sha256 !== wanted.asset.sha256) {
-      throw new ToolError(
-        request.tool,
-        `the download of ${wanted.asset.name} from ${url} has sha256 ${got.sha256}, not the ${wanted.asset.sha256} bulkhead expects; it was deleted and not run (a corrupted or replaced release?).`,
-      );
-    }
+    const proven =
+      wanted.proof.kind === 'sha256'
+        ? provenBySha256(request.tool, wanted.asset.name, url, got.sha256, wanted.proof.sha256)
+        : await provenBySignature(request, wanted.proof, archive, url, work);
     const unpacked = join(work, 'unpacked');
     await mkdir(unpacked);
     const executableName = catalog.executable(request.platform);
@@ -130,7 +183,7 @@ async function download(request: InstallRequest, wanted: Wanted, arch: string, l
     // cacheDir writes its `.complete` marker last: an interrupted install is never found.
     const cached = await toolCache.cacheDir(staged, request.tool, wanted.version, arch);
     const executable = join(cached, executableName);
-    log.push(`Downloaded ${wanted.asset.name} from ${url}; sha256 ${got.sha256} matches; installed ${executable}.`);
+    log.push(`Downloaded ${wanted.asset.name} from ${url}; ${proven}; installed ${executable}.`);
     return { tool: request.tool, path: executable, version: wanted.version, sha256, source: 'download', log };
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -6,19 +6,9 @@ import { ToolError, UsageError } from '../../../src/util/errors.js';
 import { installScanner, type InstallRequest } from '../../../src/scanners/install/installer.js';
 import { TRIVY } from '../../../src/releases/catalog.js';
 import { tempDir } from '../../helpers.js';
-import { ReleaseServer } from '../../support/releaseServer.js';
+import { ReleaseServer, trivyArchive } from '../../support/releaseServer.js';
 import { writeStandins } from '../../support/standins.js';
-
-/** A release-shaped Trivy archive: the executable beside LICENSE and README, gzipped tar. */
-function trivyArchive(executable: string): Buffer {
-  const dir = tempDir('bulkhead-archive-');
-  writeFileSync(join(dir, 'trivy'), readFileSync(executable), { mode: 0o755 });
-  writeFileSync(join(dir, 'LICENSE'), 'Apache License 2.0\n');
-  writeFileSync(join(dir, 'README.md'), '# trivy\n');
-  const file = join(tempDir('bulkhead-archive-out-'), 'trivy.tar.gz');
-  execFileSync('tar', ['-czf', file, '-C', dir, 'trivy', 'LICENSE', 'README.md']);
-  return readFileSync(file);
-}
+import { testSigstore, type TestSigstore } from '../../support/sigstoreSigner.js';
 
 describe('installing scanners from release downloads', () => {
   const server = new ReleaseServer();
@@ -146,22 +136,128 @@ describe('installing scanners from release downloads', () => {
     expect(server.requests.length).toBe(before);
   });
 
-  it('refuses a version it does not know unless the user gives its sha256', async () => {
-    const error = await installScanner(request({ version: '0.71.0' })).catch((e: unknown) => e);
+  it('refuses a version it does not know, older than the signed releases, unless the user gives its sha256', async () => {
+    const error = await installScanner(request({ version: '0.60.0' })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);
     expect((error as Error).message).toBe(
-      'trivy-version 0.71.0 is not a version bulkhead knows (it knows 0.69.3); give trivy-sha256 with the sha256 of trivy_0.71.0_Linux-64bit.tar.gz from a source you trust, or remove trivy-version.',
+      'trivy-version 0.60.0 is not a version bulkhead knows (it knows 0.69.3), and releases before 0.68.1 carry no signature to verify instead; give trivy-sha256 with the sha256 of trivy_0.60.0_Linux-64bit.tar.gz from a source you trust, or remove trivy-version.',
     );
+  });
+
+  describe('a Trivy release bulkhead ships no sha256 for, verified by its Sigstore signature', () => {
+    const version = '0.70.0';
+    const name = `trivy_${version}_Linux-64bit.tar.gz`;
+    const identity = `https://github.com/aquasecurity/trivy/.github/workflows/reusable-release.yaml@refs/tags/v${version}`;
+    let sigstore: TestSigstore;
+    let trustedRootFile: string;
+    beforeAll(async () => {
+      sigstore = await testSigstore();
+      trustedRootFile = join(tempDir('bulkhead-trust-'), 'trusted_root.json');
+      writeFileSync(trustedRootFile, JSON.stringify(sigstore.trustedRoot));
+    });
+    const publishSigned = async (body: Buffer, bundle?: string): Promise<void> => {
+      server.publish('aquasecurity/trivy', version, name, { kind: 'ok', body });
+      server.serve('aquasecurity/trivy', version, `${name}.sigstore.json`, bundle ?? (await sigstore.sign(body, { identity })));
+    };
+    const fresh = (): void => {
+      toolCacheDir = tempDir('bulkhead-toolcache-');
+      tmp = tempDir('bulkhead-tmp-');
+    };
+    const refusal = async (root: 'test root' | 'default root' = 'test root'): Promise<Error> => {
+      const error = await installScanner(request({ version, ...(root === 'test root' ? { trustedRootFile } : {}) })).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ToolError);
+      expect(installedVersions('trivy')).toEqual([]);
+      expect(leftovers()).toEqual([]);
+      return error as Error;
+    };
+
+    it('installs with no sha256, downloading the bundle beside the archive, and logs who signed it', async () => {
+      fresh();
+      await publishSigned(archive);
+      const installed = await installScanner(request({ version, trustedRootFile }));
+      expect(installed.source).toBe('download');
+      expect(execFileSync(installed.path, ['--version'], { encoding: 'utf8' })).toContain('Version:');
+      expect(installed.log.join('\n')).toMatch(
+        new RegExp(
+          `its Sigstore signature verifies \\(signed by ${identity.replace(/[.]/g, '\\.')}, issuer https://token\\.actions\\.githubusercontent\\.com, transparency-log entry \\d+\\)`,
+        ),
+      );
+      expect(server.requests).toContain(`/aquasecurity/trivy/releases/download/v${version}/${name}.sigstore.json`);
+    });
+
+    it('fails closed on a tampered asset, naming why', async () => {
+      fresh();
+      const bundle = await sigstore.sign(archive, { identity });
+      const tampered = Buffer.from(archive);
+      tampered[tampered.length - 1] = (tampered.at(-1) ?? 0) ^ 0xff;
+      await publishSigned(tampered, bundle);
+      expect((await refusal()).message).toBe(
+        `trivy: ${name} was deleted and not run: its signature bundle ${name}.sigstore.json does not prove it: the digest it signs is not the sha256 of the asset (the asset or the bundle was changed) (bulkhead ships no sha256 for it, so only a valid signature lets it run: give trivy-sha256 from a source you trust, or use the pinned version).`,
+      );
+    });
+
+    it('fails closed on a tampered bundle, a bundle of another tag, and a missing bundle', async () => {
+      fresh();
+      const bundle = JSON.parse(await sigstore.sign(archive, { identity }));
+      bundle.messageSignature.signature = Buffer.from('forged').toString('base64');
+      await publishSigned(archive, JSON.stringify(bundle));
+      expect((await refusal()).message).toMatch(/does not prove it: its transparency-log entry does not verify \(signature mismatch\)/);
+      await publishSigned(archive, await sigstore.sign(archive, { identity: identity.replace(version, '0.69.3') }));
+      expect((await refusal()).message).toMatch(/does not prove it: the signer is not the one required \(.*got .*@refs\/tags\/v0\.69\.3\)/);
+      server.withdraw('aquasecurity/trivy', version, `${name}.sigstore.json`);
+      expect((await refusal()).message).toMatch(
+        new RegExp(
+          `^trivy: ${name} was deleted and not run: its signature bundle could not be fetched \\(download of .*\\.sigstore\\.json failed: the server answered 404`,
+        ),
+      );
+    });
+
+    it("verifies against Sigstore's public-good root by default, which does not trust a test signature", async () => {
+      fresh();
+      await publishSigned(archive);
+      expect((await refusal('default root')).message).toMatch(/does not prove it: the signing certificate is not trusted/);
+    });
+
+    it('says what to change when sigstore-trusted-root is not a trusted root', async () => {
+      fresh();
+      await publishSigned(archive);
+      const notARoot = join(tempDir('bulkhead-trust-'), 'root.json');
+      writeFileSync(notARoot, '{"mediaType":"application/json"}');
+      const error = await installScanner(request({ version, trustedRootFile: notARoot })).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UsageError);
+      expect((error as Error).message).toBe(
+        `sigstore-trusted-root ${notARoot} is not a Sigstore trusted root: its mediaType is "application/json", not a Sigstore trusted root's; give the trusted_root.json of your Sigstore instance, or remove sigstore-trusted-root.`,
+      );
+    });
+
+    it('still refuses the compromised releases, whatever signature they carry', async () => {
+      fresh();
+      const before = server.requests.length;
+      const error = await installScanner(request({ version: '0.69.5', trustedRootFile })).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UsageError);
+      expect((error as Error).message).toMatch(/^trivy-version 0\.69\.5 is refused: it is a malicious build/);
+      expect(server.requests.length).toBe(before);
+    });
   });
 
   it('installs hadolint, a bare executable, and says when a platform has no build', async () => {
     toolCacheDir = tempDir('bulkhead-toolcache-');
     tmp = tempDir('bulkhead-tmp-');
     const body = readFileSync(join(standins.binDir, 'hadolint'));
-    const sha256 = server.publish('hadolint/hadolint', '2.99.0', 'hadolint-Linux-x86_64', { kind: 'ok', body });
-    const installed = await installScanner(request({ tool: 'hadolint', version: '2.99.0', sha256 }));
-    expect(installed.sha256).toBe(sha256);
-    expect(execFileSync(installed.path, ['--version'], { encoding: 'utf8' })).toMatch(/Haskell Dockerfile Linter/);
+    // hadolint renamed its assets in 2.13.1: both namings are asked for by the name the release has.
+    for (const [version, name] of [
+      ['2.11.0', 'hadolint-Linux-x86_64'],
+      ['2.99.0', 'hadolint-linux-x86_64'],
+    ] as const) {
+      const sha256 = server.publish('hadolint/hadolint', version, name, { kind: 'ok', body });
+      const installed = await installScanner(request({ tool: 'hadolint', version, sha256 }));
+      expect(installed.sha256).toBe(sha256);
+      expect(execFileSync(installed.path, ['--version'], { encoding: 'utf8' })).toMatch(/Haskell Dockerfile Linter/);
+      expect(server.requests).toContain(`/hadolint/hadolint/releases/download/v${version}/${name}`);
+    }
     const error = await installScanner(request({ tool: 'hadolint', platform: 'darwin-arm64' })).catch((e: unknown) => e);
     expect((error as Error).message).toBe(
       'hadolint 2.12.0 publishes no build for darwin-arm64; install it yourself and give hadolint-path, or run on another runner.',
