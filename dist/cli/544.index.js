@@ -829,8 +829,8 @@ function rawInputsFromEnv(env) {
 
 // EXTERNAL MODULE: ./src/releases/choose.ts
 var choose = __webpack_require__(8265);
-// EXTERNAL MODULE: ./src/releases/catalog.ts
-var catalog = __webpack_require__(3921);
+// EXTERNAL MODULE: ./src/releases/catalog.ts + 1 modules
+var catalog = __webpack_require__(2490);
 ;// CONCATENATED MODULE: ./src/config/targets.ts
 
 
@@ -13555,22 +13555,70 @@ async function runCli(argv, io) {
 
 /***/ }),
 
-/***/ 3921:
+/***/ 2490:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   QV: () => (/* binding */ publishesBuild),
-/* harmony export */   Zy: () => (/* binding */ compareVersions),
-/* harmony export */   jF: () => (/* binding */ CATALOGS)
-/* harmony export */ });
-/* unused harmony exports TRIVY, HADOLINT */
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  jF: () => (/* binding */ CATALOGS),
+  Zy: () => (/* binding */ compareVersions),
+  QV: () => (/* binding */ publishesBuild)
+});
+
+// UNUSED EXPORTS: HADOLINT, TRIVY
+
+;// CONCATENATED MODULE: ./src/releases/checksums.ts
+const SHIPPED_CHECKSUMS = {
+    trivy: {
+        '0.69.3': {
+            'linux-x64': { name: 'trivy_0.69.3_Linux-64bit.tar.gz', sha256: '1816b632dfe529869c740c0913e36bd1629cb7688bd5634f4a858c1d57c88b75' },
+            'linux-arm64': {
+                name: 'trivy_0.69.3_Linux-ARM64.tar.gz',
+                sha256: '7e3924a974e912e57b4a99f65ece7931f8079584dae12eb7845024f97087bdfd',
+            },
+            'darwin-x64': { name: 'trivy_0.69.3_macOS-64bit.tar.gz', sha256: 'fec4a9f7569b624dd9d044fca019e5da69e032700edbb1d7318972c448ec2f4e' },
+            'darwin-arm64': {
+                name: 'trivy_0.69.3_macOS-ARM64.tar.gz',
+                sha256: 'a2f2179afd4f8bb265ca3c7aefb56a666bc4a9a411663bc0f22c3549fbc643a5',
+            },
+            'win32-x64': { name: 'trivy_0.69.3_windows-64bit.zip', sha256: '74362dc711383255308230ecbeb587eb1e4e83a8d332be5b0259afac6e0c2224' },
+        },
+    },
+    hadolint: {
+        '2.14.0': {
+            'linux-x64': { name: 'hadolint-linux-x86_64', sha256: '6bf226944684f56c84dd014e8b979d27425c0148f61b3bd99bcc6f39e9dc5a47' },
+            'linux-arm64': { name: 'hadolint-linux-arm64', sha256: '331f1d3511b84a4f1e3d18d52fec284723e4019552f4f47b19322a53ce9a40ed' },
+            'darwin-x64': { name: 'hadolint-macos-x86_64', sha256: '2b69a853433f1eca522ffb921cd490bd1321424d03331fd8390f93b7fb4a02e9' },
+            'darwin-arm64': { name: 'hadolint-macos-arm64', sha256: '3625e2e9f43dcfe7bd38738a5f5520ed50ce39ed28485266e6803dd7bc197b10' },
+        },
+        '2.12.0': {
+            'linux-x64': { name: 'hadolint-Linux-x86_64', sha256: '56de6d5e5ec427e17b74fa48d51271c7fc0d61244bf5c90e828aab8362d55010' },
+            'linux-arm64': { name: 'hadolint-Linux-arm64', sha256: '5798551bf19f33951881f15eb238f90aef023f11e7ec7e9f4c37961cb87c5df6' },
+            'darwin-x64': { name: 'hadolint-Darwin-x86_64', sha256: '2a5b7afcab91645c39a7cebefcd835b865f7488e69be24567f433dfc3d41cd27' },
+            'win32-x64': { name: 'hadolint-Windows-x86_64.exe', sha256: 'ed89a156290e15452276b2b4c84efa688a5183d3b578bfaec7cfdf986f0632a8' },
+        },
+    },
+};
+
+;// CONCATENATED MODULE: ./src/releases/catalog.ts
 /**
- * The scanner releases bulkhead knows, with the sha256 of every asset it may download, and the
- * signers whose Sigstore signature stands in for a checksum. This is the one data file of
- * checksums: they ship inside bulkhead and are never fetched from the release page the asset
- * comes from, so a replaced asset cannot bring its own checksum. `npm run update-checksums`
- * rewrites the `releases` tables from each release's published checksum files.
+ * The scanner releases bulkhead knows: where they come from, how their assets are named, which
+ * are refused, and the signers whose Sigstore signature stands in for a checksum. The checksums
+ * themselves are in checksums.ts: they ship inside bulkhead and are never fetched from the
+ * release page the asset comes from, so a replaced asset cannot bring its own checksum.
  */
+
+function releasesOf(tool) {
+    const kindOf = (platform) => (tool === 'hadolint' ? 'binary' : platform === 'win32-x64' ? 'zip' : 'tar.gz');
+    return Object.fromEntries(Object.entries(SHIPPED_CHECKSUMS[tool]).map(([version, assets]) => [
+        version,
+        {
+            version,
+            assets: Object.fromEntries(Object.entries(assets).map(([platform, asset]) => [platform, { ...asset, kind: kindOf(platform) }])),
+        },
+    ]));
+}
 const TRIVY_PLATFORM = {
     'linux-x64': 'Linux-64bit.tar.gz',
     'linux-arm64': 'Linux-ARM64.tar.gz',
@@ -13582,38 +13630,7 @@ const TRIVY_COMPROMISED = 'a malicious build published with stolen credentials i
 const TRIVY = {
     repository: 'aquasecurity/trivy',
     pinned: '0.69.3',
-    releases: {
-        '0.69.3': {
-            version: '0.69.3',
-            assets: {
-                'linux-x64': {
-                    name: 'trivy_0.69.3_Linux-64bit.tar.gz',
-                    kind: 'tar.gz',
-                    sha256: '1816b632dfe529869c740c0913e36bd1629cb7688bd5634f4a858c1d57c88b75',
-                },
-                'linux-arm64': {
-                    name: 'trivy_0.69.3_Linux-ARM64.tar.gz',
-                    kind: 'tar.gz',
-                    sha256: '7e3924a974e912e57b4a99f65ece7931f8079584dae12eb7845024f97087bdfd',
-                },
-                'darwin-x64': {
-                    name: 'trivy_0.69.3_macOS-64bit.tar.gz',
-                    kind: 'tar.gz',
-                    sha256: 'fec4a9f7569b624dd9d044fca019e5da69e032700edbb1d7318972c448ec2f4e',
-                },
-                'darwin-arm64': {
-                    name: 'trivy_0.69.3_macOS-ARM64.tar.gz',
-                    kind: 'tar.gz',
-                    sha256: 'a2f2179afd4f8bb265ca3c7aefb56a666bc4a9a411663bc0f22c3549fbc643a5',
-                },
-                'win32-x64': {
-                    name: 'trivy_0.69.3_windows-64bit.zip',
-                    kind: 'zip',
-                    sha256: '74362dc711383255308230ecbeb587eb1e4e83a8d332be5b0259afac6e0c2224',
-                },
-            },
-        },
-    },
+    releases: releasesOf('trivy'),
     refused: {
         '0.69.4': TRIVY_COMPROMISED,
         '0.69.5': TRIVY_COMPROMISED,
@@ -13656,61 +13673,7 @@ function compareVersions(a, b) {
 const HADOLINT = {
     repository: 'hadolint/hadolint',
     pinned: '2.12.0',
-    releases: {
-        // Transcribed from the release's `.sha256` files as an independent package index records them
-        // (its 2.12.0 values are the ones below); `npm run update-checksums` reads them afresh.
-        // 2.14.0 publishes no Windows build.
-        '2.14.0': {
-            version: '2.14.0',
-            assets: {
-                'linux-x64': {
-                    name: 'hadolint-linux-x86_64',
-                    kind: 'binary',
-                    sha256: '6bf226944684f56c84dd014e8b979d27425c0148f61b3bd99bcc6f39e9dc5a47',
-                },
-                'linux-arm64': {
-                    name: 'hadolint-linux-arm64',
-                    kind: 'binary',
-                    sha256: '331f1d3511b84a4f1e3d18d52fec284723e4019552f4f47b19322a53ce9a40ed',
-                },
-                'darwin-x64': {
-                    name: 'hadolint-macos-x86_64',
-                    kind: 'binary',
-                    sha256: '2b69a853433f1eca522ffb921cd490bd1321424d03331fd8390f93b7fb4a02e9',
-                },
-                'darwin-arm64': {
-                    name: 'hadolint-macos-arm64',
-                    kind: 'binary',
-                    sha256: '3625e2e9f43dcfe7bd38738a5f5520ed50ce39ed28485266e6803dd7bc197b10',
-                },
-            },
-        },
-        '2.12.0': {
-            version: '2.12.0',
-            assets: {
-                'linux-x64': {
-                    name: 'hadolint-Linux-x86_64',
-                    kind: 'binary',
-                    sha256: '56de6d5e5ec427e17b74fa48d51271c7fc0d61244bf5c90e828aab8362d55010',
-                },
-                'linux-arm64': {
-                    name: 'hadolint-Linux-arm64',
-                    kind: 'binary',
-                    sha256: '5798551bf19f33951881f15eb238f90aef023f11e7ec7e9f4c37961cb87c5df6',
-                },
-                'darwin-x64': {
-                    name: 'hadolint-Darwin-x86_64',
-                    kind: 'binary',
-                    sha256: '2a5b7afcab91645c39a7cebefcd835b865f7488e69be24567f433dfc3d41cd27',
-                },
-                'win32-x64': {
-                    name: 'hadolint-Windows-x86_64.exe',
-                    kind: 'binary',
-                    sha256: 'ed89a156290e15452276b2b4c84efa688a5183d3b578bfaec7cfdf986f0632a8',
-                },
-            },
-        },
-    },
+    releases: releasesOf('hadolint'),
     refused: {},
     assetName: (version, platform) => compareVersions(version, '2.13.1') >= 0 ? HADOLINT_PLATFORM_SINCE_2_13_1[platform] : HADOLINT_PLATFORM[platform],
     assetKind: () => 'binary',
@@ -13735,7 +13698,7 @@ function publishesBuild(tool, version, platform) {
 /* harmony export */   i: () => (/* binding */ resolveWanted)
 /* harmony export */ });
 /* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(17);
-/* harmony import */ var _catalog_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3921);
+/* harmony import */ var _catalog_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2490);
 
 
 function normalizeVersion(text) {
