@@ -2,7 +2,7 @@ export const id = 544;
 export const ids = [544];
 export const modules = {
 
-/***/ 2544:
+/***/ 72544:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -12,11 +12,11 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
+var external_node_fs_ = __webpack_require__(73024);
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
+var external_node_path_ = __webpack_require__(76760);
 // EXTERNAL MODULE: ./src/util/errors.ts
-var errors = __webpack_require__(17);
+var errors = __webpack_require__(70017);
 ;// CONCATENATED MODULE: ./src/util/words.ts
 /**
  * Splits a command line into words as a POSIX shell would split a simple command: blanks separate
@@ -88,7 +88,7 @@ function workspacePath(workspace, full) {
 }
 
 // EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(1455);
+var promises_ = __webpack_require__(51455);
 ;// CONCATENATED MODULE: ./src/util/textFile.ts
 
 
@@ -140,7 +140,7 @@ function readTextFile(path, name, maxBytes) {
 }
 
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(7598);
+var external_node_crypto_ = __webpack_require__(77598);
 ;// CONCATENATED MODULE: ./src/model/finding.ts
 
 /** Ordered from most to least severe; index 0 is the worst. */
@@ -654,6 +654,18 @@ const INPUTS = [
         description: 'Where to write the full JSON report: every finding with the decision about it and why.',
     },
     {
+        name: 'sbom-file',
+        kind: 'string',
+        default: '',
+        description: 'Where to write an SBOM of the scanned image, from the same Trivy run (its package list, `--list-all-pkgs`) or the given `trivy-report` if it lists packages: every package with its version, purl, licenses and the layer that brought it in. One image per run. Empty: no SBOM.',
+    },
+    {
+        name: 'sbom-format',
+        kind: 'string',
+        default: 'cyclonedx',
+        description: '`cyclonedx` (CycloneDX 1.6 JSON) or `spdx` (SPDX 2.3 JSON).',
+    },
+    {
         name: 'trivy-report',
         kind: 'list',
         default: '',
@@ -828,9 +840,9 @@ function rawInputsFromEnv(env) {
 }
 
 // EXTERNAL MODULE: ./src/releases/choose.ts
-var choose = __webpack_require__(8265);
+var choose = __webpack_require__(28265);
 // EXTERNAL MODULE: ./src/releases/catalog.ts + 1 modules
-var catalog = __webpack_require__(2490);
+var catalog = __webpack_require__(72490);
 ;// CONCATENATED MODULE: ./src/config/targets.ts
 
 
@@ -1175,6 +1187,19 @@ function scannerChoice(raw, workspace, tool) {
         ...(pathText ? { path: requireFile(workspace, pathText, `${tool}-path`) } : {}),
     };
 }
+/** sbom-file describes one image that Trivy scans (or a Trivy report of one). */
+function sbomOf(raw, workspace, targets, tools) {
+    const file = parse_valueOf(raw, 'sbom-file');
+    const format = oneOf(raw, 'sbom-format', ['cyclonedx', 'spdx']);
+    if (!file)
+        return {};
+    const images = (tools.includes('trivy') ? targets.images.length : 0) + targets.trivyReports.length;
+    if (images === 0)
+        throw new errors/* UsageError */.eb('sbom-file lists the packages Trivy finds in an image; give an image (with trivy in tools) or a trivy-report.');
+    if (images > 1)
+        throw new errors/* UsageError */.eb(`sbom-file describes one image, and this run scans ${images}; write the SBOM in a job per image (a matrix).`);
+    return { sbom: { file: (0,external_node_path_.resolve)(workspace, file), format } };
+}
 function trustedRoot(raw, workspace) {
     const path = parse_valueOf(raw, 'sigstore-trusted-root');
     return path ? { trustedRootFile: requireFile(workspace, path, 'sigstore-trusted-root') } : {};
@@ -1379,6 +1404,7 @@ function parseConfig(raw, context) {
             sarifFile: (0,external_node_path_.resolve)(workspace, parse_valueOf(raw, 'sarif-file') || DEFAULTS['sarif-file']),
             reportFile: (0,external_node_path_.resolve)(workspace, parse_valueOf(raw, 'report-file') || DEFAULTS['report-file']),
             ...(context.markdownFile ? { markdownFile: (0,external_node_path_.resolve)(workspace, context.markdownFile) } : {}),
+            ...sbomOf(raw, workspace, workspaceTargets, tools),
             category: parse_valueOf(raw, 'category') || 'bulkhead',
         },
         publish: {
@@ -1403,7 +1429,7 @@ function deepFreeze(value) {
 }
 
 // EXTERNAL MODULE: ./src/model/version.ts
-var version = __webpack_require__(2621);
+var version = __webpack_require__(52621);
 ;// CONCATENATED MODULE: ./src/report/escape.ts
 /**
  * Makes scanner- and image-provided text inert in GitHub-flavoured markdown: no HTML, no links
@@ -1573,7 +1599,7 @@ function renderJobTable(rows, maxRows = rows.length, options = {}) {
 }
 
 // EXTERNAL MODULE: ./src/util/logger.ts
-var util_logger = __webpack_require__(6618);
+var util_logger = __webpack_require__(96618);
 ;// CONCATENATED MODULE: ./src/report/workloads.ts
 
 /** The workloads part of the summary and the comment: Pod Security levels and one suggested fix per workload. */
@@ -2045,7 +2071,7 @@ var network = __webpack_require__(4506);
  * throw before bulkhead could say what is wrong).
  */
 async function client_createGitHubClient(token, logger, options) {
-    const { getOctokit } = await Promise.all(/* import() */[__webpack_require__.e(119), __webpack_require__.e(413)]).then(__webpack_require__.bind(__webpack_require__, 2413));
+    const { getOctokit } = await Promise.all(/* import() */[__webpack_require__.e(119), __webpack_require__.e(413)]).then(__webpack_require__.bind(__webpack_require__, 92413));
     return getOctokit(token, {
         // From the runner's environment as read for this run, not as it was when the toolkit loaded.
         baseUrl: options.apiUrl,
@@ -2593,7 +2619,7 @@ function mergedReportDocument(outcome, options) {
 }
 
 // EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __webpack_require__(8522);
+var external_node_zlib_ = __webpack_require__(38522);
 ;// CONCATENATED MODULE: ./src/github/codeScanning.ts
 
 /** Uploads a SARIF log, gzipped and base64-encoded as the API requires; returns GitHub's id for it. */
@@ -3055,7 +3081,7 @@ function describeFailure(result) {
 }
 
 // EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(8161);
+var external_node_os_ = __webpack_require__(48161);
 ;// CONCATENATED MODULE: ./src/scanners/install/platform.ts
 /** The release-asset platform of this machine, or undefined where no scanner build exists. */
 function platformKey(platform = process.platform, arch = process.arch) {
@@ -3087,7 +3113,7 @@ function localScannerHost(env, logger, dbCache) {
 }
 
 // EXTERNAL MODULE: ./src/scanners/process.ts
-var scanners_process = __webpack_require__(9278);
+var scanners_process = __webpack_require__(59278);
 ;// CONCATENATED MODULE: ./src/model/severity.ts
 /**
  * Every mapping from a tool's severity to bulkhead's, in one place.
@@ -3381,7 +3407,7 @@ function parseTrivyReport(document, source = 'the Trivy report') {
         // Trivy before v0.20: a list of results, each naming its target.
         if (document.length === 0)
             fail('is an empty list: a Trivy report names what it scanned (did Trivy fail?).');
-        const report = { schema: 'legacy', diffIds: [], history: [], findings: [], warnings: [] };
+        const report = { schema: 'legacy', diffIds: [], history: [], findings: [], packages: [], warnings: [] };
         collectResults(document, '', report, source);
         return report;
     }
@@ -3410,6 +3436,8 @@ function parseTrivyReport(document, source = 'the Trivy report') {
         diffIds: Array.isArray(metadata.DiffIDs) ? metadata.DiffIDs.filter((d) => typeof d === 'string') : [],
         history: readHistory(metadata),
         findings: [],
+        packages: [],
+        os: readOs(metadata),
         warnings: [],
     });
     if (top.Results !== undefined && top.Results !== null) {
@@ -3418,6 +3446,35 @@ function parseTrivyReport(document, source = 'the Trivy report') {
         collectResults(top.Results, 'Results', report, source);
     }
     return report;
+}
+/** The image's packages for the SBOM (a ScanResult's `packages`): every image report has a list, empty without --list-all-pkgs. */
+function inventoryField(report) {
+    if (!report.image)
+        return {};
+    return { packages: compact({ image: report.image, imageId: report.imageId, os: report.os, packages: report.packages }) };
+}
+function readOs(metadata) {
+    if (!json_isObject(metadata.OS))
+        return undefined;
+    const family = json_str(metadata.OS.Family);
+    const name = json_str(metadata.OS.Name);
+    return family && name ? { family, name } : undefined;
+}
+const strings = (value) => (Array.isArray(value) ? value.filter((v) => typeof v === 'string') : []);
+/** One entry of a result's Packages; an entry without a name is a broken report. */
+function readPackage(entry, context, at) {
+    return compact({
+        name: required(entry, 'Name', context, at),
+        version: json_str(entry.Version),
+        purl: json_isObject(entry.Identifier) ? json_str(entry.Identifier.PURL) : undefined,
+        id: json_str(entry.ID),
+        licenses: strings(entry.Licenses),
+        kind: context.cls === 'os-pkgs' ? 'os' : 'library',
+        ecosystem: context.type,
+        target: context.target,
+        layer: layerOf(entry),
+        dependsOn: strings(entry.DependsOn),
+    });
 }
 function readHistory(metadata) {
     const config = json_isObject(metadata.ImageConfig) ? metadata.ImageConfig : {};
@@ -3453,6 +3510,16 @@ function collectResults(results, where, report, source) {
                     report.findings.push(finding);
             });
         }
+        const packages = result.Packages;
+        if (packages === undefined || packages === null)
+            return;
+        if (!Array.isArray(packages))
+            throw new errors/* FormatError */.IF(source, `has ${at}.Packages that is not a list.`);
+        packages.forEach((entry, i) => {
+            if (!json_isObject(entry))
+                throw new errors/* FormatError */.IF(source, `has ${at}.Packages[${i}] that is not an object.`);
+            report.packages.push(readPackage(entry, context, `${at}.Packages[${i}]`));
+        });
     });
 }
 const TRIVY_SEVERITIES = new Set(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN']);
@@ -3640,6 +3707,7 @@ function trivyImageArgs(image, outputFile, settings) {
         // One flag per path: a path is never joined to another (parse.ts refuses commas in them).
         ...settings.skipDirs.flatMap((dir) => ['--skip-dirs', dir]),
         ...settings.skipFiles.flatMap((file) => ['--skip-files', file]),
+        ...(settings.listAllPackages ? ['--list-all-pkgs'] : []),
         '--cache-dir',
         settings.cacheDir,
         '--cache-backend',
@@ -3734,6 +3802,7 @@ async function runTrivyImage(image, settings, scanner) {
                     findings: report.findings,
                     warnings: report.warnings,
                     ...(report.diffIds.length > 0 ? { imageHistory: { diffIds: report.diffIds, history: report.history } } : {}),
+                    ...inventoryField(report),
                 },
                 process: ran,
                 lockContention: false,
@@ -3836,7 +3905,7 @@ async function install(tool, scanners, host, platform = host.platform) {
     const step = (0,util_logger/* startStep */.bP)(host.logger, `Getting ${tool}`);
     // Loaded when a scanner is to be installed: the toolkit's HTTP and tool-cache code is a good part
     // of a start-up that only reads reports.
-    const { installScanner } = await Promise.all(/* import() */[__webpack_require__.e(119), __webpack_require__.e(58), __webpack_require__.e(380)]).then(__webpack_require__.bind(__webpack_require__, 1380));
+    const { installScanner } = await Promise.all(/* import() */[__webpack_require__.e(119), __webpack_require__.e(58), __webpack_require__.e(380)]).then(__webpack_require__.bind(__webpack_require__, 11380));
     const installed = await installScanner({
         tool,
         ...(choice.version ? { version: choice.version } : {}),
@@ -3910,6 +3979,7 @@ async function runTrivy(plan, host, installed) {
         tempDir: host.tempDir,
         env: host.env,
         ...(plan.registry ? { registry: plan.registry } : {}),
+        listAllPackages: plan.listPackages === true,
     };
     const images = targets.images;
     const database = await prepareDatabase(settings, host);
@@ -4080,7 +4150,7 @@ function describeStep(step, max = 80) {
 function isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-function strings(value) {
+function config_strings(value) {
     return Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
 }
 function keys(value) {
@@ -4095,7 +4165,7 @@ function parseImageConfig(json, where) {
         throw new errors/* FormatError */.IF(where, `the image config is not a JSON object.`);
     const config = isRecord(json.config) ? json.config : {};
     const rootfs = isRecord(json.rootfs) ? json.rootfs : {};
-    const diffIds = strings(rootfs.diff_ids);
+    const diffIds = config_strings(rootfs.diff_ids);
     if (!Array.isArray(rootfs.diff_ids))
         throw new errors/* FormatError */.IF(where, `the image config has no rootfs.diff_ids; it is not an image config.`);
     const history = (Array.isArray(json.history) ? json.history : []).filter(isRecord).map((entry) => {
@@ -4113,13 +4183,13 @@ function parseImageConfig(json, where) {
         for (const [k, v] of Object.entries(config.Labels))
             if (typeof v === 'string')
                 labels[k] = v;
-    const healthcheck = isRecord(config.Healthcheck) ? strings(config.Healthcheck.Test) : undefined;
+    const healthcheck = isRecord(config.Healthcheck) ? config_strings(config.Healthcheck.Test) : undefined;
     const os = optionalString(json.os);
     const architecture = optionalString(json.architecture);
     const variant = optionalString(json.variant);
     return {
         user: optionalString(config.User) ?? '',
-        env: strings(config.Env),
+        env: config_strings(config.Env),
         exposedPorts: keys(config.ExposedPorts),
         volumes: keys(config.Volumes),
         ...(healthcheck && healthcheck.length > 0 ? { healthcheck } : {}),
@@ -4760,7 +4830,7 @@ function settingStep(image, kind, sets) {
 // EXTERNAL MODULE: ./node_modules/@secretlint/core/module/index.js + 17 modules
 var core_module = __webpack_require__(198);
 // EXTERNAL MODULE: ./node_modules/@secretlint/secretlint-rule-preset-recommend/module/index.js
-var secretlint_rule_preset_recommend_module = __webpack_require__(1577);
+var secretlint_rule_preset_recommend_module = __webpack_require__(31577);
 ;// CONCATENATED MODULE: ./src/secrets/shapes.ts
 
 
@@ -5037,9 +5107,9 @@ function checkVolumes(image) {
 }
 
 // EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __webpack_require__(1421);
+var external_node_child_process_ = __webpack_require__(31421);
 // EXTERNAL MODULE: external "node:timers/promises"
-var external_node_timers_promises_ = __webpack_require__(8500);
+var external_node_timers_promises_ = __webpack_require__(58500);
 ;// CONCATENATED MODULE: ./src/image/paths.ts
 
 /**
@@ -6100,11 +6170,11 @@ async function rehearseImage(reference, subject, config, environment, logger = u
 }
 
 // EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __webpack_require__(7075);
+var external_node_stream_ = __webpack_require__(57075);
 // EXTERNAL MODULE: external "node:v8"
-var external_node_v8_ = __webpack_require__(8877);
+var external_node_v8_ = __webpack_require__(78877);
 // EXTERNAL MODULE: external "node:vm"
-var external_node_vm_ = __webpack_require__(714);
+var external_node_vm_ = __webpack_require__(30714);
 ;// CONCATENATED MODULE: ./src/image/memory.ts
 
 
@@ -7146,7 +7216,7 @@ function resolvePath(fs, path) {
 }
 
 // EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __webpack_require__(8474);
+var external_node_events_ = __webpack_require__(78474);
 ;// CONCATENATED MODULE: ./src/image/tee.ts
 
 
@@ -8338,7 +8408,7 @@ function checkAccounts(image) {
 }
 
 // EXTERNAL MODULE: ./node_modules/dockerfile-ast/lib/main.js
-var main = __webpack_require__(8390);
+var main = __webpack_require__(78390);
 ;// CONCATENATED MODULE: ./src/dockerfile/stages.ts
 
 function heredocBody(heredoc, lines) {
@@ -10707,7 +10777,7 @@ function kustomizeTranslator(rendered, bases, kustomization) {
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __webpack_require__(8815);
+var dist = __webpack_require__(38815);
 ;// CONCATENATED MODULE: ./src/workloads/yamlView.ts
 
 
@@ -11420,6 +11490,7 @@ async function trivyFromReport(file, displayName) {
             findings: report.findings,
             warnings: report.warnings,
             ...(report.diffIds.length > 0 ? { imageHistory: { diffIds: report.diffIds, history: report.history } } : {}),
+            ...inventoryField(report),
         },
     };
 }
@@ -11748,7 +11819,7 @@ function parseTrivyIgnoreYaml(text, fileName) {
 }
 
 // EXTERNAL MODULE: ./node_modules/packageurl-js/index.js
-var packageurl_js = __webpack_require__(7091);
+var packageurl_js = __webpack_require__(87091);
 ;// CONCATENATED MODULE: ./src/policy/vex.ts
 
 
@@ -12147,7 +12218,7 @@ async function collect(config, options = {}) {
     }
     const policy = await loadPolicy(targets, config.policy, options.baselineSource);
     const notes = [...policy.notes];
-    const results = await collect_collectResults({ targets, scanners, registry: config.registry }, notes, options.runScanners, {
+    const results = await collect_collectResults({ targets, scanners, registry: config.registry, listPackages: config.reports.sbom !== undefined }, notes, options.runScanners, {
         podSecurity: policy.settings.podSecurity.value,
         networkPolicies: policy.settings.networkPolicies.value,
         env: options.env ?? process.env,
@@ -13027,6 +13098,7 @@ async function runPipeline(config, collected, options) {
 
 
 
+
 /**
  * mkdir -p, one level at a time: Node's own recursive mkdir never returns for a path under /proc
  * (it retries the ENOENT it gets there for ever), and a report path is an input.
@@ -13062,6 +13134,30 @@ async function write(path, text, what) {
         throw new errors/* ToolError */.v4(path, `the ${what} could not be written there (${code}).`);
     }
 }
+/**
+ * Writes the image's SBOM (sbom-file) from the packages Trivy listed. A given report without a
+ * package list is refused rather than written as an image with no packages; a Trivy that failed
+ * leaves no SBOM, and says so (its failure already closes the gate).
+ */
+async function writeSbom(results, reports, context, redactor, logger) {
+    const sbom = reports.sbom;
+    if (!sbom)
+        return;
+    const trivy = results.find((r) => r.tool === 'trivy');
+    if (!trivy || trivy.status !== 'ok') {
+        logger.warning(`No SBOM was written to ${sbom.file}: ${trivy ? describeFailure(trivy) : 'Trivy did not scan an image'}.`);
+        return;
+    }
+    const inventory = trivy.packages;
+    if (!inventory || (trivy.origin === 'report' && inventory.packages.length === 0)) {
+        throw new errors/* FormatError */.IF(trivy.target, 'lists no packages, so no SBOM was written; write the report with trivy image --list-all-pkgs (or let bulkhead run Trivy).');
+    }
+    // Loaded only when an SBOM is asked for: the CycloneDX library is a good part of the bundle.
+    const { renderSbom } = await Promise.all(/* import() */[__webpack_require__.e(567), __webpack_require__.e(769)]).then(__webpack_require__.bind(__webpack_require__, 80769));
+    const text = renderSbom(sbom.format, inventory, { ...context, ...(trivy.version ? { trivyVersion: trivy.version } : {}) });
+    await write(sbom.file, redactor.apply(text), 'SBOM');
+    logger.info(`SBOM (${sbom.format === 'spdx' ? 'SPDX 2.3' : 'CycloneDX 1.6'}) of ${inventory.image}: ${inventory.packages.length} packages, written to ${sbom.file}.`);
+}
 /** Writes the SARIF log, the JSON report and (when asked) the markdown summary, each redacted. */
 async function writeReportFiles(outcome, reports, redactor) {
     // Compact, as GitHub reads them: a 25,000-result log pretty-printed is half as large again and
@@ -13073,6 +13169,7 @@ async function writeReportFiles(outcome, reports, redactor) {
 }
 
 ;// CONCATENATED MODULE: ./src/scan/engine.ts
+
 
 
 
@@ -13105,11 +13202,13 @@ async function scan(config, deps) {
     for (const result of collected.results) {
         deps.logger.info(`${result.tool} ${result.target}: ${result.status === 'ok' ? `${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}` : `failed: ${failureText(result)}`}`);
     }
+    const now = (deps.now ?? (() => new Date()))();
     const outcome = await runPipeline(config, collected, {
-        now: (deps.now ?? (() => new Date()))(),
+        now,
         ...(deps.githubContext ? { githubContext: deps.githubContext } : {}),
     });
     await writeReportFiles(outcome, config.reports, deps.redactor);
+    await writeSbom(outcome.results, config.reports, { bulkheadVersion: version/* BULKHEAD_VERSION */.w, now }, deps.redactor, deps.logger);
     return outcome;
 }
 
@@ -13138,7 +13237,7 @@ class Redactor {
 }
 
 // EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __webpack_require__(7975);
+var external_node_util_ = __webpack_require__(57975);
 ;// CONCATENATED MODULE: ./src/cli/args.ts
 
 
@@ -13555,7 +13654,7 @@ async function runCli(argv, io) {
 
 /***/ }),
 
-/***/ 2490:
+/***/ 72490:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -13690,15 +13789,15 @@ function publishesBuild(tool, version, platform) {
 
 /***/ }),
 
-/***/ 8265:
+/***/ 28265:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Q: () => (/* binding */ normalizeVersion),
 /* harmony export */   i: () => (/* binding */ resolveWanted)
 /* harmony export */ });
-/* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(17);
-/* harmony import */ var _catalog_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2490);
+/* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(70017);
+/* harmony import */ var _catalog_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(72490);
 
 
 function normalizeVersion(text) {
@@ -13744,7 +13843,7 @@ function resolveWanted(request) {
 
 /***/ }),
 
-/***/ 9278:
+/***/ 59278:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -13754,12 +13853,12 @@ function resolveWanted(request) {
 /* harmony export */   aY: () => (/* binding */ findOnPath),
 /* harmony export */   be: () => (/* binding */ stderrTail)
 /* harmony export */ });
-/* harmony import */ var _util_logger_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6618);
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1421);
+/* harmony import */ var _util_logger_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(96618);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(31421);
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(51455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
 
 
@@ -13895,7 +13994,7 @@ async function findOnPath(name, searchPath) {
 
 /***/ }),
 
-/***/ 17:
+/***/ 70017:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -13967,7 +14066,7 @@ function describeError(error) {
 
 /***/ }),
 
-/***/ 6618:
+/***/ 96618:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {

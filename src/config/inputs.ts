@@ -216,6 +216,19 @@ export const INPUTS = [
     description: 'Where to write the full JSON report: every finding with the decision about it and why.',
   },
   {
+    name: 'sbom-file',
+    kind: 'string',
+    default: '',
+    description:
+      'Where to write an SBOM of the scanned image, from the same Trivy run (its package list, `--list-all-pkgs`) or the given `trivy-report` if it lists packages: every package with its version, purl, licenses and the layer that brought it in. One image per run. Empty: no SBOM.',
+  },
+  {
+    name: 'sbom-format',
+    kind: 'string',
+    default: 'cyclonedx',
+    description: '`cyclonedx` (CycloneDX 1.6 JSON) or `spdx` (SPDX 2.3 JSON).',
+  },
+  {
     name: 'trivy-report',
     kind: 'list',
     default: '',

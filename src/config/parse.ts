@@ -14,6 +14,7 @@ import {
   type RegistryConfig,
   type RehearsalConfig,
   type RehearsalReady,
+  type SbomFormat,
   type TargetsConfig,
   type TrivyPkgType,
   type TrivyScanKind,
@@ -316,6 +317,24 @@ function scannerChoice(raw: RawInputs, workspace: string, tool: ScannerTool): { 
   };
 }
 
+/** sbom-file describes one image that Trivy scans (or a Trivy report of one). */
+function sbomOf(
+  raw: RawInputs,
+  workspace: string,
+  targets: TargetsConfig,
+  tools: readonly Tool[],
+): { sbom?: { file: string; format: SbomFormat } } {
+  const file = valueOf(raw, 'sbom-file');
+  const format = oneOf(raw, 'sbom-format', ['cyclonedx', 'spdx'] as const);
+  if (!file) return {};
+  const images = (tools.includes('trivy') ? targets.images.length : 0) + targets.trivyReports.length;
+  if (images === 0)
+    throw new UsageError('sbom-file lists the packages Trivy finds in an image; give an image (with trivy in tools) or a trivy-report.');
+  if (images > 1)
+    throw new UsageError(`sbom-file describes one image, and this run scans ${images}; write the SBOM in a job per image (a matrix).`);
+  return { sbom: { file: resolve(workspace, file), format } };
+}
+
 function trustedRoot(raw: RawInputs, workspace: string): { trustedRootFile?: string } {
   const path = valueOf(raw, 'sigstore-trusted-root');
   return path ? { trustedRootFile: requireFile(workspace, path, 'sigstore-trusted-root') } : {};
@@ -534,6 +553,7 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
       sarifFile: resolve(workspace, valueOf(raw, 'sarif-file') || DEFAULTS['sarif-file']),
       reportFile: resolve(workspace, valueOf(raw, 'report-file') || DEFAULTS['report-file']),
       ...(context.markdownFile ? { markdownFile: resolve(workspace, context.markdownFile) } : {}),
+      ...sbomOf(raw, workspace, workspaceTargets, tools),
       category: valueOf(raw, 'category') || 'bulkhead',
     },
     publish: {

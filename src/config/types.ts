@@ -109,10 +109,14 @@ export interface PolicyConfig {
 }
 
 /** Files written. Absolute paths. */
+export type SbomFormat = 'cyclonedx' | 'spdx';
+
 export interface ReportsConfig {
   readonly sarifFile: string;
   readonly reportFile: string;
   readonly markdownFile?: string;
+  /** The image's SBOM (sbom-file, sbom-format); Trivy then lists every package. */
+  readonly sbom?: { readonly file: string; readonly format: SbomFormat };
   /** Prefix of each SARIF run's code-scanning category. */
   readonly category: string;
 }

@@ -1,4 +1,5 @@
 import type { Finding, Tool } from './finding.js';
+import type { PackageInventory } from './packages.js';
 import type { RehearsalSummary } from './rehearsal.js';
 import type { WorkloadSummary } from './workload.js';
 
@@ -36,6 +37,8 @@ export interface ScanResult {
   workloads?: WorkloadSummary[];
   /** The image run under least privilege on the local engine (`rehearse`). */
   rehearsal?: RehearsalSummary;
+  /** Every package Trivy listed in the image, for the SBOM and the dependency graph. */
+  packages?: PackageInventory;
 }
 
 export interface ImageHistory {

@@ -8,7 +8,8 @@ import type { Logger } from '../util/logger.js';
 import { escapeMarkdown } from '../report/escape.js';
 import { collect } from './collect.js';
 import { runPipeline, type ScanOutcome } from './pipeline.js';
-import { writeReportFiles } from './writeReports.js';
+import { writeReportFiles, writeSbom } from './writeReports.js';
+import { BULKHEAD_VERSION } from '../model/version.js';
 
 /** A value as the reports may spell it: as is, inside a JSON string, and escaped for markdown. */
 function renderedForms(value: string): string[] {
@@ -54,10 +55,12 @@ export async function scan(config: Config, deps: ScanDependencies): Promise<Scan
       `${result.tool} ${result.target}: ${result.status === 'ok' ? `${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}` : `failed: ${failureText(result)}`}`,
     );
   }
+  const now = (deps.now ?? (() => new Date()))();
   const outcome = await runPipeline(config, collected, {
-    now: (deps.now ?? (() => new Date()))(),
+    now,
     ...(deps.githubContext ? { githubContext: deps.githubContext } : {}),
   });
   await writeReportFiles(outcome, config.reports, deps.redactor);
+  await writeSbom(outcome.results, config.reports, { bulkheadVersion: BULKHEAD_VERSION, now }, deps.redactor, deps.logger);
   return outcome;
 }

@@ -2,7 +2,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ReportsConfig } from '../config/types.js';
 import type { Redactor } from '../secrets/redactor.js';
-import { ToolError } from '../util/errors.js';
+import { FormatError, ToolError } from '../util/errors.js';
+import type { Logger } from '../util/logger.js';
+import { describeFailure, type ScanResult } from '../model/scanResult.js';
+import type { SbomContext } from '../report/sbom.js';
 import type { ScanOutcome } from './pipeline.js';
 
 /**
@@ -34,6 +37,41 @@ async function write(path: string, text: string, what: string): Promise<void> {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new ToolError(path, `the ${what} could not be written there (${code}).`);
   }
+}
+
+/**
+ * Writes the image's SBOM (sbom-file) from the packages Trivy listed. A given report without a
+ * package list is refused rather than written as an image with no packages; a Trivy that failed
+ * leaves no SBOM, and says so (its failure already closes the gate).
+ */
+export async function writeSbom(
+  results: readonly ScanResult[],
+  reports: ReportsConfig,
+  context: SbomContext,
+  redactor: Redactor,
+  logger: Logger,
+): Promise<void> {
+  const sbom = reports.sbom;
+  if (!sbom) return;
+  const trivy = results.find((r) => r.tool === 'trivy');
+  if (!trivy || trivy.status !== 'ok') {
+    logger.warning(`No SBOM was written to ${sbom.file}: ${trivy ? describeFailure(trivy) : 'Trivy did not scan an image'}.`);
+    return;
+  }
+  const inventory = trivy.packages;
+  if (!inventory || (trivy.origin === 'report' && inventory.packages.length === 0)) {
+    throw new FormatError(
+      trivy.target,
+      'lists no packages, so no SBOM was written; write the report with trivy image --list-all-pkgs (or let bulkhead run Trivy).',
+    );
+  }
+  // Loaded only when an SBOM is asked for: the CycloneDX library is a good part of the bundle.
+  const { renderSbom } = await import('../report/sbom.js');
+  const text = renderSbom(sbom.format, inventory, { ...context, ...(trivy.version ? { trivyVersion: trivy.version } : {}) });
+  await write(sbom.file, redactor.apply(text), 'SBOM');
+  logger.info(
+    `SBOM (${sbom.format === 'spdx' ? 'SPDX 2.3' : 'CycloneDX 1.6'}) of ${inventory.image}: ${inventory.packages.length} packages, written to ${sbom.file}.`,
+  );
 }
 
 /** Writes the SARIF log, the JSON report and (when asked) the markdown summary, each redacted. */

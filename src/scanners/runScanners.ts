@@ -13,6 +13,8 @@ export type ScanPlan = Pick<Config, 'targets' | 'scanners'> & {
   registry?: RegistryConfig;
   /** Per image input: the export or layout the built-in checks wrote, once complete (undefined if it failed). */
   sharedExports?: ReadonlyMap<string, Promise<string | undefined>>;
+  /** Trivy lists every package, not only the vulnerable ones (for sbom-file). */
+  listPackages?: boolean;
 };
 import { errorMessage, UsageError } from '../util/errors.js';
 import type { Tool } from '../model/finding.js';
@@ -175,6 +177,7 @@ async function runTrivy(plan: ScanPlan, host: ScannerHost, installed: InstalledT
     tempDir: host.tempDir,
     env: host.env,
     ...(plan.registry ? { registry: plan.registry } : {}),
+    listAllPackages: plan.listPackages === true,
   };
   const images = targets.images;
   const database = await prepareDatabase(settings, host);

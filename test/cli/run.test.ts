@@ -8,6 +8,7 @@ import { ReleaseServer, trivyArchive } from '../support/releaseServer.js';
 import { testSigstore } from '../support/sigstoreSigner.js';
 import { writeStandins } from '../support/standins.js';
 import { multitoolProblems, schemaErrors } from '../support/sarif.js';
+import { cyclonedxErrors, spdxErrors } from '../support/sbomSchemas.js';
 
 interface Ran {
   code: number;
@@ -347,4 +348,67 @@ describe('the bundled CLI installing a scanner', () => {
       await server.stop();
     }
   }, 60_000);
+});
+
+describe('bulkhead scan --sbom-file', () => {
+  const NGINX = 'large-edwinjdevops-sentinel-nginx-latest-debian13-234vulns.json';
+
+  it('writes the image SBOM from the packages Trivy listed, in CycloneDX or SPDX, each valid', async () => {
+    const dir = tempDir('bulkhead-sbom-');
+    copyFileSync(fixture('trivy', NGINX), join(dir, 'nginx.json'));
+    const base = ['scan', '--trivy-report', 'nginx.json', '--tools', 'trivy', '--fail-on', 'none'];
+    const cdx = await cli([...base, '--sbom-file', 'out/sbom.cdx.json'], dir);
+    expect(cdx.stderr).toContain(`SBOM (CycloneDX 1.6) of nginx:latest: 151 packages, written to ${join(dir, 'out/sbom.cdx.json')}.`);
+    expect(cdx.code).toBe(0);
+    const bom = JSON.parse(readFileSync(join(dir, 'out/sbom.cdx.json'), 'utf8')) as { components: unknown[] };
+    expect(cyclonedxErrors(bom)).toEqual([]);
+    expect(bom.components).toHaveLength(152);
+    expect((await cli([...base, '--sbom-file', 'sbom.spdx.json', '--sbom-format', 'spdx'], dir)).code).toBe(0);
+    expect(spdxErrors(JSON.parse(readFileSync(join(dir, 'sbom.spdx.json'), 'utf8')))).toEqual([]);
+  });
+
+  it('lets Trivy list every package when it runs (--list-all-pkgs), and only then', async () => {
+    const dir = tempDir('bulkhead-sbom-run-');
+    const standins = writeStandins(dir, { argvLog: join(dir, 'argv.log'), trivy: { '*': { fixture: fixture('trivy', NGINX) } } });
+    copyFileSync(join(REPO_ROOT, 'examples/shop-api/image.tar'), join(dir, 'image.tar'));
+    const env = { ...standins.env, PATH: `${standins.binDir}:${process.env.PATH ?? ''}`, HOME: dir, RUNNER_TEMP: join(dir, '.tmp') };
+    const run = async (extra: string[]): Promise<{ code: number; argv: string[] }> => {
+      let stderr = '';
+      const code = await runCli(['scan', '--image', 'image.tar', '--tools', 'trivy', '--fail-on', 'none', ...extra], {
+        stdout: () => undefined,
+        stderr: (t) => (stderr += t),
+        cwd: dir,
+        env,
+      });
+      const scans = readFileSync(join(dir, 'argv.log'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { argv: string[] })
+        .filter((e) => e.argv[0] === 'image' && !e.argv.includes('--download-db-only'));
+      expect(stderr).not.toContain('failed');
+      return { code, argv: scans.at(-1)?.argv ?? [] };
+    };
+    const plain = await run([]);
+    expect(plain.code).toBe(0);
+    expect(plain.argv).not.toContain('--list-all-pkgs');
+    const withSbom = await run(['--sbom-file', 'sbom.json']);
+    expect(withSbom.argv).toContain('--list-all-pkgs');
+    expect(cyclonedxErrors(JSON.parse(readFileSync(join(dir, 'sbom.json'), 'utf8')))).toEqual([]);
+  });
+
+  it('refuses a report without a package list (exit 3) and more than one image (exit 2), saying what to do', async () => {
+    const dir = tempDir('bulkhead-sbom-bad-');
+    copyFileSync(fixture('trivy', 'alpine-39.json'), join(dir, 'alpine.json'));
+    copyFileSync(fixture('trivy', NGINX), join(dir, 'nginx.json'));
+    const empty = await cli(['scan', '--trivy-report', 'alpine.json', '--tools', 'trivy', '--sbom-file', 'sbom.json'], dir);
+    expect(empty.code).toBe(3);
+    expect(empty.stderr).toContain(
+      'lists no packages, so no SBOM was written; write the report with trivy image --list-all-pkgs (or let bulkhead run Trivy).',
+    );
+    const two = await cli(['scan', '--trivy-report', 'alpine.json\nnginx.json', '--tools', 'trivy', '--sbom-file', 'sbom.json'], dir);
+    expect(two.code).toBe(2);
+    expect(two.stderr).toBe(
+      'bulkhead: sbom-file describes one image, and this run scans 2; write the SBOM in a job per image (a matrix).\n',
+    );
+  });
 });

@@ -3,7 +3,7 @@ import { FormatError } from '../../util/errors.js';
 import { imageRepository } from '../../model/finding.js';
 import { readJsonReport } from '../../util/jsonFile.js';
 import type { ScanResult } from '../../model/scanResult.js';
-import { parseTrivyReport, type TrivyReport } from './parse.js';
+import { inventoryField, parseTrivyReport, type TrivyReport } from './parse.js';
 
 export interface TrivyReportResult {
   result: ScanResult;
@@ -32,6 +32,7 @@ export async function trivyFromReport(file: string, displayName: string): Promis
       findings: report.findings,
       warnings: report.warnings,
       ...(report.diffIds.length > 0 ? { imageHistory: { diffIds: report.diffIds, history: report.history } } : {}),
+      ...inventoryField(report),
     },
   };
 }

@@ -2,6 +2,7 @@ import { FormatError } from '../../util/errors.js';
 import { fingerprintOf, imageRepository, type Finding, type Severity } from '../../model/finding.js';
 import { compact, isObject, num, str, type JsonObject } from '../../util/json.js';
 import { fromTrivy } from '../../model/severity.js';
+import type { InventoryPackage, PackageInventory } from '../../model/packages.js';
 
 /** What bulkhead keeps of one Trivy JSON report (`trivy … --format json`). */
 export interface TrivyReport {
@@ -17,6 +18,10 @@ export interface TrivyReport {
   /** Image history (`created_by` of each entry, `empty_layer` marks entries without a layer). */
   history: { createdBy: string; emptyLayer: boolean }[];
   findings: Finding[];
+  /** Every package Trivy listed (`--list-all-pkgs`); empty when it listed none. */
+  packages: InventoryPackage[];
+  /** The image's OS as Trivy detected it. */
+  os?: { family: string; name: string };
   /** Things in the report that bulkhead could not use, said rather than dropped silently. */
   warnings: string[];
 }
@@ -36,7 +41,7 @@ export function parseTrivyReport(document: unknown, source = 'the Trivy report')
   if (Array.isArray(document)) {
     // Trivy before v0.20: a list of results, each naming its target.
     if (document.length === 0) fail('is an empty list: a Trivy report names what it scanned (did Trivy fail?).');
-    const report: TrivyReport = { schema: 'legacy', diffIds: [], history: [], findings: [], warnings: [] };
+    const report: TrivyReport = { schema: 'legacy', diffIds: [], history: [], findings: [], packages: [], warnings: [] };
     collectResults(document, '', report, source);
     return report;
   }
@@ -62,6 +67,8 @@ export function parseTrivyReport(document: unknown, source = 'the Trivy report')
     diffIds: Array.isArray(metadata.DiffIDs) ? metadata.DiffIDs.filter((d): d is string => typeof d === 'string') : [],
     history: readHistory(metadata),
     findings: [],
+    packages: [],
+    os: readOs(metadata),
     warnings: [],
   });
   if (top.Results !== undefined && top.Results !== null) {
@@ -69,6 +76,37 @@ export function parseTrivyReport(document: unknown, source = 'the Trivy report')
     collectResults(top.Results as unknown[], 'Results', report, source);
   }
   return report;
+}
+
+/** The image's packages for the SBOM (a ScanResult's `packages`): every image report has a list, empty without --list-all-pkgs. */
+export function inventoryField(report: TrivyReport): { packages?: PackageInventory } {
+  if (!report.image) return {};
+  return { packages: compact({ image: report.image, imageId: report.imageId, os: report.os, packages: report.packages }) };
+}
+
+function readOs(metadata: JsonObject): TrivyReport['os'] {
+  if (!isObject(metadata.OS)) return undefined;
+  const family = str(metadata.OS.Family);
+  const name = str(metadata.OS.Name);
+  return family && name ? { family, name } : undefined;
+}
+
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+
+/** One entry of a result's Packages; an entry without a name is a broken report. */
+function readPackage(entry: JsonObject, context: ResultContext, at: string): InventoryPackage {
+  return compact({
+    name: required(entry, 'Name', context, at),
+    version: str(entry.Version),
+    purl: isObject(entry.Identifier) ? str(entry.Identifier.PURL) : undefined,
+    id: str(entry.ID),
+    licenses: strings(entry.Licenses),
+    kind: context.cls === 'os-pkgs' ? ('os' as const) : ('library' as const),
+    ecosystem: context.type,
+    target: context.target,
+    layer: layerOf(entry),
+    dependsOn: strings(entry.DependsOn),
+  });
 }
 
 function readHistory(metadata: JsonObject): TrivyReport['history'] {
@@ -99,6 +137,13 @@ function collectResults(results: readonly unknown[], where: string, report: Triv
         if (finding) report.findings.push(finding);
       });
     }
+    const packages = result.Packages;
+    if (packages === undefined || packages === null) return;
+    if (!Array.isArray(packages)) throw new FormatError(source, `has ${at}.Packages that is not a list.`);
+    packages.forEach((entry, i) => {
+      if (!isObject(entry)) throw new FormatError(source, `has ${at}.Packages[${i}] that is not an object.`);
+      report.packages.push(readPackage(entry, context, `${at}.Packages[${i}]`));
+    });
   });
 }
 

@@ -8,7 +8,7 @@ import type { ImageTarget } from '../../config/targets.js';
 import type { RegistryConfig } from '../../config/types.js';
 import { parseRegistryReference } from '../../image/registry/reference.js';
 import type { ScanResult, ScannerRecord } from '../../model/scanResult.js';
-import { parseTrivyReport } from './parse.js';
+import { inventoryField, parseTrivyReport } from './parse.js';
 
 export interface TrivySettings {
   executable: string;
@@ -25,6 +25,8 @@ export interface TrivySettings {
   workspace: string;
   tempDir: string;
   env: NodeJS.ProcessEnv;
+  /** Trivy's --list-all-pkgs: every package in the report, for the SBOM. */
+  listAllPackages?: boolean;
   /** For a docker:// image Trivy pulls itself (the built-in read did not share one): credentials and plain-HTTP hosts. */
   registry?: RegistryConfig;
 }
@@ -43,7 +45,10 @@ function dbRepositoryArgs(settings: Pick<TrivySettings, 'dbRepositories'>): stri
 export function trivyImageArgs(
   image: ImageTarget,
   outputFile: string,
-  settings: Pick<TrivySettings, 'cacheDir' | 'timeoutMs' | 'workspace' | 'scanKinds' | 'skipDirs' | 'skipFiles' | 'pkgTypes' | 'registry'>,
+  settings: Pick<
+    TrivySettings,
+    'cacheDir' | 'timeoutMs' | 'workspace' | 'scanKinds' | 'skipDirs' | 'skipFiles' | 'pkgTypes' | 'registry' | 'listAllPackages'
+  >,
 ): string[] {
   const common = [
     'image',
@@ -58,6 +63,7 @@ export function trivyImageArgs(
     // One flag per path: a path is never joined to another (parse.ts refuses commas in them).
     ...settings.skipDirs.flatMap((dir) => ['--skip-dirs', dir]),
     ...settings.skipFiles.flatMap((file) => ['--skip-files', file]),
+    ...(settings.listAllPackages ? ['--list-all-pkgs'] : []),
     '--cache-dir',
     settings.cacheDir,
     '--cache-backend',
@@ -160,6 +166,7 @@ export async function runTrivyImage(image: ImageTarget, settings: TrivySettings,
           findings: report.findings,
           warnings: report.warnings,
           ...(report.diffIds.length > 0 ? { imageHistory: { diffIds: report.diffIds, history: report.history } } : {}),
+          ...inventoryField(report),
         },
         process: ran,
         lockContention: false,

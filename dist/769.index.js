@@ -1,0 +1,213 @@
+export const id = 769;
+export const ids = [769];
+export const modules = {
+
+/***/ 80769:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   renderSbom: () => (/* binding */ renderSbom)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(54567);
+/* harmony import */ var _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(_cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__);
+
+
+/** The SBOM of one image, as the format asks; deterministic for the same inventory and time. */
+function renderSbom(format, inventory, context) {
+    return format === 'spdx' ? renderSpdx(inventory, context) : renderCycloneDx(inventory, context);
+}
+/** A stable id per package: Trivy's own where it gave one, else name@version within its target. */
+function packageKey(pkg) {
+    return pkg.id ?? `${pkg.name}@${pkg.version ?? ''}`;
+}
+/** One entry per package (a package Trivy found twice in one target, e.g. by two analyzers, once). */
+function uniquePackages(inventory) {
+    const seen = new Map();
+    for (const pkg of inventory.packages) {
+        const ref = `${pkg.target}|${packageKey(pkg)}`;
+        if (!seen.has(ref))
+            seen.set(ref, { pkg, ref: pkg.purl && !seen.has(pkg.purl) ? pkg.purl : ref });
+    }
+    return [...seen.values()];
+}
+/** Dependencies as refs, resolved within the package's own target (where Trivy's ids are unique). */
+function dependencyRefs(entries) {
+    const byTargetKey = new Map(entries.map((e) => [`${e.pkg.target}|${packageKey(e.pkg)}`, e.ref]));
+    return new Map(entries.map((e) => [
+        e.ref,
+        e.pkg.dependsOn.flatMap((id) => {
+            const ref = byTargetKey.get(`${e.pkg.target}|${id}`);
+            return ref ? [ref] : [];
+        }),
+    ]));
+}
+function imageName(reference) {
+    const at = reference.indexOf('@');
+    const base = at >= 0 ? reference.slice(0, at) : reference;
+    const colon = base.lastIndexOf(':');
+    if (colon > base.lastIndexOf('/'))
+        return { name: base.slice(0, colon), version: base.slice(colon + 1) };
+    return { name: base, ...(at >= 0 ? { version: reference.slice(at + 1) } : {}) };
+}
+/** CycloneDX 1.6 JSON through OWASP's own library, which normalizes and orders it as the spec says. */
+function renderCycloneDx(inventory, context) {
+    const image = imageName(inventory.image);
+    const bom = new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Models.Bom();
+    bom.serialNumber = `urn:uuid:${uuidFrom(inventory, context)}`;
+    bom.metadata.timestamp = context.now;
+    bom.metadata.tools.components.add(new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Models.Component(_cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Enums.ComponentType.Application, 'bulkhead', { version: context.bulkheadVersion }));
+    if (context.trivyVersion) {
+        bom.metadata.tools.components.add(new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Models.Component(_cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Enums.ComponentType.Application, 'trivy', { version: context.trivyVersion, group: 'aquasecurity' }));
+    }
+    const root = new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Models.Component(_cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Enums.ComponentType.Container, image.name, {
+        bomRef: 'image',
+        ...(image.version ? { version: image.version } : {}),
+        ...(inventory.imageId
+            ? { properties: new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Models.PropertyRepository([new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Models.Property('bulkhead:image-id', inventory.imageId)]) }
+            : {}),
+    });
+    bom.metadata.component = root;
+    const entries = uniquePackages(inventory);
+    const components = new Map();
+    if (inventory.os) {
+        const os = new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Models.Component(_cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Enums.ComponentType.OperatingSystem, inventory.os.family, {
+            bomRef: 'os',
+            version: inventory.os.name,
+        });
+        bom.components.add(os);
+        root.dependencies.add(os.bomRef);
+    }
+    for (const { pkg, ref } of entries) {
+        const properties = [
+            new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Models.Property('bulkhead:package-type', pkg.ecosystem),
+            new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Models.Property('bulkhead:found-in', pkg.target),
+            ...(pkg.layer ? [new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Models.Property('bulkhead:layer-diff-id', pkg.layer)] : []),
+        ];
+        const component = new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Models.Component(_cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Enums.ComponentType.Library, pkg.name, {
+            bomRef: ref,
+            ...(pkg.version ? { version: pkg.version } : {}),
+            ...(pkg.purl ? { purl: pkg.purl } : {}),
+            licenses: new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Models.LicenseRepository(pkg.licenses.map(licenseOf)),
+            properties: new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Models.PropertyRepository(properties),
+        });
+        components.set(ref, component);
+        bom.components.add(component);
+    }
+    const dependencies = dependencyRefs(entries);
+    const dependedOn = new Set([...dependencies.values()].flat());
+    for (const [ref, component] of components) {
+        for (const dependency of dependencies.get(ref) ?? []) {
+            const target = components.get(dependency);
+            if (target)
+                component.dependencies.add(target.bomRef);
+        }
+        // What nothing else depends on hangs off the image, so that the graph has one root.
+        if (!dependedOn.has(ref))
+            root.dependencies.add(component.bomRef);
+    }
+    const serializer = new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Serialize.JsonSerializer(new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Serialize.JSON.Normalize.Factory(_cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Spec.Spec1dot6));
+    return `${serializer.serialize(bom, { sortLists: true, space: 2 })}\n`;
+}
+function licenseOf(name) {
+    const id = _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.SPDX.fixupSpdxId(name);
+    return id ? new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Models.SpdxLicense(id) : new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Models.NamedLicense(name);
+}
+/** A v4-shaped UUID from the content and time, so that the same scan writes the same SBOM. */
+function uuidFrom(inventory, context) {
+    const hex = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
+        .update(JSON.stringify([inventory.image, inventory.imageId, inventory.packages.length, context.now.toISOString()]))
+        .digest('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${((parseInt(hex[16] ?? '0', 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+/** SPDX's idstring: letters, digits, `.` and `-` only. */
+function spdxId(ref, index) {
+    return `SPDXRef-Package-${index}-${ref.replace(/[^A-Za-z0-9.-]+/g, '-').slice(0, 80)}`;
+}
+/**
+ * SPDX 2.3 JSON, written here: the format is a flat list of packages and relationships, and the
+ * maintained SPDX libraries are not JavaScript ones.
+ */
+function renderSpdx(inventory, context) {
+    const image = imageName(inventory.image);
+    const entries = uniquePackages(inventory);
+    const ids = new Map(entries.map((e, i) => [e.ref, spdxId(e.ref, i + 1)]));
+    const noAssertion = 'NOASSERTION';
+    const license = (pkg) => {
+        const ids = pkg.licenses.map((l) => _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.SPDX.fixupSpdxId(l));
+        // Only a list of known SPDX ids makes an expression; a named license is not asserted as one.
+        return ids.length > 0 && ids.every((id) => id !== undefined) ? [...new Set(ids)].join(' AND ') : noAssertion;
+    };
+    const packages = [
+        {
+            SPDXID: 'SPDXRef-Image',
+            name: image.name,
+            ...(image.version ? { versionInfo: image.version } : {}),
+            downloadLocation: noAssertion,
+            filesAnalyzed: false,
+            primaryPackagePurpose: 'CONTAINER',
+            ...(inventory.imageId ? { comment: `image id ${inventory.imageId}` } : {}),
+        },
+        ...(inventory.os
+            ? [
+                {
+                    SPDXID: 'SPDXRef-OperatingSystem',
+                    name: inventory.os.family,
+                    versionInfo: inventory.os.name,
+                    downloadLocation: noAssertion,
+                    filesAnalyzed: false,
+                    primaryPackagePurpose: 'OPERATING_SYSTEM',
+                },
+            ]
+            : []),
+        ...entries.map(({ pkg, ref }) => ({
+            SPDXID: ids.get(ref),
+            name: pkg.name,
+            ...(pkg.version ? { versionInfo: pkg.version } : {}),
+            downloadLocation: noAssertion,
+            filesAnalyzed: false,
+            licenseConcluded: noAssertion,
+            licenseDeclared: license(pkg),
+            copyrightText: noAssertion,
+            primaryPackagePurpose: 'LIBRARY',
+            ...(pkg.purl ? { externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: pkg.purl }] } : {}),
+            comment: `${pkg.ecosystem} package found in ${pkg.target}${pkg.layer ? `, layer ${pkg.layer}` : ''}`,
+        })),
+    ];
+    const dependencies = dependencyRefs(entries);
+    const dependedOn = new Set([...dependencies.values()].flat());
+    const relationships = [
+        { spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: 'SPDXRef-Image' },
+        ...(inventory.os
+            ? [{ spdxElementId: 'SPDXRef-Image', relationshipType: 'CONTAINS', relatedSpdxElement: 'SPDXRef-OperatingSystem' }]
+            : []),
+        ...entries
+            .filter((e) => !dependedOn.has(e.ref))
+            .map((e) => ({ spdxElementId: 'SPDXRef-Image', relationshipType: 'CONTAINS', relatedSpdxElement: ids.get(e.ref) })),
+        ...entries.flatMap((e) => (dependencies.get(e.ref) ?? []).map((dependency) => ({
+            spdxElementId: ids.get(e.ref),
+            relationshipType: 'DEPENDS_ON',
+            relatedSpdxElement: ids.get(dependency),
+        }))),
+    ];
+    const document = {
+        spdxVersion: 'SPDX-2.3',
+        dataLicense: 'CC0-1.0',
+        SPDXID: 'SPDXRef-DOCUMENT',
+        name: inventory.image,
+        documentNamespace: `https://spdx.org/spdxdocs/bulkhead/${encodeURIComponent(image.name)}-${uuidFrom(inventory, context)}`,
+        creationInfo: {
+            created: context.now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+            creators: [`Tool: bulkhead-${context.bulkheadVersion}`, ...(context.trivyVersion ? [`Tool: trivy-${context.trivyVersion}`] : [])],
+        },
+        packages,
+        relationships,
+    };
+    return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+
+/***/ })
+
+};
