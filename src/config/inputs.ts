@@ -247,6 +247,13 @@ export const INPUTS = [
     description: 'Upload the SARIF log to GitHub code scanning (needs `security-events: write`).',
   },
   {
+    name: 'dependency-graph',
+    kind: 'boolean',
+    default: 'false',
+    description:
+      "Submit the scanned images' packages to GitHub's dependency graph (the dependency submission API; needs `contents: write`), so that Dependabot alerts and dependency review cover what the image ships. Trivy then lists every package, as for `sbom-file`.",
+  },
+  {
     name: 'comment',
     kind: 'string',
     default: 'always',

@@ -11,6 +11,7 @@ import {
   TRIVY_SCAN_KINDS,
   type Config,
   type ManifestTarget,
+  type PublishConfig,
   type RegistryConfig,
   type RehearsalConfig,
   type RehearsalReady,
@@ -317,6 +318,27 @@ function scannerChoice(raw: RawInputs, workspace: string, tool: ScannerTool): { 
   };
 }
 
+function publishOf(raw: RawInputs, targets: TargetsConfig, tools: readonly Tool[], token: string): PublishConfig {
+  return {
+    uploadSarif: booleanOf(raw, 'upload-sarif'),
+    dependencyGraph: dependencyGraphOf(raw, targets, tools),
+    comment: oneOf(raw, 'comment', ['always', 'on-failure', 'never'] as const),
+    resolvedComment: oneOf(raw, 'resolved-comment', ['update', 'delete'] as const),
+    annotations: booleanOf(raw, 'annotations'),
+    ...(token && !token.startsWith('${{') ? { githubToken: token } : {}),
+  };
+}
+
+/** dependency-graph submits the packages Trivy lists, so it needs an image Trivy scans. */
+function dependencyGraphOf(raw: RawInputs, targets: TargetsConfig, tools: readonly Tool[]): boolean {
+  if (!booleanOf(raw, 'dependency-graph')) return false;
+  if ((tools.includes('trivy') ? targets.images.length : 0) + targets.trivyReports.length === 0)
+    throw new UsageError(
+      'dependency-graph submits the packages Trivy finds in an image; give an image (with trivy in tools) or a trivy-report.',
+    );
+  return true;
+}
+
 /** sbom-file describes one image that Trivy scans (or a Trivy report of one). */
 function sbomOf(
   raw: RawInputs,
@@ -556,13 +578,7 @@ export function parseConfig(raw: RawInputs, context: ConfigContext): Config {
       ...sbomOf(raw, workspace, workspaceTargets, tools),
       category: valueOf(raw, 'category') || 'bulkhead',
     },
-    publish: {
-      uploadSarif: booleanOf(raw, 'upload-sarif'),
-      comment: oneOf(raw, 'comment', ['always', 'on-failure', 'never'] as const),
-      resolvedComment: oneOf(raw, 'resolved-comment', ['update', 'delete'] as const),
-      annotations: booleanOf(raw, 'annotations'),
-      ...(token && !token.startsWith('${{') ? { githubToken: token } : {}),
-    },
+    publish: publishOf(raw, workspaceTargets, tools, token),
     rehearsal,
     registry: registrySlice(raw),
     warnings,

@@ -152,6 +152,8 @@ export type CommentMode = 'always' | 'on-failure' | 'never';
 /** What the action does on GitHub. */
 export interface PublishConfig {
   readonly uploadSarif: boolean;
+  /** Submit the images' packages to the dependency graph (dependency-graph). */
+  readonly dependencyGraph: boolean;
   readonly comment: CommentMode;
   readonly resolvedComment: 'update' | 'delete';
   readonly annotations: boolean;

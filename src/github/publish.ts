@@ -9,6 +9,7 @@ import { BULKHEAD_VERSION } from '../model/version.js';
 import { createGitHubClient, describeGitHubError, type ClientLogger, type GitHubClient } from './client.js';
 import { uploadSarif, waitForProcessing, type Repository } from './codeScanning.js';
 import { upsertComment, type CommentPlan } from './comment.js';
+import { dependencySnapshot, snapshotCorrelator, submitDependencySnapshot, type SnapshotImage } from './dependencyGraph.js';
 
 export interface PublishInput {
   outcome: ScanOutcome;
@@ -21,6 +22,8 @@ export interface PublishInput {
   redact(text: string): string;
   /** How long to wait for code scanning to process the upload. */
   processingTimeoutMs?: number;
+  /** When the scan ran (the snapshot's `scanned`). */
+  now?: Date;
   retryBaseMs?: number;
 }
 
@@ -39,11 +42,62 @@ export function commentMarker(config: Pick<Config, 'targets' | 'reports'>, conte
   return `<!-- bulkhead:comment ${createHash('sha256').update(key).digest('hex').slice(0, 16)} -->`;
 }
 
-export function refusal(what: string, error: unknown): string {
+export function refusal(what: string, error: unknown, permission?: string): string {
   const { status, message } = describeGitHubError(error);
-  return status === 403 || status === 404
-    ? `${what}: ${message}; ${FORK_HINT} (the token needs ${what.includes('SARIF') ? '`security-events: write`' : '`pull-requests: write`'}).`
-    : `${what}: ${message}.`;
+  const needed = permission ?? (what.includes('SARIF') ? 'security-events: write' : 'pull-requests: write');
+  return status === 403 || status === 404 ? `${what}: ${message}; ${FORK_HINT} (the token needs \`${needed}\`).` : `${what}: ${message}.`;
+}
+
+/** The scanned images with their packages, each with the Dockerfile it pairs with (as attribution pairs them). */
+function snapshotImages(config: Pick<Config, 'targets'>, outcome: ScanOutcome): SnapshotImage[] {
+  const { images, dockerfiles } = config.targets;
+  const dockerfileFor = (key: string): string | undefined => {
+    if (dockerfiles.length === 1) return dockerfiles[0];
+    const index = images.findIndex((i) => i.key === key);
+    return index >= 0 && images.length === dockerfiles.length ? dockerfiles[index] : undefined;
+  };
+  return outcome.results.flatMap((r) => {
+    if (r.tool !== 'trivy' || r.status !== 'ok' || !r.packages) return [];
+    const dockerfile = dockerfileFor(r.key);
+    return [{ inventory: r.packages, ...(dockerfile ? { dockerfile } : {}) }];
+  });
+}
+
+/** Submits the images' packages to the dependency graph; every failure is a warning. */
+export async function publishDependencyGraph(
+  client: GitHubClient,
+  repository: Repository,
+  input: Pick<PublishInput, 'config' | 'context' | 'outcome' | 'logger'> & { now: Date },
+): Promise<void> {
+  const { config, context } = input;
+  const images = snapshotImages(config, input.outcome);
+  if (images.length === 0) {
+    input.logger.warning('Nothing was submitted to the dependency graph: no image scan by Trivy succeeded.');
+    return;
+  }
+  const { snapshot, withoutPurl } = dependencySnapshot(images, {
+    sha: context.sha,
+    ref: context.ref,
+    correlator: snapshotCorrelator(
+      context.workflow,
+      context.job,
+      config.reports.category,
+      images.map((i) => i.inventory.image),
+    ),
+    runId: context.runId,
+    ...(context.runIdGiven ? { runUrl: `${context.serverUrl}/${context.repository}/actions/runs/${context.runIdGiven}` } : {}),
+    scanned: input.now,
+  });
+  const count = Object.values(snapshot.manifests).reduce((n, m) => n + Object.keys(m.resolved).length, 0);
+  try {
+    const answer = await submitDependencySnapshot(client, repository, snapshot);
+    const left = withoutPurl > 0 ? `; ${withoutPurl} without a package URL were left out` : '';
+    const said = `${count} packages of ${images.length} image${images.length === 1 ? '' : 's'}${left}`;
+    if (answer.result === 'INVALID') input.logger.warning(`The dependency graph refused the snapshot (${said}): ${answer.message}.`);
+    else input.logger.info(`Submitted ${said} to the dependency graph (snapshot ${answer.id}, ${answer.result.toLowerCase()}).`);
+  } catch (error) {
+    input.logger.warning(refusal('Could not submit to the dependency graph', error, 'contents: write'));
+  }
 }
 
 export interface SarifTarget {
@@ -130,7 +184,7 @@ export function commentPlan(
 export async function publishToGitHub(input: PublishInput): Promise<void> {
   const { config, context } = input;
   const wantsComment = config.publish.comment !== 'never' && context.pullRequest !== undefined;
-  if (!config.publish.uploadSarif && !wantsComment) return;
+  if (!config.publish.uploadSarif && !wantsComment && !config.publish.dependencyGraph) return;
   const [owner, repo] = context.repository.split('/');
   if (!owner || !repo) {
     input.logger.warning('GITHUB_REPOSITORY is not set, so nothing was sent to GitHub; this happens outside GitHub Actions.');
@@ -150,6 +204,9 @@ export async function publishToGitHub(input: PublishInput): Promise<void> {
   const { outcome } = input;
   const pullRequest = context.pullRequest;
   await Promise.all([
+    config.publish.dependencyGraph
+      ? publishDependencyGraph(client, repository, { ...input, now: input.now ?? new Date() })
+      : Promise.resolve(),
     config.publish.uploadSarif
       ? publishSarifLog(client, repository, { commitSha: context.sha, ref: context.ref, sarif: input.redact(outcome.sarifText) }, input)
       : Promise.resolve(),

@@ -181,7 +181,7 @@ export async function collect(config: Config, options: CollectOptions = {}): Pro
   const policy = await loadPolicy(targets, config.policy, options.baselineSource);
   const notes: string[] = [...policy.notes];
   const results = await collectResults(
-    { targets, scanners, registry: config.registry, listPackages: config.reports.sbom !== undefined },
+    { targets, scanners, registry: config.registry, listPackages: config.reports.sbom !== undefined || config.publish.dependencyGraph },
     notes,
     options.runScanners,
     {

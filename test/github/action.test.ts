@@ -1,9 +1,12 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exampleWorkspace, runAction, type ActionRun } from '../support/action.js';
 import { GitHubApiServer, type ApiRequest } from '../support/githubServer.js';
+import { fixture } from '../helpers.js';
+
+const NGINX = 'large-edwinjdevops-sentinel-nginx-latest-debian13-234vulns.json';
 
 const HEAD_SHA = 'c0ffee'.padEnd(40, '0');
 const MERGE_SHA = 'beef'.padEnd(40, '1');
@@ -479,6 +482,68 @@ describe("the GitHub edge, against an API held to GitHub's OpenAPI description",
     expect(merged.status).toBe(3);
     expect(merged.outputs.verdict).toBe('fail');
     expect(merged.stdout).toContain('::error::bulkhead: not-a-report.json is not a bulkhead report (format bulkhead-report/v1)');
+  });
+
+  it("submits the image's packages to the dependency graph, one manifest keyed by purl, with Trivy's dependencies", async () => {
+    const workspace = exampleWorkspace();
+    copyFileSync(fixture('trivy', NGINX), join(workspace, 'nginx.json'));
+    const snapshots: Array<Record<string, unknown>> = [];
+    server.on('dependency-graph/create-repository-snapshot', (r) => {
+      snapshots.push(r.body as Record<string, unknown>);
+      return {
+        status: 201,
+        body: {
+          id: 31,
+          created_at: '2026-12-03T06:00:00Z',
+          result: 'SUCCESS',
+          message: 'Dependency results for the repo have been successfully updated.',
+        },
+      };
+    });
+    const inputs = { ...INPUTS, 'trivy-report': 'nginx.json', tools: 'trivy', 'dependency-graph': 'true', 'fail-on': 'none' };
+    const done = await run(inputs, workspace);
+    expect(done.status).toBe(0);
+    expect(done.stdout).toContain('Submitted 151 packages of 1 image to the dependency graph (snapshot 31, success).');
+    const [snapshot] = snapshots as Array<{
+      sha: string;
+      ref: string;
+      job: { correlator: string; id: string; html_url: string };
+      detector: { name: string };
+      manifests: Record<
+        string,
+        {
+          name: string;
+          file?: { source_location: string };
+          resolved: Record<string, { package_url: string; relationship: string; dependencies: string[] }>;
+        }
+      >;
+    }>;
+    expect(snapshot).toMatchObject({ sha: MERGE_SHA, ref: 'refs/pull/42/merge', detector: { name: 'bulkhead' } });
+    expect(snapshot?.job.correlator).toMatch(/^container security\/image\/bulkhead\/[0-9a-f]{12}$/);
+    expect(snapshot?.job.html_url).toBe('https://github.com/acme/shop/actions/runs/777');
+    const manifest = snapshot?.manifests['nginx:latest'];
+    expect(manifest?.file).toEqual({ source_location: 'examples/shop-api/Dockerfile' });
+    const apt = manifest?.resolved['pkg:deb/debian/apt@3.0.3?arch=amd64&distro=debian-13.4'];
+    expect(apt?.dependencies.some((d) => d.startsWith('pkg:deb/debian/libc6@'))).toBe(true);
+    const libc = Object.values(manifest?.resolved ?? {}).find((d) => d.package_url.startsWith('pkg:deb/debian/libc6@'));
+    expect(libc?.relationship).toBe('indirect');
+    expect(Object.keys(manifest?.resolved ?? {})).toHaveLength(151);
+  });
+
+  it('turns a refused dependency submission into a warning naming the permission, and the gate still decides', async () => {
+    const workspace = exampleWorkspace();
+    copyFileSync(fixture('trivy', NGINX), join(workspace, 'nginx.json'));
+    server.on('dependency-graph/create-repository-snapshot', () => ({
+      status: 403,
+      body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' },
+      undocumentedBecause: 'GitHub answers 403 to a token without contents: write',
+    }));
+    const done = await run(
+      { ...INPUTS, 'trivy-report': 'nginx.json', tools: 'trivy', 'dependency-graph': 'true', 'fail-on': 'critical' },
+      workspace,
+    );
+    expect(done.stdout).toMatch(/::warning::Could not submit to the dependency graph: .*\(the token needs `contents: write`\)\./);
+    expect(done.status).toBe(1);
   });
 
   it('refuses to publish a file that is not a bulkhead report', async () => {

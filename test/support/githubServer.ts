@@ -34,6 +34,11 @@ export interface ApiResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /**
+   * Why an answer the description leaves out is still GitHub's (the snapshot endpoint documents
+   * only 201, yet answers 403 to a token without `contents: write`): said, it is no violation.
+   */
+  undocumentedBecause?: string;
 }
 
 export type Handler = (request: ApiRequest) => ApiResponse | undefined;
@@ -52,6 +57,22 @@ function loadSpec(): { paths: Record<string, Record<string, Json>> } {
  * parameters and a body its schema accepts; every answer bulkhead gets is checked against the
  * documented response schema too. Anything else is a violation, which tests assert are none.
  */
+/**
+ * OpenAPI 3.0's `nullable` beside `anyOf` with no `type` (GitHub's snapshot metadata has one),
+ * which ajv refuses to compile: said as JSON Schema, "this, or null".
+ */
+function withTypelessNullable(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withTypelessNullable);
+  if (!schema || typeof schema !== 'object') return schema;
+  const entries = Object.entries(schema as Record<string, unknown>).map(([k, v]) => [k, withTypelessNullable(v)] as const);
+  const node = Object.fromEntries(entries) as Record<string, unknown>;
+  if (node.nullable === true && node.type === undefined) {
+    const { nullable: _nullable, ...rest } = node;
+    return { anyOf: [rest, { type: 'null' }] };
+  }
+  return node;
+}
+
 export class GitHubApiServer {
   readonly requests: ApiRequest[] = [];
   readonly violations: string[] = [];
@@ -97,11 +118,17 @@ export class GitHubApiServer {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
-      void this.handle(req).then(({ status, body, headers }) => {
-        const text = body === undefined ? '' : JSON.stringify(body);
-        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-        res.end(text);
-      });
+      void this.handle(req)
+        // A fault of the test server itself is a violation and an answer, never a request left hanging.
+        .catch((error: unknown) => {
+          this.violations.push(`the test server failed on ${req.method ?? '?'} ${req.url ?? '?'}: ${String(error)}`);
+          return { status: 500, body: { message: 'test server error' }, headers: {} };
+        })
+        .then(({ status, body, headers }) => {
+          const text = body === undefined ? '' : JSON.stringify(body);
+          res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+          res.end(text);
+        });
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}`;
@@ -115,7 +142,7 @@ export class GitHubApiServer {
   private validator(key: string, schema: unknown): ValidateFunction {
     const known = this.validators.get(key);
     if (known) return known;
-    const validate = this.ajv.compile(schema as object);
+    const validate = this.ajv.compile(withTypelessNullable(schema) as object);
     this.validators.set(key, validate);
     return validate;
   }
@@ -163,7 +190,8 @@ export class GitHubApiServer {
       return { status: 501, body: { message: 'not implemented here' } };
     }
     const documented = ((op.operation.responses as Json | undefined)?.[String(response.status)] as Json | undefined) ?? undefined;
-    if (!documented && response.status < 500) this.violations.push(`${operationId}: status ${response.status} is not a documented answer`);
+    if (!documented && response.status < 500 && !response.undocumentedBecause)
+      this.violations.push(`${operationId}: status ${response.status} is not a documented answer`);
     const responseSchema = (documented?.content as Record<string, Json> | undefined)?.['application/json']?.schema;
     if (responseSchema && response.body !== undefined) {
       const validate = this.validator(`${operationId}:${response.status}`, responseSchema);

@@ -1,8 +1,8 @@
-export const id = 544;
-export const ids = [544];
+export const id = 21;
+export const ids = [21];
 export const modules = {
 
-/***/ 72544:
+/***/ 54021:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -684,6 +684,12 @@ const INPUTS = [
         description: 'Upload the SARIF log to GitHub code scanning (needs `security-events: write`).',
     },
     {
+        name: 'dependency-graph',
+        kind: 'boolean',
+        default: 'false',
+        description: "Submit the scanned images' packages to GitHub's dependency graph (the dependency submission API; needs `contents: write`), so that Dependabot alerts and dependency review cover what the image ships. Trivy then lists every package, as for `sbom-file`.",
+    },
+    {
         name: 'comment',
         kind: 'string',
         default: 'always',
@@ -1187,6 +1193,24 @@ function scannerChoice(raw, workspace, tool) {
         ...(pathText ? { path: requireFile(workspace, pathText, `${tool}-path`) } : {}),
     };
 }
+function publishOf(raw, targets, tools, token) {
+    return {
+        uploadSarif: booleanOf(raw, 'upload-sarif'),
+        dependencyGraph: dependencyGraphOf(raw, targets, tools),
+        comment: oneOf(raw, 'comment', ['always', 'on-failure', 'never']),
+        resolvedComment: oneOf(raw, 'resolved-comment', ['update', 'delete']),
+        annotations: booleanOf(raw, 'annotations'),
+        ...(token && !token.startsWith('${{') ? { githubToken: token } : {}),
+    };
+}
+/** dependency-graph submits the packages Trivy lists, so it needs an image Trivy scans. */
+function dependencyGraphOf(raw, targets, tools) {
+    if (!booleanOf(raw, 'dependency-graph'))
+        return false;
+    if ((tools.includes('trivy') ? targets.images.length : 0) + targets.trivyReports.length === 0)
+        throw new errors/* UsageError */.eb('dependency-graph submits the packages Trivy finds in an image; give an image (with trivy in tools) or a trivy-report.');
+    return true;
+}
 /** sbom-file describes one image that Trivy scans (or a Trivy report of one). */
 function sbomOf(raw, workspace, targets, tools) {
     const file = parse_valueOf(raw, 'sbom-file');
@@ -1407,13 +1431,7 @@ function parseConfig(raw, context) {
             ...sbomOf(raw, workspace, workspaceTargets, tools),
             category: parse_valueOf(raw, 'category') || 'bulkhead',
         },
-        publish: {
-            uploadSarif: booleanOf(raw, 'upload-sarif'),
-            comment: oneOf(raw, 'comment', ['always', 'on-failure', 'never']),
-            resolvedComment: oneOf(raw, 'resolved-comment', ['update', 'delete']),
-            annotations: booleanOf(raw, 'annotations'),
-            ...(token && !token.startsWith('${{') ? { githubToken: token } : {}),
-        },
+        publish: publishOf(raw, workspaceTargets, tools, token),
         rehearsal,
         registry: registrySlice(raw),
         warnings,
@@ -2650,7 +2668,79 @@ async function codeScanning_waitForProcessing(client, repository, sarifId, optio
     }
 }
 
+;// CONCATENATED MODULE: ./src/github/dependencyGraph.ts
+
+
+/** The correlator of this job's snapshots: workflow, job, category and the images it scans. */
+function dependencyGraph_snapshotCorrelator(workflow, job, category, imageKeys) {
+    const images = createHash('sha256')
+        .update([...imageKeys].sort().join('\n'))
+        .digest('hex')
+        .slice(0, 12);
+    return `${workflow}/${job}/${category}/${images}`;
+}
+/**
+ * The dependency submission API's snapshot for the scanned images: one manifest per image, its
+ * packages keyed by purl (the dependency graph knows packages by purl only; those without one are
+ * counted and left out), Trivy's DependsOn as each package's dependencies, and a package that
+ * nothing depends on marked direct.
+ */
+function dependencyGraph_dependencySnapshot(images, context) {
+    let withoutPurl = 0;
+    const manifests = {};
+    for (const { inventory, dockerfile } of images) {
+        const purlOf = new Map();
+        for (const pkg of inventory.packages) {
+            if (pkg.purl)
+                purlOf.set(`${pkg.target}|${pkg.id ?? `${pkg.name}@${pkg.version ?? ''}`}`, pkg.purl);
+        }
+        const resolved = {};
+        const dependedOn = new Set();
+        for (const pkg of inventory.packages) {
+            if (!pkg.purl) {
+                withoutPurl++;
+                continue;
+            }
+            const dependencies = [
+                ...new Set(pkg.dependsOn.flatMap((id) => purlOf.get(`${pkg.target}|${id}`) ?? []).filter((p) => p !== pkg.purl)),
+            ];
+            dependencies.forEach((d) => dependedOn.add(d));
+            const known = resolved[pkg.purl];
+            resolved[pkg.purl] = {
+                package_url: pkg.purl,
+                relationship: 'direct',
+                scope: 'runtime',
+                dependencies: known ? [...new Set([...known.dependencies, ...dependencies])] : dependencies,
+            };
+        }
+        for (const purl of dependedOn) {
+            const entry = resolved[purl];
+            if (entry)
+                entry.relationship = 'indirect';
+        }
+        manifests[inventory.image] = { name: inventory.image, ...(dockerfile ? { file: { source_location: dockerfile } } : {}), resolved };
+    }
+    return {
+        withoutPurl,
+        snapshot: {
+            version: 0,
+            sha: context.sha,
+            ref: context.ref,
+            job: { correlator: context.correlator, id: context.runId, ...(context.runUrl ? { html_url: context.runUrl } : {}) },
+            detector: { name: 'bulkhead', version: BULKHEAD_VERSION, url: 'https://www.npmjs.com/package/bulkhead' },
+            scanned: context.scanned.toISOString(),
+            manifests,
+        },
+    };
+}
+/** Submits the snapshot; returns what GitHub made of it (SUCCESS, ACCEPTED or INVALID, and why). */
+async function dependencyGraph_submitDependencySnapshot(client, repository, snapshot) {
+    const { data } = await client.rest.dependencyGraph.createRepositorySnapshot({ ...repository, ...snapshot });
+    return { id: data.id, result: data.result, message: data.message };
+}
+
 ;// CONCATENATED MODULE: ./src/github/publish.ts
+
 
 
 
@@ -2671,11 +2761,56 @@ function commentMarker(config, context) {
     ].join('\n');
     return `<!-- bulkhead:comment ${createHash('sha256').update(key).digest('hex').slice(0, 16)} -->`;
 }
-function refusal(what, error) {
+function refusal(what, error, permission) {
     const { status, message } = describeGitHubError(error);
-    return status === 403 || status === 404
-        ? `${what}: ${message}; ${FORK_HINT} (the token needs ${what.includes('SARIF') ? '`security-events: write`' : '`pull-requests: write`'}).`
-        : `${what}: ${message}.`;
+    const needed = permission ?? (what.includes('SARIF') ? 'security-events: write' : 'pull-requests: write');
+    return status === 403 || status === 404 ? `${what}: ${message}; ${FORK_HINT} (the token needs \`${needed}\`).` : `${what}: ${message}.`;
+}
+/** The scanned images with their packages, each with the Dockerfile it pairs with (as attribution pairs them). */
+function snapshotImages(config, outcome) {
+    const { images, dockerfiles } = config.targets;
+    const dockerfileFor = (key) => {
+        if (dockerfiles.length === 1)
+            return dockerfiles[0];
+        const index = images.findIndex((i) => i.key === key);
+        return index >= 0 && images.length === dockerfiles.length ? dockerfiles[index] : undefined;
+    };
+    return outcome.results.flatMap((r) => {
+        if (r.tool !== 'trivy' || r.status !== 'ok' || !r.packages)
+            return [];
+        const dockerfile = dockerfileFor(r.key);
+        return [{ inventory: r.packages, ...(dockerfile ? { dockerfile } : {}) }];
+    });
+}
+/** Submits the images' packages to the dependency graph; every failure is a warning. */
+async function publishDependencyGraph(client, repository, input) {
+    const { config, context } = input;
+    const images = snapshotImages(config, input.outcome);
+    if (images.length === 0) {
+        input.logger.warning('Nothing was submitted to the dependency graph: no image scan by Trivy succeeded.');
+        return;
+    }
+    const { snapshot, withoutPurl } = dependencySnapshot(images, {
+        sha: context.sha,
+        ref: context.ref,
+        correlator: snapshotCorrelator(context.workflow, context.job, config.reports.category, images.map((i) => i.inventory.image)),
+        runId: context.runId,
+        ...(context.runIdGiven ? { runUrl: `${context.serverUrl}/${context.repository}/actions/runs/${context.runIdGiven}` } : {}),
+        scanned: input.now,
+    });
+    const count = Object.values(snapshot.manifests).reduce((n, m) => n + Object.keys(m.resolved).length, 0);
+    try {
+        const answer = await submitDependencySnapshot(client, repository, snapshot);
+        const left = withoutPurl > 0 ? `; ${withoutPurl} without a package URL were left out` : '';
+        const said = `${count} packages of ${images.length} image${images.length === 1 ? '' : 's'}${left}`;
+        if (answer.result === 'INVALID')
+            input.logger.warning(`The dependency graph refused the snapshot (${said}): ${answer.message}.`);
+        else
+            input.logger.info(`Submitted ${said} to the dependency graph (snapshot ${answer.id}, ${answer.result.toLowerCase()}).`);
+    }
+    catch (error) {
+        input.logger.warning(refusal('Could not submit to the dependency graph', error, 'contents: write'));
+    }
 }
 /** Uploads and waits for processing; every failure is a warning. */
 async function publish_publishSarifLog(client, repository, target, io) {
@@ -2736,7 +2871,7 @@ function publish_commentPlan(config, marker, links, content, redact) {
 async function publishToGitHub(input) {
     const { config, context } = input;
     const wantsComment = config.publish.comment !== 'never' && context.pullRequest !== undefined;
-    if (!config.publish.uploadSarif && !wantsComment)
+    if (!config.publish.uploadSarif && !wantsComment && !config.publish.dependencyGraph)
         return;
     const [owner, repo] = context.repository.split('/');
     if (!owner || !repo) {
@@ -2755,6 +2890,9 @@ async function publishToGitHub(input) {
     const { outcome } = input;
     const pullRequest = context.pullRequest;
     await Promise.all([
+        config.publish.dependencyGraph
+            ? publishDependencyGraph(client, repository, { ...input, now: input.now ?? new Date() })
+            : Promise.resolve(),
         config.publish.uploadSarif
             ? publish_publishSarifLog(client, repository, { commitSha: context.sha, ref: context.ref, sarif: input.redact(outcome.sarifText) }, input)
             : Promise.resolve(),
@@ -12218,7 +12356,7 @@ async function collect(config, options = {}) {
     }
     const policy = await loadPolicy(targets, config.policy, options.baselineSource);
     const notes = [...policy.notes];
-    const results = await collect_collectResults({ targets, scanners, registry: config.registry, listPackages: config.reports.sbom !== undefined }, notes, options.runScanners, {
+    const results = await collect_collectResults({ targets, scanners, registry: config.registry, listPackages: config.reports.sbom !== undefined || config.publish.dependencyGraph }, notes, options.runScanners, {
         podSecurity: policy.settings.podSecurity.value,
         networkPolicies: policy.settings.networkPolicies.value,
         env: options.env ?? process.env,
