@@ -407,7 +407,7 @@ async function provenBySignature(request, policy, archive, url, work) {
     const trust = await trustMaterialFor(request);
     const bundleUrl = `${url.slice(0, url.lastIndexOf('/'))}/${policy.bundleName}`;
     const bundleFile = (0,external_node_path_.join)(work, policy.bundleName);
-    const name = archive.slice(archive.lastIndexOf('/') + 1);
+    const name = (0,external_node_path_.basename)(archive);
     const refuse = (why) => {
         throw new errors/* ToolError */.v4(request.tool, `${name} was deleted and not run: ${why} (bulkhead ships no sha256 for it, so only a valid signature lets it run: give ${request.tool}-sha256 from a source you trust, or use the pinned version).`);
     };

@@ -12,21 +12,19 @@ export const modules = {
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(54567);
 /* harmony import */ var _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(_cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _model_packages_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(18176);
+
 
 
 /** The SBOM of one image, as the format asks; deterministic for the same inventory and time. */
 function renderSbom(format, inventory, context) {
     return format === 'spdx' ? renderSpdx(inventory, context) : renderCycloneDx(inventory, context);
 }
-/** A stable id per package: Trivy's own where it gave one, else name@version within its target. */
-function packageKey(pkg) {
-    return pkg.id ?? `${pkg.name}@${pkg.version ?? ''}`;
-}
 /** One entry per package (a package Trivy found twice in one target, e.g. by two analyzers, once). */
 function uniquePackages(inventory) {
     const seen = new Map();
     for (const pkg of inventory.packages) {
-        const ref = `${pkg.target}|${packageKey(pkg)}`;
+        const ref = (0,_model_packages_js__WEBPACK_IMPORTED_MODULE_2__/* .packageKey */ .M)(pkg);
         if (!seen.has(ref))
             seen.set(ref, { pkg, ref: pkg.purl && !seen.has(pkg.purl) ? pkg.purl : ref });
     }
@@ -34,11 +32,11 @@ function uniquePackages(inventory) {
 }
 /** Dependencies as refs, resolved within the package's own target (where Trivy's ids are unique). */
 function dependencyRefs(entries) {
-    const byTargetKey = new Map(entries.map((e) => [`${e.pkg.target}|${packageKey(e.pkg)}`, e.ref]));
+    const byKey = new Map(entries.map((e) => [(0,_model_packages_js__WEBPACK_IMPORTED_MODULE_2__/* .packageKey */ .M)(e.pkg), e.ref]));
     return new Map(entries.map((e) => [
         e.ref,
         e.pkg.dependsOn.flatMap((id) => {
-            const ref = byTargetKey.get(`${e.pkg.target}|${id}`);
+            const ref = byKey.get((0,_model_packages_js__WEBPACK_IMPORTED_MODULE_2__/* .dependencyKey */ .j)(e.pkg, id));
             return ref ? [ref] : [];
         }),
     ]));
@@ -135,9 +133,9 @@ function renderSpdx(inventory, context) {
     const ids = new Map(entries.map((e, i) => [e.ref, spdxId(e.ref, i + 1)]));
     const noAssertion = 'NOASSERTION';
     const license = (pkg) => {
-        const ids = pkg.licenses.map((l) => _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.SPDX.fixupSpdxId(l));
+        const known = pkg.licenses.map((l) => _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.SPDX.fixupSpdxId(l));
         // Only a list of known SPDX ids makes an expression; a named license is not asserted as one.
-        return ids.length > 0 && ids.every((id) => id !== undefined) ? [...new Set(ids)].join(' AND ') : noAssertion;
+        return known.length > 0 && known.every((id) => id !== undefined) ? [...new Set(known)].join(' AND ') : noAssertion;
     };
     const packages = [
         {

@@ -855,6 +855,16 @@ var catalog = __webpack_require__(72490);
 // Docker's reference grammar, simplified: [registry[:port]/]path[:tag][@digest].
 const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 const REFERENCE = new RegExp(`^(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::[0-9]+)?/)?${COMPONENT}(?:/${COMPONENT})*(?::[\\w][\\w.-]{0,127})?(?:@[a-z0-9]+(?:[+._-][a-z0-9]+)*:[0-9a-fA-F]{32,})?$`);
+/**
+ * The Dockerfile an image was built from: the only one given, or the one at the image's position
+ * when as many are given as images. Attribution and the dependency graph pair them alike.
+ */
+function targets_pairedDockerfile(images, dockerfiles, imageKey) {
+    if (dockerfiles.length === 1)
+        return dockerfiles[0];
+    const index = images.findIndex((i) => i.key === imageKey);
+    return index >= 0 && images.length === dockerfiles.length ? dockerfiles[index] : undefined;
+}
 function isImageReference(value) {
     return value.length <= 255 + 128 + 80 && REFERENCE.test(value);
 }
@@ -1203,13 +1213,16 @@ function publishOf(raw, targets, tools, token) {
         ...(token && !token.startsWith('${{') ? { githubToken: token } : {}),
     };
 }
+/** How many images Trivy's package list can come from: images it scans, and Trivy reports. */
+function trivyImageCount(targets, tools, input) {
+    const count = (tools.includes('trivy') ? targets.images.length : 0) + targets.trivyReports.length;
+    if (count === 0)
+        throw new errors/* UsageError */.eb(`${input} takes the packages Trivy finds in an image; give an image (with trivy in tools) or a trivy-report.`);
+    return count;
+}
 /** dependency-graph submits the packages Trivy lists, so it needs an image Trivy scans. */
 function dependencyGraphOf(raw, targets, tools) {
-    if (!booleanOf(raw, 'dependency-graph'))
-        return false;
-    if ((tools.includes('trivy') ? targets.images.length : 0) + targets.trivyReports.length === 0)
-        throw new errors/* UsageError */.eb('dependency-graph submits the packages Trivy finds in an image; give an image (with trivy in tools) or a trivy-report.');
-    return true;
+    return booleanOf(raw, 'dependency-graph') && trivyImageCount(targets, tools, 'dependency-graph') > 0;
 }
 /** sbom-file describes one image that Trivy scans (or a Trivy report of one). */
 function sbomOf(raw, workspace, targets, tools) {
@@ -1217,9 +1230,7 @@ function sbomOf(raw, workspace, targets, tools) {
     const format = oneOf(raw, 'sbom-format', ['cyclonedx', 'spdx']);
     if (!file)
         return {};
-    const images = (tools.includes('trivy') ? targets.images.length : 0) + targets.trivyReports.length;
-    if (images === 0)
-        throw new errors/* UsageError */.eb('sbom-file lists the packages Trivy finds in an image; give an image (with trivy in tools) or a trivy-report.');
+    const images = trivyImageCount(targets, tools, 'sbom-file');
     if (images > 1)
         throw new errors/* UsageError */.eb(`sbom-file describes one image, and this run scans ${images}; write the SBOM in a job per image (a matrix).`);
     return { sbom: { file: (0,external_node_path_.resolve)(workspace, file), format } };
@@ -2671,6 +2682,7 @@ async function codeScanning_waitForProcessing(client, repository, sarifId, optio
 ;// CONCATENATED MODULE: ./src/github/dependencyGraph.ts
 
 
+
 /** The correlator of this job's snapshots: workflow, job, category and the images it scans. */
 function dependencyGraph_snapshotCorrelator(workflow, job, category, imageKeys) {
     const images = createHash('sha256')
@@ -2692,7 +2704,7 @@ function dependencyGraph_dependencySnapshot(images, context) {
         const purlOf = new Map();
         for (const pkg of inventory.packages) {
             if (pkg.purl)
-                purlOf.set(`${pkg.target}|${pkg.id ?? `${pkg.name}@${pkg.version ?? ''}`}`, pkg.purl);
+                purlOf.set(packageKey(pkg), pkg.purl);
         }
         const resolved = {};
         const dependedOn = new Set();
@@ -2702,7 +2714,7 @@ function dependencyGraph_dependencySnapshot(images, context) {
                 continue;
             }
             const dependencies = [
-                ...new Set(pkg.dependsOn.flatMap((id) => purlOf.get(`${pkg.target}|${id}`) ?? []).filter((p) => p !== pkg.purl)),
+                ...new Set(pkg.dependsOn.flatMap((id) => purlOf.get(dependencyKey(pkg, id)) ?? []).filter((p) => p !== pkg.purl)),
             ];
             dependencies.forEach((d) => dependedOn.add(d));
             const known = resolved[pkg.purl];
@@ -2749,6 +2761,7 @@ async function dependencyGraph_submitDependencySnapshot(client, repository, snap
 
 
 
+
 const FORK_HINT = 'on pull requests from forks GitHub gives the workflow a read-only token; the gate still decides, and the README shows the two-workflow setup that publishes results for forks';
 /** The comment's hidden marker: one comment per workflow, job and set of scanned targets. */
 function commentMarker(config, context) {
@@ -2761,24 +2774,20 @@ function commentMarker(config, context) {
     ].join('\n');
     return `<!-- bulkhead:comment ${createHash('sha256').update(key).digest('hex').slice(0, 16)} -->`;
 }
+/** A refused call as one warning; a 403 or 404 names the permission the call needs. */
 function refusal(what, error, permission) {
     const { status, message } = describeGitHubError(error);
-    const needed = permission ?? (what.includes('SARIF') ? 'security-events: write' : 'pull-requests: write');
-    return status === 403 || status === 404 ? `${what}: ${message}; ${FORK_HINT} (the token needs \`${needed}\`).` : `${what}: ${message}.`;
+    return status === 403 || status === 404
+        ? `${what}: ${message}; ${FORK_HINT} (the token needs \`${permission}\`).`
+        : `${what}: ${message}.`;
 }
 /** The scanned images with their packages, each with the Dockerfile it pairs with (as attribution pairs them). */
 function snapshotImages(config, outcome) {
     const { images, dockerfiles } = config.targets;
-    const dockerfileFor = (key) => {
-        if (dockerfiles.length === 1)
-            return dockerfiles[0];
-        const index = images.findIndex((i) => i.key === key);
-        return index >= 0 && images.length === dockerfiles.length ? dockerfiles[index] : undefined;
-    };
     return outcome.results.flatMap((r) => {
         if (r.tool !== 'trivy' || r.status !== 'ok' || !r.packages)
             return [];
-        const dockerfile = dockerfileFor(r.key);
+        const dockerfile = pairedDockerfile(images, dockerfiles, r.key);
         return [{ inventory: r.packages, ...(dockerfile ? { dockerfile } : {}) }];
     });
 }
@@ -2827,7 +2836,7 @@ async function publish_publishSarifLog(client, repository, target, io) {
             io.logger.info('Code scanning is still processing the SARIF log; its alerts appear when it is done.');
     }
     catch (error) {
-        io.logger.warning(refusal('Could not upload the SARIF log', error));
+        io.logger.warning(refusal('Could not upload the SARIF log', error, 'security-events: write'));
     }
 }
 /** Creates, edits, leaves or removes the sticky comment; every failure is a warning. */
@@ -2843,7 +2852,7 @@ async function publish_publishPullRequestComment(client, repository, pullRequest
         }[action]);
     }
     catch (error) {
-        logger.warning(refusal(`Could not comment on pull request #${pullRequest}`, error));
+        logger.warning(refusal(`Could not comment on pull request #${pullRequest}`, error, 'pull-requests: write'));
     }
 }
 /** The comment's links: Dockerfile lines at the pull request's head, and this run's summary. */
@@ -13128,6 +13137,7 @@ function buildSarif(input) {
 
 
 
+
 /**
  * Image findings go on the Dockerfile line that brought them in (src/attribution). The
  * Dockerfile of an image is the one given at the same position as the image, or the only one.
@@ -13135,13 +13145,7 @@ function buildSarif(input) {
 async function locateImageFindings(config, dockerfiles, results, notes) {
     const { images } = config.targets;
     const sources = dockerfiles.map((d) => ({ ...d, fromLine: parseStages(d.text).at(-1)?.fromLine ?? 1 }));
-    const dockerfileFor = (imageKey) => {
-        if (sources.length === 1)
-            return sources[0];
-        const index = images.findIndex((i) => i.key === imageKey);
-        return index >= 0 && images.length === sources.length ? sources[index] : undefined;
-    };
-    const placed = await placeImageFindings(results, dockerfileFor);
+    const placed = await placeImageFindings(results, (imageKey) => targets_pairedDockerfile(images, sources, imageKey));
     notes.push(...placed.notes);
     return placed.results;
 }
@@ -13291,7 +13295,7 @@ async function writeSbom(results, reports, context, redactor, logger) {
         throw new errors/* FormatError */.IF(trivy.target, 'lists no packages, so no SBOM was written; write the report with trivy image --list-all-pkgs (or let bulkhead run Trivy).');
     }
     // Loaded only when an SBOM is asked for: the CycloneDX library is a good part of the bundle.
-    const { renderSbom } = await Promise.all(/* import() */[__webpack_require__.e(567), __webpack_require__.e(769)]).then(__webpack_require__.bind(__webpack_require__, 80769));
+    const { renderSbom } = await Promise.all(/* import() */[__webpack_require__.e(567), __webpack_require__.e(824)]).then(__webpack_require__.bind(__webpack_require__, 12824));
     const text = renderSbom(sbom.format, inventory, { ...context, ...(trivy.version ? { trivyVersion: trivy.version } : {}) });
     await write(sbom.file, redactor.apply(text), 'SBOM');
     logger.info(`SBOM (${sbom.format === 'spdx' ? 'SPDX 2.3' : 'CycloneDX 1.6'}) of ${inventory.image}: ${inventory.packages.length} packages, written to ${sbom.file}.`);
@@ -13846,8 +13850,8 @@ const SHIPPED_CHECKSUMS = {
  * release page the asset comes from, so a replaced asset cannot bring its own checksum.
  */
 
-function releasesOf(tool) {
-    const kindOf = (platform) => (tool === 'hadolint' ? 'binary' : platform === 'win32-x64' ? 'zip' : 'tar.gz');
+/** The releases checksums.ts lists for a tool, each asset of the kind the tool's assets are. */
+function releasesOf(tool, kindOf) {
     return Object.fromEntries(Object.entries(SHIPPED_CHECKSUMS[tool]).map(([version, assets]) => [
         version,
         {
@@ -13863,11 +13867,12 @@ const TRIVY_PLATFORM = {
     'darwin-arm64': 'macOS-ARM64.tar.gz',
     'win32-x64': 'windows-64bit.zip',
 };
+const trivyAssetKind = (platform) => (platform === 'win32-x64' ? 'zip' : 'tar.gz');
 const TRIVY_COMPROMISED = 'a malicious build published with stolen credentials in March 2026 (GHSA-69fq-xp46-6x23, CVE-2026-33634); use the pinned version';
 const TRIVY = {
     repository: 'aquasecurity/trivy',
     pinned: '0.69.3',
-    releases: releasesOf('trivy'),
+    releases: releasesOf('trivy', trivyAssetKind),
     refused: {
         '0.69.4': TRIVY_COMPROMISED,
         '0.69.5': TRIVY_COMPROMISED,
@@ -13881,7 +13886,7 @@ const TRIVY = {
         issuer: 'https://token.actions.githubusercontent.com',
     },
     assetName: (version, platform) => `trivy_${version}_${TRIVY_PLATFORM[platform]}`,
-    assetKind: (platform) => (platform === 'win32-x64' ? 'zip' : 'tar.gz'),
+    assetKind: trivyAssetKind,
     executable: (platform) => (platform === 'win32-x64' ? 'trivy.exe' : 'trivy'),
 };
 const HADOLINT_PLATFORM = {
@@ -13910,7 +13915,7 @@ function compareVersions(a, b) {
 const HADOLINT = {
     repository: 'hadolint/hadolint',
     pinned: '2.12.0',
-    releases: releasesOf('hadolint'),
+    releases: releasesOf('hadolint', () => 'binary'),
     refused: {},
     assetName: (version, platform) => compareVersions(version, '2.13.1') >= 0 ? HADOLINT_PLATFORM_SINCE_2_13_1[platform] : HADOLINT_PLATFORM[platform],
     assetKind: () => 'binary',

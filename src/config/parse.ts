@@ -329,14 +329,17 @@ function publishOf(raw: RawInputs, targets: TargetsConfig, tools: readonly Tool[
   };
 }
 
+/** How many images Trivy's package list can come from: images it scans, and Trivy reports. */
+function trivyImageCount(targets: TargetsConfig, tools: readonly Tool[], input: 'dependency-graph' | 'sbom-file'): number {
+  const count = (tools.includes('trivy') ? targets.images.length : 0) + targets.trivyReports.length;
+  if (count === 0)
+    throw new UsageError(`${input} takes the packages Trivy finds in an image; give an image (with trivy in tools) or a trivy-report.`);
+  return count;
+}
+
 /** dependency-graph submits the packages Trivy lists, so it needs an image Trivy scans. */
 function dependencyGraphOf(raw: RawInputs, targets: TargetsConfig, tools: readonly Tool[]): boolean {
-  if (!booleanOf(raw, 'dependency-graph')) return false;
-  if ((tools.includes('trivy') ? targets.images.length : 0) + targets.trivyReports.length === 0)
-    throw new UsageError(
-      'dependency-graph submits the packages Trivy finds in an image; give an image (with trivy in tools) or a trivy-report.',
-    );
-  return true;
+  return booleanOf(raw, 'dependency-graph') && trivyImageCount(targets, tools, 'dependency-graph') > 0;
 }
 
 /** sbom-file describes one image that Trivy scans (or a Trivy report of one). */
@@ -349,9 +352,7 @@ function sbomOf(
   const file = valueOf(raw, 'sbom-file');
   const format = oneOf(raw, 'sbom-format', ['cyclonedx', 'spdx'] as const);
   if (!file) return {};
-  const images = (tools.includes('trivy') ? targets.images.length : 0) + targets.trivyReports.length;
-  if (images === 0)
-    throw new UsageError('sbom-file lists the packages Trivy finds in an image; give an image (with trivy in tools) or a trivy-report.');
+  const images = trivyImageCount(targets, tools, 'sbom-file');
   if (images > 1)
     throw new UsageError(`sbom-file describes one image, and this run scans ${images}; write the SBOM in a job per image (a matrix).`);
   return { sbom: { file: resolve(workspace, file), format } };

@@ -21,6 +21,16 @@ const REFERENCE = new RegExp(
   `^(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::[0-9]+)?/)?${COMPONENT}(?:/${COMPONENT})*(?::[\\w][\\w.-]{0,127})?(?:@[a-z0-9]+(?:[+._-][a-z0-9]+)*:[0-9a-fA-F]{32,})?$`,
 );
 
+/**
+ * The Dockerfile an image was built from: the only one given, or the one at the image's position
+ * when as many are given as images. Attribution and the dependency graph pair them alike.
+ */
+export function pairedDockerfile<T>(images: readonly { key: string }[], dockerfiles: readonly T[], imageKey: string): T | undefined {
+  if (dockerfiles.length === 1) return dockerfiles[0];
+  const index = images.findIndex((i) => i.key === imageKey);
+  return index >= 0 && images.length === dockerfiles.length ? dockerfiles[index] : undefined;
+}
+
 export function isImageReference(value: string): boolean {
   return value.length <= 255 + 128 + 80 && REFERENCE.test(value);
 }

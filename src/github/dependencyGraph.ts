@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PackageInventory } from '../model/packages.js';
+import { dependencyKey, packageKey, type PackageInventory } from '../model/packages.js';
 import { BULKHEAD_VERSION } from '../model/version.js';
 import type { GitHubClient } from './client.js';
 import type { Repository } from './codeScanning.js';
@@ -61,7 +61,7 @@ export function dependencySnapshot(
   for (const { inventory, dockerfile } of images) {
     const purlOf = new Map<string, string>();
     for (const pkg of inventory.packages) {
-      if (pkg.purl) purlOf.set(`${pkg.target}|${pkg.id ?? `${pkg.name}@${pkg.version ?? ''}`}`, pkg.purl);
+      if (pkg.purl) purlOf.set(packageKey(pkg), pkg.purl);
     }
     const resolved: Record<string, ResolvedDependency> = {};
     const dependedOn = new Set<string>();
@@ -71,7 +71,7 @@ export function dependencySnapshot(
         continue;
       }
       const dependencies = [
-        ...new Set(pkg.dependsOn.flatMap((id) => purlOf.get(`${pkg.target}|${id}`) ?? []).filter((p) => p !== pkg.purl)),
+        ...new Set(pkg.dependsOn.flatMap((id) => purlOf.get(dependencyKey(pkg, id)) ?? []).filter((p) => p !== pkg.purl)),
       ];
       dependencies.forEach((d) => dependedOn.add(d));
       const known = resolved[pkg.purl];

@@ -2,6 +2,7 @@ import { rehearsedImages } from '../report/rehearsals.js';
 import { imageRows } from '../report/jobs.js';
 import { createHash } from 'node:crypto';
 import type { RunnerContext } from './context.js';
+import { pairedDockerfile } from '../config/targets.js';
 import type { Config, PublishConfig } from '../config/types.js';
 import { renderComment, renderResolvedComment, type CommentInput, type CommentLinks } from '../report/comment.js';
 import type { ScanOutcome } from '../scan/pipeline.js';
@@ -42,23 +43,20 @@ export function commentMarker(config: Pick<Config, 'targets' | 'reports'>, conte
   return `<!-- bulkhead:comment ${createHash('sha256').update(key).digest('hex').slice(0, 16)} -->`;
 }
 
-export function refusal(what: string, error: unknown, permission?: string): string {
+/** A refused call as one warning; a 403 or 404 names the permission the call needs. */
+export function refusal(what: string, error: unknown, permission: string): string {
   const { status, message } = describeGitHubError(error);
-  const needed = permission ?? (what.includes('SARIF') ? 'security-events: write' : 'pull-requests: write');
-  return status === 403 || status === 404 ? `${what}: ${message}; ${FORK_HINT} (the token needs \`${needed}\`).` : `${what}: ${message}.`;
+  return status === 403 || status === 404
+    ? `${what}: ${message}; ${FORK_HINT} (the token needs \`${permission}\`).`
+    : `${what}: ${message}.`;
 }
 
 /** The scanned images with their packages, each with the Dockerfile it pairs with (as attribution pairs them). */
 function snapshotImages(config: Pick<Config, 'targets'>, outcome: ScanOutcome): SnapshotImage[] {
   const { images, dockerfiles } = config.targets;
-  const dockerfileFor = (key: string): string | undefined => {
-    if (dockerfiles.length === 1) return dockerfiles[0];
-    const index = images.findIndex((i) => i.key === key);
-    return index >= 0 && images.length === dockerfiles.length ? dockerfiles[index] : undefined;
-  };
   return outcome.results.flatMap((r) => {
     if (r.tool !== 'trivy' || r.status !== 'ok' || !r.packages) return [];
-    const dockerfile = dockerfileFor(r.key);
+    const dockerfile = pairedDockerfile(images, dockerfiles, r.key);
     return [{ inventory: r.packages, ...(dockerfile ? { dockerfile } : {}) }];
   });
 }
@@ -123,7 +121,7 @@ export async function publishSarifLog(
       io.logger.warning(`Code scanning could not process the SARIF log: ${processed.errors.join('; ') || 'no reason given'}.`);
     else io.logger.info('Code scanning is still processing the SARIF log; its alerts appear when it is done.');
   } catch (error) {
-    io.logger.warning(refusal('Could not upload the SARIF log', error));
+    io.logger.warning(refusal('Could not upload the SARIF log', error, 'security-events: write'));
   }
 }
 
@@ -147,7 +145,7 @@ export async function publishPullRequestComment(
       }[action],
     );
   } catch (error) {
-    logger.warning(refusal(`Could not comment on pull request #${pullRequest}`, error));
+    logger.warning(refusal(`Could not comment on pull request #${pullRequest}`, error, 'pull-requests: write'));
   }
 }
 

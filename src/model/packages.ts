@@ -19,6 +19,20 @@ export interface InventoryPackage {
   dependsOn: string[];
 }
 
+/**
+ * A package's key within its image: where Trivy found it and its id (Trivy's own, else
+ * name@version). Trivy's DependsOn name ids that are unique within one target, so a dependency
+ * `id` of a package resolves to `packageKey({ target, id })`.
+ */
+export function packageKey(pkg: Pick<InventoryPackage, 'target' | 'id' | 'name' | 'version'>): string {
+  return `${pkg.target}|${pkg.id ?? `${pkg.name}@${pkg.version ?? ''}`}`;
+}
+
+/** The key of a package that `pkg` depends on by Trivy's id. */
+export function dependencyKey(pkg: Pick<InventoryPackage, 'target'>, id: string): string {
+  return `${pkg.target}|${id}`;
+}
+
 export interface PackageInventory {
   /** The image reference, as Trivy names it. */
   image: string;

@@ -47,8 +47,8 @@ export interface ToolCatalog {
   executable(platform: PlatformKey): string;
 }
 
-function releasesOf(tool: ScannerTool): Record<string, ToolRelease> {
-  const kindOf = (platform: PlatformKey): AssetKind => (tool === 'hadolint' ? 'binary' : platform === 'win32-x64' ? 'zip' : 'tar.gz');
+/** The releases checksums.ts lists for a tool, each asset of the kind the tool's assets are. */
+function releasesOf(tool: ScannerTool, kindOf: (platform: PlatformKey) => AssetKind): Record<string, ToolRelease> {
   return Object.fromEntries(
     Object.entries(SHIPPED_CHECKSUMS[tool]).map(([version, assets]) => [
       version,
@@ -70,13 +70,15 @@ const TRIVY_PLATFORM: Record<PlatformKey, string> = {
   'win32-x64': 'windows-64bit.zip',
 };
 
+const trivyAssetKind = (platform: PlatformKey): AssetKind => (platform === 'win32-x64' ? 'zip' : 'tar.gz');
+
 const TRIVY_COMPROMISED =
   'a malicious build published with stolen credentials in March 2026 (GHSA-69fq-xp46-6x23, CVE-2026-33634); use the pinned version';
 
 export const TRIVY: ToolCatalog = {
   repository: 'aquasecurity/trivy',
   pinned: '0.69.3',
-  releases: releasesOf('trivy'),
+  releases: releasesOf('trivy', trivyAssetKind),
   refused: {
     '0.69.4': TRIVY_COMPROMISED,
     '0.69.5': TRIVY_COMPROMISED,
@@ -90,7 +92,7 @@ export const TRIVY: ToolCatalog = {
     issuer: 'https://token.actions.githubusercontent.com',
   },
   assetName: (version, platform) => `trivy_${version}_${TRIVY_PLATFORM[platform]}`,
-  assetKind: (platform) => (platform === 'win32-x64' ? 'zip' : 'tar.gz'),
+  assetKind: trivyAssetKind,
   executable: (platform) => (platform === 'win32-x64' ? 'trivy.exe' : 'trivy'),
 };
 
@@ -121,7 +123,7 @@ export function compareVersions(a: string, b: string): number {
 export const HADOLINT: ToolCatalog = {
   repository: 'hadolint/hadolint',
   pinned: '2.12.0',
-  releases: releasesOf('hadolint'),
+  releases: releasesOf('hadolint', () => 'binary'),
   refused: {},
   assetName: (version, platform) =>
     compareVersions(version, '2.13.1') >= 0 ? HADOLINT_PLATFORM_SINCE_2_13_1[platform] : HADOLINT_PLATFORM[platform],

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Enums, Models, Serialize, SPDX, Spec } from '@cyclonedx/cyclonedx-library';
-import type { InventoryPackage, PackageInventory } from '../model/packages.js';
+import { dependencyKey, packageKey, type InventoryPackage, type PackageInventory } from '../model/packages.js';
 import type { SbomFormat } from '../config/types.js';
 
 export interface SbomContext {
@@ -15,16 +15,11 @@ export function renderSbom(format: SbomFormat, inventory: PackageInventory, cont
   return format === 'spdx' ? renderSpdx(inventory, context) : renderCycloneDx(inventory, context);
 }
 
-/** A stable id per package: Trivy's own where it gave one, else name@version within its target. */
-function packageKey(pkg: InventoryPackage): string {
-  return pkg.id ?? `${pkg.name}@${pkg.version ?? ''}`;
-}
-
 /** One entry per package (a package Trivy found twice in one target, e.g. by two analyzers, once). */
 function uniquePackages(inventory: PackageInventory): Array<{ pkg: InventoryPackage; ref: string }> {
   const seen = new Map<string, { pkg: InventoryPackage; ref: string }>();
   for (const pkg of inventory.packages) {
-    const ref = `${pkg.target}|${packageKey(pkg)}`;
+    const ref = packageKey(pkg);
     if (!seen.has(ref)) seen.set(ref, { pkg, ref: pkg.purl && !seen.has(pkg.purl) ? pkg.purl : ref });
   }
   return [...seen.values()];
@@ -32,12 +27,12 @@ function uniquePackages(inventory: PackageInventory): Array<{ pkg: InventoryPack
 
 /** Dependencies as refs, resolved within the package's own target (where Trivy's ids are unique). */
 function dependencyRefs(entries: Array<{ pkg: InventoryPackage; ref: string }>): Map<string, string[]> {
-  const byTargetKey = new Map(entries.map((e) => [`${e.pkg.target}|${packageKey(e.pkg)}`, e.ref]));
+  const byKey = new Map(entries.map((e) => [packageKey(e.pkg), e.ref]));
   return new Map(
     entries.map((e) => [
       e.ref,
       e.pkg.dependsOn.flatMap((id) => {
-        const ref = byTargetKey.get(`${e.pkg.target}|${id}`);
+        const ref = byKey.get(dependencyKey(e.pkg, id));
         return ref ? [ref] : [];
       }),
     ]),
@@ -142,9 +137,9 @@ function renderSpdx(inventory: PackageInventory, context: SbomContext): string {
   const ids = new Map(entries.map((e, i) => [e.ref, spdxId(e.ref, i + 1)]));
   const noAssertion = 'NOASSERTION';
   const license = (pkg: InventoryPackage): string => {
-    const ids = pkg.licenses.map((l) => SPDX.fixupSpdxId(l));
+    const known = pkg.licenses.map((l) => SPDX.fixupSpdxId(l));
     // Only a list of known SPDX ids makes an expression; a named license is not asserted as one.
-    return ids.length > 0 && ids.every((id) => id !== undefined) ? [...new Set(ids)].join(' AND ') : noAssertion;
+    return known.length > 0 && known.every((id) => id !== undefined) ? [...new Set(known)].join(' AND ') : noAssertion;
   };
   const packages = [
     {

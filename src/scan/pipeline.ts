@@ -1,5 +1,6 @@
 import type { Config } from '../config/types.js';
 import { placeImageFindings, type DockerfileSource } from '../attribution/apply.js';
+import { pairedDockerfile } from '../config/targets.js';
 import { parseStages } from '../dockerfile/stages.js';
 import type { Decision } from '../model/finding.js';
 import type { ScanResult } from '../model/scanResult.js';
@@ -48,12 +49,7 @@ async function locateImageFindings(
 ): Promise<ScanResult[]> {
   const { images } = config.targets;
   const sources = dockerfiles.map((d) => ({ ...d, fromLine: parseStages(d.text).at(-1)?.fromLine ?? 1 }));
-  const dockerfileFor = (imageKey: string) => {
-    if (sources.length === 1) return sources[0];
-    const index = images.findIndex((i) => i.key === imageKey);
-    return index >= 0 && images.length === sources.length ? sources[index] : undefined;
-  };
-  const placed = await placeImageFindings(results, dockerfileFor);
+  const placed = await placeImageFindings(results, (imageKey) => pairedDockerfile(images, sources, imageKey));
   notes.push(...placed.notes);
   return placed.results;
 }

@@ -56,6 +56,15 @@ describe('configuration', () => {
       /^trivy-version 0\.69\.4 is refused: .*GHSA-69fq-xp46-6x23/,
     );
     expect(configError({ 'trivy-version': 'latest' })).toBe('trivy-version is "latest"; write a release version such as 0.69.3.');
+    // The package list comes from Trivy: an SBOM or a dependency snapshot without a Trivy image is a mistake.
+    for (const input of ['sbom-file', 'dependency-graph'] as const) {
+      expect(
+        configError({ tools: 'hadolint', [input]: input === 'sbom-file' ? 'sbom.json' : 'true' }, { Dockerfile: 'FROM scratch\n' }),
+      ).toBe(`${input} takes the packages Trivy finds in an image; give an image (with trivy in tools) or a trivy-report.`);
+    }
+    expect(configError({ image: 'ghcr.io/acme/app:1', 'sbom-file': 'sbom.json', 'sbom-format': 'swid' })).toBe(
+      'sbom-format is "swid"; set it to one of: cyclonedx, spdx.',
+    );
     expect(configError({ 'hadolint-sha256': 'abc' })).toBe('hadolint-sha256 must be 64 hexadecimal characters (a sha256 digest).');
     expect(configError({ 'trivy-path': 'Dockerfile', 'trivy-version': '0.69.3' })).toMatch(
       /^trivy-path runs the given executable as it is; remove trivy-version/,

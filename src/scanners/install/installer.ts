@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { chmod, copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import * as toolCache from '@actions/tool-cache';
 import { ToolError, UsageError, errorMessage } from '../../util/errors.js';
 import { findOnPath, isExecutable, runProcess } from '../process.js';
@@ -127,7 +127,7 @@ async function provenBySignature(
   const trust = await trustMaterialFor(request);
   const bundleUrl = `${url.slice(0, url.lastIndexOf('/'))}/${policy.bundleName}`;
   const bundleFile = join(work, policy.bundleName);
-  const name = archive.slice(archive.lastIndexOf('/') + 1);
+  const name = basename(archive);
   const refuse = (why: string): never => {
     throw new ToolError(
       request.tool,

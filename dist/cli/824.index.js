@@ -1,32 +1,47 @@
-export const id = 769;
-export const ids = [769];
+export const id = 824;
+export const ids = [824];
 export const modules = {
 
-/***/ 80769:
+/***/ 12824:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   renderSbom: () => (/* binding */ renderSbom)
-/* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(54567);
-/* harmony import */ var _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(_cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  renderSbom: () => (/* binding */ renderSbom)
+});
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(77598);
+// EXTERNAL MODULE: ./node_modules/@cyclonedx/cyclonedx-library/dist.node/index.node.js
+var index_node = __webpack_require__(54567);
+;// CONCATENATED MODULE: ./src/model/packages.ts
+/**
+ * A package's key within its image: where Trivy found it and its id (Trivy's own, else
+ * name@version). Trivy's DependsOn name ids that are unique within one target, so a dependency
+ * `id` of a package resolves to `packageKey({ target, id })`.
+ */
+function packageKey(pkg) {
+    return `${pkg.target}|${pkg.id ?? `${pkg.name}@${pkg.version ?? ''}`}`;
+}
+/** The key of a package that `pkg` depends on by Trivy's id. */
+function dependencyKey(pkg, id) {
+    return `${pkg.target}|${id}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/sbom.ts
+
 
 
 /** The SBOM of one image, as the format asks; deterministic for the same inventory and time. */
 function renderSbom(format, inventory, context) {
     return format === 'spdx' ? renderSpdx(inventory, context) : renderCycloneDx(inventory, context);
 }
-/** A stable id per package: Trivy's own where it gave one, else name@version within its target. */
-function packageKey(pkg) {
-    return pkg.id ?? `${pkg.name}@${pkg.version ?? ''}`;
-}
 /** One entry per package (a package Trivy found twice in one target, e.g. by two analyzers, once). */
 function uniquePackages(inventory) {
     const seen = new Map();
     for (const pkg of inventory.packages) {
-        const ref = `${pkg.target}|${packageKey(pkg)}`;
+        const ref = packageKey(pkg);
         if (!seen.has(ref))
             seen.set(ref, { pkg, ref: pkg.purl && !seen.has(pkg.purl) ? pkg.purl : ref });
     }
@@ -34,11 +49,11 @@ function uniquePackages(inventory) {
 }
 /** Dependencies as refs, resolved within the package's own target (where Trivy's ids are unique). */
 function dependencyRefs(entries) {
-    const byTargetKey = new Map(entries.map((e) => [`${e.pkg.target}|${packageKey(e.pkg)}`, e.ref]));
+    const byKey = new Map(entries.map((e) => [packageKey(e.pkg), e.ref]));
     return new Map(entries.map((e) => [
         e.ref,
         e.pkg.dependsOn.flatMap((id) => {
-            const ref = byTargetKey.get(`${e.pkg.target}|${id}`);
+            const ref = byKey.get(dependencyKey(e.pkg, id));
             return ref ? [ref] : [];
         }),
     ]));
@@ -54,25 +69,25 @@ function imageName(reference) {
 /** CycloneDX 1.6 JSON through OWASP's own library, which normalizes and orders it as the spec says. */
 function renderCycloneDx(inventory, context) {
     const image = imageName(inventory.image);
-    const bom = new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Models.Bom();
+    const bom = new index_node.Models.Bom();
     bom.serialNumber = `urn:uuid:${uuidFrom(inventory, context)}`;
     bom.metadata.timestamp = context.now;
-    bom.metadata.tools.components.add(new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Models.Component(_cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Enums.ComponentType.Application, 'bulkhead', { version: context.bulkheadVersion }));
+    bom.metadata.tools.components.add(new index_node.Models.Component(index_node.Enums.ComponentType.Application, 'bulkhead', { version: context.bulkheadVersion }));
     if (context.trivyVersion) {
-        bom.metadata.tools.components.add(new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Models.Component(_cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Enums.ComponentType.Application, 'trivy', { version: context.trivyVersion, group: 'aquasecurity' }));
+        bom.metadata.tools.components.add(new index_node.Models.Component(index_node.Enums.ComponentType.Application, 'trivy', { version: context.trivyVersion, group: 'aquasecurity' }));
     }
-    const root = new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Models.Component(_cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Enums.ComponentType.Container, image.name, {
+    const root = new index_node.Models.Component(index_node.Enums.ComponentType.Container, image.name, {
         bomRef: 'image',
         ...(image.version ? { version: image.version } : {}),
         ...(inventory.imageId
-            ? { properties: new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Models.PropertyRepository([new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Models.Property('bulkhead:image-id', inventory.imageId)]) }
+            ? { properties: new index_node.Models.PropertyRepository([new index_node.Models.Property('bulkhead:image-id', inventory.imageId)]) }
             : {}),
     });
     bom.metadata.component = root;
     const entries = uniquePackages(inventory);
     const components = new Map();
     if (inventory.os) {
-        const os = new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Models.Component(_cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Enums.ComponentType.OperatingSystem, inventory.os.family, {
+        const os = new index_node.Models.Component(index_node.Enums.ComponentType.OperatingSystem, inventory.os.family, {
             bomRef: 'os',
             version: inventory.os.name,
         });
@@ -81,16 +96,16 @@ function renderCycloneDx(inventory, context) {
     }
     for (const { pkg, ref } of entries) {
         const properties = [
-            new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Models.Property('bulkhead:package-type', pkg.ecosystem),
-            new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Models.Property('bulkhead:found-in', pkg.target),
-            ...(pkg.layer ? [new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Models.Property('bulkhead:layer-diff-id', pkg.layer)] : []),
+            new index_node.Models.Property('bulkhead:package-type', pkg.ecosystem),
+            new index_node.Models.Property('bulkhead:found-in', pkg.target),
+            ...(pkg.layer ? [new index_node.Models.Property('bulkhead:layer-diff-id', pkg.layer)] : []),
         ];
-        const component = new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Models.Component(_cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Enums.ComponentType.Library, pkg.name, {
+        const component = new index_node.Models.Component(index_node.Enums.ComponentType.Library, pkg.name, {
             bomRef: ref,
             ...(pkg.version ? { version: pkg.version } : {}),
             ...(pkg.purl ? { purl: pkg.purl } : {}),
-            licenses: new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Models.LicenseRepository(pkg.licenses.map(licenseOf)),
-            properties: new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Models.PropertyRepository(properties),
+            licenses: new index_node.Models.LicenseRepository(pkg.licenses.map(licenseOf)),
+            properties: new index_node.Models.PropertyRepository(properties),
         });
         components.set(ref, component);
         bom.components.add(component);
@@ -107,16 +122,16 @@ function renderCycloneDx(inventory, context) {
         if (!dependedOn.has(ref))
             root.dependencies.add(component.bomRef);
     }
-    const serializer = new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Serialize.JsonSerializer(new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Serialize.JSON.Normalize.Factory(_cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Spec.Spec1dot6));
+    const serializer = new index_node.Serialize.JsonSerializer(new index_node.Serialize.JSON.Normalize.Factory(index_node.Spec.Spec1dot6));
     return `${serializer.serialize(bom, { sortLists: true, space: 2 })}\n`;
 }
 function licenseOf(name) {
-    const id = _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.SPDX.fixupSpdxId(name);
-    return id ? new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Models.SpdxLicense(id) : new _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.Models.NamedLicense(name);
+    const id = index_node.SPDX.fixupSpdxId(name);
+    return id ? new index_node.Models.SpdxLicense(id) : new index_node.Models.NamedLicense(name);
 }
 /** A v4-shaped UUID from the content and time, so that the same scan writes the same SBOM. */
 function uuidFrom(inventory, context) {
-    const hex = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
+    const hex = (0,external_node_crypto_.createHash)('sha256')
         .update(JSON.stringify([inventory.image, inventory.imageId, inventory.packages.length, context.now.toISOString()]))
         .digest('hex');
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${((parseInt(hex[16] ?? '0', 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
@@ -135,9 +150,9 @@ function renderSpdx(inventory, context) {
     const ids = new Map(entries.map((e, i) => [e.ref, spdxId(e.ref, i + 1)]));
     const noAssertion = 'NOASSERTION';
     const license = (pkg) => {
-        const ids = pkg.licenses.map((l) => _cyclonedx_cyclonedx_library__WEBPACK_IMPORTED_MODULE_1__.SPDX.fixupSpdxId(l));
+        const known = pkg.licenses.map((l) => index_node.SPDX.fixupSpdxId(l));
         // Only a list of known SPDX ids makes an expression; a named license is not asserted as one.
-        return ids.length > 0 && ids.every((id) => id !== undefined) ? [...new Set(ids)].join(' AND ') : noAssertion;
+        return known.length > 0 && known.every((id) => id !== undefined) ? [...new Set(known)].join(' AND ') : noAssertion;
     };
     const packages = [
         {
