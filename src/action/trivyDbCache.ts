@@ -1,57 +1,69 @@
 import { errorMessage } from '../util/errors.js';
 import type { DatabaseRecord } from '../model/scanResult.js';
 import type { Logger } from '../util/logger.js';
-import type { TrivyDbCache } from '../scanners/runScanners.js';
+import type { TrivyDatabaseKind, TrivyDbCache } from '../scanners/trivyDatabases.js';
+
+const NAMES: Record<TrivyDatabaseKind, { label: string; prefix: string }> = {
+  db: { label: "Trivy's database", prefix: 'bulkhead-trivy-db-v2' },
+  'java-db': { label: "Trivy's Java database", prefix: 'bulkhead-trivy-java-db-v1' },
+};
 
 /**
- * Trivy's vulnerability database in the Actions cache, under a key that rolls daily: the first
- * run of a day refreshes it and saves it, later runs restore it and download nothing. A cache
- * failure is a warning: Trivy then downloads the database itself.
+ * Trivy's databases in the Actions cache, each under its own key that rolls daily: the first
+ * run of a day refreshes it and saves it, later runs restore it and download nothing. The Java
+ * DB is saved only when a run downloaded it, so a repository whose images hold no JAR never has
+ * one to restore. A cache failure is a warning: Trivy then downloads the database itself.
  */
 export class ActionsTrivyDbCache implements TrivyDbCache {
-  private readonly prefix: string;
-  private readonly key: string;
+  private readonly day: string;
 
   constructor(
-    platform: string,
+    private readonly platform: string,
     now: Date,
     private readonly logger: Logger,
   ) {
-    this.prefix = `bulkhead-trivy-db-v1-${platform}-`;
-    this.key = `${this.prefix}${now.toISOString().slice(0, 10)}`;
+    this.day = now.toISOString().slice(0, 10);
   }
 
-  async restore(dir: string): Promise<DatabaseRecord['cache']> {
+  private keys(kind: TrivyDatabaseKind): { label: string; prefix: string; key: string } {
+    const { label, prefix } = NAMES[kind];
+    const platformPrefix = `${prefix}-${this.platform}-`;
+    return { label, prefix: platformPrefix, key: `${platformPrefix}${this.day}` };
+  }
+
+  async restore(kind: TrivyDatabaseKind, dir: string): Promise<DatabaseRecord['cache']> {
     // Loaded when Trivy's database is wanted: a run that only reads reports never needs it.
     const cache = await import('@actions/cache');
     if (!cache.isFeatureAvailable()) return 'not-used';
+    const { label, prefix, key } = this.keys(kind);
     try {
-      const hit = await cache.restoreCache([dir], this.key, [this.prefix]);
-      if (hit === this.key) {
-        this.logger.info(`Trivy database cache hit: ${hit}.`);
+      const hit = await cache.restoreCache([dir], key, [prefix]);
+      if (hit === key) {
+        this.logger.info(`${label} cache hit: ${hit}.`);
         return 'hit';
       }
       if (hit) {
-        this.logger.info(`Trivy database cache: restored ${hit}; Trivy will refresh it and today's copy is saved as ${this.key}.`);
+        this.logger.info(`${label} cache: restored ${hit}; Trivy refreshes it if it is due, and a new copy is saved as ${key}.`);
         return 'restored-older';
       }
-      this.logger.info(`Trivy database cache miss (${this.key}): Trivy downloads it.`);
+      this.logger.info(`${label} cache miss (${key}): Trivy downloads it${kind === 'java-db' ? ' if an image has Java archives' : ''}.`);
       return 'miss';
     } catch (error) {
-      this.logger.warning(`Could not restore Trivy's database from the Actions cache: ${errorMessage(error)}. Trivy downloads it.`);
+      this.logger.warning(`Could not restore ${label} from the Actions cache: ${errorMessage(error)}. Trivy downloads it.`);
       return 'failed';
     }
   }
 
-  async save(dir: string): Promise<void> {
+  async save(kind: TrivyDatabaseKind, dir: string): Promise<void> {
     const cache = await import('@actions/cache');
     if (!cache.isFeatureAvailable()) return;
+    const { label, key } = this.keys(kind);
     try {
-      await cache.saveCache([dir], this.key);
-      this.logger.info(`Saved Trivy's database to the Actions cache: ${this.key}.`);
+      await cache.saveCache([dir], key);
+      this.logger.info(`Saved ${label} to the Actions cache: ${key}.`);
     } catch (error) {
       // Another job of the same run may have saved today's key first: that is as good.
-      this.logger.warning(`Could not save Trivy's database to the Actions cache (${this.key}): ${errorMessage(error)}.`);
+      this.logger.warning(`Could not save ${label} to the Actions cache (${key}): ${errorMessage(error)}.`);
     }
   }
 }

@@ -129,7 +129,7 @@ export const INPUTS = [
     kind: 'boolean',
     default: 'true',
     description:
-      "Keep Trivy's vulnerability database in the Actions cache between runs (restored before Trivy runs, saved right after a fresh download, so a job that fails later keeps it). `false` downloads it every run.",
+      "Keep Trivy's vulnerability database and its Java database in the Actions cache between runs, each under its own key (restored before Trivy runs, saved right after a fresh download, so a job that fails later keeps it; the Java database only once an image with JARs needed it). `false` downloads them every run.",
   },
   {
     name: 'trivy-skip-dirs',
@@ -349,6 +349,13 @@ export const INPUTS = [
     kind: 'list',
     default: '',
     description: "OCI repositories for Trivy's vulnerability database, in order (Trivy's `--db-repository`). Default: Trivy's own.",
+  },
+  {
+    name: 'trivy-java-db-repository',
+    kind: 'list',
+    default: '',
+    description:
+      "OCI repositories for Trivy's Java database, in order (Trivy's `--java-db-repository`). It is downloaded once per run, only when an image has Java archives and no cached copy is fresh. Default: Trivy's own.",
   },
   {
     name: 'timeout',

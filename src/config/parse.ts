@@ -412,19 +412,25 @@ function targetsOf(raw: RawInputs, workspace: string): TargetsConfig {
 }
 
 /** Validates every input once, up front; the first problem is reported as one sentence. */
-/** Trivy's slice: version choice, database mirrors, scan kinds, skipped paths, package types. */
-function trivySlice(raw: RawInputs, workspace: string): Config['scanners']['trivy'] {
-  const dbRepositories = listOf(raw, 'trivy-db-repository', true);
-  for (const repository of dbRepositories) {
+/** Trivy's database mirrors: OCI repositories, never anything Trivy could read as a flag. */
+function ociRepositories(raw: RawInputs, name: 'trivy-db-repository' | 'trivy-java-db-repository', example: string): string[] {
+  const repositories = listOf(raw, name, true);
+  for (const repository of repositories) {
     if (!/^[a-z0-9][a-z0-9.:/_-]*[a-z0-9](:[\w.-]+)?$/i.test(repository) || repository.startsWith('-')) {
-      throw new UsageError(
-        `trivy-db-repository "${repository}" is not an OCI repository; write one such as mirror.gcr.io/aquasec/trivy-db:2.`,
-      );
+      throw new UsageError(`${name} "${repository}" is not an OCI repository; write one such as ${example}.`);
     }
   }
+  return repositories;
+}
+
+/** Trivy's slice: version choice, database mirrors, scan kinds, skipped paths, package types. */
+function trivySlice(raw: RawInputs, workspace: string): Config['scanners']['trivy'] {
+  const dbRepositories = ociRepositories(raw, 'trivy-db-repository', 'mirror.gcr.io/aquasec/trivy-db:2');
+  const javaDbRepositories = ociRepositories(raw, 'trivy-java-db-repository', 'mirror.gcr.io/aquasec/trivy-java-db:1');
   return {
     ...scannerChoice(raw, workspace, 'trivy'),
     dbRepositories,
+    javaDbRepositories,
     scanKinds: resolveTrivyScanKinds(raw),
     skipDirs: trivyPaths(raw, 'trivy-skip-dirs'),
     skipFiles: trivyPaths(raw, 'trivy-skip-files'),

@@ -58,6 +58,7 @@ export interface ScannersConfig {
   readonly explicit: boolean;
   readonly trivy: ScannerChoice & {
     readonly dbRepositories: readonly string[];
+    readonly javaDbRepositories: readonly string[];
     /** Trivy's --scanners for images (the `trivy-scanners` input). */
     readonly scanKinds: readonly TrivyScanKind[];
     /** Trivy's --skip-dirs, --skip-files and --pkg-types. */

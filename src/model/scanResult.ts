@@ -60,6 +60,15 @@ export interface DatabaseRecord {
   ageHours?: number;
   /** What the Actions cache did for it: restored today's, an older one, nothing, or not used. */
   cache: 'hit' | 'restored-older' | 'miss' | 'not-used' | 'failed';
+  /** Trivy's Java DB, when there was one for the scans (restored, or downloaded for an image with JARs). */
+  javaDb?: JavaDatabaseRecord;
+}
+
+export interface JavaDatabaseRecord {
+  updatedAt?: string;
+  cache: DatabaseRecord['cache'];
+  /** Downloaded during this run (then saved to the cache), rather than used as restored. */
+  downloaded: boolean;
 }
 
 /** What a scanner that failed to run does to the gate: fail it (closed) or only warn. */

@@ -4,7 +4,7 @@ import { imageRows, renderJobTable } from './jobs.js';
 import { rehearsedImages, renderRehearsals } from './rehearsals.js';
 import { compareFindings, SEVERITIES, TOOLS, type Decision, type Severity, type Tool } from '../model/finding.js';
 import type { GateOutcome } from '../policy/gate.js';
-import type { ScanResult } from '../model/scanResult.js';
+import type { DatabaseRecord, ScanResult } from '../model/scanResult.js';
 import { codeSpan, escapeMarkdown } from './escape.js';
 import type { Omitted } from './sarif.js';
 import type { SummaryCounts } from './counts.js';
@@ -151,21 +151,32 @@ function countsTable(decisions: readonly Decision[], results: readonly ScanResul
 
 const SOURCE_NAMES = { given: 'given path', path: 'found on PATH', 'tool-cache': 'tool cache', download: 'verified download' } as const;
 
-/** One line on Trivy's database: how old the data behind the verdict is. */
+const CACHE_WORDS: Record<DatabaseRecord['cache'], string> = {
+  hit: 'restored from the Actions cache',
+  'restored-older': 'an older copy restored from the Actions cache, then refreshed',
+  miss: 'downloaded (cache miss)',
+  'not-used': 'local',
+  failed: 'downloaded (the cache failed)',
+};
+
+/** A line on each of Trivy's databases: how old the data behind the verdict is. */
 function databaseLine(results: readonly ScanResult[]): string[] {
   const db = results.find((r) => r.database?.updatedAt)?.database;
   if (!db?.updatedAt) return [];
-  const cache = {
-    hit: 'restored from the Actions cache',
-    'restored-older': 'an older copy restored from the Actions cache, then refreshed',
-    miss: 'downloaded (cache miss)',
-    'not-used': 'local',
-    failed: 'downloaded (the cache failed)',
-  }[db.cache];
-  return [
+  const lines = [
     '',
-    `Trivy vulnerability database${db.version !== undefined ? ` v${db.version}` : ''}, built ${db.updatedAt}${db.ageHours !== undefined ? ` (${db.ageHours} h old)` : ''}; ${cache}.`,
+    `Trivy vulnerability database${db.version !== undefined ? ` v${db.version}` : ''}, built ${db.updatedAt}${db.ageHours !== undefined ? ` (${db.ageHours} h old)` : ''}; ${CACHE_WORDS[db.cache]}.`,
   ];
+  const java = db.javaDb;
+  if (java) {
+    const how = java.downloaded
+      ? java.cache === 'hit' || java.cache === 'restored-older'
+        ? 'refreshed this run'
+        : 'downloaded this run'
+      : CACHE_WORDS[java.cache];
+    lines.push('', `Trivy Java database${java.updatedAt ? `, built ${java.updatedAt}` : ''}; ${how}.`);
+  }
+  return lines;
 }
 
 function scannersTable(results: readonly ScanResult[]): string[] {

@@ -2,7 +2,8 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { platformKey } from './install/platform.js';
 import type { Logger } from '../util/logger.js';
-import type { ScannerHost, TrivyDbCache } from './runScanners.js';
+import type { ScannerHost } from './runScanners.js';
+import type { TrivyDbCache } from './trivyDatabases.js';
 
 /**
  * Where scanners are installed and keep their data on this machine: the runner's tool cache

@@ -1,4 +1,4 @@
-import { formatDuration, startStep, type Logger } from '../util/logger.js';
+import { formatDuration, startStep } from '../util/logger.js';
 import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import type { Config, RegistryConfig, ScannersConfig, TargetsConfig } from '../config/types.js';
@@ -20,28 +20,20 @@ import { errorMessage, UsageError } from '../util/errors.js';
 import type { Tool } from '../model/finding.js';
 import type { InstalledTool } from './install/installer.js';
 import { CATALOGS, publishesBuild, type PlatformKey, type ScannerTool } from '../releases/catalog.js';
-import { describeExit, runProcess, stderrTail } from './process.js';
+import { describeExit } from './process.js';
 import { runHadolint } from './hadolint/run.js';
-import { readTrivyDatabase, runTrivyImage, trivyDbArgs, type TrivyRun, type TrivySettings } from './trivy/run.js';
+import { runTrivyImage, type TrivyRun, type TrivySettings } from './trivy/run.js';
+import { JavaDatabase, prepareDatabase, type DatabaseHost } from './trivyDatabases.js';
 import { scannersToRun } from './plan.js';
-import type { DatabaseRecord, ScanResult, ScannerRecord } from '../model/scanResult.js';
+import type { ScanResult, ScannerRecord } from '../model/scanResult.js';
 
-/** Keeps Trivy's database between runs (the Actions cache in the action; nothing in the CLI). */
-export interface TrivyDbCache {
-  restore(dir: string): Promise<DatabaseRecord['cache']>;
-  save(dir: string): Promise<void>;
-}
-
-export interface ScannerHost {
+export interface ScannerHost extends DatabaseHost {
   platform: PlatformKey | undefined;
   toolCacheDir: string;
   tempDir: string;
   /** Trivy's cache directory, outside the workspace. */
   trivyCacheDir: string;
   env: NodeJS.ProcessEnv;
-  logger: Logger;
-  dbCache?: TrivyDbCache;
-  now: () => Date;
   /** Whether x86_64 binaries run here (Rosetta 2 on macOS arm64); replaced in tests. */
   rosetta?: () => boolean;
   /** Download limits; the defaults suit real runners. */
@@ -125,49 +117,13 @@ async function install(tool: ScannerTool, scanners: ScannersConfig, host: Scanne
   return installed;
 }
 
-/** Downloads (or refreshes) Trivy's database once, so that the image scans can share it read-only. */
-async function prepareDatabase(settings: TrivySettings, host: ScannerHost): Promise<{ record: DatabaseRecord; error?: string }> {
-  await mkdir(settings.cacheDir, { recursive: true });
-  const step = startStep(host.logger, 'Trivy vulnerability database');
-  let cache: DatabaseRecord['cache'] = 'not-used';
-  if (host.dbCache) {
-    cache = await host.dbCache.restore(settings.cacheDir);
-  }
-  const ran = await runProcess(settings.executable, trivyDbArgs(settings), {
-    cwd: settings.tempDir,
-    env: settings.env,
-    timeoutMs: settings.timeoutMs,
-  });
-  host.logger.group(`Trivy database (${describeExit(ran, settings.timeoutMs)}, ${formatDuration(ran.durationMs)})`, ran.stderr);
-  if (ran.spawnError || ran.timedOut || ran.signal || ran.exitCode !== 0) {
-    step.failed(`Trivy ${describeExit(ran, settings.timeoutMs)}`);
-    return {
-      record: { cache },
-      error: `Trivy could not prepare its vulnerability database: it ${describeExit(ran, settings.timeoutMs)}${stderrTail(ran.stderr) ? `: ${stderrTail(ran.stderr, 3)}` : ''}`,
-    };
-  }
-  const db = await readTrivyDatabase(settings);
-  const ageHours = db?.updatedAt ? Math.max(0, (host.now().getTime() - Date.parse(db.updatedAt)) / 3_600_000) : undefined;
-  const dbRecord: DatabaseRecord = {
-    cache,
-    ...(db?.version !== undefined ? { version: db.version } : {}),
-    ...(db?.updatedAt ? { updatedAt: db.updatedAt } : {}),
-    ...(ageHours !== undefined && Number.isFinite(ageHours) ? { ageHours: Math.round(ageHours * 10) / 10 } : {}),
-  };
-  step.done(cache === 'hit' ? 'restored from the cache' : 'ready');
-  host.logger.info(
-    `Trivy vulnerability database${db?.version !== undefined ? ` v${db.version}` : ''}${db?.updatedAt ? `, built ${db.updatedAt}` : ''}${dbRecord.ageHours !== undefined ? ` (${dbRecord.ageHours} h old)` : ''}.`,
-  );
-  if (host.dbCache && cache !== 'hit') await host.dbCache.save(settings.cacheDir);
-  return { record: dbRecord };
-}
-
 async function runTrivy(plan: ScanPlan, host: ScannerHost, installed: InstalledTool): Promise<ScanResult[]> {
   const { targets, scanners } = plan;
   const settings: TrivySettings = {
     executable: installed.path,
     cacheDir: host.trivyCacheDir,
     dbRepositories: scanners.trivy.dbRepositories,
+    javaDbRepositories: scanners.trivy.javaDbRepositories,
     scanKinds: scanners.trivy.scanKinds,
     skipDirs: scanners.trivy.skipDirs,
     skipFiles: scanners.trivy.skipFiles,
@@ -180,7 +136,9 @@ async function runTrivy(plan: ScanPlan, host: ScannerHost, installed: InstalledT
     listAllPackages: plan.listPackages === true,
   };
   const images = targets.images;
-  const database = await prepareDatabase(settings, host);
+  const javaDb = JavaDatabase.matters(settings) ? new JavaDatabase(settings, host) : undefined;
+  // The two downloads are independent (Trivy prepares the Java DB before it looks at the other).
+  const [database] = await Promise.all([prepareDatabase(settings, host), javaDb?.prepare()]);
   if (database.error)
     return failedResults(
       'trivy',
@@ -196,13 +154,15 @@ async function runTrivy(plan: ScanPlan, host: ScannerHost, installed: InstalledT
       : image;
     const run = await runTrivyImage(target, settings, record(installed));
     if (run.result.status === 'ok') step.done(`${run.result.findings.length} finding${run.result.findings.length === 1 ? '' : 's'}`);
-    else step.failed(describeExit(run.process, settings.timeoutMs));
+    else step.failed(run.needsJavaDb ? 'it needs the Java database' : describeExit(run.process, settings.timeoutMs));
     return run;
   };
   const runs = await Promise.all(images.map(scanOne));
-  // Trivy's own locks can still collide (an old Trivy, a Java DB fetched lazily): retry those one at a time.
+  // Scans that met a JAR before there was a Java DB: it is downloaded once, then they run again together.
+  const withJava = await Promise.all(runs.map((run, index) => withJavaDatabase(run, images[index], scanOne, { javaDb, host })));
+  // Trivy's own locks can still collide (an old Trivy, another job's Trivy): retry those one at a time.
   const finished: TrivyRun[] = [];
-  for (const [index, run] of runs.entries()) {
+  for (const [index, run] of withJava.entries()) {
     const image = images[index];
     if (run.lockContention && image) {
       host.logger.info(`Trivy on ${image.input} met a lock held by another Trivy; running it again on its own.`);
@@ -215,7 +175,23 @@ async function runTrivy(plan: ScanPlan, host: ScannerHost, installed: InstalledT
       run.process.stderr,
     );
   }
-  return finished.map((run) => ({ ...run.result, database: database.record }));
+  const javaRecord = await javaDb?.record();
+  const databaseRecord = { ...database.record, ...(javaRecord ? { javaDb: javaRecord } : {}) };
+  return finished.map((run) => ({ ...run.result, database: databaseRecord }));
+}
+
+/** A scan that met a Java archive before the Java DB existed, once more after the one download all such scans share. */
+async function withJavaDatabase(
+  run: TrivyRun,
+  image: ScanPlan['targets']['images'][number] | undefined,
+  scanOne: (image: ScanPlan['targets']['images'][number]) => Promise<TrivyRun>,
+  { javaDb, host }: { javaDb: JavaDatabase | undefined; host: ScannerHost },
+): Promise<TrivyRun> {
+  if (!image || !run.needsJavaDb || !javaDb) return run;
+  host.logger.info(`Trivy found Java archives in ${image.input} and there is no Java database yet; downloading it once.`);
+  const error = await javaDb.fetchOnce();
+  if (error) return { ...run, result: { ...run.result, error: `${error} (${image.input} has Java archives, which need it)` } };
+  return scanOne(image);
 }
 
 async function runHadolintAll(

@@ -42,11 +42,13 @@ describe('the action runs Trivy and hadolint itself', () => {
     const before = readdirSync(workspace, { recursive: true }).sort();
     const first = await runAction(inputs, { workspace, env });
     expect(first.stdout).toMatch(/^Using trivy 0\.69\.3 found on PATH: .*\/bin\/trivy \(sha256 [0-9a-f]{64}\)\.$/m);
-    expect(first.stdout).toMatch(/^Trivy database cache miss \(bulkhead-trivy-db-v1-linux-x64-\d{4}-\d{2}-\d{2}\): Trivy downloads it\.$/m);
+    expect(first.stdout).toMatch(
+      /^Trivy's database cache miss \(bulkhead-trivy-db-v2-linux-x64-\d{4}-\d{2}-\d{2}\): Trivy downloads it\.$/m,
+    );
     expect(first.stdout).toMatch(
       /^::group::Trivy ghcr\.io\/acme\/shop-api:pr-42 \(exited with code 0, [\d.]+ (ms|s)\)\nINFO \[vuln\] Vulnerability scanning is enabled\nINFO scanning the image\n::endgroup::$/m,
     );
-    expect(first.stdout).toMatch(/^Saved Trivy's database to the Actions cache: bulkhead-trivy-db-v1-linux-x64-\d{4}-\d{2}-\d{2}\.$/m);
+    expect(first.stdout).toMatch(/^Saved Trivy's database to the Actions cache: bulkhead-trivy-db-v2-linux-x64-\d{4}-\d{2}-\d{2}\.$/m);
     const report = JSON.parse(readFileSync(join(workspace, 'bulkhead-report.json'), 'utf8')) as {
       scanners: Array<Record<string, unknown>>;
     };
@@ -60,14 +62,66 @@ describe('the action runs Trivy and hadolint itself', () => {
     // Only the two files the user asked for were added to the checkout; the database lives in $HOME.
     expect(readdirSync(workspace, { recursive: true }).sort()).toEqual([...before, 'bulkhead-report.json', 'bulkhead.sarif'].sort());
     expect(server.entries.filter((e) => e.committed).map((e) => e.key)).toEqual([
-      expect.stringMatching(/^bulkhead-trivy-db-v1-linux-x64-/),
+      expect.stringMatching(/^bulkhead-trivy-db-v2-linux-x64-/),
     ]);
 
     rmSync(home, { recursive: true, force: true });
     const second = await runAction(inputs, { workspace, env });
-    expect(second.stdout).toMatch(/^Trivy database cache hit: bulkhead-trivy-db-v1-linux-x64-\d{4}-\d{2}-\d{2}\.$/m);
+    expect(second.stdout).toMatch(/^Trivy's database cache hit: bulkhead-trivy-db-v2-linux-x64-\d{4}-\d{2}-\d{2}\.$/m);
     expect(second.stdout).not.toMatch(/Saved Trivy's database/);
     expect(server.entries.filter((e) => e.committed)).toHaveLength(1);
+  });
+
+  it('keeps the Java database in its own cache entry, saved only by a run whose image had JARs', async () => {
+    const javaRoot = tempDir('bulkhead-action-java-');
+    const java = writeStandins(javaRoot, {
+      argvLog: join(javaRoot, 'argv.log'),
+      trivy: { '*': { fixture: fixture('trivy', 'alpine-39.json'), javaArchives: true } },
+      hadolint: { '*': { fixture: fixture('hadolint', 'ts-cr__test_trivy__662caa5', 'hadolint_report.json') } },
+    });
+    const javaServer = new CacheServer();
+    await javaServer.start();
+    try {
+      const javaHome = join(javaRoot, 'home');
+      const javaEnv = {
+        ...env,
+        ...java.env,
+        PATH: `${java.binDir}:${process.env.PATH ?? ''}`,
+        HOME: javaHome,
+        ACTIONS_CACHE_URL: javaServer.url,
+      };
+      const javaDbRuns = () =>
+        readFileSync(join(javaRoot, 'argv.log'), 'utf8')
+          .split('\n')
+          .filter((l) => l.includes('--download-java-db-only')).length;
+      const first = await runAction(inputs, { workspace: exampleWorkspace(), env: javaEnv });
+      expect(first.status).toBe(1);
+      expect(first.stdout).toMatch(
+        /^Trivy's Java database cache miss \(bulkhead-trivy-java-db-v1-linux-x64-\d{4}-\d{2}-\d{2}\): Trivy downloads it if an image has Java archives\.$/m,
+      );
+      expect(first.stdout).toMatch(
+        /^Saved Trivy's Java database to the Actions cache: bulkhead-trivy-java-db-v1-linux-x64-\d{4}-\d{2}-\d{2}\.$/m,
+      );
+      expect(first.summary).toMatch(/Trivy Java database, built \S+; downloaded this run\./);
+      expect(javaDbRuns()).toBe(1);
+      expect(javaServer.entries.filter((e) => e.committed).map((e) => e.key.replace(/\d{4}-\d{2}-\d{2}$/, 'DAY'))).toEqual([
+        'bulkhead-trivy-db-v2-linux-x64-DAY',
+        'bulkhead-trivy-java-db-v1-linux-x64-DAY',
+      ]);
+
+      // The next job starts with an empty home: the Java database comes back from the cache, fresh.
+      rmSync(javaHome, { recursive: true, force: true });
+      const second = await runAction(inputs, { workspace: exampleWorkspace(), env: javaEnv });
+      expect(second.status).toBe(1);
+      expect(second.stdout).toMatch(/^Trivy's Java database cache hit: bulkhead-trivy-java-db-v1-linux-x64-/m);
+      expect(second.stdout).not.toMatch(/Trivy found Java archives/);
+      expect(second.summary).toMatch(/Trivy Java database, built \S+; restored from the Actions cache\./);
+      // One refresh before the scans, which Trivy finds fresh; no scan fails for want of it.
+      expect(javaDbRuns()).toBe(2);
+      expect(javaServer.entries.filter((e) => e.committed)).toHaveLength(2);
+    } finally {
+      await javaServer.stop();
+    }
   });
 
   it('with trivy-cache: false, leaves the Actions cache alone and lets Trivy download its database', async () => {
@@ -75,7 +129,7 @@ describe('the action runs Trivy and hadolint itself', () => {
     rmSync(home, { recursive: true, force: true });
     const asked = server.requests.length;
     const run = await runAction({ ...inputs, 'trivy-cache': 'false' }, { workspace, env });
-    expect(run.stdout).not.toMatch(/Trivy database cache (hit|miss)|Saved Trivy's database/);
+    expect(run.stdout).not.toMatch(/database cache (hit|miss)|Saved Trivy's/);
     expect(server.requests.length).toBe(asked);
     // Trivy keeps it in its own cache folder only, as the CLI does.
     expect(run.summary).toMatch(/Trivy vulnerability database v2, built \S+ \(3 h old\); local\./);

@@ -124,6 +124,7 @@ describe('running Trivy and hadolint', () => {
       '--cache-backend',
       'memory',
       '--skip-db-update',
+      '--skip-java-db-update',
       '--skip-version-check',
       '--disable-telemetry',
       '--no-progress',
@@ -278,6 +279,131 @@ describe('running Trivy and hadolint', () => {
     const results = await runLocalScanners(config(s, { image: 'acme/app:1', tools: 'trivy' }), s.host);
     expect(results[0]?.status).toBe('ok');
     expect(s.logs).toContain('Trivy on acme/app:1 met a lock held by another Trivy; running it again on its own.');
+  });
+
+  describe("Trivy's Java database", () => {
+    const scansOf = (s: Setup, target: string) =>
+      s.argv().filter((e) => e.tool === 'trivy' && e.argv[0] === 'image' && e.argv[e.argv.length - 1] === target);
+    const javaDownloads = (s: Setup) => s.argv().filter((e) => e.argv.includes('--download-java-db-only'));
+
+    it('is downloaded once, only when an image has Java archives, and those scans run again with it', async () => {
+      const s = setup({
+        trivy: {
+          'acme/orders:1': { fixture: TRIVY_FIXTURE, javaArchives: true },
+          'acme/billing:1': { fixture: TRIVY_FIXTURE, javaArchives: true },
+          'acme/web:1': { fixture: TRIVY_FIXTURE },
+        },
+      });
+      const results = await runLocalScanners(
+        config(s, {
+          image: 'acme/orders:1\nacme/billing:1\nacme/web:1',
+          tools: 'trivy',
+          'trivy-java-db-repository': 'mirror.example/trivy-java-db:1',
+        }),
+        s.host,
+      );
+      expect(results.map((r) => [r.target, r.status])).toEqual([
+        ['acme/orders:1', 'ok'],
+        ['acme/billing:1', 'ok'],
+        ['acme/web:1', 'ok'],
+      ]);
+      // One download for both Java images; the image without JARs never waited for it.
+      expect(javaDownloads(s).map((e) => e.argv)).toEqual([
+        [
+          'image',
+          '--download-java-db-only',
+          '--cache-dir',
+          s.host.trivyCacheDir,
+          '--skip-version-check',
+          '--disable-telemetry',
+          '--no-progress',
+          '--timeout',
+          '600s',
+          '--java-db-repository',
+          'mirror.example/trivy-java-db:1',
+        ],
+      ]);
+      expect(scansOf(s, 'acme/orders:1')).toHaveLength(2);
+      expect(scansOf(s, 'acme/billing:1')).toHaveLength(2);
+      expect(scansOf(s, 'acme/web:1')).toHaveLength(1);
+      expect(s.logs).toContain('Trivy found Java archives in acme/orders:1 and there is no Java database yet; downloading it once.');
+      expect(results[0]?.database?.javaDb).toMatchObject({ downloaded: true, cache: 'not-used', updatedAt: expect.any(String) });
+    });
+
+    it("is refreshed once before the scans when one is kept, and not downloaded again within Trivy's day", async () => {
+      const s = setup({ trivy: { '*': { fixture: TRIVY_FIXTURE, javaArchives: true } } });
+      const cfg = config(s, { image: 'acme/orders:1\nacme/billing:1', tools: 'trivy' });
+      await runLocalScanners(cfg, s.host);
+      const before = s.argv().length;
+      const second = await runLocalScanners(cfg, s.host);
+      const again = s.argv().slice(before);
+      expect(second.map((r) => r.status)).toEqual(['ok', 'ok']);
+      // The refresh runs first, Trivy finds its copy fresh, and every scan succeeds at once.
+      const order = again
+        .filter((e) => e.argv[0] === 'image')
+        .map((e) => (e.argv.includes('--download-java-db-only') ? 'java-db' : e.argv.includes('--download-db-only') ? 'db' : 'scan'));
+      expect(order.filter((o) => o !== 'db')).toEqual(['java-db', 'scan', 'scan']);
+      expect(second[0]?.database?.javaDb).toMatchObject({ downloaded: false, cache: 'not-used' });
+    });
+
+    it('fails closed, naming why, only for the images that need it when it cannot be downloaded', async () => {
+      const s = setup({
+        trivy: { 'acme/orders:1': { fixture: TRIVY_FIXTURE, javaArchives: true }, 'acme/web:1': { fixture: TRIVY_FIXTURE } },
+        trivyJavaDb: {
+          exitCode: 1,
+          stderr:
+            'FATAL Java DB error: OCI artifact error: GET https://ghcr.io/v2/aquasecurity/trivy-java-db/manifests/1: TOOMANYREQUESTS\n',
+        },
+      });
+      const outcome = await scan(config(s, { image: 'acme/orders:1\nacme/web:1', tools: 'trivy', 'fail-on': 'critical' }), {
+        logger: silentLogger,
+        redactor: new Redactor(),
+        env: {},
+        runScanners: (plan) => runLocalScanners(plan, s.host),
+      });
+      expect(outcome.gate.verdict).toBe('fail');
+      expect(outcome.gate.failedScanners.map((r) => r.target)).toEqual(['acme/orders:1']);
+      expect(outcome.gate.reasons.join('\n')).toMatch(
+        /trivy failed on acme\/orders:1: Trivy could not download its Java database: it exited with code 1: FATAL Java DB error: .*TOOMANYREQUESTS \(acme\/orders:1 has Java archives, which need it\)/,
+      );
+      expect(outcome.gate.reasons.join('\n')).not.toMatch(/failed on acme\/web:1/);
+    });
+
+    it('drops a kept copy that cannot be refreshed rather than scan JARs against a stale index', async () => {
+      const s = setup({ trivy: { '*': { fixture: TRIVY_FIXTURE, javaArchives: true } } });
+      await runLocalScanners(config(s, { image: 'acme/orders:1', tools: 'trivy' }), s.host);
+      // Three days later Trivy wants a new one, and the registry refuses.
+      const meta = join(s.host.trivyCacheDir, 'java-db', 'metadata.json');
+      const old = new Date(Date.now() - 4 * 24 * 3_600_000).toISOString();
+      writeFileSync(meta, JSON.stringify({ Version: 1, NextUpdate: old, UpdatedAt: old, DownloadedAt: old }));
+      const failing = join(s.host.tempDir, '..', 'plan.json');
+      const plan = JSON.parse(readFileSync(failing, 'utf8')) as StandinPlan;
+      writeFileSync(failing, JSON.stringify({ ...plan, trivyJavaDb: { exitCode: 1, stderr: 'FATAL TOOMANYREQUESTS\n' } }));
+      const results = await runLocalScanners(config(s, { image: 'acme/orders:1', tools: 'trivy' }), s.host);
+      expect(s.logs).toContain(
+        'warning: Trivy could not download its Java database: it exited with code 1: FATAL TOOMANYREQUESTS; the cached copy is not used.',
+      );
+      expect(results[0]).toMatchObject({ status: 'error', error: expect.stringMatching(/^Trivy could not download its Java database/) });
+    });
+
+    it('is never asked for when Trivy does not look at language packages', async () => {
+      const s = setup({ trivy: { '*': { fixture: TRIVY_FIXTURE } } });
+      mkdirSync(join(s.host.trivyCacheDir, 'java-db'), { recursive: true });
+      writeFileSync(
+        join(s.host.trivyCacheDir, 'java-db', 'metadata.json'),
+        JSON.stringify({ Version: 1, UpdatedAt: new Date().toISOString() }),
+      );
+      await runLocalScanners(config(s, { image: 'acme/web:1', tools: 'trivy', 'trivy-pkg-types': 'os' }), s.host);
+      await runLocalScanners(config(s, { image: 'acme/web:1', tools: 'trivy', 'trivy-scanners': 'secret' }), s.host);
+      expect(javaDownloads(s)).toEqual([]);
+    });
+
+    it('refuses a trivy-java-db-repository that is not an OCI repository', () => {
+      const s = setup({});
+      expect(() => config(s, { image: 'acme/web:1', 'trivy-java-db-repository': '--insecure' })).toThrow(
+        'trivy-java-db-repository "--insecure" is not an OCI repository; write one such as mirror.gcr.io/aquasec/trivy-java-db:1.',
+      );
+    });
   });
 
   it('fails the gate closed on a scanner error, and with scanner-error: warn lets the others decide', async () => {

@@ -25,6 +25,8 @@ export interface StandinBehaviour {
   /** The first run (marked by this file) writes failOnceStderr and exits 1. */
   failOnceMarker?: string;
   failOnceStderr?: string;
+  /** The image holds JARs: with --skip-java-db-update and no Java DB the scan fails as Trivy's does. */
+  javaArchives?: boolean;
 }
 
 export interface StandinPlan {
@@ -35,6 +37,8 @@ export interface StandinPlan {
   hadolint?: Record<string, StandinBehaviour>;
   /** Behaviour of `trivy image --download-db-only`. */
   trivyDb?: StandinBehaviour & { updatedAt?: string };
+  /** Behaviour of `trivy image --download-java-db-only` (Trivy's own rule: no download within a day of the last). */
+  trivyJavaDb?: StandinBehaviour & { updatedAt?: string };
 }
 
 const COMMON = String.raw`
@@ -81,8 +85,28 @@ ${COMMON}
   if (argv[0] === 'version') {
     const metaFile = cacheDir && path.join(cacheDir, 'db', 'metadata.json');
     const db = metaFile && fs.existsSync(metaFile) ? JSON.parse(fs.readFileSync(metaFile, 'utf8')) : undefined;
-    process.stdout.write(JSON.stringify({ Version: plan.trivyVersion ?? '0.69.3', ...(db ? { VulnerabilityDB: db } : {}) }));
+    const javaFile = cacheDir && path.join(cacheDir, 'java-db', 'metadata.json');
+    const javaDb = javaFile && fs.existsSync(javaFile) ? JSON.parse(fs.readFileSync(javaFile, 'utf8')) : undefined;
+    process.stdout.write(JSON.stringify({ Version: plan.trivyVersion ?? '0.69.3', ...(db ? { VulnerabilityDB: db } : {}), ...(javaDb ? { JavaDB: javaDb } : {}) }));
     return;
+  }
+  const javaDir = cacheDir && path.join(cacheDir, 'java-db');
+  const hasJavaDb = () => javaDir && fs.existsSync(path.join(javaDir, 'metadata.json'));
+  function downloadJavaDb(updatedAt) {
+    fs.mkdirSync(javaDir, { recursive: true });
+    const built = updatedAt ?? new Date(Date.now() - 20 * 3600 * 1000).toISOString();
+    const next = new Date(Date.parse(built) + 3 * 24 * 3600 * 1000).toISOString();
+    fs.writeFileSync(path.join(javaDir, 'metadata.json'), JSON.stringify({ Version: 1, NextUpdate: next, UpdatedAt: built, DownloadedAt: new Date().toISOString() }));
+    fs.writeFileSync(path.join(javaDir, 'trivy-java.db'), 'standin java database');
+    process.stderr.write('INFO [javadb] Downloading Java DB...\n');
+  }
+  if (argv.includes('--download-java-db-only')) {
+    const b = plan.trivyJavaDb ?? {};
+    if (b.exitCode) return behave(b, () => {});
+    const meta = hasJavaDb() ? JSON.parse(fs.readFileSync(path.join(javaDir, 'metadata.json'), 'utf8')) : undefined;
+    const fresh = meta && (Date.now() < Date.parse(meta.NextUpdate) || Date.now() < Date.parse(meta.DownloadedAt) + 24 * 3600 * 1000);
+    if (!fresh) downloadJavaDb(b.updatedAt);
+    return behave(b, () => {});
   }
   if (argv.includes('--download-db-only')) {
     const b = plan.trivyDb ?? {};
@@ -96,6 +120,13 @@ ${COMMON}
   const b = (plan.trivy ?? {})[target()] ?? (plan.trivy ?? {})['*'] ?? {};
   const output = valueAfter('--output');
   process.stderr.write('INFO [vuln] Vulnerability scanning is enabled\n');
+  if (b.javaArchives && !hasJavaDb()) {
+    if (argv.includes('--skip-java-db-update')) {
+      process.stderr.write("ERROR [javadb] The first run cannot skip downloading Java DB\nFATAL Fatal error run error: image scan error: scan error: scan failed: failed analysis: post analysis error: post analysis error: Unable to initialize the Java DB: Java DB update failed: '--skip-java-db-update' cannot be specified on the first run\n");
+      process.exit(1);
+    }
+    downloadJavaDb();
+  }
   return behave(b, (text) => fs.writeFileSync(output, text));
 })();
 `;

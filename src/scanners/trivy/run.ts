@@ -15,6 +15,8 @@ export interface TrivySettings {
   /** Trivy's --cache-dir: where its vulnerability database lives, outside the workspace. */
   cacheDir: string;
   dbRepositories: readonly string[];
+  /** Trivy's --java-db-repository: where the Java DB is downloaded from. */
+  javaDbRepositories: readonly string[];
   /** Trivy's --scanners: vuln, secret, misconfig, license. */
   scanKinds: readonly string[];
   /** Trivy's --skip-dirs and --skip-files (paths inside the image), --pkg-types (os, library). */
@@ -33,14 +35,14 @@ export interface TrivySettings {
 
 const goDuration = (ms: number): string => `${Math.max(1, Math.ceil(ms / 1000))}s`;
 
-function dbRepositoryArgs(settings: Pick<TrivySettings, 'dbRepositories'>): string[] {
-  return settings.dbRepositories.length > 0 ? ['--db-repository', settings.dbRepositories.join(',')] : [];
+function repositoryArgs(flag: string, repositories: readonly string[]): string[] {
+  return repositories.length > 0 ? [flag, repositories.join(',')] : [];
 }
 
 /**
  * Trivy's arguments for one image. The image comes last after `--`, so no reference can be read
- * as a flag; the database is prepared once beforehand, and the layer cache lives in memory so
- * that concurrent scans do not contend for Trivy's cache lock.
+ * as a flag; both databases are prepared once beforehand (trivyDatabases.ts), and the layer
+ * cache lives in memory so that concurrent scans do not contend for Trivy's cache lock.
  */
 export function trivyImageArgs(
   image: ImageTarget,
@@ -69,6 +71,7 @@ export function trivyImageArgs(
     '--cache-backend',
     'memory',
     '--skip-db-update',
+    '--skip-java-db-update',
     '--skip-version-check',
     '--disable-telemetry',
     '--no-progress',
@@ -91,10 +94,11 @@ export function trivyImageArgs(
   }
 }
 
-export function trivyDbArgs(settings: Pick<TrivySettings, 'cacheDir' | 'timeoutMs' | 'dbRepositories'>): string[] {
+/** A download of one of Trivy's databases and nothing else. */
+function databaseDownloadArgs(only: string, settings: Pick<TrivySettings, 'cacheDir' | 'timeoutMs'>, repositories: string[]): string[] {
   return [
     'image',
-    '--download-db-only',
+    only,
     '--cache-dir',
     settings.cacheDir,
     '--skip-version-check',
@@ -102,8 +106,23 @@ export function trivyDbArgs(settings: Pick<TrivySettings, 'cacheDir' | 'timeoutM
     '--no-progress',
     '--timeout',
     goDuration(settings.timeoutMs),
-    ...dbRepositoryArgs(settings),
+    ...repositories,
   ];
+}
+
+export function trivyDbArgs(settings: Pick<TrivySettings, 'cacheDir' | 'timeoutMs' | 'dbRepositories'>): string[] {
+  return databaseDownloadArgs('--download-db-only', settings, repositoryArgs('--db-repository', settings.dbRepositories));
+}
+
+export function trivyJavaDbArgs(settings: Pick<TrivySettings, 'cacheDir' | 'timeoutMs' | 'javaDbRepositories'>): string[] {
+  return databaseDownloadArgs('--download-java-db-only', settings, repositoryArgs('--java-db-repository', settings.javaDbRepositories));
+}
+
+/** Trivy's words when a scan met a Java archive with --skip-java-db-update and no Java DB yet. */
+const JAVA_DB_ABSENT = /cannot be specified on the first run|first run cannot skip downloading Java DB/;
+
+export function needsJavaDatabase(stderr: string): boolean {
+  return JAVA_DB_ABSENT.test(stderr);
 }
 
 export interface TrivyRun {
@@ -111,6 +130,8 @@ export interface TrivyRun {
   process: ProcessResult;
   /** The failure looks like Trivy's database or cache lock: worth one retry alone. */
   lockContention: boolean;
+  /** Trivy met a Java archive and there is no Java DB yet: worth a retry once it is downloaded. */
+  needsJavaDb: boolean;
 }
 
 /** Runs Trivy on one image; Trivy's exit code never decides the gate, its report does. */
@@ -148,6 +169,7 @@ export async function runTrivyImage(image: ImageTarget, settings: TrivySettings,
       },
       process: ran,
       lockContention: /cache may be in use by another process|database lock|acquire cache/i.test(ran.stderr),
+      needsJavaDb: needsJavaDatabase(ran.stderr),
     });
     if (ran.spawnError || ran.timedOut || ran.signal || ran.exitCode !== 0) return failed(describeExit(ran, settings.timeoutMs));
     let documents: unknown[];
@@ -170,6 +192,7 @@ export async function runTrivyImage(image: ImageTarget, settings: TrivySettings,
         },
         process: ran,
         lockContention: false,
+        needsJavaDb: false,
       };
     } catch (error) {
       return failed(`wrote a report bulkhead cannot read (${errorMessage(error)})`);

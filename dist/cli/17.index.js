@@ -1,8 +1,8 @@
-export const id = 21;
-export const ids = [21];
+export const id = 17;
+export const ids = [17];
 export const modules = {
 
-/***/ 54021:
+/***/ 91017:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -576,7 +576,7 @@ const INPUTS = [
         name: 'trivy-cache',
         kind: 'boolean',
         default: 'true',
-        description: "Keep Trivy's vulnerability database in the Actions cache between runs (restored before Trivy runs, saved right after a fresh download, so a job that fails later keeps it). `false` downloads it every run.",
+        description: "Keep Trivy's vulnerability database and its Java database in the Actions cache between runs, each under its own key (restored before Trivy runs, saved right after a fresh download, so a job that fails later keeps it; the Java database only once an image with JARs needed it). `false` downloads them every run.",
     },
     {
         name: 'trivy-skip-dirs',
@@ -778,6 +778,12 @@ const INPUTS = [
         kind: 'list',
         default: '',
         description: "OCI repositories for Trivy's vulnerability database, in order (Trivy's `--db-repository`). Default: Trivy's own.",
+    },
+    {
+        name: 'trivy-java-db-repository',
+        kind: 'list',
+        default: '',
+        description: "OCI repositories for Trivy's Java database, in order (Trivy's `--java-db-repository`). It is downloaded once per run, only when an image has Java archives and no cached copy is fresh. Default: Trivy's own.",
     },
     {
         name: 'timeout',
@@ -1285,17 +1291,24 @@ function targetsOf(raw, workspace) {
     };
 }
 /** Validates every input once, up front; the first problem is reported as one sentence. */
-/** Trivy's slice: version choice, database mirrors, scan kinds, skipped paths, package types. */
-function trivySlice(raw, workspace) {
-    const dbRepositories = listOf(raw, 'trivy-db-repository', true);
-    for (const repository of dbRepositories) {
+/** Trivy's database mirrors: OCI repositories, never anything Trivy could read as a flag. */
+function ociRepositories(raw, name, example) {
+    const repositories = listOf(raw, name, true);
+    for (const repository of repositories) {
         if (!/^[a-z0-9][a-z0-9.:/_-]*[a-z0-9](:[\w.-]+)?$/i.test(repository) || repository.startsWith('-')) {
-            throw new errors/* UsageError */.eb(`trivy-db-repository "${repository}" is not an OCI repository; write one such as mirror.gcr.io/aquasec/trivy-db:2.`);
+            throw new errors/* UsageError */.eb(`${name} "${repository}" is not an OCI repository; write one such as ${example}.`);
         }
     }
+    return repositories;
+}
+/** Trivy's slice: version choice, database mirrors, scan kinds, skipped paths, package types. */
+function trivySlice(raw, workspace) {
+    const dbRepositories = ociRepositories(raw, 'trivy-db-repository', 'mirror.gcr.io/aquasec/trivy-db:2');
+    const javaDbRepositories = ociRepositories(raw, 'trivy-java-db-repository', 'mirror.gcr.io/aquasec/trivy-java-db:1');
     return {
         ...scannerChoice(raw, workspace, 'trivy'),
         dbRepositories,
+        javaDbRepositories,
         scanKinds: resolveTrivyScanKinds(raw),
         skipDirs: trivyPaths(raw, 'trivy-skip-dirs'),
         skipFiles: trivyPaths(raw, 'trivy-skip-files'),
@@ -1873,22 +1886,32 @@ function countsTable(decisions, results) {
     return lines;
 }
 const SOURCE_NAMES = { given: 'given path', path: 'found on PATH', 'tool-cache': 'tool cache', download: 'verified download' };
-/** One line on Trivy's database: how old the data behind the verdict is. */
+const CACHE_WORDS = {
+    hit: 'restored from the Actions cache',
+    'restored-older': 'an older copy restored from the Actions cache, then refreshed',
+    miss: 'downloaded (cache miss)',
+    'not-used': 'local',
+    failed: 'downloaded (the cache failed)',
+};
+/** A line on each of Trivy's databases: how old the data behind the verdict is. */
 function databaseLine(results) {
     const db = results.find((r) => r.database?.updatedAt)?.database;
     if (!db?.updatedAt)
         return [];
-    const cache = {
-        hit: 'restored from the Actions cache',
-        'restored-older': 'an older copy restored from the Actions cache, then refreshed',
-        miss: 'downloaded (cache miss)',
-        'not-used': 'local',
-        failed: 'downloaded (the cache failed)',
-    }[db.cache];
-    return [
+    const lines = [
         '',
-        `Trivy vulnerability database${db.version !== undefined ? ` v${db.version}` : ''}, built ${db.updatedAt}${db.ageHours !== undefined ? ` (${db.ageHours} h old)` : ''}; ${cache}.`,
+        `Trivy vulnerability database${db.version !== undefined ? ` v${db.version}` : ''}, built ${db.updatedAt}${db.ageHours !== undefined ? ` (${db.ageHours} h old)` : ''}; ${CACHE_WORDS[db.cache]}.`,
     ];
+    const java = db.javaDb;
+    if (java) {
+        const how = java.downloaded
+            ? java.cache === 'hit' || java.cache === 'restored-older'
+                ? 'refreshed this run'
+                : 'downloaded this run'
+            : CACHE_WORDS[java.cache];
+        lines.push('', `Trivy Java database${java.updatedAt ? `, built ${java.updatedAt}` : ''}; ${how}.`);
+    }
+    return lines;
 }
 function scannersTable(results) {
     return [
@@ -3832,13 +3855,13 @@ const READERS = [
 
 
 const goDuration = (ms) => `${Math.max(1, Math.ceil(ms / 1000))}s`;
-function dbRepositoryArgs(settings) {
-    return settings.dbRepositories.length > 0 ? ['--db-repository', settings.dbRepositories.join(',')] : [];
+function repositoryArgs(flag, repositories) {
+    return repositories.length > 0 ? [flag, repositories.join(',')] : [];
 }
 /**
  * Trivy's arguments for one image. The image comes last after `--`, so no reference can be read
- * as a flag; the database is prepared once beforehand, and the layer cache lives in memory so
- * that concurrent scans do not contend for Trivy's cache lock.
+ * as a flag; both databases are prepared once beforehand (trivyDatabases.ts), and the layer
+ * cache lives in memory so that concurrent scans do not contend for Trivy's cache lock.
  */
 function trivyImageArgs(image, outputFile, settings) {
     const common = [
@@ -3860,6 +3883,7 @@ function trivyImageArgs(image, outputFile, settings) {
         '--cache-backend',
         'memory',
         '--skip-db-update',
+        '--skip-java-db-update',
         '--skip-version-check',
         '--disable-telemetry',
         '--no-progress',
@@ -3881,10 +3905,11 @@ function trivyImageArgs(image, outputFile, settings) {
             return [...common, '--input', (0,external_node_path_.resolve)(settings.workspace, image.location)];
     }
 }
-function trivyDbArgs(settings) {
+/** A download of one of Trivy's databases and nothing else. */
+function databaseDownloadArgs(only, settings, repositories) {
     return [
         'image',
-        '--download-db-only',
+        only,
         '--cache-dir',
         settings.cacheDir,
         '--skip-version-check',
@@ -3892,8 +3917,19 @@ function trivyDbArgs(settings) {
         '--no-progress',
         '--timeout',
         goDuration(settings.timeoutMs),
-        ...dbRepositoryArgs(settings),
+        ...repositories,
     ];
+}
+function trivyDbArgs(settings) {
+    return databaseDownloadArgs('--download-db-only', settings, repositoryArgs('--db-repository', settings.dbRepositories));
+}
+function trivyJavaDbArgs(settings) {
+    return databaseDownloadArgs('--download-java-db-only', settings, repositoryArgs('--java-db-repository', settings.javaDbRepositories));
+}
+/** Trivy's words when a scan met a Java archive with --skip-java-db-update and no Java DB yet. */
+const JAVA_DB_ABSENT = /cannot be specified on the first run|first run cannot skip downloading Java DB/;
+function needsJavaDatabase(stderr) {
+    return JAVA_DB_ABSENT.test(stderr);
 }
 /** Runs Trivy on one image; Trivy's exit code never decides the gate, its report does. */
 async function runTrivyImage(image, settings, scanner) {
@@ -3929,6 +3965,7 @@ async function runTrivyImage(image, settings, scanner) {
             },
             process: ran,
             lockContention: /cache may be in use by another process|database lock|acquire cache/i.test(ran.stderr),
+            needsJavaDb: needsJavaDatabase(ran.stderr),
         });
         if (ran.spawnError || ran.timedOut || ran.signal || ran.exitCode !== 0)
             return failed((0,scanners_process/* describeExit */.KE)(ran, settings.timeoutMs));
@@ -3953,6 +3990,7 @@ async function runTrivyImage(image, settings, scanner) {
                 },
                 process: ran,
                 lockContention: false,
+                needsJavaDb: false,
             };
         }
         catch (error) {
@@ -3987,6 +4025,144 @@ async function readTrivyDatabase(settings) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/scanners/trivyDatabases.ts
+
+
+
+
+
+
+
+
+/** Downloads (or refreshes) Trivy's vulnerability database once, so that the image scans can share it read-only. */
+async function prepareDatabase(settings, host) {
+    const dir = (0,external_node_path_.join)(settings.cacheDir, 'db');
+    await (0,promises_.mkdir)(dir, { recursive: true });
+    const step = (0,util_logger/* startStep */.bP)(host.logger, 'Trivy vulnerability database');
+    const cache = host.dbCache ? await host.dbCache.restore('db', dir) : 'not-used';
+    const ran = await (0,scanners_process/* runProcess */.R3)(settings.executable, trivyDbArgs(settings), {
+        cwd: settings.tempDir,
+        env: settings.env,
+        timeoutMs: settings.timeoutMs,
+    });
+    host.logger.group(`Trivy database (${(0,scanners_process/* describeExit */.KE)(ran, settings.timeoutMs)}, ${(0,util_logger/* formatDuration */.a3)(ran.durationMs)})`, ran.stderr);
+    if (ran.spawnError || ran.timedOut || ran.signal || ran.exitCode !== 0) {
+        step.failed(`Trivy ${(0,scanners_process/* describeExit */.KE)(ran, settings.timeoutMs)}`);
+        return {
+            record: { cache },
+            error: `Trivy could not prepare its vulnerability database: it ${(0,scanners_process/* describeExit */.KE)(ran, settings.timeoutMs)}${(0,scanners_process/* stderrTail */.be)(ran.stderr) ? `: ${(0,scanners_process/* stderrTail */.be)(ran.stderr, 3)}` : ''}`,
+        };
+    }
+    const db = await readTrivyDatabase(settings);
+    const ageHours = db?.updatedAt ? Math.max(0, (host.now().getTime() - Date.parse(db.updatedAt)) / 3_600_000) : undefined;
+    const dbRecord = {
+        cache,
+        ...(db?.version !== undefined ? { version: db.version } : {}),
+        ...(db?.updatedAt ? { updatedAt: db.updatedAt } : {}),
+        ...(ageHours !== undefined && Number.isFinite(ageHours) ? { ageHours: Math.round(ageHours * 10) / 10 } : {}),
+    };
+    step.done(cache === 'hit' ? 'restored from the cache' : 'ready');
+    host.logger.info(`Trivy vulnerability database${db?.version !== undefined ? ` v${db.version}` : ''}${db?.updatedAt ? `, built ${db.updatedAt}` : ''}${dbRecord.ageHours !== undefined ? ` (${dbRecord.ageHours} h old)` : ''}.`);
+    // Saved now, not at the end of the job: a job that fails later still leaves today's copy.
+    if (host.dbCache && cache !== 'hit')
+        await host.dbCache.save('db', dir);
+    return { record: dbRecord };
+}
+const MAX_METADATA_BYTES = 64 * 1024;
+async function readJavaDbMetadata(dir) {
+    const file = (0,external_node_path_.join)(dir, 'metadata.json');
+    if (!(0,external_node_fs_.existsSync)(file))
+        return undefined;
+    try {
+        const parsed = JSON.parse(await readRegularFile(file, MAX_METADATA_BYTES, (detail) => new Error(detail)));
+        if (!json_isObject(parsed))
+            return undefined;
+        const updatedAt = json_str(parsed.UpdatedAt);
+        const downloadedAt = json_str(parsed.DownloadedAt);
+        return { ...(updatedAt ? { updatedAt } : {}), ...(downloadedAt ? { downloadedAt } : {}) };
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Trivy's Java DB (the index that names the Maven artifact of a JAR from its digest), prepared
+ * at most once per run. Trivy would fetch it lazily in every scan that meets a JAR, racing
+ * each other on the same folder and never cached; instead every scan runs with
+ * --skip-java-db-update. A copy in the cache (the Actions cache holds one only for a repository
+ * whose images needed it) is restored and refreshed before the scans; with none, an image
+ * without JARs never needs one, and the first scan that meets a JAR fails with Trivy's "first
+ * run" error: the database is then downloaded once, saved, and those scans run again.
+ */
+class JavaDatabase {
+    settings;
+    host;
+    dir;
+    cache = 'not-used';
+    download;
+    downloaded = false;
+    constructor(settings, host) {
+        this.settings = settings;
+        this.host = host;
+        this.dir = (0,external_node_path_.join)(settings.cacheDir, 'java-db');
+    }
+    /** Java archives matter to Trivy only when it looks for vulnerabilities in language packages. */
+    static matters(settings) {
+        return settings.scanKinds.includes('vuln') && settings.pkgTypes.includes('library');
+    }
+    /** Restores the cached copy and refreshes it if Trivy says it is due; a failed refresh leaves none. */
+    async prepare() {
+        if (this.host.dbCache) {
+            await (0,promises_.mkdir)(this.dir, { recursive: true });
+            this.cache = await this.host.dbCache.restore('java-db', this.dir);
+        }
+        const before = await readJavaDbMetadata(this.dir);
+        if (!before)
+            return;
+        const error = await this.fetch('Trivy Java database (refresh)', before);
+        if (error) {
+            // A stale index would pass JARs it no longer knows: drop it, and let a scan that needs it fetch it again.
+            this.host.logger.warning(`${error}; the cached copy is not used.`);
+            await (0,promises_.rm)(this.dir, { recursive: true, force: true });
+        }
+    }
+    /** Downloads the database for the scans that need it, once however many ask; an error says why it could not. */
+    fetchOnce() {
+        this.download ??= readJavaDbMetadata(this.dir).then((before) => this.fetch('Trivy Java database', before));
+        return this.download;
+    }
+    async fetch(title, before) {
+        await (0,promises_.mkdir)(this.dir, { recursive: true });
+        const step = (0,util_logger/* startStep */.bP)(this.host.logger, title);
+        const { settings } = this;
+        const ran = await (0,scanners_process/* runProcess */.R3)(settings.executable, trivyJavaDbArgs(settings), {
+            cwd: settings.tempDir,
+            env: settings.env,
+            timeoutMs: settings.timeoutMs,
+        });
+        this.host.logger.group(`${title} (${(0,scanners_process/* describeExit */.KE)(ran, settings.timeoutMs)}, ${(0,util_logger/* formatDuration */.a3)(ran.durationMs)})`, ran.stderr);
+        const after = await readJavaDbMetadata(this.dir);
+        if (ran.spawnError || ran.timedOut || ran.signal || ran.exitCode !== 0 || !after) {
+            step.failed(`Trivy ${(0,scanners_process/* describeExit */.KE)(ran, settings.timeoutMs)}`);
+            const tail = (0,scanners_process/* stderrTail */.be)(ran.stderr, 3);
+            return `Trivy could not download its Java database: it ${(0,scanners_process/* describeExit */.KE)(ran, settings.timeoutMs)}${tail ? `: ${tail}` : after ? '' : ' and wrote none'}`;
+        }
+        const fresh = after.downloadedAt !== before?.downloadedAt;
+        this.downloaded ||= fresh;
+        step.done(fresh ? 'downloaded' : before && this.cache === 'hit' ? 'restored from the cache' : 'up to date');
+        if (fresh && this.host.dbCache)
+            await this.host.dbCache.save('java-db', this.dir);
+        return undefined;
+    }
+    /** What the summary says of it, once a scan used it; nothing when no scan needed one. */
+    async record() {
+        const meta = await readJavaDbMetadata(this.dir);
+        if (!meta)
+            return undefined;
+        return { cache: this.cache, downloaded: this.downloaded, ...(meta.updatedAt ? { updatedAt: meta.updatedAt } : {}) };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/scanners/plan.ts
 /** What bulkhead must run itself: a scanner that is chosen, has targets, and has no report given. */
 function scannersToRun({ targets, scanners }) {
@@ -3997,6 +4173,7 @@ function scannersToRun({ targets, scanners }) {
 }
 
 ;// CONCATENATED MODULE: ./src/scanners/runScanners.ts
+
 
 
 
@@ -4076,47 +4253,13 @@ async function install(tool, scanners, host, platform = host.platform) {
         host.logger.info(line);
     return installed;
 }
-/** Downloads (or refreshes) Trivy's database once, so that the image scans can share it read-only. */
-async function prepareDatabase(settings, host) {
-    await (0,promises_.mkdir)(settings.cacheDir, { recursive: true });
-    const step = (0,util_logger/* startStep */.bP)(host.logger, 'Trivy vulnerability database');
-    let cache = 'not-used';
-    if (host.dbCache) {
-        cache = await host.dbCache.restore(settings.cacheDir);
-    }
-    const ran = await (0,scanners_process/* runProcess */.R3)(settings.executable, trivyDbArgs(settings), {
-        cwd: settings.tempDir,
-        env: settings.env,
-        timeoutMs: settings.timeoutMs,
-    });
-    host.logger.group(`Trivy database (${(0,scanners_process/* describeExit */.KE)(ran, settings.timeoutMs)}, ${(0,util_logger/* formatDuration */.a3)(ran.durationMs)})`, ran.stderr);
-    if (ran.spawnError || ran.timedOut || ran.signal || ran.exitCode !== 0) {
-        step.failed(`Trivy ${(0,scanners_process/* describeExit */.KE)(ran, settings.timeoutMs)}`);
-        return {
-            record: { cache },
-            error: `Trivy could not prepare its vulnerability database: it ${(0,scanners_process/* describeExit */.KE)(ran, settings.timeoutMs)}${(0,scanners_process/* stderrTail */.be)(ran.stderr) ? `: ${(0,scanners_process/* stderrTail */.be)(ran.stderr, 3)}` : ''}`,
-        };
-    }
-    const db = await readTrivyDatabase(settings);
-    const ageHours = db?.updatedAt ? Math.max(0, (host.now().getTime() - Date.parse(db.updatedAt)) / 3_600_000) : undefined;
-    const dbRecord = {
-        cache,
-        ...(db?.version !== undefined ? { version: db.version } : {}),
-        ...(db?.updatedAt ? { updatedAt: db.updatedAt } : {}),
-        ...(ageHours !== undefined && Number.isFinite(ageHours) ? { ageHours: Math.round(ageHours * 10) / 10 } : {}),
-    };
-    step.done(cache === 'hit' ? 'restored from the cache' : 'ready');
-    host.logger.info(`Trivy vulnerability database${db?.version !== undefined ? ` v${db.version}` : ''}${db?.updatedAt ? `, built ${db.updatedAt}` : ''}${dbRecord.ageHours !== undefined ? ` (${dbRecord.ageHours} h old)` : ''}.`);
-    if (host.dbCache && cache !== 'hit')
-        await host.dbCache.save(settings.cacheDir);
-    return { record: dbRecord };
-}
 async function runTrivy(plan, host, installed) {
     const { targets, scanners } = plan;
     const settings = {
         executable: installed.path,
         cacheDir: host.trivyCacheDir,
         dbRepositories: scanners.trivy.dbRepositories,
+        javaDbRepositories: scanners.trivy.javaDbRepositories,
         scanKinds: scanners.trivy.scanKinds,
         skipDirs: scanners.trivy.skipDirs,
         skipFiles: scanners.trivy.skipFiles,
@@ -4129,7 +4272,9 @@ async function runTrivy(plan, host, installed) {
         listAllPackages: plan.listPackages === true,
     };
     const images = targets.images;
-    const database = await prepareDatabase(settings, host);
+    const javaDb = JavaDatabase.matters(settings) ? new JavaDatabase(settings, host) : undefined;
+    // The two downloads are independent (Trivy prepares the Java DB before it looks at the other).
+    const [database] = await Promise.all([prepareDatabase(settings, host), javaDb?.prepare()]);
     if (database.error)
         return failedResults('trivy', images.map((i) => ({ key: i.key, target: i.input })), database.error).map((r) => ({ ...r, scanner: record(installed), database: database.record }));
     const scanOne = async (image) => {
@@ -4143,13 +4288,15 @@ async function runTrivy(plan, host, installed) {
         if (run.result.status === 'ok')
             step.done(`${run.result.findings.length} finding${run.result.findings.length === 1 ? '' : 's'}`);
         else
-            step.failed((0,scanners_process/* describeExit */.KE)(run.process, settings.timeoutMs));
+            step.failed(run.needsJavaDb ? 'it needs the Java database' : (0,scanners_process/* describeExit */.KE)(run.process, settings.timeoutMs));
         return run;
     };
     const runs = await Promise.all(images.map(scanOne));
-    // Trivy's own locks can still collide (an old Trivy, a Java DB fetched lazily): retry those one at a time.
+    // Scans that met a JAR before there was a Java DB: it is downloaded once, then they run again together.
+    const withJava = await Promise.all(runs.map((run, index) => withJavaDatabase(run, images[index], scanOne, { javaDb, host })));
+    // Trivy's own locks can still collide (an old Trivy, another job's Trivy): retry those one at a time.
     const finished = [];
-    for (const [index, run] of runs.entries()) {
+    for (const [index, run] of withJava.entries()) {
         const image = images[index];
         if (run.lockContention && image) {
             host.logger.info(`Trivy on ${image.input} met a lock held by another Trivy; running it again on its own.`);
@@ -4161,7 +4308,19 @@ async function runTrivy(plan, host, installed) {
     for (const run of finished) {
         host.logger.group(`Trivy ${run.result.target} (${(0,scanners_process/* describeExit */.KE)(run.process, settings.timeoutMs)}, ${(0,util_logger/* formatDuration */.a3)(run.process.durationMs)})`, run.process.stderr);
     }
-    return finished.map((run) => ({ ...run.result, database: database.record }));
+    const javaRecord = await javaDb?.record();
+    const databaseRecord = { ...database.record, ...(javaRecord ? { javaDb: javaRecord } : {}) };
+    return finished.map((run) => ({ ...run.result, database: databaseRecord }));
+}
+/** A scan that met a Java archive before the Java DB existed, once more after the one download all such scans share. */
+async function withJavaDatabase(run, image, scanOne, { javaDb, host }) {
+    if (!image || !run.needsJavaDb || !javaDb)
+        return run;
+    host.logger.info(`Trivy found Java archives in ${image.input} and there is no Java database yet; downloading it once.`);
+    const error = await javaDb.fetchOnce();
+    if (error)
+        return { ...run, result: { ...run.result, error: `${error} (${image.input} has Java archives, which need it)` } };
+    return scanOne(image);
 }
 async function runHadolintAll(targets, scanners, host, installed) {
     const settings = { executable: installed.path, timeoutMs: scanners.timeoutMs, workspace: targets.workspace, env: host.env };
