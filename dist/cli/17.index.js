@@ -3269,7 +3269,8 @@ function platformKey(platform = process.platform, arch = process.arch) {
  * lives under the home directory, never in the workspace, so it never dirties the checkout.
  */
 function localScannerHost(env, logger, dbCache) {
-    const cacheRoot = (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.cache', 'bulkhead');
+    // The home of the environment bulkhead was given (the runner's, or a test's), as for RUNNER_TEMP.
+    const cacheRoot = (0,external_node_path_.join)(env.HOME || (0,external_node_os_.homedir)(), '.cache', 'bulkhead');
     return {
         platform: platformKey(),
         toolCacheDir: env.RUNNER_TOOL_CACHE || (0,external_node_path_.join)(cacheRoot, 'tools'),
@@ -3808,7 +3809,8 @@ const readMisconfiguration = (entry, context, at) => {
         kind: 'misconfiguration',
         severity,
         title,
-        message: `${message}${/[.!?]$/.test(message) ? '' : '.'}${resolution ? ` Fix: ${resolution}${/[.!?]$/.test(resolution) ? '' : '.'}` : ''}`,
+        // In an image the finding's line is the Dockerfile's that brought the file in: say where inside the image it is.
+        message: `${context.image && context.target ? `${context.target}${line ? `:${line}` : ''}: ` : ''}${message}${/[.!?]$/.test(message) ? '' : '.'}${resolution ? ` Fix: ${resolution}${/[.!?]$/.test(resolution) ? '' : '.'}` : ''}`,
         description: json_str(entry.Description),
         helpUri: json_str(entry.PrimaryURL),
         image: context.image,
@@ -3878,6 +3880,9 @@ function trivyImageArgs(image, outputFile, settings) {
         ...settings.skipDirs.flatMap((dir) => ['--skip-dirs', dir]),
         ...settings.skipFiles.flatMap((file) => ['--skip-files', file]),
         ...(settings.listAllPackages ? ['--list-all-pkgs'] : []),
+        // The checks the verified binary embeds: no per-scan fetch of the checks bundle from a
+        // registry (a rate limit, then a silent fallback to these same embedded checks).
+        ...(settings.scanKinds.includes('misconfig') ? ['--skip-check-update'] : []),
         '--cache-dir',
         settings.cacheDir,
         '--cache-backend',

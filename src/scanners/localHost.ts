@@ -11,7 +11,8 @@ import type { TrivyDbCache } from './trivyDatabases.js';
  * lives under the home directory, never in the workspace, so it never dirties the checkout.
  */
 export function localScannerHost(env: NodeJS.ProcessEnv, logger: Logger, dbCache?: TrivyDbCache): ScannerHost {
-  const cacheRoot = join(homedir(), '.cache', 'bulkhead');
+  // The home of the environment bulkhead was given (the runner's, or a test's), as for RUNNER_TEMP.
+  const cacheRoot = join(env.HOME || homedir(), '.cache', 'bulkhead');
   return {
     platform: platformKey(),
     toolCacheDir: env.RUNNER_TOOL_CACHE || join(cacheRoot, 'tools'),

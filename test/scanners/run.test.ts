@@ -188,6 +188,15 @@ describe('running Trivy and hadolint', () => {
     expect(after('--skip-dirs')).toEqual(['/usr/share/doc', '**/testdata']);
     expect(after('--skip-files')).toEqual(['/app/fixtures/key.pem']);
     expect(after('--pkg-types')).toEqual(['library']);
+    expect(run?.argv).not.toContain('--skip-check-update');
+  });
+
+  it('with misconfig among trivy-scanners, keeps Trivy to the checks its verified binary embeds', async () => {
+    const s = setup({ trivy: { '*': { fixture: TRIVY_FIXTURE } } });
+    await runLocalScanners(config(s, { tools: 'trivy', image: 'ghcr.io/acme/app:1', 'trivy-scanners': 'vuln,misconfig' }), s.host);
+    const [run] = scans(s);
+    expect(run?.argv.flatMap((a, i, all) => (a === '--scanners' ? [all[i + 1]] : []))).toEqual(['vuln,misconfig']);
+    expect(run?.argv).toContain('--skip-check-update');
   });
 
   it('runs every scanner at once: the wall time is the slowest run, not the sum', async () => {

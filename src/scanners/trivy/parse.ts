@@ -286,7 +286,8 @@ const readMisconfiguration: Reader = (entry, context, at) => {
     kind: 'misconfiguration' as const,
     severity,
     title,
-    message: `${message}${/[.!?]$/.test(message) ? '' : '.'}${resolution ? ` Fix: ${resolution}${/[.!?]$/.test(resolution) ? '' : '.'}` : ''}`,
+    // In an image the finding's line is the Dockerfile's that brought the file in: say where inside the image it is.
+    message: `${context.image && context.target ? `${context.target}${line ? `:${line}` : ''}: ` : ''}${message}${/[.!?]$/.test(message) ? '' : '.'}${resolution ? ` Fix: ${resolution}${/[.!?]$/.test(resolution) ? '' : '.'}` : ''}`,
     description: str(entry.Description),
     helpUri: str(entry.PrimaryURL),
     image: context.image,

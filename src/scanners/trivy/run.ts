@@ -66,6 +66,9 @@ export function trivyImageArgs(
     ...settings.skipDirs.flatMap((dir) => ['--skip-dirs', dir]),
     ...settings.skipFiles.flatMap((file) => ['--skip-files', file]),
     ...(settings.listAllPackages ? ['--list-all-pkgs'] : []),
+    // The checks the verified binary embeds: no per-scan fetch of the checks bundle from a
+    // registry (a rate limit, then a silent fallback to these same embedded checks).
+    ...(settings.scanKinds.includes('misconfig') ? ['--skip-check-update'] : []),
     '--cache-dir',
     settings.cacheDir,
     '--cache-backend',
