@@ -86,6 +86,31 @@ export function withWorkflowSnippets(readme: string): string {
   return out;
 }
 
+/**
+ * The differential table: bulkhead's rules beside the peers' checks on the same inputs, from
+ * docs/rules/peers.tsv, which the integration suite checks row by row (test/workloads/peers.test.itg.ts).
+ */
+function peerTable(): string[] {
+  const [, ...rows] = readFileSync('docs/rules/peers.tsv', 'utf8').trimEnd().split('\n');
+  return [
+    '## Against the peers',
+    '',
+    'Each row is checked by the integration suite on the same fixtures (the hand-made risky and hardened',
+    "manifests, GoogleCloudPlatform/microservices-demo's): `agree` means both flag exactly the same",
+    'containers or workloads; `differs` means they do not, for the reason given. Dockle, kube-linter and',
+    'Polaris have no rows yet: their Go modules were not available from the module proxy the test tools',
+    'are installed from. Edit `docs/rules/peers.tsv`, then `npm run docs`.',
+    '',
+    '| Rule | Peer | Peer check | Agree? | Why not |',
+    '|---|---|---|---|---|',
+    ...rows.map((line) => {
+      const [rule = '', peer = '', check = '', relation = '', why = ''] = line.split('\t');
+      return `| [${rule}](${rule}.md) | ${cell(peer)} | \`${check}\` | ${relation === 'agree' ? 'agree' : 'differs'} | ${cell(why)} |`;
+    }),
+    '',
+  ];
+}
+
 /** docs/rules/BHxxx.md for every built-in rule, plus an index: path → text. */
 export function renderRulePages(): Map<string, string> {
   const pages = new Map<string, string>();
@@ -101,6 +126,7 @@ export function renderRulePages(): Map<string, string> {
       '|---|---|---|---|',
       ...BUILTIN_RULES.map((r) => `| [${r.id}](${r.id}.md) | ${r.severity} | ${cell(r.title)} | ${cell(r.references.join(', '))} |`),
       '',
+      ...peerTable(),
     ].join('\n'),
   );
   return pages;

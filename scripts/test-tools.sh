@@ -5,6 +5,8 @@
 # - Trivy built from its Go module at the version bulkhead pins (go install, through the Go
 #   module proxy), and the fixture-database writer of test/tools/trivy-fixture-db (trivy-db's
 #   own Go packages), so that real Trivy scans the test images with no network.
+# - kube-score (a Go module), the peer the workload checks are compared with.
+# Dockle, kube-linter and Polaris are not served by the Go module proxy this was built with.
 # Each needs its route (PyPI, the Go module proxy); without it, the tests that need that tool skip,
 # loudly, and this script says which could not be installed. Test-time tools only: the product
 # installs the official release assets at run time and needs neither Go nor Python.
@@ -56,4 +58,13 @@ else
   echo "trivy-fixture-db missing"
   status=1
 fi
+# The peers bulkhead's workload checks are compared with (docs/rules/peers.tsv).
+kube_score_version=1.20.0
+kube_score="$cache/kube-score-$kube_score_version/kube-score"
+if [ ! -x "$kube_score" ] && [ -x "$go" ]; then
+  mkdir -p "$(dirname "$kube_score")"
+  GOBIN="$(dirname "$kube_score")" timeout 1800 "$go" install "github.com/zegl/kube-score/cmd/kube-score@v$kube_score_version" >&2 \
+    || rm -f "$kube_score"
+fi
+if [ -x "$kube_score" ]; then echo "kube-score $kube_score"; else echo "kube-score missing"; status=1; fi
 exit $status
