@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
 import { TRIVY } from '../../src/releases/catalog.js';
 import { spawnAsync, tempDir } from '../helpers.js';
+import { runAction } from '../support/action.js';
 import { buildkitBuild, docker, testDocker } from '../support/docker.js';
 import { multitoolProblems, schemaErrors } from '../support/sarif.js';
 
@@ -186,6 +187,31 @@ describe.skipIf(!ready)(`real Trivy ${TRIVY.pinned} on real images, through bulk
       version: TRIVY.pinned,
       database: { version: 2 },
     });
+  }, 600_000);
+
+  it('through the action: annotations on the lines, the summary names the real scanner, the token in no output', async () => {
+    const dir = context(SINGLE);
+    docker(host, ['build', '--network=none', '-q', '-t', 'bulkhead-test/real-trivy-single:1', dir]);
+    const run = await runAction(
+      {
+        image: 'bulkhead-test/real-trivy-single:1',
+        dockerfile: 'Dockerfile',
+        tools: 'trivy,bulkhead',
+        'trivy-path': trivyBinary,
+        'fail-on': 'critical',
+      },
+      { workspace: dir, env: { HOME: home, DOCKER_HOST: host, PATH: process.env.PATH ?? '' } },
+    );
+    expect(run.status, run.stdout).toBe(1);
+    expect(run.stdout).toMatch(/^::error [^\n]*GHSA-fixt-ure0-0001[^\n]*,file=Dockerfile,line=2::/m);
+    expect(run.stdout).toMatch(/^::error [^\n]*github-pat[^\n]*,file=Dockerfile,line=3::/m);
+    expect(run.summary).toMatch(/\| Trivy \| `bulkhead-test\/real-trivy-single:1` \| `0\.69\.3` \| run \(given path\) \| ✅ ok \|/);
+    for (const [what, text] of [
+      ['the log', run.stdout + run.stderr],
+      ['the summary', run.summary],
+      ['the SARIF log', readFileSync(join(dir, 'bulkhead.sarif'), 'utf8')],
+    ] as const)
+      expect(text.includes(PLANTED), `${what} echoes the planted token`).toBe(false);
   }, 600_000);
 
   it('multi-stage: a package copied from a builder stage lands on the COPY --from line', async () => {
