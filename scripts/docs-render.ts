@@ -97,15 +97,20 @@ function peerTable(): string[] {
     '',
     'Each row is checked by the integration suite on the same fixtures (the hand-made risky and hardened',
     "manifests, GoogleCloudPlatform/microservices-demo's): `agree` means both flag exactly the same",
-    'containers or workloads; `differs` means they do not, for the reason given. Dockle, kube-linter and',
-    'Polaris have no rows yet: their Go modules were not available from the module proxy the test tools',
-    'are installed from. Edit `docs/rules/peers.tsv`, then `npm run docs`.',
+    'containers (kube-score) or workloads (Checkov, which judges a whole workload); `differs` means they',
+    'do not, for the reason given. Dockle, kube-linter and Polaris have no rows yet: their Go modules',
+    'were not available from the module proxy the test tools are installed from. Edit',
+    '`docs/rules/peers.tsv`, then `npm run docs`.',
     '',
     '| Rule | Peer | Peer check | Agree? | Why not |',
     '|---|---|---|---|---|',
     ...rows.map((line) => {
       const [rule = '', peer = '', check = '', relation = '', why = ''] = line.split('\t');
-      return `| [${rule}](${rule}.md) | ${cell(peer)} | \`${check}\` | ${relation === 'agree' ? 'agree' : 'differs'} | ${cell(why)} |`;
+      const checks = check
+        .split('+')
+        .map((id) => `\`${id}\``)
+        .join(' + ');
+      return `| [${rule}](${rule}.md) | ${cell(peer)} | ${checks} | ${relation === 'agree' ? 'agree' : 'differs'} | ${cell(why)} |`;
     }),
     '',
   ];

@@ -5,7 +5,7 @@
 # - Trivy built from its Go module at the version bulkhead pins (go install, through the Go
 #   module proxy), and the fixture-database writer of test/tools/trivy-fixture-db (trivy-db's
 #   own Go packages), so that real Trivy scans the test images with no network.
-# - kube-score (a Go module), the peer the workload checks are compared with.
+# - the peers the workload checks are compared with: kube-score (a Go module), Checkov (PyPI).
 # Dockle, kube-linter and Polaris are not served by the Go module proxy this was built with.
 # Each needs its route (PyPI, the Go module proxy); without it, the tests that need that tool skip,
 # loudly, and this script says which could not be installed. Test-time tools only: the product
@@ -67,4 +67,12 @@ if [ ! -x "$kube_score" ] && [ -x "$go" ]; then
     || rm -f "$kube_score"
 fi
 if [ -x "$kube_score" ]; then echo "kube-score $kube_score"; else echo "kube-score missing"; status=1; fi
+checkov_version=3.3.30
+checkov="$cache/checkov-$checkov_version/bin/checkov"
+if [ ! -x "$checkov" ]; then
+  { python3 -m venv "$cache/checkov-$checkov_version" \
+    && timeout 1800 "$cache/checkov-$checkov_version/bin/pip" install --quiet --timeout 30 --retries 1 "checkov==$checkov_version"; } >&2 \
+    || rm -rf "$cache/checkov-$checkov_version"
+fi
+if [ -x "$checkov" ]; then echo "checkov $checkov"; else echo "checkov missing"; status=1; fi
 exit $status

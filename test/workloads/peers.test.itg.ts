@@ -17,6 +17,9 @@ if (!existsSync(kubeScore))
   console.warn(
     `\n!!! SKIPPING the kube-score differential tests: ${kubeScore} is missing (npm run test:tools builds it from the Go module proxy)\n`,
   );
+const checkov = join(TOOLS, 'checkov-3.3.30', 'bin', 'checkov');
+if (!existsSync(checkov))
+  console.warn(`\n!!! SKIPPING the Checkov differential tests: ${checkov} is missing (npm run test:tools installs it from PyPI)\n`);
 
 interface PeerRow {
   rule: string;
@@ -72,6 +75,33 @@ function kubeScoreHits(files: string[]): Map<string, Set<string>> {
   return hits;
 }
 
+/** `Kind/namespace/name` for each failing check of Checkov (it judges a whole workload, not a container). */
+function checkovHits(files: string[]): Map<string, Set<string>> {
+  let out: string;
+  try {
+    out = execFileSync(checkov, ['--framework', 'kubernetes', '-o', 'json', '--quiet', ...files.flatMap((f) => ['-f', f])], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  } catch (error) {
+    out = (error as { stdout: string }).stdout;
+  }
+  const parsed = JSON.parse(out) as CheckovReport | CheckovReport[];
+  const hits = new Map<string, Set<string>>();
+  for (const part of Array.isArray(parsed) ? parsed : [parsed])
+    for (const c of part.results.failed_checks) {
+      const set = hits.get(c.check_id) ?? new Set<string>();
+      // "Deployment.shop.risky": kind, namespace, name.
+      set.add(c.resource.replace('.', '/').replace('.', '/'));
+      hits.set(c.check_id, set);
+    }
+  return hits;
+}
+
+interface CheckovReport {
+  results: { failed_checks: { check_id: string; resource: string }[] };
+}
+
 /** The same keys for bulkhead's findings, read from its report-file through the CLI. */
 async function bulkheadHits(files: string[]): Promise<Map<string, Set<string>>> {
   const out = tempDir('bulkhead-peers-');
@@ -94,34 +124,59 @@ async function bulkheadHits(files: string[]): Promise<Map<string, Set<string>>> 
   return hits;
 }
 
-describe.skipIf(!existsSync(kubeScore))('BH3xx against kube-score on the same manifests', () => {
-  const rows = peerRows().filter((r) => r.peer.startsWith('kube-score'));
+/**
+ * Each row of the peer's against bulkhead on every fixture. `checks` may join several peer checks
+ * with "+" (one rule of ours that the peer splits); `workloadOnly` compares workloads, not containers.
+ */
+async function compare(rows: PeerRow[], peerHits: (files: string[]) => Map<string, Set<string>>, workloadOnly: boolean): Promise<void> {
+  const differences = new Map<string, string[]>();
+  for (const [name, files] of Object.entries(FIXTURES)) {
+    const ours = await bulkheadHits(files);
+    const theirs = peerHits(files);
+    for (const row of rows) {
+      const a = [...new Set([...(ours.get(row.rule) ?? [])].map((k) => (workloadOnly ? k.split(' ')[0] : k)))].sort();
+      const b = [...new Set(row.check.split('+').flatMap((id) => [...(theirs.get(id) ?? [])]))].sort();
+      const key = `${row.rule} ~ ${row.check}`;
+      if (row.relation === 'agree') expect(a, `${key} on ${name}`).toEqual(b);
+      else if (JSON.stringify(a) !== JSON.stringify(b)) differences.set(key, [...(differences.get(key) ?? []), name]);
+    }
+    // The fixtures give both tools something to find: an agreement over two empty sets proves nothing.
+    if (name === 'risky-deployment')
+      for (const row of rows.filter((r) => r.relation === 'agree')) expect(ours.get(row.rule)?.size, row.rule).toBeGreaterThan(0);
+  }
+  for (const row of rows.filter((r) => r.relation === 'differs'))
+    expect(differences.get(`${row.rule} ~ ${row.check}`), `${row.rule} ~ ${row.check} agrees on every fixture now`).toBeDefined();
+}
 
-  it('the table names real rules and explains every disagreement', () => {
+describe('the differential table', () => {
+  it('names real rules and explains every disagreement', () => {
+    const rows = peerRows();
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) {
       expect(row.rule).toMatch(/^BH3\d\d$/);
       expect(existsSync(join(REPO_ROOT, 'docs/rules', `${row.rule}.md`))).toBe(true);
+      expect(['agree', 'differs']).toContain(row.relation);
       if (row.relation === 'differs') expect(row.why.length, `${row.rule} ${row.check}`).toBeGreaterThan(20);
     }
   });
+});
 
+describe.skipIf(!existsSync(kubeScore))('BH3xx against kube-score on the same manifests', () => {
   it('agrees where the table says agree, and differs where it says differs', async () => {
-    const differences = new Map<string, string[]>();
-    for (const [name, files] of Object.entries(FIXTURES)) {
-      const [ours, theirs] = [await bulkheadHits(files), kubeScoreHits(files)];
-      for (const row of rows) {
-        const a = [...(ours.get(row.rule) ?? [])].sort();
-        const b = [...(theirs.get(row.check) ?? [])].sort();
-        const key = `${row.rule} ~ ${row.check}`;
-        if (row.relation === 'agree') expect(a, `${key} on ${name}`).toEqual(b);
-        else if (JSON.stringify(a) !== JSON.stringify(b)) differences.set(key, [...(differences.get(key) ?? []), name]);
-      }
-      // The fixtures give both tools something to find: an agreement over two empty sets proves nothing.
-      if (name === 'risky-deployment')
-        for (const row of rows.filter((r) => r.relation === 'agree')) expect(ours.get(row.rule)?.size).toBeGreaterThan(0);
-    }
-    for (const row of rows.filter((r) => r.relation === 'differs'))
-      expect(differences.get(`${row.rule} ~ ${row.check}`), `${row.rule} ~ ${row.check} agrees on every fixture now`).toBeDefined();
+    await compare(
+      peerRows().filter((r) => r.peer.startsWith('kube-score')),
+      kubeScoreHits,
+      false,
+    );
+  }, 300_000);
+});
+
+describe.skipIf(!existsSync(checkov))('BH3xx against Checkov on the same manifests', () => {
+  it('agrees where the table says agree, and differs where it says differs', async () => {
+    await compare(
+      peerRows().filter((r) => r.peer.startsWith('Checkov')),
+      checkovHits,
+      true,
+    );
   }, 300_000);
 });
