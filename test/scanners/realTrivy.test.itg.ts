@@ -108,8 +108,8 @@ describe.skipIf(!ready)(`real Trivy ${TRIVY.pinned} on real images, through bulk
         image,
         '--dockerfile',
         'Dockerfile',
-        '--tools',
-        'trivy,bulkhead',
+        // Defaults, unless the test gives its own.
+        ...(extra.includes('--tools') ? [] : ['--tools', 'trivy,bulkhead']),
         ...(extra.includes('--trivy-path') ? [] : ['--trivy-path', trivyBinary]),
         ...(extra.includes('--fail-on') ? [] : ['--fail-on', 'critical']),
         ...extra,
@@ -300,6 +300,19 @@ describe.skipIf(!ready)(`real Trivy ${TRIVY.pinned} on real images, through bulk
     const calls = readFileSync(argv, 'utf8').trim().split('\n');
     expect(calls.filter((c) => c.includes('--download-java-db-only'))).toHaveLength(1);
     expect(calls.filter((c) => c.startsWith('image --format json'))).toHaveLength(1);
+  }, 600_000);
+
+  it('a Trivy stopped at the time limit fails the gate closed, saying so', async () => {
+    const dir = context(SINGLE);
+    docker(host, ['build', '--network=none', '-q', '-t', 'bulkhead-test/real-trivy-single:1', dir]);
+    // Trivy alone (it reads the daemon itself, a few seconds), with a one-second limit.
+    const run = await scan(dir, 'bulkhead-test/real-trivy-single:1', ['--tools', 'trivy', '--timeout', '1s']);
+    expect(run.code, run.out).toBe(3);
+    // On a loaded machine the limit can already stop the database step: closed all the same.
+    expect(run.out).toMatch(
+      /trivy failed on bulkhead-test\/real-trivy-single:1: Trivy (could not prepare its vulnerability database: it )?(did not finish within 1 s and was stopped|exited with code 1: [\s\S]*context deadline exceeded)/,
+    );
+    expect(run.results.filter((r) => r.ruleId.startsWith('CVE-'))).toEqual([]);
   }, 600_000);
 
   it('a corrupt database fails the gate closed, naming Trivy', async () => {
