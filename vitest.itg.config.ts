@@ -8,6 +8,7 @@ export default defineConfig({
     testTimeout: 600_000,
     hookTimeout: 900_000,
     pool: 'forks',
+    setupFiles: ['test/support/cleanTemp.ts'],
     // Two cores: one heavy file at a time keeps the engine and the validator from starving each other.
     maxWorkers: 1,
     coverage: { provider: 'v8', include: ['src/**/*.ts'], reporter: ['text-summary', 'json-summary'], reportsDirectory: 'coverage-itg' },

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +21,22 @@ export function readManifest(path: string): Record<string, string>[] {
   return lines.map((line) => Object.fromEntries(line.split('\t').map((value, i) => [columns[i] ?? `col${i}`, value])));
 }
 
+/**
+ * Every temporary directory a test file made, removed after the file's tests (test/support/
+ * cleanTemp.ts): the image and report tests write hundreds of MB each, and repeated runs would
+ * fill the disk. BULKHEAD_KEEP_TEST_TMP=1 keeps them to look at.
+ */
+const madeDirs: string[] = [];
+
+export function removeTempDirs(): void {
+  if (process.env.BULKHEAD_KEEP_TEST_TMP === '1') return;
+  for (const dir of madeDirs.splice(0)) rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
+}
+
 export function tempDir(prefix = 'bulkhead-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  madeDirs.push(dir);
+  return dir;
 }
 
 /** A temporary workspace holding the given files (paths may name subdirectories). */
