@@ -4150,7 +4150,11 @@ class JavaDatabase {
         if (ran.spawnError || ran.timedOut || ran.signal || ran.exitCode !== 0 || !after) {
             step.failed(`Trivy ${(0,scanners_process/* describeExit */.KE)(ran, settings.timeoutMs)}`);
             const tail = (0,scanners_process/* stderrTail */.be)(ran.stderr, 3);
-            return `Trivy could not download its Java database: it ${(0,scanners_process/* describeExit */.KE)(ran, settings.timeoutMs)}${tail ? `: ${tail}` : after ? '' : ' and wrote none'}`;
+            // An exit 0 that left no metadata is a failure too, and says so before Trivy's last lines.
+            const how = ran.exitCode === 0 && !ran.signal && !ran.timedOut
+                ? 'exited with code 0 but wrote no database'
+                : (0,scanners_process/* describeExit */.KE)(ran, settings.timeoutMs);
+            return `Trivy could not download its Java database: it ${how}${tail ? `: ${tail}` : ''}`;
         }
         const fresh = after.downloadedAt !== before?.downloadedAt;
         this.downloaded ||= fresh;
@@ -4159,7 +4163,7 @@ class JavaDatabase {
             await this.host.dbCache.save('java-db', this.dir);
         return undefined;
     }
-    /** What the summary says of it, once a scan used it; nothing when no scan needed one. */
+    /** What the summary says of it when the scans had one (restored or downloaded); nothing when there was none. */
     async record() {
         const meta = await readJavaDbMetadata(this.dir);
         if (!meta)

@@ -144,7 +144,12 @@ export class JavaDatabase {
     if (ran.spawnError || ran.timedOut || ran.signal || ran.exitCode !== 0 || !after) {
       step.failed(`Trivy ${describeExit(ran, settings.timeoutMs)}`);
       const tail = stderrTail(ran.stderr, 3);
-      return `Trivy could not download its Java database: it ${describeExit(ran, settings.timeoutMs)}${tail ? `: ${tail}` : after ? '' : ' and wrote none'}`;
+      // An exit 0 that left no metadata is a failure too, and says so before Trivy's last lines.
+      const how =
+        ran.exitCode === 0 && !ran.signal && !ran.timedOut
+          ? 'exited with code 0 but wrote no database'
+          : describeExit(ran, settings.timeoutMs);
+      return `Trivy could not download its Java database: it ${how}${tail ? `: ${tail}` : ''}`;
     }
     const fresh = after.downloadedAt !== before?.downloadedAt;
     this.downloaded ||= fresh;
@@ -153,7 +158,7 @@ export class JavaDatabase {
     return undefined;
   }
 
-  /** What the summary says of it, once a scan used it; nothing when no scan needed one. */
+  /** What the summary says of it when the scans had one (restored or downloaded); nothing when there was none. */
   async record(): Promise<JavaDatabaseRecord | undefined> {
     const meta = await readJavaDbMetadata(this.dir);
     if (!meta) return undefined;

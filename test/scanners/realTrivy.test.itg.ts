@@ -223,11 +223,12 @@ describe.skipIf(!ready)(`real Trivy ${TRIVY.pinned} on real images, through bulk
     expect(lineOf(run, 'GHSA-fixt-ure0-0001')).toBe(7);
   }, 600_000);
 
-  it('BuildKit: the same lines from its history', async () => {
+  it('BuildKit: the same lines from its history', async (ctx) => {
     const dir = context(SINGLE);
     const built = buildkitBuild(host, ['--network=none', '-q', '-t', 'bulkhead-test/real-trivy-buildkit:1', dir]);
     if (!built.ok) {
       console.warn(`\n!!! SKIPPING the BuildKit case: ${built.why}\n`);
+      ctx.skip();
       return;
     }
     const run = await scan(dir, 'bulkhead-test/real-trivy-buildkit:1');

@@ -378,6 +378,19 @@ describe('running Trivy and hadolint', () => {
       expect(outcome.gate.reasons.join('\n')).not.toMatch(/failed on acme\/web:1/);
     });
 
+    it('takes an exit 0 that left no database for the failure it is', async () => {
+      const s = setup({
+        trivy: { '*': { fixture: TRIVY_FIXTURE, javaArchives: true } },
+        trivyJavaDb: { writesNothing: true, stderr: 'INFO [javadb] Downloading Java DB...\n' },
+      });
+      const results = await runLocalScanners(config(s, { image: 'acme/orders:1', tools: 'trivy' }), s.host);
+      expect(results[0]).toMatchObject({
+        status: 'error',
+        error:
+          'Trivy could not download its Java database: it exited with code 0 but wrote no database: INFO [javadb] Downloading Java DB... (acme/orders:1 has Java archives, which need it)',
+      });
+    });
+
     it('drops a kept copy that cannot be refreshed rather than scan JARs against a stale index', async () => {
       const s = setup({ trivy: { '*': { fixture: TRIVY_FIXTURE, javaArchives: true } } });
       await runLocalScanners(config(s, { image: 'acme/orders:1', tools: 'trivy' }), s.host);

@@ -38,7 +38,7 @@ export interface StandinPlan {
   /** Behaviour of `trivy image --download-db-only`. */
   trivyDb?: StandinBehaviour & { updatedAt?: string };
   /** Behaviour of `trivy image --download-java-db-only` (Trivy's own rule: no download within a day of the last). */
-  trivyJavaDb?: StandinBehaviour & { updatedAt?: string };
+  trivyJavaDb?: StandinBehaviour & { updatedAt?: string; writesNothing?: boolean };
 }
 
 const COMMON = String.raw`
@@ -105,7 +105,7 @@ ${COMMON}
     if (b.exitCode) return behave(b, () => {});
     const meta = hasJavaDb() ? JSON.parse(fs.readFileSync(path.join(javaDir, 'metadata.json'), 'utf8')) : undefined;
     const fresh = meta && (Date.now() < Date.parse(meta.NextUpdate) || Date.now() < Date.parse(meta.DownloadedAt) + 24 * 3600 * 1000);
-    if (!fresh) downloadJavaDb(b.updatedAt);
+    if (!fresh && !b.writesNothing) downloadJavaDb(b.updatedAt);
     return behave(b, () => {});
   }
   if (argv.includes('--download-db-only')) {
