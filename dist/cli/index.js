@@ -13,7 +13,7 @@ if (process.argv.length === 3 && process.argv[2] === '--version') {
     process.stdout.write(`${_model_version_js__WEBPACK_IMPORTED_MODULE_0__/* .BULKHEAD_VERSION */ .w}\n`);
     process.exit(0);
 }
-const { runCli } = await Promise.all(/* import() */[__nccwpck_require__.e(412), __nccwpck_require__.e(17)]).then(__nccwpck_require__.bind(__nccwpck_require__, 91017));
+const { runCli } = await Promise.all(/* import() */[__nccwpck_require__.e(412), __nccwpck_require__.e(936)]).then(__nccwpck_require__.bind(__nccwpck_require__, 86936));
 // Standard output belongs to the report (--format json must stay parseable). The toolkit
 // libraries the installer uses write workflow commands and tool echoes there; on a terminal
 // their debug lines are dropped and the rest goes to standard error.

@@ -1,4 +1,4 @@
-import { gzipSync } from 'node:zlib';
+import { gzipJsonText, type JsonText } from '../util/jsonText.js';
 import type { GitHubClient } from './client.js';
 
 export interface Repository {
@@ -9,7 +9,8 @@ export interface Repository {
 export interface SarifUpload {
   commitSha: string;
   ref: string;
-  sarif: string;
+  /** The log's text, already redacted. */
+  sarif: JsonText;
   checkoutUri?: string;
 }
 
@@ -19,7 +20,7 @@ export async function uploadSarif(client: GitHubClient, repository: Repository, 
     ...repository,
     commit_sha: upload.commitSha,
     ref: upload.ref,
-    sarif: gzipSync(Buffer.from(upload.sarif, 'utf8')).toString('base64'),
+    sarif: (await gzipJsonText(upload.sarif)).toString('base64'),
     ...(upload.checkoutUri ? { checkout_uri: upload.checkoutUri } : {}),
   });
   return response.data.id ?? '';

@@ -113,7 +113,7 @@ export async function runMerge(
       pullRequest && !context.pullRequest
         ? { commitSha: pullRequest.headSha ?? context.sha, ref: `refs/pull/${pullRequest.number}/head` }
         : { commitSha: context.sha, ref: context.ref };
-    await publishSarifLog(client, repository, { ...target, sarif: io.redact(merged.sarif) }, io);
+    await publishSarifLog(client, repository, { ...target, sarif: { pieces: [io.redact(merged.sarif)] } }, io);
   }
   if (config.publish.comment === 'never') return outcome;
   if (!pullRequest) {

@@ -67,7 +67,7 @@ export async function readJobSarifLogs(reportFiles: readonly string[], workspace
     );
   const logs: SarifLogFile[] = [];
   for (const path of files) {
-    const [json] = await readJsonReport(path, MAX_SARIF_BYTES);
+    const [json] = await readJsonReport(path, { maxBytes: MAX_SARIF_BYTES });
     logs.push({ file: relative(workspace, path) || path, json });
   }
   return logs;

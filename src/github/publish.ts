@@ -7,6 +7,7 @@ import type { Config, PublishConfig } from '../config/types.js';
 import { renderComment, renderResolvedComment, type CommentInput, type CommentLinks } from '../report/comment.js';
 import type { ScanOutcome } from '../scan/pipeline.js';
 import { BULKHEAD_VERSION } from '../model/version.js';
+import type { JsonText } from '../util/jsonText.js';
 import { createGitHubClient, describeGitHubError, type ClientLogger, type GitHubClient } from './client.js';
 import { uploadSarif, waitForProcessing, type Repository } from './codeScanning.js';
 import { upsertComment, type CommentPlan } from './comment.js';
@@ -101,7 +102,7 @@ export async function publishDependencyGraph(
 export interface SarifTarget {
   commitSha: string;
   ref: string;
-  sarif: string;
+  sarif: JsonText;
 }
 
 /** Uploads and waits for processing; every failure is a warning. */
@@ -206,7 +207,12 @@ export async function publishToGitHub(input: PublishInput): Promise<void> {
       ? publishDependencyGraph(client, repository, { ...input, now: input.now ?? new Date() })
       : Promise.resolve(),
     config.publish.uploadSarif
-      ? publishSarifLog(client, repository, { commitSha: context.sha, ref: context.ref, sarif: input.redact(outcome.sarifText) }, input)
+      ? publishSarifLog(
+          client,
+          repository,
+          { commitSha: context.sha, ref: context.ref, sarif: { pieces: outcome.sarifText.pieces.map((piece) => input.redact(piece)) } },
+          input,
+        )
       : Promise.resolve(),
     wantsComment && pullRequest
       ? publishPullRequestComment(

@@ -100,7 +100,12 @@ export async function runPublish(
       io.logger.warning(`${sarifFile} was not found, so no SARIF log was uploaded; download the scan job's artifact first.`);
     else
       jobs.push(
-        publishSarifLog(client, repository, { commitSha: run.headSha, ref: `refs/pull/${pullRequest}/head`, sarif: io.redact(sarif) }, io),
+        publishSarifLog(
+          client,
+          repository,
+          { commitSha: run.headSha, ref: `refs/pull/${pullRequest}/head`, sarif: { pieces: [io.redact(sarif)] } },
+          io,
+        ),
       );
   }
   if (config.publish.comment !== 'never') {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** Ordered from most to least severe; index 0 is the worst. */
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
@@ -120,7 +120,8 @@ export function imageRepository(reference: string): string {
 
 /** Stable identity of a finding: never line numbers, never tags or digests. */
 export function fingerprintOf(parts: readonly (string | undefined)[]): string {
-  const hash = createHash('sha256');
-  for (const part of parts) hash.update(`${part ?? ''}\u0000`);
-  return hash.digest('hex').slice(0, 32);
+  // One-shot hash of the parts joined (what updating part by part hashes): every finding has one.
+  let text = '';
+  for (const part of parts) text += `${part ?? ''}\u0000`;
+  return hash('sha256', text, 'hex').slice(0, 32);
 }

@@ -5,16 +5,36 @@
  * line, so list and heading markers (`-`, `+`, `1.`) need no escape there.
  */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\\`*_[\]#|~]/g, '\\$&')
-    .replace(/@/g, '@\u200b')
-    .replace(/:\/\//g, ':\u200b//')
-    .replace(/www\./gi, (m) => `${m.slice(0, 3)}\u200b.`)
-    .replace(/\r?\n/g, ' ');
+  // Control characters go first, so that what they separated ("ww\u0001w.") is seen joined.
+  const clean = CONTROL.test(text) ? text.replace(CONTROL_ALL, '') : text;
+  // One pass for the rest: a finding's description is escaped for every rule of a large report.
+  return clean.replace(MARKDOWN, escapeOne);
+}
+
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const CONTROL_ALL = new RegExp(CONTROL.source, 'g');
+/** HTML's three, markdown's punctuation, mentions, autolinks (`://`, `www.`), line breaks. */
+const MARKDOWN = /[&<>\\`*_[\]#|~@]|:\/\/|www\.|\r?\n/gi;
+
+function escapeOne(match: string): string {
+  switch (match) {
+    case '&':
+      return '&amp;';
+    case '<':
+      return '&lt;';
+    case '>':
+      return '&gt;';
+    case '@':
+      return '@\u200b';
+    case '://':
+      return ':\u200b//';
+    case '\n':
+    case '\r\n':
+      return ' ';
+    default:
+      // `www.` in any case keeps its letters; a punctuation mark gets its backslash.
+      return match.length === 4 ? `${match.slice(0, 3)}\u200b.` : `\\${match}`;
+  }
 }
 
 /** For text inside a code span: only backticks and line breaks need care; mentions cannot fire there. */

@@ -201,11 +201,15 @@ function scannersTable(results: readonly ScanResult[]): string[] {
   ];
 }
 
-function render(input: SummaryInput, maxRows: number): { text: string; cut: number } {
+interface SortedDecisions {
+  failing: Decision[];
+  below: Decision[];
+  suppressed: Decision[];
+}
+
+function render(input: SummaryInput, lists: SortedDecisions, maxRows: number): { text: string; cut: number } {
   const { gate, decisions } = input;
-  const failing = sorted(decisions.filter((d) => d.verdict === 'fails-gate'));
-  const below = sorted(decisions.filter((d) => d.verdict === 'below-threshold'));
-  const suppressed = sorted(decisions.filter((d) => d.verdict === 'suppressed'));
+  const { failing, below, suppressed } = lists;
   const out: string[] = [];
   const heading = gate.verdict === 'pass' ? `## ✅ bulkhead: pass` : `## ❌ bulkhead: fail`;
   out.push(heading, '');
@@ -288,8 +292,14 @@ export function renderSummary(input: SummaryInput): string {
   const averageRow =
     sample.length > 0 ? sample.reduce((n, d) => n + Buffer.byteLength(renderRowCached(d, true)) + 1, 0) / sample.length : 1;
   let maxRows = Math.min(input.decisions.length, Math.ceil(limit / averageRow));
+  // Sorted once: a render that does not fit is redone with fewer rows of the same lists.
+  const lists: SortedDecisions = {
+    failing: sorted(input.decisions.filter((d) => d.verdict === 'fails-gate')),
+    below: sorted(input.decisions.filter((d) => d.verdict === 'below-threshold')),
+    suppressed: sorted(input.decisions.filter((d) => d.verdict === 'suppressed')),
+  };
   for (;;) {
-    const { text } = render(input, maxRows);
+    const { text } = render(input, lists, maxRows);
     const size = Buffer.byteLength(text, 'utf8');
     if (size <= limit || maxRows === 0) return text;
     maxRows = Math.floor(maxRows * Math.min(0.9, limit / size));

@@ -5,6 +5,7 @@ import type { ScanResult } from '../model/scanResult.js';
 import { securitySeverity } from '../model/severity.js';
 import { escapeMarkdown } from './escape.js';
 import type * as Sarif from 'sarif';
+import { jsonTextBytes, jsonTextString, RawJson, toJsonText, type JsonText } from '../util/jsonText.js';
 
 /** GitHub code scanning's upload limits. */
 export const SARIF_LIMITS = { runs: 20, resultsPerRun: 25_000, gzippedBytes: 10 * 1024 * 1024 } as const;
@@ -25,42 +26,51 @@ export interface Omitted {
 }
 
 export interface SarifOutput {
-  log: SarifLog;
   /** The log serialized (compact JSON), once: what the file and the upload are made of. */
-  text: string;
+  text: JsonText;
   omitted: Omitted;
 }
 
 /**
  * The log's gzipped size, or an estimate above it, as the upload gzips it. JSON never compresses
  * to more than its own length plus gzip's framing, so a log whose text is under the limit needs no
- * gzip at all. A larger one is estimated from 32 chunks of 64 KiB spread over it, each compressed
- * on its own (no shared window, so no better than the whole stream), with a 20% margin: only when
- * that estimate is over the limit is the whole text compressed, to know for sure.
+ * gzip at all. A larger one is estimated from 32 runs of about 64 KiB spread over it, each
+ * compressed on its own (no shared window, so no better than the whole stream), with a 20% margin:
+ * only when that estimate is over the limit is the whole text compressed, to know for sure.
  */
-function gzippedSizeAtMost(text: string, limit: number): number {
-  const bytes = Buffer.byteLength(text, 'utf8');
+function gzippedSizeAtMost(text: JsonText, limit: number): number {
+  const bytes = jsonTextBytes(text);
   const bound = bytes + Math.ceil(bytes / 1000) + 64;
   if (bound <= limit) return bound;
-  const chunk = 64 * 1024;
-  const chunks = Math.ceil(text.length / chunk);
-  if (chunks > 64) {
+  const sampleChars = 64 * 1024;
+  const { pieces } = text;
+  if (bytes > 64 * sampleChars) {
     let raw = 0;
     let packed = 0;
     for (let i = 0; i < 32; i++) {
-      const at = Math.floor((i * chunks) / 32) * chunk;
-      const sample = Buffer.from(text.slice(at, at + chunk), 'utf8');
-      raw += sample.length;
-      packed += gzipSync(sample, { level: 1 }).length;
+      let sample = '';
+      for (let at = Math.floor((i * pieces.length) / 32); at < pieces.length && sample.length < sampleChars; at++) sample += pieces[at];
+      const sampleBytes = Buffer.from(sample.slice(0, sampleChars), 'utf8');
+      raw += sampleBytes.length;
+      packed += gzipSync(sampleBytes, { level: 1 }).length;
     }
     const estimate = Math.ceil((bytes * packed * 1.2) / raw) + 64;
     if (estimate <= limit) return estimate;
   }
-  return gzipSync(text).length;
+  return gzipSync(jsonTextString(text)).length;
 }
 
 export type SarifLog = Sarif.Log;
 export type SarifRun = Sarif.Run;
+
+/**
+ * A run as built: its rules and results already serialized one by one (util/jsonText's RawJson),
+ * so that a 25,000-result log is never held as object trees on the way to its text.
+ */
+type BuiltRun = Omit<Sarif.Run, 'tool' | 'results'> & {
+  tool: { driver: Omit<Sarif.ToolComponent, 'rules'> & { rules: RawJson[] }; extensions?: Sarif.ToolComponent[] };
+  results: RawJson[];
+};
 type SarifLevel = 'error' | 'warning' | 'note';
 
 const SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -95,17 +105,17 @@ const MAPPING: Record<Exclude<Tool, 'bulkhead'>, string> = {
  * LastUserShouldNotBeRoot); it must differ from the id.
  */
 export function ruleName(id: string, title: string): string {
-  const words = title
-    .replace(/[^A-Za-z0-9]+/g, ' ')
-    .trim()
-    .split(' ')
-    .filter(Boolean)
-    .slice(0, 8);
-  const name = words.map((w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()).join('');
-  const fallback = `Rule${id.replace(/[^A-Za-z0-9]+/g, '')}`;
-  if (name.length === 0) return fallback;
+  // The first eight runs of letters and digits; a long title is not split whole for them.
+  let name = '';
+  const words = /[A-Za-z0-9]+/g;
+  for (let count = 0, match = words.exec(title); match && count < 8; count++, match = words.exec(title)) {
+    const word = match[0];
+    name += word.charAt(0).toUpperCase() + word.slice(1).toLowerCase();
+  }
+  const fallback = (): string => `Rule${id.replace(/[^A-Za-z0-9]+/g, '')}`;
+  if (name.length === 0) return fallback();
   const candidate = /^[A-Za-z]/.test(name) ? name : `Rule${name}`;
-  return candidate !== id ? candidate : fallback;
+  return candidate !== id ? candidate : fallback();
 }
 
 function numericVersion(version: string | undefined): string | undefined {
@@ -236,12 +246,12 @@ interface PlannedRun {
   decisions: Decision[];
 }
 
-function buildRun(plan: PlannedRun, input: SarifInput, maxResults: number): { run: SarifRun; omitted: Decision[] } {
+function buildRun(plan: PlannedRun, input: SarifInput, maxResults: number): { run: BuiltRun; omitted: Decision[] } {
   const { result } = plan;
   const sorted = [...plan.decisions].sort((a, b) => compareFindings(a.finding, b.finding));
   const kept = sorted.slice(0, maxResults);
   const omitted = sorted.slice(maxResults);
-  const rules: Sarif.ReportingDescriptor[] = [];
+  const rules: RawJson[] = [];
   const ruleIndex = new Map<string, number>();
   const byRule = new Map<string, Decision[]>();
   for (const decision of kept) {
@@ -251,15 +261,15 @@ function buildRun(plan: PlannedRun, input: SarifInput, maxResults: number): { ru
   }
   for (const [id, list] of byRule) {
     ruleIndex.set(id, rules.length);
-    rules.push(buildRule(list));
+    rules.push(new RawJson(buildRule(list)));
   }
   const seen = new Set<string>();
-  const results: Sarif.Result[] = [];
+  const results: RawJson[] = [];
   for (const decision of kept) {
     // Two findings with one fingerprint would be one alert; keep the first (most severe).
     if (seen.has(decision.finding.fingerprint)) continue;
     seen.add(decision.finding.fingerprint);
-    results.push(buildResult(decision, ruleIndex.get(decision.finding.ruleId) as number, result.key));
+    results.push(new RawJson(buildResult(decision, ruleIndex.get(decision.finding.ruleId) as number, result.key)));
   }
   const driver = DRIVERS[result.tool];
   const version = numericVersion(result.tool === 'bulkhead' ? input.bulkheadVersion : result.version);
@@ -334,15 +344,15 @@ export function buildSarif(input: SarifInput): SarifOutput {
   let maxResults: number = limits.resultsPerRun;
   for (;;) {
     const built = plans.map((plan) => buildRun(plan, input, maxResults));
-    const log: SarifLog = { $schema: SCHEMA, version: '2.1.0', runs: built.map((b) => b.run) };
+    const log = { $schema: SCHEMA, version: '2.1.0', runs: built.map((b) => b.run) };
     const omittedDecisions = built.flatMap((b) => b.omitted);
     if (omittedRuns.length > 0 && log.runs[0]) (log.runs[0].properties ??= {}).omittedRuns = omittedRuns;
-    const text = JSON.stringify(log);
+    const text = toJsonText(log);
     const size = gzippedSizeAtMost(text, limits.gzippedBytes);
     if (size <= limits.gzippedBytes || maxResults === 0) {
       const counted = summarizeOmitted([...omittedDecisions, ...dropped.flatMap((plan) => plan.decisions)]);
       const omitted: Omitted = { runs: omittedRuns, results: counted.results, bySeverity: counted.bySeverity };
-      return { log, text, omitted };
+      return { text, omitted };
     }
     const largest = Math.max(...plans.map((p) => Math.min(p.decisions.length, maxResults)));
     maxResults = Math.floor(largest * Math.min(0.9, limits.gzippedBytes / size));

@@ -14,6 +14,7 @@ import { renderSummary } from '../report/markdown.js';
 import { buildSarif, type Omitted } from '../report/sarif.js';
 import { workspacePath } from '../util/paths.js';
 import type { Collected } from './collect.js';
+import type { JsonText } from '../util/jsonText.js';
 
 export interface ScanOutcome {
   results: ScanResult[];
@@ -21,7 +22,7 @@ export interface ScanOutcome {
   gate: GateOutcome;
   counts: SummaryCounts;
   /** The SARIF log as serialized once (compact), unredacted: writers and the upload redact it. */
-  sarifText: string;
+  sarifText: JsonText;
   omitted: Omitted;
   summaryMarkdown: string;
   report: unknown;

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, open, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ReportsConfig } from '../config/types.js';
 import type { Redactor } from '../secrets/redactor.js';
@@ -7,6 +7,7 @@ import type { Logger } from '../util/logger.js';
 import { describeFailure, type ScanResult } from '../model/scanResult.js';
 import type { SbomContext } from '../report/sbom.js';
 import type { ScanOutcome } from './pipeline.js';
+import { jsonTextBatches, toJsonText, type JsonText } from '../util/jsonText.js';
 
 /**
  * mkdir -p, one level at a time: Node's own recursive mkdir never returns for a path under /proc
@@ -29,10 +30,18 @@ async function makeDirectories(directory: string): Promise<void> {
   }
 }
 
-async function write(path: string, text: string, what: string): Promise<void> {
+async function write(path: string, text: string | JsonText, what: string): Promise<void> {
   try {
     await makeDirectories(dirname(path));
-    await writeFile(path, text);
+    if (typeof text === 'string') await writeFile(path, text);
+    else {
+      const file = await open(path, 'w');
+      try {
+        for (const batch of jsonTextBatches(text)) await file.write(batch);
+      } finally {
+        await file.close();
+      }
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new ToolError(path, `the ${what} could not be written there (${code}).`);
@@ -78,7 +87,7 @@ export async function writeSbom(
 export async function writeReportFiles(outcome: ScanOutcome, reports: ReportsConfig, redactor: Redactor): Promise<void> {
   // Compact, as GitHub reads them: a 25,000-result log pretty-printed is half as large again and
   // costs a second serialization; `jq .` shows either.
-  await write(reports.sarifFile, redactor.apply(outcome.sarifText), 'SARIF log');
-  await write(reports.reportFile, redactor.apply(JSON.stringify(outcome.report)), 'JSON report');
+  await write(reports.sarifFile, redactor.applyJson(outcome.sarifText), 'SARIF log');
+  await write(reports.reportFile, redactor.applyJson(toJsonText(outcome.report)), 'JSON report');
   if (reports.markdownFile) await write(reports.markdownFile, redactor.apply(outcome.summaryMarkdown), 'markdown summary');
 }

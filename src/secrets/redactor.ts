@@ -1,3 +1,5 @@
+import type { JsonText } from '../util/jsonText.js';
+
 /**
  * Removes known secret values from any text bulkhead writes (logs, SARIF, comment, report.json).
  * Findings never carry secret values by construction; this is the second line of defence for
@@ -12,11 +14,23 @@ export class Redactor {
   }
 
   apply(text: string): string {
-    let out = text;
+    return this.masker()(text);
+  }
+
+  /** JSON text in pieces, each masked: a value inside a JSON string is always whole in one piece (util/jsonText). */
+  applyJson(text: JsonText): JsonText {
+    if (this.values.size === 0) return text;
+    const mask = this.masker();
+    return { pieces: text.pieces.map(mask) };
+  }
+
+  private masker(): (text: string) => string {
     // Longest first: a value that holds another must be masked whole, not around the shorter one.
-    for (const value of [...this.values].sort((a, b) => b.length - a.length)) {
-      if (out.includes(value)) out = out.split(value).join('***');
-    }
-    return out;
+    const values = [...this.values].sort((a, b) => b.length - a.length);
+    return (text) => {
+      let out = text;
+      for (const value of values) if (out.includes(value)) out = out.split(value).join('***');
+      return out;
+    };
   }
 }

@@ -14,7 +14,7 @@ import { checkDockerfile } from '../../src/scanners/builtin/dockerfile.js';
 import { parseHadolintReport } from '../../src/scanners/hadolint/parse.js';
 import { parseTrivyReport } from '../../src/scanners/trivy/parse.js';
 import { FormatError, UsageError } from '../../src/util/errors.js';
-import { parseJsonSequence } from '../../src/util/json.js';
+import { parseJsonSequence } from '../../src/util/jsonStream.js';
 import { readCompose } from '../../src/workloads/compose.js';
 import { analyzeWorkloads } from '../../src/workloads/index.js';
 import { interpolate, InterpolationError } from '../../src/workloads/interpolate.js';

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model/finding.js';
-import { parseJsonSequence } from '../../src/util/json.js';
+import { parseJsonSequence } from '../../src/util/jsonStream.js';
 import { decide } from '../../src/policy/decide.js';
 import { automationId, buildSarif, ruleName, toUri, type SarifLog } from '../../src/report/sarif.js';
+import { jsonTextString } from '../../src/util/jsonText.js';
 import { parseHadolintReport } from '../../src/scanners/hadolint/parse.js';
 import { parseTrivyReport } from '../../src/scanners/trivy/parse.js';
 import { FormatError } from '../../src/util/errors.js';
@@ -21,7 +22,9 @@ function sarifFor(results: ScanResult[], limits?: { runs: number; resultsPerRun:
     results.flatMap((r) => r.findings),
     { failOn: 'high', ignoreUnfixed: false },
   );
-  return buildSarif({ results, decisions, category: 'bulkhead', bulkheadVersion: '0.1.0', ...(limits ? { limits } : {}) });
+  const built = buildSarif({ results, decisions, category: 'bulkhead', bulkheadVersion: '0.1.0', ...(limits ? { limits } : {}) });
+  // The log as it is written and uploaded.
+  return { ...built, log: JSON.parse(jsonTextString(built.text)) as SarifLog };
 }
 
 /** Every fixture through the adapters into SARIF, placed on a Dockerfile as run.ts does. */

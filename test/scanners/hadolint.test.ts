@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseJsonSequence } from '../../src/util/json.js';
+import { parseJsonSequence } from '../../src/util/jsonStream.js';
 import { parseHadolintReport } from '../../src/scanners/hadolint/parse.js';
 import { fixture, readManifest } from '../helpers.js';
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { errorMessage } from '../../util/errors.js';
-import { parseJsonSequence } from '../../util/json.js';
+import { parseJsonSequence } from '../../util/jsonStream.js';
 import { describeExit, runProcess, stderrTail } from '../process.js';
 import type { ScanResult, ScannerRecord } from '../../model/scanResult.js';
 import { parseHadolintReport } from './parse.js';

@@ -325,3 +325,68 @@ const READERS: readonly (readonly [string, Reader])[] = [
   ['Misconfigurations', readMisconfiguration],
   ['Licenses', readLicense],
 ];
+
+/**
+ * The fields each list's reader above reads (readPackage for Packages), and nothing else: a
+ * streamed report keeps only these of each entry (slimTrivyEntry). A field a reader starts to read
+ * must be added here; the test that parses every fixture both ways fails until it is.
+ */
+const ENTRY_FIELDS: ReadonlyMap<string, readonly string[]> = new Map([
+  [
+    'Vulnerabilities',
+    [
+      'VulnerabilityID',
+      'PkgName',
+      'InstalledVersion',
+      'FixedVersion',
+      'Status',
+      'Title',
+      'Description',
+      'PrimaryURL',
+      'PkgPath',
+      'PkgIdentifier',
+      'Severity',
+      'SeveritySource',
+      'CVSS',
+      'Layer',
+    ],
+  ],
+  ['Secrets', ['RuleID', 'Title', 'StartLine', 'Category', 'Severity', 'Offset', 'Layer']],
+  [
+    'Misconfigurations',
+    ['ID', 'AVDID', 'Status', 'Severity', 'Title', 'CauseMetadata', 'Message', 'Resolution', 'Description', 'PrimaryURL', 'Layer'],
+  ],
+  ['Licenses', ['Name', 'PkgName', 'Category', 'FilePath', 'Severity', 'Link', 'Layer']],
+  ['Packages', ['Name', 'Version', 'Identifier', 'ID', 'Licenses', 'Layer', 'DependsOn']],
+]);
+
+/**
+ * Whether a list in a report (by its path from the top) holds one result's entries:
+ * `Results[n].<list>`, or `[n].<list>` in the legacy array form. Those are what a report's size
+ * is made of, so they are read one entry at a time.
+ */
+export function isTrivyEntryList(path: readonly (string | number)[]): boolean {
+  const list = path[path.length - 1];
+  const inResult =
+    (path.length === 3 && path[0] === 'Results' && typeof path[1] === 'number') || (path.length === 2 && typeof path[0] === 'number');
+  return inResult && typeof list === 'string' && ENTRY_FIELDS.has(list);
+}
+
+/**
+ * One entry of such a list with only the fields parseTrivyReport reads: references, CWE ids,
+ * vendor severities, dates and a misconfiguration's code lines are dropped as the report streams
+ * in, so what is kept of a 200 MB report is a fraction of it. Anything but an object is left for
+ * parseTrivyReport to refuse with its path.
+ */
+export function slimTrivyEntry(entry: unknown, path: readonly (string | number)[]): unknown {
+  const fields = ENTRY_FIELDS.get(String(path[path.length - 1]));
+  if (!fields || !isObject(entry)) return entry;
+  const slim: Record<string, unknown> = {};
+  for (const field of fields) {
+    const value = entry[field];
+    if (value !== undefined) slim[field] = value;
+  }
+  // Only the line is read of a misconfiguration's cause; its Code holds file content.
+  if (isObject(slim.CauseMetadata)) slim.CauseMetadata = { StartLine: slim.CauseMetadata.StartLine };
+  return slim;
+}

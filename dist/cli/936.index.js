@@ -1,8 +1,8 @@
-export const id = 17;
-export const ids = [17];
+export const id = 936;
+export const ids = [936];
 export const modules = {
 
-/***/ 91017:
+/***/ 86936:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -186,10 +186,11 @@ function imageRepository(reference) {
 }
 /** Stable identity of a finding: never line numbers, never tags or digests. */
 function fingerprintOf(parts) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
+    // One-shot hash of the parts joined (what updating part by part hashes): every finding has one.
+    let text = '';
     for (const part of parts)
-        hash.update(`${part ?? ''}\u0000`);
-    return hash.digest('hex').slice(0, 32);
+        text += `${part ?? ''}\u0000`;
+    return (0,external_node_crypto_.hash)('sha256', text, 'hex').slice(0, 32);
 }
 
 ;// CONCATENATED MODULE: ./src/config/types.ts
@@ -1480,16 +1481,34 @@ var version = __webpack_require__(52621);
  * line, so list and heading markers (`-`, `+`, `1.`) need no escape there.
  */
 function escape_escapeMarkdown(text) {
-    return text
-        .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/[\\`*_[\]#|~]/g, '\\$&')
-        .replace(/@/g, '@\u200b')
-        .replace(/:\/\//g, ':\u200b//')
-        .replace(/www\./gi, (m) => `${m.slice(0, 3)}\u200b.`)
-        .replace(/\r?\n/g, ' ');
+    // Control characters go first, so that what they separated ("ww\u0001w.") is seen joined.
+    const clean = CONTROL.test(text) ? text.replace(CONTROL_ALL, '') : text;
+    // One pass for the rest: a finding's description is escaped for every rule of a large report.
+    return clean.replace(MARKDOWN, escapeOne);
+}
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const CONTROL_ALL = new RegExp(CONTROL.source, 'g');
+/** HTML's three, markdown's punctuation, mentions, autolinks (`://`, `www.`), line breaks. */
+const MARKDOWN = /[&<>\\`*_[\]#|~@]|:\/\/|www\.|\r?\n/gi;
+function escapeOne(match) {
+    switch (match) {
+        case '&':
+            return '&amp;';
+        case '<':
+            return '&lt;';
+        case '>':
+            return '&gt;';
+        case '@':
+            return '@\u200b';
+        case '://':
+            return ':\u200b//';
+        case '\n':
+        case '\r\n':
+            return ' ';
+        default:
+            // `www.` in any case keeps its letters; a punctuation mark gets its backslash.
+            return match.length === 4 ? `${match.slice(0, 3)}\u200b.` : `\\${match}`;
+    }
 }
 /** For text inside a code span: only backticks and line breaks need care; mentions cannot fire there. */
 function codeSpan(text) {
@@ -1932,11 +1951,9 @@ function scannersTable(results) {
             .trim()),
     ];
 }
-function render(input, maxRows) {
+function render(input, lists, maxRows) {
     const { gate, decisions } = input;
-    const failing = sorted(decisions.filter((d) => d.verdict === 'fails-gate'));
-    const below = sorted(decisions.filter((d) => d.verdict === 'below-threshold'));
-    const suppressed = sorted(decisions.filter((d) => d.verdict === 'suppressed'));
+    const { failing, below, suppressed } = lists;
     const out = [];
     const heading = gate.verdict === 'pass' ? `## ✅ bulkhead: pass` : `## ❌ bulkhead: fail`;
     out.push(heading, '');
@@ -1993,8 +2010,14 @@ function renderSummary(input) {
     const sample = input.decisions.slice(0, 200);
     const averageRow = sample.length > 0 ? sample.reduce((n, d) => n + Buffer.byteLength(renderRowCached(d, true)) + 1, 0) / sample.length : 1;
     let maxRows = Math.min(input.decisions.length, Math.ceil(limit / averageRow));
+    // Sorted once: a render that does not fit is redone with fewer rows of the same lists.
+    const lists = {
+        failing: sorted(input.decisions.filter((d) => d.verdict === 'fails-gate')),
+        below: sorted(input.decisions.filter((d) => d.verdict === 'below-threshold')),
+        suppressed: sorted(input.decisions.filter((d) => d.verdict === 'suppressed')),
+    };
     for (;;) {
-        const { text } = render(input, maxRows);
+        const { text } = render(input, lists, maxRows);
         const size = Buffer.byteLength(text, 'utf8');
         if (size <= limit || maxRows === 0)
             return text;
@@ -2165,7 +2188,7 @@ function client_describeGitHubError(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/util/json.ts
-
+/** Small readers for untyped JSON: each returns undefined rather than guessing. */
 function json_isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -2174,126 +2197,6 @@ function json_str(value) {
 }
 function json_num(value) {
     return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-function pathOf(stack) {
-    let path = '';
-    for (const frame of stack.slice(0, -1)) {
-        if (frame.object)
-            path += path === '' ? (frame.key ?? '') : `.${frame.key ?? ''}`;
-        else
-            path += `[${frame.index}]`;
-    }
-    return path === '' ? 'the top-level object' : path;
-}
-/** The index of the quote that closes the string opened at `start`. */
-function stringEnd(text, start) {
-    let end = text.indexOf('"', start + 1);
-    while (end !== -1) {
-        let backslashes = 0;
-        for (let j = end - 1; text.charCodeAt(j) === 92; j--)
-            backslashes++;
-        if (backslashes % 2 === 0)
-            return end;
-        end = text.indexOf('"', end + 1);
-    }
-    return -1;
-}
-const QUOTE = 34;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
-const OPEN_BRACKET = 91;
-const CLOSE_BRACKET = 93;
-const COMMA = 44;
-const STRUCTURAL = /["{}[\],]/g;
-/**
- * Parses text that holds one or more JSON values written one after another (`[][][{…}]`, or
- * values separated by white space). One pass finds where each value ends and refuses an object
- * that has the same key twice: JSON.parse (like Go's encoding/json) silently keeps the last, so a
- * report with two `Results` would read as whichever one an attacker put second. Each value is
- * then parsed by JSON.parse. Throws FormatError naming `source` and where.
- */
-function parseJsonSequence(text, source = 'the JSON text') {
-    const values = [];
-    const n = text.length;
-    let i = 0;
-    const parse = (slice) => {
-        try {
-            return JSON.parse(slice);
-        }
-        catch (error) {
-            throw new errors/* FormatError */.IF(source, `is not valid JSON (${error instanceof Error ? error.message : String(error)}); it may be truncated or not a JSON report.`);
-        }
-    };
-    while (i < n) {
-        while (i < n && /\s/.test(text[i]))
-            i++;
-        if (i >= n)
-            break;
-        const start = i;
-        const open = text.charCodeAt(i);
-        if (open !== OPEN_BRACE && open !== OPEN_BRACKET) {
-            // A scalar (null, number, string): only valid as the whole document.
-            values.push(parse(text.slice(start)));
-            return values;
-        }
-        const stack = [];
-        // Jumps from one structural character to the next in native code: white space, numbers and
-        // literals between them are JSON.parse's to check, not this loop's.
-        STRUCTURAL.lastIndex = i;
-        for (let found = STRUCTURAL.exec(text); found; found = STRUCTURAL.exec(text)) {
-            i = found.index;
-            const c = text.charCodeAt(i);
-            if (c === QUOTE) {
-                const end = stringEnd(text, i);
-                if (end === -1)
-                    break;
-                const frame = stack[stack.length - 1];
-                if (frame?.object && frame.expectKey) {
-                    const raw = text.slice(i + 1, end);
-                    let key = raw;
-                    if (raw.includes('\\')) {
-                        try {
-                            key = JSON.parse(`"${raw}"`);
-                        }
-                        catch {
-                            // Left to JSON.parse below, which says where the text is malformed.
-                        }
-                    }
-                    if (frame.keys?.has(key)) {
-                        throw new errors/* FormatError */.IF(source, `has the key ${JSON.stringify(key.slice(0, 60))} twice in ${pathOf(stack)}; a tool writes each key once, so the file was edited or is not the tool's output.`);
-                    }
-                    frame.keys?.add(key);
-                    frame.key = key;
-                    frame.expectKey = false;
-                }
-                i = end;
-                STRUCTURAL.lastIndex = end + 1;
-            }
-            else if (c === OPEN_BRACE)
-                stack.push({ object: true, keys: new Set(), expectKey: true, index: 0 });
-            else if (c === OPEN_BRACKET)
-                stack.push({ object: false, expectKey: false, index: 0 });
-            else if (c === COMMA) {
-                const frame = stack[stack.length - 1];
-                if (frame?.object)
-                    frame.expectKey = true;
-                else if (frame)
-                    frame.index++;
-            }
-            else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-                stack.pop();
-                if (stack.length === 0)
-                    break;
-            }
-        }
-        // Past the value's closing bracket, or (unclosed) the end of the text.
-        i = stack.length === 0 ? i + 1 : n;
-        if (stack.length !== 0) {
-            throw new errors/* FormatError */.IF(source, `is not valid JSON (the value starting at offset ${start} is not closed); it may be truncated or not a JSON report.`);
-        }
-        values.push(parse(text.slice(start, i)));
-    }
-    return values;
 }
 /** Drops the keys whose value is undefined, so optional fields are absent rather than undefined. */
 function compact(value) {
@@ -2377,21 +2280,469 @@ function readBaseline(document, source) {
     return { source, entries };
 }
 
+;// CONCATENATED MODULE: ./src/util/jsonStream.ts
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const SPACE = 0x20;
+const TAB = 0x09;
+const LF = 0x0a;
+const CR = 0x0d;
+/** Where a spilled list is between its elements. */
+const EXPECT_FIRST = 0;
+const AFTER_ELEMENT = 1;
+const AFTER_COMMA = 2;
+/** How many keys the objects in a parsed value have, all told. */
+function countKeys(value) {
+    if (typeof value !== 'object' || value === null)
+        return 0;
+    let count = 0;
+    if (Array.isArray(value)) {
+        for (const element of value)
+            if (typeof element === 'object' && element !== null)
+                count += countKeys(element);
+        return count;
+    }
+    for (const key in value) {
+        count++;
+        const member = value[key];
+        if (typeof member === 'object' && member !== null)
+            count += countKeys(member);
+    }
+    return count;
+}
+function pathText(segments) {
+    let path = '';
+    for (const segment of segments)
+        path += typeof segment === 'number' ? `[${segment}]` : path === '' ? segment : `.${segment}`;
+    return path;
+}
+const TOKEN = /"(?:[^"\\]|\\.)*"|[{}[\],:]/g;
+/**
+ * The first key repeated in one object of valid JSON text, and the path to that object. Only run
+ * once a count has shown that there is one, so it may be plain rather than fast.
+ */
+function firstRepeatedKey(text) {
+    const stack = [];
+    for (const match of text.matchAll(TOKEN)) {
+        const token = match[0];
+        const frame = stack[stack.length - 1];
+        if (token === '{')
+            stack.push({ keys: new Set(), index: 0, expectKey: true });
+        else if (token === '[')
+            stack.push({ index: 0, expectKey: false });
+        else if (token === '}' || token === ']')
+            stack.pop();
+        else if (token === ',') {
+            if (frame?.keys)
+                frame.expectKey = true;
+            else if (frame)
+                frame.index++;
+        }
+        else if (token.startsWith('"') && frame?.keys && frame.expectKey) {
+            const key = JSON.parse(token);
+            const path = stack.slice(0, -1).map((f) => (f.keys ? (f.key ?? '') : f.index));
+            if (frame.keys.has(key))
+                return { key, path };
+            frame.keys.add(key);
+            frame.key = key;
+            frame.expectKey = false;
+        }
+    }
+    return undefined;
+}
+class JsonSequenceParser {
+    options;
+    values = [];
+    stack = [];
+    /** Bytes before the current chunk. */
+    consumed = 0;
+    first = true;
+    // The current top-level value.
+    valueOffset = 0;
+    skeleton = [];
+    /** Where the skeleton continues in the current chunk; -1 while a spilled list's elements are skipped. */
+    skeletonStart = -1;
+    skeletonKeys = 0;
+    spills = [];
+    /** A top-level scalar: the rest of the input is that one document. */
+    scalar;
+    // A string the chunk ended inside.
+    inString = false;
+    stringIsKey = false;
+    stringBackslashes = 0;
+    /** A key on the way to a spilled list, decoded for the list's path: its bytes so far. */
+    keyParts;
+    keyStart = 0;
+    element;
+    /** Whether the element being read is a number or literal: white space, a comma or a bracket ends it. */
+    scalarOpen = false;
+    constructor(options) {
+        this.options = options;
+    }
+    fail(detail) {
+        throw new errors/* FormatError */.IF(this.options.source, detail);
+    }
+    invalid(offset) {
+        this.fail(`is not valid JSON (unexpected character at offset ${offset}); it may be truncated or not a JSON report.`);
+    }
+    /** Parses one value's text; `prefix` is where the text sits in the whole, for a repeated key's message. */
+    parse(bytes, keys, prefix = []) {
+        const text = bytes.toString('utf8');
+        let value;
+        try {
+            value = JSON.parse(text);
+        }
+        catch (error) {
+            return this.fail(`is not valid JSON (${error instanceof Error ? error.message : String(error)}); it may be truncated or not a JSON report.`);
+        }
+        if (keys !== undefined && countKeys(value) !== keys) {
+            const repeated = firstRepeatedKey(text);
+            const where = repeated ? pathText([...prefix, ...repeated.path]) : '';
+            this.fail(`has the key ${JSON.stringify((repeated?.key ?? '').slice(0, 60))} twice in ${where || 'the top-level object'}; a tool writes each key once, so the file was edited or is not the tool's output.`);
+        }
+        return value;
+    }
+    /** The path from the top of the value to the list just opened. */
+    listPath() {
+        const path = [];
+        for (let f = 0; f < this.stack.length - 1; f++) {
+            const frame = this.stack[f];
+            path.push(frame.object ? (frame.key ?? '') : frame.index);
+        }
+        return path;
+    }
+    /** A spilled list's next element starts at `at` (its first byte). */
+    startElement(frame, chunk, at, scalar) {
+        const spill = frame.spill;
+        // After an element only a comma or the list's end may come (a number still being read counts as one).
+        if (spill.state === AFTER_ELEMENT || this.element)
+            this.invalid(this.consumed + at);
+        if (spill.state === EXPECT_FIRST && this.skeletonStart >= 0) {
+            this.skeleton.push(Buffer.from(chunk.subarray(this.skeletonStart, at)));
+            this.skeletonStart = -1;
+        }
+        this.element = { spill, index: frame.index, depth: this.stack.length, scalar, start: at, parts: [], keys: 0 };
+        this.scalarOpen = scalar;
+    }
+    endElement(chunk, end) {
+        const element = this.element;
+        this.element = undefined;
+        this.scalarOpen = false;
+        const piece = chunk.subarray(element.start, end);
+        const { spill } = element;
+        const value = this.parse(element.parts.length === 0 ? piece : Buffer.concat([...element.parts, piece]), element.keys, [
+            ...spill.path,
+            element.index,
+        ]);
+        spill.elements.push(this.options.element ? this.options.element(value, spill.path, element.index) : value);
+        spill.state = AFTER_ELEMENT;
+    }
+    /** The top-level value closed at `end`: the skeleton is parsed and the spilled lists put back. */
+    endValue(chunk, end) {
+        this.skeleton.push(chunk.subarray(this.skeletonStart, end));
+        const document = this.parse(Buffer.concat(this.skeleton), this.skeletonKeys);
+        this.skeleton = [];
+        this.skeletonStart = -1;
+        this.skeletonKeys = 0;
+        let value = document;
+        for (const spill of this.spills) {
+            if (spill.path.length === 0) {
+                value = spill.elements;
+                continue;
+            }
+            let parent = value;
+            for (const segment of spill.path.slice(0, -1))
+                parent = parent[segment];
+            parent[spill.path.at(-1)] = spill.elements;
+        }
+        this.spills = [];
+        this.values.push(value);
+    }
+    /** Finds the end of a string from `from` (just past its opening quote, or the chunk's start); -1 if the chunk ends first. */
+    stringEnd(chunk, from) {
+        for (let end = chunk.indexOf(QUOTE, from); end !== -1; end = chunk.indexOf(QUOTE, end + 1)) {
+            if (chunk[end - 1] !== BACKSLASH || end === from) {
+                if (end > from || this.stringBackslashes % 2 === 0)
+                    return end;
+                continue;
+            }
+            let backslashes = 0;
+            let j = end - 1;
+            while (j >= from && chunk[j] === BACKSLASH) {
+                backslashes++;
+                j--;
+            }
+            // Backslashes at the start of this chunk continue those at the end of the last.
+            if (j < from)
+                backslashes += this.stringBackslashes;
+            if (backslashes % 2 === 0)
+                return end;
+        }
+        let trailing = 0;
+        for (let j = chunk.length - 1; j >= from && chunk[j] === BACKSLASH; j--)
+            trailing++;
+        this.stringBackslashes = trailing === chunk.length - from ? this.stringBackslashes + trailing : trailing;
+        return -1;
+    }
+    /** A string closed at `end` (its closing quote). */
+    closeString(chunk, end) {
+        this.inString = false;
+        this.stringBackslashes = 0;
+        if (this.stringIsKey) {
+            const frame = this.stack[this.stack.length - 1];
+            frame.expectKey = false;
+            if (this.element)
+                this.element.keys++;
+            else {
+                this.skeletonKeys++;
+                if (this.keyParts) {
+                    const piece = chunk.subarray(this.keyStart, end);
+                    const raw = (this.keyParts.length === 0 ? piece : Buffer.concat([...this.keyParts, piece])).toString('utf8');
+                    this.keyParts = undefined;
+                    let key = raw;
+                    if (raw.includes('\\')) {
+                        try {
+                            key = JSON.parse(`"${raw}"`);
+                        }
+                        catch {
+                            // Left to JSON.parse of the skeleton, which says where the text is malformed.
+                        }
+                    }
+                    frame.key = key;
+                }
+            }
+        }
+        else if (this.element && this.stack.length === this.element.depth)
+            this.endElement(chunk, end + 1);
+    }
+    /** A number, literal or string at the top: only valid as the whole document, so the rest is kept for it. */
+    topScalar(chunk, at) {
+        this.scalar = [Buffer.from(chunk.subarray(at))];
+        this.consumed += chunk.length;
+    }
+    /** A string opens at `at`; returns its closing quote, or -1 when the chunk ends inside it. */
+    openString(frame, chunk, at) {
+        if (frame.spill)
+            this.startElement(frame, chunk, at, false);
+        this.stringIsKey = frame.object && frame.expectKey;
+        if (this.stringIsKey && this.element === undefined && this.options.spill) {
+            this.keyParts = [];
+            this.keyStart = at + 1;
+        }
+        const end = this.stringEnd(chunk, at + 1);
+        if (end === -1)
+            this.inString = true;
+        else
+            this.closeString(chunk, end);
+        return end;
+    }
+    open(frame, chunk, at, object) {
+        if (frame === undefined) {
+            this.valueOffset = this.consumed + at;
+            this.skeletonStart = at;
+        }
+        else if (frame.spill)
+            this.startElement(frame, chunk, at, false);
+        this.stack.push({ object, expectKey: object, index: 0, key: undefined, spill: undefined });
+        if (!object && this.options.spill && this.element === undefined) {
+            const path = this.listPath();
+            if (this.options.spill(path))
+                this.stack[this.stack.length - 1].spill = { path, elements: [], state: EXPECT_FIRST };
+        }
+    }
+    comma(frame, chunk, at) {
+        if (frame === undefined)
+            this.invalid(this.consumed + at);
+        if (this.scalarOpen && this.stack.length === this.element.depth)
+            this.endElement(chunk, at);
+        if (frame.object)
+            frame.expectKey = true;
+        else {
+            frame.index++;
+            if (frame.spill) {
+                if (frame.spill.state !== AFTER_ELEMENT)
+                    this.invalid(this.consumed + at);
+                frame.spill.state = AFTER_COMMA;
+            }
+        }
+    }
+    close(frame, chunk, at, object) {
+        if (frame === undefined || frame.object !== object)
+            this.invalid(this.consumed + at);
+        const stack = this.stack;
+        if (this.scalarOpen && stack.length === this.element.depth)
+            this.endElement(chunk, at);
+        if (frame.spill) {
+            if (frame.spill.state === AFTER_COMMA)
+                this.invalid(this.consumed + at);
+            if (frame.spill.state === AFTER_ELEMENT)
+                this.skeletonStart = at;
+            this.spills.push(frame.spill);
+        }
+        stack.pop();
+        if (this.element && stack.length === this.element.depth)
+            this.endElement(chunk, at + 1);
+        if (stack.length === 0)
+            this.endValue(chunk, at + 1);
+    }
+    push(input) {
+        let chunk = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+        if (this.first && chunk.length > 0) {
+            this.first = false;
+            if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+                chunk = chunk.subarray(3);
+                this.consumed += 3;
+            }
+        }
+        const n = chunk.length;
+        let i = 0;
+        if (this.scalar) {
+            this.scalar.push(Buffer.from(chunk));
+            this.consumed += n;
+            return;
+        }
+        if (this.inString) {
+            const end = this.stringEnd(chunk, 0);
+            if (end === -1)
+                i = n;
+            else {
+                this.closeString(chunk, end);
+                i = end + 1;
+            }
+        }
+        const stack = this.stack;
+        for (; i < n; i++) {
+            const c = chunk[i];
+            if (c === SPACE || c === LF || c === CR || c === TAB) {
+                if (this.scalarOpen && stack.length === this.element.depth)
+                    this.endElement(chunk, i);
+                continue;
+            }
+            const frame = stack[stack.length - 1];
+            if (c === QUOTE) {
+                if (frame === undefined)
+                    return this.topScalar(chunk, i);
+                const end = this.openString(frame, chunk, i);
+                if (end === -1)
+                    break;
+                i = end;
+            }
+            else if (c === OPEN_BRACE || c === OPEN_BRACKET)
+                this.open(frame, chunk, i, c === OPEN_BRACE);
+            else if (c === COMMA)
+                this.comma(frame, chunk, i);
+            else if (c === CLOSE_BRACE || c === CLOSE_BRACKET)
+                this.close(frame, chunk, i, c === CLOSE_BRACE);
+            else if (frame === undefined)
+                return this.topScalar(chunk, i);
+            else if (frame.spill && this.element === undefined) {
+                // A number or literal as an element of a spilled list; nothing else may stand between its elements.
+                if (c === COLON)
+                    this.invalid(this.consumed + i);
+                this.startElement(frame, chunk, i, true);
+            }
+        }
+        // Whatever is still open keeps its bytes: the chunk is the caller's to reuse.
+        if (this.element) {
+            this.element.parts.push(Buffer.from(chunk.subarray(this.element.start)));
+            this.element.start = 0;
+        }
+        if (stack.length > 0 && this.skeletonStart >= 0) {
+            this.skeleton.push(Buffer.from(chunk.subarray(this.skeletonStart)));
+            this.skeletonStart = 0;
+        }
+        if (this.inString && this.keyParts) {
+            this.keyParts.push(Buffer.from(chunk.subarray(this.keyStart)));
+            this.keyStart = 0;
+        }
+        this.consumed += n;
+    }
+    /** The values read, once the input has ended; throws if the last one is not closed. */
+    end() {
+        if (this.scalar) {
+            this.values.push(this.parse(Buffer.concat(this.scalar), undefined));
+            this.scalar = undefined;
+        }
+        if (this.stack.length > 0 || this.inString) {
+            this.fail(`is not valid JSON (the value starting at offset ${this.valueOffset} is not closed); it may be truncated or not a JSON report.`);
+        }
+        return this.values;
+    }
+}
+/** Parses text holding one or more JSON values written one after another (`[][][{…}]`, or values separated by white space). */
+function parseJsonSequence(text, source = 'the JSON text') {
+    const parser = new JsonSequenceParser({ source });
+    parser.push(Buffer.from(text, 'utf8'));
+    return parser.end();
+}
+
 ;// CONCATENATED MODULE: ./src/util/jsonFile.ts
+
 
 
 
 /**
  * Largest scanner report bulkhead reads. Far above any real report (a Trivy report of a
- * 1,500-vulnerability image is ~2 MB); below the size where parsing it could exhaust a runner's memory.
+ * 1,500-vulnerability image is ~2 MB); the reader streams it, so memory follows what the caller
+ * keeps of it rather than the file's size.
  */
 const MAX_REPORT_BYTES = 256 * 1024 * 1024;
-/** Reads a JSON report (a scanner's, a VEX document, a report-file): one document, or several written back to back. */
-async function jsonFile_readJsonReport(path, maxBytes = MAX_REPORT_BYTES) {
-    const text = await readRegularFile(path, maxBytes, (detail) => new errors/* FormatError */.IF(path, detail));
-    if (text.trim().length === 0)
-        throw new errors/* FormatError */.IF(path, 'is empty; the scanner wrote no report (did it fail?).');
-    return parseJsonSequence(text, path);
+/** Read size: large enough that the per-chunk work is negligible, small enough to stay in cache. */
+const CHUNK_BYTES = 1024 * 1024;
+const jsonFile_size = (bytes) => (bytes >= 1024 * 1024 ? `${Math.round(bytes / 1048576)} MiB` : `${bytes} bytes`);
+/**
+ * Reads a JSON report (a scanner's, a VEX document, a report-file): one document, or several
+ * written back to back. Only a regular file no larger than the limit is read: a pull request can
+ * replace any file bulkhead reads with a link to /dev/zero or a FIFO, which would otherwise never
+ * end or never open (the open does not block on a FIFO).
+ */
+async function jsonFile_readJsonReport(path, options = {}) {
+    const maxBytes = options.maxBytes ?? MAX_REPORT_BYTES;
+    const refuse = (detail) => new errors/* FormatError */.IF(path, detail);
+    const handle = await (0,promises_.open)(path, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK).catch((error) => {
+        throw refuse(`cannot be opened (${error.code ?? error.message}).`);
+    });
+    try {
+        const info = await handle.stat();
+        if (!info.isFile())
+            throw refuse('is not a regular file (a device, FIFO, socket or directory); give a file.');
+        if (info.size > maxBytes)
+            throw refuse(`is ${jsonFile_size(info.size)}, larger than the ${jsonFile_size(maxBytes)} bulkhead reads for such a file; is it the right file?`);
+        const parser = new JsonSequenceParser({
+            source: path,
+            ...(options.spill ? { spill: options.spill } : {}),
+            ...(options.element ? { element: options.element } : {}),
+        });
+        // One buffer, reused: the parser copies what it keeps of each chunk.
+        const buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(info.size, 1)));
+        let total = 0;
+        for (;;) {
+            const { bytesRead } = await handle.read(buffer, 0, buffer.length, null).catch((error) => {
+                throw refuse(`cannot be read (${error.code ?? String(error)}).`);
+            });
+            if (bytesRead === 0)
+                break;
+            total += bytesRead;
+            // The file grew after the size check: still no more than the limit is read.
+            if (total > maxBytes)
+                throw refuse(`is larger than the ${jsonFile_size(maxBytes)} bulkhead reads for such a file; is it the right file?`);
+            parser.push(buffer.subarray(0, bytesRead));
+        }
+        const values = parser.end();
+        if (values.length === 0)
+            throw refuse('is empty; the scanner wrote no report (did it fail?).');
+        return values;
+    }
+    finally {
+        await handle.close();
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/github/publishedReport.ts
@@ -2670,8 +3021,117 @@ function mergedReportDocument(outcome, options) {
     };
 }
 
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __webpack_require__(57075);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __webpack_require__(38522);
+;// CONCATENATED MODULE: ./src/util/jsonText.ts
+
+
+/**
+ * A value already serialized by JSON.stringify, written as it is: a list of 25,000 SARIF results
+ * is kept as their texts rather than as 25,000 object trees the collector must keep and walk.
+ */
+class RawJson {
+    text;
+    constructor(value) {
+        this.text = JSON.stringify(value);
+    }
+}
+/** Arrays with at least this many elements are written element by element; smaller ones are descended into. */
+const SPLIT_AT = 32;
+function isLeaf(value) {
+    return (value === null ||
+        typeof value !== 'object' ||
+        typeof value.toJSON === 'function' ||
+        // Only plain objects and arrays are walked; anything else is JSON.stringify's to render.
+        (!Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null));
+}
+/** JSON.stringify drops these as object members and writes them as null in arrays. */
+function isAbsent(value) {
+    return value === undefined || typeof value === 'function' || typeof value === 'symbol';
+}
+function collect(value, out) {
+    if (value instanceof RawJson) {
+        out.push(value.text);
+        return;
+    }
+    if (isLeaf(value)) {
+        out.push(JSON.stringify(value) ?? 'null');
+        return;
+    }
+    if (Array.isArray(value)) {
+        if (value.length === 0) {
+            out.push('[]');
+            return;
+        }
+        const whole = value.length >= SPLIT_AT;
+        out.push('[');
+        value.forEach((element, index) => {
+            if (index > 0)
+                out.push(',');
+            if (isAbsent(element))
+                out.push('null');
+            else if (element instanceof RawJson)
+                out.push(element.text);
+            else if (whole)
+                out.push(JSON.stringify(element));
+            else
+                collect(element, out);
+        });
+        out.push(']');
+        return;
+    }
+    let first = true;
+    out.push('{');
+    for (const [key, member] of Object.entries(value)) {
+        if (isAbsent(member))
+            continue;
+        out.push(`${first ? '' : ','}${JSON.stringify(key)}:`);
+        first = false;
+        collect(member, out);
+    }
+    out.push('}');
+}
+/** `value` as JSON text in pieces; the pieces joined are byte for byte `JSON.stringify(value)` (compact). */
+function toJsonText(value) {
+    const pieces = [];
+    collect(value, pieces);
+    return { pieces };
+}
+/** The whole text as one string: for small texts, and for tests. */
+function jsonTextString(text) {
+    return text.pieces.join('');
+}
+/** The text's length in UTF-8 bytes. */
+function jsonTextBytes(text) {
+    let bytes = 0;
+    for (const piece of text.pieces)
+        bytes += Buffer.byteLength(piece, 'utf8');
+    return bytes;
+}
+/** The pieces grouped into strings of about `size` characters, for writing and compressing in few calls. */
+function* jsonTextBatches(text, size = 1024 * 1024) {
+    let batch = '';
+    for (const piece of text.pieces) {
+        batch += piece;
+        if (batch.length >= size) {
+            yield batch;
+            batch = '';
+        }
+    }
+    if (batch.length > 0)
+        yield batch;
+}
+/** The text gzipped, streamed through zlib so that no copy of the whole text is made first. */
+async function jsonText_gzipJsonText(text) {
+    const chunks = [];
+    const gzip = Readable.from(jsonTextBatches(text)).pipe(createGzip());
+    for await (const chunk of gzip)
+        chunks.push(chunk);
+    return Buffer.concat(chunks);
+}
+
 ;// CONCATENATED MODULE: ./src/github/codeScanning.ts
 
 /** Uploads a SARIF log, gzipped and base64-encoded as the API requires; returns GitHub's id for it. */
@@ -2680,7 +3140,7 @@ async function codeScanning_uploadSarif(client, repository, upload) {
         ...repository,
         commit_sha: upload.commitSha,
         ref: upload.ref,
-        sarif: gzipSync(Buffer.from(upload.sarif, 'utf8')).toString('base64'),
+        sarif: (await gzipJsonText(upload.sarif)).toString('base64'),
         ...(upload.checkoutUri ? { checkout_uri: upload.checkoutUri } : {}),
     });
     return response.data.id ?? '';
@@ -2926,7 +3386,7 @@ async function publishToGitHub(input) {
             ? publishDependencyGraph(client, repository, { ...input, now: input.now ?? new Date() })
             : Promise.resolve(),
         config.publish.uploadSarif
-            ? publish_publishSarifLog(client, repository, { commitSha: context.sha, ref: context.ref, sarif: input.redact(outcome.sarifText) }, input)
+            ? publish_publishSarifLog(client, repository, { commitSha: context.sha, ref: context.ref, sarif: { pieces: outcome.sarifText.pieces.map((piece) => input.redact(piece)) } }, input)
             : Promise.resolve(),
         wantsComment && pullRequest
             ? publish_publishPullRequestComment(client, repository, pullRequest.number, publish_commentPlan(config.publish, commentMarker(config, context), publish_commentLinks(context, pullRequest.headSha, context.runIdGiven), {
@@ -2997,7 +3457,7 @@ async function mergeSarif_readJobSarifLogs(reportFiles, workspace) {
         throw new UsageError("merge-sarif is true but no .sarif file lies beside the merged report-files; upload each job's sarif-file in its artifact next to its report-file.");
     const logs = [];
     for (const path of files) {
-        const [json] = await readJsonReport(path, MAX_SARIF_BYTES);
+        const [json] = await readJsonReport(path, { maxBytes: MAX_SARIF_BYTES });
         logs.push({ file: relative(workspace, path) || path, json });
     }
     return logs;
@@ -3089,7 +3549,7 @@ async function runPublish(config, context, payload, io) {
         if (sarif === undefined)
             io.logger.warning(`${sarifFile} was not found, so no SARIF log was uploaded; download the scan job's artifact first.`);
         else
-            jobs.push(publishSarifLog(client, repository, { commitSha: run.headSha, ref: `refs/pull/${pullRequest}/head`, sarif: io.redact(sarif) }, io));
+            jobs.push(publishSarifLog(client, repository, { commitSha: run.headSha, ref: `refs/pull/${pullRequest}/head`, sarif: { pieces: [io.redact(sarif)] } }, io));
     }
     if (config.publish.comment !== 'never') {
         const marker = report.marker ?? '<!-- bulkhead:comment 0000000000000000 -->';
@@ -3201,7 +3661,7 @@ async function runMerge(config, context, payload, io) {
         const target = pullRequest && !context.pullRequest
             ? { commitSha: pullRequest.headSha ?? context.sha, ref: `refs/pull/${pullRequest.number}/head` }
             : { commitSha: context.sha, ref: context.ref };
-        await publishSarifLog(client, repository, { ...target, sarif: io.redact(merged.sarif) }, io);
+        await publishSarifLog(client, repository, { ...target, sarif: { pieces: [io.redact(merged.sarif)] } }, io);
     }
     if (config.publish.comment === 'never')
         return outcome;
@@ -3846,6 +4306,70 @@ const READERS = [
     ['Misconfigurations', readMisconfiguration],
     ['Licenses', readLicense],
 ];
+/**
+ * The fields each list's reader above reads (readPackage for Packages), and nothing else: a
+ * streamed report keeps only these of each entry (slimTrivyEntry). A field a reader starts to read
+ * must be added here; the test that parses every fixture both ways fails until it is.
+ */
+const ENTRY_FIELDS = new Map([
+    [
+        'Vulnerabilities',
+        [
+            'VulnerabilityID',
+            'PkgName',
+            'InstalledVersion',
+            'FixedVersion',
+            'Status',
+            'Title',
+            'Description',
+            'PrimaryURL',
+            'PkgPath',
+            'PkgIdentifier',
+            'Severity',
+            'SeveritySource',
+            'CVSS',
+            'Layer',
+        ],
+    ],
+    ['Secrets', ['RuleID', 'Title', 'StartLine', 'Category', 'Severity', 'Offset', 'Layer']],
+    [
+        'Misconfigurations',
+        ['ID', 'AVDID', 'Status', 'Severity', 'Title', 'CauseMetadata', 'Message', 'Resolution', 'Description', 'PrimaryURL', 'Layer'],
+    ],
+    ['Licenses', ['Name', 'PkgName', 'Category', 'FilePath', 'Severity', 'Link', 'Layer']],
+    ['Packages', ['Name', 'Version', 'Identifier', 'ID', 'Licenses', 'Layer', 'DependsOn']],
+]);
+/**
+ * Whether a list in a report (by its path from the top) holds one result's entries:
+ * `Results[n].<list>`, or `[n].<list>` in the legacy array form. Those are what a report's size
+ * is made of, so they are read one entry at a time.
+ */
+function isTrivyEntryList(path) {
+    const list = path[path.length - 1];
+    const inResult = (path.length === 3 && path[0] === 'Results' && typeof path[1] === 'number') || (path.length === 2 && typeof path[0] === 'number');
+    return inResult && typeof list === 'string' && ENTRY_FIELDS.has(list);
+}
+/**
+ * One entry of such a list with only the fields parseTrivyReport reads: references, CWE ids,
+ * vendor severities, dates and a misconfiguration's code lines are dropped as the report streams
+ * in, so what is kept of a 200 MB report is a fraction of it. Anything but an object is left for
+ * parseTrivyReport to refuse with its path.
+ */
+function slimTrivyEntry(entry, path) {
+    const fields = ENTRY_FIELDS.get(String(path[path.length - 1]));
+    if (!fields || !json_isObject(entry))
+        return entry;
+    const slim = {};
+    for (const field of fields) {
+        const value = entry[field];
+        if (value !== undefined)
+            slim[field] = value;
+    }
+    // Only the line is read of a misconfiguration's cause; its Code holds file content.
+    if (json_isObject(slim.CauseMetadata))
+        slim.CauseMetadata = { StartLine: slim.CauseMetadata.StartLine };
+    return slim;
+}
 
 ;// CONCATENATED MODULE: ./src/scanners/trivy/run.ts
 
@@ -3976,7 +4500,7 @@ async function runTrivyImage(image, settings, scanner) {
             return failed((0,scanners_process/* describeExit */.KE)(ran, settings.timeoutMs));
         let documents;
         try {
-            documents = await jsonFile_readJsonReport(outputFile);
+            documents = await jsonFile_readJsonReport(outputFile, { spill: isTrivyEntryList, element: slimTrivyEntry });
         }
         catch (error) {
             return failed(`exited 0 but its report could not be read (${(0,errors/* errorMessage */.gJ)(error)})`);
@@ -6484,8 +7008,6 @@ async function rehearseImage(reference, subject, config, environment, logger = u
     }
 }
 
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __webpack_require__(57075);
 // EXTERNAL MODULE: external "node:v8"
 var external_node_v8_ = __webpack_require__(78877);
 // EXTERNAL MODULE: external "node:vm"
@@ -11786,7 +12308,7 @@ async function hadolintFromReport(file, displayName, resolveFile) {
 /** Reads an existing Trivy JSON report (`trivy-report` input) into a scan result. */
 async function trivyFromReport(file, displayName) {
     const started = performance.now();
-    const documents = await jsonFile_readJsonReport(file);
+    const documents = await jsonFile_readJsonReport(file, { spill: isTrivyEntryList, element: slimTrivyEntry });
     if (documents.length !== 1) {
         throw new errors/* FormatError */.IF(displayName, `holds ${documents.length} JSON documents; a Trivy report is one (write one report per file).`);
     }
@@ -12035,7 +12557,7 @@ function parseTrivyIgnore(text, fileName) {
     });
     return exceptions;
 }
-const ENTRY_FIELDS = ['id', 'paths', 'purls', 'statement', 'expired_at'];
+const trivyignore_ENTRY_FIELDS = ['id', 'paths', 'purls', 'statement', 'expired_at'];
 const SECTIONS = ['vulnerabilities', 'misconfigurations', 'secrets', 'licenses'];
 /** Follows an alias (`*name`) to the node it names, as Trivy's YAML decoder does. */
 function resolved(node, document) {
@@ -12097,8 +12619,8 @@ function parseTrivyIgnoreYaml(text, fileName) {
             for (const field of item.items) {
                 const name = resolved(field.key, document);
                 const fieldName = (0,dist/* isScalar */.jn)(name) ? String(name.value) : '';
-                if (!ENTRY_FIELDS.includes(fieldName))
-                    fail(field.key, `"${fieldName}" is not a field of an entry; the fields are ${ENTRY_FIELDS.join(', ')}.`);
+                if (!trivyignore_ENTRY_FIELDS.includes(fieldName))
+                    fail(field.key, `"${fieldName}" is not a field of an entry; the fields are ${trivyignore_ENTRY_FIELDS.join(', ')}.`);
                 fields.set(fieldName, field.value);
             }
             const scalar = (name) => {
@@ -12521,7 +13043,7 @@ async function gather({ targets, scanners }, notes, run) {
  * The edge of a scan: reads the policy, the Dockerfiles and the given reports, and runs the
  * scanners. What it returns is all the pipeline decides on.
  */
-async function collect(config, options = {}) {
+async function collect_collect(config, options = {}) {
     const { targets, scanners } = config;
     if (targets.images.length === 0 &&
         targets.dockerfiles.length === 0 &&
@@ -12992,36 +13514,39 @@ function gate(decisions, results, options) {
 
 
 
+
 /** GitHub code scanning's upload limits. */
 const SARIF_LIMITS = { runs: 20, resultsPerRun: 25_000, gzippedBytes: 10 * 1024 * 1024 };
 /**
  * The log's gzipped size, or an estimate above it, as the upload gzips it. JSON never compresses
  * to more than its own length plus gzip's framing, so a log whose text is under the limit needs no
- * gzip at all. A larger one is estimated from 32 chunks of 64 KiB spread over it, each compressed
- * on its own (no shared window, so no better than the whole stream), with a 20% margin: only when
- * that estimate is over the limit is the whole text compressed, to know for sure.
+ * gzip at all. A larger one is estimated from 32 runs of about 64 KiB spread over it, each
+ * compressed on its own (no shared window, so no better than the whole stream), with a 20% margin:
+ * only when that estimate is over the limit is the whole text compressed, to know for sure.
  */
 function gzippedSizeAtMost(text, limit) {
-    const bytes = Buffer.byteLength(text, 'utf8');
+    const bytes = jsonTextBytes(text);
     const bound = bytes + Math.ceil(bytes / 1000) + 64;
     if (bound <= limit)
         return bound;
-    const chunk = 64 * 1024;
-    const chunks = Math.ceil(text.length / chunk);
-    if (chunks > 64) {
+    const sampleChars = 64 * 1024;
+    const { pieces } = text;
+    if (bytes > 64 * sampleChars) {
         let raw = 0;
         let packed = 0;
         for (let i = 0; i < 32; i++) {
-            const at = Math.floor((i * chunks) / 32) * chunk;
-            const sample = Buffer.from(text.slice(at, at + chunk), 'utf8');
-            raw += sample.length;
-            packed += (0,external_node_zlib_.gzipSync)(sample, { level: 1 }).length;
+            let sample = '';
+            for (let at = Math.floor((i * pieces.length) / 32); at < pieces.length && sample.length < sampleChars; at++)
+                sample += pieces[at];
+            const sampleBytes = Buffer.from(sample.slice(0, sampleChars), 'utf8');
+            raw += sampleBytes.length;
+            packed += (0,external_node_zlib_.gzipSync)(sampleBytes, { level: 1 }).length;
         }
         const estimate = Math.ceil((bytes * packed * 1.2) / raw) + 64;
         if (estimate <= limit)
             return estimate;
     }
-    return (0,external_node_zlib_.gzipSync)(text).length;
+    return (0,external_node_zlib_.gzipSync)(jsonTextString(text)).length;
 }
 const SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 /**
@@ -13050,18 +13575,18 @@ const MAPPING = {
  * LastUserShouldNotBeRoot); it must differ from the id.
  */
 function ruleName(id, title) {
-    const words = title
-        .replace(/[^A-Za-z0-9]+/g, ' ')
-        .trim()
-        .split(' ')
-        .filter(Boolean)
-        .slice(0, 8);
-    const name = words.map((w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()).join('');
-    const fallback = `Rule${id.replace(/[^A-Za-z0-9]+/g, '')}`;
+    // The first eight runs of letters and digits; a long title is not split whole for them.
+    let name = '';
+    const words = /[A-Za-z0-9]+/g;
+    for (let count = 0, match = words.exec(title); match && count < 8; count++, match = words.exec(title)) {
+        const word = match[0];
+        name += word.charAt(0).toUpperCase() + word.slice(1).toLowerCase();
+    }
+    const fallback = () => `Rule${id.replace(/[^A-Za-z0-9]+/g, '')}`;
     if (name.length === 0)
-        return fallback;
+        return fallback();
     const candidate = /^[A-Za-z]/.test(name) ? name : `Rule${name}`;
-    return candidate !== id ? candidate : fallback;
+    return candidate !== id ? candidate : fallback();
 }
 function numericVersion(version) {
     const v = version?.replace(/^v/, '');
@@ -13188,7 +13713,7 @@ function buildRun(plan, input, maxResults) {
     }
     for (const [id, list] of byRule) {
         ruleIndex.set(id, rules.length);
-        rules.push(buildRule(list));
+        rules.push(new RawJson(buildRule(list)));
     }
     const seen = new Set();
     const results = [];
@@ -13197,7 +13722,7 @@ function buildRun(plan, input, maxResults) {
         if (seen.has(decision.finding.fingerprint))
             continue;
         seen.add(decision.finding.fingerprint);
-        results.push(buildResult(decision, ruleIndex.get(decision.finding.ruleId), result.key));
+        results.push(new RawJson(buildResult(decision, ruleIndex.get(decision.finding.ruleId), result.key)));
     }
     const driver = DRIVERS[result.tool];
     const version = numericVersion(result.tool === 'bulkhead' ? input.bulkheadVersion : result.version);
@@ -13282,12 +13807,12 @@ function buildSarif(input) {
         const omittedDecisions = built.flatMap((b) => b.omitted);
         if (omittedRuns.length > 0 && log.runs[0])
             (log.runs[0].properties ??= {}).omittedRuns = omittedRuns;
-        const text = JSON.stringify(log);
+        const text = toJsonText(log);
         const size = gzippedSizeAtMost(text, limits.gzippedBytes);
         if (size <= limits.gzippedBytes || maxResults === 0) {
             const counted = summarizeOmitted([...omittedDecisions, ...dropped.flatMap((plan) => plan.decisions)]);
             const omitted = { runs: omittedRuns, results: counted.results, bySeverity: counted.bySeverity };
-            return { log, text, omitted };
+            return { text, omitted };
         }
         const largest = Math.max(...plans.map((p) => Math.min(p.decisions.length, maxResults)));
         maxResults = Math.floor(largest * Math.min(0.9, limits.gzippedBytes / size));
@@ -13409,6 +13934,7 @@ async function runPipeline(config, collected, options) {
 
 
 
+
 /**
  * mkdir -p, one level at a time: Node's own recursive mkdir never returns for a path under /proc
  * (it retries the ENOENT it gets there for ever), and a report path is an input.
@@ -13437,7 +13963,18 @@ async function makeDirectories(directory) {
 async function write(path, text, what) {
     try {
         await makeDirectories((0,external_node_path_.dirname)(path));
-        await (0,promises_.writeFile)(path, text);
+        if (typeof text === 'string')
+            await (0,promises_.writeFile)(path, text);
+        else {
+            const file = await (0,promises_.open)(path, 'w');
+            try {
+                for (const batch of jsonTextBatches(text))
+                    await file.write(batch);
+            }
+            finally {
+                await file.close();
+            }
+        }
     }
     catch (error) {
         const code = error.code ?? String(error);
@@ -13472,8 +14009,8 @@ async function writeSbom(results, reports, context, redactor, logger) {
 async function writeReportFiles(outcome, reports, redactor) {
     // Compact, as GitHub reads them: a 25,000-result log pretty-printed is half as large again and
     // costs a second serialization; `jq .` shows either.
-    await write(reports.sarifFile, redactor.apply(outcome.sarifText), 'SARIF log');
-    await write(reports.reportFile, redactor.apply(JSON.stringify(outcome.report)), 'JSON report');
+    await write(reports.sarifFile, redactor.applyJson(outcome.sarifText), 'SARIF log');
+    await write(reports.reportFile, redactor.applyJson(toJsonText(outcome.report)), 'JSON report');
     if (reports.markdownFile)
         await write(reports.markdownFile, redactor.apply(outcome.summaryMarkdown), 'markdown summary');
 }
@@ -13498,7 +14035,7 @@ function renderedForms(value) {
  */
 async function scan(config, deps) {
     const runScanners = deps.runScanners ?? ((plan) => runLocalScanners(plan, localScannerHost(deps.env, deps.logger, deps.dbCache)));
-    const collected = await collect(config, {
+    const collected = await collect_collect(config, {
         runScanners,
         logger: deps.logger,
         env: deps.env,
@@ -13536,13 +14073,25 @@ class Redactor {
             this.values.add(value);
     }
     apply(text) {
-        let out = text;
+        return this.masker()(text);
+    }
+    /** JSON text in pieces, each masked: a value inside a JSON string is always whole in one piece (util/jsonText). */
+    applyJson(text) {
+        if (this.values.size === 0)
+            return text;
+        const mask = this.masker();
+        return { pieces: text.pieces.map(mask) };
+    }
+    masker() {
         // Longest first: a value that holds another must be masked whole, not around the shorter one.
-        for (const value of [...this.values].sort((a, b) => b.length - a.length)) {
-            if (out.includes(value))
-                out = out.split(value).join('***');
-        }
-        return out;
+        const values = [...this.values].sort((a, b) => b.length - a.length);
+        return (text) => {
+            let out = text;
+            for (const value of values)
+                if (out.includes(value))
+                    out = out.split(value).join('***');
+            return out;
+        };
     }
 }
 
