@@ -2623,6 +2623,9 @@ class JsonSequenceParser {
             if (c === SPACE || c === LF || c === CR || c === TAB) {
                 if (this.scalarOpen && stack.length === this.element.depth)
                     this.endElement(chunk, i);
+                // Indentation: a tight loop over the run of spaces, which is most of a pretty-printed report.
+                while (chunk[i + 1] === SPACE)
+                    i++;
                 continue;
             }
             const frame = stack[stack.length - 1];
@@ -3051,53 +3054,56 @@ function isLeaf(value) {
 function isAbsent(value) {
     return value === undefined || typeof value === 'function' || typeof value === 'symbol';
 }
-function collect(value, out) {
+/**
+ * `value`'s JSON text in pieces, as they are made: a writer can encode and write them as they come,
+ * so a 140 MB report file never exists whole in memory.
+ */
+function* jsonPieces(value) {
     if (value instanceof RawJson) {
-        out.push(value.text);
+        yield value.text;
         return;
     }
     if (isLeaf(value)) {
-        out.push(JSON.stringify(value) ?? 'null');
+        yield JSON.stringify(value) ?? 'null';
         return;
     }
     if (Array.isArray(value)) {
         if (value.length === 0) {
-            out.push('[]');
+            yield '[]';
             return;
         }
         const whole = value.length >= SPLIT_AT;
-        out.push('[');
-        value.forEach((element, index) => {
+        yield '[';
+        for (let index = 0; index < value.length; index++) {
+            const element = value[index];
             if (index > 0)
-                out.push(',');
+                yield ',';
             if (isAbsent(element))
-                out.push('null');
+                yield 'null';
             else if (element instanceof RawJson)
-                out.push(element.text);
+                yield element.text;
             else if (whole)
-                out.push(JSON.stringify(element));
+                yield JSON.stringify(element);
             else
-                collect(element, out);
-        });
-        out.push(']');
+                yield* jsonPieces(element);
+        }
+        yield ']';
         return;
     }
     let first = true;
-    out.push('{');
+    yield '{';
     for (const [key, member] of Object.entries(value)) {
         if (isAbsent(member))
             continue;
-        out.push(`${first ? '' : ','}${JSON.stringify(key)}:`);
+        yield `${first ? '' : ','}${JSON.stringify(key)}:`;
         first = false;
-        collect(member, out);
+        yield* jsonPieces(member);
     }
-    out.push('}');
+    yield '}';
 }
 /** `value` as JSON text in pieces; the pieces joined are byte for byte `JSON.stringify(value)` (compact). */
 function toJsonText(value) {
-    const pieces = [];
-    collect(value, pieces);
-    return { pieces };
+    return { pieces: Array.from(jsonPieces(value)) };
 }
 /** The whole text as one string: for small texts, and for tests. */
 function jsonTextString(text) {
@@ -3110,23 +3116,35 @@ function jsonTextBytes(text) {
         bytes += Buffer.byteLength(piece, 'utf8');
     return bytes;
 }
-/** The pieces grouped into strings of about `size` characters, for writing and compressing in few calls. */
-function* jsonTextBatches(text, size = 1024 * 1024) {
-    let batch = '';
-    for (const piece of text.pieces) {
-        batch += piece;
-        if (batch.length >= size) {
-            yield batch;
-            batch = '';
+/**
+ * Pieces of text as UTF-8, in buffers of about `size` bytes. A piece that is all ASCII (most are) is
+ * copied in as Latin-1, several times faster than V8's UTF-8 encoder, which the rest go through.
+ * Each buffer is new: a consumer may hold on to it.
+ */
+function* utf8Chunks(pieces, size = 1024 * 1024) {
+    let buffer = Buffer.allocUnsafe(size);
+    let used = 0;
+    for (const piece of pieces) {
+        const bytes = Buffer.byteLength(piece, 'utf8');
+        if (bytes > size - used) {
+            if (used > 0)
+                yield buffer.subarray(0, used);
+            buffer = Buffer.allocUnsafe(size);
+            used = 0;
+            if (bytes > size) {
+                yield Buffer.from(piece, 'utf8');
+                continue;
+            }
         }
+        used += buffer.write(piece, used, bytes === piece.length ? 'latin1' : 'utf8');
     }
-    if (batch.length > 0)
-        yield batch;
+    if (used > 0)
+        yield buffer.subarray(0, used);
 }
 /** The text gzipped, streamed through zlib so that no copy of the whole text is made first. */
 async function jsonText_gzipJsonText(text) {
     const chunks = [];
-    const gzip = Readable.from(jsonTextBatches(text)).pipe(createGzip());
+    const gzip = Readable.from(utf8Chunks(text.pieces)).pipe(createGzip());
     for await (const chunk of gzip)
         chunks.push(chunk);
     return Buffer.concat(chunks);
@@ -4349,26 +4367,42 @@ function isTrivyEntryList(path) {
     const inResult = (path.length === 3 && path[0] === 'Results' && typeof path[1] === 'number') || (path.length === 2 && typeof path[0] === 'number');
     return inResult && typeof list === 'string' && ENTRY_FIELDS.has(list);
 }
+/** Texts that repeat across a report's entries: one CVE's description comes once per package it affects. */
+const SHARED_TEXTS = ['Title', 'Description', 'PrimaryURL'];
 /**
- * One entry of such a list with only the fields parseTrivyReport reads: references, CWE ids,
- * vendor severities, dates and a misconfiguration's code lines are dropped as the report streams
- * in, so what is kept of a 200 MB report is a fraction of it. Anything but an object is left for
- * parseTrivyReport to refuse with its path.
+ * For one report: each entry of such a list with only the fields parseTrivyReport reads.
+ * References, CWE ids, vendor severities, dates and a misconfiguration's code lines are dropped as
+ * the report streams in, and a description met before is kept once (real reports repeat each 2 to
+ * 8 times), so what is kept of a 200 MB report is a fraction of it. Anything but an object is left
+ * for parseTrivyReport to refuse with its path.
  */
-function slimTrivyEntry(entry, path) {
-    const fields = ENTRY_FIELDS.get(String(path[path.length - 1]));
-    if (!fields || !json_isObject(entry))
-        return entry;
-    const slim = {};
-    for (const field of fields) {
-        const value = entry[field];
-        if (value !== undefined)
-            slim[field] = value;
-    }
-    // Only the line is read of a misconfiguration's cause; its Code holds file content.
-    if (json_isObject(slim.CauseMetadata))
-        slim.CauseMetadata = { StartLine: slim.CauseMetadata.StartLine };
-    return slim;
+function trivyEntrySlimmer() {
+    const texts = new Map();
+    return (entry, path) => {
+        const fields = ENTRY_FIELDS.get(String(path[path.length - 1]));
+        if (!fields || !json_isObject(entry))
+            return entry;
+        const slim = {};
+        for (const field of fields) {
+            const value = entry[field];
+            if (value !== undefined)
+                slim[field] = value;
+        }
+        for (const field of SHARED_TEXTS) {
+            const text = slim[field];
+            if (typeof text !== 'string')
+                continue;
+            const known = texts.get(text);
+            if (known === undefined)
+                texts.set(text, text);
+            else
+                slim[field] = known;
+        }
+        // Only the line is read of a misconfiguration's cause; its Code holds file content.
+        if (json_isObject(slim.CauseMetadata))
+            slim.CauseMetadata = { StartLine: slim.CauseMetadata.StartLine };
+        return slim;
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/scanners/trivy/run.ts
@@ -4500,7 +4534,7 @@ async function runTrivyImage(image, settings, scanner) {
             return failed((0,scanners_process/* describeExit */.KE)(ran, settings.timeoutMs));
         let documents;
         try {
-            documents = await jsonFile_readJsonReport(outputFile, { spill: isTrivyEntryList, element: slimTrivyEntry });
+            documents = await jsonFile_readJsonReport(outputFile, { spill: isTrivyEntryList, element: trivyEntrySlimmer() });
         }
         catch (error) {
             return failed(`exited 0 but its report could not be read (${(0,errors/* errorMessage */.gJ)(error)})`);
@@ -7234,7 +7268,7 @@ function cString(buf, offset, length) {
     const end = buf.indexOf(0, offset);
     return buf.toString('utf8', offset, end >= 0 && end < offset + length ? end : offset + length);
 }
-/** Octal (NUL/space terminated) or GNU base-256 numbers. NaN when the field is garbage. */
+/** Octal (NUL/space terminated) or GNU base-256 numbers. NaN when the field is garbage. Exported for its tests. */
 function tarNumber(buf, offset, length) {
     const first = buf[offset];
     if (first & 0x80) {
@@ -7248,25 +7282,39 @@ function tarNumber(buf, offset, length) {
         }
         return value;
     }
-    const text = buf
-        .toString('latin1', offset, offset + length)
-        .replace(/[\u0000 ]+$/g, '')
-        .replace(/^[ \u0000]+/, '');
-    if (text === '')
-        return 0;
-    if (!/^[0-7]+$/.test(text))
-        return Number.NaN;
-    return parseInt(text, 8);
+    // Read from the bytes (every entry has several numbers): NULs and spaces around the digits are
+    // padding; anything else but 0-7 between them makes the field garbage.
+    const [start, end] = octalDigits(buf, offset, length);
+    let value = 0;
+    for (let i = start; i < end; i++) {
+        const digit = buf[i] - 0x30;
+        if (digit < 0 || digit > 7)
+            return Number.NaN;
+        value = value * 8 + digit;
+    }
+    return value;
 }
-/** True when Go's parseNumeric reads the field without error. */
+/** Where a field's digits are once the NUL and space padding on both sides is left out. */
+function octalDigits(buf, offset, length) {
+    let start = offset;
+    let end = offset + length;
+    while (start < end && (buf[start] === 0 || buf[start] === 0x20))
+        start++;
+    while (end > start && (buf[end - 1] === 0 || buf[end - 1] === 0x20))
+        end--;
+    return [start, end];
+}
+/** True when Go's parseNumeric reads the field without error. Exported for its tests. */
 function numericOk(buf, offset, length) {
     if (buf[offset] & 0x80)
         return Number.isFinite(tarNumber(buf, offset, length));
-    const text = buf
-        .toString('latin1', offset, offset + length)
-        .replace(/^[ \u0000]+/, '')
-        .replace(/[ \u0000]+$/, '');
-    return text === '' || /^[0-7]{1,22}$/.test(text);
+    const [start, end] = octalDigits(buf, offset, length);
+    if (end - start > 22)
+        return false;
+    for (let i = start; i < end; i++)
+        if (buf[i] < 0x30 || buf[i] > 0x37)
+            return false;
+    return true;
 }
 /**
  * The ustar prefix joined to the name, as Go's readHeader decides it: USTAR/PAX headers (magic
@@ -7274,11 +7322,13 @@ function numericOk(buf, offset, length) {
  * have none, unless their atime/ctime fields do not parse and the field is ASCII (pre-Go 1.8 files).
  */
 function ustarPrefix(header) {
-    const magic = header.toString('latin1', 257, 263);
-    if (magic === 'ustar\u0000') {
-        return header.toString('latin1', 508, 512) === 'tar\u0000' ? cString(header, 345, 131) : cString(header, 345, 155);
+    // "ustar" then NUL (POSIX) or space (GNU), compared as bytes: every entry has a header.
+    const ustar = header[257] === 0x75 && header[258] === 0x73 && header[259] === 0x74 && header[260] === 0x61 && header[261] === 0x72;
+    if (ustar && header[262] === 0) {
+        const star = header[508] === 0x74 && header[509] === 0x61 && header[510] === 0x72 && header[511] === 0;
+        return star ? cString(header, 345, 131) : cString(header, 345, 155);
     }
-    if (magic === 'ustar ' && header.toString('latin1', 263, 265) === ' \u0000') {
+    if (ustar && header[262] === 0x20 && header[263] === 0x20 && header[264] === 0) {
         const garbled = (header[345] !== 0 && !numericOk(header, 345, 12)) || (header[357] !== 0 && !numericOk(header, 357, 12));
         const text = cString(header, 345, 155);
         if (garbled && /^[\u0000-\u007f]*$/.test(header.toString('latin1', 345, 345 + Math.min(155, Buffer.byteLength(text)))))
@@ -7286,16 +7336,20 @@ function ustarPrefix(header) {
     }
     return '';
 }
+/** Exported for its tests. */
 function checksumOk(header) {
     const stored = tarNumber(header, 148, 8);
-    let unsigned = 0;
-    let signed = 0;
+    // The sum with the checksum field counted as spaces; the signed sum differs by 256 for each byte over 127.
+    let unsigned = 8 * 0x20;
+    let high = 0;
     for (let i = 0; i < BLOCK; i++) {
-        const byte = i >= 148 && i < 156 ? 0x20 : header[i];
+        if (i === 148)
+            i = 156;
+        const byte = header[i];
         unsigned += byte;
-        signed += byte > 127 ? byte - 256 : byte;
+        high += byte >>> 7;
     }
-    return stored === unsigned || stored === signed;
+    return stored === unsigned || stored === unsigned - 256 * high;
 }
 function isZeroBlock(header) {
     for (let i = 0; i < BLOCK; i++)
@@ -12308,7 +12362,7 @@ async function hadolintFromReport(file, displayName, resolveFile) {
 /** Reads an existing Trivy JSON report (`trivy-report` input) into a scan result. */
 async function trivyFromReport(file, displayName) {
     const started = performance.now();
-    const documents = await jsonFile_readJsonReport(file, { spill: isTrivyEntryList, element: slimTrivyEntry });
+    const documents = await jsonFile_readJsonReport(file, { spill: isTrivyEntryList, element: trivyEntrySlimmer() });
     if (documents.length !== 1) {
         throw new errors/* FormatError */.IF(displayName, `holds ${documents.length} JSON documents; a Trivy report is one (write one report per file).`);
     }
@@ -13043,7 +13097,7 @@ async function gather({ targets, scanners }, notes, run) {
  * The edge of a scan: reads the policy, the Dockerfiles and the given reports, and runs the
  * scanners. What it returns is all the pipeline decides on.
  */
-async function collect_collect(config, options = {}) {
+async function collect(config, options = {}) {
     const { targets, scanners } = config;
     if (targets.images.length === 0 &&
         targets.dockerfiles.length === 0 &&
@@ -13968,8 +14022,8 @@ async function write(path, text, what) {
         else {
             const file = await (0,promises_.open)(path, 'w');
             try {
-                for (const batch of jsonTextBatches(text))
-                    await file.write(batch);
+                for (const chunk of utf8Chunks(text))
+                    await file.write(chunk);
             }
             finally {
                 await file.close();
@@ -14009,8 +14063,9 @@ async function writeSbom(results, reports, context, redactor, logger) {
 async function writeReportFiles(outcome, reports, redactor) {
     // Compact, as GitHub reads them: a 25,000-result log pretty-printed is half as large again and
     // costs a second serialization; `jq .` shows either.
-    await write(reports.sarifFile, redactor.applyJson(outcome.sarifText), 'SARIF log');
-    await write(reports.reportFile, redactor.applyJson(toJsonText(outcome.report)), 'JSON report');
+    await write(reports.sarifFile, redactor.applyJson(outcome.sarifText).pieces, 'SARIF log');
+    // Made, masked, encoded and written piece by piece: report.json is the largest output.
+    await write(reports.reportFile, redactor.applyEach(jsonPieces(outcome.report)), 'JSON report');
     if (reports.markdownFile)
         await write(reports.markdownFile, redactor.apply(outcome.summaryMarkdown), 'markdown summary');
 }
@@ -14035,7 +14090,7 @@ function renderedForms(value) {
  */
 async function scan(config, deps) {
     const runScanners = deps.runScanners ?? ((plan) => runLocalScanners(plan, localScannerHost(deps.env, deps.logger, deps.dbCache)));
-    const collected = await collect_collect(config, {
+    const collected = await collect(config, {
         runScanners,
         logger: deps.logger,
         env: deps.env,
@@ -14081,6 +14136,12 @@ class Redactor {
             return text;
         const mask = this.masker();
         return { pieces: text.pieces.map(mask) };
+    }
+    /** The same for pieces as they are made. */
+    *applyEach(pieces) {
+        const mask = this.masker();
+        for (const piece of pieces)
+            yield this.values.size === 0 ? piece : mask(piece);
     }
     masker() {
         // Longest first: a value that holds another must be masked whole, not around the shorter one.

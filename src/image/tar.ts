@@ -72,8 +72,8 @@ function cString(buf: Buffer, offset: number, length: number): string {
   return buf.toString('utf8', offset, end >= 0 && end < offset + length ? end : offset + length);
 }
 
-/** Octal (NUL/space terminated) or GNU base-256 numbers. NaN when the field is garbage. */
-function tarNumber(buf: Buffer, offset: number, length: number): number {
+/** Octal (NUL/space terminated) or GNU base-256 numbers. NaN when the field is garbage. Exported for its tests. */
+export function tarNumber(buf: Buffer, offset: number, length: number): number {
   const first = buf[offset] as number;
   if (first & 0x80) {
     if (first === 0xff) return Number.NaN; // negative base-256: never valid here
@@ -84,23 +84,34 @@ function tarNumber(buf: Buffer, offset: number, length: number): number {
     }
     return value;
   }
-  const text = buf
-    .toString('latin1', offset, offset + length)
-    .replace(/[\u0000 ]+$/g, '')
-    .replace(/^[ \u0000]+/, '');
-  if (text === '') return 0;
-  if (!/^[0-7]+$/.test(text)) return Number.NaN;
-  return parseInt(text, 8);
+  // Read from the bytes (every entry has several numbers): NULs and spaces around the digits are
+  // padding; anything else but 0-7 between them makes the field garbage.
+  const [start, end] = octalDigits(buf, offset, length);
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const digit = (buf[i] as number) - 0x30;
+    if (digit < 0 || digit > 7) return Number.NaN;
+    value = value * 8 + digit;
+  }
+  return value;
 }
 
-/** True when Go's parseNumeric reads the field without error. */
-function numericOk(buf: Buffer, offset: number, length: number): boolean {
+/** Where a field's digits are once the NUL and space padding on both sides is left out. */
+function octalDigits(buf: Buffer, offset: number, length: number): [number, number] {
+  let start = offset;
+  let end = offset + length;
+  while (start < end && (buf[start] === 0 || buf[start] === 0x20)) start++;
+  while (end > start && (buf[end - 1] === 0 || buf[end - 1] === 0x20)) end--;
+  return [start, end];
+}
+
+/** True when Go's parseNumeric reads the field without error. Exported for its tests. */
+export function numericOk(buf: Buffer, offset: number, length: number): boolean {
   if ((buf[offset] as number) & 0x80) return Number.isFinite(tarNumber(buf, offset, length));
-  const text = buf
-    .toString('latin1', offset, offset + length)
-    .replace(/^[ \u0000]+/, '')
-    .replace(/[ \u0000]+$/, '');
-  return text === '' || /^[0-7]{1,22}$/.test(text);
+  const [start, end] = octalDigits(buf, offset, length);
+  if (end - start > 22) return false;
+  for (let i = start; i < end; i++) if ((buf[i] as number) < 0x30 || (buf[i] as number) > 0x37) return false;
+  return true;
 }
 
 /**
@@ -109,11 +120,13 @@ function numericOk(buf: Buffer, offset: number, length: number): boolean {
  * have none, unless their atime/ctime fields do not parse and the field is ASCII (pre-Go 1.8 files).
  */
 function ustarPrefix(header: Buffer): string {
-  const magic = header.toString('latin1', 257, 263);
-  if (magic === 'ustar\u0000') {
-    return header.toString('latin1', 508, 512) === 'tar\u0000' ? cString(header, 345, 131) : cString(header, 345, 155);
+  // "ustar" then NUL (POSIX) or space (GNU), compared as bytes: every entry has a header.
+  const ustar = header[257] === 0x75 && header[258] === 0x73 && header[259] === 0x74 && header[260] === 0x61 && header[261] === 0x72;
+  if (ustar && header[262] === 0) {
+    const star = header[508] === 0x74 && header[509] === 0x61 && header[510] === 0x72 && header[511] === 0;
+    return star ? cString(header, 345, 131) : cString(header, 345, 155);
   }
-  if (magic === 'ustar ' && header.toString('latin1', 263, 265) === ' \u0000') {
+  if (ustar && header[262] === 0x20 && header[263] === 0x20 && header[264] === 0) {
     const garbled = (header[345] !== 0 && !numericOk(header, 345, 12)) || (header[357] !== 0 && !numericOk(header, 357, 12));
     const text = cString(header, 345, 155);
     if (garbled && /^[\u0000-\u007f]*$/.test(header.toString('latin1', 345, 345 + Math.min(155, Buffer.byteLength(text))))) return text;
@@ -121,16 +134,19 @@ function ustarPrefix(header: Buffer): string {
   return '';
 }
 
-function checksumOk(header: Buffer): boolean {
+/** Exported for its tests. */
+export function checksumOk(header: Buffer): boolean {
   const stored = tarNumber(header, 148, 8);
-  let unsigned = 0;
-  let signed = 0;
+  // The sum with the checksum field counted as spaces; the signed sum differs by 256 for each byte over 127.
+  let unsigned = 8 * 0x20;
+  let high = 0;
   for (let i = 0; i < BLOCK; i++) {
-    const byte = i >= 148 && i < 156 ? 0x20 : (header[i] as number);
+    if (i === 148) i = 156;
+    const byte = header[i] as number;
     unsigned += byte;
-    signed += byte > 127 ? byte - 256 : byte;
+    high += byte >>> 7;
   }
-  return stored === unsigned || stored === signed;
+  return stored === unsigned || stored === unsigned - 256 * high;
 }
 
 function isZeroBlock(header: Buffer): boolean {

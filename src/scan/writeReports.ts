@@ -7,7 +7,7 @@ import type { Logger } from '../util/logger.js';
 import { describeFailure, type ScanResult } from '../model/scanResult.js';
 import type { SbomContext } from '../report/sbom.js';
 import type { ScanOutcome } from './pipeline.js';
-import { jsonTextBatches, toJsonText, type JsonText } from '../util/jsonText.js';
+import { jsonPieces, utf8Chunks } from '../util/jsonText.js';
 
 /**
  * mkdir -p, one level at a time: Node's own recursive mkdir never returns for a path under /proc
@@ -30,14 +30,14 @@ async function makeDirectories(directory: string): Promise<void> {
   }
 }
 
-async function write(path: string, text: string | JsonText, what: string): Promise<void> {
+async function write(path: string, text: string | Iterable<string>, what: string): Promise<void> {
   try {
     await makeDirectories(dirname(path));
     if (typeof text === 'string') await writeFile(path, text);
     else {
       const file = await open(path, 'w');
       try {
-        for (const batch of jsonTextBatches(text)) await file.write(batch);
+        for (const chunk of utf8Chunks(text)) await file.write(chunk);
       } finally {
         await file.close();
       }
@@ -87,7 +87,8 @@ export async function writeSbom(
 export async function writeReportFiles(outcome: ScanOutcome, reports: ReportsConfig, redactor: Redactor): Promise<void> {
   // Compact, as GitHub reads them: a 25,000-result log pretty-printed is half as large again and
   // costs a second serialization; `jq .` shows either.
-  await write(reports.sarifFile, redactor.applyJson(outcome.sarifText), 'SARIF log');
-  await write(reports.reportFile, redactor.applyJson(toJsonText(outcome.report)), 'JSON report');
+  await write(reports.sarifFile, redactor.applyJson(outcome.sarifText).pieces, 'SARIF log');
+  // Made, masked, encoded and written piece by piece: report.json is the largest output.
+  await write(reports.reportFile, redactor.applyEach(jsonPieces(outcome.report)), 'JSON report');
   if (reports.markdownFile) await write(reports.markdownFile, redactor.apply(outcome.summaryMarkdown), 'markdown summary');
 }

@@ -24,6 +24,12 @@ export class Redactor {
     return { pieces: text.pieces.map(mask) };
   }
 
+  /** The same for pieces as they are made. */
+  *applyEach(pieces: Iterable<string>): Generator<string> {
+    const mask = this.masker();
+    for (const piece of pieces) yield this.values.size === 0 ? piece : mask(piece);
+  }
+
   private masker(): (text: string) => string {
     // Longest first: a value that holds another must be masked whole, not around the shorter one.
     const values = [...this.values].sort((a, b) => b.length - a.length);

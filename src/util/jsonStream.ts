@@ -382,6 +382,8 @@ export class JsonSequenceParser {
       const c = chunk[i] as number;
       if (c === SPACE || c === LF || c === CR || c === TAB) {
         if (this.scalarOpen && stack.length === (this.element as Element).depth) this.endElement(chunk, i);
+        // Indentation: a tight loop over the run of spaces, which is most of a pretty-printed report.
+        while (chunk[i + 1] === SPACE) i++;
         continue;
       }
       const frame = stack[stack.length - 1];

@@ -44,48 +44,51 @@ function isAbsent(value: unknown): boolean {
   return value === undefined || typeof value === 'function' || typeof value === 'symbol';
 }
 
-function collect(value: unknown, out: string[]): void {
+/**
+ * `value`'s JSON text in pieces, as they are made: a writer can encode and write them as they come,
+ * so a 140 MB report file never exists whole in memory.
+ */
+export function* jsonPieces(value: unknown): Generator<string> {
   if (value instanceof RawJson) {
-    out.push(value.text);
+    yield value.text;
     return;
   }
   if (isLeaf(value)) {
-    out.push(JSON.stringify(value) ?? 'null');
+    yield JSON.stringify(value) ?? 'null';
     return;
   }
   if (Array.isArray(value)) {
     if (value.length === 0) {
-      out.push('[]');
+      yield '[]';
       return;
     }
     const whole = value.length >= SPLIT_AT;
-    out.push('[');
-    value.forEach((element: unknown, index) => {
-      if (index > 0) out.push(',');
-      if (isAbsent(element)) out.push('null');
-      else if (element instanceof RawJson) out.push(element.text);
-      else if (whole) out.push(JSON.stringify(element));
-      else collect(element, out);
-    });
-    out.push(']');
+    yield '[';
+    for (let index = 0; index < value.length; index++) {
+      const element: unknown = value[index];
+      if (index > 0) yield ',';
+      if (isAbsent(element)) yield 'null';
+      else if (element instanceof RawJson) yield element.text;
+      else if (whole) yield JSON.stringify(element);
+      else yield* jsonPieces(element);
+    }
+    yield ']';
     return;
   }
   let first = true;
-  out.push('{');
+  yield '{';
   for (const [key, member] of Object.entries(value as Record<string, unknown>)) {
     if (isAbsent(member)) continue;
-    out.push(`${first ? '' : ','}${JSON.stringify(key)}:`);
+    yield `${first ? '' : ','}${JSON.stringify(key)}:`;
     first = false;
-    collect(member, out);
+    yield* jsonPieces(member);
   }
-  out.push('}');
+  yield '}';
 }
 
 /** `value` as JSON text in pieces; the pieces joined are byte for byte `JSON.stringify(value)` (compact). */
 export function toJsonText(value: unknown): JsonText {
-  const pieces: string[] = [];
-  collect(value, pieces);
-  return { pieces };
+  return { pieces: Array.from(jsonPieces(value)) };
 }
 
 /** The whole text as one string: for small texts, and for tests. */
@@ -100,23 +103,34 @@ export function jsonTextBytes(text: JsonText): number {
   return bytes;
 }
 
-/** The pieces grouped into strings of about `size` characters, for writing and compressing in few calls. */
-export function* jsonTextBatches(text: JsonText, size = 1024 * 1024): Generator<string> {
-  let batch = '';
-  for (const piece of text.pieces) {
-    batch += piece;
-    if (batch.length >= size) {
-      yield batch;
-      batch = '';
+/**
+ * Pieces of text as UTF-8, in buffers of about `size` bytes. A piece that is all ASCII (most are) is
+ * copied in as Latin-1, several times faster than V8's UTF-8 encoder, which the rest go through.
+ * Each buffer is new: a consumer may hold on to it.
+ */
+export function* utf8Chunks(pieces: Iterable<string>, size = 1024 * 1024): Generator<Buffer> {
+  let buffer = Buffer.allocUnsafe(size);
+  let used = 0;
+  for (const piece of pieces) {
+    const bytes = Buffer.byteLength(piece, 'utf8');
+    if (bytes > size - used) {
+      if (used > 0) yield buffer.subarray(0, used);
+      buffer = Buffer.allocUnsafe(size);
+      used = 0;
+      if (bytes > size) {
+        yield Buffer.from(piece, 'utf8');
+        continue;
+      }
     }
+    used += buffer.write(piece, used, bytes === piece.length ? 'latin1' : 'utf8');
   }
-  if (batch.length > 0) yield batch;
+  if (used > 0) yield buffer.subarray(0, used);
 }
 
 /** The text gzipped, streamed through zlib so that no copy of the whole text is made first. */
 export async function gzipJsonText(text: JsonText): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  const gzip = Readable.from(jsonTextBatches(text)).pipe(createGzip());
+  const gzip = Readable.from(utf8Chunks(text.pieces)).pipe(createGzip());
   for await (const chunk of gzip) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isTrivyEntryList, parseTrivyReport, slimTrivyEntry } from '../../src/scanners/trivy/parse.js';
+import { isTrivyEntryList, parseTrivyReport, trivyEntrySlimmer } from '../../src/scanners/trivy/parse.js';
 import { readJsonReport } from '../../src/util/jsonFile.js';
 import { fixture } from '../helpers.js';
 
@@ -41,11 +41,12 @@ describe('a Trivy report read as a stream, each entry cut to the fields bulkhead
     for (const file of files) {
       const whole = JSON.parse(readFileSync(file, 'utf8')) as unknown;
       let counted = 0;
+      const slim = trivyEntrySlimmer();
       const [streamed] = await readJsonReport(file, {
         spill: isTrivyEntryList,
         element: (value, path) => {
           counted++;
-          return slimTrivyEntry(value, path);
+          return slim(value, path);
         },
       });
       entries += counted;

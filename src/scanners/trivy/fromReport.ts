@@ -3,7 +3,7 @@ import { FormatError } from '../../util/errors.js';
 import { imageRepository } from '../../model/finding.js';
 import { readJsonReport } from '../../util/jsonFile.js';
 import type { ScanResult } from '../../model/scanResult.js';
-import { inventoryField, isTrivyEntryList, parseTrivyReport, slimTrivyEntry, type TrivyReport } from './parse.js';
+import { inventoryField, isTrivyEntryList, parseTrivyReport, trivyEntrySlimmer, type TrivyReport } from './parse.js';
 
 export interface TrivyReportResult {
   result: ScanResult;
@@ -13,7 +13,7 @@ export interface TrivyReportResult {
 /** Reads an existing Trivy JSON report (`trivy-report` input) into a scan result. */
 export async function trivyFromReport(file: string, displayName: string): Promise<TrivyReportResult> {
   const started = performance.now();
-  const documents = await readJsonReport(file, { spill: isTrivyEntryList, element: slimTrivyEntry });
+  const documents = await readJsonReport(file, { spill: isTrivyEntryList, element: trivyEntrySlimmer() });
   if (documents.length !== 1) {
     throw new FormatError(displayName, `holds ${documents.length} JSON documents; a Trivy report is one (write one report per file).`);
   }

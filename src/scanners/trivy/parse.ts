@@ -372,21 +372,35 @@ export function isTrivyEntryList(path: readonly (string | number)[]): boolean {
   return inResult && typeof list === 'string' && ENTRY_FIELDS.has(list);
 }
 
+/** Texts that repeat across a report's entries: one CVE's description comes once per package it affects. */
+const SHARED_TEXTS = ['Title', 'Description', 'PrimaryURL'];
+
 /**
- * One entry of such a list with only the fields parseTrivyReport reads: references, CWE ids,
- * vendor severities, dates and a misconfiguration's code lines are dropped as the report streams
- * in, so what is kept of a 200 MB report is a fraction of it. Anything but an object is left for
- * parseTrivyReport to refuse with its path.
+ * For one report: each entry of such a list with only the fields parseTrivyReport reads.
+ * References, CWE ids, vendor severities, dates and a misconfiguration's code lines are dropped as
+ * the report streams in, and a description met before is kept once (real reports repeat each 2 to
+ * 8 times), so what is kept of a 200 MB report is a fraction of it. Anything but an object is left
+ * for parseTrivyReport to refuse with its path.
  */
-export function slimTrivyEntry(entry: unknown, path: readonly (string | number)[]): unknown {
-  const fields = ENTRY_FIELDS.get(String(path[path.length - 1]));
-  if (!fields || !isObject(entry)) return entry;
-  const slim: Record<string, unknown> = {};
-  for (const field of fields) {
-    const value = entry[field];
-    if (value !== undefined) slim[field] = value;
-  }
-  // Only the line is read of a misconfiguration's cause; its Code holds file content.
-  if (isObject(slim.CauseMetadata)) slim.CauseMetadata = { StartLine: slim.CauseMetadata.StartLine };
-  return slim;
+export function trivyEntrySlimmer(): (entry: unknown, path: readonly (string | number)[]) => unknown {
+  const texts = new Map<string, string>();
+  return (entry, path) => {
+    const fields = ENTRY_FIELDS.get(String(path[path.length - 1]));
+    if (!fields || !isObject(entry)) return entry;
+    const slim: Record<string, unknown> = {};
+    for (const field of fields) {
+      const value = entry[field];
+      if (value !== undefined) slim[field] = value;
+    }
+    for (const field of SHARED_TEXTS) {
+      const text = slim[field];
+      if (typeof text !== 'string') continue;
+      const known = texts.get(text);
+      if (known === undefined) texts.set(text, text);
+      else slim[field] = known;
+    }
+    // Only the line is read of a misconfiguration's cause; its Code holds file content.
+    if (isObject(slim.CauseMetadata)) slim.CauseMetadata = { StartLine: slim.CauseMetadata.StartLine };
+    return slim;
+  };
 }

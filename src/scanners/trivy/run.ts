@@ -8,7 +8,7 @@ import type { ImageTarget } from '../../config/targets.js';
 import type { RegistryConfig } from '../../config/types.js';
 import { parseRegistryReference } from '../../image/registry/reference.js';
 import type { ScanResult, ScannerRecord } from '../../model/scanResult.js';
-import { inventoryField, isTrivyEntryList, parseTrivyReport, slimTrivyEntry } from './parse.js';
+import { inventoryField, isTrivyEntryList, parseTrivyReport, trivyEntrySlimmer } from './parse.js';
 
 export interface TrivySettings {
   executable: string;
@@ -177,7 +177,7 @@ export async function runTrivyImage(image: ImageTarget, settings: TrivySettings,
     if (ran.spawnError || ran.timedOut || ran.signal || ran.exitCode !== 0) return failed(describeExit(ran, settings.timeoutMs));
     let documents: unknown[];
     try {
-      documents = await readJsonReport(outputFile, { spill: isTrivyEntryList, element: slimTrivyEntry });
+      documents = await readJsonReport(outputFile, { spill: isTrivyEntryList, element: trivyEntrySlimmer() });
     } catch (error) {
       return failed(`exited 0 but its report could not be read (${errorMessage(error)})`);
     }
