@@ -2294,26 +2294,32 @@ const SPACE = 0x20;
 const TAB = 0x09;
 const LF = 0x0a;
 const CR = 0x0d;
+/** Deeper than any tool's report; a file of nothing but `[` would otherwise hold a frame per byte. */
+const MAX_JSON_DEPTH = 512;
 /** Where a spilled list is between its elements. */
 const EXPECT_FIRST = 0;
 const AFTER_ELEMENT = 1;
 const AFTER_COMMA = 2;
-/** How many keys the objects in a parsed value have, all told. */
+/** How many keys the objects in a parsed value have, all told (a loop, not recursion: the nesting is the input's). */
 function countKeys(value) {
-    if (typeof value !== 'object' || value === null)
-        return 0;
     let count = 0;
-    if (Array.isArray(value)) {
-        for (const element of value)
-            if (typeof element === 'object' && element !== null)
-                count += countKeys(element);
-        return count;
-    }
-    for (const key in value) {
-        count++;
-        const member = value[key];
-        if (typeof member === 'object' && member !== null)
-            count += countKeys(member);
+    const pending = [value];
+    while (pending.length > 0) {
+        const next = pending.pop();
+        if (typeof next !== 'object' || next === null)
+            continue;
+        if (Array.isArray(next)) {
+            for (const element of next)
+                if (typeof element === 'object' && element !== null)
+                    pending.push(element);
+            continue;
+        }
+        for (const key in next) {
+            count++;
+            const member = next[key];
+            if (typeof member === 'object' && member !== null)
+                pending.push(member);
+        }
     }
     return count;
 }
@@ -2550,6 +2556,8 @@ class JsonSequenceParser {
         }
         else if (frame.spill)
             this.startElement(frame, chunk, at, false);
+        if (this.stack.length >= MAX_JSON_DEPTH)
+            this.fail(`has lists and objects nested more than ${MAX_JSON_DEPTH} deep (at offset ${this.consumed + at}); no tool writes such a report.`);
         this.stack.push({ object, expectKey: object, index: 0, key: undefined, spill: undefined });
         if (!object && this.options.spill && this.element === undefined) {
             const path = this.listPath();

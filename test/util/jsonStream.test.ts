@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { JsonSequenceParser, type JsonPathSegment } from '../../src/util/jsonStream.js';
+import { JsonSequenceParser, MAX_JSON_DEPTH, type JsonPathSegment } from '../../src/util/jsonStream.js';
 
 /** Feeds `text` in chunks of the given sizes (cycled), as a file read would, and returns the values. */
 function parseInChunks(
@@ -110,6 +110,18 @@ describe('the streamed JSON reader', () => {
   it('reads values written back to back, and a byte-order mark, and says where an unclosed one starts', () => {
     expect(parseInChunks('\ufeff[1] {"a":[2]}\n[]', [3], { spill: spillEvery })).toEqual([[1], { a: [2] }, []]);
     expect(() => parseInChunks('[] [{"a": "\\"]', [2])).toThrow(/the value starting at offset 3 is not closed/);
+  });
+
+  it('refuses nesting deeper than any report, before holding a frame per byte', () => {
+    const deep = '['.repeat(MAX_JSON_DEPTH) + ']'.repeat(MAX_JSON_DEPTH);
+    expect(parseInChunks(deep, [4096])).toHaveLength(1);
+    const hostile = '['.repeat(5_000_000);
+    expect(() => parseInChunks(hostile, [65536])).toThrow(
+      /^r\.json has lists and objects nested more than 512 deep \(at offset 512\); no tool writes such a report\.$/,
+    );
+    // Deep nesting inside one spilled element is parsed by JSON.parse and counted without recursion.
+    const inElement = `[${'{"a":'.repeat(400)}1${'}'.repeat(400)}]`;
+    expect(parseInChunks(inElement, [7], { spill: spillEvery })).toHaveLength(1);
   });
 
   it('keeps strings whole when an escape or a multi-byte character falls on a chunk boundary', () => {
