@@ -97,14 +97,14 @@ var promises_ = __webpack_require__(51455);
 const MAX_DOCKERFILE_BYTES = 256 * 1024;
 /** Policy and ignore files larger than this are refused. */
 const MAX_POLICY_BYTES = 1024 * 1024;
-const size = (bytes) => (bytes >= 1024 * 1024 ? `${Math.round(bytes / 1048576)} MiB` : `${bytes} bytes`);
+const sizeText = (bytes) => (bytes >= 1024 * 1024 ? `${Math.round(bytes / 1048576)} MiB` : `${bytes} bytes`);
 /**
- * Reads a file only if it is a regular file no larger than `maxBytes`: a pull request can replace
+ * Opens a file only if it is a regular file no larger than `maxBytes`: a pull request can replace
  * any file bulkhead reads with a link to /dev/zero or a FIFO, which would otherwise never end or
  * never open (the open does not block on a FIFO). `refuse` makes the error for a detail such as
- * "is not a regular file", so each caller keeps its place in the error model.
+ * "is not a regular file", so each caller keeps its place in the error model. The caller closes it.
  */
-async function readRegularFile(path, maxBytes, refuse, options = {}) {
+async function openRegularFile(path, maxBytes, refuse) {
     const handle = await (0,promises_.open)(path, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK).catch((error) => {
         throw refuse(`cannot be opened (${error.code ?? error.message}).`);
     });
@@ -113,9 +113,20 @@ async function readRegularFile(path, maxBytes, refuse, options = {}) {
         if (!info.isFile())
             throw refuse('is not a regular file (a device, FIFO, socket or directory); give a file.');
         if (info.size > maxBytes)
-            throw refuse(`is ${size(info.size)}, larger than the ${size(maxBytes)} bulkhead reads for such a file; is it the right file?`);
-        const bytes = Buffer.alloc(info.size);
-        const { bytesRead } = await handle.read(bytes, 0, info.size, 0);
+            throw refuse(`is ${sizeText(info.size)}, larger than the ${sizeText(maxBytes)} bulkhead reads for such a file; is it the right file?`);
+        return { handle, size: info.size };
+    }
+    catch (error) {
+        await handle.close();
+        throw error;
+    }
+}
+/** Reads a whole text file, only if openRegularFile lets it. */
+async function readRegularFile(path, maxBytes, refuse, options = {}) {
+    const { handle, size } = await openRegularFile(path, maxBytes, refuse);
+    try {
+        const bytes = Buffer.alloc(size);
+        const { bytesRead } = await handle.read(bytes, 0, size, 0);
         let text;
         try {
             text = new TextDecoder('utf-8', { fatal: options.strictUtf8 === true }).decode(bytes.subarray(0, bytesRead));
@@ -2698,7 +2709,6 @@ function parseJsonSequence(text, source = 'the JSON text') {
 
 
 
-
 /**
  * Largest scanner report bulkhead reads. Far above any real report (a Trivy report of a
  * 1,500-vulnerability image is ~2 MB); the reader streams it, so memory follows what the caller
@@ -2707,32 +2717,22 @@ function parseJsonSequence(text, source = 'the JSON text') {
 const MAX_REPORT_BYTES = 256 * 1024 * 1024;
 /** Read size: large enough that the per-chunk work is negligible, small enough to stay in cache. */
 const CHUNK_BYTES = 1024 * 1024;
-const jsonFile_size = (bytes) => (bytes >= 1024 * 1024 ? `${Math.round(bytes / 1048576)} MiB` : `${bytes} bytes`);
 /**
  * Reads a JSON report (a scanner's, a VEX document, a report-file): one document, or several
- * written back to back. Only a regular file no larger than the limit is read: a pull request can
- * replace any file bulkhead reads with a link to /dev/zero or a FIFO, which would otherwise never
- * end or never open (the open does not block on a FIFO).
+ * written back to back. Only a regular file no larger than the limit is read (openRegularFile).
  */
 async function jsonFile_readJsonReport(path, options = {}) {
     const maxBytes = options.maxBytes ?? MAX_REPORT_BYTES;
     const refuse = (detail) => new errors/* FormatError */.IF(path, detail);
-    const handle = await (0,promises_.open)(path, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK).catch((error) => {
-        throw refuse(`cannot be opened (${error.code ?? error.message}).`);
-    });
+    const { handle, size } = await openRegularFile(path, maxBytes, refuse);
     try {
-        const info = await handle.stat();
-        if (!info.isFile())
-            throw refuse('is not a regular file (a device, FIFO, socket or directory); give a file.');
-        if (info.size > maxBytes)
-            throw refuse(`is ${jsonFile_size(info.size)}, larger than the ${jsonFile_size(maxBytes)} bulkhead reads for such a file; is it the right file?`);
         const parser = new JsonSequenceParser({
             source: path,
             ...(options.spill ? { spill: options.spill } : {}),
             ...(options.element ? { element: options.element } : {}),
         });
         // One buffer, reused: the parser copies what it keeps of each chunk.
-        const buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(info.size, 1)));
+        const buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(size, 1)));
         let total = 0;
         for (;;) {
             const { bytesRead } = await handle.read(buffer, 0, buffer.length, null).catch((error) => {
@@ -2743,7 +2743,7 @@ async function jsonFile_readJsonReport(path, options = {}) {
             total += bytesRead;
             // The file grew after the size check: still no more than the limit is read.
             if (total > maxBytes)
-                throw refuse(`is larger than the ${jsonFile_size(maxBytes)} bulkhead reads for such a file; is it the right file?`);
+                throw refuse(`is larger than the ${sizeText(maxBytes)} bulkhead reads for such a file; is it the right file?`);
             parser.push(buffer.subarray(0, bytesRead));
         }
         const values = parser.end();
@@ -4334,7 +4334,7 @@ const READERS = [
 ];
 /**
  * The fields each list's reader above reads (readPackage for Packages), and nothing else: a
- * streamed report keeps only these of each entry (slimTrivyEntry). A field a reader starts to read
+ * streamed report keeps only these of each entry (trivyEntrySlimmer). A field a reader starts to read
  * must be added here; the test that parses every fixture both ways fails until it is.
  */
 const ENTRY_FIELDS = new Map([
@@ -14071,7 +14071,7 @@ async function writeSbom(results, reports, context, redactor, logger) {
 async function writeReportFiles(outcome, reports, redactor) {
     // Compact, as GitHub reads them: a 25,000-result log pretty-printed is half as large again and
     // costs a second serialization; `jq .` shows either.
-    await write(reports.sarifFile, redactor.applyJson(outcome.sarifText).pieces, 'SARIF log');
+    await write(reports.sarifFile, redactor.applyEach(outcome.sarifText.pieces), 'SARIF log');
     // Made, masked, encoded and written piece by piece: report.json is the largest output.
     await write(reports.reportFile, redactor.applyEach(jsonPieces(outcome.report)), 'JSON report');
     if (reports.markdownFile)
@@ -14138,18 +14138,15 @@ class Redactor {
     apply(text) {
         return this.masker()(text);
     }
-    /** JSON text in pieces, each masked: a value inside a JSON string is always whole in one piece (util/jsonText). */
-    applyJson(text) {
+    /** JSON text in pieces (util/jsonText), each masked as it comes: a value inside a JSON string is always whole in one piece. */
+    applyEach(pieces) {
         if (this.values.size === 0)
-            return text;
+            return pieces;
         const mask = this.masker();
-        return { pieces: text.pieces.map(mask) };
-    }
-    /** The same for pieces as they are made. */
-    *applyEach(pieces) {
-        const mask = this.masker();
-        for (const piece of pieces)
-            yield this.values.size === 0 ? piece : mask(piece);
+        return (function* () {
+            for (const piece of pieces)
+                yield mask(piece);
+        })();
     }
     masker() {
         // Longest first: a value that holds another must be masked whole, not around the shorter one.

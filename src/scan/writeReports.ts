@@ -87,7 +87,7 @@ export async function writeSbom(
 export async function writeReportFiles(outcome: ScanOutcome, reports: ReportsConfig, redactor: Redactor): Promise<void> {
   // Compact, as GitHub reads them: a 25,000-result log pretty-printed is half as large again and
   // costs a second serialization; `jq .` shows either.
-  await write(reports.sarifFile, redactor.applyJson(outcome.sarifText).pieces, 'SARIF log');
+  await write(reports.sarifFile, redactor.applyEach(outcome.sarifText.pieces), 'SARIF log');
   // Made, masked, encoded and written piece by piece: report.json is the largest output.
   await write(reports.reportFile, redactor.applyEach(jsonPieces(outcome.report)), 'JSON report');
   if (reports.markdownFile) await write(reports.markdownFile, redactor.apply(outcome.summaryMarkdown), 'markdown summary');

@@ -1,5 +1,3 @@
-import type { JsonText } from '../util/jsonText.js';
-
 /**
  * Removes known secret values from any text bulkhead writes (logs, SARIF, comment, report.json).
  * Findings never carry secret values by construction; this is the second line of defence for
@@ -17,17 +15,13 @@ export class Redactor {
     return this.masker()(text);
   }
 
-  /** JSON text in pieces, each masked: a value inside a JSON string is always whole in one piece (util/jsonText). */
-  applyJson(text: JsonText): JsonText {
-    if (this.values.size === 0) return text;
+  /** JSON text in pieces (util/jsonText), each masked as it comes: a value inside a JSON string is always whole in one piece. */
+  applyEach(pieces: Iterable<string>): Iterable<string> {
+    if (this.values.size === 0) return pieces;
     const mask = this.masker();
-    return { pieces: text.pieces.map(mask) };
-  }
-
-  /** The same for pieces as they are made. */
-  *applyEach(pieces: Iterable<string>): Generator<string> {
-    const mask = this.masker();
-    for (const piece of pieces) yield this.values.size === 0 ? piece : mask(piece);
+    return (function* () {
+      for (const piece of pieces) yield mask(piece);
+    })();
   }
 
   private masker(): (text: string) => string {

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { FormatError, UsageError } from './errors.js';
 
 /** Dockerfiles larger than this are refused: real ones are a few kilobytes, and parsing cost grows with size. */
@@ -7,20 +7,19 @@ export const MAX_DOCKERFILE_BYTES = 256 * 1024;
 /** Policy and ignore files larger than this are refused. */
 export const MAX_POLICY_BYTES = 1024 * 1024;
 
-const size = (bytes: number): string => (bytes >= 1024 * 1024 ? `${Math.round(bytes / 1048576)} MiB` : `${bytes} bytes`);
+export const sizeText = (bytes: number): string => (bytes >= 1024 * 1024 ? `${Math.round(bytes / 1048576)} MiB` : `${bytes} bytes`);
 
 /**
- * Reads a file only if it is a regular file no larger than `maxBytes`: a pull request can replace
+ * Opens a file only if it is a regular file no larger than `maxBytes`: a pull request can replace
  * any file bulkhead reads with a link to /dev/zero or a FIFO, which would otherwise never end or
  * never open (the open does not block on a FIFO). `refuse` makes the error for a detail such as
- * "is not a regular file", so each caller keeps its place in the error model.
+ * "is not a regular file", so each caller keeps its place in the error model. The caller closes it.
  */
-export async function readRegularFile(
+export async function openRegularFile(
   path: string,
   maxBytes: number,
   refuse: (detail: string) => Error,
-  options: { strictUtf8?: boolean } = {},
-): Promise<string> {
+): Promise<{ handle: FileHandle; size: number }> {
   const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch((error: NodeJS.ErrnoException) => {
     throw refuse(`cannot be opened (${error.code ?? error.message}).`);
   });
@@ -28,9 +27,27 @@ export async function readRegularFile(
     const info = await handle.stat();
     if (!info.isFile()) throw refuse('is not a regular file (a device, FIFO, socket or directory); give a file.');
     if (info.size > maxBytes)
-      throw refuse(`is ${size(info.size)}, larger than the ${size(maxBytes)} bulkhead reads for such a file; is it the right file?`);
-    const bytes = Buffer.alloc(info.size);
-    const { bytesRead } = await handle.read(bytes, 0, info.size, 0);
+      throw refuse(
+        `is ${sizeText(info.size)}, larger than the ${sizeText(maxBytes)} bulkhead reads for such a file; is it the right file?`,
+      );
+    return { handle, size: info.size };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+/** Reads a whole text file, only if openRegularFile lets it. */
+export async function readRegularFile(
+  path: string,
+  maxBytes: number,
+  refuse: (detail: string) => Error,
+  options: { strictUtf8?: boolean } = {},
+): Promise<string> {
+  const { handle, size } = await openRegularFile(path, maxBytes, refuse);
+  try {
+    const bytes = Buffer.alloc(size);
+    const { bytesRead } = await handle.read(bytes, 0, size, 0);
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: options.strictUtf8 === true }).decode(bytes.subarray(0, bytesRead));

@@ -328,7 +328,7 @@ const READERS: readonly (readonly [string, Reader])[] = [
 
 /**
  * The fields each list's reader above reads (readPackage for Packages), and nothing else: a
- * streamed report keeps only these of each entry (slimTrivyEntry). A field a reader starts to read
+ * streamed report keeps only these of each entry (trivyEntrySlimmer). A field a reader starts to read
  * must be added here; the test that parses every fixture both ways fails until it is.
  */
 const ENTRY_FIELDS: ReadonlyMap<string, readonly string[]> = new Map([
