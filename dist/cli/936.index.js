@@ -7211,6 +7211,7 @@ function isDigest(text) {
 class StreamDigest {
     algorithm;
     hash;
+    result;
     bytes = 0;
     constructor(algorithm = 'sha256') {
         this.algorithm = algorithm;
@@ -7220,8 +7221,10 @@ class StreamDigest {
         this.hash.update(chunk);
         this.bytes += chunk.length;
     }
+    /** The digest of everything passed so far; asked again, the same answer (a layer's stored digest can be its diff_id too). */
     digest() {
-        return `${this.algorithm}:${this.hash.digest('hex')}`;
+        this.result ??= `${this.algorithm}:${this.hash.digest('hex')}`;
+        return this.result;
     }
 }
 function digestOf(bytes, algorithm = 'sha256') {
@@ -7650,8 +7653,11 @@ function shortHash(content) {
 /**
  * Reads one layer (gzip, zstd or plain tar) into its list of members, whiteouts and opaque
  * directories. File bodies are not kept unless `wanted` asks for them or they hold key material.
+ * `stored` is the digest the caller keeps of the same bytes as stored, fed before they reach
+ * here: an uncompressed layer's sha256 is then its diff_id, and the bytes are hashed once, not
+ * twice (hashing is most of the CPU of reading a plain layer).
  */
-async function readLayer(source, where, wanted) {
+async function readLayer(source, where, wanted, stored) {
     const files = [];
     const whiteouts = [];
     const opaqueDirs = [];
@@ -7719,8 +7725,22 @@ async function readLayer(source, where, wanted) {
         };
     };
     const uncompressed = new StreamDigest();
-    await readTar(digesting(decompress(source, where, (c) => (compression = c)), uncompressed, Number.MAX_SAFE_INTEGER, where, 'the layer'), onEntry, where);
-    return { files, whiteouts, opaqueDirs, compression, diffId: uncompressed.digest() };
+    let storedIsUncompressed = false;
+    const onCompression = (found) => {
+        compression = found;
+        storedIsUncompressed = found === 'none' && stored?.algorithm === 'sha256';
+    };
+    // decompress names the compression before it yields the first chunk.
+    async function* hashed(chunks) {
+        for await (const chunk of chunks) {
+            if (!storedIsUncompressed)
+                uncompressed.update(chunk);
+            yield chunk;
+        }
+    }
+    await readTar(hashed(decompress(source, where, onCompression)), onEntry, where);
+    const diffId = storedIsUncompressed && stored ? stored.digest() : uncompressed.digest();
+    return { files, whiteouts, opaqueDirs, compression, diffId };
 }
 
 ;// CONCATENATED MODULE: ./src/image/archive.ts
@@ -7809,7 +7829,7 @@ async function readImageArchive(source, where, wanted) {
                         mode = 'layer';
                         channel = new ChunkChannel();
                         const reading = channel;
-                        layerDone = readLayer(reading, where2, wanted).then((layer) => {
+                        layerDone = readLayer(reading, where2, wanted, stored).then((layer) => {
                             contents.layers.set(path, layer);
                         }, (error) => {
                             reading.drain();
@@ -9080,7 +9100,7 @@ async function fromLayout(dir, where, reference, platform, wanted, signal, onPro
         const stored = new StreamDigest(algorithmOf(claim.digest));
         try {
             const stream = handle.createReadStream({ highWaterMark: 256 * 1024, autoClose: false, ...(signal ? { signal } : {}) });
-            layers.push(await readLayer(digesting(counted(stream, onProgress, { layer: { index: index + 1, count: resolved.layers.length } }, bytesBefore), stored, claim.size ?? Number.MAX_SAFE_INTEGER, where, what), `${where} layer ${claim.digest.slice(0, 19)}`, wanted));
+            layers.push(await readLayer(digesting(counted(stream, onProgress, { layer: { index: index + 1, count: resolved.layers.length } }, bytesBefore), stored, claim.size ?? Number.MAX_SAFE_INTEGER, where, what), `${where} layer ${claim.digest.slice(0, 19)}`, wanted, stored));
         }
         finally {
             await handle.close();

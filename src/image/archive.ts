@@ -102,7 +102,7 @@ export async function readImageArchive(source: AsyncIterable<Buffer>, where: str
             mode = 'layer';
             channel = new ChunkChannel();
             const reading = channel;
-            layerDone = readLayer(reading, where2, wanted).then(
+            layerDone = readLayer(reading, where2, wanted, stored).then(
               (layer) => {
                 contents.layers.set(path, layer);
               },

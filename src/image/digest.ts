@@ -17,6 +17,7 @@ export function isDigest(text: string): boolean {
 /** A running digest of bytes as they stream past: no second pass over the data. */
 export class StreamDigest {
   private readonly hash: Hash;
+  private result: string | undefined;
   bytes = 0;
 
   constructor(readonly algorithm: 'sha256' | 'sha512' = 'sha256') {
@@ -28,8 +29,10 @@ export class StreamDigest {
     this.bytes += chunk.length;
   }
 
+  /** The digest of everything passed so far; asked again, the same answer (a layer's stored digest can be its diff_id too). */
   digest(): string {
-    return `${this.algorithm}:${this.hash.digest('hex')}`;
+    this.result ??= `${this.algorithm}:${this.hash.digest('hex')}`;
+    return this.result;
   }
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { decompress, type Compression } from './decompress.js';
-import { digesting, StreamDigest } from './digest.js';
+import { StreamDigest } from './digest.js';
 import { FormatError } from '../util/errors.js';
 import { baseName, normalizeImagePath, parentOf, printable } from './paths.js';
 import { readTar, type TarEntryType, type TarHeader } from './tar.js';
@@ -88,8 +88,16 @@ function shortHash(content: Buffer): string {
 /**
  * Reads one layer (gzip, zstd or plain tar) into its list of members, whiteouts and opaque
  * directories. File bodies are not kept unless `wanted` asks for them or they hold key material.
+ * `stored` is the digest the caller keeps of the same bytes as stored, fed before they reach
+ * here: an uncompressed layer's sha256 is then its diff_id, and the bytes are hashed once, not
+ * twice (hashing is most of the CPU of reading a plain layer).
  */
-export async function readLayer(source: AsyncIterable<Buffer>, where: string, wanted: ContentWanted): Promise<LayerContents> {
+export async function readLayer(
+  source: AsyncIterable<Buffer>,
+  where: string,
+  wanted: ContentWanted,
+  stored?: StreamDigest,
+): Promise<LayerContents> {
   const files: ImageFile[] = [];
   const whiteouts: string[] = [];
   const opaqueDirs: string[] = [];
@@ -146,16 +154,19 @@ export async function readLayer(source: AsyncIterable<Buffer>, where: string, wa
     };
   };
   const uncompressed = new StreamDigest();
-  await readTar(
-    digesting(
-      decompress(source, where, (c) => (compression = c)),
-      uncompressed,
-      Number.MAX_SAFE_INTEGER,
-      where,
-      'the layer',
-    ),
-    onEntry,
-    where,
-  );
-  return { files, whiteouts, opaqueDirs, compression, diffId: uncompressed.digest() };
+  let storedIsUncompressed = false;
+  const onCompression = (found: Compression) => {
+    compression = found;
+    storedIsUncompressed = found === 'none' && stored?.algorithm === 'sha256';
+  };
+  // decompress names the compression before it yields the first chunk.
+  async function* hashed(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    for await (const chunk of chunks) {
+      if (!storedIsUncompressed) uncompressed.update(chunk);
+      yield chunk;
+    }
+  }
+  await readTar(hashed(decompress(source, where, onCompression)), onEntry, where);
+  const diffId = storedIsUncompressed && stored ? stored.digest() : uncompressed.digest();
+  return { files, whiteouts, opaqueDirs, compression, diffId };
 }

@@ -297,6 +297,7 @@ async function fromLayout(
           ),
           `${where} layer ${claim.digest.slice(0, 19)}`,
           wanted,
+          stored,
         ),
       );
     } finally {

@@ -1,10 +1,11 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGzip, gzipSync, zstdCompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { FormatError } from '../../src/util/errors.js';
+import { StreamDigest } from '../../src/image/digest.js';
 import { readLayer } from '../../src/image/layer.js';
 import { resolvePath } from '../../src/image/overlay.js';
 import { readImage, type ImageModel } from '../../src/image/read.js';
@@ -179,6 +180,45 @@ describe('messages never quote a secret from the history', () => {
     const text = JSON.stringify(findings);
     expect(text).not.toContain(token);
     expect(text).not.toContain('hunter2-pw');
+  });
+});
+
+describe("a layer's diff_id is the sha256 of its uncompressed tar, however it is stored", () => {
+  const members = tar([
+    { name: 'etc/', type: 'dir' },
+    { name: 'etc/hostname', body: 'box\n' },
+  ]);
+  const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
+  /** Feeds the stored digest upstream of the reader, as the archive and layout readers do. */
+  async function readStored(stored: Buffer, algorithm: 'sha256' | 'sha512') {
+    const digest = new StreamDigest(algorithm);
+    async function* fed() {
+      for (let at = 0; at < stored.length; at += 700) {
+        const chunk = stored.subarray(at, at + 700);
+        digest.update(chunk);
+        yield chunk;
+      }
+    }
+    const contents = await readLayer(fed(), 'test layer', contentWanted, digest);
+    return { contents, stored: digest.digest() };
+  }
+
+  it('plain, gzip and zstd layers under a sha256 or sha512 blob digest', async () => {
+    const forms: [string, Buffer][] = [
+      ['plain', members],
+      ['gzip', gzipSync(members)],
+      ['zstd', zstdCompressSync(members)],
+    ];
+    for (const [form, bytes] of forms) {
+      for (const algorithm of ['sha256', 'sha512'] as const) {
+        const { contents, stored } = await readStored(bytes, algorithm);
+        expect(contents.diffId, `${form} ${algorithm}`).toBe(sha256(members));
+        expect(stored, `${form} ${algorithm}`).toBe(`${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`);
+        expect(contents.files.map((f) => f.path)).toEqual(['etc', 'etc/hostname']);
+      }
+    }
+    // Without a stored digest the reader hashes on its own.
+    expect((await readLayer(Readable.from([members]), 'test layer', contentWanted)).diffId).toBe(sha256(members));
   });
 });
 
