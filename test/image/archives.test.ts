@@ -192,14 +192,14 @@ describe("a layer's diff_id is the sha256 of its uncompressed tar, however it is
   /** Feeds the stored digest upstream of the reader, as the archive and layout readers do. */
   async function readStored(stored: Buffer, algorithm: 'sha256' | 'sha512') {
     const digest = new StreamDigest(algorithm);
-    async function* fed() {
+    function* fed() {
       for (let at = 0; at < stored.length; at += 700) {
         const chunk = stored.subarray(at, at + 700);
         digest.update(chunk);
         yield chunk;
       }
     }
-    const contents = await readLayer(fed(), 'test layer', contentWanted, digest);
+    const contents = await readLayer(Readable.from(fed()), 'test layer', contentWanted, digest);
     return { contents, stored: digest.digest() };
   }
 
